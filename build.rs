@@ -1,0 +1,260 @@
+//! Generates the C headers (`include/mbedtls/*.h`) from the `src/ffi/*.rs` modules with cbindgen.
+//!
+//! Each Mbed TLS header is produced from the one FFI module of the same name, plus the bits of
+//! plain C that cbindgen cannot express (function-type typedefs, `#define`s without a value,
+//! platform macros). The headers are written to `$OUT_DIR/include/mbedtls/`; the committed copies
+//! under `include/` are compared with them by `tests/headers.rs`. Run `scripts/update-headers`
+//! (or build with `MBEDTLS_COMPAT_UPDATE_HEADERS=1`) to refresh the committed copies.
+
+use std::env;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+/// One public header: its file name, the FFI module that defines its items (if any), the
+/// headers it includes, and raw C placed before and after the generated items.
+struct Header {
+    name: &'static str,
+    module: Option<&'static str>,
+    includes: &'static [&'static str],
+    sys_includes: &'static [&'static str],
+    before: &'static str,
+    after: &'static str,
+}
+
+/// The Mbed TLS API version this library emulates.
+const API_MAJOR: u32 = 3;
+const API_MINOR: u32 = 6;
+const API_PATCH: u32 = 6;
+
+/// `MBEDTLS_*` feature macros for exactly what this library implements. Programs test these with
+/// `#if defined(...)` to choose code paths. Algorithm macros (RSA, ECDSA, bignum ...) state that the
+/// algorithm works inside TLS and in certificates and keys; the low-level module APIs
+/// (`mbedtls_rsa_*`, `mbedtls_mpi_*`) are not exported.
+const FEATURES: &[(&str, &str)] = &[
+    ("MBEDTLS_SSL_TLS_C", "TLS protocol (ssl.h)"),
+    ("MBEDTLS_SSL_CLI_C", "TLS client"),
+    ("MBEDTLS_SSL_SRV_C", "TLS server"),
+    ("MBEDTLS_SSL_PROTO_TLS1_2", "TLS 1.2"),
+    ("MBEDTLS_SSL_PROTO_TLS1_3", "TLS 1.3"),
+    ("MBEDTLS_SSL_TLS1_3_COMPATIBILITY_MODE", "TLS 1.3 middlebox compatibility mode"),
+    ("MBEDTLS_SSL_TLS1_3_KEY_EXCHANGE_MODE_EPHEMERAL_ENABLED", "TLS 1.3 (EC)DHE handshakes"),
+    ("MBEDTLS_SSL_SERVER_NAME_INDICATION", "SNI (client hostname and server callback)"),
+    ("MBEDTLS_SSL_ALPN", "ALPN"),
+    ("MBEDTLS_SSL_EXTENDED_MASTER_SECRET", "RFC 7627 extended master secret"),
+    ("MBEDTLS_SSL_KEEP_PEER_CERTIFICATE", "the peer certificate stays available after the handshake"),
+    ("MBEDTLS_KEY_EXCHANGE_ECDHE_RSA_ENABLED", "TLS 1.2 ECDHE-RSA suites"),
+    ("MBEDTLS_KEY_EXCHANGE_ECDHE_ECDSA_ENABLED", "TLS 1.2 ECDHE-ECDSA suites"),
+    ("MBEDTLS_X509_CRT_PARSE_C", "X.509 certificate parsing"),
+    ("MBEDTLS_X509_USE_C", "X.509 core"),
+    ("MBEDTLS_PK_C", "public-key contexts"),
+    ("MBEDTLS_PK_PARSE_C", "private key parsing"),
+    ("MBEDTLS_PEM_PARSE_C", "PEM decoding"),
+    ("MBEDTLS_BASE64_C", "base64 inside PEM"),
+    ("MBEDTLS_ASN1_PARSE_C", "DER inside certificates and keys"),
+    ("MBEDTLS_FS_IO", "file loading (parse_file, parse_path, parse_keyfile)"),
+    ("MBEDTLS_NET_C", "TCP sockets (net_sockets.h)"),
+    ("MBEDTLS_TIMING_C", "mbedtls_net_usleep / read timeouts"),
+    ("MBEDTLS_ENTROPY_C", "entropy context"),
+    ("MBEDTLS_CTR_DRBG_C", "random generator context"),
+    ("MBEDTLS_ERROR_C", "mbedtls_strerror"),
+    ("MBEDTLS_DEBUG_C", "debug callback"),
+    ("MBEDTLS_VERSION_C", "run-time version queries"),
+    ("MBEDTLS_PLATFORM_C", "platform macros (platform.h)"),
+    ("MBEDTLS_HAVE_TIME", "time-based features"),
+    ("MBEDTLS_HAVE_TIME_DATE", "certificate validity checks"),
+    ("MBEDTLS_RSA_C", "RSA keys and signatures"),
+    ("MBEDTLS_PKCS1_V15", "RSA PKCS#1 v1.5 signatures"),
+    ("MBEDTLS_PKCS1_V21", "RSA-PSS signatures"),
+    ("MBEDTLS_BIGNUM_C", "big-number arithmetic inside RSA/ECC"),
+    ("MBEDTLS_ECP_C", "elliptic curves"),
+    ("MBEDTLS_ECDSA_C", "ECDSA keys and signatures"),
+    ("MBEDTLS_ECDH_C", "ECDHE key exchange"),
+    ("MBEDTLS_ECP_DP_SECP256R1_ENABLED", "P-256"),
+    ("MBEDTLS_ECP_DP_SECP384R1_ENABLED", "P-384"),
+    ("MBEDTLS_ECP_DP_CURVE25519_ENABLED", "X25519"),
+    ("MBEDTLS_AES_C", "AES"),
+    ("MBEDTLS_GCM_C", "AES-GCM"),
+    ("MBEDTLS_CHACHA20_C", "ChaCha20"),
+    ("MBEDTLS_POLY1305_C", "Poly1305"),
+    ("MBEDTLS_CHACHAPOLY_C", "ChaCha20-Poly1305"),
+    ("MBEDTLS_MD_C", "message digests"),
+    ("MBEDTLS_SHA256_C", "SHA-256"),
+    ("MBEDTLS_SHA384_C", "SHA-384"),
+    ("MBEDTLS_SHA512_C", "SHA-512"),
+    ("MBEDTLS_CIPHER_C", "cipher type identifiers"),
+    ("MBEDTLS_OID_C", "object identifiers"),
+];
+
+const SSL_TYPEDEFS: &str = r#"
+/** Send callback: returns the number of bytes sent, or a negative error code
+    (MBEDTLS_ERR_SSL_WANT_WRITE when it would block). */
+typedef int mbedtls_ssl_send_t(void *ctx, const unsigned char *buf, size_t len);
+/** Receive callback: returns the number of bytes received (0 = end of file),
+    or a negative error code (MBEDTLS_ERR_SSL_WANT_READ when it would block). */
+typedef int mbedtls_ssl_recv_t(void *ctx, unsigned char *buf, size_t len);
+/** Receive callback with a timeout in milliseconds (0 = wait forever); returns
+    MBEDTLS_ERR_SSL_TIMEOUT when the timeout expires. */
+typedef int mbedtls_ssl_recv_timeout_t(void *ctx, unsigned char *buf, size_t len, uint32_t timeout);
+"#;
+
+const PLATFORM_UTIL_TYPEDEFS: &str = r#"
+/** Random generator callback: fills `output` with `output_size` random bytes, returns 0. */
+typedef int mbedtls_f_rng_t(void *p_rng, unsigned char *output, size_t output_size);
+"#;
+
+const PLATFORM_MACROS: &str = r#"
+/* The platform layer of the default Mbed TLS configuration: the C library itself. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <time.h>
+
+#define mbedtls_printf     printf
+#define mbedtls_fprintf    fprintf
+#define mbedtls_snprintf   snprintf
+#define mbedtls_vsnprintf  vsnprintf
+#define mbedtls_calloc     calloc
+#define mbedtls_free       free
+#define mbedtls_exit       exit
+#define mbedtls_time       time
+#define mbedtls_setbuf     setbuf
+#define MBEDTLS_EXIT_SUCCESS EXIT_SUCCESS
+#define MBEDTLS_EXIT_FAILURE EXIT_FAILURE
+typedef time_t mbedtls_time_t;
+typedef int64_t mbedtls_ms_time_t;
+"#;
+
+const HEADERS: &[Header] = &[
+    Header { name: "version.h", module: Some("version"), includes: &["mbedtls/build_info.h"], sys_includes: &[], before: "", after: "" },
+    Header { name: "platform.h", module: Some("platform"), includes: &["mbedtls/build_info.h"], sys_includes: &["stdint.h"], before: PLATFORM_MACROS, after: "" },
+    Header { name: "platform_util.h", module: None, includes: &["mbedtls/platform.h"], sys_includes: &[], before: PLATFORM_UTIL_TYPEDEFS, after: "" },
+    Header { name: "error.h", module: Some("error"), includes: &["mbedtls/build_info.h"], sys_includes: &["stddef.h"], before: "", after: "" },
+    Header { name: "pem.h", module: Some("pem"), includes: &["mbedtls/build_info.h"], sys_includes: &[], before: "", after: "" },
+    Header { name: "cipher.h", module: Some("cipher"), includes: &["mbedtls/build_info.h"], sys_includes: &[], before: "", after: "" },
+    Header { name: "pk.h", module: Some("pk"), includes: &["mbedtls/build_info.h", "mbedtls/platform.h"], sys_includes: &["stddef.h"], before: "", after: "" },
+    Header { name: "x509.h", module: Some("x509"), includes: &["mbedtls/build_info.h", "mbedtls/pk.h"], sys_includes: &["stddef.h"], before: "", after: "" },
+    Header { name: "x509_crt.h", module: Some("x509_crt"), includes: &["mbedtls/x509.h"], sys_includes: &[], before: "", after: "" },
+    Header { name: "entropy.h", module: Some("entropy"), includes: &["mbedtls/build_info.h"], sys_includes: &["stddef.h"], before: "", after: "" },
+    Header { name: "ctr_drbg.h", module: Some("ctr_drbg"), includes: &["mbedtls/build_info.h", "mbedtls/entropy.h"], sys_includes: &["stddef.h"], before: "", after: "" },
+    Header { name: "ssl_ciphersuites.h", module: Some("ssl_ciphersuites"), includes: &["mbedtls/build_info.h"], sys_includes: &[], before: "", after: "" },
+    Header { name: "ssl.h", module: Some("ssl"), includes: &["mbedtls/build_info.h", "mbedtls/platform.h", "mbedtls/platform_util.h", "mbedtls/ssl_ciphersuites.h", "mbedtls/x509_crt.h", "mbedtls/pk.h", "mbedtls/cipher.h"], sys_includes: &["stddef.h"], before: SSL_TYPEDEFS, after: "" },
+    Header { name: "net_sockets.h", module: Some("net_sockets"), includes: &["mbedtls/ssl.h"], sys_includes: &["stddef.h"], before: "", after: "" },
+    Header { name: "debug.h", module: Some("debug"), includes: &["mbedtls/ssl.h"], sys_includes: &[], before: "", after: "" },
+    Header { name: "compat.h", module: Some("compat"), includes: &["mbedtls/ssl.h"], sys_includes: &[], before: "", after: "" },
+];
+
+fn build_info_h() -> String {
+    let version = env::var("CARGO_PKG_VERSION").unwrap();
+    let mut s = String::new();
+    s.push_str("/* build_info.h: generated by build.rs from its FEATURES table. Do not edit. */\n");
+    s.push_str("#ifndef MBEDTLS_BUILD_INFO_H\n#define MBEDTLS_BUILD_INFO_H\n\n");
+    s.push_str("/* The Mbed TLS API version this library emulates. */\n");
+    s.push_str(&format!("#define MBEDTLS_VERSION_MAJOR  {API_MAJOR}\n"));
+    s.push_str(&format!("#define MBEDTLS_VERSION_MINOR  {API_MINOR}\n"));
+    s.push_str(&format!("#define MBEDTLS_VERSION_PATCH  {API_PATCH}\n"));
+    s.push_str(&format!(
+        "#define MBEDTLS_VERSION_NUMBER 0x{:02X}{:02X}{:02X}00\n",
+        API_MAJOR, API_MINOR, API_PATCH
+    ));
+    s.push_str(&format!("#define MBEDTLS_VERSION_STRING \"{API_MAJOR}.{API_MINOR}.{API_PATCH}\"\n"));
+    s.push_str(&format!(
+        "#define MBEDTLS_VERSION_STRING_FULL \"Mbed TLS {API_MAJOR}.{API_MINOR}.{API_PATCH} (rustls-mbedtls-compat {version})\"\n\n"
+    ));
+    s.push_str("/* This library: rustls-mbedtls-compat. */\n");
+    s.push_str("#define MBEDTLS_COMPAT 1\n");
+    s.push_str(&format!("#define MBEDTLS_COMPAT_VERSION_STRING \"{version}\"\n\n"));
+    s.push_str("/* What this library implements. */\n");
+    for (name, what) in FEATURES {
+        s.push_str(&format!("#define {name:<58} /* {what} */\n"));
+    }
+    s.push_str("\n/* Private struct fields are plain names here; this macro is kept so that code\n");
+    s.push_str("   written with MBEDTLS_PRIVATE() compiles. */\n");
+    s.push_str("#ifndef MBEDTLS_PRIVATE\n#define MBEDTLS_PRIVATE(member) private_##member\n#endif\n\n");
+    s.push_str("#endif /* MBEDTLS_BUILD_INFO_H */\n");
+    s
+}
+
+fn guard(name: &str) -> String {
+    format!("MBEDTLS_{}", name.replace('.', "_").to_uppercase())
+}
+
+fn generate(header: &Header, out: &Path) {
+    let mut config = cbindgen::Config {
+        language: cbindgen::Language::C,
+        cpp_compat: true,
+        usize_is_size_t: true,
+        include_guard: Some(guard(header.name)),
+        documentation_style: cbindgen::DocumentationStyle::Doxy,
+        no_includes: true,
+        autogen_warning: Some(format!(
+            "/* {}: generated by cbindgen from src/ffi/{}.rs. Do not edit. */",
+            header.name,
+            header.module.unwrap_or("(none)")
+        )),
+        ..Default::default()
+    };
+    config.sys_includes = header.sys_includes.iter().map(|s| s.to_string()).collect();
+    if !config.sys_includes.contains(&"stdint.h".to_string()) {
+        config.sys_includes.push("stdint.h".into());
+    }
+    config.includes = header.includes.iter().map(|s| s.to_string()).collect();
+    config.export.item_types = vec![
+        cbindgen::ItemType::Constants,
+        cbindgen::ItemType::Globals,
+        cbindgen::ItemType::Enums,
+        cbindgen::ItemType::Structs,
+        cbindgen::ItemType::Unions,
+        cbindgen::ItemType::Typedefs,
+        cbindgen::ItemType::OpaqueItems,
+        cbindgen::ItemType::Functions,
+    ];
+    if !header.before.is_empty() {
+        config.after_includes = Some(header.before.to_string());
+    }
+    if !header.after.is_empty() {
+        config.trailer = Some(header.after.to_string());
+    }
+    let path = out.join(header.name);
+    match header.module {
+        Some(module) => {
+            let src = format!("src/ffi/{module}.rs");
+            println!("cargo:rerun-if-changed={src}");
+            cbindgen::Builder::new()
+                .with_config(config)
+                .with_src(&src)
+                .generate()
+                .unwrap_or_else(|e| panic!("cbindgen failed for {src}: {e}"))
+                .write_to_file(&path);
+        }
+        None => {
+            let g = guard(header.name);
+            let mut s = format!("/* {}: generated by build.rs. Do not edit. */\n", header.name);
+            s.push_str(&format!("#ifndef {g}\n#define {g}\n\n"));
+            for inc in header.includes {
+                s.push_str(&format!("#include \"{inc}\"\n"));
+            }
+            s.push_str(header.before);
+            s.push_str(&format!("\n#endif /* {g} */\n"));
+            fs::write(&path, s).unwrap();
+        }
+    }
+}
+
+fn main() {
+    println!("cargo:rerun-if-changed=build.rs");
+    println!("cargo:rerun-if-env-changed=MBEDTLS_COMPAT_UPDATE_HEADERS");
+    let out_dir = PathBuf::from(env::var("OUT_DIR").unwrap()).join("include/mbedtls");
+    fs::create_dir_all(&out_dir).unwrap();
+    fs::write(out_dir.join("build_info.h"), build_info_h()).unwrap();
+    for header in HEADERS {
+        generate(header, &out_dir);
+    }
+    if env::var_os("MBEDTLS_COMPAT_UPDATE_HEADERS").is_some() {
+        let manifest = PathBuf::from(env::var("CARGO_MANIFEST_DIR").unwrap());
+        let committed = manifest.join("include/mbedtls");
+        fs::create_dir_all(&committed).unwrap();
+        for entry in fs::read_dir(&out_dir).unwrap() {
+            let entry = entry.unwrap();
+            fs::copy(entry.path(), committed.join(entry.file_name())).unwrap();
+        }
+    }
+}

@@ -1,0 +1,1 @@
+//! `compat.h`: this library's extensions, all named `mbedtls_compat_*`.

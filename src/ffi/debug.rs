@@ -1,0 +1,1 @@
+//! `debug.h`: the debug threshold.

@@ -1,0 +1,1 @@
+//! `ssl_ciphersuites.h`: cipher suite identifiers (IANA numbers) and name lookups.

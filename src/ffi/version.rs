@@ -1,0 +1,1 @@
+//! `version.h`: run-time version queries.
