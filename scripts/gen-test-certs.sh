@@ -60,14 +60,14 @@ make_leaf server-rsa rsa "/O=rustls-mbedtls-compat test/CN=localhost" ext_server
 make_leaf server-ec p256 "/O=rustls-mbedtls-compat test/CN=localhost" ext_server ca -days $days
 make_leaf client rsa "/O=rustls-mbedtls-compat test/CN=Test Client" ext_client ca -days $days
 make_leaf server-wrong rsa "/O=Someone else/CN=localhost" ext_server wrong-ca -days $days
-# An expired certificate: valid for one day, ten years ago.
+# An expired certificate: valid for one day in 2010 (`openssl ca` can back-date, `x509 -req` cannot).
 openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out expired.key 2>/dev/null
 openssl req -new -key expired.key -subj "/O=rustls-mbedtls-compat test/CN=localhost" -out expired.csr 2>/dev/null
-openssl x509 -req -in expired.csr -CA ca.crt -CAkey ca.key -CAcreateserial -out expired.crt \
-    -extfile <(ext_server) -not_before 20100101000000Z -not_after 20100102000000Z 2>/dev/null \
-  || openssl x509 -req -in expired.csr -CA ca.crt -CAkey ca.key -CAcreateserial -out expired.crt \
-    -extfile <(ext_server) -days 1 -set_serial 99 2>/dev/null
-rm -f expired.csr
+mkdir -p ca-db && : > ca-db/index.txt && echo 1000 > ca-db/serial
+openssl ca -batch -notext -config <(printf '[ca]\ndefault_ca=d\n[d]\ndatabase=ca-db/index.txt\nnew_certs_dir=ca-db\nserial=ca-db/serial\npolicy=p\ndefault_md=sha256\n[p]\ncommonName=supplied\norganizationName=optional\n') \
+    -cert ca.crt -keyfile ca.key -startdate 20100101000000Z -enddate 20100102000000Z \
+    -in expired.csr -out expired.crt -extfile <(ext_server) 2>/dev/null
+rm -rf expired.csr ca-db
 
 # Chains and alternative encodings.
 cat server-rsa.crt ca.crt > server-rsa-chain.crt
