@@ -7,3 +7,7 @@
 
 pub mod error;
 pub mod ffi;
+pub mod config;
+pub mod context;
+pub mod debug;
+pub mod verify;

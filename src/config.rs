@@ -1,0 +1,374 @@
+//! A TLS configuration (`mbedtls_ssl_config`): the settings a program makes, and the rustls
+//! pieces built from them.
+//!
+//! Settings can change at any time (Mbed TLS contexts read their configuration live). Each
+//! change bumps a generation; the next handshake asks for a [`Snapshot`], which is rebuilt only
+//! when the settings changed since the last one. A snapshot is immutable and shared, so any number
+//! of contexts on any number of threads can use one configuration.
+
+use std::any::Any;
+use std::borrow::Cow;
+use std::sync::{Arc, Mutex};
+
+use rustls::crypto::{CryptoProvider, Credentials, Identity, SelectedCredential, SignatureScheme};
+use rustls::enums::CertificateType;
+use rustls::pki_types::{CertificateDer, PrivateKeyDer};
+use rustls::{RootCertStore, Tls12CipherSuite, Tls13CipherSuite};
+
+use crate::error::{Error, Result};
+
+/// Which side of the connection a configuration is for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Endpoint {
+    Client,
+    Server,
+}
+
+/// `MBEDTLS_SSL_VERIFY_*`: what to do with the peer's certificate.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AuthMode {
+    /// Do not check it (the verify result is `MBEDTLS_X509_BADCERT_SKIP_VERIFY`).
+    None,
+    /// Check it, record the flags, continue anyway.
+    Optional,
+    /// Check it and abort the handshake when any flag is set.
+    Required,
+}
+
+/// `MBEDTLS_SSL_PRESET_*`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Preset {
+    Default,
+    /// NSA Suite B: ECDSA, P-256/P-384 and AES-GCM only.
+    SuiteB,
+}
+
+/// TLS protocol versions, as their wire numbers (0x0303 = TLS 1.2, 0x0304 = TLS 1.3).
+pub const TLS1_2: u16 = 0x0303;
+pub const TLS1_3: u16 = 0x0304;
+
+/// Receives the library's debug lines (`mbedtls_ssl_conf_dbg`).
+pub trait DebugSink: Send + Sync {
+    /// `level` is Mbed TLS's: 1 error, 2 state change, 3 informational, 4 verbose.
+    /// `text` ends with a newline.
+    fn emit(&self, level: i32, file: &str, line: u32, text: &str);
+}
+
+/// An own certificate chain with its private key, checked to belong together.
+#[derive(Debug)]
+pub struct OwnCert {
+    credentials: Credentials,
+}
+
+impl OwnCert {
+    /// Pairs a chain (end-entity first) with its key. Fails when the key does not match the
+    /// certificate or the crypto provider cannot use the key.
+    pub fn new(chain: Vec<CertificateDer<'static>>, key: PrivateKeyDer<'static>) -> Result<Self> {
+        let identity = Identity::from_cert_chain(chain).map_err(|_| Error::SslBadInputData)?;
+        let provider = rustls_aws_lc_rs::DEFAULT_PROVIDER;
+        let credentials = Credentials::from_der(Arc::new(identity), key, &provider)
+            .map_err(|e| match e {
+                rustls::Error::InconsistentKeys(_) => Error::SslPkTypeMismatch,
+                _ => Error::PkKeyInvalidFormat,
+            })?;
+        Ok(Self { credentials })
+    }
+
+    fn signer(&self, schemes: &[SignatureScheme]) -> Option<SelectedCredential> {
+        self.credentials.signer(schemes)
+    }
+}
+
+/// Everything `mbedtls_ssl_conf_*` can set.
+#[derive(Clone)]
+pub struct Settings {
+    pub endpoint: Endpoint,
+    pub preset: Preset,
+    pub authmode: AuthMode,
+    /// Trusted CAs; None when `mbedtls_ssl_conf_ca_chain` was never called.
+    pub ca_chain: Option<Arc<[CertificateDer<'static>]>>,
+    /// Own certificates, in the order they were added (the first usable one is chosen).
+    pub own_certs: Vec<Arc<OwnCert>>,
+    pub rng_set: bool,
+    pub debug: Option<Arc<dyn DebugSink>>,
+    /// Milliseconds for `f_recv_timeout`; 0 = wait forever.
+    pub read_timeout_ms: u32,
+    /// `mbedtls_ssl_conf_ciphersuites`, as IANA numbers; None = library default.
+    pub ciphersuites: Option<Vec<u16>>,
+    pub min_version: u16,
+    pub max_version: u16,
+    pub alpn: Vec<Vec<u8>>,
+    /// Client: offer and accept TLS 1.2 session tickets.
+    pub session_tickets: bool,
+    /// Client: return `RECEIVED_NEW_SESSION_TICKET` for each TLS 1.3 ticket.
+    pub signal_new_session_tickets: bool,
+    /// The application's SNI callback, owned by the C layer (opaque here).
+    pub sni_callback: Option<Arc<dyn Any + Send + Sync>>,
+}
+
+impl Settings {
+    /// What `mbedtls_ssl_config_init` leaves: a client configuration with nothing set.
+    fn initial() -> Self {
+        Self {
+            endpoint: Endpoint::Client,
+            preset: Preset::Default,
+            authmode: AuthMode::None,
+            ca_chain: None,
+            own_certs: Vec::new(),
+            rng_set: false,
+            debug: None,
+            read_timeout_ms: 0,
+            ciphersuites: None,
+            min_version: TLS1_2,
+            max_version: TLS1_3,
+            alpn: Vec::new(),
+            session_tickets: false,
+            signal_new_session_tickets: false,
+            sni_callback: None,
+        }
+    }
+
+    /// What `mbedtls_ssl_config_defaults` sets for `endpoint` and `preset`.
+    pub fn defaults(endpoint: Endpoint, preset: Preset) -> Self {
+        Self {
+            endpoint,
+            preset,
+            authmode: match endpoint {
+                Endpoint::Client => AuthMode::Required,
+                Endpoint::Server => AuthMode::None,
+            },
+            session_tickets: endpoint == Endpoint::Client,
+            ..Self::initial()
+        }
+    }
+}
+
+/// The rustls view of one generation of settings. Immutable; shared by contexts.
+pub struct Snapshot {
+    pub settings: Settings,
+    pub provider: Arc<CryptoProvider>,
+    /// The trust anchors parsed from `ca_chain` (None when no CA chain is configured).
+    pub roots: Option<Arc<RootCertStore>>,
+    pub own_certs: Arc<OwnCertResolver>,
+}
+
+impl Snapshot {
+    fn build(settings: Settings) -> Result<Self> {
+        let provider = Arc::new(provider_for(&settings)?);
+        let roots = settings.ca_chain.as_ref().map(|chain| {
+            let mut store = RootCertStore::empty();
+            let (_added, _ignored) = store.add_parsable_certificates(chain.iter().cloned());
+            Arc::new(store)
+        });
+        let own_certs = Arc::new(OwnCertResolver { certs: settings.own_certs.clone() });
+        Ok(Self { settings, provider, roots, own_certs })
+    }
+}
+
+/// The crypto provider restricted to the configured versions, suites and preset.
+///
+/// Suites that rustls does not implement (CBC, RSA key exchange, DHE, PSK, ...) are ignored,
+/// as Mbed TLS ignores suites it was built without. When nothing usable is left the
+/// configuration is refused with `MBEDTLS_ERR_SSL_BAD_CONFIG`.
+fn provider_for(settings: &Settings) -> Result<CryptoProvider> {
+    let base = rustls_aws_lc_rs::DEFAULT_PROVIDER;
+    let wanted = |id: u16| -> bool {
+        match &settings.ciphersuites {
+            Some(list) => list.contains(&id),
+            None => true,
+        }
+    };
+    let suite_b = settings.preset == Preset::SuiteB;
+    let tls12_on = settings.min_version <= TLS1_2 && settings.max_version >= TLS1_2;
+    let tls13_on = settings.min_version <= TLS1_3 && settings.max_version >= TLS1_3;
+
+    let order = |ids: &Option<Vec<u16>>, id: u16| -> usize {
+        ids.as_ref().and_then(|l| l.iter().position(|&x| x == id)).unwrap_or(usize::MAX)
+    };
+    let mut tls12: Vec<&'static Tls12CipherSuite> = rustls_aws_lc_rs::ALL_TLS12_CIPHER_SUITES
+        .iter()
+        .copied()
+        .filter(|s| tls12_on && wanted(s.common.suite.0))
+        .filter(|s| !suite_b || SUITE_B_TLS12.contains(&s.common.suite.0))
+        .collect();
+    tls12.sort_by_key(|s| order(&settings.ciphersuites, s.common.suite.0));
+    let mut tls13: Vec<&'static Tls13CipherSuite> = rustls_aws_lc_rs::ALL_TLS13_CIPHER_SUITES
+        .iter()
+        .copied()
+        .filter(|s| tls13_on && wanted(s.common.suite.0))
+        .filter(|s| !suite_b || s.common.suite.0 != 0x1303)
+        .collect();
+    tls13.sort_by_key(|s| order(&settings.ciphersuites, s.common.suite.0));
+
+    if tls12.is_empty() && tls13.is_empty() {
+        log::error!("no usable cipher suite or protocol version is left in the configuration");
+        return Err(Error::SslBadConfig);
+    }
+    let mut provider = CryptoProvider {
+        tls12_cipher_suites: Cow::Owned(tls12),
+        tls13_cipher_suites: Cow::Owned(tls13),
+        ..base
+    };
+    if suite_b {
+        provider.kx_groups = Cow::Owned(
+            rustls_aws_lc_rs::ALL_KX_GROUPS
+                .iter()
+                .copied()
+                .filter(|g| matches!(g.name().0, 0x0017 | 0x0018))
+                .collect(),
+        );
+    }
+    Ok(provider)
+}
+
+/// TLS 1.2 suites of the Suite B preset: ECDHE-ECDSA with AES-GCM.
+const SUITE_B_TLS12: &[u16] = &[0xC02B, 0xC02C];
+
+/// Chooses among the own certificates: the first one whose key can sign with a scheme the peer
+/// accepts (rustls has already narrowed the schemes to the offered TLS 1.2 suites).
+#[derive(Debug)]
+pub struct OwnCertResolver {
+    certs: Vec<Arc<OwnCert>>,
+}
+
+impl OwnCertResolver {
+    pub fn from_certs(certs: Vec<Arc<OwnCert>>) -> Self {
+        Self { certs }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.certs.is_empty()
+    }
+
+    fn pick(&self, schemes: &[SignatureScheme]) -> Option<SelectedCredential> {
+        self.certs.iter().find_map(|c| c.signer(schemes))
+    }
+}
+
+impl rustls::server::ServerCredentialResolver for OwnCertResolver {
+    fn resolve(
+        &self,
+        client_hello: &rustls::server::ClientHello<'_>,
+    ) -> core::result::Result<SelectedCredential, rustls::Error> {
+        self.pick(client_hello.signature_schemes()).ok_or_else(|| {
+            log::error!("no own certificate can sign with the schemes the client offers");
+            rustls::Error::NoSuitableCertificate
+        })
+    }
+}
+
+impl rustls::client::ClientCredentialResolver for OwnCertResolver {
+    fn resolve(&self, request: &rustls::client::CredentialRequest<'_>) -> Option<SelectedCredential> {
+        match request.negotiated_type() {
+            CertificateType::X509 => self.pick(request.signature_schemes()),
+            _ => None,
+        }
+    }
+
+    fn supported_certificate_types(&self) -> &'static [CertificateType] {
+        if self.certs.is_empty() { &[] } else { &[CertificateType::X509] }
+    }
+
+    fn hash_config(&self, h: &mut dyn core::hash::Hasher) {
+        for cert in &self.certs {
+            h.write_usize(Arc::as_ptr(cert) as usize);
+        }
+    }
+}
+
+struct State {
+    settings: Settings,
+    snapshot: Option<Arc<Snapshot>>,
+}
+
+/// A configuration shared between the C shell and every context set up with it.
+#[derive(Clone)]
+pub struct Config {
+    state: Arc<Mutex<State>>,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Config {
+    /// A configuration as `mbedtls_ssl_config_init` leaves it.
+    pub fn new() -> Self {
+        Self { state: Arc::new(Mutex::new(State { settings: Settings::initial(), snapshot: None })) }
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, State> {
+        self.state.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// Changes settings; the next snapshot reflects them.
+    pub fn update<R>(&self, f: impl FnOnce(&mut Settings) -> R) -> R {
+        let mut state = self.lock();
+        state.snapshot = None;
+        f(&mut state.settings)
+    }
+
+    /// Reads settings without building anything.
+    pub fn read<R>(&self, f: impl FnOnce(&Settings) -> R) -> R {
+        f(&self.lock().settings)
+    }
+
+    /// The rustls view of the current settings (built on first use after a change).
+    pub fn snapshot(&self) -> Result<Arc<Snapshot>> {
+        let mut state = self.lock();
+        if let Some(snapshot) = &state.snapshot {
+            return Ok(snapshot.clone());
+        }
+        let snapshot = Arc::new(Snapshot::build(state.settings.clone())?);
+        state.snapshot = Some(snapshot.clone());
+        Ok(snapshot)
+    }
+
+    /// True when both handles share one configuration.
+    pub fn same_as(&self, other: &Config) -> bool {
+        Arc::ptr_eq(&self.state, &other.state)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unsupported_suites_are_ignored_and_nothing_left_is_bad_config() {
+        let config = Config::new();
+        config.update(|s| *s = Settings::defaults(Endpoint::Client, Preset::Default));
+        // TLS_RSA_WITH_AES_128_CBC_SHA (0x002F) does not exist here; ECDHE-RSA-AES128-GCM does.
+        config.update(|s| s.ciphersuites = Some(vec![0x002F, 0xC02F]));
+        let snap = config.snapshot().unwrap();
+        assert_eq!(snap.provider.tls12_cipher_suites.len(), 1);
+        assert!(snap.provider.tls13_cipher_suites.is_empty());
+        config.update(|s| s.ciphersuites = Some(vec![0x002F]));
+        assert_eq!(config.snapshot().err(), Some(Error::SslBadConfig));
+    }
+
+    #[test]
+    fn version_range_selects_suites() {
+        let config = Config::new();
+        config.update(|s| {
+            *s = Settings::defaults(Endpoint::Server, Preset::Default);
+            s.min_version = TLS1_3;
+        });
+        let snap = config.snapshot().unwrap();
+        assert!(snap.provider.tls12_cipher_suites.is_empty());
+        assert_eq!(snap.provider.tls13_cipher_suites.len(), 3);
+    }
+
+    #[test]
+    fn snapshot_is_cached_until_a_change() {
+        let config = Config::new();
+        let a = config.snapshot().unwrap();
+        let b = config.snapshot().unwrap();
+        assert!(Arc::ptr_eq(&a, &b));
+        config.update(|s| s.read_timeout_ms = 5);
+        let c = config.snapshot().unwrap();
+        assert!(!Arc::ptr_eq(&a, &c));
+    }
+}

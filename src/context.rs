@@ -1,0 +1,762 @@
+//! One TLS connection (`mbedtls_ssl_context`): drives a rustls connection through the
+//! application's transport with Mbed TLS's calling conventions.
+//!
+//! * Records are read one at a time and never past the end of the current record, as Mbed TLS
+//!   does, so no byte that follows the TLS stream on the socket is consumed.
+//! * `WANT_READ` / `WANT_WRITE` / `TIMEOUT` from the transport leave every piece of state in
+//!   place: calling the same function again continues where it stopped.
+//! * Output is queued and sent through the transport; a partially sent flight stays queued.
+
+use std::io::{Read, Write};
+use std::net::{IpAddr, Ipv4Addr};
+use std::sync::Arc;
+
+use rustls::client::ClientConnection;
+use rustls::pki_types::{CertificateDer, ServerName};
+use rustls::server::{Accepted, NeedsInput, ServerConfig, ServerConnection, ServerHandshake};
+use rustls::{ClientConfig, Connection, HandshakeKind, TlsInputBuffer};
+
+use crate::config::{AuthMode, Config, DebugSink, Endpoint, OwnCert, OwnCertResolver, Snapshot};
+use crate::debug;
+use crate::error::{Error, Result};
+use crate::verify::{self, ClientCertVerifier, ServerCertVerifier, VerifyRecord, badcert};
+
+/// Largest plaintext one `write` sends (`MBEDTLS_SSL_OUT_CONTENT_LEN`).
+pub const MAX_FRAGMENT: usize = 16384;
+/// Largest record body accepted from the wire (TLS 1.2: 2^14 + 2048).
+const MAX_RECORD_BODY: usize = 16384 + 2048;
+
+/// The application's transport (`mbedtls_ssl_set_bio`).
+pub trait Transport {
+    /// Sends some bytes; returns how many were taken.
+    fn send(&mut self, data: &[u8]) -> Result<usize>;
+    /// Receives at most `buf.len()` bytes; 0 means end of file. `timeout_ms` is the
+    /// configured read timeout (0 = none).
+    fn recv(&mut self, buf: &mut [u8], timeout_ms: u32) -> Result<usize>;
+}
+
+/// Incoming TLS bytes, filled one record at a time.
+#[derive(Default)]
+struct RecordInput {
+    buf: Vec<u8>,
+    used: usize,
+    /// Header of the record being received, and how much of it has arrived.
+    header: [u8; 5],
+    header_have: usize,
+    body_left: usize,
+    received_close_notify: bool,
+}
+
+impl RecordInput {
+    /// True when the record being received is complete.
+    fn record_complete(&self) -> bool {
+        self.header_have == 5 && self.body_left == 0
+    }
+
+    /// Reads what is missing of the current record (never more). Returns 0 at end of file.
+    fn read_some(&mut self, transport: &mut dyn Transport, timeout_ms: u32) -> Result<usize> {
+        let want = if self.header_have < 5 { 5 - self.header_have } else { self.body_left };
+        if self.buf.len() < self.used + want {
+            self.buf.resize(self.used + want, 0);
+        }
+        let n = transport.recv(&mut self.buf[self.used..self.used + want], timeout_ms)?;
+        if n == 0 {
+            return Ok(0);
+        }
+        if n > want {
+            return Err(Error::SslInternalError);
+        }
+        if self.header_have < 5 {
+            self.header[self.header_have..self.header_have + n]
+                .copy_from_slice(&self.buf[self.used..self.used + n]);
+            self.header_have += n;
+            if self.header_have == 5 {
+                let len = usize::from(u16::from_be_bytes([self.header[3], self.header[4]]));
+                // An oversized record is handed to rustls at once, which rejects it.
+                self.body_left = if len > MAX_RECORD_BODY { 0 } else { len };
+            }
+        } else {
+            self.body_left -= n;
+        }
+        self.used += n;
+        Ok(n)
+    }
+
+    /// The complete record has been handed to rustls; the next read starts a new one.
+    fn start_next_record(&mut self) {
+        self.header_have = 0;
+        self.body_left = 0;
+    }
+
+    fn clear(&mut self) {
+        *self = Self { buf: core::mem::take(&mut self.buf), ..Self::default() };
+    }
+}
+
+impl TlsInputBuffer for RecordInput {
+    fn slice_mut(&mut self) -> &mut [u8] {
+        &mut self.buf[..self.used]
+    }
+
+    fn discard(&mut self, num_bytes: usize) {
+        let n = num_bytes.min(self.used);
+        self.buf.copy_within(n..self.used, 0);
+        self.used -= n;
+    }
+
+    fn received_close_notify(&mut self) {
+        self.received_close_notify = true;
+    }
+
+    fn has_seen_eof(&self) -> bool {
+        false
+    }
+}
+
+/// What the application said about the server's name (`mbedtls_ssl_set_hostname`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Hostname {
+    /// Never called: a client with `VERIFY_REQUIRED` refuses to connect (Mbed TLS 3.6.3+).
+    Unset,
+    /// Called with NULL: no SNI, and the certificate's name is explicitly not checked.
+    OptedOut,
+    /// The name for SNI and certificate checks.
+    Name(String),
+}
+
+/// Settings the SNI callback chose for this handshake (`mbedtls_ssl_set_hs_*`).
+#[derive(Default)]
+struct HandshakeOverrides {
+    own_certs: Option<Vec<Arc<OwnCert>>>,
+    ca_chain: Option<Arc<[CertificateDer<'static>]>>,
+    authmode: Option<AuthMode>,
+}
+
+enum Tls {
+    Client(Box<ClientConnection>),
+    Server(Box<ServerConnection>),
+}
+
+impl Tls {
+    fn conn(&mut self) -> &mut dyn ConnectionOps {
+        match self {
+            Tls::Client(c) => c.as_mut(),
+            Tls::Server(c) => c.as_mut(),
+        }
+    }
+
+    fn outputs(&self) -> &rustls::ConnectionOutputs {
+        match self {
+            Tls::Client(c) => c,
+            Tls::Server(c) => c,
+        }
+    }
+}
+
+/// The object-safe part of `rustls::Connection` this module uses.
+trait ConnectionOps {
+    fn process(&mut self, input: &mut dyn TlsInputBuffer) -> core::result::Result<rustls::IoState, rustls::Error>;
+    fn write_tls_to(&mut self, out: &mut Vec<u8>) -> std::io::Result<usize>;
+    fn wants_write(&self) -> bool;
+    fn is_handshaking(&self) -> bool;
+    fn reader(&mut self) -> rustls::Reader<'_>;
+    fn writer(&mut self) -> rustls::Writer<'_>;
+    fn send_close_notify(&mut self);
+}
+
+macro_rules! connection_ops {
+    ($t:ty) => {
+        impl ConnectionOps for $t {
+            fn process(
+                &mut self,
+                input: &mut dyn TlsInputBuffer,
+            ) -> core::result::Result<rustls::IoState, rustls::Error> {
+                Connection::process_new_packets(self, input)
+            }
+            fn write_tls_to(&mut self, out: &mut Vec<u8>) -> std::io::Result<usize> {
+                Connection::write_tls(self, out)
+            }
+            fn wants_write(&self) -> bool {
+                Connection::wants_write(self)
+            }
+            fn is_handshaking(&self) -> bool {
+                Connection::is_handshaking(self)
+            }
+            fn reader(&mut self) -> rustls::Reader<'_> {
+                Connection::reader(self)
+            }
+            fn writer(&mut self) -> rustls::Writer<'_> {
+                Connection::writer(self)
+            }
+            fn send_close_notify(&mut self) {
+                Connection::send_close_notify(self)
+            }
+        }
+    };
+}
+connection_ops!(ClientConnection);
+connection_ops!(ServerConnection);
+
+enum Engine {
+    /// Set up; no handshake started yet.
+    Idle,
+    /// Server with an SNI callback, waiting for the whole ClientHello.
+    Accepting(Box<NeedsInput>),
+    /// Server with a ClientHello naming a host: the SNI callback must run.
+    Choosing(Box<Accepted>, String),
+    Running(Tls),
+    /// A fatal error happened; every call returns it (until `session_reset`).
+    Failed(Error),
+}
+
+/// Facts about the completed handshake.
+#[derive(Clone, Debug, Default)]
+pub struct HandshakeInfo {
+    pub version: u16,
+    pub suite: u16,
+    pub alpn: Option<Vec<u8>>,
+    pub resumed: bool,
+    pub peer_chain: Vec<CertificateDer<'static>>,
+}
+
+/// A TLS connection.
+pub struct Context {
+    config: Config,
+    endpoint: Endpoint,
+    hostname: Hostname,
+    transport: Option<Box<dyn Transport>>,
+    engine: Engine,
+    snapshot: Option<Arc<Snapshot>>,
+    input: RecordInput,
+    out: Vec<u8>,
+    out_sent: usize,
+    plain: Vec<u8>,
+    plain_read: usize,
+    /// Bytes accepted by a `write` whose record is not fully sent yet.
+    pending_write: Option<usize>,
+    peer_closed: bool,
+    close_sent: bool,
+    overrides: HandshakeOverrides,
+    verify: VerifyRecord,
+    verify_result: u32,
+    info: Option<HandshakeInfo>,
+}
+
+impl Context {
+    /// `mbedtls_ssl_setup`: a context bound to `config`.
+    pub fn new(config: Config) -> Result<Self> {
+        // Refuse an unusable configuration now, as Mbed TLS's setup refuses bad settings.
+        config.snapshot()?;
+        let endpoint = config.read(|s| s.endpoint);
+        Ok(Self {
+            config,
+            endpoint,
+            hostname: Hostname::Unset,
+            transport: None,
+            engine: Engine::Idle,
+            snapshot: None,
+            input: RecordInput::default(),
+            out: Vec::new(),
+            out_sent: 0,
+            plain: Vec::new(),
+            plain_read: 0,
+            pending_write: None,
+            peer_closed: false,
+            close_sent: false,
+            overrides: HandshakeOverrides::default(),
+            verify: VerifyRecord::default(),
+            verify_result: verify::NO_RESULT,
+            info: None,
+        })
+    }
+
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+
+    pub fn endpoint(&self) -> Endpoint {
+        self.endpoint
+    }
+
+    /// `mbedtls_ssl_session_reset`: back to before the handshake; keeps the configuration, the
+    /// transport and the host name.
+    pub fn reset(&mut self) {
+        self.engine = Engine::Idle;
+        self.snapshot = None;
+        self.input.clear();
+        self.out.clear();
+        self.out_sent = 0;
+        self.plain.clear();
+        self.plain_read = 0;
+        self.pending_write = None;
+        self.peer_closed = false;
+        self.close_sent = false;
+        self.overrides = HandshakeOverrides::default();
+        self.verify = VerifyRecord::default();
+        self.verify_result = verify::NO_RESULT;
+        self.info = None;
+    }
+
+    pub fn set_transport(&mut self, transport: Box<dyn Transport>) {
+        self.transport = Some(transport);
+    }
+
+    pub fn set_hostname(&mut self, hostname: Hostname) {
+        self.hostname = hostname;
+    }
+
+    pub fn hostname(&self) -> &Hostname {
+        &self.hostname
+    }
+
+    pub fn is_handshake_over(&self) -> bool {
+        self.info.is_some()
+    }
+
+    pub fn info(&self) -> Option<&HandshakeInfo> {
+        self.info.as_ref()
+    }
+
+    /// `mbedtls_ssl_get_verify_result`: the flags of the last handshake; `u32::MAX` before one.
+    pub fn verify_result(&self) -> u32 {
+        self.verify_result
+    }
+
+    /// `mbedtls_ssl_get_bytes_avail`.
+    pub fn bytes_available(&self) -> usize {
+        self.plain.len() - self.plain_read
+    }
+
+    // --- SNI callback support
+
+    /// The host name the client asked for, while the SNI callback is due.
+    pub fn pending_sni(&self) -> Option<&str> {
+        match &self.engine {
+            Engine::Choosing(_, name) => Some(name),
+            _ => None,
+        }
+    }
+
+    pub fn set_hs_own_cert(&mut self, cert: Arc<OwnCert>) {
+        self.overrides.own_certs.get_or_insert_with(Vec::new).push(cert);
+    }
+
+    pub fn set_hs_ca_chain(&mut self, chain: Arc<[CertificateDer<'static>]>) {
+        self.overrides.ca_chain = Some(chain);
+    }
+
+    pub fn set_hs_authmode(&mut self, authmode: AuthMode) {
+        self.overrides.authmode = Some(authmode);
+    }
+
+    /// Continues the handshake after the SNI callback returned `callback_result`.
+    /// A non-zero result refuses the name: fatal `unrecognized_name` alert,
+    /// `MBEDTLS_ERR_SSL_UNRECOGNIZED_NAME`.
+    pub fn finish_sni(&mut self, callback_result: i32) {
+        let Engine::Choosing(accepted, name) = core::mem::replace(&mut self.engine, Engine::Idle) else {
+            return;
+        };
+        if callback_result != 0 {
+            log::error!("SNI callback refused server name {name:?} ({callback_result})");
+            // A plaintext fatal alert: the handshake has no keys yet.
+            self.out.extend_from_slice(&[0x15, 0x03, 0x03, 0x00, 0x02, 0x02, 112]);
+            let _ = self.send_queued();
+            self.engine = Engine::Failed(Error::SslUnrecognizedName);
+            return;
+        }
+        self.choose_server_config(accepted);
+    }
+
+    // --- operations
+
+    fn debug_sink(&self) -> Option<Arc<dyn DebugSink>> {
+        self.config.read(|s| s.debug.clone())
+    }
+
+    /// `mbedtls_ssl_handshake`.
+    pub fn handshake(&mut self) -> Result<()> {
+        let sink = self.debug_sink();
+        debug::with_sink(sink.as_ref(), || self.drive_handshake())
+    }
+
+    /// `mbedtls_ssl_read`: plaintext, 0 at end of file, `PEER_CLOSE_NOTIFY` after close_notify.
+    pub fn read(&mut self, buf: &mut [u8]) -> Result<usize> {
+        let sink = self.debug_sink();
+        debug::with_sink(sink.as_ref(), || {
+            if self.info.is_none() {
+                self.drive_handshake()?;
+            }
+            loop {
+                if self.plain_read < self.plain.len() {
+                    let n = buf.len().min(self.plain.len() - self.plain_read);
+                    buf[..n].copy_from_slice(&self.plain[self.plain_read..self.plain_read + n]);
+                    self.plain_read += n;
+                    if self.plain_read == self.plain.len() {
+                        self.plain.clear();
+                        self.plain_read = 0;
+                    }
+                    return Ok(n);
+                }
+                if self.peer_closed {
+                    return Err(Error::SslPeerCloseNotify);
+                }
+                if let Engine::Failed(e) = self.engine {
+                    return Err(e);
+                }
+                self.flush()?;
+                match self.receive_record() {
+                    Err(Error::SslConnEof) => return Ok(0),
+                    other => other?,
+                }
+            }
+        })
+    }
+
+    /// `mbedtls_ssl_write`: takes at most one record's worth (16384 bytes) and returns how much
+    /// it took. After `WANT_WRITE` the caller repeats the call with the same data, as in Mbed TLS.
+    pub fn write(&mut self, data: &[u8]) -> Result<usize> {
+        let sink = self.debug_sink();
+        debug::with_sink(sink.as_ref(), || {
+            if self.info.is_none() {
+                self.drive_handshake()?;
+            }
+            if let Engine::Failed(e) = self.engine {
+                return Err(e);
+            }
+            if let Some(n) = self.pending_write {
+                self.flush()?;
+                self.pending_write = None;
+                return Ok(n);
+            }
+            let Engine::Running(tls) = &mut self.engine else {
+                return Err(Error::SslBadInputData);
+            };
+            let take = data.len().min(MAX_FRAGMENT);
+            let n = tls.conn().writer().write(&data[..take]).map_err(|_| Error::SslInternalError)?;
+            self.pending_write = Some(n);
+            self.flush()?;
+            self.pending_write = None;
+            Ok(n)
+        })
+    }
+
+    /// `mbedtls_ssl_close_notify`: sends close_notify (nothing before the handshake is over).
+    pub fn close_notify(&mut self) -> Result<()> {
+        if self.info.is_none() {
+            return Ok(());
+        }
+        if let Engine::Running(tls) = &mut self.engine {
+            if !self.close_sent {
+                tls.conn().send_close_notify();
+                self.close_sent = true;
+            }
+        }
+        self.flush()
+    }
+
+    fn drive_handshake(&mut self) -> Result<()> {
+        loop {
+            match &self.engine {
+                Engine::Failed(e) => return Err(*e),
+                Engine::Idle => self.start()?,
+                Engine::Choosing(..) => return Err(Error::SniCallbackPending),
+                Engine::Accepting(_) | Engine::Running(_) => {}
+            }
+            self.flush()?;
+            if let Engine::Running(tls) = &mut self.engine {
+                if !tls.conn().is_handshaking() {
+                    if self.info.is_none() {
+                        self.finish_handshake();
+                    }
+                    return Ok(());
+                }
+            }
+            self.receive_record()?;
+        }
+    }
+
+    /// Reads one whole record from the transport and hands it to the engine.
+    fn receive_record(&mut self) -> Result<()> {
+        let timeout = self.snapshot.as_ref().map_or(0, |s| s.settings.read_timeout_ms);
+        while !self.input.record_complete() {
+            let transport = self.transport.as_deref_mut().ok_or(Error::SslBadInputData)?;
+            if self.input.read_some(transport, timeout)? == 0 {
+                log::debug!("transport reached end of file");
+                if self.info.is_none() {
+                    self.engine = Engine::Failed(Error::SslConnEof);
+                }
+                return Err(Error::SslConnEof);
+            }
+        }
+        self.input.start_next_record();
+        self.process_input()
+    }
+
+    fn process_input(&mut self) -> Result<()> {
+        match core::mem::replace(&mut self.engine, Engine::Idle) {
+            Engine::Accepting(needs) => {
+                let mut output = Vec::new();
+                let result = needs.process(&mut self.input, &mut output);
+                for chunk in output {
+                    self.out.extend_from_slice(&chunk);
+                }
+                match result {
+                    Ok(ServerHandshake::NeedsInput(needs)) => self.engine = Engine::Accepting(Box::new(needs)),
+                    Ok(ServerHandshake::Accepted(accepted)) => {
+                        let name = accepted.client_hello().server_name().map(|n| n.as_ref().to_string());
+                        match name {
+                            Some(name) => {
+                                log::debug!("client asks for server name {name:?}: calling the SNI callback");
+                                self.engine = Engine::Choosing(Box::new(accepted), name);
+                                return Err(Error::SniCallbackPending);
+                            }
+                            None => self.choose_server_config(Box::new(accepted)),
+                        }
+                    }
+                    Ok(_) => self.engine = Engine::Failed(Error::SslInternalError),
+                    Err(e) => return Err(self.fail(&e)),
+                }
+                self.engine_error()
+            }
+            Engine::Running(mut tls) => {
+                let result = tls.conn().process(&mut self.input);
+                match result {
+                    Ok(state) => {
+                        if state.plaintext_bytes_to_read() > 0 {
+                            let _ = tls.conn().reader().read_to_end(&mut self.plain);
+                        }
+                        if state.peer_has_closed() {
+                            log::debug!("peer sent close_notify");
+                            self.peer_closed = true;
+                        }
+                        self.engine = Engine::Running(tls);
+                        Ok(())
+                    }
+                    Err(e) => {
+                        let _ = tls.conn().write_tls_to(&mut self.out);
+                        self.engine = Engine::Running(tls);
+                        Err(self.fail(&e))
+                    }
+                }
+            }
+            other => {
+                self.engine = other;
+                self.engine_error()
+            }
+        }
+    }
+
+    fn engine_error(&self) -> Result<()> {
+        match self.engine {
+            Engine::Failed(e) => Err(e),
+            _ => Ok(()),
+        }
+    }
+
+    /// Records a fatal rustls error: tries to send the queued alert, maps the error, and makes
+    /// every later call return it.
+    fn fail(&mut self, err: &rustls::Error) -> Error {
+        let mapped = Error::from_rustls(err);
+        log::error!("handshake or record failure: {err}");
+        if let Some(flags) = self.verify.flags() {
+            self.verify_result = flags;
+        }
+        if let Engine::Running(tls) = &mut self.engine {
+            while tls.conn().wants_write() {
+                if tls.conn().write_tls_to(&mut self.out).is_err() {
+                    break;
+                }
+            }
+        }
+        let _ = self.send_queued();
+        self.engine = Engine::Failed(mapped);
+        mapped
+    }
+
+    /// Sends whatever rustls has queued and whatever is left of earlier output.
+    fn flush(&mut self) -> Result<()> {
+        if let Engine::Running(tls) = &mut self.engine {
+            while tls.conn().wants_write() {
+                tls.conn().write_tls_to(&mut self.out).map_err(|_| Error::SslInternalError)?;
+            }
+        }
+        self.send_queued()
+    }
+
+    fn send_queued(&mut self) -> Result<()> {
+        while self.out_sent < self.out.len() {
+            let transport = self.transport.as_deref_mut().ok_or(Error::SslBadInputData)?;
+            let n = transport.send(&self.out[self.out_sent..])?;
+            if n == 0 {
+                return Err(Error::NetSendFailed);
+            }
+            self.out_sent += n.min(self.out.len() - self.out_sent);
+        }
+        self.out.clear();
+        self.out_sent = 0;
+        Ok(())
+    }
+
+    /// Builds the rustls side for a new handshake.
+    fn start(&mut self) -> Result<()> {
+        if self.transport.is_none() {
+            log::error!("no transport: call mbedtls_ssl_set_bio before the handshake");
+            return Err(Error::SslBadInputData);
+        }
+        let snapshot = self.config.snapshot()?;
+        if !snapshot.settings.rng_set {
+            log::error!("no random generator: call mbedtls_ssl_conf_rng");
+            return Err(Error::SslNoRng);
+        }
+        log::debug!("=> handshake");
+        self.snapshot = Some(snapshot.clone());
+        self.engine = match self.endpoint {
+            Endpoint::Client => Engine::Running(Tls::Client(Box::new(self.new_client(&snapshot)?))),
+            Endpoint::Server if snapshot.settings.sni_callback.is_some() => {
+                Engine::Accepting(Box::new(ServerHandshake::start()))
+            }
+            Endpoint::Server => {
+                let config = self.server_config(&snapshot)?;
+                let conn = ServerConnection::new(config).map_err(|e| Error::from_rustls(&e))?;
+                Engine::Running(Tls::Server(Box::new(conn)))
+            }
+        };
+        Ok(())
+    }
+
+    fn new_client(&mut self, snapshot: &Snapshot) -> Result<ClientConnection> {
+        let settings = &snapshot.settings;
+        let (server_name, expected_name) = match &self.hostname {
+            Hostname::Name(name) => {
+                let sn = ServerName::try_from(name.as_str())
+                    .map_err(|_| Error::SslBadInputData)?
+                    .to_owned();
+                (sn.clone(), Some(sn))
+            }
+            Hostname::OptedOut => (ServerName::IpAddress(IpAddr::V4(Ipv4Addr::UNSPECIFIED).into()), None),
+            Hostname::Unset => {
+                if settings.authmode == AuthMode::Required {
+                    log::error!("certificate verification without a host name: call mbedtls_ssl_set_hostname");
+                    return Err(Error::SslCertificateVerificationWithoutHostname);
+                }
+                (ServerName::IpAddress(IpAddr::V4(Ipv4Addr::UNSPECIFIED).into()), None)
+            }
+        };
+        if settings.authmode == AuthMode::Required && snapshot.roots.is_none() {
+            log::error!("peer verification is required but no CA chain is configured");
+            return Err(Error::SslCaChainRequired);
+        }
+        let verifier = ServerCertVerifier {
+            authmode: settings.authmode,
+            roots: snapshot.roots.clone(),
+            expected_name,
+            record: self.verify.clone(),
+        };
+        let mut config = ClientConfig::builder(snapshot.provider.clone())
+            .dangerous()
+            .with_custom_certificate_verifier(Arc::new(verifier))
+            .with_client_credential_resolver(snapshot.own_certs.clone())
+            .map_err(|e| Error::from_rustls(&e))?;
+        config.alpn_protocols = settings.alpn.iter().map(|p| p.clone().into()).collect();
+        config.resumption = rustls::client::Resumption::disabled();
+        let config = Arc::new(config);
+        config.connect(server_name).build().map_err(|e| Error::from_rustls(&e))
+    }
+
+    fn server_config(&self, snapshot: &Snapshot) -> Result<Arc<ServerConfig>> {
+        let settings = &snapshot.settings;
+        let authmode = self.overrides.authmode.unwrap_or(settings.authmode);
+        let roots = match &self.overrides.ca_chain {
+            Some(chain) => {
+                let mut store = rustls::RootCertStore::empty();
+                store.add_parsable_certificates(chain.iter().cloned());
+                Some(Arc::new(store))
+            }
+            None => snapshot.roots.clone(),
+        };
+        if authmode == AuthMode::Required && roots.is_none() {
+            log::error!("client verification is required but no CA chain is configured");
+            return Err(Error::SslCaChainRequired);
+        }
+        let resolver = match &self.overrides.own_certs {
+            Some(certs) => Arc::new(OwnCertResolver::from_certs(certs.clone())),
+            None => snapshot.own_certs.clone(),
+        };
+        let verifier = ClientCertVerifier::new(authmode, roots, self.verify.clone());
+        let mut config = ServerConfig::builder(snapshot.provider.clone())
+            .with_client_cert_verifier(Arc::new(verifier))
+            .with_server_credential_resolver(resolver)
+            .map_err(|e| Error::from_rustls(&e))?;
+        config.alpn_protocols = settings.alpn.iter().map(|p| p.clone().into()).collect();
+        config.session_storage = Arc::new(rustls::server::NoServerSessionStorage {});
+        config.send_tls13_tickets = rustls::server::Tls13Tickets { default: 0, max: 0 };
+        Ok(Arc::new(config))
+    }
+
+    fn choose_server_config(&mut self, accepted: Box<Accepted>) {
+        let Some(snapshot) = self.snapshot.clone() else {
+            self.engine = Engine::Failed(Error::SslInternalError);
+            return;
+        };
+        let config = match self.server_config(&snapshot) {
+            Ok(config) => config,
+            Err(e) => {
+                self.engine = Engine::Failed(e);
+                return;
+            }
+        };
+        let mut output = Vec::new();
+        let result = accepted.choose_config(config, &mut output);
+        for chunk in output {
+            self.out.extend_from_slice(&chunk);
+        }
+        match result {
+            Ok(ServerHandshake::NeedsInput(needs)) => {
+                self.engine = Engine::Running(Tls::Server(Box::new(needs.into_buffered_connection())));
+            }
+            Ok(_) => self.engine = Engine::Failed(Error::SslInternalError),
+            Err(e) => {
+                let _ = self.send_queued();
+                self.engine = Engine::Failed(Error::from_rustls(&e));
+            }
+        }
+    }
+
+    fn finish_handshake(&mut self) {
+        let Engine::Running(tls) = &self.engine else { return };
+        let out = tls.outputs();
+        let authmode = self
+            .overrides
+            .authmode
+            .or_else(|| self.snapshot.as_ref().map(|s| s.settings.authmode))
+            .unwrap_or(AuthMode::None);
+        let peer_chain = match out.peer_identity() {
+            Some(rustls::crypto::Identity::X509(c)) => {
+                let mut chain = vec![c.end_entity.clone().into_owned()];
+                chain.extend(c.intermediates.iter().map(|i| i.clone().into_owned()));
+                chain
+            }
+            _ => Vec::new(),
+        };
+        self.verify_result = match (self.verify.flags(), authmode) {
+            (Some(flags), _) => flags,
+            (None, AuthMode::None) => badcert::SKIP_VERIFY,
+            (None, _) if peer_chain.is_empty() => badcert::MISSING,
+            (None, _) => 0,
+        };
+        let info = HandshakeInfo {
+            version: out.protocol_version().map_or(0, |v| v.0),
+            suite: out.negotiated_cipher_suite().map_or(0, |s| s.suite().0),
+            alpn: out.alpn_protocol().map(|p| p.as_ref().to_vec()),
+            resumed: out.handshake_kind() == Some(HandshakeKind::Resumed),
+            peer_chain,
+        };
+        log::debug!(
+            "<= handshake: version {:#06x}, suite {:#06x}, resumed {}",
+            info.version,
+            info.suite,
+            info.resumed
+        );
+        self.info = Some(info);
+    }
+}

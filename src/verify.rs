@@ -1,0 +1,336 @@
+//! Peer certificate verification with Mbed TLS's semantics.
+//!
+//! rustls stops at the first problem; Mbed TLS reports every problem as a bit in a
+//! `MBEDTLS_X509_BADCERT_*` mask and lets `VERIFY_OPTIONAL` connections go on. The verifiers here
+//! compute that mask (chain, validity period and host name are checked separately), record it
+//! for `mbedtls_ssl_get_verify_result`, and fail the handshake only under `VERIFY_REQUIRED`.
+//! Handshake signatures are always checked, whatever the mode.
+
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use rustls::client::danger::{
+    HandshakeSignatureValid, PeerVerified, ServerIdentity, ServerVerifier,
+    SignatureVerificationInput,
+};
+use rustls::client::{verify_identity_signed_by_trust_anchor, verify_server_name};
+use rustls::crypto::{Identity, SignatureScheme, WebPkiSupportedAlgorithms};
+use rustls::error::CertificateError;
+use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
+use rustls::server::danger::{ClientIdentity, ClientVerifier};
+use rustls::server::{ParsedCertificate, WebPkiClientVerifier};
+use rustls::{DistinguishedName, RootCertStore};
+
+use crate::config::AuthMode;
+
+/// `MBEDTLS_X509_BADCERT_*` bits (the C constants in `ffi::x509` have the same values; a test
+/// checks it).
+pub mod badcert {
+    pub const EXPIRED: u32 = 0x01;
+    pub const REVOKED: u32 = 0x02;
+    pub const CN_MISMATCH: u32 = 0x04;
+    pub const NOT_TRUSTED: u32 = 0x08;
+    pub const MISSING: u32 = 0x40;
+    pub const SKIP_VERIFY: u32 = 0x80;
+    pub const OTHER: u32 = 0x0100;
+    pub const FUTURE: u32 = 0x0200;
+    pub const KEY_USAGE: u32 = 0x0800;
+    pub const EXT_KEY_USAGE: u32 = 0x1000;
+    pub const BAD_MD: u32 = 0x4000;
+}
+
+/// "No verification result available" (`mbedtls_ssl_get_verify_result` before a handshake).
+pub const NO_RESULT: u32 = u32::MAX;
+
+/// The verification result of one handshake, shared between the verifier and its connection.
+#[derive(Clone, Debug, Default)]
+pub struct VerifyRecord {
+    inner: Arc<Mutex<Option<u32>>>,
+}
+
+impl VerifyRecord {
+    fn set(&self, flags: u32) {
+        *self.inner.lock().unwrap_or_else(|p| p.into_inner()) = Some(flags);
+    }
+
+    /// The flags recorded by the last verification, if one ran.
+    pub fn flags(&self) -> Option<u32> {
+        *self.inner.lock().unwrap_or_else(|p| p.into_inner())
+    }
+}
+
+fn algorithms() -> &'static WebPkiSupportedAlgorithms {
+    &rustls_aws_lc_rs::SUPPORTED_SIG_ALGS
+}
+
+/// Maps one webpki/rustls certificate error to BADCERT bits.
+fn flags_for(err: &rustls::Error) -> u32 {
+    match err {
+        rustls::Error::InvalidCertificate(e) => match e {
+            CertificateError::Expired | CertificateError::ExpiredContext { .. } => badcert::EXPIRED,
+            CertificateError::NotValidYet | CertificateError::NotValidYetContext { .. } => {
+                badcert::FUTURE
+            }
+            CertificateError::UnknownIssuer | CertificateError::BadSignature => badcert::NOT_TRUSTED,
+            CertificateError::UnsupportedSignatureAlgorithm { .. }
+            | CertificateError::UnsupportedSignatureAlgorithmForPublicKey { .. } => {
+                badcert::NOT_TRUSTED | badcert::BAD_MD
+            }
+            CertificateError::Revoked => badcert::REVOKED,
+            CertificateError::InvalidPurpose | CertificateError::InvalidPurposeContext { .. } => {
+                badcert::EXT_KEY_USAGE
+            }
+            CertificateError::NotValidForName | CertificateError::NotValidForNameContext { .. } => {
+                badcert::CN_MISMATCH
+            }
+            _ => badcert::OTHER,
+        },
+        _ => badcert::OTHER,
+    }
+}
+
+/// The certificate error to fail a `VERIFY_REQUIRED` handshake with; it selects the alert
+/// (unknown_ca, certificate_expired, bad_certificate) that Mbed TLS would send.
+fn failure_for(flags: u32) -> rustls::Error {
+    let e = if flags & badcert::NOT_TRUSTED != 0 {
+        CertificateError::UnknownIssuer
+    } else if flags & badcert::EXPIRED != 0 {
+        CertificateError::Expired
+    } else if flags & badcert::FUTURE != 0 {
+        CertificateError::NotValidYet
+    } else if flags & badcert::REVOKED != 0 {
+        CertificateError::Revoked
+    } else if flags & badcert::CN_MISMATCH != 0 {
+        CertificateError::NotValidForName
+    } else {
+        CertificateError::ApplicationVerificationFailure
+    };
+    rustls::Error::InvalidCertificate(e)
+}
+
+/// Chain flags for a server certificate: trust, validity period, key purpose. An expired or
+/// not-yet-valid certificate is checked once more at a time inside its validity period, so that
+/// an untrusted expired certificate reports both bits, as Mbed TLS does.
+fn server_chain_flags(
+    ee: &CertificateDer<'_>,
+    intermediates: &[CertificateDer<'_>],
+    roots: Option<&RootCertStore>,
+    now: UnixTime,
+) -> u32 {
+    let Some(roots) = roots.filter(|r| !r.is_empty()) else {
+        return badcert::NOT_TRUSTED;
+    };
+    let Ok(parsed) = ParsedCertificate::try_from(ee) else {
+        return badcert::OTHER | badcert::NOT_TRUSTED;
+    };
+    let algs = rustls_aws_lc_rs::ALL_VERIFICATION_ALGS;
+    let check = |at: UnixTime| {
+        verify_identity_signed_by_trust_anchor(&parsed, roots, intermediates, at, algs)
+    };
+    match check(now) {
+        Ok(()) => 0,
+        Err(err) => {
+            let mut flags = flags_for(&err);
+            let retry_at = match &err {
+                rustls::Error::InvalidCertificate(CertificateError::ExpiredContext {
+                    not_after,
+                    ..
+                }) => Some(*not_after),
+                rustls::Error::InvalidCertificate(CertificateError::NotValidYetContext {
+                    not_before,
+                    ..
+                }) => Some(*not_before),
+                _ => None,
+            };
+            if let Some(at) = retry_at {
+                if let Err(again) = check(at) {
+                    flags |= flags_for(&again);
+                }
+            }
+            flags
+        }
+    }
+}
+
+/// The client side's verifier of the server certificate.
+#[derive(Debug)]
+pub struct ServerCertVerifier {
+    pub authmode: AuthMode,
+    pub roots: Option<Arc<RootCertStore>>,
+    /// The host name to match; None when the application opted out (`set_hostname(NULL)`).
+    pub expected_name: Option<ServerName<'static>>,
+    pub record: VerifyRecord,
+}
+
+impl ServerVerifier for ServerCertVerifier {
+    fn verify_identity(&self, identity: &ServerIdentity<'_>) -> Result<PeerVerified, rustls::Error> {
+        if self.authmode == AuthMode::None {
+            self.record.set(badcert::SKIP_VERIFY);
+            return Ok(PeerVerified::assertion());
+        }
+        let Identity::X509(certs) = identity.identity else {
+            self.record.set(badcert::OTHER);
+            return Err(rustls::Error::InvalidCertificate(CertificateError::BadEncoding));
+        };
+        let mut flags = server_chain_flags(
+            &certs.end_entity,
+            &certs.intermediates,
+            self.roots.as_deref(),
+            identity.now,
+        );
+        if let Some(name) = &self.expected_name {
+            match ParsedCertificate::try_from(&certs.end_entity) {
+                Ok(parsed) => {
+                    if verify_server_name(&parsed, name).is_err() {
+                        flags |= badcert::CN_MISMATCH;
+                    }
+                }
+                Err(_) => flags |= badcert::CN_MISMATCH,
+            }
+        }
+        self.record.set(flags);
+        log::debug!("server certificate verification flags: {flags:#x}");
+        if flags != 0 && self.authmode == AuthMode::Required {
+            return Err(failure_for(flags));
+        }
+        Ok(PeerVerified::assertion())
+    }
+
+    fn verify_tls12_signature(
+        &self,
+        input: &SignatureVerificationInput<'_>,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        rustls::crypto::verify_tls12_signature(input, algorithms())
+    }
+
+    fn verify_tls13_signature(
+        &self,
+        input: &SignatureVerificationInput<'_>,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        rustls::crypto::verify_tls13_signature(input, algorithms())
+    }
+
+    fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
+        algorithms().supported_schemes()
+    }
+
+    fn request_ocsp_response(&self) -> bool {
+        false
+    }
+
+    fn hash_config(&self, h: &mut dyn core::hash::Hasher) {
+        h.write_u8(self.authmode as u8);
+        h.write_usize(self.roots.as_ref().map_or(0, |r| Arc::as_ptr(r) as usize));
+    }
+}
+
+/// The server side's verifier of client certificates (`mbedtls_ssl_conf_authmode` on a server).
+#[derive(Debug)]
+pub struct ClientCertVerifier {
+    authmode: AuthMode,
+    webpki: Option<Arc<dyn ClientVerifier>>,
+    subjects: Arc<[DistinguishedName]>,
+    pub record: VerifyRecord,
+}
+
+impl ClientCertVerifier {
+    pub fn new(authmode: AuthMode, roots: Option<Arc<RootCertStore>>, record: VerifyRecord) -> Self {
+        let provider = rustls_aws_lc_rs::DEFAULT_PROVIDER;
+        let webpki = roots.as_ref().filter(|r| !r.is_empty()).and_then(|r| {
+            WebPkiClientVerifier::builder(r.clone(), &provider)
+                .allow_unauthenticated()
+                .build()
+                .ok()
+                .map(|v| Arc::new(v) as Arc<dyn ClientVerifier>)
+        });
+        let subjects: Arc<[DistinguishedName]> =
+            roots.as_ref().map(|r| r.subjects()).unwrap_or_default().into();
+        Self { authmode, webpki, subjects, record }
+    }
+}
+
+impl ClientVerifier for ClientCertVerifier {
+    fn verify_identity(&self, identity: &ClientIdentity<'_>) -> Result<PeerVerified, rustls::Error> {
+        let flags = match &self.webpki {
+            None => badcert::NOT_TRUSTED,
+            Some(webpki) => match webpki.verify_identity(identity) {
+                Ok(_) => 0,
+                Err(e) => flags_for(&e),
+            },
+        };
+        self.record.set(flags);
+        log::debug!("client certificate verification flags: {flags:#x}");
+        if flags != 0 && self.authmode == AuthMode::Required {
+            return Err(failure_for(flags));
+        }
+        Ok(PeerVerified::assertion())
+    }
+
+    fn verify_tls12_signature(
+        &self,
+        input: &SignatureVerificationInput<'_>,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        rustls::crypto::verify_tls12_signature(input, algorithms())
+    }
+
+    fn verify_tls13_signature(
+        &self,
+        input: &SignatureVerificationInput<'_>,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        rustls::crypto::verify_tls13_signature(input, algorithms())
+    }
+
+    fn root_hint_subjects(&self) -> Arc<[DistinguishedName]> {
+        self.subjects.clone()
+    }
+
+    fn client_auth_mandatory(&self) -> bool {
+        self.authmode == AuthMode::Required
+    }
+
+    fn offer_client_auth(&self) -> bool {
+        self.authmode != AuthMode::None
+    }
+
+    fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
+        algorithms().supported_schemes()
+    }
+}
+
+/// Seconds since the epoch as a `UnixTime` (for tests).
+pub fn unix_time(secs: u64) -> UnixTime {
+    UnixTime::since_unix_epoch(Duration::from_secs(secs))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ffi::x509 as c;
+
+    #[test]
+    fn badcert_bits_match_the_c_constants() {
+        assert_eq!(badcert::EXPIRED, c::MBEDTLS_X509_BADCERT_EXPIRED);
+        assert_eq!(badcert::REVOKED, c::MBEDTLS_X509_BADCERT_REVOKED);
+        assert_eq!(badcert::CN_MISMATCH, c::MBEDTLS_X509_BADCERT_CN_MISMATCH);
+        assert_eq!(badcert::NOT_TRUSTED, c::MBEDTLS_X509_BADCERT_NOT_TRUSTED);
+        assert_eq!(badcert::MISSING, c::MBEDTLS_X509_BADCERT_MISSING);
+        assert_eq!(badcert::SKIP_VERIFY, c::MBEDTLS_X509_BADCERT_SKIP_VERIFY);
+        assert_eq!(badcert::OTHER, c::MBEDTLS_X509_BADCERT_OTHER);
+        assert_eq!(badcert::FUTURE, c::MBEDTLS_X509_BADCERT_FUTURE);
+        assert_eq!(badcert::KEY_USAGE, c::MBEDTLS_X509_BADCERT_KEY_USAGE);
+        assert_eq!(badcert::EXT_KEY_USAGE, c::MBEDTLS_X509_BADCERT_EXT_KEY_USAGE);
+        assert_eq!(badcert::BAD_MD, c::MBEDTLS_X509_BADCERT_BAD_MD);
+    }
+
+    #[test]
+    fn required_failure_picks_the_alert_of_the_worst_problem() {
+        assert_eq!(
+            failure_for(badcert::NOT_TRUSTED | badcert::EXPIRED),
+            rustls::Error::InvalidCertificate(CertificateError::UnknownIssuer)
+        );
+        assert_eq!(
+            failure_for(badcert::CN_MISMATCH),
+            rustls::Error::InvalidCertificate(CertificateError::NotValidForName)
+        );
+    }
+}
