@@ -128,18 +128,20 @@ impl Settings {
         }
     }
 
-    /// What `mbedtls_ssl_config_defaults` sets for `endpoint` and `preset`.
-    pub fn defaults(endpoint: Endpoint, preset: Preset) -> Self {
-        Self {
-            endpoint,
-            preset,
-            authmode: match endpoint {
-                Endpoint::Client => AuthMode::Required,
-                Endpoint::Server => AuthMode::None,
-            },
-            session_tickets: endpoint == Endpoint::Client,
-            ..Self::initial()
-        }
+    /// What `mbedtls_ssl_config_defaults` sets for `endpoint` and `preset`: the protocol
+    /// settings. Callbacks, certificates and ALPN set earlier stay, as in Mbed TLS.
+    pub fn apply_defaults(&mut self, endpoint: Endpoint, preset: Preset) {
+        self.endpoint = endpoint;
+        self.preset = preset;
+        self.authmode = match endpoint {
+            Endpoint::Client => AuthMode::Required,
+            Endpoint::Server => AuthMode::None,
+        };
+        self.session_tickets = endpoint == Endpoint::Client;
+        self.signal_new_session_tickets = false;
+        self.ciphersuites = None;
+        self.min_version = TLS1_2;
+        self.max_version = TLS1_3;
     }
 }
 
@@ -339,7 +341,7 @@ mod tests {
     #[test]
     fn unsupported_suites_are_ignored_and_nothing_left_is_bad_config() {
         let config = Config::new();
-        config.update(|s| *s = Settings::defaults(Endpoint::Client, Preset::Default));
+        config.update(|s| s.apply_defaults(Endpoint::Client, Preset::Default));
         // TLS_RSA_WITH_AES_128_CBC_SHA (0x002F) does not exist here; ECDHE-RSA-AES128-GCM does.
         config.update(|s| s.ciphersuites = Some(vec![0x002F, 0xC02F]));
         let snap = config.snapshot().unwrap();
@@ -353,7 +355,7 @@ mod tests {
     fn version_range_selects_suites() {
         let config = Config::new();
         config.update(|s| {
-            *s = Settings::defaults(Endpoint::Server, Preset::Default);
+            s.apply_defaults(Endpoint::Server, Preset::Default);
             s.min_version = TLS1_3;
         });
         let snap = config.snapshot().unwrap();

@@ -322,6 +322,11 @@ impl Context {
         self.verify_result
     }
 
+    /// Decrypted data or part of a record is buffered (`mbedtls_ssl_check_pending`).
+    pub fn has_pending(&self) -> bool {
+        self.bytes_available() > 0 || self.input.used > 0
+    }
+
     /// `mbedtls_ssl_get_bytes_avail`.
     pub fn bytes_available(&self) -> usize {
         self.plain.len() - self.plain_read

@@ -32,3 +32,13 @@ pub const MBEDTLS_ERR_PK_FEATURE_UNAVAILABLE: c_int = -0x3980;
 pub const MBEDTLS_ERR_PK_SIG_LEN_MISMATCH: c_int = -0x3900;
 /// The output buffer is too small (-0x3880).
 pub const MBEDTLS_ERR_PK_BUFFER_TOO_SMALL: c_int = -0x3880;
+
+/// Placeholder until the pk module lands.
+#[repr(C)]
+pub struct mbedtls_pk_context {
+    private_handle: *mut core::ffi::c_void,
+}
+
+pub(crate) unsafe fn private_key_der(_pk: *const mbedtls_pk_context) -> Option<rustls::pki_types::PrivateKeyDer<'static>> {
+    None
+}

@@ -1,7 +1,19 @@
 //! `ssl.h`: TLS contexts (`mbedtls_ssl_context`), configurations (`mbedtls_ssl_config`) and
 //! sessions, mapped onto the core `config`, `context` and `session` modules.
 
-use core::ffi::{c_int, c_void};
+use core::ffi::{c_char, c_int, c_uchar, c_void};
+use std::any::Any;
+use std::ffi::CString;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use super::error::{code_of, status};
+use super::pk::{mbedtls_pk_context, private_key_der};
+use super::x509_crt::{chain_ders, mbedtls_x509_crt};
+use super::{Guarded, entry, in_cstr, in_slice, out_slice, ssl_ciphersuites};
+use crate::config::{self, AuthMode, Config, DebugSink, Endpoint, OwnCert, Preset};
+use crate::context::{Context, Hostname, Transport};
+use crate::error::Error;
 
 /// `-0x7000`.
 pub const MBEDTLS_ERR_SSL_CRYPTO_IN_PROGRESS: c_int = -0x7000;
@@ -257,4 +269,1115 @@ pub struct mbedtls_ssl_context {
 #[repr(C)]
 pub struct mbedtls_ssl_config {
     private_handle: *mut c_void,
+}
+
+// =============================================================================================
+// Handles behind the shells
+
+/// What `mbedtls_ssl_config.private_handle` points to.
+struct ConfigHandle {
+    config: Config,
+    user_data: AtomicUsize,
+}
+
+/// What `mbedtls_ssl_context.private_handle` points to.
+struct SslHandle {
+    ctx: Context,
+    /// The configuration shell the context was set up with, for `mbedtls_ssl_context_get_config`
+    /// (returned to the caller, never dereferenced here).
+    conf_shell: usize,
+    hostname_c: Option<CString>,
+    alpn_c: Option<CString>,
+    user_data: usize,
+}
+
+/// A pointer the application handed us together with a callback, passed back unchanged.
+#[derive(Clone, Copy)]
+struct AppPtr(*mut c_void);
+// SAFETY: we never dereference it; the application that shares a configuration between threads
+// promises, as with Mbed TLS, that its callbacks and their data may be used from those threads.
+unsafe impl Send for AppPtr {}
+unsafe impl Sync for AppPtr {}
+
+/// `mbedtls_ssl_conf_sni`'s callback type.
+pub type mbedtls_ssl_sni_cb = unsafe extern "C" fn(
+    p_sni: *mut c_void,
+    ssl: *mut mbedtls_ssl_context,
+    name: *const c_uchar,
+    name_len: usize,
+) -> c_int;
+
+struct SniHook {
+    f: mbedtls_ssl_sni_cb,
+    p: AppPtr,
+}
+
+type DebugFn = unsafe extern "C" fn(*mut c_void, c_int, *const c_char, c_int, *const c_char);
+
+/// Debug lines to the application's `f_dbg`.
+struct CDebug {
+    f: DebugFn,
+    p: AppPtr,
+}
+
+impl DebugSink for CDebug {
+    fn emit(&self, level: i32, file: &str, line: u32, text: &str) {
+        let file = CString::new(file.replace('\0', "")).unwrap_or_default();
+        let text = CString::new(text.replace('\0', "")).unwrap_or_default();
+        let line = c_int::try_from(line).unwrap_or(c_int::MAX);
+        // SAFETY: the application registered `f` with `mbedtls_ssl_conf_dbg`.
+        unsafe { (self.f)(self.p.0, level, file.as_ptr(), line, text.as_ptr()) }
+    }
+}
+
+/// The application's BIO callbacks (`mbedtls_ssl_set_bio`).
+struct CBio {
+    p_bio: *mut c_void,
+    f_send: Option<mbedtls_ssl_send_fn>,
+    f_recv: Option<mbedtls_ssl_recv_fn>,
+    f_recv_timeout: Option<mbedtls_ssl_recv_timeout_fn>,
+}
+
+type mbedtls_ssl_send_fn = unsafe extern "C" fn(*mut c_void, *const c_uchar, usize) -> c_int;
+type mbedtls_ssl_recv_fn = unsafe extern "C" fn(*mut c_void, *mut c_uchar, usize) -> c_int;
+type mbedtls_ssl_recv_timeout_fn = unsafe extern "C" fn(*mut c_void, *mut c_uchar, usize, u32) -> c_int;
+type mbedtls_f_rng_fn = unsafe extern "C" fn(*mut c_void, *mut c_uchar, usize) -> c_int;
+
+/// A BIO callback's return value: a count, or a code passed back to the application unchanged.
+fn bio_result(ret: c_int, asked: usize) -> Result<usize, Error> {
+    match ret {
+        MBEDTLS_ERR_SSL_WANT_READ => Err(Error::SslWantRead),
+        MBEDTLS_ERR_SSL_WANT_WRITE => Err(Error::SslWantWrite),
+        MBEDTLS_ERR_SSL_TIMEOUT => Err(Error::SslTimeout),
+        r if r < 0 => Err(Error::Passthrough(r)),
+        r if r as usize > asked => Err(Error::SslInternalError),
+        r => Ok(r as usize),
+    }
+}
+
+impl Transport for CBio {
+    fn send(&mut self, data: &[u8]) -> Result<usize, Error> {
+        let f = self.f_send.ok_or(Error::SslBadInputData)?;
+        // SAFETY: the callback was registered by the application for this context.
+        bio_result(unsafe { f(self.p_bio, data.as_ptr(), data.len()) }, data.len())
+    }
+
+    fn recv(&mut self, buf: &mut [u8], timeout_ms: u32) -> Result<usize, Error> {
+        // As in Mbed TLS: the timeout callback, when set, is always preferred.
+        let ret = match (self.f_recv_timeout, self.f_recv) {
+            (Some(f), _) => unsafe { f(self.p_bio, buf.as_mut_ptr(), buf.len(), timeout_ms) },
+            (None, Some(f)) => unsafe { f(self.p_bio, buf.as_mut_ptr(), buf.len()) },
+            (None, None) => return Err(Error::SslBadInputData),
+        };
+        bio_result(ret, buf.len())
+    }
+}
+
+/// # Safety
+/// `conf` is NULL or points to an `mbedtls_ssl_config`.
+unsafe fn config_handle<'a>(conf: *const mbedtls_ssl_config) -> Option<&'a ConfigHandle> {
+    if conf.is_null() {
+        return None;
+    }
+    let p = unsafe { (*conf).private_handle } as *const ConfigHandle;
+    // SAFETY: a non-NULL handle was created by `mbedtls_ssl_config_init` and lives until free.
+    (!p.is_null()).then(|| unsafe { &*p })
+}
+
+/// # Safety
+/// `ssl` is NULL or points to an `mbedtls_ssl_context`.
+unsafe fn ssl_handle<'a>(ssl: *const mbedtls_ssl_context) -> Option<&'a Guarded<SslHandle>> {
+    if ssl.is_null() {
+        return None;
+    }
+    let p = unsafe { (*ssl).private_handle } as *const Guarded<SslHandle>;
+    // SAFETY: a non-NULL handle was created by `mbedtls_ssl_setup` and lives until free.
+    (!p.is_null()).then(|| unsafe { &*p })
+}
+
+/// Runs `f` on the context behind `ssl`: BAD_INPUT_DATA for NULL, a context that was not set up,
+/// or a re-entrant call from inside one of our callbacks.
+unsafe fn with_ssl<R>(
+    ssl: *const mbedtls_ssl_context,
+    f: impl FnOnce(&mut SslHandle) -> Result<R, Error>,
+) -> Result<R, Error> {
+    let handle = unsafe { ssl_handle(ssl) }.ok_or(Error::SslBadInputData)?;
+    handle.with(f)?
+}
+
+/// Runs a connection operation, running the application's SNI callback when the handshake
+/// needs it. The callback runs with no borrow of the context held, so it can call
+/// `mbedtls_ssl_set_hs_own_cert` and friends on `ssl`.
+unsafe fn drive<R>(
+    ssl: *mut mbedtls_ssl_context,
+    mut op: impl FnMut(&mut Context) -> Result<R, Error>,
+) -> Result<R, Error> {
+    loop {
+        match unsafe { with_ssl(ssl, |h| op(&mut h.ctx)) } {
+            Err(Error::SniCallbackPending) => {
+                let (hook, name) = unsafe {
+                    with_ssl(ssl, |h| {
+                        let hook = h.ctx.config().read(|s| s.sni_callback.clone());
+                        Ok((hook, h.ctx.pending_sni().map(str::to_owned)))
+                    })
+                }?;
+                let ret = match (hook.and_then(|a| a.downcast::<SniHook>().ok()), name) {
+                    // SAFETY: the application registered the callback with `mbedtls_ssl_conf_sni`.
+                    (Some(hook), Some(name)) => unsafe { (hook.f)(hook.p.0, ssl, name.as_ptr(), name.len()) },
+                    _ => -1,
+                };
+                unsafe { with_ssl(ssl, |h| Ok(h.ctx.finish_sni(ret))) }?;
+            }
+            other => return other,
+        }
+    }
+}
+
+fn count(result: Result<usize, Error>) -> c_int {
+    match result {
+        Ok(n) => c_int::try_from(n).unwrap_or(c_int::MAX),
+        Err(e) => code_of(e),
+    }
+}
+
+fn authmode_from(value: c_int) -> Option<AuthMode> {
+    match value {
+        MBEDTLS_SSL_VERIFY_NONE => Some(AuthMode::None),
+        MBEDTLS_SSL_VERIFY_OPTIONAL => Some(AuthMode::Optional),
+        MBEDTLS_SSL_VERIFY_REQUIRED => Some(AuthMode::Required),
+        _ => None,
+    }
+}
+
+// =============================================================================================
+// Configuration
+
+/// Initialises a configuration shell: a client configuration with nothing set.
+///
+/// Writes without reading, so any memory (stack, global, `malloc`) is fine. Call
+/// `mbedtls_ssl_config_free` once done.
+///
+/// # Safety
+/// `conf` is NULL (ignored) or points to writable memory for an `mbedtls_ssl_config`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn mbedtls_ssl_config_init(conf: *mut mbedtls_ssl_config) {
+    entry!(mbedtls_ssl_config_init, {
+        if conf.is_null() {
+            return;
+        }
+        let handle = Box::new(ConfigHandle { config: Config::new(), user_data: AtomicUsize::new(0) });
+        unsafe { conf.write(mbedtls_ssl_config { private_handle: Box::into_raw(handle).cast() }) };
+    })
+}
+
+/// Frees the configuration. NULL, never-initialised (zeroed) and already freed shells are fine.
+///
+/// Differences from Mbed TLS: contexts set up with this configuration keep working (they share
+/// it); in Mbed TLS freeing a configuration in use is undefined behaviour.
+///
+/// # Safety
+/// `conf` is NULL or points to an `mbedtls_ssl_config` that was zeroed or initialised.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn mbedtls_ssl_config_free(conf: *mut mbedtls_ssl_config) {
+    entry!(mbedtls_ssl_config_free, {
+        if conf.is_null() {
+            return;
+        }
+        let p = unsafe { (*conf).private_handle } as *mut ConfigHandle;
+        if !p.is_null() {
+            // SAFETY: created by Box::into_raw in mbedtls_ssl_config_init.
+            drop(unsafe { Box::from_raw(p) });
+        }
+        unsafe { (*conf).private_handle = core::ptr::null_mut() };
+    })
+}
+
+/// Loads the default protocol settings for an endpoint.
+///
+/// Sets the endpoint, the authmode (`VERIFY_REQUIRED` for clients, `VERIFY_NONE` for servers),
+/// versions TLS 1.2–1.3, all supported cipher suites, client session tickets on, and TLS 1.3
+/// ticket signalling off. Callbacks, certificates and ALPN set earlier are kept.
+///
+/// # Returns
+/// 0; `MBEDTLS_ERR_SSL_BAD_INPUT_DATA` for NULL or an endpoint other than
+/// `MBEDTLS_SSL_IS_CLIENT`/`MBEDTLS_SSL_IS_SERVER`; `MBEDTLS_ERR_SSL_FEATURE_UNAVAILABLE` for
+/// `MBEDTLS_SSL_TRANSPORT_DATAGRAM` (DTLS is not supported).
+///
+/// # Safety
+/// `conf` is NULL or an initialised configuration.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn mbedtls_ssl_config_defaults(
+    conf: *mut mbedtls_ssl_config,
+    endpoint: c_int,
+    transport: c_int,
+    preset: c_int,
+) -> c_int {
+    entry!(mbedtls_ssl_config_defaults, {
+        let Some(handle) = (unsafe { config_handle(conf) }) else {
+            return MBEDTLS_ERR_SSL_BAD_INPUT_DATA;
+        };
+        let endpoint = match endpoint {
+            MBEDTLS_SSL_IS_CLIENT => Endpoint::Client,
+            MBEDTLS_SSL_IS_SERVER => Endpoint::Server,
+            _ => return MBEDTLS_ERR_SSL_BAD_INPUT_DATA,
+        };
+        match transport {
+            MBEDTLS_SSL_TRANSPORT_STREAM => {}
+            MBEDTLS_SSL_TRANSPORT_DATAGRAM => return MBEDTLS_ERR_SSL_FEATURE_UNAVAILABLE,
+            _ => return MBEDTLS_ERR_SSL_BAD_INPUT_DATA,
+        }
+        let preset = if preset == MBEDTLS_SSL_PRESET_SUITEB { Preset::SuiteB } else { Preset::Default };
+        handle.config.update(|s| s.apply_defaults(endpoint, preset));
+        0
+    })
+}
+
+/// Sets the endpoint (`MBEDTLS_SSL_IS_CLIENT` or `MBEDTLS_SSL_IS_SERVER`); other values are ignored.
+///
+/// # Safety
+/// `conf` is NULL (ignored) or an initialised configuration.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn mbedtls_ssl_conf_endpoint(conf: *mut mbedtls_ssl_config, endpoint: c_int) {
+    entry!(mbedtls_ssl_conf_endpoint, {
+        let Some(handle) = (unsafe { config_handle(conf) }) else { return };
+        let endpoint = match endpoint {
+            MBEDTLS_SSL_IS_CLIENT => Endpoint::Client,
+            MBEDTLS_SSL_IS_SERVER => Endpoint::Server,
+            _ => return,
+        };
+        handle.config.update(|s| s.endpoint = endpoint);
+    })
+}
+
+/// The configuration's endpoint (`MBEDTLS_SSL_IS_CLIENT` for NULL). A real function here; an
+/// inline one in Mbed TLS 3.6.
+///
+/// # Safety
+/// `conf` is NULL or an initialised configuration.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn mbedtls_ssl_conf_get_endpoint(conf: *const mbedtls_ssl_config) -> c_int {
+    entry!(mbedtls_ssl_conf_get_endpoint, {
+        match unsafe { config_handle(conf) }.map(|h| h.config.read(|s| s.endpoint)) {
+            Some(Endpoint::Server) => MBEDTLS_SSL_IS_SERVER,
+            _ => MBEDTLS_SSL_IS_CLIENT,
+        }
+    })
+}
+
+/// Sets the transport. Only `MBEDTLS_SSL_TRANSPORT_STREAM` exists here; DTLS is refused later by
+/// `mbedtls_ssl_config_defaults` / reported by this call being ignored.
+///
+/// # Safety
+/// `conf` is NULL (ignored) or an initialised configuration.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn mbedtls_ssl_conf_transport(conf: *mut mbedtls_ssl_config, transport: c_int) {
+    entry!(mbedtls_ssl_conf_transport, {
+        if transport != MBEDTLS_SSL_TRANSPORT_STREAM {
+            log::error!("DTLS is not supported; the transport stays TLS");
+        }
+        let _ = conf;
+    })
+}
+
+/// Sets how the peer certificate is checked: `MBEDTLS_SSL_VERIFY_NONE`, `_OPTIONAL` (verify,
+/// report the flags through `mbedtls_ssl_get_verify_result`, continue) or `_REQUIRED` (abort the
+/// handshake with `MBEDTLS_ERR_X509_CERT_VERIFY_FAILED` when any flag is set). Other values are
+/// ignored.
+///
+/// # Safety
+/// `conf` is NULL (ignored) or an initialised configuration.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn mbedtls_ssl_conf_authmode(conf: *mut mbedtls_ssl_config, authmode: c_int) {
+    entry!(mbedtls_ssl_conf_authmode, {
+        let (Some(handle), Some(mode)) = (unsafe { config_handle(conf) }, authmode_from(authmode)) else {
+            return;
+        };
+        handle.config.update(|s| s.authmode = mode);
+    })
+}
+
+/// Sets the trusted CA certificates (the chain starting at `ca_chain`, following `next`).
+///
+/// Differences from Mbed TLS: the certificates are copied now, so later changes to the chain do
+/// not affect the configuration and the chain may be freed at once. CRLs (`ca_crl`) are not
+/// supported and ignored. NULL `ca_chain` removes the CAs.
+///
+/// # Safety
+/// `conf` is NULL (ignored) or an initialised configuration; `ca_chain` is NULL or a parsed chain.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn mbedtls_ssl_conf_ca_chain(
+    conf: *mut mbedtls_ssl_config,
+    ca_chain: *mut mbedtls_x509_crt,
+    ca_crl: *mut c_void,
+) {
+    entry!(mbedtls_ssl_conf_ca_chain, {
+        let Some(handle) = (unsafe { config_handle(conf) }) else { return };
+        if !ca_crl.is_null() {
+            log::error!("CRLs are not supported; ca_crl is ignored");
+        }
+        let chain = unsafe { chain_ders(ca_chain) }.map(Arc::<[_]>::from);
+        handle.config.update(|s| s.ca_chain = chain);
+    })
+}
+
+/// Adds an own certificate chain (`own_cert` and its `next` certificates) with its private key.
+/// Several may be added (e.g. RSA and ECDSA); the first one whose key suits the peer is used.
+///
+/// Differences from Mbed TLS: the chain and key are copied now (both may be freed after the
+/// call), and the key is checked against the certificate at once.
+///
+/// # Returns
+/// 0; `MBEDTLS_ERR_SSL_BAD_INPUT_DATA` for NULL arguments or an empty chain;
+/// `MBEDTLS_ERR_SSL_PRIVATE_KEY_REQUIRED` for an empty key; `MBEDTLS_ERR_SSL_PK_TYPE_MISMATCH`
+/// when the key does not belong to the certificate; `MBEDTLS_ERR_PK_KEY_INVALID_FORMAT` when the
+/// crypto provider cannot use the key.
+///
+/// # Safety
+/// Each pointer is NULL or points to an initialised object of its type.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn mbedtls_ssl_conf_own_cert(
+    conf: *mut mbedtls_ssl_config,
+    own_cert: *mut mbedtls_x509_crt,
+    pk_key: *mut mbedtls_pk_context,
+) -> c_int {
+    entry!(mbedtls_ssl_conf_own_cert, {
+        let Some(handle) = (unsafe { config_handle(conf) }) else {
+            return MBEDTLS_ERR_SSL_BAD_INPUT_DATA;
+        };
+        match unsafe { own_cert_from(own_cert, pk_key) } {
+            Ok(cert) => {
+                handle.config.update(|s| s.own_certs.push(cert));
+                0
+            }
+            Err(e) => code_of(e),
+        }
+    })
+}
+
+unsafe fn own_cert_from(
+    crt: *const mbedtls_x509_crt,
+    key: *const mbedtls_pk_context,
+) -> Result<Arc<OwnCert>, Error> {
+    let chain = unsafe { chain_ders(crt) }.filter(|c| !c.is_empty()).ok_or(Error::SslBadInputData)?;
+    let key = unsafe { private_key_der(key) }.ok_or(Error::SslPrivateKeyRequired)?;
+    Ok(Arc::new(OwnCert::new(chain, key)?))
+}
+
+/// Sets the random generator callback. A configuration without one cannot handshake
+/// (`MBEDTLS_ERR_SSL_NO_RNG`), as in Mbed TLS.
+///
+/// Differences from Mbed TLS: the TLS stack draws its randomness from the crypto provider's
+/// CSPRNG (aws-lc, seeded by the operating system); `f_rng` itself is not called.
+///
+/// # Safety
+/// `conf` is NULL (ignored) or an initialised configuration.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn mbedtls_ssl_conf_rng(
+    conf: *mut mbedtls_ssl_config,
+    f_rng: Option<mbedtls_f_rng_fn>,
+    p_rng: *mut c_void,
+) {
+    entry!(mbedtls_ssl_conf_rng, {
+        let _ = p_rng;
+        let Some(handle) = (unsafe { config_handle(conf) }) else { return };
+        handle.config.update(|s| s.rng_set = f_rng.is_some());
+    })
+}
+
+/// Sets the debug callback: `f_dbg(p_dbg, level, file, line, text)` receives the library's
+/// debug lines (including rustls's) up to the threshold of `mbedtls_debug_set_threshold`.
+/// `text` ends with a newline. NULL removes the callback.
+///
+/// # Safety
+/// `conf` is NULL (ignored) or an initialised configuration.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn mbedtls_ssl_conf_dbg(
+    conf: *mut mbedtls_ssl_config,
+    f_dbg: Option<DebugFn>,
+    p_dbg: *mut c_void,
+) {
+    entry!(mbedtls_ssl_conf_dbg, {
+        let Some(handle) = (unsafe { config_handle(conf) }) else { return };
+        let sink = f_dbg.map(|f| Arc::new(CDebug { f, p: AppPtr(p_dbg) }) as Arc<dyn DebugSink>);
+        handle.config.update(|s| s.debug = sink);
+    })
+}
+
+/// Sets the read timeout in milliseconds passed to the `f_recv_timeout` BIO callback
+/// (0 = wait forever). A timeout gives `MBEDTLS_ERR_SSL_TIMEOUT`; the call can be repeated.
+///
+/// # Safety
+/// `conf` is NULL (ignored) or an initialised configuration.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn mbedtls_ssl_conf_read_timeout(conf: *mut mbedtls_ssl_config, timeout: u32) {
+    entry!(mbedtls_ssl_conf_read_timeout, {
+        let Some(handle) = (unsafe { config_handle(conf) }) else { return };
+        handle.config.update(|s| s.read_timeout_ms = timeout);
+    })
+}
+
+/// Sets the allowed cipher suites, in order of preference: a 0-terminated list of IANA numbers
+/// (`MBEDTLS_TLS_*`). Suites this library does not implement (CBC, RSA key exchange, DHE, PSK,
+/// ...) are ignored; when no usable suite is left, `mbedtls_ssl_setup` and the handshake fail
+/// with `MBEDTLS_ERR_SSL_BAD_CONFIG`. NULL restores the default list.
+///
+/// Differences from Mbed TLS: the list is copied now (Mbed TLS keeps the pointer).
+///
+/// # Safety
+/// `conf` is NULL (ignored) or an initialised configuration; `ciphersuites` is NULL or a
+/// 0-terminated array.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn mbedtls_ssl_conf_ciphersuites(conf: *mut mbedtls_ssl_config, ciphersuites: *const c_int) {
+    entry!(mbedtls_ssl_conf_ciphersuites, {
+        let Some(handle) = (unsafe { config_handle(conf) }) else { return };
+        let list = (!ciphersuites.is_null()).then(|| {
+            let mut list = Vec::new();
+            let mut p = ciphersuites;
+            // SAFETY: the caller promises a 0-terminated array.
+            while unsafe { *p } != 0 {
+                if let Ok(id) = u16::try_from(unsafe { *p }) {
+                    list.push(id);
+                }
+                p = unsafe { p.add(1) };
+            }
+            list
+        });
+        handle.config.update(|s| s.ciphersuites = list);
+    })
+}
+
+fn version_from(version: mbedtls_ssl_protocol_version) -> Option<u16> {
+    u16::try_from(version).ok().filter(|v| (0x0300..=0x0304).contains(v))
+}
+
+/// Sets the lowest TLS version (`MBEDTLS_SSL_VERSION_TLS1_2` or `_TLS1_3`). Versions below
+/// TLS 1.2 are not supported: asking for them as minimum gives TLS 1.2.
+/// A real function here; an inline one in Mbed TLS 3.6.
+///
+/// # Safety
+/// `conf` is NULL (ignored) or an initialised configuration.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn mbedtls_ssl_conf_min_tls_version(
+    conf: *mut mbedtls_ssl_config,
+    tls_version: mbedtls_ssl_protocol_version,
+) {
+    entry!(mbedtls_ssl_conf_min_tls_version, {
+        let (Some(handle), Some(v)) = (unsafe { config_handle(conf) }, version_from(tls_version)) else { return };
+        handle.config.update(|s| s.min_version = v.max(config::TLS1_2));
+    })
+}
+
+/// Sets the highest TLS version (`MBEDTLS_SSL_VERSION_TLS1_2` or `_TLS1_3`). A maximum below
+/// TLS 1.2 leaves nothing usable: setup fails with `MBEDTLS_ERR_SSL_BAD_CONFIG`.
+/// A real function here; an inline one in Mbed TLS 3.6.
+///
+/// # Safety
+/// `conf` is NULL (ignored) or an initialised configuration.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn mbedtls_ssl_conf_max_tls_version(
+    conf: *mut mbedtls_ssl_config,
+    tls_version: mbedtls_ssl_protocol_version,
+) {
+    entry!(mbedtls_ssl_conf_max_tls_version, {
+        let (Some(handle), Some(v)) = (unsafe { config_handle(conf) }, version_from(tls_version)) else { return };
+        handle.config.update(|s| s.max_version = v);
+    })
+}
+
+/// Deprecated form of `mbedtls_ssl_conf_min_tls_version` (`major` 3, `minor` 3 = TLS 1.2,
+/// 4 = TLS 1.3).
+///
+/// # Safety
+/// `conf` is NULL (ignored) or an initialised configuration.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn mbedtls_ssl_conf_min_version(conf: *mut mbedtls_ssl_config, major: c_int, minor: c_int) {
+    entry!(mbedtls_ssl_conf_min_version, {
+        if major == MBEDTLS_SSL_MAJOR_VERSION_3 {
+            unsafe { mbedtls_ssl_conf_min_tls_version(conf, 0x0300 | minor) };
+        }
+    })
+}
+
+/// Deprecated form of `mbedtls_ssl_conf_max_tls_version`.
+///
+/// # Safety
+/// `conf` is NULL (ignored) or an initialised configuration.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn mbedtls_ssl_conf_max_version(conf: *mut mbedtls_ssl_config, major: c_int, minor: c_int) {
+    entry!(mbedtls_ssl_conf_max_version, {
+        if major == MBEDTLS_SSL_MAJOR_VERSION_3 {
+            unsafe { mbedtls_ssl_conf_max_tls_version(conf, 0x0300 | minor) };
+        }
+    })
+}
+
+/// Sets the ALPN protocols, most preferred first: a NULL-terminated array of C strings.
+///
+/// Differences from Mbed TLS: the names are copied now (Mbed TLS keeps the pointers).
+///
+/// # Returns
+/// 0; `MBEDTLS_ERR_SSL_BAD_INPUT_DATA` for NULL, an empty name, a name longer than 255 bytes or
+/// a list longer than 65535 bytes in total.
+///
+/// # Safety
+/// `conf` is NULL or an initialised configuration; `protos` is NULL or a NULL-terminated array
+/// of NUL-terminated strings.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn mbedtls_ssl_conf_alpn_protocols(conf: *mut mbedtls_ssl_config, protos: *const *const c_char) -> c_int {
+    entry!(mbedtls_ssl_conf_alpn_protocols, {
+        let Some(handle) = (unsafe { config_handle(conf) }) else {
+            return MBEDTLS_ERR_SSL_BAD_INPUT_DATA;
+        };
+        if protos.is_null() {
+            return MBEDTLS_ERR_SSL_BAD_INPUT_DATA;
+        }
+        let mut list = Vec::new();
+        let mut total = 0usize;
+        let mut p = protos;
+        // SAFETY: the caller promises a NULL-terminated array of C strings.
+        while let Some(name) = unsafe { in_cstr(*p) } {
+            let bytes = name.to_bytes();
+            if bytes.is_empty() || bytes.len() > 255 {
+                return MBEDTLS_ERR_SSL_BAD_INPUT_DATA;
+            }
+            total += bytes.len() + 1;
+            if total > 65535 {
+                return MBEDTLS_ERR_SSL_BAD_INPUT_DATA;
+            }
+            list.push(bytes.to_vec());
+            p = unsafe { p.add(1) };
+        }
+        handle.config.update(|s| s.alpn = list);
+        0
+    })
+}
+
+/// Sets the server's SNI callback: `f_sni(p_sni, ssl, name, len)` is called during the
+/// handshake when the client names a host; it may call `mbedtls_ssl_set_hs_own_cert`,
+/// `mbedtls_ssl_set_hs_ca_chain` and `mbedtls_ssl_set_hs_authmode` on `ssl`, and returns 0 to
+/// accept the name, non-zero to refuse it (fatal `unrecognized_name` alert,
+/// `MBEDTLS_ERR_SSL_UNRECOGNIZED_NAME`). It is not called when the client sends no name.
+///
+/// # Safety
+/// `conf` is NULL (ignored) or an initialised configuration.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn mbedtls_ssl_conf_sni(
+    conf: *mut mbedtls_ssl_config,
+    f_sni: Option<mbedtls_ssl_sni_cb>,
+    p_sni: *mut c_void,
+) {
+    entry!(mbedtls_ssl_conf_sni, {
+        let Some(handle) = (unsafe { config_handle(conf) }) else { return };
+        let hook = f_sni.map(|f| Arc::new(SniHook { f, p: AppPtr(p_sni) }) as Arc<dyn Any + Send + Sync>);
+        handle.config.update(|s| s.sni_callback = hook);
+    })
+}
+
+/// Client: offer and accept TLS 1.2 session tickets (`MBEDTLS_SSL_SESSION_TICKETS_ENABLED`,
+/// the default for clients) or not (`_DISABLED`).
+///
+/// # Safety
+/// `conf` is NULL (ignored) or an initialised configuration.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn mbedtls_ssl_conf_session_tickets(conf: *mut mbedtls_ssl_config, use_tickets: c_int) {
+    entry!(mbedtls_ssl_conf_session_tickets, {
+        let Some(handle) = (unsafe { config_handle(conf) }) else { return };
+        handle.config.update(|s| s.session_tickets = use_tickets != 0);
+    })
+}
+
+/// Stores an application pointer in the configuration.
+///
+/// # Safety
+/// `conf` is NULL (ignored) or an initialised configuration.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn mbedtls_ssl_conf_set_user_data_p(conf: *mut mbedtls_ssl_config, p: *mut c_void) {
+    entry!(mbedtls_ssl_conf_set_user_data_p, {
+        if let Some(handle) = unsafe { config_handle(conf) } {
+            handle.user_data.store(p as usize, Ordering::Relaxed);
+        }
+    })
+}
+
+/// The pointer stored with `mbedtls_ssl_conf_set_user_data_p` (NULL if none).
+///
+/// # Safety
+/// `conf` is NULL or an initialised configuration.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn mbedtls_ssl_conf_get_user_data_p(conf: *mut mbedtls_ssl_config) -> *mut c_void {
+    entry!(mbedtls_ssl_conf_get_user_data_p, {
+        unsafe { config_handle(conf) }.map_or(core::ptr::null_mut(), |h| h.user_data.load(Ordering::Relaxed) as *mut c_void)
+    })
+}
+
+// =============================================================================================
+// Contexts
+
+/// Initialises a context shell. Writes without reading. Follow with `mbedtls_ssl_setup`.
+///
+/// # Safety
+/// `ssl` is NULL (ignored) or points to writable memory for an `mbedtls_ssl_context`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn mbedtls_ssl_init(ssl: *mut mbedtls_ssl_context) {
+    entry!(mbedtls_ssl_init, {
+        if !ssl.is_null() {
+            unsafe { ssl.write(mbedtls_ssl_context { private_handle: core::ptr::null_mut() }) };
+        }
+    })
+}
+
+/// Binds a context to a configuration. The configuration is shared: later changes to it apply
+/// to the next handshake, and it may be used by other contexts on other threads at once.
+///
+/// # Returns
+/// 0; `MBEDTLS_ERR_SSL_BAD_INPUT_DATA` for NULL arguments, an uninitialised configuration or a
+/// context that is already set up (call `mbedtls_ssl_free` + `mbedtls_ssl_init` first);
+/// `MBEDTLS_ERR_SSL_BAD_CONFIG` when the configuration leaves no usable version/suite.
+///
+/// # Safety
+/// `ssl` is NULL or an initialised context; `conf` is NULL or an initialised configuration.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn mbedtls_ssl_setup(ssl: *mut mbedtls_ssl_context, conf: *const mbedtls_ssl_config) -> c_int {
+    entry!(mbedtls_ssl_setup, {
+        let Some(config) = (unsafe { config_handle(conf) }) else {
+            return MBEDTLS_ERR_SSL_BAD_INPUT_DATA;
+        };
+        if ssl.is_null() || unsafe { !(*ssl).private_handle.is_null() } {
+            return MBEDTLS_ERR_SSL_BAD_INPUT_DATA;
+        }
+        match Context::new(config.config.clone()) {
+            Ok(ctx) => {
+                let handle = Box::new(Guarded::new(SslHandle {
+                    ctx,
+                    conf_shell: conf as usize,
+                    hostname_c: None,
+                    alpn_c: None,
+                    user_data: 0,
+                }));
+                unsafe { (*ssl).private_handle = Box::into_raw(handle).cast() };
+                0
+            }
+            Err(e) => code_of(e),
+        }
+    })
+}
+
+/// Frees the context. NULL, zeroed, initialised-only and already freed shells are fine.
+/// A context cannot free itself from inside one of its own callbacks (the call is ignored).
+///
+/// # Safety
+/// `ssl` is NULL or points to an `mbedtls_ssl_context` that was zeroed or initialised.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn mbedtls_ssl_free(ssl: *mut mbedtls_ssl_context) {
+    entry!(mbedtls_ssl_free, {
+        let Some(handle) = (unsafe { ssl_handle(ssl) }) else {
+            if !ssl.is_null() {
+                unsafe { (*ssl).private_handle = core::ptr::null_mut() };
+            }
+            return;
+        };
+        if handle.is_busy() {
+            log::error!("mbedtls_ssl_free called from inside a callback of the same context: ignored");
+            return;
+        }
+        let p = unsafe { (*ssl).private_handle } as *mut Guarded<SslHandle>;
+        // SAFETY: created by Box::into_raw in mbedtls_ssl_setup; not in use (checked above).
+        drop(unsafe { Box::from_raw(p) }.into_inner());
+        unsafe { (*ssl).private_handle = core::ptr::null_mut() };
+    })
+}
+
+/// Prepares the context for a new connection: the handshake state, buffers, session and peer
+/// data are cleared; the configuration, BIO callbacks and host name are kept.
+///
+/// # Returns
+/// 0; `MBEDTLS_ERR_SSL_BAD_INPUT_DATA` for a NULL or not-set-up context.
+///
+/// # Safety
+/// `ssl` is NULL or an initialised context.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn mbedtls_ssl_session_reset(ssl: *mut mbedtls_ssl_context) -> c_int {
+    entry!(mbedtls_ssl_session_reset, {
+        status(unsafe {
+            with_ssl(ssl, |h| {
+                h.ctx.reset();
+                h.alpn_c = None;
+                Ok(())
+            })
+        })
+    })
+}
+
+/// Sets the transport callbacks. `f_recv_timeout`, when given, is always used for reading (with
+/// the configured read timeout), otherwise `f_recv`. Their return values follow
+/// `mbedtls_net_send`/`_recv`: byte counts, or negative codes such as
+/// `MBEDTLS_ERR_SSL_WANT_READ`, which the TLS functions pass back unchanged.
+///
+/// # Safety
+/// `ssl` is NULL (ignored) or an initialised context; the callbacks must be valid to call with
+/// `p_bio` for as long as the context uses them.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn mbedtls_ssl_set_bio(
+    ssl: *mut mbedtls_ssl_context,
+    p_bio: *mut c_void,
+    f_send: Option<mbedtls_ssl_send_fn>,
+    f_recv: Option<mbedtls_ssl_recv_fn>,
+    f_recv_timeout: Option<mbedtls_ssl_recv_timeout_fn>,
+) {
+    entry!(mbedtls_ssl_set_bio, {
+        let _ = unsafe {
+            with_ssl(ssl, |h| {
+                h.ctx.set_transport(Box::new(CBio { p_bio, f_send, f_recv, f_recv_timeout }));
+                Ok(())
+            })
+        };
+    })
+}
+
+/// Sets the server's host name: sent as SNI and matched against the server certificate.
+/// NULL clears it and explicitly turns off the name check (Mbed TLS 3.6.3+ semantics; without
+/// any call, a client with `VERIFY_REQUIRED` refuses to handshake with
+/// `MBEDTLS_ERR_SSL_CERTIFICATE_VERIFICATION_WITHOUT_HOSTNAME`). An IP address string is matched
+/// against the certificate's IP addresses and not sent as SNI.
+///
+/// # Returns
+/// 0; `MBEDTLS_ERR_SSL_BAD_INPUT_DATA` for a NULL/not-set-up context, a name longer than
+/// `MBEDTLS_SSL_MAX_HOST_NAME_LEN` or one that is not a valid DNS name or IP address.
+///
+/// # Safety
+/// `ssl` is NULL or an initialised context; `hostname` is NULL or a C string.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn mbedtls_ssl_set_hostname(ssl: *mut mbedtls_ssl_context, hostname: *const c_char) -> c_int {
+    entry!(mbedtls_ssl_set_hostname, {
+        let name = unsafe { in_cstr(hostname) };
+        status(unsafe {
+            with_ssl(ssl, |h| {
+                match name {
+                    None => {
+                        h.ctx.set_hostname(Hostname::OptedOut);
+                        h.hostname_c = None;
+                    }
+                    Some(name) => {
+                        let text = name.to_str().map_err(|_| Error::SslBadInputData)?;
+                        if text.len() > MBEDTLS_SSL_MAX_HOST_NAME_LEN as usize
+                            || rustls::pki_types::ServerName::try_from(text).is_err()
+                        {
+                            return Err(Error::SslBadInputData);
+                        }
+                        h.ctx.set_hostname(Hostname::Name(text.to_owned()));
+                        h.hostname_c = Some(name.to_owned());
+                    }
+                }
+                Ok(())
+            })
+        })
+    })
+}
+
+/// The host name set with `mbedtls_ssl_set_hostname`, or NULL. Valid until the next call that
+/// changes it. A real function here; an inline one in Mbed TLS 3.6.
+///
+/// # Safety
+/// `ssl` is NULL or an initialised context.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn mbedtls_ssl_get_hostname(ssl: *mut mbedtls_ssl_context) -> *const c_char {
+    entry!(mbedtls_ssl_get_hostname, {
+        unsafe { with_ssl(ssl, |h| Ok(h.hostname_c.as_ref().map_or(core::ptr::null(), |c| c.as_ptr()))) }
+            .unwrap_or(core::ptr::null())
+    })
+}
+
+/// Performs the handshake.
+///
+/// # Returns
+/// 0 when complete; `MBEDTLS_ERR_SSL_WANT_READ`/`_WANT_WRITE` (non-blocking transport: call
+/// again), `MBEDTLS_ERR_SSL_TIMEOUT`, or a fatal error: `MBEDTLS_ERR_X509_CERT_VERIFY_FAILED`
+/// (see `mbedtls_ssl_get_verify_result`), `MBEDTLS_ERR_SSL_FATAL_ALERT_MESSAGE` (the peer sent
+/// an alert), `MBEDTLS_ERR_SSL_HANDSHAKE_FAILURE`, `MBEDTLS_ERR_SSL_BAD_PROTOCOL_VERSION`,
+/// `MBEDTLS_ERR_SSL_NO_RNG`, `MBEDTLS_ERR_SSL_CA_CHAIN_REQUIRED`,
+/// `MBEDTLS_ERR_SSL_CERTIFICATE_VERIFICATION_WITHOUT_HOSTNAME`, `MBEDTLS_ERR_SSL_CONN_EOF`,
+/// `MBEDTLS_ERR_SSL_BAD_INPUT_DATA` (no BIO, not set up), or a code from the BIO callbacks.
+/// After a fatal error the context must be reset before reuse.
+///
+/// # Safety
+/// `ssl` is NULL or an initialised context.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn mbedtls_ssl_handshake(ssl: *mut mbedtls_ssl_context) -> c_int {
+    entry!(mbedtls_ssl_handshake, { status(unsafe { drive(ssl, Context::handshake) }) })
+}
+
+/// Advances the handshake. Here it runs the handshake as far as the transport allows (there
+/// are no separately observable steps); returns like `mbedtls_ssl_handshake`.
+///
+/// # Safety
+/// `ssl` is NULL or an initialised context.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn mbedtls_ssl_handshake_step(ssl: *mut mbedtls_ssl_context) -> c_int {
+    entry!(mbedtls_ssl_handshake_step, { status(unsafe { drive(ssl, Context::handshake) }) })
+}
+
+/// Reads application data (completing the handshake first if needed).
+///
+/// # Returns
+/// The number of bytes read (> 0); 0 when the transport reached end of file;
+/// `MBEDTLS_ERR_SSL_PEER_CLOSE_NOTIFY` once the peer has sent close_notify;
+/// `MBEDTLS_ERR_SSL_WANT_READ`/`_WANT_WRITE`/`_TIMEOUT` (call again); a fatal error as for
+/// `mbedtls_ssl_handshake`; `MBEDTLS_ERR_SSL_BAD_INPUT_DATA` for NULL or `(NULL, len > 0)`.
+///
+/// # Safety
+/// `ssl` is NULL or an initialised context; `buf` is NULL or valid for `len` bytes.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn mbedtls_ssl_read(ssl: *mut mbedtls_ssl_context, buf: *mut c_uchar, len: usize) -> c_int {
+    entry!(mbedtls_ssl_read, {
+        let Some(out) = (unsafe { out_slice(buf, len) }) else {
+            return MBEDTLS_ERR_SSL_BAD_INPUT_DATA;
+        };
+        count(unsafe { drive(ssl, |ctx| ctx.read(out)) })
+    })
+}
+
+/// Writes application data (completing the handshake first if needed). At most
+/// `MBEDTLS_SSL_OUT_CONTENT_LEN` bytes are taken per call.
+///
+/// # Returns
+/// The number of bytes written; `MBEDTLS_ERR_SSL_WANT_WRITE`/`_WANT_READ` (call again with the
+/// same data); a fatal error; `MBEDTLS_ERR_SSL_BAD_INPUT_DATA` for NULL or `(NULL, len > 0)`.
+///
+/// # Safety
+/// `ssl` is NULL or an initialised context; `buf` is NULL or valid for `len` bytes.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn mbedtls_ssl_write(ssl: *mut mbedtls_ssl_context, buf: *const c_uchar, len: usize) -> c_int {
+    entry!(mbedtls_ssl_write, {
+        let Some(data) = (unsafe { in_slice(buf, len) }) else {
+            return MBEDTLS_ERR_SSL_BAD_INPUT_DATA;
+        };
+        count(unsafe { drive(ssl, |ctx| ctx.write(data)) })
+    })
+}
+
+/// Sends a close_notify alert (nothing before the handshake is complete).
+///
+/// # Returns
+/// 0; `MBEDTLS_ERR_SSL_WANT_WRITE` (call again); a BIO error; `MBEDTLS_ERR_SSL_BAD_INPUT_DATA`.
+///
+/// # Safety
+/// `ssl` is NULL or an initialised context.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn mbedtls_ssl_close_notify(ssl: *mut mbedtls_ssl_context) -> c_int {
+    entry!(mbedtls_ssl_close_notify, { status(unsafe { with_ssl(ssl, |h| h.ctx.close_notify()) }) })
+}
+
+/// Bytes of application data already decrypted and waiting to be read (0 for NULL).
+///
+/// # Safety
+/// `ssl` is NULL or an initialised context.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn mbedtls_ssl_get_bytes_avail(ssl: *const mbedtls_ssl_context) -> usize {
+    entry!(mbedtls_ssl_get_bytes_avail, {
+        unsafe { with_ssl(ssl, |h| Ok(h.ctx.bytes_available())) }.unwrap_or(0)
+    })
+}
+
+/// 1 when data is buffered (decrypted or a partly received record), so that `mbedtls_ssl_read`
+/// may return without reading the transport; 0 otherwise.
+///
+/// # Safety
+/// `ssl` is NULL or an initialised context.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn mbedtls_ssl_check_pending(ssl: *const mbedtls_ssl_context) -> c_int {
+    entry!(mbedtls_ssl_check_pending, {
+        unsafe { with_ssl(ssl, |h| Ok(c_int::from(h.ctx.has_pending()))) }.unwrap_or(0)
+    })
+}
+
+/// 1 when the handshake is complete, 0 otherwise (also for NULL). A real function here; an
+/// inline one in Mbed TLS 3.6.
+///
+/// # Safety
+/// `ssl` is NULL or an initialised context.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn mbedtls_ssl_is_handshake_over(ssl: *mut mbedtls_ssl_context) -> c_int {
+    entry!(mbedtls_ssl_is_handshake_over, {
+        unsafe { with_ssl(ssl, |h| Ok(c_int::from(h.ctx.is_handshake_over()))) }.unwrap_or(0)
+    })
+}
+
+/// The negotiated version as text: `"TLSv1.2"`, `"TLSv1.3"`, or `"unknown"` before the handshake.
+///
+/// Differences from Mbed TLS: before the handshake Mbed TLS 3.6 names the configured maximum.
+///
+/// # Safety
+/// `ssl` is NULL or an initialised context.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn mbedtls_ssl_get_version(ssl: *const mbedtls_ssl_context) -> *const c_char {
+    entry!(mbedtls_ssl_get_version, {
+        let version = unsafe { with_ssl(ssl, |h| Ok(h.ctx.info().map_or(0, |i| i.version))) }.unwrap_or(0);
+        match version {
+            0x0303 => c"TLSv1.2".as_ptr(),
+            0x0304 => c"TLSv1.3".as_ptr(),
+            _ => c"unknown".as_ptr(),
+        }
+    })
+}
+
+/// The negotiated version (`MBEDTLS_SSL_VERSION_TLS1_2`/`_TLS1_3`), or
+/// `MBEDTLS_SSL_VERSION_UNKNOWN` before the handshake. A real function here; inline in 3.6.
+///
+/// # Safety
+/// `ssl` is NULL or an initialised context.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn mbedtls_ssl_get_version_number(ssl: *const mbedtls_ssl_context) -> mbedtls_ssl_protocol_version {
+    entry!(mbedtls_ssl_get_version_number, {
+        unsafe { with_ssl(ssl, |h| Ok(h.ctx.info().map_or(0, |i| c_int::from(i.version)))) }.unwrap_or(0)
+    })
+}
+
+/// The negotiated cipher suite's name (e.g. `"TLS-ECDHE-RSA-WITH-AES-128-GCM-SHA256"`,
+/// `"TLS1-3-AES-128-GCM-SHA256"`), or NULL before the handshake.
+///
+/// # Safety
+/// `ssl` is NULL or an initialised context.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn mbedtls_ssl_get_ciphersuite(ssl: *const mbedtls_ssl_context) -> *const c_char {
+    entry!(mbedtls_ssl_get_ciphersuite, {
+        match unsafe { with_ssl(ssl, |h| Ok(h.ctx.info().map(|i| i.suite))) } {
+            Ok(Some(id)) => ssl_ciphersuites::name_of(id).map_or(core::ptr::null(), |n| n.as_ptr()),
+            _ => core::ptr::null(),
+        }
+    })
+}
+
+/// The negotiated cipher suite's IANA number, or 0 before the handshake.
+///
+/// # Safety
+/// `ssl` is NULL or an initialised context.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn mbedtls_ssl_get_ciphersuite_id_from_ssl(ssl: *const mbedtls_ssl_context) -> c_int {
+    entry!(mbedtls_ssl_get_ciphersuite_id_from_ssl, {
+        unsafe { with_ssl(ssl, |h| Ok(h.ctx.info().map_or(0, |i| c_int::from(i.suite)))) }.unwrap_or(0)
+    })
+}
+
+/// The certificate verification result of the last handshake: 0 when the peer certificate was
+/// verified, a mask of `MBEDTLS_X509_BADCERT_*` flags otherwise (`MBEDTLS_X509_BADCERT_SKIP_VERIFY`
+/// under `VERIFY_NONE`), and `0xFFFFFFFF` when there is no result (before a handshake, NULL),
+/// as in Mbed TLS 3.6.6.
+///
+/// # Safety
+/// `ssl` is NULL or an initialised context.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn mbedtls_ssl_get_verify_result(ssl: *const mbedtls_ssl_context) -> u32 {
+    entry!(mbedtls_ssl_get_verify_result, {
+        unsafe { with_ssl(ssl, |h| Ok(h.ctx.verify_result())) }.unwrap_or(u32::MAX)
+    })
+}
+
+/// The negotiated ALPN protocol, or NULL. Valid until the context is reset or freed.
+///
+/// # Safety
+/// `ssl` is NULL or an initialised context.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn mbedtls_ssl_get_alpn_protocol(ssl: *const mbedtls_ssl_context) -> *const c_char {
+    entry!(mbedtls_ssl_get_alpn_protocol, {
+        unsafe {
+            with_ssl(ssl, |h| {
+                let alpn = h.ctx.info().and_then(|i| i.alpn.clone());
+                if h.alpn_c.as_ref().map(|c| c.as_bytes().to_vec()) != alpn {
+                    h.alpn_c = alpn.and_then(|a| CString::new(a).ok());
+                }
+                Ok(h.alpn_c.as_ref().map_or(core::ptr::null(), |c| c.as_ptr()))
+            })
+        }
+        .unwrap_or(core::ptr::null())
+    })
+}
+
+/// From inside the SNI callback: use this certificate chain and key for this handshake
+/// (may be called several times to offer several certificates).
+///
+/// # Returns
+/// 0, or the codes of `mbedtls_ssl_conf_own_cert`.
+///
+/// # Safety
+/// Each pointer is NULL or points to an initialised object of its type.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn mbedtls_ssl_set_hs_own_cert(
+    ssl: *mut mbedtls_ssl_context,
+    own_cert: *mut mbedtls_x509_crt,
+    pk_key: *mut mbedtls_pk_context,
+) -> c_int {
+    entry!(mbedtls_ssl_set_hs_own_cert, {
+        let cert = match unsafe { own_cert_from(own_cert, pk_key) } {
+            Ok(cert) => cert,
+            Err(e) => return code_of(e),
+        };
+        status(unsafe { with_ssl(ssl, |h| Ok(h.ctx.set_hs_own_cert(cert))) })
+    })
+}
+
+/// From inside the SNI callback: trust these CAs for the client certificate of this handshake.
+/// CRLs are not supported (`ca_crl` is ignored).
+///
+/// # Safety
+/// `ssl` is NULL (ignored) or an initialised context; `ca_chain` is NULL or a parsed chain.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn mbedtls_ssl_set_hs_ca_chain(
+    ssl: *mut mbedtls_ssl_context,
+    ca_chain: *mut mbedtls_x509_crt,
+    ca_crl: *mut c_void,
+) {
+    entry!(mbedtls_ssl_set_hs_ca_chain, {
+        let _ = ca_crl;
+        if let Some(chain) = unsafe { chain_ders(ca_chain) } {
+            let _ = unsafe { with_ssl(ssl, |h| Ok(h.ctx.set_hs_ca_chain(chain.into()))) };
+        }
+    })
+}
+
+/// From inside the SNI callback: the client-certificate authmode for this handshake
+/// (`MBEDTLS_SSL_VERIFY_UNSET` keeps the configuration's).
+///
+/// # Safety
+/// `ssl` is NULL (ignored) or an initialised context.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn mbedtls_ssl_set_hs_authmode(ssl: *mut mbedtls_ssl_context, authmode: c_int) {
+    entry!(mbedtls_ssl_set_hs_authmode, {
+        if let Some(mode) = authmode_from(authmode) {
+            let _ = unsafe { with_ssl(ssl, |h| Ok(h.ctx.set_hs_authmode(mode))) };
+        }
+    })
+}
+
+/// The configuration the context was set up with (the pointer given to `mbedtls_ssl_setup`),
+/// or NULL. A real function here; an inline one in Mbed TLS 3.6.
+///
+/// # Safety
+/// `ssl` is NULL or an initialised context.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn mbedtls_ssl_context_get_config(ssl: *const mbedtls_ssl_context) -> *const mbedtls_ssl_config {
+    entry!(mbedtls_ssl_context_get_config, {
+        unsafe { with_ssl(ssl, |h| Ok(h.conf_shell as *const mbedtls_ssl_config)) }.unwrap_or(core::ptr::null())
+    })
+}
+
+/// Stores an application pointer in the context.
+///
+/// # Safety
+/// `ssl` is NULL (ignored) or an initialised context.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn mbedtls_ssl_set_user_data_p(ssl: *mut mbedtls_ssl_context, p: *mut c_void) {
+    entry!(mbedtls_ssl_set_user_data_p, {
+        let _ = unsafe { with_ssl(ssl, |h| Ok(h.user_data = p as usize)) };
+    })
+}
+
+/// The pointer stored with `mbedtls_ssl_set_user_data_p` (NULL if none).
+///
+/// # Safety
+/// `ssl` is NULL or an initialised context.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn mbedtls_ssl_get_user_data_p(ssl: *mut mbedtls_ssl_context) -> *mut c_void {
+    entry!(mbedtls_ssl_get_user_data_p, {
+        unsafe { with_ssl(ssl, |h| Ok(h.user_data as *mut c_void)) }.unwrap_or(core::ptr::null_mut())
+    })
 }
