@@ -765,3 +765,145 @@ impl Context {
         self.info = Some(info);
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::cell::RefCell;
+    use std::collections::VecDeque;
+    use std::rc::Rc;
+
+    use rustls::pki_types::PrivateKeyDer;
+    use rustls::pki_types::pem::PemObject;
+
+    use super::*;
+    use crate::config::{Preset, TLS1_2, TLS1_3};
+
+    type Pipe = Rc<RefCell<VecDeque<u8>>>;
+
+    /// One end of an in-memory duplex pipe; never blocks (WANT_READ when empty).
+    struct MemTransport {
+        rx: Pipe,
+        tx: Pipe,
+    }
+
+    impl Transport for MemTransport {
+        fn send(&mut self, data: &[u8]) -> Result<usize> {
+            self.tx.borrow_mut().extend(data);
+            Ok(data.len())
+        }
+        fn recv(&mut self, buf: &mut [u8], _timeout_ms: u32) -> Result<usize> {
+            let mut rx = self.rx.borrow_mut();
+            if rx.is_empty() {
+                return Err(Error::SslWantRead);
+            }
+            let n = buf.len().min(rx.len());
+            for b in buf.iter_mut().take(n) {
+                *b = rx.pop_front().unwrap();
+            }
+            Ok(n)
+        }
+    }
+
+    fn certs_dir() -> std::path::PathBuf {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/certs/generated");
+        let status = std::process::Command::new("bash")
+            .arg(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts/gen-test-certs.sh"))
+            .arg(&dir)
+            .status()
+            .expect("run gen-test-certs.sh");
+        assert!(status.success());
+        dir
+    }
+
+    fn pair(min: u16, max: u16, client_auth: AuthMode, hostname: &str) -> (Context, Context) {
+        let dir = certs_dir();
+        let ca: Vec<CertificateDer<'static>> =
+            CertificateDer::pem_file_iter(dir.join("ca.crt")).unwrap().map(|c| c.unwrap()).collect();
+        let chain: Vec<CertificateDer<'static>> =
+            CertificateDer::pem_file_iter(dir.join("server-ec.crt")).unwrap().map(|c| c.unwrap()).collect();
+        let key = PrivateKeyDer::from_pem_file(dir.join("server-ec.key")).unwrap();
+
+        let server_conf = Config::new();
+        server_conf.update(|s| {
+            s.apply_defaults(Endpoint::Server, Preset::Default);
+            s.own_certs.push(Arc::new(OwnCert::new(chain, key).unwrap()));
+            s.rng_set = true;
+            s.min_version = min;
+            s.max_version = max;
+        });
+        let client_conf = Config::new();
+        client_conf.update(|s| {
+            s.apply_defaults(Endpoint::Client, Preset::Default);
+            s.ca_chain = Some(ca.into());
+            s.authmode = client_auth;
+            s.rng_set = true;
+        });
+        let a: Pipe = Rc::default();
+        let b: Pipe = Rc::default();
+        let mut client = Context::new(client_conf).unwrap();
+        let mut server = Context::new(server_conf).unwrap();
+        client.set_transport(Box::new(MemTransport { rx: a.clone(), tx: b.clone() }));
+        server.set_transport(Box::new(MemTransport { rx: b, tx: a }));
+        client.set_hostname(Hostname::Name(hostname.into()));
+        (client, server)
+    }
+
+    /// Steps both sides until both handshakes finish (or one fails).
+    fn handshake(client: &mut Context, server: &mut Context) -> (Result<()>, Result<()>) {
+        let (mut c, mut s) = (Err(Error::SslWantRead), Err(Error::SslWantRead));
+        for _ in 0..50 {
+            if !matches!(c, Ok(())) {
+                c = client.handshake();
+            }
+            if !matches!(s, Ok(())) {
+                s = server.handshake();
+            }
+            let done = |r: &Result<()>| !matches!(r, Err(Error::SslWantRead));
+            if done(&c) && done(&s) {
+                break;
+            }
+        }
+        (c, s)
+    }
+
+    #[test]
+    fn tls12_and_tls13_handshake_and_data_in_memory() {
+        for (version, expect) in [(TLS1_2, 0x0303), (TLS1_3, 0x0304)] {
+            let (mut client, mut server) = pair(version, version, AuthMode::Required, "localhost");
+            let (c, s) = handshake(&mut client, &mut server);
+            assert_eq!((c, s), (Ok(()), Ok(())));
+            assert_eq!(client.info().unwrap().version, expect);
+            assert_eq!(client.verify_result(), 0);
+            assert_eq!(client.write(b"ping").unwrap(), 4);
+            let mut buf = [0u8; 16];
+            assert_eq!(server.read(&mut buf).unwrap(), 4);
+            assert_eq!(&buf[..4], b"ping");
+            server.write(b"pong").unwrap();
+            assert_eq!(client.read(&mut buf).unwrap(), 4);
+            client.close_notify().unwrap();
+            assert_eq!(server.read(&mut buf), Err(Error::SslPeerCloseNotify));
+        }
+    }
+
+    #[test]
+    fn wrong_hostname_fails_required_and_is_reported_by_optional() {
+        let (mut client, mut server) = pair(TLS1_2, TLS1_3, AuthMode::Required, "example.com");
+        let (c, _) = handshake(&mut client, &mut server);
+        assert_eq!(c, Err(Error::X509CertVerifyFailed));
+        assert_eq!(client.verify_result(), badcert::CN_MISMATCH);
+
+        let (mut client, mut server) = pair(TLS1_2, TLS1_3, AuthMode::Optional, "example.com");
+        let (c, s) = handshake(&mut client, &mut server);
+        assert_eq!((c, s), (Ok(()), Ok(())));
+        assert_eq!(client.verify_result(), badcert::CN_MISMATCH);
+    }
+
+    #[test]
+    fn a_write_before_the_handshake_completes_it_first() {
+        let (mut client, mut server) = pair(TLS1_2, TLS1_3, AuthMode::Required, "localhost");
+        assert_eq!(client.write(b"x"), Err(Error::SslWantRead));
+        assert_eq!(server.read(&mut [0u8; 4]), Err(Error::SslWantRead));
+        assert_eq!(client.write(b"x"), Ok(1));
+        assert_eq!(server.read(&mut [0u8; 4]), Ok(1));
+    }
+}
