@@ -1,0 +1,72 @@
+# rustls-mbedtls-compat: build the library, the C examples, and run the demo and the tests.
+#
+#   make demo    install what is missing, build, run the example client and server (README)
+#   make test    install what is missing, build, run every test (README; CI runs this)
+#   make lib     build target/release/libmbedtls.{a,so} and build/lib/ (the link directory)
+#   make examples  the C examples against this library (and against Debian's Mbed TLS 2.28)
+
+CARGO      ?= cargo
+CC         ?= cc
+CFLAGS     ?= -O2 -g
+WARN       := -Wall -Wextra -Werror
+BUILD      := build
+LIBDIR     := $(BUILD)/lib
+RUST_LIB   := target/release/libmbedtls.a
+SYS_LIBS   := -lpthread -ldl -lm -lrt -lutil -lgcc_s
+
+EXAMPLES   := ssl_client ssl_server
+OURS       := $(addprefix $(BUILD)/,$(EXAMPLES))
+# The same sources built against Debian's Mbed TLS 2.28 (headers in /usr/include/mbedtls).
+REF        := $(addprefix $(BUILD)/mbedtls-2.28/,$(EXAMPLES))
+
+.PHONY: all lib examples reference deps demo test clean headers test-support
+
+all: lib examples test-support
+
+deps:
+	@bash scripts/install-deps.sh
+
+lib:
+	$(CARGO) build --release --lib
+	@mkdir -p $(LIBDIR)
+	@cp -f $(RUST_LIB) target/release/libmbedtls.so $(LIBDIR)/
+	@# Programs link with -lmbedtls -lmbedx509 -lmbedcrypto: everything is in libmbedtls, the
+	@# other two are empty archives so that such link lines work unchanged.
+	@rm -f $(LIBDIR)/libmbedx509.a $(LIBDIR)/libmbedcrypto.a
+	@ar rcs $(LIBDIR)/libmbedx509.a && ar rcs $(LIBDIR)/libmbedcrypto.a
+
+$(BUILD)/%: c_examples/%.c $(RUST_LIB) $(wildcard include/mbedtls/*.h)
+	@mkdir -p $(BUILD)
+	$(CC) $(CFLAGS) $(WARN) -Iinclude -o $@ $< $(RUST_LIB) $(SYS_LIBS)
+
+$(BUILD)/mbedtls-2.28/%: c_examples/%.c
+	@mkdir -p $(BUILD)/mbedtls-2.28
+	$(CC) $(CFLAGS) $(WARN) -o $@ $< -lmbedtls -lmbedx509 -lmbedcrypto
+
+$(RUST_LIB): lib
+
+examples: lib $(OURS) reference
+
+reference:
+	@if [ -f /usr/include/mbedtls/ssl.h ]; then $(MAKE) --no-print-directory $(REF); \
+	 else echo "Debian's libmbedtls-dev is not installed: run 'make deps'"; exit 1; fi
+
+# Test helpers: the loopback-only bind shim for peers that bind the wildcard address.
+test-support: $(BUILD)/libbindlo.so
+
+$(BUILD)/libbindlo.so: tests/c/bind_loopback.c
+	@mkdir -p $(BUILD)
+	$(CC) $(CFLAGS) $(WARN) -shared -fPIC -o $@ $< -ldl
+
+headers:
+	MBEDTLS_COMPAT_UPDATE_HEADERS=1 $(CARGO) build --lib
+
+demo: deps all
+	@bash scripts/demo.sh
+
+test: deps all
+	$(CARGO) test --release
+
+clean:
+	rm -rf $(BUILD)
+	$(CARGO) clean

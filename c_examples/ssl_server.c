@@ -1,0 +1,463 @@
+/*
+ * ssl_server: a TLS server in the style of the Mbed TLS sample programs.
+ *
+ * Accepts connections one after the other; for each one performs the handshake, prints what
+ * was negotiated, then either answers one HTTP request (mode=http, as Mbed TLS's ssl_server.c)
+ * or echoes everything the client sends until it closes (mode=echo).
+ * Builds unchanged against Mbed TLS 3.6, Debian's Mbed TLS 2.28 and rustls-mbedtls-compat.
+ *
+ * usage: ssl_server [key=value ...]
+ *   server_addr=127.0.0.1  server_port=4433
+ *   crt_file=  key_file=  key_pwd=     crt_file2= key_file2=   (a second certificate)
+ *   ca_file=   auth_mode=none|optional|required                (client certificates)
+ *   min_version=tls12|tls13  max_version=tls12|tls13  force_ciphersuite=NAME  alpn=a,b
+ *   mode=http|echo  nbio=0|1  max_connections=N (0 = forever)  debug_level=0..4
+ */
+#include "mbedtls/build_info.h"
+
+#include "mbedtls/platform.h"
+#include "mbedtls/net_sockets.h"
+#include "mbedtls/ssl.h"
+#include "mbedtls/entropy.h"
+#include "mbedtls/ctr_drbg.h"
+#include "mbedtls/error.h"
+#include "mbedtls/debug.h"
+#include "mbedtls/x509_crt.h"
+#include "mbedtls/pk.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define HTTP_RESPONSE \
+    "HTTP/1.0 200 OK\r\nContent-Type: text/html\r\n\r\n" \
+    "<h2>rustls-mbedtls-compat test server</h2>\r\n" \
+    "<p>Successful connection using: %s</p>\r\n"
+
+#define MAX_ALPN 4
+
+static void my_debug(void *ctx, int level, const char *file, int line, const char *str)
+{
+    (void) level;
+    mbedtls_fprintf((FILE *) ctx, "%s:%04d: %s", file, line, str);
+    fflush((FILE *) ctx);
+}
+
+static int parse_version(const char *v)
+{
+    if (strcmp(v, "tls12") == 0) {
+        return 2;
+    }
+    if (strcmp(v, "tls13") == 0) {
+        return 3;
+    }
+    return -1;
+}
+
+static void set_version(mbedtls_ssl_config *conf, int which, int v)
+{
+#if MBEDTLS_VERSION_NUMBER >= 0x03000000
+    mbedtls_ssl_protocol_version pv = v == 3 ? MBEDTLS_SSL_VERSION_TLS1_3 : MBEDTLS_SSL_VERSION_TLS1_2;
+    if (which == 0) {
+        mbedtls_ssl_conf_min_tls_version(conf, pv);
+    } else {
+        mbedtls_ssl_conf_max_tls_version(conf, pv);
+    }
+#else
+    if (which == 0) {
+        mbedtls_ssl_conf_min_version(conf, MBEDTLS_SSL_MAJOR_VERSION_3, v == 3 ? 4 : 3);
+    } else {
+        mbedtls_ssl_conf_max_version(conf, MBEDTLS_SSL_MAJOR_VERSION_3, v == 3 ? 4 : 3);
+    }
+#endif
+}
+
+static int load_key(mbedtls_pk_context *pk, const char *file, const char *pwd,
+                    mbedtls_ctr_drbg_context *ctr_drbg)
+{
+#if MBEDTLS_VERSION_NUMBER >= 0x03000000
+    return mbedtls_pk_parse_keyfile(pk, file, pwd, mbedtls_ctr_drbg_random, ctr_drbg);
+#else
+    (void) ctr_drbg;
+    return mbedtls_pk_parse_keyfile(pk, file, pwd);
+#endif
+}
+
+static int wait_for(mbedtls_net_context *fd, int ret)
+{
+    uint32_t rw = (ret == MBEDTLS_ERR_SSL_WANT_READ) ? MBEDTLS_NET_POLL_READ : MBEDTLS_NET_POLL_WRITE;
+    int r = mbedtls_net_poll(fd, rw, 10000);
+    return r < 0 ? r : 0;
+}
+
+/* Writes all of buf, retrying on WANT_READ/WANT_WRITE. Returns 0 or an error code. */
+static int write_all(mbedtls_ssl_context *ssl, mbedtls_net_context *fd, int nbio,
+                     const unsigned char *buf, size_t len)
+{
+    size_t done = 0;
+    while (done < len) {
+        int ret = mbedtls_ssl_write(ssl, buf + done, len - done);
+        if (ret == MBEDTLS_ERR_SSL_WANT_READ || ret == MBEDTLS_ERR_SSL_WANT_WRITE) {
+            if (nbio && (ret = wait_for(fd, ret)) != 0) {
+                return ret;
+            }
+            continue;
+        }
+        if (ret < 0) {
+            return ret;
+        }
+        done += (size_t) ret;
+    }
+    return 0;
+}
+
+int main(int argc, char *argv[])
+{
+    int ret = 1, len, i, exit_code = MBEDTLS_EXIT_FAILURE;
+    mbedtls_net_context listen_fd, client_fd;
+    unsigned char buf[4096];
+    const char *pers = "ssl_server";
+    mbedtls_entropy_context entropy;
+    mbedtls_ctr_drbg_context ctr_drbg;
+    mbedtls_ssl_context ssl;
+    mbedtls_ssl_config conf;
+    mbedtls_x509_crt srvcert, srvcert2, cacert;
+    mbedtls_pk_context pkey, pkey2;
+    const char *server_addr = "127.0.0.1", *server_port = "4433";
+    const char *crt_file = NULL, *key_file = NULL, *key_pwd = NULL;
+    const char *crt_file2 = NULL, *key_file2 = NULL, *ca_file = NULL;
+    const char *force_ciphersuite = NULL, *mode = "http";
+    char *alpn = NULL;
+    const char *alpn_list[MAX_ALPN + 1];
+    int force_list[2];
+    int auth_mode = -1, min_version = 0, max_version = 0, nbio = 0, max_connections = 0;
+    int debug_level = 0, served = 0;
+
+    mbedtls_net_init(&listen_fd);
+    mbedtls_net_init(&client_fd);
+    mbedtls_ssl_init(&ssl);
+    mbedtls_ssl_config_init(&conf);
+    mbedtls_x509_crt_init(&srvcert);
+    mbedtls_x509_crt_init(&srvcert2);
+    mbedtls_x509_crt_init(&cacert);
+    mbedtls_pk_init(&pkey);
+    mbedtls_pk_init(&pkey2);
+    mbedtls_entropy_init(&entropy);
+    mbedtls_ctr_drbg_init(&ctr_drbg);
+
+    for (i = 1; i < argc; i++) {
+        char *p = argv[i], *q = strchr(p, '=');
+        if (q == NULL) {
+            goto usage;
+        }
+        *q++ = '\0';
+        if (strcmp(p, "server_addr") == 0) {
+            server_addr = q;
+        } else if (strcmp(p, "server_port") == 0) {
+            server_port = q;
+        } else if (strcmp(p, "crt_file") == 0) {
+            crt_file = q;
+        } else if (strcmp(p, "key_file") == 0) {
+            key_file = q;
+        } else if (strcmp(p, "key_pwd") == 0) {
+            key_pwd = q;
+        } else if (strcmp(p, "crt_file2") == 0) {
+            crt_file2 = q;
+        } else if (strcmp(p, "key_file2") == 0) {
+            key_file2 = q;
+        } else if (strcmp(p, "ca_file") == 0) {
+            ca_file = q;
+        } else if (strcmp(p, "auth_mode") == 0) {
+            if (strcmp(q, "none") == 0) {
+                auth_mode = MBEDTLS_SSL_VERIFY_NONE;
+            } else if (strcmp(q, "optional") == 0) {
+                auth_mode = MBEDTLS_SSL_VERIFY_OPTIONAL;
+            } else if (strcmp(q, "required") == 0) {
+                auth_mode = MBEDTLS_SSL_VERIFY_REQUIRED;
+            } else {
+                goto usage;
+            }
+        } else if (strcmp(p, "min_version") == 0) {
+            if ((min_version = parse_version(q)) < 0) {
+                goto usage;
+            }
+        } else if (strcmp(p, "max_version") == 0) {
+            if ((max_version = parse_version(q)) < 0) {
+                goto usage;
+            }
+        } else if (strcmp(p, "force_ciphersuite") == 0) {
+            force_ciphersuite = q;
+        } else if (strcmp(p, "alpn") == 0) {
+            alpn = q;
+        } else if (strcmp(p, "mode") == 0) {
+            if (strcmp(q, "http") != 0 && strcmp(q, "echo") != 0) {
+                goto usage;
+            }
+            mode = q;
+        } else if (strcmp(p, "nbio") == 0) {
+            nbio = atoi(q);
+        } else if (strcmp(p, "max_connections") == 0) {
+            max_connections = atoi(q);
+        } else if (strcmp(p, "debug_level") == 0) {
+            debug_level = atoi(q);
+        } else {
+            goto usage;
+        }
+    }
+    if (crt_file == NULL || key_file == NULL) {
+        goto usage;
+    }
+
+    mbedtls_debug_set_threshold(debug_level);
+
+    mbedtls_printf("  . Seeding the random number generator...");
+    fflush(stdout);
+    if ((ret = mbedtls_ctr_drbg_seed(&ctr_drbg, mbedtls_entropy_func, &entropy,
+                                     (const unsigned char *) pers, strlen(pers))) != 0) {
+        mbedtls_printf(" failed\n  ! mbedtls_ctr_drbg_seed returned %d\n", ret);
+        goto exit;
+    }
+    mbedtls_printf(" ok\n");
+
+    mbedtls_printf("  . Loading the server certificate and key...");
+    fflush(stdout);
+    if ((ret = mbedtls_x509_crt_parse_file(&srvcert, crt_file)) != 0) {
+        mbedtls_printf(" failed\n  !  mbedtls_x509_crt_parse_file returned -0x%x\n", (unsigned) -ret);
+        goto exit;
+    }
+    if ((ret = load_key(&pkey, key_file, key_pwd, &ctr_drbg)) != 0) {
+        mbedtls_printf(" failed\n  !  mbedtls_pk_parse_keyfile returned -0x%x\n", (unsigned) -ret);
+        goto exit;
+    }
+    if (crt_file2 != NULL && key_file2 != NULL) {
+        if ((ret = mbedtls_x509_crt_parse_file(&srvcert2, crt_file2)) != 0 ||
+            (ret = load_key(&pkey2, key_file2, key_pwd, &ctr_drbg)) != 0) {
+            mbedtls_printf(" failed\n  !  loading the second certificate returned -0x%x\n", (unsigned) -ret);
+            goto exit;
+        }
+    }
+    if (ca_file != NULL && (ret = mbedtls_x509_crt_parse_file(&cacert, ca_file)) < 0) {
+        mbedtls_printf(" failed\n  !  mbedtls_x509_crt_parse_file(ca) returned -0x%x\n", (unsigned) -ret);
+        goto exit;
+    }
+    mbedtls_printf(" ok\n");
+
+    mbedtls_printf("  . Bind on https://%s:%s/ ...", server_addr, server_port);
+    fflush(stdout);
+    if ((ret = mbedtls_net_bind(&listen_fd, server_addr, server_port, MBEDTLS_NET_PROTO_TCP)) != 0) {
+        mbedtls_printf(" failed\n  ! mbedtls_net_bind returned %d\n", ret);
+        goto exit;
+    }
+    mbedtls_printf(" ok\n");
+
+    mbedtls_printf("  . Setting up the SSL data....");
+    fflush(stdout);
+    if ((ret = mbedtls_ssl_config_defaults(&conf, MBEDTLS_SSL_IS_SERVER, MBEDTLS_SSL_TRANSPORT_STREAM,
+                                           MBEDTLS_SSL_PRESET_DEFAULT)) != 0) {
+        mbedtls_printf(" failed\n  ! mbedtls_ssl_config_defaults returned %d\n", ret);
+        goto exit;
+    }
+    mbedtls_ssl_conf_rng(&conf, mbedtls_ctr_drbg_random, &ctr_drbg);
+    mbedtls_ssl_conf_dbg(&conf, my_debug, stdout);
+    if (auth_mode >= 0) {
+        mbedtls_ssl_conf_authmode(&conf, auth_mode);
+    }
+    if (ca_file != NULL) {
+        mbedtls_ssl_conf_ca_chain(&conf, &cacert, NULL);
+    }
+    if (min_version != 0) {
+        set_version(&conf, 0, min_version);
+    }
+    if (max_version != 0) {
+        set_version(&conf, 1, max_version);
+    }
+    if (force_ciphersuite != NULL) {
+        force_list[0] = mbedtls_ssl_get_ciphersuite_id(force_ciphersuite);
+        force_list[1] = 0;
+        if (force_list[0] == 0) {
+            mbedtls_printf(" failed\n  ! unknown ciphersuite %s\n", force_ciphersuite);
+            ret = 1;
+            goto exit;
+        }
+        mbedtls_ssl_conf_ciphersuites(&conf, force_list);
+    }
+    if (alpn != NULL) {
+        char *p = alpn;
+        int n = 0;
+        while (p != NULL && n < MAX_ALPN) {
+            alpn_list[n++] = p;
+            p = strchr(p, ',');
+            if (p != NULL) {
+                *p++ = '\0';
+            }
+        }
+        alpn_list[n] = NULL;
+        if ((ret = mbedtls_ssl_conf_alpn_protocols(&conf, alpn_list)) != 0) {
+            mbedtls_printf(" failed\n  ! mbedtls_ssl_conf_alpn_protocols returned %d\n", ret);
+            goto exit;
+        }
+    }
+    if ((ret = mbedtls_ssl_conf_own_cert(&conf, &srvcert, &pkey)) != 0) {
+        mbedtls_printf(" failed\n  ! mbedtls_ssl_conf_own_cert returned -0x%x\n", (unsigned) -ret);
+        goto exit;
+    }
+    if (crt_file2 != NULL && (ret = mbedtls_ssl_conf_own_cert(&conf, &srvcert2, &pkey2)) != 0) {
+        mbedtls_printf(" failed\n  ! mbedtls_ssl_conf_own_cert(2) returned -0x%x\n", (unsigned) -ret);
+        goto exit;
+    }
+    if ((ret = mbedtls_ssl_setup(&ssl, &conf)) != 0) {
+        mbedtls_printf(" failed\n  ! mbedtls_ssl_setup returned -0x%x\n", (unsigned) -ret);
+        goto exit;
+    }
+    mbedtls_printf(" ok\n");
+
+reset:
+    if (ret != 0) {
+        char error_buf[100];
+        mbedtls_strerror(ret, error_buf, sizeof(error_buf));
+        mbedtls_printf("Last error was: -0x%X - %s\n\n", (unsigned) -ret, error_buf);
+    }
+    if (max_connections > 0 && served >= max_connections) {
+        exit_code = MBEDTLS_EXIT_SUCCESS;
+        goto exit;
+    }
+    mbedtls_net_free(&client_fd);
+    mbedtls_ssl_session_reset(&ssl);
+
+    mbedtls_printf("  . Waiting for a remote connection ...\n");
+    fflush(stdout);
+    if ((ret = mbedtls_net_accept(&listen_fd, &client_fd, NULL, 0, NULL)) != 0) {
+        mbedtls_printf(" failed\n  ! mbedtls_net_accept returned %d\n\n", ret);
+        goto exit;
+    }
+    served++;
+    if (nbio && (ret = mbedtls_net_set_nonblock(&client_fd)) != 0) {
+        goto reset;
+    }
+    mbedtls_ssl_set_bio(&ssl, &client_fd, mbedtls_net_send, mbedtls_net_recv, NULL);
+
+    mbedtls_printf("  . Performing the SSL/TLS handshake...");
+    fflush(stdout);
+    while ((ret = mbedtls_ssl_handshake(&ssl)) != 0) {
+        if (ret != MBEDTLS_ERR_SSL_WANT_READ && ret != MBEDTLS_ERR_SSL_WANT_WRITE) {
+            mbedtls_printf(" failed\n  ! mbedtls_ssl_handshake returned -0x%x\n", (unsigned) -ret);
+            if (ret == MBEDTLS_ERR_X509_CERT_VERIFY_FAILED) {
+                mbedtls_printf("  ! client verify flags 0x%08x\n", (unsigned) mbedtls_ssl_get_verify_result(&ssl));
+            }
+            goto reset;
+        }
+        if (nbio && (ret = wait_for(&client_fd, ret)) != 0) {
+            goto reset;
+        }
+    }
+    mbedtls_printf(" ok\n");
+    mbedtls_printf("    [ Protocol is %s ]\n", mbedtls_ssl_get_version(&ssl));
+    mbedtls_printf("    [ Ciphersuite is %s ]\n", mbedtls_ssl_get_ciphersuite(&ssl));
+    if (alpn != NULL) {
+        const char *alp = mbedtls_ssl_get_alpn_protocol(&ssl);
+        mbedtls_printf("    [ Application Layer Protocol is %s ]\n", alp ? alp : "(none)");
+    }
+    if (auth_mode > 0) {
+        mbedtls_printf("    [ Client certificate verify flags: 0x%08x ]\n",
+                       (unsigned) mbedtls_ssl_get_verify_result(&ssl));
+    }
+    fflush(stdout);
+
+    if (strcmp(mode, "echo") == 0) {
+        /* Echo until the client closes. */
+        for (;;) {
+            ret = mbedtls_ssl_read(&ssl, buf, sizeof(buf));
+            if (ret == MBEDTLS_ERR_SSL_WANT_READ || ret == MBEDTLS_ERR_SSL_WANT_WRITE) {
+                if (nbio && (ret = wait_for(&client_fd, ret)) != 0) {
+                    goto reset;
+                }
+                continue;
+            }
+            if (ret == MBEDTLS_ERR_SSL_PEER_CLOSE_NOTIFY || ret == 0) {
+                mbedtls_printf("  . Client closed the connection (%s)\n", ret == 0 ? "EOF" : "close_notify");
+                break;
+            }
+            if (ret < 0) {
+                mbedtls_printf("  ! mbedtls_ssl_read returned -0x%x\n", (unsigned) -ret);
+                goto reset;
+            }
+            mbedtls_printf("  < Echoing %d bytes\n", ret);
+            fflush(stdout);
+            if ((ret = write_all(&ssl, &client_fd, nbio, buf, (size_t) ret)) != 0) {
+                mbedtls_printf("  ! mbedtls_ssl_write returned -0x%x\n", (unsigned) -ret);
+                goto reset;
+            }
+        }
+    } else {
+        /* Read one request, answer with a small page. */
+        mbedtls_printf("  < Read from client:");
+        fflush(stdout);
+        do {
+            len = sizeof(buf) - 1;
+            memset(buf, 0, sizeof(buf));
+            ret = mbedtls_ssl_read(&ssl, buf, (size_t) len);
+            if (ret == MBEDTLS_ERR_SSL_WANT_READ || ret == MBEDTLS_ERR_SSL_WANT_WRITE) {
+                if (nbio && (ret = wait_for(&client_fd, ret)) != 0) {
+                    goto reset;
+                }
+                continue;
+            }
+            if (ret <= 0) {
+                mbedtls_printf(" connection closed before a request (-0x%x)\n", (unsigned) -ret);
+                goto reset;
+            }
+            mbedtls_printf(" %d bytes read\n\n%s", ret, (char *) buf);
+            break;
+        } while (1);
+
+        mbedtls_printf("  > Write to client:");
+        fflush(stdout);
+        len = snprintf((char *) buf, sizeof(buf), HTTP_RESPONSE, mbedtls_ssl_get_ciphersuite(&ssl));
+        if ((ret = write_all(&ssl, &client_fd, nbio, buf, (size_t) len)) != 0) {
+            mbedtls_printf(" failed\n  ! mbedtls_ssl_write returned -0x%x\n", (unsigned) -ret);
+            goto reset;
+        }
+        mbedtls_printf(" %d bytes written\n", len);
+    }
+
+    mbedtls_printf("  . Closing the connection...");
+    while ((ret = mbedtls_ssl_close_notify(&ssl)) < 0) {
+        if (ret != MBEDTLS_ERR_SSL_WANT_READ && ret != MBEDTLS_ERR_SSL_WANT_WRITE) {
+            break;
+        }
+        if (nbio && wait_for(&client_fd, ret) != 0) {
+            break;
+        }
+    }
+    mbedtls_printf(" ok\n");
+    fflush(stdout);
+    ret = 0;
+    goto reset;
+
+usage:
+    mbedtls_printf("usage: ssl_server crt_file= key_file= [key_pwd=] [crt_file2= key_file2=]\n"
+                   "       [server_addr=] [server_port=] [ca_file=] [auth_mode=none|optional|required]\n"
+                   "       [min_version=tls12|tls13] [max_version=tls12|tls13] [force_ciphersuite=]\n"
+                   "       [alpn=a,b] [mode=http|echo] [nbio=0|1] [max_connections=N] [debug_level=0..4]\n");
+    ret = 0;
+
+exit:
+    if (ret != 0) {
+        char error_buf[100];
+        mbedtls_strerror(ret, error_buf, sizeof(error_buf));
+        mbedtls_printf("Last error was: -0x%X - %s\n\n", (unsigned) -ret, error_buf);
+    }
+    mbedtls_net_free(&client_fd);
+    mbedtls_net_free(&listen_fd);
+    mbedtls_x509_crt_free(&srvcert);
+    mbedtls_x509_crt_free(&srvcert2);
+    mbedtls_x509_crt_free(&cacert);
+    mbedtls_pk_free(&pkey);
+    mbedtls_pk_free(&pkey2);
+    mbedtls_ssl_free(&ssl);
+    mbedtls_ssl_config_free(&conf);
+    mbedtls_ctr_drbg_free(&ctr_drbg);
+    mbedtls_entropy_free(&entropy);
+
+    mbedtls_exit(exit_code);
+}

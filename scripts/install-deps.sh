@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Installs what the build, the demo and the tests need on a Debian machine, when missing:
+# a C compiler, the real TLS peers (OpenSSL, GnuTLS), Debian's Mbed TLS 2.28 (the differential
+# and benchmark baseline), OpenSSL's headers (the renegotiation test client) and valgrind.
+set -euo pipefail
+packages=(build-essential openssl gnutls-bin libssl-dev libmbedtls-dev valgrind python3 ca-certificates)
+missing=()
+for p in "${packages[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+    echo "installing: ${missing[*]}"
+    sudo=""
+    [ "$(id -u)" -eq 0 ] || sudo="sudo"
+    $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+command -v cargo >/dev/null || { echo "cargo (Rust toolchain) is required" >&2; exit 1; }

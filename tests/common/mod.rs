@@ -1,0 +1,194 @@
+//! Shared pieces of the integration tests: the test PKI, the built C programs, ports, and
+//! bounded peer processes (each killed by its own PID when the test ends).
+#![allow(dead_code)]
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::process::{Child, ChildStdin, Command, ExitStatus, Stdio};
+use std::sync::atomic::{AtomicU16, Ordering};
+use std::sync::{Arc, Mutex, OnceLock};
+use std::thread;
+use std::time::{Duration, Instant};
+
+pub fn root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// The test PKI (generated once by scripts/gen-test-certs.sh).
+pub fn certs() -> &'static Path {
+    static DIR: OnceLock<PathBuf> = OnceLock::new();
+    DIR.get_or_init(|| {
+        let dir = root().join("tests/certs/generated");
+        let status = Command::new("bash")
+            .arg(root().join("scripts/gen-test-certs.sh"))
+            .arg(&dir)
+            .status()
+            .expect("run scripts/gen-test-certs.sh");
+        assert!(status.success(), "generating the test PKI failed");
+        dir
+    })
+}
+
+pub fn cert(name: &str) -> String {
+    certs().join(name).to_str().unwrap().to_string()
+}
+
+/// The build directory with the C programs, built once per test binary with `make`.
+pub fn build() -> &'static Path {
+    static DIR: OnceLock<PathBuf> = OnceLock::new();
+    DIR.get_or_init(|| {
+        let out = Command::new("make")
+            .args(["-s", "--no-print-directory", "examples", "test-support"])
+            .current_dir(root())
+            .output()
+            .expect("run make");
+        assert!(
+            out.status.success(),
+            "make examples failed:\n{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        root().join("build")
+    })
+}
+
+pub fn program(name: &str) -> String {
+    build().join(name).to_str().unwrap().to_string()
+}
+
+/// A port on 127.0.0.1 that was free a moment ago. Ports are handed out from a per-process
+/// range so that parallel tests in one binary never pick the same one.
+pub fn free_port() -> u16 {
+    static NEXT: AtomicU16 = AtomicU16::new(0);
+    let base = 20000 + (std::process::id() % 2000) as u16 * 10;
+    loop {
+        let offset = NEXT.fetch_add(1, Ordering::Relaxed);
+        let port = base.wrapping_add(offset % 20000);
+        if port < 1024 {
+            continue;
+        }
+        if TcpListener::bind(("127.0.0.1", port)).is_ok() {
+            return port;
+        }
+    }
+}
+
+/// A background process whose combined output is collected, killed (by its own PID) on drop.
+pub struct Proc {
+    pub name: String,
+    child: Child,
+    stdin: Option<ChildStdin>,
+    output: Arc<Mutex<String>>,
+}
+
+impl Proc {
+    /// Starts `argv` bounded by `timeout` (coreutils) so that nothing outlives a stuck test.
+    pub fn start(name: &str, argv: &[&str], env: &[(&str, &str)], secs: u64) -> Proc {
+        let mut cmd = Command::new("timeout");
+        cmd.args(["-k", "2", &secs.to_string()]).args(argv);
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        cmd.stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped());
+        let mut child = cmd.spawn().unwrap_or_else(|e| panic!("cannot start {name}: {e}"));
+        let output = Arc::new(Mutex::new(String::new()));
+        for stream in [
+            Box::new(child.stdout.take().unwrap()) as Box<dyn Read + Send>,
+            Box::new(child.stderr.take().unwrap()) as Box<dyn Read + Send>,
+        ] {
+            let sink = output.clone();
+            thread::spawn(move || {
+                let mut reader = BufReader::new(stream);
+                let mut line = Vec::new();
+                while reader.read_until(b'\n', &mut line).map(|n| n > 0).unwrap_or(false) {
+                    sink.lock().unwrap().push_str(&String::from_utf8_lossy(&line));
+                    line.clear();
+                }
+            });
+        }
+        let stdin = child.stdin.take();
+        Proc { name: name.to_string(), child, stdin, output }
+    }
+
+    pub fn output(&self) -> String {
+        self.output.lock().unwrap().clone()
+    }
+
+    /// Waits until the output contains `pattern`; panics with the output after `secs`.
+    pub fn expect(&self, pattern: &str, secs: u64) {
+        let deadline = Instant::now() + Duration::from_secs(secs);
+        while Instant::now() < deadline {
+            if self.output().contains(pattern) {
+                return;
+            }
+            thread::sleep(Duration::from_millis(20));
+        }
+        panic!("{}: no {:?} within {}s; output:\n{}", self.name, pattern, secs, self.output());
+    }
+
+    pub fn write(&mut self, data: &[u8]) {
+        if let Some(stdin) = self.stdin.as_mut() {
+            let _ = stdin.write_all(data);
+            let _ = stdin.flush();
+        }
+    }
+
+    pub fn close_stdin(&mut self) {
+        self.stdin = None;
+    }
+
+    /// Waits for the process to exit (within `secs`, else it is killed) and returns its status.
+    pub fn wait(&mut self, secs: u64) -> ExitStatus {
+        let deadline = Instant::now() + Duration::from_secs(secs);
+        loop {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                // Let the reader threads drain the pipes.
+                thread::sleep(Duration::from_millis(50));
+                return status;
+            }
+            if Instant::now() > deadline {
+                let _ = self.child.kill();
+                let status = self.child.wait().unwrap();
+                thread::sleep(Duration::from_millis(50));
+                return status;
+            }
+            thread::sleep(Duration::from_millis(20));
+        }
+    }
+}
+
+impl Drop for Proc {
+    fn drop(&mut self) {
+        if self.child.try_wait().ok().flatten().is_none() {
+            let _ = self.child.kill();
+            let _ = self.child.wait();
+        }
+    }
+}
+
+/// Runs a command to completion (bounded), feeding `stdin`; returns (status, stdout+stderr).
+pub fn run(name: &str, argv: &[&str], stdin: &[u8], secs: u64) -> (ExitStatus, String) {
+    let mut p = Proc::start(name, argv, &[], secs);
+    p.write(stdin);
+    p.close_stdin();
+    let status = p.wait(secs + 5);
+    (status, p.output())
+}
+
+/// Starts the example server on a free port and waits until it accepts.
+pub fn example_server(args: &[&str]) -> (Proc, u16) {
+    let port = free_port();
+    let port_arg = format!("server_port={port}");
+    let server = program("ssl_server");
+    let mut argv = vec![server.as_str(), port_arg.as_str()];
+    argv.extend_from_slice(args);
+    let p = Proc::start("ssl_server", &argv, &[], 60);
+    p.expect("Waiting for a remote connection", 20);
+    (p, port)
+}
+
+/// The extra environment for peers that bind the wildcard address: confine them to loopback.
+pub fn loopback_only() -> (String, String) {
+    ("LD_PRELOAD".into(), program("libbindlo.so"))
+}
