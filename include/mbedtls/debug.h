@@ -6,4 +6,21 @@
 #include <stdint.h>
 #include "mbedtls/ssl.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif // __cplusplus
+
+/**
+ * Sets the highest debug level passed to the debug callbacks of every configuration
+ * (`mbedtls_ssl_conf_dbg`): 0 none (the default), 1 error, 2 state change, 3 informational,
+ * 4 verbose. Process-wide, as in Mbed TLS.
+ *
+ * Differences from Mbed TLS: the lines are this library's and rustls's own, not Mbed TLS's.
+ */
+void mbedtls_debug_set_threshold(int threshold);
+
+#ifdef __cplusplus
+}  // extern "C"
+#endif  // __cplusplus
+
 #endif  /* MBEDTLS_DEBUG_H */

@@ -579,10 +579,37 @@ typedef int mbedtls_ssl_recv_timeout_t(void *ctx, unsigned char *buf, size_t len
  */
 #define MBEDTLS_SSL_HANDSHAKE_OVER 27
 
+typedef struct Option_DebugFn Option_DebugFn;
+
+typedef struct Option_mbedtls_f_rng_fn Option_mbedtls_f_rng_fn;
+
+typedef struct Option_mbedtls_ssl_recv_fn Option_mbedtls_ssl_recv_fn;
+
+typedef struct Option_mbedtls_ssl_recv_timeout_fn Option_mbedtls_ssl_recv_timeout_fn;
+
+typedef struct Option_mbedtls_ssl_send_fn Option_mbedtls_ssl_send_fn;
+
+typedef struct Option_mbedtls_ssl_sni_cb Option_mbedtls_ssl_sni_cb;
+
+/**
+ * A TLS configuration, shared by any number of contexts (also across threads).
+ */
+typedef struct mbedtls_ssl_config {
+  void *private_handle;
+} mbedtls_ssl_config;
+
 /**
  * `mbedtls_ssl_protocol_version` (an `int`-sized enum in Mbed TLS 3.6).
  */
 typedef int mbedtls_ssl_protocol_version;
+
+/**
+ * A TLS connection. Declare it anywhere, `mbedtls_ssl_init` it, `mbedtls_ssl_setup` it with a
+ * configuration, and `mbedtls_ssl_free` it. The fields are private: use the functions.
+ */
+typedef struct mbedtls_ssl_context {
+  void *private_handle;
+} mbedtls_ssl_context;
 
 /**
  * Version not known yet (before the handshake).
@@ -598,5 +625,557 @@ typedef int mbedtls_ssl_protocol_version;
  * TLS 1.3.
  */
 #define MBEDTLS_SSL_VERSION_TLS1_3 772
+
+#ifdef __cplusplus
+extern "C" {
+#endif // __cplusplus
+
+/**
+ * Initialises a configuration shell: a client configuration with nothing set.
+ *
+ * Writes without reading, so any memory (stack, global, `malloc`) is fine. Call
+ * `mbedtls_ssl_config_free` once done.
+ *
+ * # Safety
+ * `conf` is NULL (ignored) or points to writable memory for an `mbedtls_ssl_config`.
+ */
+void mbedtls_ssl_config_init(struct mbedtls_ssl_config *conf);
+
+/**
+ * Frees the configuration. NULL, never-initialised (zeroed) and already freed shells are fine.
+ *
+ * Differences from Mbed TLS: contexts set up with this configuration keep working (they share
+ * it); in Mbed TLS freeing a configuration in use is undefined behaviour.
+ *
+ * # Safety
+ * `conf` is NULL or points to an `mbedtls_ssl_config` that was zeroed or initialised.
+ */
+void mbedtls_ssl_config_free(struct mbedtls_ssl_config *conf);
+
+/**
+ * Loads the default protocol settings for an endpoint.
+ *
+ * Sets the endpoint, the authmode (`VERIFY_REQUIRED` for clients, `VERIFY_NONE` for servers),
+ * versions TLS 1.2–1.3, all supported cipher suites, client session tickets on, and TLS 1.3
+ * ticket signalling off. Callbacks, certificates and ALPN set earlier are kept.
+ *
+ * # Returns
+ * 0; `MBEDTLS_ERR_SSL_BAD_INPUT_DATA` for NULL or an endpoint other than
+ * `MBEDTLS_SSL_IS_CLIENT`/`MBEDTLS_SSL_IS_SERVER`; `MBEDTLS_ERR_SSL_FEATURE_UNAVAILABLE` for
+ * `MBEDTLS_SSL_TRANSPORT_DATAGRAM` (DTLS is not supported).
+ *
+ * # Safety
+ * `conf` is NULL or an initialised configuration.
+ */
+int mbedtls_ssl_config_defaults(struct mbedtls_ssl_config *conf,
+                                int endpoint,
+                                int transport,
+                                int preset);
+
+/**
+ * Sets the endpoint (`MBEDTLS_SSL_IS_CLIENT` or `MBEDTLS_SSL_IS_SERVER`); other values are ignored.
+ *
+ * # Safety
+ * `conf` is NULL (ignored) or an initialised configuration.
+ */
+void mbedtls_ssl_conf_endpoint(struct mbedtls_ssl_config *conf, int endpoint);
+
+/**
+ * The configuration's endpoint (`MBEDTLS_SSL_IS_CLIENT` for NULL). A real function here; an
+ * inline one in Mbed TLS 3.6.
+ *
+ * # Safety
+ * `conf` is NULL or an initialised configuration.
+ */
+int mbedtls_ssl_conf_get_endpoint(const struct mbedtls_ssl_config *conf);
+
+/**
+ * Sets the transport. Only `MBEDTLS_SSL_TRANSPORT_STREAM` exists here; DTLS is refused later by
+ * `mbedtls_ssl_config_defaults` / reported by this call being ignored.
+ *
+ * # Safety
+ * `conf` is NULL (ignored) or an initialised configuration.
+ */
+void mbedtls_ssl_conf_transport(struct mbedtls_ssl_config *conf, int transport);
+
+/**
+ * Sets how the peer certificate is checked: `MBEDTLS_SSL_VERIFY_NONE`, `_OPTIONAL` (verify,
+ * report the flags through `mbedtls_ssl_get_verify_result`, continue) or `_REQUIRED` (abort the
+ * handshake with `MBEDTLS_ERR_X509_CERT_VERIFY_FAILED` when any flag is set). Other values are
+ * ignored.
+ *
+ * # Safety
+ * `conf` is NULL (ignored) or an initialised configuration.
+ */
+void mbedtls_ssl_conf_authmode(struct mbedtls_ssl_config *conf, int authmode);
+
+/**
+ * Sets the trusted CA certificates (the chain starting at `ca_chain`, following `next`).
+ *
+ * Differences from Mbed TLS: the certificates are copied now, so later changes to the chain do
+ * not affect the configuration and the chain may be freed at once. CRLs (`ca_crl`) are not
+ * supported and ignored. NULL `ca_chain` removes the CAs.
+ *
+ * # Safety
+ * `conf` is NULL (ignored) or an initialised configuration; `ca_chain` is NULL or a parsed chain.
+ */
+void mbedtls_ssl_conf_ca_chain(struct mbedtls_ssl_config *conf,
+                               mbedtls_x509_crt *ca_chain,
+                               void *ca_crl);
+
+/**
+ * Adds an own certificate chain (`own_cert` and its `next` certificates) with its private key.
+ * Several may be added (e.g. RSA and ECDSA); the first one whose key suits the peer is used.
+ *
+ * Differences from Mbed TLS: the chain and key are copied now (both may be freed after the
+ * call), and the key is checked against the certificate at once.
+ *
+ * # Returns
+ * 0; `MBEDTLS_ERR_SSL_BAD_INPUT_DATA` for NULL arguments or an empty chain;
+ * `MBEDTLS_ERR_SSL_PRIVATE_KEY_REQUIRED` for an empty key; `MBEDTLS_ERR_SSL_PK_TYPE_MISMATCH`
+ * when the key does not belong to the certificate; `MBEDTLS_ERR_PK_KEY_INVALID_FORMAT` when the
+ * crypto provider cannot use the key.
+ *
+ * # Safety
+ * Each pointer is NULL or points to an initialised object of its type.
+ */
+int mbedtls_ssl_conf_own_cert(struct mbedtls_ssl_config *conf,
+                              mbedtls_x509_crt *own_cert,
+                              mbedtls_pk_context *pk_key);
+
+/**
+ * Sets the random generator callback. A configuration without one cannot handshake
+ * (`MBEDTLS_ERR_SSL_NO_RNG`), as in Mbed TLS.
+ *
+ * Differences from Mbed TLS: the TLS stack draws its randomness from the crypto provider's
+ * CSPRNG (aws-lc, seeded by the operating system); `f_rng` itself is not called.
+ *
+ * # Safety
+ * `conf` is NULL (ignored) or an initialised configuration.
+ */
+void mbedtls_ssl_conf_rng(struct mbedtls_ssl_config *conf,
+                          struct Option_mbedtls_f_rng_fn f_rng,
+                          void *p_rng);
+
+/**
+ * Sets the debug callback: `f_dbg(p_dbg, level, file, line, text)` receives the library's
+ * debug lines (including rustls's) up to the threshold of `mbedtls_debug_set_threshold`.
+ * `text` ends with a newline. NULL removes the callback.
+ *
+ * # Safety
+ * `conf` is NULL (ignored) or an initialised configuration.
+ */
+void mbedtls_ssl_conf_dbg(struct mbedtls_ssl_config *conf,
+                          struct Option_DebugFn f_dbg,
+                          void *p_dbg);
+
+/**
+ * Sets the read timeout in milliseconds passed to the `f_recv_timeout` BIO callback
+ * (0 = wait forever). A timeout gives `MBEDTLS_ERR_SSL_TIMEOUT`; the call can be repeated.
+ *
+ * # Safety
+ * `conf` is NULL (ignored) or an initialised configuration.
+ */
+void mbedtls_ssl_conf_read_timeout(struct mbedtls_ssl_config *conf, uint32_t timeout);
+
+/**
+ * Sets the allowed cipher suites, in order of preference: a 0-terminated list of IANA numbers
+ * (`MBEDTLS_TLS_*`). Suites this library does not implement (CBC, RSA key exchange, DHE, PSK,
+ * ...) are ignored; when no usable suite is left, `mbedtls_ssl_setup` and the handshake fail
+ * with `MBEDTLS_ERR_SSL_BAD_CONFIG`. NULL restores the default list.
+ *
+ * Differences from Mbed TLS: the list is copied now (Mbed TLS keeps the pointer).
+ *
+ * # Safety
+ * `conf` is NULL (ignored) or an initialised configuration; `ciphersuites` is NULL or a
+ * 0-terminated array.
+ */
+void mbedtls_ssl_conf_ciphersuites(struct mbedtls_ssl_config *conf, const int *ciphersuites);
+
+/**
+ * Sets the lowest TLS version (`MBEDTLS_SSL_VERSION_TLS1_2` or `_TLS1_3`). Versions below
+ * TLS 1.2 are not supported: asking for them as minimum gives TLS 1.2.
+ * A real function here; an inline one in Mbed TLS 3.6.
+ *
+ * # Safety
+ * `conf` is NULL (ignored) or an initialised configuration.
+ */
+void mbedtls_ssl_conf_min_tls_version(struct mbedtls_ssl_config *conf,
+                                      mbedtls_ssl_protocol_version tls_version);
+
+/**
+ * Sets the highest TLS version (`MBEDTLS_SSL_VERSION_TLS1_2` or `_TLS1_3`). A maximum below
+ * TLS 1.2 leaves nothing usable: setup fails with `MBEDTLS_ERR_SSL_BAD_CONFIG`.
+ * A real function here; an inline one in Mbed TLS 3.6.
+ *
+ * # Safety
+ * `conf` is NULL (ignored) or an initialised configuration.
+ */
+void mbedtls_ssl_conf_max_tls_version(struct mbedtls_ssl_config *conf,
+                                      mbedtls_ssl_protocol_version tls_version);
+
+/**
+ * Deprecated form of `mbedtls_ssl_conf_min_tls_version` (`major` 3, `minor` 3 = TLS 1.2,
+ * 4 = TLS 1.3).
+ *
+ * # Safety
+ * `conf` is NULL (ignored) or an initialised configuration.
+ */
+void mbedtls_ssl_conf_min_version(struct mbedtls_ssl_config *conf, int major, int minor);
+
+/**
+ * Deprecated form of `mbedtls_ssl_conf_max_tls_version`.
+ *
+ * # Safety
+ * `conf` is NULL (ignored) or an initialised configuration.
+ */
+void mbedtls_ssl_conf_max_version(struct mbedtls_ssl_config *conf, int major, int minor);
+
+/**
+ * Sets the ALPN protocols, most preferred first: a NULL-terminated array of C strings.
+ *
+ * Differences from Mbed TLS: the names are copied now (Mbed TLS keeps the pointers).
+ *
+ * # Returns
+ * 0; `MBEDTLS_ERR_SSL_BAD_INPUT_DATA` for NULL, an empty name, a name longer than 255 bytes or
+ * a list longer than 65535 bytes in total.
+ *
+ * # Safety
+ * `conf` is NULL or an initialised configuration; `protos` is NULL or a NULL-terminated array
+ * of NUL-terminated strings.
+ */
+int mbedtls_ssl_conf_alpn_protocols(struct mbedtls_ssl_config *conf, const char *const *protos);
+
+/**
+ * Sets the server's SNI callback: `f_sni(p_sni, ssl, name, len)` is called during the
+ * handshake when the client names a host; it may call `mbedtls_ssl_set_hs_own_cert`,
+ * `mbedtls_ssl_set_hs_ca_chain` and `mbedtls_ssl_set_hs_authmode` on `ssl`, and returns 0 to
+ * accept the name, non-zero to refuse it (fatal `unrecognized_name` alert,
+ * `MBEDTLS_ERR_SSL_UNRECOGNIZED_NAME`). It is not called when the client sends no name.
+ *
+ * # Safety
+ * `conf` is NULL (ignored) or an initialised configuration.
+ */
+void mbedtls_ssl_conf_sni(struct mbedtls_ssl_config *conf,
+                          struct Option_mbedtls_ssl_sni_cb f_sni,
+                          void *p_sni);
+
+/**
+ * Client: offer and accept TLS 1.2 session tickets (`MBEDTLS_SSL_SESSION_TICKETS_ENABLED`,
+ * the default for clients) or not (`_DISABLED`).
+ *
+ * # Safety
+ * `conf` is NULL (ignored) or an initialised configuration.
+ */
+void mbedtls_ssl_conf_session_tickets(struct mbedtls_ssl_config *conf, int use_tickets);
+
+/**
+ * Stores an application pointer in the configuration.
+ *
+ * # Safety
+ * `conf` is NULL (ignored) or an initialised configuration.
+ */
+void mbedtls_ssl_conf_set_user_data_p(struct mbedtls_ssl_config *conf, void *p);
+
+/**
+ * The pointer stored with `mbedtls_ssl_conf_set_user_data_p` (NULL if none).
+ *
+ * # Safety
+ * `conf` is NULL or an initialised configuration.
+ */
+void *mbedtls_ssl_conf_get_user_data_p(struct mbedtls_ssl_config *conf);
+
+/**
+ * Initialises a context shell. Writes without reading. Follow with `mbedtls_ssl_setup`.
+ *
+ * # Safety
+ * `ssl` is NULL (ignored) or points to writable memory for an `mbedtls_ssl_context`.
+ */
+void mbedtls_ssl_init(struct mbedtls_ssl_context *ssl);
+
+/**
+ * Binds a context to a configuration. The configuration is shared: later changes to it apply
+ * to the next handshake, and it may be used by other contexts on other threads at once.
+ *
+ * # Returns
+ * 0; `MBEDTLS_ERR_SSL_BAD_INPUT_DATA` for NULL arguments, an uninitialised configuration or a
+ * context that is already set up (call `mbedtls_ssl_free` + `mbedtls_ssl_init` first);
+ * `MBEDTLS_ERR_SSL_BAD_CONFIG` when the configuration leaves no usable version/suite.
+ *
+ * # Safety
+ * `ssl` is NULL or an initialised context; `conf` is NULL or an initialised configuration.
+ */
+int mbedtls_ssl_setup(struct mbedtls_ssl_context *ssl, const struct mbedtls_ssl_config *conf);
+
+/**
+ * Frees the context. NULL, zeroed, initialised-only and already freed shells are fine.
+ * A context cannot free itself from inside one of its own callbacks (the call is ignored).
+ *
+ * # Safety
+ * `ssl` is NULL or points to an `mbedtls_ssl_context` that was zeroed or initialised.
+ */
+void mbedtls_ssl_free(struct mbedtls_ssl_context *ssl);
+
+/**
+ * Prepares the context for a new connection: the handshake state, buffers, session and peer
+ * data are cleared; the configuration, BIO callbacks and host name are kept.
+ *
+ * # Returns
+ * 0; `MBEDTLS_ERR_SSL_BAD_INPUT_DATA` for a NULL or not-set-up context.
+ *
+ * # Safety
+ * `ssl` is NULL or an initialised context.
+ */
+int mbedtls_ssl_session_reset(struct mbedtls_ssl_context *ssl);
+
+/**
+ * Sets the transport callbacks. `f_recv_timeout`, when given, is always used for reading (with
+ * the configured read timeout), otherwise `f_recv`. Their return values follow
+ * `mbedtls_net_send`/`_recv`: byte counts, or negative codes such as
+ * `MBEDTLS_ERR_SSL_WANT_READ`, which the TLS functions pass back unchanged.
+ *
+ * # Safety
+ * `ssl` is NULL (ignored) or an initialised context; the callbacks must be valid to call with
+ * `p_bio` for as long as the context uses them.
+ */
+void mbedtls_ssl_set_bio(struct mbedtls_ssl_context *ssl,
+                         void *p_bio,
+                         struct Option_mbedtls_ssl_send_fn f_send,
+                         struct Option_mbedtls_ssl_recv_fn f_recv,
+                         struct Option_mbedtls_ssl_recv_timeout_fn f_recv_timeout);
+
+/**
+ * Sets the server's host name: sent as SNI and matched against the server certificate.
+ * NULL clears it and explicitly turns off the name check (Mbed TLS 3.6.3+ semantics; without
+ * any call, a client with `VERIFY_REQUIRED` refuses to handshake with
+ * `MBEDTLS_ERR_SSL_CERTIFICATE_VERIFICATION_WITHOUT_HOSTNAME`). An IP address string is matched
+ * against the certificate's IP addresses and not sent as SNI.
+ *
+ * # Returns
+ * 0; `MBEDTLS_ERR_SSL_BAD_INPUT_DATA` for a NULL/not-set-up context, a name longer than
+ * `MBEDTLS_SSL_MAX_HOST_NAME_LEN` or one that is not a valid DNS name or IP address.
+ *
+ * # Safety
+ * `ssl` is NULL or an initialised context; `hostname` is NULL or a C string.
+ */
+int mbedtls_ssl_set_hostname(struct mbedtls_ssl_context *ssl, const char *hostname);
+
+/**
+ * The host name set with `mbedtls_ssl_set_hostname`, or NULL. Valid until the next call that
+ * changes it. A real function here; an inline one in Mbed TLS 3.6.
+ *
+ * # Safety
+ * `ssl` is NULL or an initialised context.
+ */
+const char *mbedtls_ssl_get_hostname(struct mbedtls_ssl_context *ssl);
+
+/**
+ * Performs the handshake.
+ *
+ * # Returns
+ * 0 when complete; `MBEDTLS_ERR_SSL_WANT_READ`/`_WANT_WRITE` (non-blocking transport: call
+ * again), `MBEDTLS_ERR_SSL_TIMEOUT`, or a fatal error: `MBEDTLS_ERR_X509_CERT_VERIFY_FAILED`
+ * (see `mbedtls_ssl_get_verify_result`), `MBEDTLS_ERR_SSL_FATAL_ALERT_MESSAGE` (the peer sent
+ * an alert), `MBEDTLS_ERR_SSL_HANDSHAKE_FAILURE`, `MBEDTLS_ERR_SSL_BAD_PROTOCOL_VERSION`,
+ * `MBEDTLS_ERR_SSL_NO_RNG`, `MBEDTLS_ERR_SSL_CA_CHAIN_REQUIRED`,
+ * `MBEDTLS_ERR_SSL_CERTIFICATE_VERIFICATION_WITHOUT_HOSTNAME`, `MBEDTLS_ERR_SSL_CONN_EOF`,
+ * `MBEDTLS_ERR_SSL_BAD_INPUT_DATA` (no BIO, not set up), or a code from the BIO callbacks.
+ * After a fatal error the context must be reset before reuse.
+ *
+ * # Safety
+ * `ssl` is NULL or an initialised context.
+ */
+int mbedtls_ssl_handshake(struct mbedtls_ssl_context *ssl);
+
+/**
+ * Advances the handshake. Here it runs the handshake as far as the transport allows (there
+ * are no separately observable steps); returns like `mbedtls_ssl_handshake`.
+ *
+ * # Safety
+ * `ssl` is NULL or an initialised context.
+ */
+int mbedtls_ssl_handshake_step(struct mbedtls_ssl_context *ssl);
+
+/**
+ * Reads application data (completing the handshake first if needed).
+ *
+ * # Returns
+ * The number of bytes read (> 0); 0 when the transport reached end of file;
+ * `MBEDTLS_ERR_SSL_PEER_CLOSE_NOTIFY` once the peer has sent close_notify;
+ * `MBEDTLS_ERR_SSL_WANT_READ`/`_WANT_WRITE`/`_TIMEOUT` (call again); a fatal error as for
+ * `mbedtls_ssl_handshake`; `MBEDTLS_ERR_SSL_BAD_INPUT_DATA` for NULL or `(NULL, len > 0)`.
+ *
+ * # Safety
+ * `ssl` is NULL or an initialised context; `buf` is NULL or valid for `len` bytes.
+ */
+int mbedtls_ssl_read(struct mbedtls_ssl_context *ssl, unsigned char *buf, size_t len);
+
+/**
+ * Writes application data (completing the handshake first if needed). At most
+ * `MBEDTLS_SSL_OUT_CONTENT_LEN` bytes are taken per call.
+ *
+ * # Returns
+ * The number of bytes written; `MBEDTLS_ERR_SSL_WANT_WRITE`/`_WANT_READ` (call again with the
+ * same data); a fatal error; `MBEDTLS_ERR_SSL_BAD_INPUT_DATA` for NULL or `(NULL, len > 0)`.
+ *
+ * # Safety
+ * `ssl` is NULL or an initialised context; `buf` is NULL or valid for `len` bytes.
+ */
+int mbedtls_ssl_write(struct mbedtls_ssl_context *ssl, const unsigned char *buf, size_t len);
+
+/**
+ * Sends a close_notify alert (nothing before the handshake is complete).
+ *
+ * # Returns
+ * 0; `MBEDTLS_ERR_SSL_WANT_WRITE` (call again); a BIO error; `MBEDTLS_ERR_SSL_BAD_INPUT_DATA`.
+ *
+ * # Safety
+ * `ssl` is NULL or an initialised context.
+ */
+int mbedtls_ssl_close_notify(struct mbedtls_ssl_context *ssl);
+
+/**
+ * Bytes of application data already decrypted and waiting to be read (0 for NULL).
+ *
+ * # Safety
+ * `ssl` is NULL or an initialised context.
+ */
+size_t mbedtls_ssl_get_bytes_avail(const struct mbedtls_ssl_context *ssl);
+
+/**
+ * 1 when data is buffered (decrypted or a partly received record), so that `mbedtls_ssl_read`
+ * may return without reading the transport; 0 otherwise.
+ *
+ * # Safety
+ * `ssl` is NULL or an initialised context.
+ */
+int mbedtls_ssl_check_pending(const struct mbedtls_ssl_context *ssl);
+
+/**
+ * 1 when the handshake is complete, 0 otherwise (also for NULL). A real function here; an
+ * inline one in Mbed TLS 3.6.
+ *
+ * # Safety
+ * `ssl` is NULL or an initialised context.
+ */
+int mbedtls_ssl_is_handshake_over(struct mbedtls_ssl_context *ssl);
+
+/**
+ * The negotiated version as text: `"TLSv1.2"`, `"TLSv1.3"`, or `"unknown"` before the handshake.
+ *
+ * Differences from Mbed TLS: before the handshake Mbed TLS 3.6 names the configured maximum.
+ *
+ * # Safety
+ * `ssl` is NULL or an initialised context.
+ */
+const char *mbedtls_ssl_get_version(const struct mbedtls_ssl_context *ssl);
+
+/**
+ * The negotiated version (`MBEDTLS_SSL_VERSION_TLS1_2`/`_TLS1_3`), or
+ * `MBEDTLS_SSL_VERSION_UNKNOWN` before the handshake. A real function here; inline in 3.6.
+ *
+ * # Safety
+ * `ssl` is NULL or an initialised context.
+ */
+mbedtls_ssl_protocol_version mbedtls_ssl_get_version_number(const struct mbedtls_ssl_context *ssl);
+
+/**
+ * The negotiated cipher suite's name (e.g. `"TLS-ECDHE-RSA-WITH-AES-128-GCM-SHA256"`,
+ * `"TLS1-3-AES-128-GCM-SHA256"`), or NULL before the handshake.
+ *
+ * # Safety
+ * `ssl` is NULL or an initialised context.
+ */
+const char *mbedtls_ssl_get_ciphersuite(const struct mbedtls_ssl_context *ssl);
+
+/**
+ * The negotiated cipher suite's IANA number, or 0 before the handshake.
+ *
+ * # Safety
+ * `ssl` is NULL or an initialised context.
+ */
+int mbedtls_ssl_get_ciphersuite_id_from_ssl(const struct mbedtls_ssl_context *ssl);
+
+/**
+ * The certificate verification result of the last handshake: 0 when the peer certificate was
+ * verified, a mask of `MBEDTLS_X509_BADCERT_*` flags otherwise (`MBEDTLS_X509_BADCERT_SKIP_VERIFY`
+ * under `VERIFY_NONE`), and `0xFFFFFFFF` when there is no result (before a handshake, NULL),
+ * as in Mbed TLS 3.6.6.
+ *
+ * # Safety
+ * `ssl` is NULL or an initialised context.
+ */
+uint32_t mbedtls_ssl_get_verify_result(const struct mbedtls_ssl_context *ssl);
+
+/**
+ * The negotiated ALPN protocol, or NULL. Valid until the context is reset or freed.
+ *
+ * # Safety
+ * `ssl` is NULL or an initialised context.
+ */
+const char *mbedtls_ssl_get_alpn_protocol(const struct mbedtls_ssl_context *ssl);
+
+/**
+ * From inside the SNI callback: use this certificate chain and key for this handshake
+ * (may be called several times to offer several certificates).
+ *
+ * # Returns
+ * 0, or the codes of `mbedtls_ssl_conf_own_cert`.
+ *
+ * # Safety
+ * Each pointer is NULL or points to an initialised object of its type.
+ */
+int mbedtls_ssl_set_hs_own_cert(struct mbedtls_ssl_context *ssl,
+                                mbedtls_x509_crt *own_cert,
+                                mbedtls_pk_context *pk_key);
+
+/**
+ * From inside the SNI callback: trust these CAs for the client certificate of this handshake.
+ * CRLs are not supported (`ca_crl` is ignored).
+ *
+ * # Safety
+ * `ssl` is NULL (ignored) or an initialised context; `ca_chain` is NULL or a parsed chain.
+ */
+void mbedtls_ssl_set_hs_ca_chain(struct mbedtls_ssl_context *ssl,
+                                 mbedtls_x509_crt *ca_chain,
+                                 void *ca_crl);
+
+/**
+ * From inside the SNI callback: the client-certificate authmode for this handshake
+ * (`MBEDTLS_SSL_VERIFY_UNSET` keeps the configuration's).
+ *
+ * # Safety
+ * `ssl` is NULL (ignored) or an initialised context.
+ */
+void mbedtls_ssl_set_hs_authmode(struct mbedtls_ssl_context *ssl, int authmode);
+
+/**
+ * The configuration the context was set up with (the pointer given to `mbedtls_ssl_setup`),
+ * or NULL. A real function here; an inline one in Mbed TLS 3.6.
+ *
+ * # Safety
+ * `ssl` is NULL or an initialised context.
+ */
+const struct mbedtls_ssl_config *mbedtls_ssl_context_get_config(const struct mbedtls_ssl_context *ssl);
+
+/**
+ * Stores an application pointer in the context.
+ *
+ * # Safety
+ * `ssl` is NULL (ignored) or an initialised context.
+ */
+void mbedtls_ssl_set_user_data_p(struct mbedtls_ssl_context *ssl, void *p);
+
+/**
+ * The pointer stored with `mbedtls_ssl_set_user_data_p` (NULL if none).
+ *
+ * # Safety
+ * `ssl` is NULL or an initialised context.
+ */
+void *mbedtls_ssl_get_user_data_p(struct mbedtls_ssl_context *ssl);
+
+#ifdef __cplusplus
+}  // extern "C"
+#endif  // __cplusplus
 
 #endif  /* MBEDTLS_SSL_H */

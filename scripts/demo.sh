@@ -1,0 +1,81 @@
+#!/usr/bin/env bash
+# The demo: the example server and client (built against this library) run through the
+# scenarios, and a table of what happened. Run through `make demo`, which builds first.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/gen-test-certs.sh >/dev/null
+certs=tests/certs/generated
+work=$(mktemp -d)
+server_pid=""
+cleanup() {
+    [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null || true
+    rm -rf "$work"
+}
+trap cleanup EXIT
+
+pick_port() {
+    python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
+}
+
+# start_server NAME ARGS...: our example server in the background, bounded by timeout.
+start_server() {
+    local name=$1; shift
+    port=$(pick_port)
+    timeout 60 build/ssl_server server_port="$port" "$@" >"$work/$name.server" 2>&1 &
+    server_pid=$!
+    for _ in $(seq 100); do
+        grep -q "Waiting for a remote connection" "$work/$name.server" 2>/dev/null && return 0
+        sleep 0.05
+    done
+    echo "server did not start:"; cat "$work/$name.server"; exit 1
+}
+
+stop_server() {
+    kill "$server_pid" 2>/dev/null || true
+    wait "$server_pid" 2>/dev/null || true
+    server_pid=""
+}
+
+field() { # field FILE REGEX: first capture group of the first matching line
+    sed -n -E "s/$2/\1/p" "$1" | head -n1
+}
+
+rows=()
+# run_client NAME DESCRIPTION CLIENT-ARGS...
+run_client() {
+    local name=$1 desc=$2; shift 2
+    local out="$work/$name.client" result
+    if timeout 30 build/ssl_client server_port="$port" "$@" >"$out" 2>&1; then result=ok; else result=FAILED; fi
+    local version cipher flags resumed
+    version=$(field "$out" '.*\[ Protocol is ([^ ]+) \].*')
+    cipher=$(field "$out" '.*\[ Ciphersuite is ([^ ]+) \].*')
+    flags=$(field "$out" '.*Verifying peer X.509 certificate\.\.\. flags (0x[0-9a-f]+).*')
+    resumed=$(field "$out" '.*resumed: ([a-z]+).*')
+    rows+=("$(printf '%-34s | %-7s | %-45s | %-10s | %-7s | %s' "$desc" "${version:--}" "${cipher:--}" "${flags:--}" "${resumed:--}" "$result")")
+    if [ "$result" != ok ]; then
+        echo "---- client output for '$desc':"; cat "$out"
+    fi
+}
+
+echo "Building done; running the example server and client over 127.0.0.1."
+echo
+
+start_server basic crt_file=$certs/server-ec.crt key_file=$certs/server-ec.key \
+    crt_file2=$certs/server-rsa.crt key_file2=$certs/server-rsa.key mode=echo max_connections=4
+common=(ca_file=$certs/ca.crt request="hello from the demo\\n")
+run_client tls12 "TLS 1.2 full handshake + echo" "${common[@]}" max_version=tls12
+run_client tls13 "TLS 1.3 full handshake + echo" "${common[@]}" min_version=tls13
+run_client rsa12 "TLS 1.2, RSA certificate" "${common[@]}" max_version=tls12 \
+    force_ciphersuite=TLS-ECDHE-RSA-WITH-AES-256-GCM-SHA384
+run_client nbio "TLS 1.3, non-blocking, 1 MB echo" ca_file=$certs/ca.crt nbio=1 echo_bytes=1000000
+stop_server
+
+printf '%-34s | %-7s | %-45s | %-10s | %-7s | %s\n' "scenario" "version" "cipher suite" "verify" "resumed" "result"
+printf '%s\n' "-----------------------------------+---------+-----------------------------------------------+------------+---------+-------"
+for r in "${rows[@]}"; do echo "$r"; done
+echo
+if printf '%s\n' "${rows[@]}" | grep -q FAILED; then
+    echo "Some scenarios failed (outputs above)."
+    exit 1
+fi
+echo "All scenarios succeeded."
