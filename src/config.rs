@@ -104,6 +104,8 @@ pub struct Settings {
     pub signal_new_session_tickets: bool,
     /// The application's SNI callback, owned by the C layer (opaque here).
     pub sni_callback: Option<Arc<dyn Any + Send + Sync>>,
+    /// The application's new-session-ticket callback, owned by the C layer (opaque here).
+    pub new_ticket_callback: Option<Arc<dyn Any + Send + Sync>>,
 }
 
 impl Settings {
@@ -125,6 +127,7 @@ impl Settings {
             session_tickets: false,
             signal_new_session_tickets: false,
             sni_callback: None,
+            new_ticket_callback: None,
         }
     }
 

@@ -16,9 +16,13 @@ use rustls::pki_types::{CertificateDer, ServerName};
 use rustls::server::{Accepted, NeedsInput, ServerConfig, ServerConnection, ServerHandshake};
 use rustls::{ClientConfig, Connection, HandshakeKind, TlsInputBuffer};
 
-use crate::config::{AuthMode, Config, DebugSink, Endpoint, OwnCert, OwnCertResolver, Snapshot};
+use std::collections::VecDeque;
+
+use crate::client_sessions::{ConnectionSessions, name_of};
+use crate::config::{AuthMode, Config, DebugSink, Endpoint, OwnCert, OwnCertResolver, Snapshot, TLS1_2, TLS1_3};
 use crate::debug;
 use crate::error::{Error, Result};
+use crate::session::{self, ClientValueInfo, Session};
 use crate::verify::{self, ClientCertVerifier, ServerCertVerifier, VerifyRecord, badcert};
 
 /// Largest plaintext one `write` sends (`MBEDTLS_SSL_OUT_CONTENT_LEN`).
@@ -240,6 +244,27 @@ pub struct Context {
     verify: VerifyRecord,
     verify_result: u32,
     info: Option<HandshakeInfo>,
+    sessions: ClientSessionState,
+}
+
+/// Client sessions of one connection: what the application offered, what the server sent.
+#[derive(Default)]
+struct ClientSessionState {
+    /// `mbedtls_ssl_set_session`: offered in the next handshake.
+    offer: Option<Session>,
+    /// The rustls store of the running handshake.
+    store: Option<Arc<ConnectionSessions>>,
+    /// What `mbedtls_ssl_get_session` hands out, and whether it already did (3.6: once each).
+    latest: Option<Session>,
+    latest_exported: bool,
+    /// TLS 1.3 tickets taken from the store so far.
+    tickets_seen: usize,
+    /// Tickets still to be signalled with `RECEIVED_NEW_SESSION_TICKET`.
+    to_signal: VecDeque<Session>,
+    /// Tickets still to be given to the application's new-ticket callback.
+    to_callback: VecDeque<Session>,
+    signal: bool,
+    callback: bool,
 }
 
 impl Context {
@@ -267,6 +292,7 @@ impl Context {
             verify: VerifyRecord::default(),
             verify_result: verify::NO_RESULT,
             info: None,
+            sessions: ClientSessionState::default(),
         })
     }
 
@@ -295,6 +321,7 @@ impl Context {
         self.verify = VerifyRecord::default();
         self.verify_result = verify::NO_RESULT;
         self.info = None;
+        self.sessions = ClientSessionState::default();
     }
 
     pub fn set_transport(&mut self, transport: Box<dyn Transport>) {
@@ -330,6 +357,125 @@ impl Context {
     /// `mbedtls_ssl_get_bytes_avail`.
     pub fn bytes_available(&self) -> usize {
         self.plain.len() - self.plain_read
+    }
+
+    // --- client sessions
+
+    /// `mbedtls_ssl_set_session`: offer `session` in the next handshake.
+    ///
+    /// Mbed TLS 3.6 rules: client only, after setup/reset and before the handshake
+    /// (`BAD_INPUT_DATA` otherwise); a second call before the handshake is
+    /// `FEATURE_UNAVAILABLE` and changes nothing.
+    pub fn set_session(&mut self, session: &Session) -> Result<()> {
+        if self.endpoint != Endpoint::Client || !matches!(self.engine, Engine::Idle) || self.info.is_some() {
+            return Err(Error::SslBadInputData);
+        }
+        if session.endpoint != Endpoint::Client || session.is_empty() {
+            return Err(Error::SslBadInputData);
+        }
+        if self.sessions.offer.is_some() {
+            return Err(Error::SslFeatureUnavailable);
+        }
+        let snapshot = self.config.snapshot()?;
+        let known = match session.version {
+            TLS1_2 => snapshot.provider.tls12_cipher_suites.iter().any(|s| s.common.suite.0 == session.suite),
+            _ => snapshot.provider.tls13_cipher_suites.iter().any(|s| s.common.suite.0 == session.suite),
+        };
+        if !known && session.version == TLS1_3 {
+            return Err(Error::SslBadInputData);
+        }
+        self.sessions.offer = Some(session.clone());
+        Ok(())
+    }
+
+    /// `mbedtls_ssl_get_session`: a copy of this connection's session (for TLS 1.3, the last
+    /// ticket received, once signalled). Each session is handed out once (3.6 rule):
+    /// `FEATURE_UNAVAILABLE` afterwards; `BAD_INPUT_DATA` on a server or before a handshake.
+    pub fn export_session(&mut self) -> Result<Session> {
+        if self.endpoint != Endpoint::Client {
+            return Err(Error::SslBadInputData);
+        }
+        let Some(latest) = &self.sessions.latest else {
+            return Err(Error::SslBadInputData);
+        };
+        if self.sessions.latest_exported {
+            return Err(Error::SslFeatureUnavailable);
+        }
+        self.sessions.latest_exported = true;
+        Ok(latest.clone())
+    }
+
+    /// True when the last handshake resumed a session (`mbedtls_compat_ssl_session_resumed`).
+    pub fn resumed(&self) -> bool {
+        self.info.as_ref().is_some_and(|i| i.resumed)
+    }
+
+    /// The next ticket for the application's new-ticket callback, if one is due.
+    pub fn take_callback_ticket(&mut self) -> Option<Session> {
+        self.sessions.to_callback.pop_front()
+    }
+
+    /// Builds a session from the connection's facts and a rustls value.
+    fn client_session(&self, version: u16, value: Vec<u8>) -> Session {
+        let info = self.info.as_ref();
+        let parsed = ClientValueInfo::parse(version, &value).unwrap_or_default();
+        let offered = self.sessions.offer.as_ref().filter(|_| info.is_some_and(|i| i.resumed));
+        Session {
+            endpoint: Endpoint::Client,
+            version,
+            suite: info.map_or(parsed.suite, |i| i.suite),
+            start: offered.map_or_else(session::now_secs, |o| o.start),
+            verify_result: self.verify_result,
+            id: parsed.id,
+            server_name: self.server_name_text(),
+            peer_cert: info
+                .and_then(|i| i.peer_chain.first().map(|c| c.to_vec()))
+                .or_else(|| offered.map(|o| o.peer_cert.clone()))
+                .unwrap_or_default(),
+            ticket_lifetime: u32::try_from(parsed.lifetime).unwrap_or(u32::MAX),
+            ticket_time_ms: if parsed.ticket_len > 0 { parsed.epoch.saturating_mul(1000) } else { 0 },
+            value,
+        }
+    }
+
+    fn server_name_text(&self) -> String {
+        match &self.hostname {
+            Hostname::Name(n) => ServerName::try_from(n.as_str()).map(|sn| name_of(&sn)).unwrap_or_default(),
+            _ => String::new(),
+        }
+    }
+
+    /// Takes the TLS 1.3 tickets rustls received since the last look.
+    fn collect_tickets(&mut self) {
+        let Some(store) = self.sessions.store.clone() else { return };
+        while self.sessions.tickets_seen < store.tls13_count() {
+            let Some(value) = store.tls13_ticket(self.sessions.tickets_seen) else { break };
+            self.sessions.tickets_seen += 1;
+            let session = self.client_session(TLS1_3, value);
+            if self.sessions.callback {
+                self.sessions.to_callback.push_back(session.clone());
+            }
+            if self.sessions.signal {
+                self.sessions.to_signal.push_back(session);
+            } else {
+                // Not signalled (3.6.1+ default): still kept, so get_session can resume.
+                self.sessions.latest = Some(session);
+                self.sessions.latest_exported = false;
+            }
+        }
+    }
+
+    /// Delivers one pending ticket signal or callback, if any (`RECEIVED_NEW_SESSION_TICKET`).
+    fn pending_event(&mut self) -> Result<()> {
+        if !self.sessions.to_callback.is_empty() {
+            return Err(Error::CallbackPending);
+        }
+        if let Some(session) = self.sessions.to_signal.pop_front() {
+            self.sessions.latest = Some(session);
+            self.sessions.latest_exported = false;
+            return Err(Error::SslReceivedNewSessionTicket);
+        }
+        Ok(())
     }
 
     // --- SNI callback support
@@ -381,7 +527,10 @@ impl Context {
     /// `mbedtls_ssl_handshake`.
     pub fn handshake(&mut self) -> Result<()> {
         let sink = self.debug_sink();
-        debug::with_sink(sink.as_ref(), || self.drive_handshake())
+        debug::with_sink(sink.as_ref(), || {
+            self.drive_handshake()?;
+            self.pending_event()
+        })
     }
 
     /// `mbedtls_ssl_read`: plaintext, 0 at end of file, `PEER_CLOSE_NOTIFY` after close_notify.
@@ -392,6 +541,7 @@ impl Context {
                 self.drive_handshake()?;
             }
             loop {
+                self.pending_event()?;
                 if self.plain_read < self.plain.len() {
                     let n = buf.len().min(self.plain.len() - self.plain_read);
                     buf[..n].copy_from_slice(&self.plain[self.plain_read..self.plain_read + n]);
@@ -427,6 +577,9 @@ impl Context {
             }
             if let Engine::Failed(e) = self.engine {
                 return Err(e);
+            }
+            if self.pending_write.is_none() {
+                self.pending_event()?;
             }
             if let Some(n) = self.pending_write {
                 self.flush()?;
@@ -464,7 +617,7 @@ impl Context {
             match &self.engine {
                 Engine::Failed(e) => return Err(*e),
                 Engine::Idle => self.start()?,
-                Engine::Choosing(..) => return Err(Error::SniCallbackPending),
+                Engine::Choosing(..) => return Err(Error::CallbackPending),
                 Engine::Accepting(_) | Engine::Running(_) => {}
             }
             self.flush()?;
@@ -513,7 +666,7 @@ impl Context {
                             Some(name) => {
                                 log::debug!("client asks for server name {name:?}: calling the SNI callback");
                                 self.engine = Engine::Choosing(Box::new(accepted), name);
-                                return Err(Error::SniCallbackPending);
+                                return Err(Error::CallbackPending);
                             }
                             None => self.choose_server_config(Box::new(accepted)),
                         }
@@ -535,6 +688,9 @@ impl Context {
                             self.peer_closed = true;
                         }
                         self.engine = Engine::Running(tls);
+                        if self.info.is_some() && self.endpoint == Endpoint::Client {
+                            self.collect_tickets();
+                        }
                         Ok(())
                     }
                     Err(e) => {
@@ -663,7 +819,20 @@ impl Context {
             .with_client_credential_resolver(snapshot.own_certs.clone())
             .map_err(|e| Error::from_rustls(&e))?;
         config.alpn_protocols = settings.alpn.iter().map(|p| p.clone().into()).collect();
-        config.resumption = rustls::client::Resumption::disabled();
+        let store = Arc::new(ConnectionSessions::new(
+            self.sessions.offer.clone(),
+            snapshot.provider.clone(),
+            true,
+        ));
+        self.sessions.store = Some(store.clone());
+        self.sessions.signal = settings.signal_new_session_tickets;
+        self.sessions.callback = settings.new_ticket_callback.is_some();
+        let tls12 = if settings.session_tickets {
+            rustls::client::Tls12Resumption::SessionIdOrTickets
+        } else {
+            rustls::client::Tls12Resumption::SessionIdOnly
+        };
+        config.resumption = rustls::client::Resumption::store(store).tls12_resumption(tls12);
         let config = Arc::new(config);
         config.connect(server_name).build().map_err(|e| Error::from_rustls(&e))
     }
@@ -743,17 +912,20 @@ impl Context {
             }
             _ => Vec::new(),
         };
-        self.verify_result = match (self.verify.flags(), authmode) {
-            (Some(flags), _) => flags,
-            (None, AuthMode::None) => badcert::SKIP_VERIFY,
-            (None, _) if peer_chain.is_empty() => badcert::MISSING,
-            (None, _) => 0,
+        let resumed = out.handshake_kind() == Some(HandshakeKind::Resumed);
+        let offered_result = self.sessions.offer.as_ref().filter(|_| resumed).map(|o| o.verify_result);
+        self.verify_result = match (offered_result, self.verify.flags(), authmode) {
+            (Some(saved), _, _) => saved,
+            (None, Some(flags), _) => flags,
+            (None, None, AuthMode::None) => badcert::SKIP_VERIFY,
+            (None, None, _) if peer_chain.is_empty() => badcert::MISSING,
+            (None, None, _) => 0,
         };
         let info = HandshakeInfo {
             version: out.protocol_version().map_or(0, |v| v.0),
             suite: out.negotiated_cipher_suite().map_or(0, |s| s.suite().0),
             alpn: out.alpn_protocol().map(|p| p.as_ref().to_vec()),
-            resumed: out.handshake_kind() == Some(HandshakeKind::Resumed),
+            resumed,
             peer_chain,
         };
         log::debug!(
@@ -762,7 +934,16 @@ impl Context {
             info.suite,
             info.resumed
         );
+        let version = info.version;
         self.info = Some(info);
+        if self.endpoint == Endpoint::Client {
+            let value = match version {
+                TLS1_2 => self.sessions.store.as_ref().and_then(|s| s.received_tls12()).unwrap_or_default(),
+                _ => Vec::new(),
+            };
+            self.sessions.latest = Some(self.client_session(version, value));
+            self.sessions.latest_exported = false;
+        }
     }
 }
 

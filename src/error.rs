@@ -114,9 +114,10 @@ pub enum Error {
     /// A negative code returned by one of the application's callbacks (BIO, cache, ticket),
     /// handed back to the application unchanged, as Mbed TLS does.
     Passthrough(i32),
-    /// Internal signal: the server has a ClientHello and the application's SNI callback must
-    /// run before the handshake can go on. The C layer runs it and retries; never reaches C.
-    SniCallbackPending,
+    /// Internal signal: one of the application's callbacks that receive the context (SNI,
+    /// new session ticket) must run before the operation can go on. The C layer runs it with
+    /// no borrow of the context held and retries the operation; never reaches C.
+    CallbackPending,
 }
 
 pub type Result<T, E = Error> = core::result::Result<T, E>;

@@ -11,3 +11,5 @@ pub mod config;
 pub mod context;
 pub mod debug;
 pub mod verify;
+pub mod session;
+pub mod client_sessions;

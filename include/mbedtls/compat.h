@@ -6,4 +6,37 @@
 #include <stdint.h>
 #include "mbedtls/ssl.h"
 
+typedef struct Option_mbedtls_compat_ssl_new_session_ticket_cb Option_mbedtls_compat_ssl_new_session_ticket_cb;
+
+#ifdef __cplusplus
+extern "C" {
+#endif // __cplusplus
+
+/**
+ * 1 when the last handshake of `ssl` resumed a session (abbreviated handshake), 0 when it was
+ * a full handshake, before any handshake, and for NULL.
+ *
+ * # Safety
+ * `ssl` is NULL or an initialised context.
+ */
+int mbedtls_compat_ssl_session_resumed(const mbedtls_ssl_context *ssl);
+
+/**
+ * Client: calls `f_ticket(p_ticket, ssl, session)` for every TLS 1.3 NewSessionTicket
+ * received, from inside `mbedtls_ssl_read`/`_write`/`_handshake` (the callback form of
+ * ticket signalling discussed upstream). It may call `mbedtls_ssl_session_save` on `session`.
+ * It works with or without `mbedtls_ssl_conf_tls13_enable_signal_new_session_tickets`.
+ * NULL removes the callback.
+ *
+ * # Safety
+ * `conf` is NULL (ignored) or an initialised configuration.
+ */
+void mbedtls_compat_ssl_conf_new_session_ticket_cb(mbedtls_ssl_config *conf,
+                                                   struct Option_mbedtls_compat_ssl_new_session_ticket_cb f_ticket,
+                                                   void *p_ticket);
+
+#ifdef __cplusplus
+}  // extern "C"
+#endif  // __cplusplus
+
 #endif  /* MBEDTLS_COMPAT_H */

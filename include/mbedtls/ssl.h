@@ -612,6 +612,14 @@ typedef struct mbedtls_ssl_context {
 } mbedtls_ssl_context;
 
 /**
+ * A TLS session: declare it, `mbedtls_ssl_session_init` it, fill it with
+ * `mbedtls_ssl_get_session` or `mbedtls_ssl_session_load`, `mbedtls_ssl_session_free` it.
+ */
+typedef struct mbedtls_ssl_session {
+  void *private_handle;
+} mbedtls_ssl_session;
+
+/**
  * Version not known yet (before the handshake).
  */
 #define MBEDTLS_SSL_VERSION_UNKNOWN 0
@@ -1173,6 +1181,149 @@ void mbedtls_ssl_set_user_data_p(struct mbedtls_ssl_context *ssl, void *p);
  * `ssl` is NULL or an initialised context.
  */
 void *mbedtls_ssl_get_user_data_p(struct mbedtls_ssl_context *ssl);
+
+/**
+ * Configures what a TLS 1.3 client does with NewSessionTicket messages:
+ * `MBEDTLS_SSL_TLS1_3_SIGNAL_NEW_SESSION_TICKETS_DISABLED` (the default since Mbed TLS 3.6.1:
+ * tickets cause no error code) or `_ENABLED`: `mbedtls_ssl_read`, `_write` and `_handshake`
+ * return `MBEDTLS_ERR_SSL_RECEIVED_NEW_SESSION_TICKET` once per ticket (several tickets in one
+ * record give one return each); call `mbedtls_ssl_get_session` to take the ticket, then call
+ * the function again.
+ *
+ * Differences from Mbed TLS: with signalling disabled the tickets are still kept, so
+ * `mbedtls_ssl_get_session` returns a resumable session holding the newest ticket (Mbed TLS
+ * drops them and returns a session that cannot resume).
+ *
+ * # Safety
+ * `conf` is NULL (ignored) or an initialised configuration.
+ */
+void mbedtls_ssl_conf_tls13_enable_signal_new_session_tickets(struct mbedtls_ssl_config *conf,
+                                                              int signal_new_session_tickets);
+
+/**
+ * Initialises a session shell (empty). Writes without reading.
+ *
+ * # Safety
+ * `session` is NULL (ignored) or points to writable memory for an `mbedtls_ssl_session`.
+ */
+void mbedtls_ssl_session_init(struct mbedtls_ssl_session *session);
+
+/**
+ * Frees what the session holds and leaves it empty. NULL, zeroed and already freed shells
+ * are fine.
+ *
+ * # Safety
+ * `session` is NULL or points to a zeroed or initialised `mbedtls_ssl_session`.
+ */
+void mbedtls_ssl_session_free(struct mbedtls_ssl_session *session);
+
+/**
+ * Client: copies the connection's session into `session` (a deep copy that stays valid after
+ * the context is freed). For TLS 1.3 it is the last ticket received (see
+ * `mbedtls_ssl_conf_tls13_enable_signal_new_session_tickets`), or a session without a ticket
+ * when none has arrived yet.
+ *
+ * # Returns
+ * 0; `MBEDTLS_ERR_SSL_BAD_INPUT_DATA` for NULL, a server context, or before the first
+ * handshake / after `mbedtls_ssl_session_reset`; `MBEDTLS_ERR_SSL_FEATURE_UNAVAILABLE` when
+ * this session (or this ticket) was already exported (Mbed TLS 3.6: once each).
+ *
+ * # Safety
+ * `ssl` is NULL or an initialised context; `session` is NULL or an initialised session.
+ */
+int mbedtls_ssl_get_session(const struct mbedtls_ssl_context *ssl,
+                            struct mbedtls_ssl_session *session);
+
+/**
+ * Client: offers `session` (copied) for resumption in the next handshake. Call after
+ * `mbedtls_ssl_setup` or `mbedtls_ssl_session_reset`, before the handshake, and set the same
+ * host name the session was established with: a session is only offered to its own host
+ * name. The server may still choose a full handshake (no error then).
+ *
+ * # Returns
+ * 0; `MBEDTLS_ERR_SSL_BAD_INPUT_DATA` for NULL, an empty session, a server context or
+ * session, after the handshake started, or a TLS 1.3 session whose cipher suite the
+ * configuration does not allow; `MBEDTLS_ERR_SSL_FEATURE_UNAVAILABLE` when a session is
+ * already set for this handshake (nothing changes).
+ *
+ * # Safety
+ * `ssl` is NULL or an initialised context; `session` is NULL or an initialised session.
+ */
+int mbedtls_ssl_set_session(struct mbedtls_ssl_context *ssl,
+                            const struct mbedtls_ssl_session *session);
+
+/**
+ * Serialises the session (our own versioned format, see the README: it survives library
+ * upgrades, unlike Mbed TLS's). `*olen` is always set to the size needed.
+ *
+ * # Returns
+ * 0; `MBEDTLS_ERR_SSL_BUFFER_TOO_SMALL` when `buf_len` is too small (nothing is written; call
+ * with `(NULL, 0, &olen)` to learn the size); `MBEDTLS_ERR_SSL_FEATURE_UNAVAILABLE` for an empty
+ * session; `MBEDTLS_ERR_SSL_INTERNAL_ERROR` for a NULL session (as Mbed TLS 3.6);
+ * `MBEDTLS_ERR_SSL_BAD_INPUT_DATA` for a NULL `olen` or `(NULL, buf_len > 0)`.
+ *
+ * # Safety
+ * `session` is NULL or an initialised session; `buf` is NULL or valid for `buf_len` bytes;
+ * `olen` is NULL or writable.
+ */
+int mbedtls_ssl_session_save(const struct mbedtls_ssl_session *session,
+                             unsigned char *buf,
+                             size_t buf_len,
+                             size_t *olen);
+
+/**
+ * Loads a session saved by `mbedtls_ssl_session_save` (of this or an earlier version of this
+ * library). On any error the session is freed (left empty), as in Mbed TLS.
+ *
+ * # Returns
+ * 0; `MBEDTLS_ERR_SSL_BAD_INPUT_DATA` for NULL, `(NULL, len > 0)`, and truncated, corrupted or
+ * trailing data; `MBEDTLS_ERR_SSL_VERSION_MISMATCH` for a format from a newer version.
+ *
+ * # Safety
+ * `session` is NULL or an initialised session; `buf` is NULL or valid for `len` bytes.
+ */
+int mbedtls_ssl_session_load(struct mbedtls_ssl_session *session,
+                             const unsigned char *buf,
+                             size_t len);
+
+/**
+ * The session ID: a pointer to 32 bytes of which `mbedtls_ssl_session_get_id_len` are used
+ * (NULL for NULL or an empty session). Valid while the session is. A real function here;
+ * inline in Mbed TLS 3.6.
+ *
+ * # Safety
+ * `session` is NULL or an initialised session.
+ */
+const unsigned char (*mbedtls_ssl_session_get_id(const struct mbedtls_ssl_session *session))[32];
+
+/**
+ * The length of the session ID (0 for none, NULL or an empty session).
+ *
+ * # Safety
+ * `session` is NULL or an initialised session.
+ */
+size_t mbedtls_ssl_session_get_id_len(const struct mbedtls_ssl_session *session);
+
+/**
+ * The session's cipher suite (IANA number; 0 for NULL or an empty session).
+ *
+ * # Safety
+ * `session` is NULL or an initialised session.
+ */
+int mbedtls_ssl_session_get_ciphersuite_id(const struct mbedtls_ssl_session *session);
+
+/**
+ * Server sessions: when the ticket was issued, in ms since the epoch.
+ *
+ * # Returns
+ * 0; `MBEDTLS_ERR_SSL_BAD_INPUT_DATA` for NULL arguments, an empty session or a client session
+ * (as Mbed TLS 3.6).
+ *
+ * # Safety
+ * `session` is NULL or an initialised session; `ticket_creation_time` is NULL or writable.
+ */
+int mbedtls_ssl_session_get_ticket_creation_time(struct mbedtls_ssl_session *session,
+                                                 int64_t *ticket_creation_time);
 
 #ifdef __cplusplus
 }  // extern "C"

@@ -112,7 +112,7 @@ pub(crate) fn code_of(err: Error) -> c_int {
         E::EntropySourceFailed => entropy::MBEDTLS_ERR_ENTROPY_SOURCE_FAILED,
         E::CipherBadInputData => super::cipher::MBEDTLS_ERR_CIPHER_BAD_INPUT_DATA,
         E::Passthrough(code) => code,
-        E::SniCallbackPending => ssl::MBEDTLS_ERR_SSL_INTERNAL_ERROR,
+        E::CallbackPending => ssl::MBEDTLS_ERR_SSL_INTERNAL_ERROR,
     }
 }
 

@@ -14,6 +14,7 @@ use super::{Guarded, entry, in_cstr, in_slice, out_slice, ssl_ciphersuites};
 use crate::config::{self, AuthMode, Config, DebugSink, Endpoint, OwnCert, Preset};
 use crate::context::{Context, Hostname, Transport};
 use crate::error::Error;
+use crate::session::Session;
 
 /// `-0x7000`.
 pub const MBEDTLS_ERR_SSL_CRYPTO_IN_PROGRESS: c_int = -0x7000;
@@ -293,7 +294,7 @@ struct SslHandle {
 
 /// A pointer the application handed us together with a callback, passed back unchanged.
 #[derive(Clone, Copy)]
-struct AppPtr(*mut c_void);
+pub(crate) struct AppPtr(pub(crate) *mut c_void);
 // SAFETY: we never dereference it; the application that shares a configuration between threads
 // promises, as with Mbed TLS, that its callbacks and their data may be used from those threads.
 unsafe impl Send for AppPtr {}
@@ -414,22 +415,52 @@ unsafe fn drive<R>(
 ) -> Result<R, Error> {
     loop {
         match unsafe { with_ssl(ssl, |h| op(&mut h.ctx)) } {
-            Err(Error::SniCallbackPending) => {
-                let (hook, name) = unsafe {
-                    with_ssl(ssl, |h| {
-                        let hook = h.ctx.config().read(|s| s.sni_callback.clone());
-                        Ok((hook, h.ctx.pending_sni().map(str::to_owned)))
-                    })
-                }?;
-                let ret = match (hook.and_then(|a| a.downcast::<SniHook>().ok()), name) {
-                    // SAFETY: the application registered the callback with `mbedtls_ssl_conf_sni`.
-                    (Some(hook), Some(name)) => unsafe { (hook.f)(hook.p.0, ssl, name.as_ptr(), name.len()) },
-                    _ => -1,
-                };
-                unsafe { with_ssl(ssl, |h| Ok(h.ctx.finish_sni(ret))) }?;
-            }
+            Err(Error::CallbackPending) => unsafe { run_pending_callback(ssl) }?,
             other => return other,
         }
+    }
+}
+
+/// Runs the one application callback the context is waiting for (SNI, or a new TLS 1.3
+/// ticket), with no borrow of the context held.
+unsafe fn run_pending_callback(ssl: *mut mbedtls_ssl_context) -> Result<(), Error> {
+    enum Due {
+        Sni(Option<Arc<dyn Any + Send + Sync>>, String),
+        Ticket(Option<Arc<dyn Any + Send + Sync>>, Session),
+        Nothing,
+    }
+    let due = unsafe {
+        with_ssl(ssl, |h| {
+            let hooks = h.ctx.config().read(|s| (s.sni_callback.clone(), s.new_ticket_callback.clone()));
+            Ok(if let Some(name) = h.ctx.pending_sni() {
+                Due::Sni(hooks.0, name.to_owned())
+            } else if let Some(session) = h.ctx.take_callback_ticket() {
+                Due::Ticket(hooks.1, session)
+            } else {
+                Due::Nothing
+            })
+        })
+    }?;
+    match due {
+        Due::Sni(hook, name) => {
+            let ret = match hook.and_then(|a| a.downcast::<SniHook>().ok()) {
+                // SAFETY: the application registered the callback with `mbedtls_ssl_conf_sni`.
+                Some(hook) => unsafe { (hook.f)(hook.p.0, ssl, name.as_ptr(), name.len()) },
+                None => -1,
+            };
+            unsafe { with_ssl(ssl, |h| Ok(h.ctx.finish_sni(ret))) }
+        }
+        Due::Ticket(hook, session) => {
+            if let Some(hook) = hook.and_then(|a| a.downcast::<super::compat::NewTicketHook>().ok()) {
+                let mut shell = mbedtls_ssl_session { private_handle: core::ptr::null_mut() };
+                unsafe { session_put(&mut shell, session) };
+                // SAFETY: registered with `mbedtls_compat_ssl_conf_new_session_ticket_cb`.
+                unsafe { (hook.f)(hook.p.0, ssl, &shell) };
+                unsafe { mbedtls_ssl_session_free(&mut shell) };
+            }
+            Ok(())
+        }
+        Due::Nothing => Ok(()),
     }
 }
 
@@ -1380,4 +1411,300 @@ pub unsafe extern "C" fn mbedtls_ssl_get_user_data_p(ssl: *mut mbedtls_ssl_conte
     entry!(mbedtls_ssl_get_user_data_p, {
         unsafe { with_ssl(ssl, |h| Ok(h.user_data as *mut c_void)) }.unwrap_or(core::ptr::null_mut())
     })
+}
+
+/// Configures what a TLS 1.3 client does with NewSessionTicket messages:
+/// `MBEDTLS_SSL_TLS1_3_SIGNAL_NEW_SESSION_TICKETS_DISABLED` (the default since Mbed TLS 3.6.1:
+/// tickets cause no error code) or `_ENABLED`: `mbedtls_ssl_read`, `_write` and `_handshake`
+/// return `MBEDTLS_ERR_SSL_RECEIVED_NEW_SESSION_TICKET` once per ticket (several tickets in one
+/// record give one return each); call `mbedtls_ssl_get_session` to take the ticket, then call
+/// the function again.
+///
+/// Differences from Mbed TLS: with signalling disabled the tickets are still kept, so
+/// `mbedtls_ssl_get_session` returns a resumable session holding the newest ticket (Mbed TLS
+/// drops them and returns a session that cannot resume).
+///
+/// # Safety
+/// `conf` is NULL (ignored) or an initialised configuration.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn mbedtls_ssl_conf_tls13_enable_signal_new_session_tickets(
+    conf: *mut mbedtls_ssl_config,
+    signal_new_session_tickets: c_int,
+) {
+    entry!(mbedtls_ssl_conf_tls13_enable_signal_new_session_tickets, {
+        let Some(handle) = (unsafe { config_handle(conf) }) else { return };
+        handle.config.update(|s| s.signal_new_session_tickets = signal_new_session_tickets != 0);
+    })
+}
+
+// =============================================================================================
+// Sessions
+
+/// A TLS session: declare it, `mbedtls_ssl_session_init` it, fill it with
+/// `mbedtls_ssl_get_session` or `mbedtls_ssl_session_load`, `mbedtls_ssl_session_free` it.
+#[repr(C)]
+pub struct mbedtls_ssl_session {
+    private_handle: *mut c_void,
+}
+
+/// What `mbedtls_ssl_session.private_handle` points to.
+struct SessionHandle {
+    session: Session,
+    /// The session ID as the 32-byte array `mbedtls_ssl_session_get_id` points to.
+    id: [c_uchar; 32],
+}
+
+/// # Safety
+/// `session` is NULL or points to an `mbedtls_ssl_session`.
+unsafe fn session_ref<'a>(session: *const mbedtls_ssl_session) -> Option<&'a SessionHandle> {
+    if session.is_null() {
+        return None;
+    }
+    let p = unsafe { (*session).private_handle } as *const SessionHandle;
+    (!p.is_null()).then(|| unsafe { &*p })
+}
+
+/// Replaces whatever `shell` holds with `session`.
+///
+/// # Safety
+/// `shell` points to an initialised (or zeroed) `mbedtls_ssl_session`.
+pub(crate) unsafe fn session_put(shell: *mut mbedtls_ssl_session, session: Session) {
+    unsafe { mbedtls_ssl_session_free(shell) };
+    let mut id = [0; 32];
+    id[..session.id.len().min(32)].copy_from_slice(&session.id[..session.id.len().min(32)]);
+    let handle = Box::new(SessionHandle { session, id });
+    unsafe { (*shell).private_handle = Box::into_raw(handle).cast() };
+}
+
+/// Initialises a session shell (empty). Writes without reading.
+///
+/// # Safety
+/// `session` is NULL (ignored) or points to writable memory for an `mbedtls_ssl_session`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn mbedtls_ssl_session_init(session: *mut mbedtls_ssl_session) {
+    entry!(mbedtls_ssl_session_init, {
+        if !session.is_null() {
+            unsafe { session.write(mbedtls_ssl_session { private_handle: core::ptr::null_mut() }) };
+        }
+    })
+}
+
+/// Frees what the session holds and leaves it empty. NULL, zeroed and already freed shells
+/// are fine.
+///
+/// # Safety
+/// `session` is NULL or points to a zeroed or initialised `mbedtls_ssl_session`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn mbedtls_ssl_session_free(session: *mut mbedtls_ssl_session) {
+    entry!(mbedtls_ssl_session_free, {
+        if session.is_null() {
+            return;
+        }
+        let p = unsafe { (*session).private_handle } as *mut SessionHandle;
+        if !p.is_null() {
+            // SAFETY: created by Box::into_raw in session_put.
+            drop(unsafe { Box::from_raw(p) });
+        }
+        unsafe { (*session).private_handle = core::ptr::null_mut() };
+    })
+}
+
+/// Client: copies the connection's session into `session` (a deep copy that stays valid after
+/// the context is freed). For TLS 1.3 it is the last ticket received (see
+/// `mbedtls_ssl_conf_tls13_enable_signal_new_session_tickets`), or a session without a ticket
+/// when none has arrived yet.
+///
+/// # Returns
+/// 0; `MBEDTLS_ERR_SSL_BAD_INPUT_DATA` for NULL, a server context, or before the first
+/// handshake / after `mbedtls_ssl_session_reset`; `MBEDTLS_ERR_SSL_FEATURE_UNAVAILABLE` when
+/// this session (or this ticket) was already exported (Mbed TLS 3.6: once each).
+///
+/// # Safety
+/// `ssl` is NULL or an initialised context; `session` is NULL or an initialised session.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn mbedtls_ssl_get_session(ssl: *const mbedtls_ssl_context, session: *mut mbedtls_ssl_session) -> c_int {
+    entry!(mbedtls_ssl_get_session, {
+        if session.is_null() {
+            return MBEDTLS_ERR_SSL_BAD_INPUT_DATA;
+        }
+        match unsafe { with_ssl(ssl, |h| h.ctx.export_session()) } {
+            Ok(copy) => {
+                unsafe { session_put(session, copy) };
+                0
+            }
+            Err(e) => code_of(e),
+        }
+    })
+}
+
+/// Client: offers `session` (copied) for resumption in the next handshake. Call after
+/// `mbedtls_ssl_setup` or `mbedtls_ssl_session_reset`, before the handshake, and set the same
+/// host name the session was established with: a session is only offered to its own host
+/// name. The server may still choose a full handshake (no error then).
+///
+/// # Returns
+/// 0; `MBEDTLS_ERR_SSL_BAD_INPUT_DATA` for NULL, an empty session, a server context or
+/// session, after the handshake started, or a TLS 1.3 session whose cipher suite the
+/// configuration does not allow; `MBEDTLS_ERR_SSL_FEATURE_UNAVAILABLE` when a session is
+/// already set for this handshake (nothing changes).
+///
+/// # Safety
+/// `ssl` is NULL or an initialised context; `session` is NULL or an initialised session.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn mbedtls_ssl_set_session(ssl: *mut mbedtls_ssl_context, session: *const mbedtls_ssl_session) -> c_int {
+    entry!(mbedtls_ssl_set_session, {
+        let Some(handle) = (unsafe { session_ref(session) }) else {
+            return MBEDTLS_ERR_SSL_BAD_INPUT_DATA;
+        };
+        status(unsafe { with_ssl(ssl, |h| h.ctx.set_session(&handle.session)) })
+    })
+}
+
+/// Serialises the session (our own versioned format, see the README: it survives library
+/// upgrades, unlike Mbed TLS's). `*olen` is always set to the size needed.
+///
+/// # Returns
+/// 0; `MBEDTLS_ERR_SSL_BUFFER_TOO_SMALL` when `buf_len` is too small (nothing is written; call
+/// with `(NULL, 0, &olen)` to learn the size); `MBEDTLS_ERR_SSL_FEATURE_UNAVAILABLE` for an empty
+/// session; `MBEDTLS_ERR_SSL_INTERNAL_ERROR` for a NULL session (as Mbed TLS 3.6);
+/// `MBEDTLS_ERR_SSL_BAD_INPUT_DATA` for a NULL `olen` or `(NULL, buf_len > 0)`.
+///
+/// # Safety
+/// `session` is NULL or an initialised session; `buf` is NULL or valid for `buf_len` bytes;
+/// `olen` is NULL or writable.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn mbedtls_ssl_session_save(
+    session: *const mbedtls_ssl_session,
+    buf: *mut c_uchar,
+    buf_len: usize,
+    olen: *mut usize,
+) -> c_int {
+    entry!(mbedtls_ssl_session_save, {
+        if session.is_null() {
+            return MBEDTLS_ERR_SSL_INTERNAL_ERROR;
+        }
+        if olen.is_null() {
+            return MBEDTLS_ERR_SSL_BAD_INPUT_DATA;
+        }
+        let Some(out) = (unsafe { out_slice(buf, buf_len) }) else {
+            return MBEDTLS_ERR_SSL_BAD_INPUT_DATA;
+        };
+        let Some(handle) = (unsafe { session_ref(session) }) else {
+            return MBEDTLS_ERR_SSL_FEATURE_UNAVAILABLE;
+        };
+        let bytes = match handle.session.save() {
+            Ok(bytes) => bytes,
+            Err(e) => return code_of(e),
+        };
+        unsafe { olen.write(bytes.len()) };
+        if out.len() < bytes.len() {
+            return MBEDTLS_ERR_SSL_BUFFER_TOO_SMALL;
+        }
+        out[..bytes.len()].copy_from_slice(&bytes);
+        0
+    })
+}
+
+/// Loads a session saved by `mbedtls_ssl_session_save` (of this or an earlier version of this
+/// library). On any error the session is freed (left empty), as in Mbed TLS.
+///
+/// # Returns
+/// 0; `MBEDTLS_ERR_SSL_BAD_INPUT_DATA` for NULL, `(NULL, len > 0)`, and truncated, corrupted or
+/// trailing data; `MBEDTLS_ERR_SSL_VERSION_MISMATCH` for a format from a newer version.
+///
+/// # Safety
+/// `session` is NULL or an initialised session; `buf` is NULL or valid for `len` bytes.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn mbedtls_ssl_session_load(session: *mut mbedtls_ssl_session, buf: *const c_uchar, len: usize) -> c_int {
+    entry!(mbedtls_ssl_session_load, {
+        if session.is_null() {
+            return MBEDTLS_ERR_SSL_BAD_INPUT_DATA;
+        }
+        let result = match unsafe { in_slice(buf, len) } {
+            Some(bytes) => Session::load(bytes),
+            None => Err(Error::SslBadInputData),
+        };
+        match result {
+            Ok(loaded) => {
+                unsafe { session_put(session, loaded) };
+                0
+            }
+            Err(e) => {
+                unsafe { mbedtls_ssl_session_free(session) };
+                code_of(e)
+            }
+        }
+    })
+}
+
+/// The session ID: a pointer to 32 bytes of which `mbedtls_ssl_session_get_id_len` are used
+/// (NULL for NULL or an empty session). Valid while the session is. A real function here;
+/// inline in Mbed TLS 3.6.
+///
+/// # Safety
+/// `session` is NULL or an initialised session.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn mbedtls_ssl_session_get_id(session: *const mbedtls_ssl_session) -> *const [c_uchar; 32] {
+    entry!(mbedtls_ssl_session_get_id, {
+        unsafe { session_ref(session) }.map_or(core::ptr::null(), |h| &h.id as *const [c_uchar; 32])
+    })
+}
+
+/// The length of the session ID (0 for none, NULL or an empty session).
+///
+/// # Safety
+/// `session` is NULL or an initialised session.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn mbedtls_ssl_session_get_id_len(session: *const mbedtls_ssl_session) -> usize {
+    entry!(mbedtls_ssl_session_get_id_len, {
+        unsafe { session_ref(session) }.map_or(0, |h| h.session.id.len())
+    })
+}
+
+/// The session's cipher suite (IANA number; 0 for NULL or an empty session).
+///
+/// # Safety
+/// `session` is NULL or an initialised session.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn mbedtls_ssl_session_get_ciphersuite_id(session: *const mbedtls_ssl_session) -> c_int {
+    entry!(mbedtls_ssl_session_get_ciphersuite_id, {
+        unsafe { session_ref(session) }.map_or(0, |h| c_int::from(h.session.suite))
+    })
+}
+
+/// Server sessions: when the ticket was issued, in ms since the epoch.
+///
+/// # Returns
+/// 0; `MBEDTLS_ERR_SSL_BAD_INPUT_DATA` for NULL arguments, an empty session or a client session
+/// (as Mbed TLS 3.6).
+///
+/// # Safety
+/// `session` is NULL or an initialised session; `ticket_creation_time` is NULL or writable.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn mbedtls_ssl_session_get_ticket_creation_time(
+    session: *mut mbedtls_ssl_session,
+    ticket_creation_time: *mut i64,
+) -> c_int {
+    entry!(mbedtls_ssl_session_get_ticket_creation_time, {
+        let Some(handle) = (unsafe { session_ref(session) }) else {
+            return MBEDTLS_ERR_SSL_BAD_INPUT_DATA;
+        };
+        if ticket_creation_time.is_null() || handle.session.endpoint != Endpoint::Server {
+            return MBEDTLS_ERR_SSL_BAD_INPUT_DATA;
+        }
+        unsafe { ticket_creation_time.write(i64::try_from(handle.session.ticket_time_ms).unwrap_or(i64::MAX)) };
+        0
+    })
+}
+
+/// Crate-internal: whether the last handshake resumed (for `compat.h`).
+pub(crate) unsafe fn resumed(ssl: *const mbedtls_ssl_context) -> bool {
+    unsafe { with_ssl(ssl, |h| Ok(h.ctx.resumed())) }.unwrap_or(false)
+}
+
+/// Crate-internal: changes a configuration's settings (for `compat.h`); NULL is ignored.
+pub(crate) unsafe fn update_config(conf: *mut mbedtls_ssl_config, f: impl FnOnce(&mut config::Settings)) {
+    if let Some(handle) = unsafe { config_handle(conf) } {
+        handle.config.update(f);
+    }
 }
