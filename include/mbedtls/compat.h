@@ -6,8 +6,6 @@
 #include <stdint.h>
 #include "mbedtls/ssl.h"
 
-typedef struct Option_mbedtls_compat_ssl_new_session_ticket_cb Option_mbedtls_compat_ssl_new_session_ticket_cb;
-
 #ifdef __cplusplus
 extern "C" {
 #endif // __cplusplus
@@ -32,7 +30,9 @@ int mbedtls_compat_ssl_session_resumed(const mbedtls_ssl_context *ssl);
  * `conf` is NULL (ignored) or an initialised configuration.
  */
 void mbedtls_compat_ssl_conf_new_session_ticket_cb(mbedtls_ssl_config *conf,
-                                                   struct Option_mbedtls_compat_ssl_new_session_ticket_cb f_ticket,
+                                                   void (*f_ticket)(void *p_ticket,
+                                                                    mbedtls_ssl_context *ssl,
+                                                                    const mbedtls_ssl_session *session),
                                                    void *p_ticket);
 
 #ifdef __cplusplus

@@ -579,18 +579,6 @@ typedef int mbedtls_ssl_recv_timeout_t(void *ctx, unsigned char *buf, size_t len
  */
 #define MBEDTLS_SSL_HANDSHAKE_OVER 27
 
-typedef struct Option_DebugFn Option_DebugFn;
-
-typedef struct Option_mbedtls_f_rng_fn Option_mbedtls_f_rng_fn;
-
-typedef struct Option_mbedtls_ssl_recv_fn Option_mbedtls_ssl_recv_fn;
-
-typedef struct Option_mbedtls_ssl_recv_timeout_fn Option_mbedtls_ssl_recv_timeout_fn;
-
-typedef struct Option_mbedtls_ssl_send_fn Option_mbedtls_ssl_send_fn;
-
-typedef struct Option_mbedtls_ssl_sni_cb Option_mbedtls_ssl_sni_cb;
-
 /**
  * A TLS configuration, shared by any number of contexts (also across threads).
  */
@@ -761,9 +749,9 @@ int mbedtls_ssl_conf_own_cert(struct mbedtls_ssl_config *conf,
  * # Safety
  * `conf` is NULL (ignored) or an initialised configuration.
  */
-void mbedtls_ssl_conf_rng(struct mbedtls_ssl_config *conf,
-                          struct Option_mbedtls_f_rng_fn f_rng,
-                          void *p_rng);
+void mbedtls_ssl_conf_rng(struct mbedtls_ssl_config *conf, int (*f_rng)(void*,
+                                                                        unsigned char*,
+                                                                        size_t), void *p_rng);
 
 /**
  * Sets the debug callback: `f_dbg(p_dbg, level, file, line, text)` receives the library's
@@ -773,9 +761,11 @@ void mbedtls_ssl_conf_rng(struct mbedtls_ssl_config *conf,
  * # Safety
  * `conf` is NULL (ignored) or an initialised configuration.
  */
-void mbedtls_ssl_conf_dbg(struct mbedtls_ssl_config *conf,
-                          struct Option_DebugFn f_dbg,
-                          void *p_dbg);
+void mbedtls_ssl_conf_dbg(struct mbedtls_ssl_config *conf, void (*f_dbg)(void*,
+                                                                         int,
+                                                                         const char*,
+                                                                         int,
+                                                                         const char*), void *p_dbg);
 
 /**
  * Sets the read timeout in milliseconds passed to the `f_recv_timeout` BIO callback
@@ -864,9 +854,10 @@ int mbedtls_ssl_conf_alpn_protocols(struct mbedtls_ssl_config *conf, const char 
  * # Safety
  * `conf` is NULL (ignored) or an initialised configuration.
  */
-void mbedtls_ssl_conf_sni(struct mbedtls_ssl_config *conf,
-                          struct Option_mbedtls_ssl_sni_cb f_sni,
-                          void *p_sni);
+void mbedtls_ssl_conf_sni(struct mbedtls_ssl_config *conf, int (*f_sni)(void*,
+                                                                        struct mbedtls_ssl_context*,
+                                                                        const unsigned char*,
+                                                                        size_t), void *p_sni);
 
 /**
  * Client: offer and accept TLS 1.2 session tickets (`MBEDTLS_SSL_SESSION_TICKETS_ENABLED`,
@@ -948,9 +939,9 @@ int mbedtls_ssl_session_reset(struct mbedtls_ssl_context *ssl);
  */
 void mbedtls_ssl_set_bio(struct mbedtls_ssl_context *ssl,
                          void *p_bio,
-                         struct Option_mbedtls_ssl_send_fn f_send,
-                         struct Option_mbedtls_ssl_recv_fn f_recv,
-                         struct Option_mbedtls_ssl_recv_timeout_fn f_recv_timeout);
+                         int (*f_send)(void*, const unsigned char*, size_t),
+                         int (*f_recv)(void*, unsigned char*, size_t),
+                         int (*f_recv_timeout)(void*, unsigned char*, size_t, uint32_t));
 
 /**
  * Sets the server's host name: sent as SNI and matched against the server certificate.

@@ -9,14 +9,11 @@ use std::sync::Arc;
 use super::entry;
 use super::ssl::{AppPtr, mbedtls_ssl_config, mbedtls_ssl_context, mbedtls_ssl_session};
 
-/// The new-session-ticket callback type: called once per TLS 1.3 ticket the client receives,
-/// with the context and a session holding that ticket (valid only during the call: copy it with
-/// `mbedtls_ssl_session_save` to keep it).
-pub type mbedtls_compat_ssl_new_session_ticket_cb =
+type NewTicketFn =
     unsafe extern "C" fn(p_ticket: *mut c_void, ssl: *mut mbedtls_ssl_context, session: *const mbedtls_ssl_session);
 
 pub(crate) struct NewTicketHook {
-    pub(crate) f: mbedtls_compat_ssl_new_session_ticket_cb,
+    pub(crate) f: NewTicketFn,
     pub(crate) p: AppPtr,
 }
 
@@ -41,7 +38,9 @@ pub unsafe extern "C" fn mbedtls_compat_ssl_session_resumed(ssl: *const mbedtls_
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn mbedtls_compat_ssl_conf_new_session_ticket_cb(
     conf: *mut mbedtls_ssl_config,
-    f_ticket: Option<mbedtls_compat_ssl_new_session_ticket_cb>,
+    f_ticket: Option<
+        unsafe extern "C" fn(p_ticket: *mut c_void, ssl: *mut mbedtls_ssl_context, session: *const mbedtls_ssl_session),
+    >,
     p_ticket: *mut c_void,
 ) {
     entry!(mbedtls_compat_ssl_conf_new_session_ticket_cb, {

@@ -301,7 +301,7 @@ unsafe impl Send for AppPtr {}
 unsafe impl Sync for AppPtr {}
 
 /// `mbedtls_ssl_conf_sni`'s callback type.
-pub type mbedtls_ssl_sni_cb = unsafe extern "C" fn(
+type SniFn = unsafe extern "C" fn(
     p_sni: *mut c_void,
     ssl: *mut mbedtls_ssl_context,
     name: *const c_uchar,
@@ -309,7 +309,7 @@ pub type mbedtls_ssl_sni_cb = unsafe extern "C" fn(
 ) -> c_int;
 
 struct SniHook {
-    f: mbedtls_ssl_sni_cb,
+    f: SniFn,
     p: AppPtr,
 }
 
@@ -342,7 +342,6 @@ struct CBio {
 type mbedtls_ssl_send_fn = unsafe extern "C" fn(*mut c_void, *const c_uchar, usize) -> c_int;
 type mbedtls_ssl_recv_fn = unsafe extern "C" fn(*mut c_void, *mut c_uchar, usize) -> c_int;
 type mbedtls_ssl_recv_timeout_fn = unsafe extern "C" fn(*mut c_void, *mut c_uchar, usize, u32) -> c_int;
-type mbedtls_f_rng_fn = unsafe extern "C" fn(*mut c_void, *mut c_uchar, usize) -> c_int;
 
 /// A BIO callback's return value: a count, or a code passed back to the application unchanged.
 fn bio_result(ret: c_int, asked: usize) -> Result<usize, Error> {
@@ -705,7 +704,7 @@ unsafe fn own_cert_from(
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn mbedtls_ssl_conf_rng(
     conf: *mut mbedtls_ssl_config,
-    f_rng: Option<mbedtls_f_rng_fn>,
+    f_rng: Option<unsafe extern "C" fn(*mut c_void, *mut c_uchar, usize) -> c_int>,
     p_rng: *mut c_void,
 ) {
     entry!(mbedtls_ssl_conf_rng, {
@@ -724,7 +723,7 @@ pub unsafe extern "C" fn mbedtls_ssl_conf_rng(
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn mbedtls_ssl_conf_dbg(
     conf: *mut mbedtls_ssl_config,
-    f_dbg: Option<DebugFn>,
+    f_dbg: Option<unsafe extern "C" fn(*mut c_void, c_int, *const c_char, c_int, *const c_char)>,
     p_dbg: *mut c_void,
 ) {
     entry!(mbedtls_ssl_conf_dbg, {
@@ -894,7 +893,7 @@ pub unsafe extern "C" fn mbedtls_ssl_conf_alpn_protocols(conf: *mut mbedtls_ssl_
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn mbedtls_ssl_conf_sni(
     conf: *mut mbedtls_ssl_config,
-    f_sni: Option<mbedtls_ssl_sni_cb>,
+    f_sni: Option<unsafe extern "C" fn(*mut c_void, *mut mbedtls_ssl_context, *const c_uchar, usize) -> c_int>,
     p_sni: *mut c_void,
 ) {
     entry!(mbedtls_ssl_conf_sni, {
@@ -1051,9 +1050,9 @@ pub unsafe extern "C" fn mbedtls_ssl_session_reset(ssl: *mut mbedtls_ssl_context
 pub unsafe extern "C" fn mbedtls_ssl_set_bio(
     ssl: *mut mbedtls_ssl_context,
     p_bio: *mut c_void,
-    f_send: Option<mbedtls_ssl_send_fn>,
-    f_recv: Option<mbedtls_ssl_recv_fn>,
-    f_recv_timeout: Option<mbedtls_ssl_recv_timeout_fn>,
+    f_send: Option<unsafe extern "C" fn(*mut c_void, *const c_uchar, usize) -> c_int>,
+    f_recv: Option<unsafe extern "C" fn(*mut c_void, *mut c_uchar, usize) -> c_int>,
+    f_recv_timeout: Option<unsafe extern "C" fn(*mut c_void, *mut c_uchar, usize, u32) -> c_int>,
 ) {
     entry!(mbedtls_ssl_set_bio, {
         let _ = unsafe {
