@@ -13,3 +13,5 @@ pub mod debug;
 pub mod verify;
 pub mod session;
 pub mod client_sessions;
+pub mod ticket;
+pub mod cache;

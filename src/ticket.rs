@@ -1,0 +1,265 @@
+//! Session tickets (`mbedtls_ssl_ticket_*`): two AEAD keys, automatic rotation, externally
+//! provided keys for server fleets.
+//!
+//! Ticket layout (as Mbed TLS's): `key_name[4] | iv[12] | len u16 | ciphertext[len] | tag[16]`,
+//! with the first 18 bytes as additional authenticated data. The plaintext is the session in
+//! this library's saved format (`session::Session::save`), which records when the ticket was
+//! issued; a ticket older than its key's lifetime is refused.
+//!
+//! Rotation: every `write`/`parse` checks the active key's age; once it is older than the
+//! lifetime, the other slot gets a fresh random key and becomes active, so the previous key is
+//! still accepted for one more lifetime. `rotate` installs a key given by the application
+//! (servers sharing ticket keys) the same way. A lifetime of 0 turns automatic rotation off.
+
+use std::sync::Mutex;
+
+use aws_lc_rs::aead::{Aad, LessSafeKey, Nonce, UnboundKey};
+
+use crate::error::{Error, Result};
+use crate::session::{self, Session};
+
+const NAME_LEN: usize = 4;
+const IV_LEN: usize = 12;
+const TAG_LEN: usize = 16;
+const AAD_LEN: usize = NAME_LEN + IV_LEN + 2;
+/// The smallest possible ticket (`MBEDTLS_ERR_SSL_BAD_INPUT_DATA` below, as in Mbed TLS).
+pub const MIN_TICKET_LEN: usize = AAD_LEN + TAG_LEN;
+
+/// The AEAD protecting tickets (`mbedtls_cipher_type_t` of `mbedtls_ssl_ticket_setup`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TicketAead {
+    Aes128Gcm,
+    Aes256Gcm,
+    ChaCha20Poly1305,
+}
+
+impl TicketAead {
+    fn algorithm(self) -> &'static aws_lc_rs::aead::Algorithm {
+        match self {
+            TicketAead::Aes128Gcm => &aws_lc_rs::aead::AES_128_GCM,
+            TicketAead::Aes256Gcm => &aws_lc_rs::aead::AES_256_GCM,
+            TicketAead::ChaCha20Poly1305 => &aws_lc_rs::aead::CHACHA20_POLY1305,
+        }
+    }
+
+    pub fn key_len(self) -> usize {
+        self.algorithm().key_len()
+    }
+}
+
+struct TicketKey {
+    name: [u8; NAME_LEN],
+    key: LessSafeKey,
+    /// When the key was made or installed (Unix seconds).
+    generated: u64,
+    /// Seconds the key issues tickets for, and the age limit of its tickets.
+    lifetime: u32,
+}
+
+struct State {
+    aead: TicketAead,
+    lifetime: u32,
+    keys: [Option<TicketKey>; 2],
+    active: usize,
+}
+
+/// The ticket keys of a server (or of a fleet sharing them through `rotate`).
+pub struct TicketKeys {
+    state: Mutex<State>,
+}
+
+impl core::fmt::Debug for TicketKeys {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("TicketKeys").finish_non_exhaustive()
+    }
+}
+
+fn new_key(aead: TicketAead, name: [u8; NAME_LEN], bytes: &[u8], lifetime: u32) -> Result<TicketKey> {
+    let unbound = UnboundKey::new(aead.algorithm(), &bytes[..aead.key_len()]).map_err(|_| Error::SslInternalError)?;
+    Ok(TicketKey { name, key: LessSafeKey::new(unbound), generated: session::now_secs(), lifetime })
+}
+
+fn random_key(aead: TicketAead, lifetime: u32) -> Result<TicketKey> {
+    let mut name = [0u8; NAME_LEN];
+    let mut bytes = [0u8; 32];
+    aws_lc_rs::rand::fill(&mut name).map_err(|_| Error::SslInternalError)?;
+    aws_lc_rs::rand::fill(&mut bytes).map_err(|_| Error::SslInternalError)?;
+    new_key(aead, name, &bytes, lifetime)
+}
+
+impl TicketKeys {
+    /// `mbedtls_ssl_ticket_setup`: two fresh random keys; the first is active.
+    pub fn new(aead: TicketAead, lifetime: u32) -> Result<Self> {
+        let keys = [Some(random_key(aead, lifetime)?), Some(random_key(aead, lifetime)?)];
+        Ok(Self { state: Mutex::new(State { aead, lifetime, keys, active: 0 }) })
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, State> {
+        self.state.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// The lifetime announced with new tickets, in seconds.
+    pub fn lifetime(&self) -> u32 {
+        self.lock().lifetime
+    }
+
+    /// `mbedtls_ssl_ticket_rotate`: installs `key` under `name` in the inactive slot and makes
+    /// it active. `CIPHER_BAD_INPUT_DATA` when the name is shorter than 4 bytes or the key
+    /// shorter than the cipher's key.
+    pub fn rotate(&self, name: &[u8], key: &[u8], lifetime: u32) -> Result<()> {
+        let mut state = self.lock();
+        if name.len() < NAME_LEN || key.len() < state.aead.key_len() {
+            return Err(Error::CipherBadInputData);
+        }
+        let mut n = [0u8; NAME_LEN];
+        n.copy_from_slice(&name[..NAME_LEN]);
+        let slot = 1 - state.active;
+        state.keys[slot] = Some(new_key(state.aead, n, key, lifetime)?);
+        state.active = slot;
+        state.lifetime = lifetime;
+        Ok(())
+    }
+
+    /// Replaces the active key when it is older than its lifetime.
+    fn maybe_rotate(state: &mut State) -> Result<()> {
+        let now = session::now_secs();
+        let Some(active) = &state.keys[state.active] else { return Ok(()) };
+        if active.lifetime != 0 && now.saturating_sub(active.generated) > u64::from(active.lifetime) {
+            log::debug!("ticket key expired: rotating");
+            let slot = 1 - state.active;
+            state.keys[slot] = Some(random_key(state.aead, state.lifetime)?);
+            state.active = slot;
+        }
+        Ok(())
+    }
+
+    /// `mbedtls_ssl_ticket_write`: a ticket protecting `session`, and its lifetime.
+    pub fn write(&self, session: &Session) -> Result<(Vec<u8>, u32)> {
+        let mut state = self.lock();
+        Self::maybe_rotate(&mut state)?;
+        let key = state.keys[state.active].as_ref().ok_or(Error::SslBadInputData)?;
+        let mut plain = session.save()?;
+        if plain.len() > usize::from(u16::MAX) {
+            return Err(Error::SslBufferTooSmall);
+        }
+        let mut iv = [0u8; IV_LEN];
+        aws_lc_rs::rand::fill(&mut iv).map_err(|_| Error::SslInternalError)?;
+        let mut ticket = Vec::with_capacity(AAD_LEN + plain.len() + TAG_LEN);
+        ticket.extend_from_slice(&key.name);
+        ticket.extend_from_slice(&iv);
+        ticket.extend_from_slice(&(plain.len() as u16).to_be_bytes());
+        let tag = key
+            .key
+            .seal_in_place_separate_tag(Nonce::assume_unique_for_key(iv), Aad::from(&ticket[..AAD_LEN]), &mut plain)
+            .map_err(|_| Error::SslInternalError)?;
+        ticket.extend_from_slice(&plain);
+        ticket.extend_from_slice(tag.as_ref());
+        Ok((ticket, key.lifetime))
+    }
+
+    /// `mbedtls_ssl_ticket_parse`: the session inside `ticket`.
+    ///
+    /// # Errors
+    /// `SSL_BAD_INPUT_DATA` for a malformed ticket, `SSL_SESSION_TICKET_EXPIRED` for an unknown
+    /// key name or a ticket older than its key's lifetime, `SSL_INVALID_MAC` when
+    /// authentication fails, and the errors of `Session::load`.
+    pub fn parse(&self, ticket: &[u8]) -> Result<Session> {
+        if ticket.len() < MIN_TICKET_LEN {
+            return Err(Error::SslBadInputData);
+        }
+        let enc_len = usize::from(u16::from_be_bytes([ticket[16], ticket[17]]));
+        if ticket.len() != MIN_TICKET_LEN + enc_len {
+            return Err(Error::SslBadInputData);
+        }
+        let mut state = self.lock();
+        Self::maybe_rotate(&mut state)?;
+        let key = state
+            .keys
+            .iter()
+            .flatten()
+            .find(|k| k.name[..] == ticket[..NAME_LEN])
+            .ok_or(Error::SslSessionTicketExpired)?;
+        let mut iv = [0u8; IV_LEN];
+        iv.copy_from_slice(&ticket[NAME_LEN..NAME_LEN + IV_LEN]);
+        let mut sealed = ticket[AAD_LEN..].to_vec();
+        let plain = key
+            .key
+            .open_in_place(Nonce::assume_unique_for_key(iv), Aad::from(&ticket[..AAD_LEN]), &mut sealed)
+            .map_err(|_| Error::SslInvalidMac)?;
+        let session = Session::load(plain)?;
+        let now = session::now_ms();
+        let age = now.checked_sub(session.ticket_time_ms).ok_or(Error::SslSessionTicketExpired)?;
+        if key.lifetime != 0 && age > u64::from(key.lifetime) * 1000 {
+            return Err(Error::SslSessionTicketExpired);
+        }
+        Ok(session)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Endpoint;
+
+    fn server_session() -> Session {
+        Session {
+            endpoint: Endpoint::Server,
+            version: 0x0303,
+            suite: 0xC02F,
+            start: session::now_secs(),
+            verify_result: 0,
+            value: vec![9; 80],
+            ticket_time_ms: session::now_ms(),
+            ..Session::default()
+        }
+    }
+
+    #[test]
+    fn write_parse_round_trip_for_every_aead() {
+        for aead in [TicketAead::Aes128Gcm, TicketAead::Aes256Gcm, TicketAead::ChaCha20Poly1305] {
+            let keys = TicketKeys::new(aead, 3600).unwrap();
+            let session = server_session();
+            let (ticket, lifetime) = keys.write(&session).unwrap();
+            assert_eq!(lifetime, 3600);
+            assert_eq!(keys.parse(&ticket).unwrap(), session);
+        }
+    }
+
+    #[test]
+    fn tampering_and_truncation_are_refused() {
+        let keys = TicketKeys::new(TicketAead::Aes256Gcm, 3600).unwrap();
+        let (ticket, _) = keys.write(&server_session()).unwrap();
+        for i in 0..ticket.len() {
+            let mut t = ticket.clone();
+            t[i] ^= 0x40;
+            assert!(keys.parse(&t).is_err(), "byte {i}");
+        }
+        for len in 0..ticket.len() {
+            assert!(keys.parse(&ticket[..len]).is_err(), "len {len}");
+        }
+    }
+
+    #[test]
+    fn shared_keys_work_across_instances_and_old_keys_stay_valid_one_rotation() {
+        let a = TicketKeys::new(TicketAead::Aes256Gcm, 3600).unwrap();
+        let b = TicketKeys::new(TicketAead::Aes256Gcm, 3600).unwrap();
+        a.rotate(b"k001", &[7; 32], 3600).unwrap();
+        b.rotate(b"k001", &[7; 32], 3600).unwrap();
+        let (ticket, _) = a.write(&server_session()).unwrap();
+        assert!(b.parse(&ticket).is_ok());
+        b.rotate(b"k002", &[8; 32], 3600).unwrap();
+        assert!(b.parse(&ticket).is_ok(), "previous key still accepted");
+        b.rotate(b"k003", &[9; 32], 3600).unwrap();
+        assert_eq!(b.parse(&ticket), Err(Error::SslSessionTicketExpired));
+        assert_eq!(a.rotate(b"k0", &[7; 32], 1), Err(Error::CipherBadInputData));
+        assert_eq!(a.rotate(b"k004", &[7; 16], 1), Err(Error::CipherBadInputData));
+    }
+
+    #[test]
+    fn expired_tickets_are_refused() {
+        let keys = TicketKeys::new(TicketAead::Aes128Gcm, 1).unwrap();
+        let old = Session { ticket_time_ms: session::now_ms() - 5000, ..server_session() };
+        let (ticket, _) = keys.write(&old).unwrap();
+        assert_eq!(keys.parse(&ticket), Err(Error::SslSessionTicketExpired));
+    }
+}
