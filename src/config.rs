@@ -16,6 +16,7 @@ use rustls::pki_types::{CertificateDer, PrivateKeyDer};
 use rustls::{RootCertStore, Tls12CipherSuite, Tls13CipherSuite};
 
 use crate::error::{Error, Result};
+use crate::server_sessions::{Invalidated, SessionStore, TicketCodec};
 
 /// Which side of the connection a configuration is for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -106,6 +107,14 @@ pub struct Settings {
     pub sni_callback: Option<Arc<dyn Any + Send + Sync>>,
     /// The application's new-session-ticket callback, owned by the C layer (opaque here).
     pub new_ticket_callback: Option<Arc<dyn Any + Send + Sync>>,
+    /// Server: the session store used by session ID (`mbedtls_ssl_conf_session_cache`).
+    pub session_store: Option<Arc<dyn SessionStore>>,
+    /// Server: ticket protection (`mbedtls_ssl_conf_session_tickets_cb`).
+    pub ticket_codec: Option<Arc<dyn TicketCodec>>,
+    /// Server: TLS 1.3 NewSessionTicket messages per handshake (`conf_new_session_tickets`).
+    pub new_session_tickets: usize,
+    /// Server: sessions refused after a fatal alert; shared by every context of this config.
+    pub invalidated: Arc<Invalidated>,
 }
 
 impl Settings {
@@ -128,6 +137,10 @@ impl Settings {
             signal_new_session_tickets: false,
             sni_callback: None,
             new_ticket_callback: None,
+            session_store: None,
+            ticket_codec: None,
+            new_session_tickets: 1,
+            invalidated: Arc::default(),
         }
     }
 
@@ -145,6 +158,7 @@ impl Settings {
         self.ciphersuites = None;
         self.min_version = TLS1_2;
         self.max_version = TLS1_3;
+        self.new_session_tickets = 1;
     }
 }
 

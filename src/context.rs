@@ -22,6 +22,7 @@ use crate::client_sessions::{ConnectionSessions, name_of};
 use crate::config::{AuthMode, Config, DebugSink, Endpoint, OwnCert, OwnCertResolver, Snapshot, TLS1_2, TLS1_3};
 use crate::debug;
 use crate::error::{Error, Result};
+use crate::server_sessions::ServerSessions;
 use crate::session::{self, ClientValueInfo, Session};
 use crate::verify::{self, ClientCertVerifier, ServerCertVerifier, VerifyRecord, badcert};
 
@@ -245,6 +246,7 @@ pub struct Context {
     verify_result: u32,
     info: Option<HandshakeInfo>,
     sessions: ClientSessionState,
+    server_sessions: Option<Arc<ServerSessions>>,
 }
 
 /// Client sessions of one connection: what the application offered, what the server sent.
@@ -293,6 +295,7 @@ impl Context {
             verify_result: verify::NO_RESULT,
             info: None,
             sessions: ClientSessionState::default(),
+            server_sessions: None,
         })
     }
 
@@ -322,6 +325,7 @@ impl Context {
         self.verify_result = verify::NO_RESULT;
         self.info = None;
         self.sessions = ClientSessionState::default();
+        self.server_sessions = None;
     }
 
     pub fn set_transport(&mut self, transport: Box<dyn Transport>) {
@@ -731,6 +735,11 @@ impl Context {
         }
         let _ = self.send_queued();
         self.engine = Engine::Failed(mapped);
+        // RFC 5246 7.2.2: a session whose connection ended with a fatal alert is not resumed.
+        if let Some(sessions) = &self.server_sessions {
+            sessions.invalidate();
+        }
+        self.sessions.latest = None;
         mapped
     }
 
@@ -837,7 +846,7 @@ impl Context {
         config.connect(server_name).build().map_err(|e| Error::from_rustls(&e))
     }
 
-    fn server_config(&self, snapshot: &Snapshot) -> Result<Arc<ServerConfig>> {
+    fn server_config(&mut self, snapshot: &Snapshot) -> Result<Arc<ServerConfig>> {
         let settings = &snapshot.settings;
         let authmode = self.overrides.authmode.unwrap_or(settings.authmode);
         let roots = match &self.overrides.ca_chain {
@@ -862,8 +871,20 @@ impl Context {
             .with_server_credential_resolver(resolver)
             .map_err(|e| Error::from_rustls(&e))?;
         config.alpn_protocols = settings.alpn.iter().map(|p| p.clone().into()).collect();
-        config.session_storage = Arc::new(rustls::server::NoServerSessionStorage {});
-        config.send_tls13_tickets = rustls::server::Tls13Tickets { default: 0, max: 0 };
+        let sessions = Arc::new(ServerSessions::new(
+            settings.session_store.clone(),
+            settings.ticket_codec.clone(),
+            settings.invalidated.clone(),
+            self.verify.clone(),
+        ));
+        config.session_storage = sessions.clone();
+        if sessions.has_tickets() {
+            config.ticketer = Some(sessions.clone());
+        }
+        // TLS 1.3 tickets: sealed by the ticket keys, or (without them) stateful, in the cache.
+        let tickets = if sessions.has_store() || sessions.has_tickets() { settings.new_session_tickets } else { 0 };
+        config.send_tls13_tickets = rustls::server::Tls13Tickets { default: tickets, max: tickets };
+        self.server_sessions = Some(sessions);
         Ok(Arc::new(config))
     }
 
@@ -913,7 +934,11 @@ impl Context {
             _ => Vec::new(),
         };
         let resumed = out.handshake_kind() == Some(HandshakeKind::Resumed);
-        let offered_result = self.sessions.offer.as_ref().filter(|_| resumed).map(|o| o.verify_result);
+        let offered_result = match self.endpoint {
+            Endpoint::Client => self.sessions.offer.as_ref().map(|o| o.verify_result),
+            Endpoint::Server => self.server_sessions.as_ref().and_then(|s| s.resumed_session()).map(|s| s.verify_result),
+        }
+        .filter(|_| resumed);
         self.verify_result = match (offered_result, self.verify.flags(), authmode) {
             (Some(saved), _, _) => saved,
             (None, Some(flags), _) => flags,
@@ -997,13 +1022,15 @@ mod tests {
     }
 
     fn pair(min: u16, max: u16, client_auth: AuthMode, hostname: &str) -> (Context, Context) {
+        let server_conf = server_config(min, max);
+        pair_on(server_conf, client_config(client_auth), hostname)
+    }
+
+    fn server_config(min: u16, max: u16) -> Config {
         let dir = certs_dir();
-        let ca: Vec<CertificateDer<'static>> =
-            CertificateDer::pem_file_iter(dir.join("ca.crt")).unwrap().map(|c| c.unwrap()).collect();
         let chain: Vec<CertificateDer<'static>> =
             CertificateDer::pem_file_iter(dir.join("server-ec.crt")).unwrap().map(|c| c.unwrap()).collect();
         let key = PrivateKeyDer::from_pem_file(dir.join("server-ec.key")).unwrap();
-
         let server_conf = Config::new();
         server_conf.update(|s| {
             s.apply_defaults(Endpoint::Server, Preset::Default);
@@ -1012,6 +1039,13 @@ mod tests {
             s.min_version = min;
             s.max_version = max;
         });
+        server_conf
+    }
+
+    fn client_config(client_auth: AuthMode) -> Config {
+        let dir = certs_dir();
+        let ca: Vec<CertificateDer<'static>> =
+            CertificateDer::pem_file_iter(dir.join("ca.crt")).unwrap().map(|c| c.unwrap()).collect();
         let client_conf = Config::new();
         client_conf.update(|s| {
             s.apply_defaults(Endpoint::Client, Preset::Default);
@@ -1019,6 +1053,10 @@ mod tests {
             s.authmode = client_auth;
             s.rng_set = true;
         });
+        client_conf
+    }
+
+    fn pair_on(server_conf: Config, client_conf: Config, hostname: &str) -> (Context, Context) {
         let a: Pipe = Rc::default();
         let b: Pipe = Rc::default();
         let mut client = Context::new(client_conf).unwrap();
@@ -1086,5 +1124,105 @@ mod tests {
         assert_eq!(server.read(&mut [0u8; 4]), Err(Error::SslWantRead));
         assert_eq!(client.write(b"x"), Ok(1));
         assert_eq!(server.read(&mut [0u8; 4]), Ok(1));
+    }
+
+    /// Runs a handshake and a data exchange so that TLS 1.3 tickets reach the client.
+    fn connect(client: &mut Context, server: &mut Context) -> bool {
+        let (c, s) = handshake(client, server);
+        assert_eq!((c, s), (Ok(()), Ok(())));
+        server.write(b"x").unwrap();
+        let mut buf = [0u8; 4];
+        loop {
+            match client.read(&mut buf) {
+                Ok(_) => break,
+                Err(Error::SslReceivedNewSessionTicket) => continue,
+                Err(e) => panic!("{e:?}"),
+            }
+        }
+        client.resumed()
+    }
+
+    fn with_cache(min: u16, max: u16, cache: bool, tickets: bool) -> Config {
+        let conf = server_config(min, max);
+        conf.update(|s| {
+            if cache {
+                s.session_store = Some(Arc::new(crate::cache::SessionCache::new()));
+            }
+            if tickets {
+                s.ticket_codec = Some(Arc::new(
+                    crate::ticket::TicketKeys::new(crate::ticket::TicketAead::Aes256Gcm, 3600).unwrap(),
+                ));
+            }
+        });
+        conf
+    }
+
+    #[test]
+    fn client_sessions_resume_with_ids_tickets_and_tls13() {
+        for (min, max, cache, tickets) in [
+            (TLS1_2, TLS1_2, true, false),
+            (TLS1_2, TLS1_2, false, true),
+            (TLS1_3, TLS1_3, false, true),
+            (TLS1_3, TLS1_3, true, false),
+        ] {
+            let server_conf = with_cache(min, max, cache, tickets);
+            let client_conf = client_config(AuthMode::Required);
+            let (mut c1, mut s1) = pair_on(server_conf.clone(), client_conf.clone(), "localhost");
+            assert!(!connect(&mut c1, &mut s1));
+            let saved = c1.export_session().unwrap();
+            assert_eq!(c1.export_session(), Err(Error::SslFeatureUnavailable), "exported once");
+            drop(c1);
+            let bytes = saved.save().unwrap();
+            let loaded = Session::load(&bytes).unwrap();
+
+            let (mut c2, mut s2) = pair_on(server_conf, client_conf, "localhost");
+            c2.set_session(&loaded).unwrap();
+            assert_eq!(c2.set_session(&loaded), Err(Error::SslFeatureUnavailable));
+            assert!(connect(&mut c2, &mut s2), "{min:#x} cache {cache} tickets {tickets}: not resumed");
+            assert!(s2.resumed());
+            assert_eq!(c2.verify_result(), 0);
+            assert!(!c2.info().unwrap().peer_chain.is_empty());
+        }
+    }
+
+    #[test]
+    fn sessions_are_not_resumed_for_another_host_name() {
+        let server_conf = with_cache(TLS1_2, TLS1_2, true, true);
+        let client_conf = client_config(AuthMode::Optional);
+        let (mut c1, mut s1) = pair_on(server_conf.clone(), client_conf.clone(), "localhost");
+        connect(&mut c1, &mut s1);
+        let saved = c1.export_session().unwrap();
+        let (mut c2, mut s2) = pair_on(server_conf, client_conf, "other.example");
+        c2.set_session(&saved).unwrap();
+        assert!(!connect(&mut c2, &mut s2));
+    }
+
+    #[test]
+    fn a_fatal_alert_invalidates_the_server_session() {
+        for (cache, tickets) in [(true, false), (false, true)] {
+            let server_conf = with_cache(TLS1_2, TLS1_2, cache, tickets);
+            let client_conf = client_config(AuthMode::Required);
+            // Control: a normal connection's session resumes.
+            let (mut c1, mut s1) = pair_on(server_conf.clone(), client_conf.clone(), "localhost");
+            connect(&mut c1, &mut s1);
+            let good = c1.export_session().unwrap();
+            // A connection that ends with a fatal alert (the server gets a forged record).
+            let (mut c2, mut s2) = pair_on(server_conf.clone(), client_conf.clone(), "localhost");
+            connect(&mut c2, &mut s2);
+            let bad = c2.export_session().unwrap();
+            // Feed the server a forged application-data record: bad_record_mac, a fatal alert.
+            s2.input.clear();
+            s2.input.buf = vec![0x17, 3, 3, 0, 32];
+            s2.input.buf.extend_from_slice(&[0x55; 32]);
+            s2.input.used = s2.input.buf.len();
+            assert!(s2.process_input().is_err());
+
+            let (mut c3, mut s3) = pair_on(server_conf.clone(), client_conf.clone(), "localhost");
+            c3.set_session(&bad).unwrap();
+            assert!(!connect(&mut c3, &mut s3), "cache {cache}: resumed after a fatal alert");
+            let (mut c4, mut s4) = pair_on(server_conf, client_conf, "localhost");
+            c4.set_session(&good).unwrap();
+            assert!(connect(&mut c4, &mut s4), "cache {cache}: control case not resumed");
+        }
     }
 }

@@ -15,3 +15,4 @@ pub mod session;
 pub mod client_sessions;
 pub mod ticket;
 pub mod cache;
+pub mod server_sessions;

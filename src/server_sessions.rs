@@ -1,0 +1,295 @@
+//! The server side's session resumption: rustls's `StoresServerSessions` and `TicketProducer`
+//! backed by whatever the configuration holds (the built-in cache and ticket keys, or the
+//! application's callbacks), plus the resumption rules of RFC 5246 §7.2.2.
+//!
+//! rustls already refuses to resume a session for another SNI host name or cipher suite (the
+//! value it stores records both). What it does not do is forget sessions whose connection ended
+//! with a fatal alert. Each connection here records the sessions it issued or resumed; when it
+//! fails with a fatal alert (sent or received), those sessions are removed from the built-in
+//! cache and their values are added to the configuration's set of invalidated sessions, which
+//! every later lookup (cache, application callbacks, tickets) consults. Tickets cannot be
+//! recalled from clients, so this is the only way to refuse them.
+
+use std::collections::{HashSet, VecDeque};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use rustls::crypto::TicketProducer;
+use rustls::server::{ServerSessionKey, StoresServerSessions};
+
+use crate::config::Endpoint;
+use crate::session::{self, Session};
+use crate::verify::VerifyRecord;
+
+/// A session store the server can use by session ID: the built-in cache or the application's
+/// `f_get_cache` / `f_set_cache`.
+pub trait SessionStore: Send + Sync {
+    fn get(&self, id: &[u8]) -> Option<Session>;
+    fn set(&self, id: &[u8], session: &Session) -> bool;
+    /// Only the built-in cache can remove; application callbacks have no remove in Mbed TLS.
+    fn remove(&self, _id: &[u8]) {}
+}
+
+/// Ticket protection: the built-in ticket keys or the application's write/parse callbacks.
+pub trait TicketCodec: Send + Sync {
+    /// A ticket for `session`, and its lifetime in seconds.
+    fn write(&self, session: &Session) -> Option<(Vec<u8>, u32)>;
+    fn parse(&self, ticket: &[u8]) -> Option<Session>;
+}
+
+impl SessionStore for crate::cache::SessionCache {
+    fn get(&self, id: &[u8]) -> Option<Session> {
+        crate::cache::SessionCache::get(self, id).ok()
+    }
+    fn set(&self, id: &[u8], session: &Session) -> bool {
+        crate::cache::SessionCache::set(self, id, session).is_ok()
+    }
+    fn remove(&self, id: &[u8]) {
+        crate::cache::SessionCache::remove(self, id)
+    }
+}
+
+impl TicketCodec for crate::ticket::TicketKeys {
+    fn write(&self, session: &Session) -> Option<(Vec<u8>, u32)> {
+        crate::ticket::TicketKeys::write(self, session)
+            .map_err(|e| log::debug!("ticket write failed: {e:?}"))
+            .ok()
+    }
+    fn parse(&self, ticket: &[u8]) -> Option<Session> {
+        crate::ticket::TicketKeys::parse(self, ticket)
+            .map_err(|e| log::debug!("ticket refused: {e:?}"))
+            .ok()
+    }
+}
+
+/// Sessions refused because their connection ended with a fatal alert, by a hash of the
+/// rustls session value (which holds the master secret, so it names one session exactly).
+/// Bounded: the oldest entries are forgotten past the limit.
+#[derive(Debug, Default)]
+pub struct Invalidated {
+    inner: Mutex<(HashSet<[u8; 32]>, VecDeque<[u8; 32]>)>,
+}
+
+const INVALIDATED_LIMIT: usize = 100_000;
+
+fn value_hash(value: &[u8]) -> [u8; 32] {
+    let digest = aws_lc_rs::digest::digest(&aws_lc_rs::digest::SHA256, value);
+    let mut out = [0u8; 32];
+    out.copy_from_slice(digest.as_ref());
+    out
+}
+
+impl Invalidated {
+    fn add(&self, hash: [u8; 32]) {
+        let mut inner = self.inner.lock().unwrap_or_else(|p| p.into_inner());
+        if inner.0.insert(hash) {
+            inner.1.push_back(hash);
+            if inner.1.len() > INVALIDATED_LIMIT {
+                if let Some(old) = inner.1.pop_front() {
+                    inner.0.remove(&old);
+                }
+            }
+        }
+    }
+
+    fn contains(&self, value: &[u8]) -> bool {
+        let inner = self.inner.lock().unwrap_or_else(|p| p.into_inner());
+        !inner.0.is_empty() && inner.0.contains(&value_hash(value))
+    }
+}
+
+/// The facts of a rustls server session value this library reports
+/// (`ServerSessionValue` encoding of rustls 0.24.0-dev.1).
+struct ServerValueInfo {
+    version: u16,
+    creation: u64,
+    sni: String,
+    suite: u16,
+    peer_cert: Vec<u8>,
+}
+
+fn parse_server_value(value: &[u8]) -> Option<ServerValueInfo> {
+    let mut r = value;
+    let mut take = |n: usize| -> Option<&[u8]> {
+        if r.len() < n {
+            return None;
+        }
+        let (h, t) = r.split_at(n);
+        r = t;
+        Some(h)
+    };
+    let version = u16::from_be_bytes(take(2)?.try_into().ok()?);
+    let creation = u64::from_be_bytes(take(8)?.try_into().ok()?);
+    let sni = match take(1)?[0] {
+        1 => {
+            let n = usize::from(take(1)?[0]);
+            String::from_utf8(take(n)?.to_vec()).ok()?
+        }
+        _ => String::new(),
+    };
+    let suite = u16::from_be_bytes(take(2)?.try_into().ok()?);
+    let peer_cert = match take(1)?[0] {
+        1 if take(1)?[0] == 0 => {
+            let l = take(3)?;
+            let n = usize::from(l[0]) << 16 | usize::from(l[1]) << 8 | usize::from(l[2]);
+            take(n)?.to_vec()
+        }
+        _ => Vec::new(),
+    };
+    Some(ServerValueInfo { version, creation, sni, suite, peer_cert })
+}
+
+#[derive(Default)]
+struct Used {
+    /// (session ID if any, value hash) of every session issued or resumed on this connection.
+    sessions: Vec<(Option<Vec<u8>>, [u8; 32])>,
+    /// The session resumed on this connection (its saved verify result is reported).
+    resumed: Option<Session>,
+    ticket_lifetime: u32,
+}
+
+/// One server connection's resumption state, handed to rustls as both its session store and
+/// its ticket producer.
+pub struct ServerSessions {
+    store: Option<Arc<dyn SessionStore>>,
+    tickets: Option<Arc<dyn TicketCodec>>,
+    invalidated: Arc<Invalidated>,
+    verify: VerifyRecord,
+    used: Mutex<Used>,
+}
+
+impl core::fmt::Debug for ServerSessions {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("ServerSessions").finish_non_exhaustive()
+    }
+}
+
+impl ServerSessions {
+    pub fn new(
+        store: Option<Arc<dyn SessionStore>>,
+        tickets: Option<Arc<dyn TicketCodec>>,
+        invalidated: Arc<Invalidated>,
+        verify: VerifyRecord,
+    ) -> Self {
+        Self { store, tickets, invalidated, verify, used: Mutex::default() }
+    }
+
+    fn used(&self) -> std::sync::MutexGuard<'_, Used> {
+        self.used.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// The server `Session` for a rustls value about to be stored or sealed.
+    fn session_for(&self, id: &[u8], value: Vec<u8>) -> Session {
+        let info = parse_server_value(&value);
+        Session {
+            endpoint: Endpoint::Server,
+            version: info.as_ref().map_or(0, |i| i.version),
+            suite: info.as_ref().map_or(0, |i| i.suite),
+            start: info.as_ref().map_or_else(session::now_secs, |i| i.creation),
+            verify_result: self.verify.flags().unwrap_or(crate::verify::badcert::SKIP_VERIFY),
+            id: id.to_vec(),
+            server_name: info.as_ref().map(|i| i.sni.clone()).unwrap_or_default(),
+            peer_cert: info.map(|i| i.peer_cert).unwrap_or_default(),
+            value,
+            ticket_lifetime: 0,
+            ticket_time_ms: session::now_ms(),
+        }
+    }
+
+    /// Accepts a session found by a lookup unless it was invalidated; records it as resumed.
+    fn accept(&self, id: Option<&[u8]>, session: Session) -> Option<Vec<u8>> {
+        if session.endpoint != Endpoint::Server || session.value.is_empty() {
+            return None;
+        }
+        if self.invalidated.contains(&session.value) {
+            log::debug!("refusing a session whose connection ended with a fatal alert");
+            return None;
+        }
+        let value = session.value.clone();
+        let mut used = self.used();
+        used.sessions.push((id.map(<[u8]>::to_vec), value_hash(&value)));
+        used.resumed = Some(session);
+        Some(value)
+    }
+
+    fn lookup(&self, id: &[u8]) -> Option<Vec<u8>> {
+        let session = self.store.as_ref()?.get(id)?;
+        self.accept(Some(id), session)
+    }
+
+    /// The session that was looked up for this connection (the resumed one, if rustls resumed).
+    pub fn resumed_session(&self) -> Option<Session> {
+        self.used().resumed.clone()
+    }
+
+    /// The connection ended with a fatal alert: its sessions must never be resumed.
+    pub fn invalidate(&self) {
+        let used = std::mem::take(&mut *self.used());
+        for (id, hash) in used.sessions {
+            if let (Some(id), Some(store)) = (id, &self.store) {
+                store.remove(&id);
+            }
+            self.invalidated.add(hash);
+        }
+    }
+
+    pub fn has_store(&self) -> bool {
+        self.store.is_some()
+    }
+
+    pub fn has_tickets(&self) -> bool {
+        self.tickets.is_some()
+    }
+}
+
+impl StoresServerSessions for ServerSessions {
+    fn put(&self, key: ServerSessionKey<'_>, value: Vec<u8>) -> bool {
+        let Some(store) = &self.store else { return false };
+        let hash = value_hash(&value);
+        let session = self.session_for(key.as_ref(), value);
+        let stored = store.set(key.as_ref(), &session);
+        if !stored {
+            log::debug!("cache did not store session");
+        }
+        self.used().sessions.push((Some(key.as_ref().to_vec()), hash));
+        stored
+    }
+
+    fn get(&self, key: ServerSessionKey<'_>) -> Option<Vec<u8>> {
+        self.lookup(key.as_ref())
+    }
+
+    fn take(&self, key: ServerSessionKey<'_>) -> Option<Vec<u8>> {
+        // TLS 1.3 stateful tickets are single-use: remove where the store can.
+        let value = self.lookup(key.as_ref())?;
+        if let Some(store) = &self.store {
+            store.remove(key.as_ref());
+        }
+        Some(value)
+    }
+
+    fn can_cache(&self) -> bool {
+        self.store.is_some()
+    }
+}
+
+impl TicketProducer for ServerSessions {
+    fn encrypt(&self, plain: &[u8]) -> Option<Vec<u8>> {
+        let tickets = self.tickets.as_ref()?;
+        let session = self.session_for(&[], plain.to_vec());
+        let (ticket, lifetime) = tickets.write(&session)?;
+        let mut used = self.used();
+        used.ticket_lifetime = lifetime;
+        used.sessions.push((None, value_hash(plain)));
+        Some(ticket)
+    }
+
+    fn decrypt(&self, cipher: &[u8]) -> Option<Vec<u8>> {
+        let session = self.tickets.as_ref()?.parse(cipher)?;
+        self.accept(None, session)
+    }
+
+    fn lifetime(&self) -> Duration {
+        Duration::from_secs(u64::from(self.used().ticket_lifetime))
+    }
+}
