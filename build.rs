@@ -41,6 +41,9 @@ const FEATURES: &[(&str, &str)] = &[
     ("MBEDTLS_SSL_SERVER_NAME_INDICATION", "SNI (client hostname and server callback)"),
     ("MBEDTLS_SSL_ALPN", "ALPN"),
     ("MBEDTLS_SSL_EXTENDED_MASTER_SECRET", "RFC 7627 extended master secret"),
+    ("MBEDTLS_SSL_SESSION_TICKETS", "session tickets: TLS 1.2 (RFC 5077) and TLS 1.3"),
+    ("MBEDTLS_SSL_CACHE_C", "built-in server session cache (ssl_cache.h)"),
+    ("MBEDTLS_SSL_TICKET_C", "built-in session ticket keys (ssl_ticket.h)"),
     ("MBEDTLS_SSL_KEEP_PEER_CERTIFICATE", "the peer certificate stays available after the handshake"),
     ("MBEDTLS_KEY_EXCHANGE_ECDHE_RSA_ENABLED", "TLS 1.2 ECDHE-RSA suites"),
     ("MBEDTLS_KEY_EXCHANGE_ECDHE_ECDSA_ENABLED", "TLS 1.2 ECDHE-ECDSA suites"),
@@ -137,9 +140,11 @@ const HEADERS: &[Header] = &[
     Header { name: "ctr_drbg.h", module: Some("ctr_drbg"), includes: &["mbedtls/build_info.h", "mbedtls/entropy.h"], sys_includes: &["stddef.h"], before: "", after: "" },
     Header { name: "ssl_ciphersuites.h", module: Some("ssl_ciphersuites"), includes: &["mbedtls/build_info.h"], sys_includes: &[], before: "", after: "" },
     Header { name: "ssl.h", module: Some("ssl"), includes: &["mbedtls/build_info.h", "mbedtls/platform.h", "mbedtls/platform_util.h", "mbedtls/ssl_ciphersuites.h", "mbedtls/x509_crt.h", "mbedtls/pk.h", "mbedtls/cipher.h"], sys_includes: &["stddef.h"], before: SSL_TYPEDEFS, after: "" },
+    Header { name: "ssl_cache.h", module: Some("ssl_cache"), includes: &["mbedtls/ssl.h"], sys_includes: &[], before: "", after: "" },
+    Header { name: "ssl_ticket.h", module: Some("ssl_ticket"), includes: &["mbedtls/ssl.h", "mbedtls/cipher.h"], sys_includes: &[], before: "", after: "" },
     Header { name: "net_sockets.h", module: Some("net_sockets"), includes: &["mbedtls/ssl.h"], sys_includes: &["stddef.h"], before: "", after: "" },
     Header { name: "debug.h", module: Some("debug"), includes: &["mbedtls/ssl.h"], sys_includes: &[], before: "", after: "" },
-    Header { name: "compat.h", module: Some("compat"), includes: &["mbedtls/ssl.h"], sys_includes: &[], before: "", after: "" },
+    Header { name: "compat.h", module: Some("compat"), includes: &["mbedtls/ssl.h", "mbedtls/ssl_cache.h"], sys_includes: &[], before: "", after: "" },
 ];
 
 fn build_info_h() -> String {

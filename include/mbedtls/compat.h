@@ -5,6 +5,7 @@
 
 #include <stdint.h>
 #include "mbedtls/ssl.h"
+#include "mbedtls/ssl_cache.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -34,6 +35,41 @@ void mbedtls_compat_ssl_conf_new_session_ticket_cb(mbedtls_ssl_config *conf,
                                                                     mbedtls_ssl_context *ssl,
                                                                     const mbedtls_ssl_session *session),
                                                    void *p_ticket);
+
+/**
+ * Serialises every live entry of the cache (with its
+ * timestamp) into `buf`, so that a restarted server can resume the sessions of its previous
+ * run. `*olen` is always set to the size needed; `(NULL, 0, &olen)` asks for the size.
+ *
+ * # Returns
+ * 0; `MBEDTLS_ERR_SSL_BUFFER_TOO_SMALL` when `buf_len` is too small (nothing written);
+ * `MBEDTLS_ERR_SSL_BAD_INPUT_DATA` for a NULL cache or `olen`, or `(NULL, buf_len > 0)`.
+ *
+ * # Safety
+ * `cache` is NULL or an initialised cache; `buf` is NULL or valid for `buf_len` bytes;
+ * `olen` is NULL or writable.
+ */
+int mbedtls_compat_ssl_cache_save(const mbedtls_ssl_cache_context *cache,
+                                  unsigned char *buf,
+                                  size_t buf_len,
+                                  size_t *olen);
+
+/**
+ * Adds the entries saved by `mbedtls_compat_ssl_cache_save`
+ * to the cache, keeping their original timestamps (entries that expired meanwhile are skipped;
+ * the cache's `max_entries` applies).
+ *
+ * # Returns
+ * The number of entries added (≥ 0); `MBEDTLS_ERR_SSL_BAD_INPUT_DATA` for NULL or a truncated,
+ * corrupted or foreign buffer (then nothing is added); `MBEDTLS_ERR_SSL_VERSION_MISMATCH` for a
+ * format from a newer version.
+ *
+ * # Safety
+ * `cache` is NULL or an initialised cache; `buf` is NULL or valid for `len` bytes.
+ */
+int mbedtls_compat_ssl_cache_load(mbedtls_ssl_cache_context *cache,
+                                  const unsigned char *buf,
+                                  size_t len);
 
 #ifdef __cplusplus
 }  // extern "C"

@@ -1316,6 +1316,66 @@ int mbedtls_ssl_session_get_ciphersuite_id(const struct mbedtls_ssl_session *ses
 int mbedtls_ssl_session_get_ticket_creation_time(struct mbedtls_ssl_session *session,
                                                  int64_t *ticket_creation_time);
 
+/**
+ * Server: the session cache used for session-ID resumption. `f_get_cache(p_cache, id, len,
+ * session)` fills `session` and returns 0 on a hit (any other value is a miss);
+ * `f_set_cache(p_cache, id, len, session)` stores it (the application may keep it with
+ * `mbedtls_ssl_session_save`). Pass `mbedtls_ssl_cache_get`/`_set` with an
+ * `mbedtls_ssl_cache_context` for the built-in cache. NULL callbacks turn the cache off.
+ *
+ * Differences from Mbed TLS: with a cache and no ticket callbacks, TLS 1.3 clients are given
+ * stateful tickets stored in the same cache, so TLS 1.3 sessions resume too (Mbed TLS 3.6
+ * never uses the cache for TLS 1.3). A session whose connection ended with a fatal alert is
+ * removed and never resumed (RFC 5246 §7.2.2), also from the application's cache (lookups of
+ * it are ignored).
+ *
+ * # Safety
+ * `conf` is NULL (ignored) or an initialised configuration; the callbacks must be callable
+ * with `p_cache` from any thread that uses the configuration.
+ */
+void mbedtls_ssl_conf_session_cache(struct mbedtls_ssl_config *conf,
+                                    void *p_cache,
+                                    int (*f_get_cache)(void*,
+                                                       const unsigned char*,
+                                                       size_t,
+                                                       struct mbedtls_ssl_session*),
+                                    int (*f_set_cache)(void*,
+                                                       const unsigned char*,
+                                                       size_t,
+                                                       const struct mbedtls_ssl_session*));
+
+/**
+ * Server: session tickets. `f_ticket_write` seals a session into a ticket and
+ * `f_ticket_parse` opens one; pass `mbedtls_ssl_ticket_write`/`_parse` with an
+ * `mbedtls_ssl_ticket_context` for the built-in module. Both non-NULL turn tickets on (TLS 1.2
+ * tickets and TLS 1.3 tickets); a NULL callback turns them off. A ticket that fails to parse
+ * gives a full handshake, never an error.
+ *
+ * # Safety
+ * `conf` is NULL (ignored) or an initialised configuration; the callbacks must be callable
+ * with `p_ticket` from any thread that uses the configuration.
+ */
+void mbedtls_ssl_conf_session_tickets_cb(struct mbedtls_ssl_config *conf,
+                                         int (*f_ticket_write)(void*,
+                                                               const struct mbedtls_ssl_session*,
+                                                               unsigned char*,
+                                                               const unsigned char*,
+                                                               size_t*,
+                                                               uint32_t*),
+                                         int (*f_ticket_parse)(void*,
+                                                               struct mbedtls_ssl_session*,
+                                                               unsigned char*,
+                                                               size_t),
+                                         void *p_ticket);
+
+/**
+ * Server: how many TLS 1.3 NewSessionTicket messages follow a handshake (default 1; 0: none).
+ *
+ * # Safety
+ * `conf` is NULL (ignored) or an initialised configuration.
+ */
+void mbedtls_ssl_conf_new_session_tickets(struct mbedtls_ssl_config *conf, uint16_t num_tickets);
+
 #ifdef __cplusplus
 }  // extern "C"
 #endif  // __cplusplus

@@ -6,8 +6,14 @@ use core::ffi::{c_int, c_void};
 use std::any::Any;
 use std::sync::Arc;
 
-use super::entry;
-use super::ssl::{AppPtr, mbedtls_ssl_config, mbedtls_ssl_context, mbedtls_ssl_session};
+use core::ffi::c_uchar;
+
+use super::ssl::{
+    AppPtr, MBEDTLS_ERR_SSL_BAD_INPUT_DATA, MBEDTLS_ERR_SSL_BUFFER_TOO_SMALL, mbedtls_ssl_config, mbedtls_ssl_context,
+    mbedtls_ssl_session,
+};
+use super::ssl_cache::{cache_ref, mbedtls_ssl_cache_context};
+use super::{entry, error::code_of, in_slice, out_slice};
 
 type NewTicketFn =
     unsafe extern "C" fn(p_ticket: *mut c_void, ssl: *mut mbedtls_ssl_context, session: *const mbedtls_ssl_session);
@@ -46,5 +52,64 @@ pub unsafe extern "C" fn mbedtls_compat_ssl_conf_new_session_ticket_cb(
     entry!(mbedtls_compat_ssl_conf_new_session_ticket_cb, {
         let hook = f_ticket.map(|f| Arc::new(NewTicketHook { f, p: AppPtr(p_ticket) }) as Arc<dyn Any + Send + Sync>);
         unsafe { super::ssl::update_config(conf, |s| s.new_ticket_callback = hook) };
+    })
+}
+
+/// Serialises every live entry of the cache (with its
+/// timestamp) into `buf`, so that a restarted server can resume the sessions of its previous
+/// run. `*olen` is always set to the size needed; `(NULL, 0, &olen)` asks for the size.
+///
+/// # Returns
+/// 0; `MBEDTLS_ERR_SSL_BUFFER_TOO_SMALL` when `buf_len` is too small (nothing written);
+/// `MBEDTLS_ERR_SSL_BAD_INPUT_DATA` for a NULL cache or `olen`, or `(NULL, buf_len > 0)`.
+///
+/// # Safety
+/// `cache` is NULL or an initialised cache; `buf` is NULL or valid for `buf_len` bytes;
+/// `olen` is NULL or writable.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn mbedtls_compat_ssl_cache_save(
+    cache: *const mbedtls_ssl_cache_context,
+    buf: *mut c_uchar,
+    buf_len: usize,
+    olen: *mut usize,
+) -> c_int {
+    entry!(mbedtls_compat_ssl_cache_save, {
+        let (Some(cache), Some(out)) = (unsafe { cache_ref(cache) }, unsafe { out_slice(buf, buf_len) }) else {
+            return MBEDTLS_ERR_SSL_BAD_INPUT_DATA;
+        };
+        if olen.is_null() {
+            return MBEDTLS_ERR_SSL_BAD_INPUT_DATA;
+        }
+        let dump = cache.dump();
+        unsafe { olen.write(dump.len()) };
+        if out.len() < dump.len() {
+            return MBEDTLS_ERR_SSL_BUFFER_TOO_SMALL;
+        }
+        out[..dump.len()].copy_from_slice(&dump);
+        0
+    })
+}
+
+/// Adds the entries saved by `mbedtls_compat_ssl_cache_save`
+/// to the cache, keeping their original timestamps (entries that expired meanwhile are skipped;
+/// the cache's `max_entries` applies).
+///
+/// # Returns
+/// The number of entries added (≥ 0); `MBEDTLS_ERR_SSL_BAD_INPUT_DATA` for NULL or a truncated,
+/// corrupted or foreign buffer (then nothing is added); `MBEDTLS_ERR_SSL_VERSION_MISMATCH` for a
+/// format from a newer version.
+///
+/// # Safety
+/// `cache` is NULL or an initialised cache; `buf` is NULL or valid for `len` bytes.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn mbedtls_compat_ssl_cache_load(cache: *mut mbedtls_ssl_cache_context, buf: *const c_uchar, len: usize) -> c_int {
+    entry!(mbedtls_compat_ssl_cache_load, {
+        let (Some(cache), Some(bytes)) = (unsafe { cache_ref(cache) }, unsafe { in_slice(buf, len) }) else {
+            return MBEDTLS_ERR_SSL_BAD_INPUT_DATA;
+        };
+        match cache.restore(bytes) {
+            Ok(n) => c_int::try_from(n).unwrap_or(c_int::MAX),
+            Err(e) => code_of(e),
+        }
     })
 }

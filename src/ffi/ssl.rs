@@ -10,10 +10,11 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use super::error::{code_of, status};
 use super::pk::{mbedtls_pk_context, private_key_der};
 use super::x509_crt::{chain_ders, mbedtls_x509_crt};
-use super::{Guarded, entry, in_cstr, in_slice, out_slice, ssl_ciphersuites};
+use super::{Guarded, entry, in_cstr, in_slice, out_slice, ssl_cache, ssl_ciphersuites, ssl_ticket};
 use crate::config::{self, AuthMode, Config, DebugSink, Endpoint, OwnCert, Preset};
 use crate::context::{Context, Hostname, Transport};
 use crate::error::Error;
+use crate::server_sessions::{SessionStore, TicketCodec};
 use crate::session::Session;
 
 /// `-0x7000`.
@@ -1706,4 +1707,188 @@ pub(crate) unsafe fn update_config(conf: *mut mbedtls_ssl_config, f: impl FnOnce
     if let Some(handle) = unsafe { config_handle(conf) } {
         handle.config.update(f);
     }
+}
+
+/// Crate-internal: the session inside a shell (None for NULL or empty).
+///
+/// # Safety
+/// `session` is NULL or points to an initialised `mbedtls_ssl_session`.
+pub(crate) unsafe fn session_value<'a>(session: *const mbedtls_ssl_session) -> Option<&'a Session> {
+    unsafe { session_ref(session) }.map(|h| &h.session)
+}
+
+/// Takes the session out of a shell, leaving it empty.
+unsafe fn session_take(shell: *mut mbedtls_ssl_session) -> Option<Session> {
+    let p = unsafe { (*shell).private_handle } as *mut SessionHandle;
+    if p.is_null() {
+        return None;
+    }
+    unsafe { (*shell).private_handle = core::ptr::null_mut() };
+    // SAFETY: created by Box::into_raw in session_put.
+    Some(unsafe { Box::from_raw(p) }.session)
+}
+
+// =============================================================================================
+// Server session cache and tickets
+
+type CacheGetFn = unsafe extern "C" fn(*mut c_void, *const c_uchar, usize, *mut mbedtls_ssl_session) -> c_int;
+type CacheSetFn = unsafe extern "C" fn(*mut c_void, *const c_uchar, usize, *const mbedtls_ssl_session) -> c_int;
+type TicketWriteFn =
+    unsafe extern "C" fn(*mut c_void, *const mbedtls_ssl_session, *mut c_uchar, *const c_uchar, *mut usize, *mut u32) -> c_int;
+type TicketParseFn = unsafe extern "C" fn(*mut c_void, *mut mbedtls_ssl_session, *mut c_uchar, usize) -> c_int;
+
+/// The application's own cache callbacks (`f_get_cache`/`f_set_cache`).
+struct CCacheStore {
+    f_get: Option<CacheGetFn>,
+    f_set: Option<CacheSetFn>,
+    p: AppPtr,
+}
+
+impl SessionStore for CCacheStore {
+    fn get(&self, id: &[u8]) -> Option<Session> {
+        let f = self.f_get?;
+        let mut shell = mbedtls_ssl_session { private_handle: core::ptr::null_mut() };
+        // SAFETY: registered by the application with mbedtls_ssl_conf_session_cache.
+        let ret = unsafe { f(self.p.0, id.as_ptr(), id.len(), &mut shell) };
+        let session = unsafe { session_take(&mut shell) };
+        unsafe { mbedtls_ssl_session_free(&mut shell) };
+        // Any non-zero return is a miss, as in Mbed TLS.
+        if ret != 0 { None } else { session }
+    }
+
+    fn set(&self, id: &[u8], session: &Session) -> bool {
+        let Some(f) = self.f_set else { return false };
+        let mut shell = mbedtls_ssl_session { private_handle: core::ptr::null_mut() };
+        unsafe { session_put(&mut shell, session.clone()) };
+        // SAFETY: registered by the application with mbedtls_ssl_conf_session_cache.
+        let ret = unsafe { f(self.p.0, id.as_ptr(), id.len(), &shell) };
+        unsafe { mbedtls_ssl_session_free(&mut shell) };
+        ret == 0
+    }
+}
+
+/// The application's own ticket callbacks (`f_ticket_write`/`f_ticket_parse`).
+struct CTicketCodec {
+    f_write: TicketWriteFn,
+    f_parse: TicketParseFn,
+    p: AppPtr,
+}
+
+impl TicketCodec for CTicketCodec {
+    fn write(&self, session: &Session) -> Option<(Vec<u8>, u32)> {
+        let mut shell = mbedtls_ssl_session { private_handle: core::ptr::null_mut() };
+        unsafe { session_put(&mut shell, session.clone()) };
+        let mut buf = vec![0u8; 16384];
+        let (mut tlen, mut lifetime) = (0usize, 0u32);
+        // SAFETY: registered with mbedtls_ssl_conf_session_tickets_cb; [start, end) is `buf`.
+        let ret = unsafe {
+            (self.f_write)(self.p.0, &shell, buf.as_mut_ptr(), buf.as_ptr().add(buf.len()), &mut tlen, &mut lifetime)
+        };
+        unsafe { mbedtls_ssl_session_free(&mut shell) };
+        if ret != 0 || tlen > buf.len() {
+            // As Mbed TLS: a failed write means no ticket, not a failed handshake.
+            return None;
+        }
+        buf.truncate(tlen);
+        Some((buf, lifetime))
+    }
+
+    fn parse(&self, ticket: &[u8]) -> Option<Session> {
+        let mut buf = ticket.to_vec();
+        let mut shell = mbedtls_ssl_session { private_handle: core::ptr::null_mut() };
+        // SAFETY: registered with mbedtls_ssl_conf_session_tickets_cb; buf is ours.
+        let ret = unsafe { (self.f_parse)(self.p.0, &mut shell, buf.as_mut_ptr(), buf.len()) };
+        let session = unsafe { session_take(&mut shell) };
+        unsafe { mbedtls_ssl_session_free(&mut shell) };
+        if ret != 0 { None } else { session }
+    }
+}
+
+/// Server: the session cache used for session-ID resumption. `f_get_cache(p_cache, id, len,
+/// session)` fills `session` and returns 0 on a hit (any other value is a miss);
+/// `f_set_cache(p_cache, id, len, session)` stores it (the application may keep it with
+/// `mbedtls_ssl_session_save`). Pass `mbedtls_ssl_cache_get`/`_set` with an
+/// `mbedtls_ssl_cache_context` for the built-in cache. NULL callbacks turn the cache off.
+///
+/// Differences from Mbed TLS: with a cache and no ticket callbacks, TLS 1.3 clients are given
+/// stateful tickets stored in the same cache, so TLS 1.3 sessions resume too (Mbed TLS 3.6
+/// never uses the cache for TLS 1.3). A session whose connection ended with a fatal alert is
+/// removed and never resumed (RFC 5246 §7.2.2), also from the application's cache (lookups of
+/// it are ignored).
+///
+/// # Safety
+/// `conf` is NULL (ignored) or an initialised configuration; the callbacks must be callable
+/// with `p_cache` from any thread that uses the configuration.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn mbedtls_ssl_conf_session_cache(
+    conf: *mut mbedtls_ssl_config,
+    p_cache: *mut c_void,
+    f_get_cache: Option<unsafe extern "C" fn(*mut c_void, *const c_uchar, usize, *mut mbedtls_ssl_session) -> c_int>,
+    f_set_cache: Option<unsafe extern "C" fn(*mut c_void, *const c_uchar, usize, *const mbedtls_ssl_session) -> c_int>,
+) {
+    entry!(mbedtls_ssl_conf_session_cache, {
+        let Some(handle) = (unsafe { config_handle(conf) }) else { return };
+        let builtin = f_get_cache.map(|f| f as usize) == Some(ssl_cache::mbedtls_ssl_cache_get as *const () as usize)
+            && f_set_cache.map(|f| f as usize) == Some(ssl_cache::mbedtls_ssl_cache_set as *const () as usize);
+        let store: Option<Arc<dyn SessionStore>> = match (f_get_cache, f_set_cache) {
+            (None, None) => None,
+            // The built-in cache, called directly rather than through its C entry points.
+            _ if builtin => match unsafe { ssl_cache::cache_arc(p_cache.cast()) } {
+                Some(cache) => Some(cache),
+                None => Some(Arc::new(CCacheStore { f_get: f_get_cache, f_set: f_set_cache, p: AppPtr(p_cache) })),
+            },
+            _ => Some(Arc::new(CCacheStore { f_get: f_get_cache, f_set: f_set_cache, p: AppPtr(p_cache) })),
+        };
+        handle.config.update(|s| s.session_store = store);
+    })
+}
+
+/// Server: session tickets. `f_ticket_write` seals a session into a ticket and
+/// `f_ticket_parse` opens one; pass `mbedtls_ssl_ticket_write`/`_parse` with an
+/// `mbedtls_ssl_ticket_context` for the built-in module. Both non-NULL turn tickets on (TLS 1.2
+/// tickets and TLS 1.3 tickets); a NULL callback turns them off. A ticket that fails to parse
+/// gives a full handshake, never an error.
+///
+/// # Safety
+/// `conf` is NULL (ignored) or an initialised configuration; the callbacks must be callable
+/// with `p_ticket` from any thread that uses the configuration.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn mbedtls_ssl_conf_session_tickets_cb(
+    conf: *mut mbedtls_ssl_config,
+    f_ticket_write: Option<
+        unsafe extern "C" fn(*mut c_void, *const mbedtls_ssl_session, *mut c_uchar, *const c_uchar, *mut usize, *mut u32) -> c_int,
+    >,
+    f_ticket_parse: Option<unsafe extern "C" fn(*mut c_void, *mut mbedtls_ssl_session, *mut c_uchar, usize) -> c_int>,
+    p_ticket: *mut c_void,
+) {
+    entry!(mbedtls_ssl_conf_session_tickets_cb, {
+        let Some(handle) = (unsafe { config_handle(conf) }) else { return };
+        let codec: Option<Arc<dyn TicketCodec>> = match (f_ticket_write, f_ticket_parse) {
+            (Some(w), Some(p))
+                if w as usize == ssl_ticket::mbedtls_ssl_ticket_write as *const () as usize
+                    && p as usize == ssl_ticket::mbedtls_ssl_ticket_parse as *const () as usize =>
+            {
+                match unsafe { ssl_ticket::ticket_ref(p_ticket.cast()) } {
+                    Some(keys) => Some(keys.clone()),
+                    None => Some(Arc::new(CTicketCodec { f_write: w, f_parse: p, p: AppPtr(p_ticket) })),
+                }
+            }
+            (Some(w), Some(p)) => Some(Arc::new(CTicketCodec { f_write: w, f_parse: p, p: AppPtr(p_ticket) })),
+            _ => None,
+        };
+        handle.config.update(|s| s.ticket_codec = codec);
+    })
+}
+
+/// Server: how many TLS 1.3 NewSessionTicket messages follow a handshake (default 1; 0: none).
+///
+/// # Safety
+/// `conf` is NULL (ignored) or an initialised configuration.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn mbedtls_ssl_conf_new_session_tickets(conf: *mut mbedtls_ssl_config, num_tickets: u16) {
+    entry!(mbedtls_ssl_conf_new_session_tickets, {
+        if let Some(handle) = unsafe { config_handle(conf) } {
+            handle.config.update(|s| s.new_session_tickets = usize::from(num_tickets));
+        }
+    })
 }

@@ -1,0 +1,198 @@
+//! `ssl_cache.h`: the built-in server session cache (`crate::cache::SessionCache`): Mbed TLS
+//! 3.6's functions and semantics, O(1) and safe to share between threads.
+
+use core::ffi::{c_int, c_uchar, c_void};
+use std::sync::Arc;
+
+use super::ssl::{MBEDTLS_ERR_SSL_BAD_INPUT_DATA, mbedtls_ssl_session, session_put, session_value};
+use super::{entry, error::code_of, in_slice};
+use crate::cache::SessionCache;
+
+/// Default cache timeout in seconds (one day).
+pub const MBEDTLS_SSL_CACHE_DEFAULT_TIMEOUT: c_int = 86400;
+/// Default maximum number of cache entries.
+pub const MBEDTLS_SSL_CACHE_DEFAULT_MAX_ENTRIES: c_int = 50;
+
+/// A session cache. Declare it, `mbedtls_ssl_cache_init` it, pass it to
+/// `mbedtls_ssl_conf_session_cache(conf, &cache, mbedtls_ssl_cache_get, mbedtls_ssl_cache_set)`,
+/// `mbedtls_ssl_cache_free` it. One cache may serve many contexts on many threads.
+#[repr(C)]
+pub struct mbedtls_ssl_cache_context {
+    private_handle: *mut c_void,
+}
+
+/// The cache behind a shell (a new reference), or None for NULL / uninitialised.
+///
+/// # Safety
+/// `cache` is NULL or points to an `mbedtls_ssl_cache_context`.
+pub(crate) unsafe fn cache_arc(cache: *const mbedtls_ssl_cache_context) -> Option<Arc<SessionCache>> {
+    let cache = unsafe { cache_ref(cache) }?;
+    Some(cache.clone())
+}
+
+pub(crate) unsafe fn cache_ref<'a>(cache: *const mbedtls_ssl_cache_context) -> Option<&'a Arc<SessionCache>> {
+    if cache.is_null() {
+        return None;
+    }
+    let p = unsafe { (*cache).private_handle } as *const Arc<SessionCache>;
+    // SAFETY: a non-NULL handle was created by mbedtls_ssl_cache_init and lives until free.
+    (!p.is_null()).then(|| unsafe { &*p })
+}
+
+/// Initialises an empty cache with the defaults (timeout 86400 s, 50 entries).
+///
+/// # Safety
+/// `cache` is NULL (ignored) or points to writable memory for an `mbedtls_ssl_cache_context`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn mbedtls_ssl_cache_init(cache: *mut mbedtls_ssl_cache_context) {
+    entry!(mbedtls_ssl_cache_init, {
+        if !cache.is_null() {
+            let handle = Box::new(Arc::new(SessionCache::new()));
+            unsafe { cache.write(mbedtls_ssl_cache_context { private_handle: Box::into_raw(handle).cast() }) };
+        }
+    })
+}
+
+/// Frees the cache. NULL, zeroed and already freed shells are fine.
+///
+/// Differences from Mbed TLS: configurations that use the cache keep it alive until they are
+/// freed too (freeing a cache in use is undefined behaviour in Mbed TLS).
+///
+/// # Safety
+/// `cache` is NULL or points to a zeroed or initialised `mbedtls_ssl_cache_context`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn mbedtls_ssl_cache_free(cache: *mut mbedtls_ssl_cache_context) {
+    entry!(mbedtls_ssl_cache_free, {
+        if cache.is_null() {
+            return;
+        }
+        let p = unsafe { (*cache).private_handle } as *mut Arc<SessionCache>;
+        if !p.is_null() {
+            // SAFETY: created by Box::into_raw in mbedtls_ssl_cache_init.
+            drop(unsafe { Box::from_raw(p) });
+        }
+        unsafe { (*cache).private_handle = core::ptr::null_mut() };
+    })
+}
+
+/// Looks up a session by ID (the `f_get_cache` of `mbedtls_ssl_conf_session_cache`).
+/// Expired entries are never returned.
+///
+/// # Returns
+/// 0 with `session` filled; `MBEDTLS_ERR_SSL_CACHE_ENTRY_NOT_FOUND` for a miss;
+/// `MBEDTLS_ERR_SSL_BAD_INPUT_DATA` for NULL arguments.
+///
+/// # Safety
+/// `data` is NULL or a `mbedtls_ssl_cache_context *`; `session_id` is valid for
+/// `session_id_len` bytes; `session` is NULL or an initialised session.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn mbedtls_ssl_cache_get(
+    data: *mut c_void,
+    session_id: *const c_uchar,
+    session_id_len: usize,
+    session: *mut mbedtls_ssl_session,
+) -> c_int {
+    entry!(mbedtls_ssl_cache_get, {
+        let (Some(cache), Some(id)) = (unsafe { cache_ref(data.cast()) }, unsafe { in_slice(session_id, session_id_len) })
+        else {
+            return MBEDTLS_ERR_SSL_BAD_INPUT_DATA;
+        };
+        if session.is_null() {
+            return MBEDTLS_ERR_SSL_BAD_INPUT_DATA;
+        }
+        match cache.get(id) {
+            Ok(found) => {
+                unsafe { session_put(session, found) };
+                0
+            }
+            Err(e) => code_of(e),
+        }
+    })
+}
+
+/// Stores a session under its ID (the `f_set_cache` of `mbedtls_ssl_conf_session_cache`).
+/// An existing entry with the same ID is overwritten; a full cache evicts its oldest entry.
+///
+/// # Returns
+/// 0; `MBEDTLS_ERR_SSL_BAD_INPUT_DATA` for NULL arguments, an empty session or an ID longer than
+/// 32 bytes; `MBEDTLS_ERR_SSL_INTERNAL_ERROR` when `max_entries` is 0 (caching off, as in Mbed TLS).
+///
+/// # Safety
+/// As for `mbedtls_ssl_cache_get`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn mbedtls_ssl_cache_set(
+    data: *mut c_void,
+    session_id: *const c_uchar,
+    session_id_len: usize,
+    session: *const mbedtls_ssl_session,
+) -> c_int {
+    entry!(mbedtls_ssl_cache_set, {
+        let (Some(cache), Some(id), Some(value)) = (
+            unsafe { cache_ref(data.cast()) },
+            unsafe { in_slice(session_id, session_id_len) },
+            unsafe { session_value(session) },
+        ) else {
+            return MBEDTLS_ERR_SSL_BAD_INPUT_DATA;
+        };
+        match cache.set(id, value) {
+            Ok(()) => 0,
+            Err(e) => code_of(e),
+        }
+    })
+}
+
+/// Removes the entry for `session_id`. Returns 0 even when there is none (as Mbed TLS 3.6);
+/// `MBEDTLS_ERR_SSL_BAD_INPUT_DATA` for NULL arguments.
+///
+/// # Safety
+/// `data` is NULL or a `mbedtls_ssl_cache_context *`; `session_id` is valid for the length.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn mbedtls_ssl_cache_remove(data: *mut c_void, session_id: *const c_uchar, session_id_len: usize) -> c_int {
+    entry!(mbedtls_ssl_cache_remove, {
+        let (Some(cache), Some(id)) = (unsafe { cache_ref(data.cast()) }, unsafe { in_slice(session_id, session_id_len) })
+        else {
+            return MBEDTLS_ERR_SSL_BAD_INPUT_DATA;
+        };
+        cache.remove(id);
+        0
+    })
+}
+
+/// Sets the lifetime of entries in seconds; 0 means entries never expire; negative values
+/// count as 0.
+///
+/// # Safety
+/// `cache` is NULL (ignored) or an initialised cache.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn mbedtls_ssl_cache_set_timeout(cache: *mut mbedtls_ssl_cache_context, timeout: c_int) {
+    entry!(mbedtls_ssl_cache_set_timeout, {
+        if let Some(cache) = unsafe { cache_ref(cache) } {
+            cache.set_timeout(u32::try_from(timeout).unwrap_or(0));
+        }
+    })
+}
+
+/// The entry lifetime in seconds (0 for NULL). A real function here; inline in Mbed TLS 3.6.
+///
+/// # Safety
+/// `cache` is NULL or an initialised cache.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn mbedtls_ssl_cache_get_timeout(cache: *mut mbedtls_ssl_cache_context) -> c_int {
+    entry!(mbedtls_ssl_cache_get_timeout, {
+        unsafe { cache_ref(cache) }.map_or(0, |c| c_int::try_from(c.timeout()).unwrap_or(c_int::MAX))
+    })
+}
+
+/// Sets the maximum number of entries; 0 turns caching off; negative values count as 0.
+/// Shrinking evicts the oldest entries at once.
+///
+/// # Safety
+/// `cache` is NULL (ignored) or an initialised cache.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn mbedtls_ssl_cache_set_max_entries(cache: *mut mbedtls_ssl_cache_context, max: c_int) {
+    entry!(mbedtls_ssl_cache_set_max_entries, {
+        if let Some(cache) = unsafe { cache_ref(cache) } {
+            cache.set_max_entries(usize::try_from(max).unwrap_or(0));
+        }
+    })
+}

@@ -1,0 +1,221 @@
+//! `ssl_ticket.h`: the built-in session ticket module (`crate::ticket::TicketKeys`).
+
+use core::ffi::{c_int, c_uchar, c_void};
+use std::sync::Arc;
+
+use super::cipher::{
+    MBEDTLS_CIPHER_AES_128_GCM, MBEDTLS_CIPHER_AES_256_GCM, MBEDTLS_CIPHER_CHACHA20_POLY1305, mbedtls_cipher_type_t,
+};
+use super::ssl::{MBEDTLS_ERR_SSL_BAD_INPUT_DATA, MBEDTLS_ERR_SSL_BUFFER_TOO_SMALL, mbedtls_ssl_session, session_put, session_value};
+use super::{entry, error::code_of, in_slice};
+use crate::ticket::{TicketAead, TicketKeys};
+
+/// Length of a ticket key name.
+pub const MBEDTLS_SSL_TICKET_KEY_NAME_BYTES: c_int = 4;
+/// Largest ticket key accepted (AES-256 / ChaCha20).
+pub const MBEDTLS_SSL_TICKET_MAX_KEY_BYTES: c_int = 32;
+
+/// A ticket key context. Declare it, `mbedtls_ssl_ticket_init` + `mbedtls_ssl_ticket_setup` it,
+/// pass it to `mbedtls_ssl_conf_session_tickets_cb(conf, mbedtls_ssl_ticket_write,
+/// mbedtls_ssl_ticket_parse, &ctx)`, `mbedtls_ssl_ticket_free` it. Thread-safe.
+#[repr(C)]
+pub struct mbedtls_ssl_ticket_context {
+    private_handle: *mut c_void,
+}
+
+/// The keys behind a shell, or None for NULL / not set up.
+///
+/// # Safety
+/// `ctx` is NULL or points to an `mbedtls_ssl_ticket_context`.
+pub(crate) unsafe fn ticket_ref<'a>(ctx: *const mbedtls_ssl_ticket_context) -> Option<&'a Arc<TicketKeys>> {
+    if ctx.is_null() {
+        return None;
+    }
+    let p = unsafe { (*ctx).private_handle } as *const Arc<TicketKeys>;
+    // SAFETY: a non-NULL handle was created by mbedtls_ssl_ticket_setup and lives until free.
+    (!p.is_null()).then(|| unsafe { &*p })
+}
+
+/// Initialises a ticket context shell (no keys yet). Writes without reading.
+///
+/// # Safety
+/// `ctx` is NULL (ignored) or points to writable memory for an `mbedtls_ssl_ticket_context`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn mbedtls_ssl_ticket_init(ctx: *mut mbedtls_ssl_ticket_context) {
+    entry!(mbedtls_ssl_ticket_init, {
+        if !ctx.is_null() {
+            unsafe { ctx.write(mbedtls_ssl_ticket_context { private_handle: core::ptr::null_mut() }) };
+        }
+    })
+}
+
+/// Frees the keys. NULL, zeroed and already freed shells are fine.
+///
+/// # Safety
+/// `ctx` is NULL or points to a zeroed or initialised `mbedtls_ssl_ticket_context`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn mbedtls_ssl_ticket_free(ctx: *mut mbedtls_ssl_ticket_context) {
+    entry!(mbedtls_ssl_ticket_free, {
+        if ctx.is_null() {
+            return;
+        }
+        let p = unsafe { (*ctx).private_handle } as *mut Arc<TicketKeys>;
+        if !p.is_null() {
+            // SAFETY: created by Box::into_raw in mbedtls_ssl_ticket_setup.
+            drop(unsafe { Box::from_raw(p) });
+        }
+        unsafe { (*ctx).private_handle = core::ptr::null_mut() };
+    })
+}
+
+/// Generates two random keys for `cipher` (`MBEDTLS_CIPHER_AES_128_GCM`, `_AES_256_GCM` or
+/// `_CHACHA20_POLY1305`); tickets are valid for `lifetime` seconds and the active key is
+/// replaced every `lifetime` seconds (0: never). Calling it again replaces the keys.
+///
+/// Differences from Mbed TLS: keys come from the operating system's CSPRNG; `f_rng` must be
+/// given (as in Mbed TLS) but is not called. CCM ciphers are not supported.
+///
+/// # Returns
+/// 0; `MBEDTLS_ERR_SSL_BAD_INPUT_DATA` for NULL `ctx`/`f_rng` or another cipher.
+///
+/// # Safety
+/// `ctx` is NULL or an initialised ticket context.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn mbedtls_ssl_ticket_setup(
+    ctx: *mut mbedtls_ssl_ticket_context,
+    f_rng: Option<unsafe extern "C" fn(*mut c_void, *mut c_uchar, usize) -> c_int>,
+    p_rng: *mut c_void,
+    cipher: mbedtls_cipher_type_t,
+    lifetime: u32,
+) -> c_int {
+    entry!(mbedtls_ssl_ticket_setup, {
+        let _ = p_rng;
+        if ctx.is_null() || f_rng.is_none() {
+            return MBEDTLS_ERR_SSL_BAD_INPUT_DATA;
+        }
+        let aead = match cipher {
+            MBEDTLS_CIPHER_AES_128_GCM => TicketAead::Aes128Gcm,
+            MBEDTLS_CIPHER_AES_256_GCM => TicketAead::Aes256Gcm,
+            MBEDTLS_CIPHER_CHACHA20_POLY1305 => TicketAead::ChaCha20Poly1305,
+            _ => return MBEDTLS_ERR_SSL_BAD_INPUT_DATA,
+        };
+        match TicketKeys::new(aead, lifetime) {
+            Ok(keys) => {
+                unsafe { mbedtls_ssl_ticket_free(ctx) };
+                let handle = Box::new(Arc::new(keys));
+                unsafe { (*ctx).private_handle = Box::into_raw(handle).cast() };
+                0
+            }
+            Err(e) => code_of(e),
+        }
+    })
+}
+
+/// Installs an externally provided key (servers of a fleet share tickets this way): `name`
+/// (the first 4 bytes are used) and `k` (at least the cipher's key length) go into the
+/// inactive slot, which becomes active; the previous key stays valid for its lifetime.
+///
+/// # Returns
+/// 0; `MBEDTLS_ERR_CIPHER_BAD_INPUT_DATA` when `nlength < 4` or `k` is shorter than the key;
+/// `MBEDTLS_ERR_SSL_BAD_INPUT_DATA` for NULL or a context that was not set up.
+///
+/// # Safety
+/// `ctx` is NULL or an initialised ticket context; `name`/`k` valid for their lengths.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn mbedtls_ssl_ticket_rotate(
+    ctx: *mut mbedtls_ssl_ticket_context,
+    name: *const c_uchar,
+    nlength: usize,
+    k: *const c_uchar,
+    klength: usize,
+    lifetime: u32,
+) -> c_int {
+    entry!(mbedtls_ssl_ticket_rotate, {
+        let (Some(keys), Some(name), Some(key)) =
+            (unsafe { ticket_ref(ctx) }, unsafe { in_slice(name, nlength) }, unsafe { in_slice(k, klength) })
+        else {
+            return MBEDTLS_ERR_SSL_BAD_INPUT_DATA;
+        };
+        match keys.rotate(name, key, lifetime) {
+            Ok(()) => 0,
+            Err(e) => code_of(e),
+        }
+    })
+}
+
+/// Writes a ticket for `session` into `[start, end)` (an `mbedtls_ssl_ticket_write_t`).
+///
+/// # Returns
+/// 0 with `*tlen` and `*lifetime` set; `MBEDTLS_ERR_SSL_BUFFER_TOO_SMALL`;
+/// `MBEDTLS_ERR_SSL_BAD_INPUT_DATA` for NULL arguments, a context without keys or an empty
+/// session.
+///
+/// # Safety
+/// `p_ticket` is NULL or a `mbedtls_ssl_ticket_context *`; `[start, end)` is writable;
+/// `tlen`/`lifetime` are NULL or writable.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn mbedtls_ssl_ticket_write(
+    p_ticket: *mut c_void,
+    session: *const mbedtls_ssl_session,
+    start: *mut c_uchar,
+    end: *const c_uchar,
+    tlen: *mut usize,
+    lifetime: *mut u32,
+) -> c_int {
+    entry!(mbedtls_ssl_ticket_write, {
+        let (Some(keys), Some(session)) = (unsafe { ticket_ref(p_ticket.cast()) }, unsafe { session_value(session) }) else {
+            return MBEDTLS_ERR_SSL_BAD_INPUT_DATA;
+        };
+        if start.is_null() || end.is_null() || tlen.is_null() || lifetime.is_null() || (end as usize) < (start as usize) {
+            return MBEDTLS_ERR_SSL_BAD_INPUT_DATA;
+        }
+        let room = end as usize - start as usize;
+        match keys.write(session) {
+            Ok((ticket, life)) => {
+                if ticket.len() > room {
+                    return MBEDTLS_ERR_SSL_BUFFER_TOO_SMALL;
+                }
+                // SAFETY: the caller gave [start, end) as writable.
+                unsafe { core::ptr::copy_nonoverlapping(ticket.as_ptr(), start, ticket.len()) };
+                unsafe { tlen.write(ticket.len()) };
+                unsafe { lifetime.write(life) };
+                0
+            }
+            Err(e) => code_of(e),
+        }
+    })
+}
+
+/// Authenticates and decrypts a ticket, filling `session` (an `mbedtls_ssl_ticket_parse_t`).
+///
+/// # Returns
+/// 0; `MBEDTLS_ERR_SSL_INVALID_MAC` (not authentic), `MBEDTLS_ERR_SSL_SESSION_TICKET_EXPIRED`
+/// (too old, or its key is unknown / rotated out), `MBEDTLS_ERR_SSL_BAD_INPUT_DATA` (NULL,
+/// malformed).
+///
+/// # Safety
+/// `p_ticket` is NULL or a `mbedtls_ssl_ticket_context *`; `session` NULL or initialised;
+/// `buf` valid for `len` bytes.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn mbedtls_ssl_ticket_parse(
+    p_ticket: *mut c_void,
+    session: *mut mbedtls_ssl_session,
+    buf: *mut c_uchar,
+    len: usize,
+) -> c_int {
+    entry!(mbedtls_ssl_ticket_parse, {
+        let (Some(keys), Some(ticket)) = (unsafe { ticket_ref(p_ticket.cast()) }, unsafe { in_slice(buf, len) }) else {
+            return MBEDTLS_ERR_SSL_BAD_INPUT_DATA;
+        };
+        if session.is_null() {
+            return MBEDTLS_ERR_SSL_BAD_INPUT_DATA;
+        }
+        match keys.parse(ticket) {
+            Ok(parsed) => {
+                unsafe { session_put(session, parsed) };
+                0
+            }
+            Err(e) => code_of(e),
+        }
+    })
+}
