@@ -14,10 +14,11 @@ LIBDIR     := $(BUILD)/lib
 RUST_LIB   := target/release/libmbedtls.a
 SYS_LIBS   := -lpthread -ldl -lm -lrt -lutil -lgcc_s
 
-EXAMPLES   := ssl_client ssl_server
+EXAMPLES   := ssl_client ssl_server persistent_client
 OURS       := $(addprefix $(BUILD)/,$(EXAMPLES))
-# The same sources built against Debian's Mbed TLS 2.28 (headers in /usr/include/mbedtls).
-REF        := $(addprefix $(BUILD)/mbedtls-2.28/,$(EXAMPLES))
+# The programs that also build against Debian's Mbed TLS 2.28 (headers in /usr/include/mbedtls):
+# the differential tests and the benchmark baseline.
+REF        := $(addprefix $(BUILD)/mbedtls-2.28/,ssl_client ssl_server)
 
 .PHONY: all lib examples reference deps demo test clean headers test-support
 

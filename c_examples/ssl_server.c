@@ -12,6 +12,14 @@
  *   ca_file=   auth_mode=none|optional|required                (client certificates)
  *   min_version=tls12|tls13  max_version=tls12|tls13  force_ciphersuite=NAME  alpn=a,b
  *   mode=http|echo  nbio=0|1  max_connections=N (0 = forever)  debug_level=0..4
+ * Session resumption:
+ *   cache=0|1 (built-in session cache, default 1)  cache_max=N  cache_timeout=seconds
+ *   cache_file=PATH (rustls-mbedtls-compat: load the cache at start, save it after each
+ *                    connection, so a restarted server resumes the sessions of its last run)
+ *   tickets=0|1 (default 1)  ticket_lifetime=seconds  ticket_aead=aes128|aes256|chacha
+ *   ticket_key=64 hex digits (Mbed TLS 3.6: install this key with mbedtls_ssl_ticket_rotate,
+ *                             so that servers given the same key accept each other's tickets)
+ *   new_session_tickets=N (TLS 1.3 tickets per handshake)
  */
 #include "mbedtls/build_info.h"
 
@@ -24,6 +32,11 @@
 #include "mbedtls/debug.h"
 #include "mbedtls/x509_crt.h"
 #include "mbedtls/pk.h"
+#include "mbedtls/ssl_cache.h"
+#include "mbedtls/ssl_ticket.h"
+#if defined(MBEDTLS_COMPAT)
+#include "mbedtls/compat.h"
+#endif
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -83,6 +96,77 @@ static int load_key(mbedtls_pk_context *pk, const char *file, const char *pwd,
 #endif
 }
 
+#if defined(MBEDTLS_COMPAT)
+/* Loads the session cache saved by a previous run (a missing file is not an error). */
+static int cache_load_file(mbedtls_ssl_cache_context *cache, const char *path)
+{
+    unsigned char *buf;
+    long size;
+    int ret;
+    FILE *f = fopen(path, "rb");
+    if (f == NULL) {
+        return 0;
+    }
+    if (fseek(f, 0, SEEK_END) != 0 || (size = ftell(f)) < 0 || fseek(f, 0, SEEK_SET) != 0 ||
+        (buf = mbedtls_calloc(1, (size_t) size + 1)) == NULL) {
+        fclose(f);
+        return -1;
+    }
+    if (fread(buf, 1, (size_t) size, f) != (size_t) size) {
+        fclose(f);
+        mbedtls_free(buf);
+        return -1;
+    }
+    fclose(f);
+    ret = mbedtls_compat_ssl_cache_load(cache, buf, (size_t) size);
+    mbedtls_free(buf);
+    return ret;
+}
+
+/* Saves the session cache (written to PATH.tmp, then renamed: never a torn file). */
+static int cache_save_file(const mbedtls_ssl_cache_context *cache, const char *path)
+{
+    unsigned char *buf;
+    size_t len = 0;
+    char tmp[512];
+    FILE *f;
+    int ret = mbedtls_compat_ssl_cache_save(cache, NULL, 0, &len);
+    if (ret != MBEDTLS_ERR_SSL_BUFFER_TOO_SMALL && ret != 0) {
+        return ret;
+    }
+    if ((buf = mbedtls_calloc(1, len)) == NULL) {
+        return -1;
+    }
+    if ((ret = mbedtls_compat_ssl_cache_save(cache, buf, len, &len)) == 0) {
+        snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+        f = fopen(tmp, "wb");
+        if (f == NULL || fwrite(buf, 1, len, f) != len || fclose(f) != 0 || rename(tmp, path) != 0) {
+            ret = -1;
+        }
+    }
+    mbedtls_free(buf);
+    return ret;
+}
+#endif
+
+#if MBEDTLS_VERSION_NUMBER >= 0x03000000
+static int hex_to_bytes(const char *hex, unsigned char *out, size_t len)
+{
+    size_t i;
+    if (strlen(hex) != 2 * len) {
+        return -1;
+    }
+    for (i = 0; i < len; i++) {
+        unsigned int b;
+        if (sscanf(hex + 2 * i, "%2x", &b) != 1) {
+            return -1;
+        }
+        out[i] = (unsigned char) b;
+    }
+    return 0;
+}
+#endif
+
 static int wait_for(mbedtls_net_context *fd, int ret)
 {
     uint32_t rw = (ret == MBEDTLS_ERR_SSL_WANT_READ) ? MBEDTLS_NET_POLL_READ : MBEDTLS_NET_POLL_WRITE;
@@ -123,6 +207,11 @@ int main(int argc, char *argv[])
     mbedtls_ssl_config conf;
     mbedtls_x509_crt srvcert, srvcert2, cacert;
     mbedtls_pk_context pkey, pkey2;
+    mbedtls_ssl_cache_context cache;
+    mbedtls_ssl_ticket_context ticket_ctx;
+    int use_cache = 1, cache_max = -1, cache_timeout = -1, use_tickets = 1, new_session_tickets = -1;
+    unsigned ticket_lifetime = 86400;
+    const char *cache_file = NULL, *ticket_key = NULL, *ticket_aead = "aes256";
     const char *server_addr = "127.0.0.1", *server_port = "4433";
     const char *crt_file = NULL, *key_file = NULL, *key_pwd = NULL;
     const char *crt_file2 = NULL, *key_file2 = NULL, *ca_file = NULL;
@@ -144,6 +233,8 @@ int main(int argc, char *argv[])
     mbedtls_pk_init(&pkey2);
     mbedtls_entropy_init(&entropy);
     mbedtls_ctr_drbg_init(&ctr_drbg);
+    mbedtls_ssl_cache_init(&cache);
+    mbedtls_ssl_ticket_init(&ticket_ctx);
 
     for (i = 1; i < argc; i++) {
         char *p = argv[i], *q = strchr(p, '=');
@@ -200,6 +291,24 @@ int main(int argc, char *argv[])
             max_connections = atoi(q);
         } else if (strcmp(p, "debug_level") == 0) {
             debug_level = atoi(q);
+        } else if (strcmp(p, "cache") == 0) {
+            use_cache = atoi(q);
+        } else if (strcmp(p, "cache_max") == 0) {
+            cache_max = atoi(q);
+        } else if (strcmp(p, "cache_timeout") == 0) {
+            cache_timeout = atoi(q);
+        } else if (strcmp(p, "cache_file") == 0) {
+            cache_file = q;
+        } else if (strcmp(p, "tickets") == 0) {
+            use_tickets = atoi(q);
+        } else if (strcmp(p, "ticket_lifetime") == 0) {
+            ticket_lifetime = (unsigned) atoi(q);
+        } else if (strcmp(p, "ticket_key") == 0) {
+            ticket_key = q;
+        } else if (strcmp(p, "ticket_aead") == 0) {
+            ticket_aead = q;
+        } else if (strcmp(p, "new_session_tickets") == 0) {
+            new_session_tickets = atoi(q);
         } else {
             goto usage;
         }
@@ -305,6 +414,68 @@ int main(int argc, char *argv[])
         mbedtls_printf(" failed\n  ! mbedtls_ssl_conf_own_cert(2) returned -0x%x\n", (unsigned) -ret);
         goto exit;
     }
+    if (use_cache) {
+        if (cache_max >= 0) {
+            mbedtls_ssl_cache_set_max_entries(&cache, cache_max);
+        }
+        if (cache_timeout >= 0) {
+            mbedtls_ssl_cache_set_timeout(&cache, cache_timeout);
+        }
+#if defined(MBEDTLS_COMPAT)
+        if (cache_file != NULL) {
+            ret = cache_load_file(&cache, cache_file);
+            if (ret < 0) {
+                mbedtls_printf(" failed\n  ! loading the cache file returned -0x%x\n", (unsigned) -ret);
+                goto exit;
+            }
+            mbedtls_printf(" [%d cached sessions loaded from %s]", ret, cache_file);
+        }
+#else
+        (void) cache_file;
+#endif
+        mbedtls_ssl_conf_session_cache(&conf, &cache, mbedtls_ssl_cache_get, mbedtls_ssl_cache_set);
+    }
+    if (use_tickets) {
+        mbedtls_cipher_type_t cipher = MBEDTLS_CIPHER_AES_256_GCM;
+        if (strcmp(ticket_aead, "aes128") == 0) {
+            cipher = MBEDTLS_CIPHER_AES_128_GCM;
+        } else if (strcmp(ticket_aead, "chacha") == 0) {
+            cipher = MBEDTLS_CIPHER_CHACHA20_POLY1305;
+        }
+        if ((ret = mbedtls_ssl_ticket_setup(&ticket_ctx, mbedtls_ctr_drbg_random, &ctr_drbg, cipher,
+                                            ticket_lifetime)) != 0) {
+            mbedtls_printf(" failed\n  ! mbedtls_ssl_ticket_setup returned -0x%x\n", (unsigned) -ret);
+            goto exit;
+        }
+        if (ticket_key != NULL) {
+#if MBEDTLS_VERSION_NUMBER >= 0x03000000
+            unsigned char key[32];
+            if (hex_to_bytes(ticket_key, key, sizeof(key)) != 0) {
+                mbedtls_printf(" failed\n  ! ticket_key must be 64 hex digits\n");
+                ret = 1;
+                goto exit;
+            }
+            if ((ret = mbedtls_ssl_ticket_rotate(&ticket_ctx, (const unsigned char *) "tkey", 4, key,
+                                                 sizeof(key), ticket_lifetime)) != 0) {
+                mbedtls_printf(" failed\n  ! mbedtls_ssl_ticket_rotate returned -0x%x\n", (unsigned) -ret);
+                goto exit;
+            }
+#else
+            mbedtls_printf(" failed\n  ! ticket_key needs mbedtls_ssl_ticket_rotate (Mbed TLS 3.x)\n");
+            ret = 1;
+            goto exit;
+#endif
+        }
+        mbedtls_ssl_conf_session_tickets_cb(&conf, mbedtls_ssl_ticket_write, mbedtls_ssl_ticket_parse,
+                                            &ticket_ctx);
+    }
+#if MBEDTLS_VERSION_NUMBER >= 0x03000000
+    if (new_session_tickets >= 0) {
+        mbedtls_ssl_conf_new_session_tickets(&conf, (uint16_t) new_session_tickets);
+    }
+#else
+    (void) new_session_tickets;
+#endif
     if ((ret = mbedtls_ssl_setup(&ssl, &conf)) != 0) {
         mbedtls_printf(" failed\n  ! mbedtls_ssl_setup returned -0x%x\n", (unsigned) -ret);
         goto exit;
@@ -312,6 +483,11 @@ int main(int argc, char *argv[])
     mbedtls_printf(" ok\n");
 
 reset:
+#if defined(MBEDTLS_COMPAT)
+    if (use_cache && cache_file != NULL && served > 0 && cache_save_file(&cache, cache_file) != 0) {
+        mbedtls_printf("  ! saving the cache to %s failed\n", cache_file);
+    }
+#endif
     if (ret != 0) {
         char error_buf[100];
         mbedtls_strerror(ret, error_buf, sizeof(error_buf));
@@ -357,6 +533,9 @@ reset:
         const char *alp = mbedtls_ssl_get_alpn_protocol(&ssl);
         mbedtls_printf("    [ Application Layer Protocol is %s ]\n", alp ? alp : "(none)");
     }
+#if defined(MBEDTLS_COMPAT)
+    mbedtls_printf("    resumed: %s\n", mbedtls_compat_ssl_session_resumed(&ssl) ? "yes" : "no");
+#endif
     if (auth_mode > 0) {
         mbedtls_printf("    [ Client certificate verify flags: 0x%08x ]\n",
                        (unsigned) mbedtls_ssl_get_verify_result(&ssl));
@@ -438,7 +617,10 @@ usage:
     mbedtls_printf("usage: ssl_server crt_file= key_file= [key_pwd=] [crt_file2= key_file2=]\n"
                    "       [server_addr=] [server_port=] [ca_file=] [auth_mode=none|optional|required]\n"
                    "       [min_version=tls12|tls13] [max_version=tls12|tls13] [force_ciphersuite=]\n"
-                   "       [alpn=a,b] [mode=http|echo] [nbio=0|1] [max_connections=N] [debug_level=0..4]\n");
+                   "       [alpn=a,b] [mode=http|echo] [nbio=0|1] [max_connections=N] [debug_level=0..4]\n"
+                   "       [cache=0|1] [cache_max=N] [cache_timeout=s] [cache_file=PATH]\n"
+                   "       [tickets=0|1] [ticket_lifetime=s] [ticket_aead=aes128|aes256|chacha]\n"
+                   "       [ticket_key=HEX64] [new_session_tickets=N]\n");
     ret = 0;
 
 exit:
@@ -456,6 +638,8 @@ exit:
     mbedtls_pk_free(&pkey2);
     mbedtls_ssl_free(&ssl);
     mbedtls_ssl_config_free(&conf);
+    mbedtls_ssl_cache_free(&cache);
+    mbedtls_ssl_ticket_free(&ticket_ctx);
     mbedtls_ctr_drbg_free(&ctr_drbg);
     mbedtls_entropy_free(&entropy);
 
