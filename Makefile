@@ -52,8 +52,14 @@ reference:
 	@if [ -f /usr/include/mbedtls/ssl.h ]; then $(MAKE) --no-print-directory $(REF); \
 	 else echo "Debian's libmbedtls-dev is not installed: run 'make deps'"; exit 1; fi
 
-# Test helpers: the loopback-only bind shim for peers that bind the wildcard address.
-test-support: $(BUILD)/libbindlo.so
+# Test helpers: the loopback-only bind shim for peers that bind the wildcard address, and the
+# C test programs of tests/c/ (each built against this library).
+TEST_PROGRAMS := $(filter-out $(BUILD)/tests/bind_loopback,$(patsubst tests/c/%.c,$(BUILD)/tests/%,$(wildcard tests/c/*.c)))
+test-support: $(BUILD)/libbindlo.so $(TEST_PROGRAMS)
+
+$(BUILD)/tests/%: tests/c/%.c $(RUST_LIB) $(wildcard include/mbedtls/*.h)
+	@mkdir -p $(BUILD)/tests
+	$(CC) $(CFLAGS) $(WARN) -Iinclude -o $@ $< $(RUST_LIB) $(SYS_LIBS)
 
 $(BUILD)/libbindlo.so: tests/c/bind_loopback.c
 	@mkdir -p $(BUILD)
