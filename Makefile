@@ -14,7 +14,7 @@ LIBDIR     := $(BUILD)/lib
 RUST_LIB   := target/release/libmbedtls.a
 SYS_LIBS   := -lpthread -ldl -lm -lrt -lutil -lgcc_s
 
-EXAMPLES   := ssl_client ssl_server persistent_client
+EXAMPLES   := ssl_client ssl_server persistent_client ssl_pthread_server
 OURS       := $(addprefix $(BUILD)/,$(EXAMPLES))
 # The programs that also build against Debian's Mbed TLS 2.28 (headers in /usr/include/mbedtls):
 # the differential tests and the benchmark baseline.

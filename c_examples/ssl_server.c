@@ -20,6 +20,10 @@
  *   ticket_key=64 hex digits (Mbed TLS 3.6: install this key with mbedtls_ssl_ticket_rotate,
  *                             so that servers given the same key accept each other's tickets)
  *   new_session_tickets=N (TLS 1.3 tickets per handshake)
+ *   store_dir=DIR (instead of the built-in cache: the application's own store, one file per
+ *                  session ID, through mbedtls_ssl_conf_session_cache callbacks)
+ *   cache_remove=1 (after each connection, remove its session from the cache with
+ *                   mbedtls_ssl_cache_remove: the next attempt is a full handshake)
  */
 #include "mbedtls/build_info.h"
 
@@ -167,6 +171,76 @@ static int hex_to_bytes(const char *hex, unsigned char *out, size_t len)
 }
 #endif
 
+/* The application's own session store: one file per session ID under a directory. */
+struct file_store {
+    const char *dir;
+    mbedtls_ssl_cache_context *cache; /* for cache_remove: the built-in cache underneath */
+    unsigned char last_id[32];
+    size_t last_id_len;
+};
+
+static void store_path(const struct file_store *store, const unsigned char *id, size_t id_len,
+                       char *path, size_t size)
+{
+    size_t i, n = (size_t) snprintf(path, size, "%s/", store->dir);
+    for (i = 0; i < id_len && n + 3 < size; i++) {
+        n += (size_t) snprintf(path + n, size - n, "%02x", id[i]);
+    }
+}
+
+static int store_get(void *data, unsigned char const *id, size_t id_len, mbedtls_ssl_session *session)
+{
+    struct file_store *store = data;
+    unsigned char buf[8192];
+    char path[600];
+    size_t len;
+    FILE *f;
+    store_path(store, id, id_len, path, sizeof(path));
+    if ((f = fopen(path, "rb")) == NULL) {
+        return -1;
+    }
+    len = fread(buf, 1, sizeof(buf), f);
+    fclose(f);
+    return mbedtls_ssl_session_load(session, buf, len);
+}
+
+static int store_set(void *data, unsigned char const *id, size_t id_len, const mbedtls_ssl_session *session)
+{
+    struct file_store *store = data;
+    unsigned char buf[8192];
+    char path[600];
+    size_t len;
+    FILE *f;
+    int ret = mbedtls_ssl_session_save(session, buf, sizeof(buf), &len);
+    if (ret != 0) {
+        return ret;
+    }
+    store_path(store, id, id_len, path, sizeof(path));
+    if ((f = fopen(path, "wb")) == NULL) {
+        return -1;
+    }
+    ret = fwrite(buf, 1, len, f) == len ? 0 : -1;
+    fclose(f);
+    return ret;
+}
+
+/* Built-in cache behind callbacks that remember the last stored ID (for cache_remove). */
+static int remembering_get(void *data, unsigned char const *id, size_t id_len, mbedtls_ssl_session *session)
+{
+    struct file_store *store = data;
+    return mbedtls_ssl_cache_get(store->cache, id, id_len, session);
+}
+
+static int remembering_set(void *data, unsigned char const *id, size_t id_len, const mbedtls_ssl_session *session)
+{
+    struct file_store *store = data;
+    if (id_len <= sizeof(store->last_id)) {
+        memcpy(store->last_id, id, id_len);
+        store->last_id_len = id_len;
+    }
+    return mbedtls_ssl_cache_set(store->cache, id, id_len, session);
+}
+
 static int wait_for(mbedtls_net_context *fd, int ret)
 {
     uint32_t rw = (ret == MBEDTLS_ERR_SSL_WANT_READ) ? MBEDTLS_NET_POLL_READ : MBEDTLS_NET_POLL_WRITE;
@@ -212,6 +286,8 @@ int main(int argc, char *argv[])
     int use_cache = 1, cache_max = -1, cache_timeout = -1, use_tickets = 1, new_session_tickets = -1;
     unsigned ticket_lifetime = 86400;
     const char *cache_file = NULL, *ticket_key = NULL, *ticket_aead = "aes256";
+    struct file_store store;
+    int cache_remove = 0;
     const char *server_addr = "127.0.0.1", *server_port = "4433";
     const char *crt_file = NULL, *key_file = NULL, *key_pwd = NULL;
     const char *crt_file2 = NULL, *key_file2 = NULL, *ca_file = NULL;
@@ -235,6 +311,8 @@ int main(int argc, char *argv[])
     mbedtls_ctr_drbg_init(&ctr_drbg);
     mbedtls_ssl_cache_init(&cache);
     mbedtls_ssl_ticket_init(&ticket_ctx);
+    memset(&store, 0, sizeof(store));
+    store.cache = &cache;
 
     for (i = 1; i < argc; i++) {
         char *p = argv[i], *q = strchr(p, '=');
@@ -309,6 +387,10 @@ int main(int argc, char *argv[])
             ticket_aead = q;
         } else if (strcmp(p, "new_session_tickets") == 0) {
             new_session_tickets = atoi(q);
+        } else if (strcmp(p, "store_dir") == 0) {
+            store.dir = q;
+        } else if (strcmp(p, "cache_remove") == 0) {
+            cache_remove = atoi(q);
         } else {
             goto usage;
         }
@@ -433,7 +515,14 @@ int main(int argc, char *argv[])
 #else
         (void) cache_file;
 #endif
-        mbedtls_ssl_conf_session_cache(&conf, &cache, mbedtls_ssl_cache_get, mbedtls_ssl_cache_set);
+        if (cache_remove) {
+            mbedtls_ssl_conf_session_cache(&conf, &store, remembering_get, remembering_set);
+        } else {
+            mbedtls_ssl_conf_session_cache(&conf, &cache, mbedtls_ssl_cache_get, mbedtls_ssl_cache_set);
+        }
+    }
+    if (store.dir != NULL) {
+        mbedtls_ssl_conf_session_cache(&conf, &store, store_get, store_set);
     }
     if (use_tickets) {
         mbedtls_cipher_type_t cipher = MBEDTLS_CIPHER_AES_256_GCM;
@@ -609,6 +698,13 @@ reset:
         }
     }
     mbedtls_printf(" ok\n");
+    if (cache_remove && store.last_id_len > 0) {
+#if MBEDTLS_VERSION_NUMBER >= 0x03000000
+        mbedtls_ssl_cache_remove(&cache, store.last_id, store.last_id_len);
+        mbedtls_printf("  . Removed the session from the cache\n");
+#endif
+        store.last_id_len = 0;
+    }
     fflush(stdout);
     ret = 0;
     goto reset;
