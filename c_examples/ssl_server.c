@@ -171,7 +171,8 @@ static int hex_to_bytes(const char *hex, unsigned char *out, size_t len)
 }
 #endif
 
-/* The application's own session store: one file per session ID under a directory. */
+/* The application's own session store: one file per session ID under a directory.
+ * (The cache callback signatures are Mbed TLS 3.x's; 2.28 builds leave this out.) */
 struct file_store {
     const char *dir;
     mbedtls_ssl_cache_context *cache; /* for cache_remove: the built-in cache underneath */
@@ -179,6 +180,7 @@ struct file_store {
     size_t last_id_len;
 };
 
+#if MBEDTLS_VERSION_NUMBER >= 0x03000000
 static void store_path(const struct file_store *store, const unsigned char *id, size_t id_len,
                        char *path, size_t size)
 {
@@ -240,6 +242,7 @@ static int remembering_set(void *data, unsigned char const *id, size_t id_len, c
     }
     return mbedtls_ssl_cache_set(store->cache, id, id_len, session);
 }
+#endif
 
 static int wait_for(mbedtls_net_context *fd, int ret)
 {
@@ -515,14 +518,23 @@ int main(int argc, char *argv[])
 #else
         (void) cache_file;
 #endif
+#if MBEDTLS_VERSION_NUMBER >= 0x03000000
         if (cache_remove) {
             mbedtls_ssl_conf_session_cache(&conf, &store, remembering_get, remembering_set);
-        } else {
+        } else
+#endif
+        {
             mbedtls_ssl_conf_session_cache(&conf, &cache, mbedtls_ssl_cache_get, mbedtls_ssl_cache_set);
         }
     }
     if (store.dir != NULL) {
+#if MBEDTLS_VERSION_NUMBER >= 0x03000000
         mbedtls_ssl_conf_session_cache(&conf, &store, store_get, store_set);
+#else
+        mbedtls_printf(" failed\n  ! store_dir needs the Mbed TLS 3.x cache callbacks\n");
+        ret = 1;
+        goto exit;
+#endif
     }
     if (use_tickets) {
         mbedtls_cipher_type_t cipher = MBEDTLS_CIPHER_AES_256_GCM;
