@@ -16,7 +16,8 @@
  *   echo_bytes=N (instead of the request: send N bytes in chunks and check that the server
  *                 echoes each chunk back, e.g. against ssl_server mode=echo)
  */
-#include "mbedtls/build_info.h"
+/* version.h pulls in the build configuration in Mbed TLS 2.28 and 3.x alike. */
+#include "mbedtls/version.h"
 
 #include "mbedtls/platform.h"
 #include "mbedtls/net_sockets.h"

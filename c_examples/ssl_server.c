@@ -25,7 +25,8 @@
  *   cache_remove=1 (after each connection, remove its session from the cache with
  *                   mbedtls_ssl_cache_remove: the next attempt is a full handshake)
  */
-#include "mbedtls/build_info.h"
+/* version.h pulls in the build configuration in Mbed TLS 2.28 and 3.x alike. */
+#include "mbedtls/version.h"
 
 #include "mbedtls/platform.h"
 #include "mbedtls/net_sockets.h"
