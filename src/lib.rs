@@ -7,3 +7,6 @@
 
 pub mod error;
 pub mod ffi;
+pub mod pem;
+pub mod pk;
+pub mod x509;
