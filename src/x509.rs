@@ -1141,7 +1141,7 @@ pub fn dn_string(names: &[NameAttribute]) -> String {
             if special {
                 out.push('\\');
             }
-            if c < 32 || c >= 127 {
+            if !(32..127).contains(&c) {
                 let _ = write!(out, "\\{c:02X}");
             } else {
                 out.push(c as char);
