@@ -5,14 +5,17 @@
 
 #![allow(non_camel_case_types)]
 
-pub mod error;
-pub mod ffi;
+pub mod cache;
+pub mod client_sessions;
 pub mod config;
 pub mod context;
 pub mod debug;
-pub mod verify;
-pub mod session;
-pub mod client_sessions;
-pub mod ticket;
-pub mod cache;
+pub mod error;
+pub mod ffi;
+pub mod pem;
+pub mod pk;
 pub mod server_sessions;
+pub mod session;
+pub mod ticket;
+pub mod verify;
+pub mod x509;

@@ -83,4 +83,229 @@
  */
 #define MBEDTLS_ERR_PK_BUFFER_TOO_SMALL -14464
 
+/**
+ * A key context: declare it, `mbedtls_pk_init` it, load a key with `mbedtls_pk_parse_key`,
+ * `mbedtls_pk_parse_keyfile` or `mbedtls_pk_parse_public_key`, and `mbedtls_pk_free` it.
+ * The field is private: use the functions.
+ */
+typedef struct mbedtls_pk_context {
+  void *private_handle;
+} mbedtls_pk_context;
+
+/**
+ * Key types (`mbedtls_pk_type_t`), the values of Mbed TLS 3.6.
+ */
+typedef int mbedtls_pk_type_t;
+
+/**
+ * No key.
+ */
+#define MBEDTLS_PK_NONE 0
+
+/**
+ * RSA key.
+ */
+#define MBEDTLS_PK_RSA 1
+
+/**
+ * Elliptic-curve key usable for ECDSA and ECDH (what EC keys and certificates parse to).
+ */
+#define MBEDTLS_PK_ECKEY 2
+
+/**
+ * Elliptic-curve key restricted to ECDH.
+ */
+#define MBEDTLS_PK_ECKEY_DH 3
+
+/**
+ * Elliptic-curve key restricted to ECDSA.
+ */
+#define MBEDTLS_PK_ECDSA 4
+
+/**
+ * RSA key with an alternative implementation (not produced by this library).
+ */
+#define MBEDTLS_PK_RSA_ALT 5
+
+/**
+ * RSASSA-PSS (a signature type for `mbedtls_pk_can_do`).
+ */
+#define MBEDTLS_PK_RSASSA_PSS 6
+
+/**
+ * A key whose material is not accessible. Here: Ed25519 and other keys Mbed TLS 3.6 has no
+ * type for.
+ */
+#define MBEDTLS_PK_OPAQUE 7
+
+#ifdef __cplusplus
+extern "C" {
+#endif // __cplusplus
+
+/**
+ * Initialises a key context: it holds no key. Call before any other function on it.
+ *
+ * Writes without reading, so it is fine on uninitialised memory. NULL is ignored.
+ *
+ * # Safety
+ * `ctx` is NULL or valid for writes of a `mbedtls_pk_context`.
+ */
+void mbedtls_pk_init(struct mbedtls_pk_context *ctx);
+
+/**
+ * Frees the key a context holds and leaves it empty (as after `mbedtls_pk_init`).
+ *
+ * NULL, empty contexts and repeated calls are fine. Keys already handed to a configuration by
+ * `mbedtls_ssl_conf_own_cert` stay valid there (the configuration keeps its own copy).
+ *
+ * # Safety
+ * `ctx` is NULL or an initialised context (or a zeroed one).
+ */
+void mbedtls_pk_free(struct mbedtls_pk_context *ctx);
+
+/**
+ * Parses a private key into an empty context.
+ *
+ * Accepted: PEM (`keylen` may include the terminating NUL that Mbed TLS requires, or not)
+ * with a `PRIVATE KEY` (PKCS#8), `RSA PRIVATE KEY` (PKCS#1), `EC PRIVATE KEY` (SEC1) or
+ * `ENCRYPTED PRIVATE KEY` block, or the DER of any of these. Encrypted PKCS#8 keys use
+ * PBES2 with PBKDF2 (HMAC-SHA1/256/384/512) and AES-128/192/256-CBC. RSA keys, and EC keys on
+ * P-256, P-384 or P-521, and Ed25519 keys are supported; the key is checked by the crypto
+ * provider, so a key that loads is one the TLS layer can sign with.
+ *
+ * `pwd` / `pwdlen` is the password for encrypted keys (ignored for others); `f_rng` and
+ * `p_rng` are not used.
+ *
+ * # Returns
+ * * 0 on success;
+ * * `MBEDTLS_ERR_PK_BAD_INPUT_DATA` for a NULL `ctx`, `(NULL, n > 0)` buffers, or a context
+ *   that already holds a key;
+ * * `MBEDTLS_ERR_PK_KEY_INVALID_FORMAT` for an empty or malformed key (or one the provider
+ *   refuses), `MBEDTLS_ERR_PK_KEY_INVALID_VERSION`, `MBEDTLS_ERR_PK_INVALID_ALG`,
+ *   `MBEDTLS_ERR_PK_UNKNOWN_PK_ALG`, `MBEDTLS_ERR_PK_UNKNOWN_NAMED_CURVE`;
+ * * `MBEDTLS_ERR_PK_PASSWORD_REQUIRED` (encrypted key, empty password),
+ *   `MBEDTLS_ERR_PK_PASSWORD_MISMATCH` (wrong password),
+ *   `MBEDTLS_ERR_PK_FEATURE_UNAVAILABLE` (an encryption scheme other than PBES2/AES-CBC);
+ * * `MBEDTLS_ERR_PEM_INVALID_DATA` (the PEM block is not base64),
+ *   `MBEDTLS_ERR_PEM_FEATURE_UNAVAILABLE` (legacy OpenSSL `Proc-Type: 4,ENCRYPTED` keys).
+ *
+ * Differences from Mbed TLS: `f_rng` may be NULL (Mbed TLS requires it; it is unused here).
+ * PEM without the terminating NUL is accepted. Parsing into a context that holds a key fails
+ * without touching that key (Mbed TLS frees it). On failure the context stays empty.
+ * Legacy-encrypted PEM keys (MD5-based key derivation) are not supported: convert them with
+ * `openssl pkcs8 -topk8`.
+ *
+ * # Safety
+ * `ctx` is NULL or an initialised context; `key` is NULL or valid for `keylen` bytes; `pwd` is
+ * NULL or valid for `pwdlen` bytes.
+ */
+int mbedtls_pk_parse_key(struct mbedtls_pk_context *ctx,
+                         const unsigned char *key,
+                         size_t keylen,
+                         const unsigned char *pwd,
+                         size_t pwdlen,
+                         int (*f_rng)(void*, unsigned char*, size_t),
+                         void *p_rng);
+
+/**
+ * Reads a private key file and parses it as `mbedtls_pk_parse_key` does.
+ *
+ * `password` is a NUL-terminated password for encrypted keys, or NULL. `f_rng` and `p_rng`
+ * are not used.
+ *
+ * # Returns
+ * 0; `MBEDTLS_ERR_PK_BAD_INPUT_DATA` for a NULL `ctx` or `path`, or a context that already
+ * holds a key; `MBEDTLS_ERR_PK_FILE_IO_ERROR` when the file cannot be read; otherwise the
+ * codes of `mbedtls_pk_parse_key`.
+ *
+ * Differences from Mbed TLS: `f_rng` may be NULL.
+ *
+ * # Safety
+ * `ctx` is NULL or an initialised context; `path` and `password` are NULL or C strings.
+ */
+int mbedtls_pk_parse_keyfile(struct mbedtls_pk_context *ctx,
+                             const char *path,
+                             const char *password,
+                             int (*f_rng)(void*, unsigned char*, size_t),
+                             void *p_rng);
+
+/**
+ * Parses a public key into an empty context: PEM `PUBLIC KEY` (SubjectPublicKeyInfo) or
+ * `RSA PUBLIC KEY` (PKCS#1), or the DER of either.
+ *
+ * A context holding only a public key cannot be used as an own key for TLS.
+ *
+ * # Returns
+ * 0; `MBEDTLS_ERR_PK_BAD_INPUT_DATA` for NULL `ctx`, `(NULL, n > 0)`, or a context that
+ * already holds a key; `MBEDTLS_ERR_PK_KEY_INVALID_FORMAT`, `MBEDTLS_ERR_PK_INVALID_ALG`,
+ * `MBEDTLS_ERR_PK_INVALID_PUBKEY`, `MBEDTLS_ERR_PK_UNKNOWN_PK_ALG`,
+ * `MBEDTLS_ERR_PK_UNKNOWN_NAMED_CURVE` for keys that do not parse;
+ * `MBEDTLS_ERR_PEM_INVALID_DATA` for a PEM block that is not base64.
+ *
+ * # Safety
+ * `ctx` is NULL or an initialised context; `key` is NULL or valid for `keylen` bytes.
+ */
+int mbedtls_pk_parse_public_key(struct mbedtls_pk_context *ctx,
+                                const unsigned char *key,
+                                size_t keylen);
+
+/**
+ * The type of key a context holds.
+ *
+ * # Returns
+ * `MBEDTLS_PK_RSA`, `MBEDTLS_PK_ECKEY` (every EC key, as Mbed TLS parses them),
+ * `MBEDTLS_PK_OPAQUE` for Ed25519 (and other keys Mbed TLS has no type for), or
+ * `MBEDTLS_PK_NONE` for NULL and empty contexts.
+ *
+ * Differences from Mbed TLS: Mbed TLS 3.6 has no Ed25519 keys; they report
+ * `MBEDTLS_PK_OPAQUE` here.
+ *
+ * # Safety
+ * `ctx` is NULL or an initialised context.
+ */
+mbedtls_pk_type_t mbedtls_pk_get_type(const struct mbedtls_pk_context *ctx);
+
+/**
+ * The size of the key in bits: the RSA modulus, the EC curve size (256 for P-256, 521 for
+ * P-521), 255 for Ed25519; 0 for NULL and empty contexts.
+ *
+ * # Safety
+ * `ctx` is NULL or an initialised context.
+ */
+size_t mbedtls_pk_get_bitlen(const struct mbedtls_pk_context *ctx);
+
+/**
+ * The size of the key in bytes (`(bitlen + 7) / 8`); 0 for NULL and empty contexts.
+ *
+ * # Safety
+ * `ctx` is NULL or an initialised context.
+ */
+size_t mbedtls_pk_get_len(const struct mbedtls_pk_context *ctx);
+
+/**
+ * The name of the key type: `"RSA"`, `"EC"`, `"Ed25519"`, or `"invalid PK"` for NULL and
+ * empty contexts. The string is static.
+ *
+ * # Safety
+ * `ctx` is NULL or an initialised context.
+ */
+const char *mbedtls_pk_get_name(const struct mbedtls_pk_context *ctx);
+
+/**
+ * Whether the key can be used for operations of type `pk_type`: an RSA key for
+ * `MBEDTLS_PK_RSA` and `MBEDTLS_PK_RSASSA_PSS`; an EC key for `MBEDTLS_PK_ECKEY`,
+ * `MBEDTLS_PK_ECKEY_DH` and `MBEDTLS_PK_ECDSA`; an Ed25519 key for `MBEDTLS_PK_OPAQUE`.
+ *
+ * # Returns
+ * 1 if it can, 0 otherwise (also for NULL and empty contexts, and unknown types).
+ *
+ * # Safety
+ * `ctx` is NULL or an initialised context.
+ */
+int mbedtls_pk_can_do(const struct mbedtls_pk_context *ctx, mbedtls_pk_type_t pk_type);
+
+#ifdef __cplusplus
+}  // extern "C"
+#endif  // __cplusplus
+
 #endif  /* MBEDTLS_PK_H */

@@ -1115,6 +1115,16 @@ uint32_t mbedtls_ssl_get_verify_result(const struct mbedtls_ssl_context *ssl);
 const char *mbedtls_ssl_get_alpn_protocol(const struct mbedtls_ssl_context *ssl);
 
 /**
+ * The peer's certificate chain (end-entity first), or NULL before a handshake, when the peer
+ * sent none, and for NULL. Owned by the context: valid until the next handshake, reset or
+ * free. After a resumed handshake it holds the certificates saved with the session.
+ *
+ * # Safety
+ * `ssl` is NULL or an initialised context.
+ */
+const mbedtls_x509_crt *mbedtls_ssl_get_peer_cert(const struct mbedtls_ssl_context *ssl);
+
+/**
  * From inside the SNI callback: use this certificate chain and key for this handshake
  * (may be called several times to offer several certificates).
  *

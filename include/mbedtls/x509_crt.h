@@ -6,4 +6,243 @@
 #include <stdint.h>
 #include "mbedtls/x509.h"
 
+/**
+ * An X.509 certificate, and the head of a chain of them through `next`.
+ *
+ * Declare it, `mbedtls_x509_crt_init` it, add certificates with `mbedtls_x509_crt_parse*`,
+ * and `mbedtls_x509_crt_free` it. All buffers point into memory owned by the library, valid
+ * until `mbedtls_x509_crt_free`; treat them as read-only.
+ *
+ * Differences from Mbed TLS: only the fields listed here exist (no `issuer`/`subject` name
+ * lists, extensions or `sig` fields); use `mbedtls_x509_crt_info` for a readable dump.
+ */
+typedef struct mbedtls_x509_crt {
+  /**
+   * Private: 1 when the library owns the DER (always, here).
+   */
+  int private_own_buffer;
+  /**
+   * The whole certificate, DER.
+   */
+  mbedtls_x509_buf raw;
+  /**
+   * The signed part (TBSCertificate), DER including its header.
+   */
+  mbedtls_x509_buf tbs;
+  /**
+   * 1, 2 or 3 (v3 certificates are 3); 0 for an empty struct.
+   */
+  int version;
+  /**
+   * The serial number's content bytes.
+   */
+  mbedtls_x509_buf serial;
+  /**
+   * The signature algorithm OID's content bytes.
+   */
+  mbedtls_x509_buf sig_oid;
+  /**
+   * The issuer Name, DER including its header.
+   */
+  mbedtls_x509_buf issuer_raw;
+  /**
+   * The subject Name, DER including its header.
+   */
+  mbedtls_x509_buf subject_raw;
+  /**
+   * Start of validity (UTC).
+   */
+  mbedtls_x509_time valid_from;
+  /**
+   * End of validity (UTC).
+   */
+  mbedtls_x509_time valid_to;
+  /**
+   * The SubjectPublicKeyInfo, DER including its header.
+   */
+  mbedtls_x509_buf pk_raw;
+  /**
+   * The public key, usable with `mbedtls_pk_get_type`, `mbedtls_pk_get_bitlen`, ...
+   */
+  mbedtls_pk_context pk;
+  /**
+   * The next certificate of the chain, or NULL.
+   */
+  struct mbedtls_x509_crt *next;
+  /**
+   * Private: the parsed certificate.
+   */
+  void *private_handle;
+} mbedtls_x509_crt;
+
+#ifdef __cplusplus
+extern "C" {
+#endif // __cplusplus
+
+/**
+ * Initialises a certificate struct: it holds no certificate and `next` is NULL. Call before
+ * any other function on it.
+ *
+ * Writes without reading, so it is fine on uninitialised memory. NULL is ignored.
+ *
+ * # Safety
+ * `crt` is NULL or valid for writes of a `mbedtls_x509_crt`.
+ */
+void mbedtls_x509_crt_init(struct mbedtls_x509_crt *crt);
+
+/**
+ * Frees every certificate of the chain starting at `crt` (and the structs the library
+ * allocated for `next`), and leaves `crt` empty, as after `mbedtls_x509_crt_init`.
+ *
+ * NULL, empty structs and repeated calls are fine. Chains already handed to a configuration
+ * (`mbedtls_ssl_conf_ca_chain`, `mbedtls_ssl_conf_own_cert`) stay valid there: the
+ * configuration keeps its own copy.
+ *
+ * # Safety
+ * `crt` is NULL or an initialised (or zeroed) struct.
+ */
+void mbedtls_x509_crt_free(struct mbedtls_x509_crt *crt);
+
+/**
+ * Parses one DER certificate and appends it to the chain (into `chain` itself when it holds
+ * no certificate yet). The DER is copied. Bytes after the certificate are ignored.
+ *
+ * # Returns
+ * * 0 on success;
+ * * `MBEDTLS_ERR_X509_BAD_INPUT_DATA` for NULL `chain` or `buf`;
+ * * the parse error: `MBEDTLS_ERR_X509_INVALID_FORMAT`, `_INVALID_VERSION`, `_INVALID_SERIAL`,
+ *   `_INVALID_ALG`, `_INVALID_NAME`, `_INVALID_DATE`, `_INVALID_SIGNATURE`,
+ *   `_INVALID_EXTENSIONS`, `_UNKNOWN_VERSION`, `_UNKNOWN_SIG_ALG`, `_SIG_MISMATCH`,
+ *   `_FEATURE_UNAVAILABLE`, or a `MBEDTLS_ERR_PK_*` code for the public key. The chain is
+ *   unchanged on error.
+ *
+ * Differences from Mbed TLS: the codes are the X.509 (or PK) part only; Mbed TLS adds a
+ * low-level ASN.1 code to some of them (e.g. `INVALID_FORMAT + ASN1_OUT_OF_DATA`). Ed25519
+ * and Ed448 signatures and keys are accepted.
+ *
+ * # Safety
+ * `chain` is NULL or an initialised struct; `buf` is NULL or valid for `buflen` bytes.
+ */
+int mbedtls_x509_crt_parse_der(struct mbedtls_x509_crt *chain,
+                               const unsigned char *buf,
+                               size_t buflen);
+
+/**
+ * As `mbedtls_x509_crt_parse_der`.
+ *
+ * Differences from Mbed TLS: the DER is copied anyway, so `buf` need not outlive the chain.
+ *
+ * # Returns
+ * As `mbedtls_x509_crt_parse_der`.
+ *
+ * # Safety
+ * As `mbedtls_x509_crt_parse_der`.
+ */
+int mbedtls_x509_crt_parse_der_nocopy(struct mbedtls_x509_crt *chain,
+                                      const unsigned char *buf,
+                                      size_t buflen);
+
+/**
+ * Parses one or more certificates and appends them to the chain.
+ *
+ * `buf` is PEM when it contains `-----BEGIN CERTIFICATE-----` (before any NUL byte); every
+ * `CERTIFICATE` block is parsed, other blocks and text between blocks are ignored. Otherwise
+ * `buf` is one DER certificate.
+ *
+ * # Returns
+ * * 0 when every certificate parsed;
+ * * a positive number: how many PEM certificates failed, when at least one parsed;
+ * * otherwise the error of the first failure (see `mbedtls_x509_crt_parse_der`;
+ *   `MBEDTLS_ERR_PEM_INVALID_DATA` for a block that is not base64), or
+ *   `MBEDTLS_ERR_X509_CERT_UNKNOWN_FORMAT` for PEM without a complete certificate block;
+ * * `MBEDTLS_ERR_X509_BAD_INPUT_DATA` for NULL `chain` or `buf`.
+ *
+ * Differences from Mbed TLS: PEM `buflen` may include the terminating NUL (as Mbed TLS
+ * requires) or not. Error codes as for `mbedtls_x509_crt_parse_der`.
+ *
+ * # Safety
+ * `chain` is NULL or an initialised struct; `buf` is NULL or valid for `buflen` bytes.
+ */
+int mbedtls_x509_crt_parse(struct mbedtls_x509_crt *chain, const unsigned char *buf, size_t buflen);
+
+/**
+ * Reads a file of certificates (PEM or one DER certificate) and appends them to the chain,
+ * as `mbedtls_x509_crt_parse` does.
+ *
+ * # Returns
+ * As `mbedtls_x509_crt_parse`; `MBEDTLS_ERR_PK_FILE_IO_ERROR` when the file cannot be read
+ * (the code Mbed TLS returns, from its shared file loader); `MBEDTLS_ERR_X509_BAD_INPUT_DATA`
+ * for NULL `chain` or `path`.
+ *
+ * # Safety
+ * `chain` is NULL or an initialised struct; `path` is NULL or a C string.
+ */
+int mbedtls_x509_crt_parse_file(struct mbedtls_x509_crt *chain, const char *path);
+
+/**
+ * Appends the certificates of every regular file in directory `path` (symbolic links
+ * followed, dangling ones skipped; subdirectories ignored), in file-name order.
+ *
+ * # Returns
+ * * the number of files that failed to parse entirely, plus the certificates that failed in
+ *   files that partly parsed (0 when everything parsed), as Mbed TLS counts;
+ * * `MBEDTLS_ERR_X509_FILE_IO_ERROR` when the directory cannot be read, or an entry cannot be
+ *   examined (certificates added before that stay in the chain);
+ * * `MBEDTLS_ERR_X509_BAD_INPUT_DATA` for NULL `chain` or `path`.
+ *
+ * Differences from Mbed TLS: files are read in name order (Mbed TLS: directory order).
+ *
+ * # Safety
+ * `chain` is NULL or an initialised struct; `path` is NULL or a C string.
+ */
+int mbedtls_x509_crt_parse_path(struct mbedtls_x509_crt *chain, const char *path);
+
+/**
+ * Writes a readable description of the certificate `crt` (not of the rest of its chain)
+ * into `buf`: one `label : value` line per field, each starting with `prefix`:
+ * version, serial number, issuer and subject names, validity, signature algorithm, key size,
+ * and the basicConstraints, subjectAltName, nsCertType, keyUsage, extKeyUsage and
+ * certificatePolicies extensions when present.
+ *
+ * The output is always NUL-terminated when `size > 0` (truncated when too long).
+ *
+ * # Returns
+ * The number of characters written (without the NUL); `MBEDTLS_ERR_X509_BUFFER_TOO_SMALL`
+ * when the text did not fit; `MBEDTLS_ERR_X509_BAD_INPUT_DATA` for NULL `buf`.
+ *
+ * Differences from Mbed TLS: for a NULL or empty `crt` a one-line note is written (Mbed TLS:
+ * for NULL only). A NULL `prefix` counts as "". Ed25519 keys print as "Ed25519 key size".
+ *
+ * # Safety
+ * `buf` is NULL or valid for writes of `size` bytes; `prefix` is NULL or a C string; `crt` is
+ * NULL or an initialised struct.
+ */
+int mbedtls_x509_crt_info(char *buf,
+                          size_t size,
+                          const char *prefix,
+                          const struct mbedtls_x509_crt *crt);
+
+/**
+ * Writes one line per `MBEDTLS_X509_BADCERT_*` / `MBEDTLS_X509_BADCRL_*` flag set in `flags`
+ * (e.g. from `mbedtls_ssl_get_verify_result`), each starting with `prefix` and ending with a
+ * newline; a final line for unknown bits. Nothing for 0.
+ *
+ * The output is always NUL-terminated when `size > 0` (truncated when too long).
+ *
+ * # Returns
+ * The number of characters written (without the NUL); `MBEDTLS_ERR_X509_BUFFER_TOO_SMALL`
+ * when the text did not fit; `MBEDTLS_ERR_X509_BAD_INPUT_DATA` for NULL `buf`.
+ *
+ * Differences from Mbed TLS: the sentences are this library's own wording. A NULL `prefix`
+ * counts as "".
+ *
+ * # Safety
+ * `buf` is NULL or valid for writes of `size` bytes; `prefix` is NULL or a C string.
+ */
+int mbedtls_x509_crt_verify_info(char *buf, size_t size, const char *prefix, uint32_t flags);
+
+#ifdef __cplusplus
+}  // extern "C"
+#endif  // __cplusplus
+
 #endif  /* MBEDTLS_X509_CRT_H */

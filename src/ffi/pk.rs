@@ -1,6 +1,25 @@
-//! `pk.h`: private keys (`mbedtls_pk_context`).
+//! `pk.h`: key contexts (`mbedtls_pk_context`): private keys for `mbedtls_ssl_conf_own_cert`,
+//! public keys (also the `pk` field of every parsed certificate).
+//!
+//! The context is a shell holding one handle to a [`PkValue`]. This module also holds the
+//! registry of handles that `x509_crt` uses too: every Rust object a C struct points to is
+//! registered with its type, and a handle is only dereferenced after the registry confirms it
+//! is live and of the expected type. A never-initialised struct, a copy of a freed struct or a
+//! double free therefore reads as "empty" instead of touching freed memory.
 
-use core::ffi::c_int;
+use core::any::TypeId;
+use core::ffi::{CStr, c_char, c_int, c_uchar, c_void};
+use std::collections::BTreeMap;
+use std::ffi::OsStr;
+use std::os::unix::ffi::OsStrExt;
+use std::sync::{Mutex, MutexGuard};
+
+use rustls::pki_types::PrivateKeyDer;
+
+use super::error::code_of;
+use super::{entry, in_cstr, in_slice};
+use crate::error::Error;
+use crate::pk::{KeyKind, PrivateKey, PublicKey};
 
 /// Memory allocation failed (-0x3F80).
 pub const MBEDTLS_ERR_PK_ALLOC_FAILED: c_int = -0x3F80;
@@ -33,12 +52,660 @@ pub const MBEDTLS_ERR_PK_SIG_LEN_MISMATCH: c_int = -0x3900;
 /// The output buffer is too small (-0x3880).
 pub const MBEDTLS_ERR_PK_BUFFER_TOO_SMALL: c_int = -0x3880;
 
-/// Placeholder until the pk module lands.
+/// Key types (`mbedtls_pk_type_t`), the values of Mbed TLS 3.6.
+pub type mbedtls_pk_type_t = c_int;
+/// No key.
+pub const MBEDTLS_PK_NONE: mbedtls_pk_type_t = 0;
+/// RSA key.
+pub const MBEDTLS_PK_RSA: mbedtls_pk_type_t = 1;
+/// Elliptic-curve key usable for ECDSA and ECDH (what EC keys and certificates parse to).
+pub const MBEDTLS_PK_ECKEY: mbedtls_pk_type_t = 2;
+/// Elliptic-curve key restricted to ECDH.
+pub const MBEDTLS_PK_ECKEY_DH: mbedtls_pk_type_t = 3;
+/// Elliptic-curve key restricted to ECDSA.
+pub const MBEDTLS_PK_ECDSA: mbedtls_pk_type_t = 4;
+/// RSA key with an alternative implementation (not produced by this library).
+pub const MBEDTLS_PK_RSA_ALT: mbedtls_pk_type_t = 5;
+/// RSASSA-PSS (a signature type for `mbedtls_pk_can_do`).
+pub const MBEDTLS_PK_RSASSA_PSS: mbedtls_pk_type_t = 6;
+/// A key whose material is not accessible. Here: Ed25519 and other keys Mbed TLS 3.6 has no
+/// type for.
+pub const MBEDTLS_PK_OPAQUE: mbedtls_pk_type_t = 7;
+
+/// A key context: declare it, `mbedtls_pk_init` it, load a key with `mbedtls_pk_parse_key`,
+/// `mbedtls_pk_parse_keyfile` or `mbedtls_pk_parse_public_key`, and `mbedtls_pk_free` it.
+/// The field is private: use the functions.
 #[repr(C)]
 pub struct mbedtls_pk_context {
-    private_handle: *mut core::ffi::c_void,
+    private_handle: *mut c_void,
 }
 
-pub(crate) unsafe fn private_key_der(_pk: *const mbedtls_pk_context) -> Option<rustls::pki_types::PrivateKeyDer<'static>> {
-    None
+/// What a key context holds.
+pub(crate) enum PkValue {
+    Private(PrivateKey),
+    Public(PublicKey),
+}
+
+impl PkValue {
+    fn kind(&self) -> KeyKind {
+        match self {
+            PkValue::Private(k) => k.kind(),
+            PkValue::Public(k) => k.kind(),
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Handle registry (shared with `x509_crt`)
+
+/// Address → type of every live Rust object that a C struct points to.
+static LIVE_HANDLES: Mutex<BTreeMap<usize, TypeId>> = Mutex::new(BTreeMap::new());
+
+fn live_handles() -> MutexGuard<'static, BTreeMap<usize, TypeId>> {
+    // The map stays consistent even if a holder panicked: every operation is one insert/remove.
+    LIVE_HANDLES
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+/// Moves `value` to the heap, registers it and returns the handle to store in a C struct.
+pub(crate) fn handle_new<T: 'static>(value: T) -> *mut c_void {
+    let ptr = Box::into_raw(Box::new(value));
+    live_handles().insert(ptr as usize, TypeId::of::<T>());
+    ptr.cast()
+}
+
+/// True when `handle` is a live handle to a `T` made by [`handle_new`].
+pub(crate) fn handle_is<T: 'static>(handle: *const c_void) -> bool {
+    !handle.is_null() && live_handles().get(&(handle as usize)) == Some(&TypeId::of::<T>())
+}
+
+/// The `T` behind `handle`, if it is a live handle to a `T`.
+///
+/// # Safety
+/// The object must not be freed (by another thread) while the reference is in use; the
+/// caller picks a lifetime no longer than the call it serves.
+pub(crate) unsafe fn handle_ref<'a, T: 'static>(handle: *const c_void) -> Option<&'a T> {
+    // SAFETY: registered handles point to a live `T` made by `Box::into_raw`.
+    handle_is::<T>(handle).then(|| unsafe { &*handle.cast::<T>() })
+}
+
+/// Unregisters `handle` and gives back ownership of its `T`; None (and nothing happens) when it
+/// is not a live handle to a `T`.
+pub(crate) fn handle_take<T: 'static>(handle: *mut c_void) -> Option<Box<T>> {
+    let mut live = live_handles();
+    if handle.is_null() || live.get(&(handle as usize)) != Some(&TypeId::of::<T>()) {
+        return None;
+    }
+    live.remove(&(handle as usize));
+    // SAFETY: it was registered, so it came from `Box::into_raw` of a `T` and was not freed:
+    // removal from the registry (under the lock) is the only way to free it.
+    Some(unsafe { Box::from_raw(handle.cast::<T>()) })
+}
+
+// ---------------------------------------------------------------------------------------------
+// Crate-internal access for the TLS and X.509 layers
+
+/// A context holding `key`, for the `pk` field of a certificate struct.
+pub(crate) fn public_context(key: PublicKey) -> mbedtls_pk_context {
+    mbedtls_pk_context {
+        private_handle: handle_new(PkValue::Public(key)),
+    }
+}
+
+/// An empty context (as after `mbedtls_pk_init`).
+pub(crate) const fn empty_context() -> mbedtls_pk_context {
+    mbedtls_pk_context {
+        private_handle: core::ptr::null_mut(),
+    }
+}
+
+/// Frees what `ctx` holds and leaves it empty. NULL, empty and already-freed contexts are fine.
+///
+/// # Safety
+/// `ctx` is NULL or valid for reads and writes of a `mbedtls_pk_context`.
+pub(crate) unsafe fn release_context(ctx: *mut mbedtls_pk_context) {
+    if ctx.is_null() {
+        return;
+    }
+    // SAFETY: caller guarantees `ctx` is valid; the handle is only used after the registry check.
+    unsafe {
+        drop(handle_take::<PkValue>((*ctx).private_handle));
+        (*ctx).private_handle = core::ptr::null_mut();
+    }
+}
+
+/// The value a context holds.
+///
+/// # Safety
+/// `ctx` is NULL or valid for reads of a `mbedtls_pk_context`, and not freed during `'a`.
+unsafe fn value<'a>(ctx: *const mbedtls_pk_context) -> Option<&'a PkValue> {
+    if ctx.is_null() {
+        return None;
+    }
+    // SAFETY: caller guarantees `ctx` is valid for reads.
+    unsafe { handle_ref::<PkValue>((*ctx).private_handle) }
+}
+
+/// The private key held by `ctx` (a copy), for `mbedtls_ssl_conf_own_cert`. None for NULL, an
+/// empty context, or one holding only a public key.
+///
+/// # Safety
+/// `ctx` is NULL or valid for reads of a `mbedtls_pk_context`.
+#[allow(dead_code)] // used by the TLS layer
+pub(crate) unsafe fn private_key(ctx: *const mbedtls_pk_context) -> Option<PrivateKey> {
+    match unsafe { value(ctx) }? {
+        PkValue::Private(key) => Some(key.clone()),
+        PkValue::Public(_) => None,
+    }
+}
+
+/// The private key held by `ctx`, in the form rustls takes.
+///
+/// # Safety
+/// As [`private_key`].
+#[allow(dead_code)] // used by the TLS layer (mbedtls_ssl_conf_own_cert)
+pub(crate) unsafe fn private_key_der(
+    ctx: *const mbedtls_pk_context,
+) -> Option<PrivateKeyDer<'static>> {
+    unsafe { private_key(ctx) }.map(|k| k.key_der())
+}
+
+/// The kind of key `ctx` holds (private or public).
+///
+/// # Safety
+/// As [`private_key`].
+pub(crate) unsafe fn key_kind(ctx: *const mbedtls_pk_context) -> Option<KeyKind> {
+    unsafe { value(ctx) }.map(PkValue::kind)
+}
+
+fn type_of(kind: KeyKind) -> mbedtls_pk_type_t {
+    match kind {
+        KeyKind::Rsa { .. } => MBEDTLS_PK_RSA,
+        KeyKind::Ec { .. } => MBEDTLS_PK_ECKEY,
+        KeyKind::Ed25519 | KeyKind::Other => MBEDTLS_PK_OPAQUE,
+    }
+}
+
+/// Stores `value` in an empty `ctx`.
+///
+/// # Safety
+/// `ctx` is non-NULL and valid for reads and writes.
+unsafe fn install(ctx: *mut mbedtls_pk_context, value: Result<PkValue, Error>) -> c_int {
+    match value {
+        Ok(value) => {
+            // SAFETY: caller guarantees `ctx` is valid.
+            unsafe { (*ctx).private_handle = handle_new(value) };
+            0
+        }
+        Err(e) => code_of(e),
+    }
+}
+
+/// # Safety
+/// `ctx` is non-NULL and valid for reads.
+unsafe fn is_loaded(ctx: *const mbedtls_pk_context) -> bool {
+    unsafe { value(ctx) }.is_some()
+}
+
+fn read_key_file(path: *const c_char) -> Result<Vec<u8>, c_int> {
+    // SAFETY: the caller of the export guarantees `path` is NULL or a C string.
+    let path = unsafe { in_cstr(path) }.ok_or(MBEDTLS_ERR_PK_BAD_INPUT_DATA)?;
+    std::fs::read(OsStr::from_bytes(path.to_bytes())).map_err(|_| MBEDTLS_ERR_PK_FILE_IO_ERROR)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Exports
+
+/// Initialises a key context: it holds no key. Call before any other function on it.
+///
+/// Writes without reading, so it is fine on uninitialised memory. NULL is ignored.
+///
+/// # Safety
+/// `ctx` is NULL or valid for writes of a `mbedtls_pk_context`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn mbedtls_pk_init(ctx: *mut mbedtls_pk_context) {
+    entry!(mbedtls_pk_init, {
+        if !ctx.is_null() {
+            // SAFETY: caller guarantees `ctx` is valid for writes.
+            unsafe { ctx.write(empty_context()) };
+        }
+    })
+}
+
+/// Frees the key a context holds and leaves it empty (as after `mbedtls_pk_init`).
+///
+/// NULL, empty contexts and repeated calls are fine. Keys already handed to a configuration by
+/// `mbedtls_ssl_conf_own_cert` stay valid there (the configuration keeps its own copy).
+///
+/// # Safety
+/// `ctx` is NULL or an initialised context (or a zeroed one).
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn mbedtls_pk_free(ctx: *mut mbedtls_pk_context) {
+    entry!(mbedtls_pk_free, {
+        // SAFETY: caller guarantees `ctx` is NULL or valid.
+        unsafe { release_context(ctx) };
+    })
+}
+
+/// Parses a private key into an empty context.
+///
+/// Accepted: PEM (`keylen` may include the terminating NUL that Mbed TLS requires, or not)
+/// with a `PRIVATE KEY` (PKCS#8), `RSA PRIVATE KEY` (PKCS#1), `EC PRIVATE KEY` (SEC1) or
+/// `ENCRYPTED PRIVATE KEY` block, or the DER of any of these. Encrypted PKCS#8 keys use
+/// PBES2 with PBKDF2 (HMAC-SHA1/256/384/512) and AES-128/192/256-CBC. RSA keys, and EC keys on
+/// P-256, P-384 or P-521, and Ed25519 keys are supported; the key is checked by the crypto
+/// provider, so a key that loads is one the TLS layer can sign with.
+///
+/// `pwd` / `pwdlen` is the password for encrypted keys (ignored for others); `f_rng` and
+/// `p_rng` are not used.
+///
+/// # Returns
+/// * 0 on success;
+/// * `MBEDTLS_ERR_PK_BAD_INPUT_DATA` for a NULL `ctx`, `(NULL, n > 0)` buffers, or a context
+///   that already holds a key;
+/// * `MBEDTLS_ERR_PK_KEY_INVALID_FORMAT` for an empty or malformed key (or one the provider
+///   refuses), `MBEDTLS_ERR_PK_KEY_INVALID_VERSION`, `MBEDTLS_ERR_PK_INVALID_ALG`,
+///   `MBEDTLS_ERR_PK_UNKNOWN_PK_ALG`, `MBEDTLS_ERR_PK_UNKNOWN_NAMED_CURVE`;
+/// * `MBEDTLS_ERR_PK_PASSWORD_REQUIRED` (encrypted key, empty password),
+///   `MBEDTLS_ERR_PK_PASSWORD_MISMATCH` (wrong password),
+///   `MBEDTLS_ERR_PK_FEATURE_UNAVAILABLE` (an encryption scheme other than PBES2/AES-CBC);
+/// * `MBEDTLS_ERR_PEM_INVALID_DATA` (the PEM block is not base64),
+///   `MBEDTLS_ERR_PEM_FEATURE_UNAVAILABLE` (legacy OpenSSL `Proc-Type: 4,ENCRYPTED` keys).
+///
+/// Differences from Mbed TLS: `f_rng` may be NULL (Mbed TLS requires it; it is unused here).
+/// PEM without the terminating NUL is accepted. Parsing into a context that holds a key fails
+/// without touching that key (Mbed TLS frees it). On failure the context stays empty.
+/// Legacy-encrypted PEM keys (MD5-based key derivation) are not supported: convert them with
+/// `openssl pkcs8 -topk8`.
+///
+/// # Safety
+/// `ctx` is NULL or an initialised context; `key` is NULL or valid for `keylen` bytes; `pwd` is
+/// NULL or valid for `pwdlen` bytes.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn mbedtls_pk_parse_key(
+    ctx: *mut mbedtls_pk_context,
+    key: *const c_uchar,
+    keylen: usize,
+    pwd: *const c_uchar,
+    pwdlen: usize,
+    f_rng: Option<unsafe extern "C" fn(*mut c_void, *mut c_uchar, usize) -> c_int>,
+    p_rng: *mut c_void,
+) -> c_int {
+    entry!(mbedtls_pk_parse_key, {
+        let _ = (f_rng, p_rng);
+        // SAFETY: caller guarantees the buffers are NULL or valid for their lengths.
+        let (Some(key), Some(pwd)) = (unsafe { in_slice(key, keylen) }, unsafe {
+            in_slice(pwd, pwdlen)
+        }) else {
+            return MBEDTLS_ERR_PK_BAD_INPUT_DATA;
+        };
+        // SAFETY: caller guarantees `ctx` is NULL or valid.
+        if ctx.is_null() || unsafe { is_loaded(ctx) } {
+            return MBEDTLS_ERR_PK_BAD_INPUT_DATA;
+        }
+        let value = PrivateKey::parse(key, Some(pwd)).map(PkValue::Private);
+        unsafe { install(ctx, value) }
+    })
+}
+
+/// Reads a private key file and parses it as `mbedtls_pk_parse_key` does.
+///
+/// `password` is a NUL-terminated password for encrypted keys, or NULL. `f_rng` and `p_rng`
+/// are not used.
+///
+/// # Returns
+/// 0; `MBEDTLS_ERR_PK_BAD_INPUT_DATA` for a NULL `ctx` or `path`, or a context that already
+/// holds a key; `MBEDTLS_ERR_PK_FILE_IO_ERROR` when the file cannot be read; otherwise the
+/// codes of `mbedtls_pk_parse_key`.
+///
+/// Differences from Mbed TLS: `f_rng` may be NULL.
+///
+/// # Safety
+/// `ctx` is NULL or an initialised context; `path` and `password` are NULL or C strings.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn mbedtls_pk_parse_keyfile(
+    ctx: *mut mbedtls_pk_context,
+    path: *const c_char,
+    password: *const c_char,
+    f_rng: Option<unsafe extern "C" fn(*mut c_void, *mut c_uchar, usize) -> c_int>,
+    p_rng: *mut c_void,
+) -> c_int {
+    entry!(mbedtls_pk_parse_keyfile, {
+        let _ = (f_rng, p_rng);
+        // SAFETY: caller guarantees `ctx` is NULL or valid.
+        if ctx.is_null() || unsafe { is_loaded(ctx) } {
+            return MBEDTLS_ERR_PK_BAD_INPUT_DATA;
+        }
+        let data = match read_key_file(path) {
+            Ok(data) => data,
+            Err(code) => return code,
+        };
+        // SAFETY: caller guarantees `password` is NULL or a C string.
+        let password = unsafe { in_cstr(password) }.map(CStr::to_bytes);
+        let value = PrivateKey::parse(&data, password).map(PkValue::Private);
+        unsafe { install(ctx, value) }
+    })
+}
+
+/// Parses a public key into an empty context: PEM `PUBLIC KEY` (SubjectPublicKeyInfo) or
+/// `RSA PUBLIC KEY` (PKCS#1), or the DER of either.
+///
+/// A context holding only a public key cannot be used as an own key for TLS.
+///
+/// # Returns
+/// 0; `MBEDTLS_ERR_PK_BAD_INPUT_DATA` for NULL `ctx`, `(NULL, n > 0)`, or a context that
+/// already holds a key; `MBEDTLS_ERR_PK_KEY_INVALID_FORMAT`, `MBEDTLS_ERR_PK_INVALID_ALG`,
+/// `MBEDTLS_ERR_PK_INVALID_PUBKEY`, `MBEDTLS_ERR_PK_UNKNOWN_PK_ALG`,
+/// `MBEDTLS_ERR_PK_UNKNOWN_NAMED_CURVE` for keys that do not parse;
+/// `MBEDTLS_ERR_PEM_INVALID_DATA` for a PEM block that is not base64.
+///
+/// # Safety
+/// `ctx` is NULL or an initialised context; `key` is NULL or valid for `keylen` bytes.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn mbedtls_pk_parse_public_key(
+    ctx: *mut mbedtls_pk_context,
+    key: *const c_uchar,
+    keylen: usize,
+) -> c_int {
+    entry!(mbedtls_pk_parse_public_key, {
+        // SAFETY: caller guarantees `key` is NULL or valid for `keylen` bytes.
+        let Some(key) = (unsafe { in_slice(key, keylen) }) else {
+            return MBEDTLS_ERR_PK_BAD_INPUT_DATA;
+        };
+        // SAFETY: caller guarantees `ctx` is NULL or valid.
+        if ctx.is_null() || unsafe { is_loaded(ctx) } {
+            return MBEDTLS_ERR_PK_BAD_INPUT_DATA;
+        }
+        let value = PublicKey::parse(key).map(PkValue::Public);
+        unsafe { install(ctx, value) }
+    })
+}
+
+/// The type of key a context holds.
+///
+/// # Returns
+/// `MBEDTLS_PK_RSA`, `MBEDTLS_PK_ECKEY` (every EC key, as Mbed TLS parses them),
+/// `MBEDTLS_PK_OPAQUE` for Ed25519 (and other keys Mbed TLS has no type for), or
+/// `MBEDTLS_PK_NONE` for NULL and empty contexts.
+///
+/// Differences from Mbed TLS: Mbed TLS 3.6 has no Ed25519 keys; they report
+/// `MBEDTLS_PK_OPAQUE` here.
+///
+/// # Safety
+/// `ctx` is NULL or an initialised context.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn mbedtls_pk_get_type(ctx: *const mbedtls_pk_context) -> mbedtls_pk_type_t {
+    entry!(mbedtls_pk_get_type, on_panic = MBEDTLS_PK_NONE, {
+        // SAFETY: caller guarantees `ctx` is NULL or valid.
+        unsafe { key_kind(ctx) }.map_or(MBEDTLS_PK_NONE, type_of)
+    })
+}
+
+/// The size of the key in bits: the RSA modulus, the EC curve size (256 for P-256, 521 for
+/// P-521), 255 for Ed25519; 0 for NULL and empty contexts.
+///
+/// # Safety
+/// `ctx` is NULL or an initialised context.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn mbedtls_pk_get_bitlen(ctx: *const mbedtls_pk_context) -> usize {
+    entry!(mbedtls_pk_get_bitlen, {
+        // SAFETY: caller guarantees `ctx` is NULL or valid.
+        unsafe { key_kind(ctx) }.map_or(0, KeyKind::bits)
+    })
+}
+
+/// The size of the key in bytes (`(bitlen + 7) / 8`); 0 for NULL and empty contexts.
+///
+/// # Safety
+/// `ctx` is NULL or an initialised context.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn mbedtls_pk_get_len(ctx: *const mbedtls_pk_context) -> usize {
+    entry!(mbedtls_pk_get_len, {
+        // SAFETY: caller guarantees `ctx` is NULL or valid.
+        unsafe { key_kind(ctx) }.map_or(0, |k| k.bits().div_ceil(8))
+    })
+}
+
+/// The name of the key type: `"RSA"`, `"EC"`, `"Ed25519"`, or `"invalid PK"` for NULL and
+/// empty contexts. The string is static.
+///
+/// # Safety
+/// `ctx` is NULL or an initialised context.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn mbedtls_pk_get_name(ctx: *const mbedtls_pk_context) -> *const c_char {
+    entry!(mbedtls_pk_get_name, on_panic = c"invalid PK".as_ptr(), {
+        // SAFETY: caller guarantees `ctx` is NULL or valid.
+        match unsafe { key_kind(ctx) } {
+            None => c"invalid PK".as_ptr(),
+            Some(KeyKind::Rsa { .. }) => c"RSA".as_ptr(),
+            Some(KeyKind::Ec { .. }) => c"EC".as_ptr(),
+            Some(KeyKind::Ed25519) => c"Ed25519".as_ptr(),
+            Some(KeyKind::Other) => c"unknown".as_ptr(),
+        }
+    })
+}
+
+/// Whether the key can be used for operations of type `pk_type`: an RSA key for
+/// `MBEDTLS_PK_RSA` and `MBEDTLS_PK_RSASSA_PSS`; an EC key for `MBEDTLS_PK_ECKEY`,
+/// `MBEDTLS_PK_ECKEY_DH` and `MBEDTLS_PK_ECDSA`; an Ed25519 key for `MBEDTLS_PK_OPAQUE`.
+///
+/// # Returns
+/// 1 if it can, 0 otherwise (also for NULL and empty contexts, and unknown types).
+///
+/// # Safety
+/// `ctx` is NULL or an initialised context.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn mbedtls_pk_can_do(
+    ctx: *const mbedtls_pk_context,
+    pk_type: mbedtls_pk_type_t,
+) -> c_int {
+    entry!(mbedtls_pk_can_do, on_panic = 0, {
+        // SAFETY: caller guarantees `ctx` is NULL or valid.
+        let can = match unsafe { key_kind(ctx) } {
+            None => false,
+            Some(KeyKind::Rsa { .. }) => matches!(pk_type, MBEDTLS_PK_RSA | MBEDTLS_PK_RSASSA_PSS),
+            Some(KeyKind::Ec { .. }) => matches!(
+                pk_type,
+                MBEDTLS_PK_ECKEY | MBEDTLS_PK_ECKEY_DH | MBEDTLS_PK_ECDSA
+            ),
+            Some(KeyKind::Ed25519 | KeyKind::Other) => pk_type == MBEDTLS_PK_OPAQUE,
+        };
+        can as c_int
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use core::ptr;
+    use std::path::PathBuf;
+
+    fn certs(name: &str) -> PathBuf {
+        let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/certs/generated");
+        if !dir.join(".complete").exists() {
+            let script =
+                PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("scripts/gen-test-certs.sh");
+            assert!(
+                std::process::Command::new("bash")
+                    .arg(script)
+                    .status()
+                    .unwrap()
+                    .success()
+            );
+        }
+        dir.join(name)
+    }
+
+    fn parse(ctx: &mut mbedtls_pk_context, data: &[u8], pwd: &[u8]) -> c_int {
+        unsafe {
+            mbedtls_pk_parse_key(
+                ctx,
+                data.as_ptr(),
+                data.len(),
+                pwd.as_ptr(),
+                pwd.len(),
+                None,
+                ptr::null_mut(),
+            )
+        }
+    }
+
+    #[test]
+    fn lifecycle_and_queries() {
+        let mut ctx = mbedtls_pk_context {
+            private_handle: 0x1234 as *mut c_void,
+        }; // garbage
+        unsafe { mbedtls_pk_init(&mut ctx) };
+        assert_eq!(unsafe { mbedtls_pk_get_type(&ctx) }, MBEDTLS_PK_NONE);
+        assert_eq!(
+            unsafe { CStr::from_ptr(mbedtls_pk_get_name(&ctx)) },
+            c"invalid PK"
+        );
+        let mut pem = std::fs::read(certs("server-ec.key")).unwrap();
+        pem.push(0);
+        assert_eq!(parse(&mut ctx, &pem, b""), 0);
+        assert_eq!(unsafe { mbedtls_pk_get_type(&ctx) }, MBEDTLS_PK_ECKEY);
+        assert_eq!(unsafe { mbedtls_pk_get_bitlen(&ctx) }, 256);
+        assert_eq!(unsafe { mbedtls_pk_get_len(&ctx) }, 32);
+        assert_eq!(unsafe { CStr::from_ptr(mbedtls_pk_get_name(&ctx)) }, c"EC");
+        assert_eq!(unsafe { mbedtls_pk_can_do(&ctx, MBEDTLS_PK_ECDSA) }, 1);
+        assert_eq!(unsafe { mbedtls_pk_can_do(&ctx, MBEDTLS_PK_RSA) }, 0);
+        assert!(unsafe { private_key_der(&ctx) }.is_some());
+        // A loaded context refuses a second key and keeps the first.
+        assert_eq!(parse(&mut ctx, &pem, b""), MBEDTLS_ERR_PK_BAD_INPUT_DATA);
+        assert_eq!(unsafe { mbedtls_pk_get_bitlen(&ctx) }, 256);
+        // A copy of the shell sees the same key; after freeing, the copy reads as empty and
+        // freeing it again is harmless.
+        let mut copy = mbedtls_pk_context {
+            private_handle: ctx.private_handle,
+        };
+        unsafe { mbedtls_pk_free(&mut ctx) };
+        assert!(ctx.private_handle.is_null());
+        assert_eq!(unsafe { mbedtls_pk_get_type(&copy) }, MBEDTLS_PK_NONE);
+        unsafe { mbedtls_pk_free(&mut copy) };
+        unsafe { mbedtls_pk_free(&mut ctx) };
+        unsafe { mbedtls_pk_free(ptr::null_mut()) };
+        unsafe { mbedtls_pk_init(ptr::null_mut()) };
+    }
+
+    #[test]
+    fn errors() {
+        let mut ctx = empty_context();
+        let enc = std::fs::read(certs("server-rsa.enc.key")).unwrap();
+        assert_eq!(parse(&mut ctx, &enc, b""), MBEDTLS_ERR_PK_PASSWORD_REQUIRED);
+        assert_eq!(
+            parse(&mut ctx, &enc, b"wrong"),
+            MBEDTLS_ERR_PK_PASSWORD_MISMATCH
+        );
+        assert_eq!(parse(&mut ctx, b"", b""), MBEDTLS_ERR_PK_KEY_INVALID_FORMAT);
+        assert_eq!(
+            parse(&mut ctx, b"garbage", b""),
+            MBEDTLS_ERR_PK_KEY_INVALID_FORMAT
+        );
+        assert!(ctx.private_handle.is_null());
+        let null_buf = unsafe {
+            mbedtls_pk_parse_key(
+                &mut ctx,
+                ptr::null(),
+                5,
+                ptr::null(),
+                0,
+                None,
+                ptr::null_mut(),
+            )
+        };
+        assert_eq!(null_buf, MBEDTLS_ERR_PK_BAD_INPUT_DATA);
+        let null_pwd = unsafe {
+            mbedtls_pk_parse_key(
+                &mut ctx,
+                enc.as_ptr(),
+                enc.len(),
+                ptr::null(),
+                3,
+                None,
+                ptr::null_mut(),
+            )
+        };
+        assert_eq!(null_pwd, MBEDTLS_ERR_PK_BAD_INPUT_DATA);
+        let null_ctx = unsafe {
+            mbedtls_pk_parse_key(
+                ptr::null_mut(),
+                enc.as_ptr(),
+                enc.len(),
+                ptr::null(),
+                0,
+                None,
+                ptr::null_mut(),
+            )
+        };
+        assert_eq!(null_ctx, MBEDTLS_ERR_PK_BAD_INPUT_DATA);
+        assert_eq!(parse(&mut ctx, &enc, b"secret"), 0);
+        assert_eq!(unsafe { mbedtls_pk_get_type(&ctx) }, MBEDTLS_PK_RSA);
+        assert_eq!(unsafe { mbedtls_pk_get_bitlen(&ctx) }, 2048);
+        unsafe { mbedtls_pk_free(&mut ctx) };
+    }
+
+    #[test]
+    fn key_files_and_public_keys() {
+        let mut ctx = empty_context();
+        let path = std::ffi::CString::new(certs("server-ec.enc.key").to_str().unwrap()).unwrap();
+        let f = |ctx: &mut mbedtls_pk_context, pwd: *const c_char| unsafe {
+            mbedtls_pk_parse_keyfile(ctx, path.as_ptr(), pwd, None, ptr::null_mut())
+        };
+        assert_eq!(f(&mut ctx, ptr::null()), MBEDTLS_ERR_PK_PASSWORD_REQUIRED);
+        assert_eq!(
+            f(&mut ctx, c"nope".as_ptr()),
+            MBEDTLS_ERR_PK_PASSWORD_MISMATCH
+        );
+        assert_eq!(f(&mut ctx, c"secret".as_ptr()), 0);
+        unsafe { mbedtls_pk_free(&mut ctx) };
+        let missing = unsafe {
+            mbedtls_pk_parse_keyfile(
+                &mut ctx,
+                c"/nonexistent/key.pem".as_ptr(),
+                ptr::null(),
+                None,
+                ptr::null_mut(),
+            )
+        };
+        assert_eq!(missing, MBEDTLS_ERR_PK_FILE_IO_ERROR);
+        let null_path = unsafe {
+            mbedtls_pk_parse_keyfile(&mut ctx, ptr::null(), ptr::null(), None, ptr::null_mut())
+        };
+        assert_eq!(null_path, MBEDTLS_ERR_PK_BAD_INPUT_DATA);
+
+        // A public key: queryable, but no private key for the TLS layer.
+        let cert = crate::x509::parse_chain(&std::fs::read(certs("server-rsa.crt")).unwrap())
+            .certs
+            .remove(0);
+        let spki = cert.bytes(cert.pk_raw());
+        assert_eq!(
+            unsafe { mbedtls_pk_parse_public_key(&mut ctx, spki.as_ptr(), spki.len()) },
+            0
+        );
+        assert_eq!(unsafe { mbedtls_pk_get_type(&ctx) }, MBEDTLS_PK_RSA);
+        assert!(unsafe { private_key(&ctx) }.is_none());
+        unsafe { mbedtls_pk_free(&mut ctx) };
+        assert_eq!(
+            unsafe { mbedtls_pk_parse_public_key(&mut ctx, ptr::null(), 1) },
+            MBEDTLS_ERR_PK_BAD_INPUT_DATA
+        );
+        assert_eq!(
+            unsafe { mbedtls_pk_parse_public_key(&mut ctx, b"x".as_ptr(), 1) },
+            MBEDTLS_ERR_PK_KEY_INVALID_FORMAT
+        );
+    }
+
+    #[test]
+    fn registry_checks_type() {
+        let handle = handle_new(5u32);
+        assert!(handle_is::<u32>(handle));
+        assert!(!handle_is::<u64>(handle));
+        assert!(unsafe { handle_ref::<PkValue>(handle) }.is_none());
+        assert!(handle_take::<PkValue>(handle).is_none());
+        assert_eq!(handle_take::<u32>(handle).as_deref(), Some(&5));
+        assert!(handle_take::<u32>(handle).is_none());
+        assert!(!handle_is::<u32>(ptr::null()));
+    }
 }

@@ -9,7 +9,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use super::error::{code_of, status};
 use super::pk::{mbedtls_pk_context, private_key_der};
-use super::x509_crt::{chain_ders, mbedtls_x509_crt};
+use super::x509_crt::{chain_ders, free_owned_chain, mbedtls_x509_crt, new_chain_from_ders};
 use super::{Guarded, entry, in_cstr, in_slice, out_slice, ssl_cache, ssl_ciphersuites, ssl_ticket};
 use crate::config::{self, AuthMode, Config, DebugSink, Endpoint, OwnCert, Preset};
 use crate::context::{Context, Hostname, Transport};
@@ -290,7 +290,20 @@ struct SslHandle {
     conf_shell: usize,
     hostname_c: Option<CString>,
     alpn_c: Option<CString>,
+    /// The peer's certificates as C structs, built on the first `mbedtls_ssl_get_peer_cert`
+    /// after a handshake; dropped on reset.
+    peer_crt: Option<PeerChain>,
     user_data: usize,
+}
+
+/// A certificate chain owned by a context (freed with it).
+struct PeerChain(*mut mbedtls_x509_crt);
+
+impl Drop for PeerChain {
+    fn drop(&mut self) {
+        // SAFETY: made by Box::into_raw of new_chain_from_ders; freed once, here.
+        unsafe { free_owned_chain(Box::from_raw(self.0)) };
+    }
 }
 
 /// A pointer the application handed us together with a callback, passed back unchanged.
@@ -983,6 +996,7 @@ pub unsafe extern "C" fn mbedtls_ssl_setup(ssl: *mut mbedtls_ssl_context, conf: 
                     conf_shell: conf as usize,
                     hostname_c: None,
                     alpn_c: None,
+                    peer_crt: None,
                     user_data: 0,
                 }));
                 unsafe { (*ssl).private_handle = Box::into_raw(handle).cast() };
@@ -1033,6 +1047,7 @@ pub unsafe extern "C" fn mbedtls_ssl_session_reset(ssl: *mut mbedtls_ssl_context
             with_ssl(ssl, |h| {
                 h.ctx.reset();
                 h.alpn_c = None;
+                h.peer_crt = None;
                 Ok(())
             })
         })
@@ -1317,6 +1332,32 @@ pub unsafe extern "C" fn mbedtls_ssl_get_alpn_protocol(ssl: *const mbedtls_ssl_c
                     h.alpn_c = alpn.and_then(|a| CString::new(a).ok());
                 }
                 Ok(h.alpn_c.as_ref().map_or(core::ptr::null(), |c| c.as_ptr()))
+            })
+        }
+        .unwrap_or(core::ptr::null())
+    })
+}
+
+/// The peer's certificate chain (end-entity first), or NULL before a handshake, when the peer
+/// sent none, and for NULL. Owned by the context: valid until the next handshake, reset or
+/// free. After a resumed handshake it holds the certificates saved with the session.
+///
+/// # Safety
+/// `ssl` is NULL or an initialised context.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn mbedtls_ssl_get_peer_cert(ssl: *const mbedtls_ssl_context) -> *const mbedtls_x509_crt {
+    entry!(mbedtls_ssl_get_peer_cert, {
+        unsafe {
+            with_ssl(ssl, |h| {
+                if h.peer_crt.is_none() {
+                    let Some(info) = h.ctx.info() else { return Ok(core::ptr::null()) };
+                    if info.peer_chain.is_empty() {
+                        return Ok(core::ptr::null());
+                    }
+                    let chain = new_chain_from_ders(&info.peer_chain).map_err(|_| Error::SslBadCertificate)?;
+                    h.peer_crt = Some(PeerChain(Box::into_raw(chain)));
+                }
+                Ok(h.peer_crt.as_ref().map_or(core::ptr::null(), |c| c.0 as *const mbedtls_x509_crt))
             })
         }
         .unwrap_or(core::ptr::null())

@@ -1,15 +1,937 @@
-//! `x509_crt.h`: X.509 certificate chains (`mbedtls_x509_crt`).
-//! (Placeholder until the x509 module lands.)
+//! `x509_crt.h`: X.509 certificate chains (`mbedtls_x509_crt`), mapped onto `crate::x509`.
+//!
+//! The first struct of a chain is the caller's (declared anywhere, `mbedtls_x509_crt_init`ed);
+//! further certificates get structs allocated here, linked through `next`, and freed by
+//! `mbedtls_x509_crt_free`. Each struct's `private_handle` owns the parsed [`Certificate`],
+//! whose DER the public `mbedtls_x509_buf` fields point into. Handles and `next` pointers are
+//! checked against the registry of `ffi::pk` before use, so an uninitialised `next`, a copied
+//! struct or a second free never reach freed memory.
 
-use core::ffi::c_void;
+use core::ffi::{c_char, c_int, c_uchar, c_void};
+use core::ptr;
+use std::ffi::OsStr;
+use std::os::unix::ffi::OsStrExt;
+use std::path::Path;
+
 use rustls::pki_types::CertificateDer;
 
+use super::error::code_of;
+use super::pk::{
+    MBEDTLS_ERR_PK_FILE_IO_ERROR, empty_context, handle_is, handle_new, handle_ref, handle_take,
+    mbedtls_pk_context, public_context, release_context,
+};
+use super::x509::{
+    MBEDTLS_ERR_X509_BAD_INPUT_DATA, MBEDTLS_ERR_X509_BUFFER_TOO_SMALL,
+    MBEDTLS_ERR_X509_FILE_IO_ERROR, mbedtls_x509_buf, mbedtls_x509_time,
+};
+use super::{entry, in_cstr, in_slice, write_c_text};
+use crate::error::Error;
+use crate::x509::{self, Certificate, Span, Time};
+
+/// An X.509 certificate, and the head of a chain of them through `next`.
+///
+/// Declare it, `mbedtls_x509_crt_init` it, add certificates with `mbedtls_x509_crt_parse*`,
+/// and `mbedtls_x509_crt_free` it. All buffers point into memory owned by the library, valid
+/// until `mbedtls_x509_crt_free`; treat them as read-only.
+///
+/// Differences from Mbed TLS: only the fields listed here exist (no `issuer`/`subject` name
+/// lists, extensions or `sig` fields); use `mbedtls_x509_crt_info` for a readable dump.
 #[repr(C)]
 pub struct mbedtls_x509_crt {
+    /// Private: 1 when the library owns the DER (always, here).
+    private_own_buffer: c_int,
+    /// The whole certificate, DER.
+    pub raw: mbedtls_x509_buf,
+    /// The signed part (TBSCertificate), DER including its header.
+    pub tbs: mbedtls_x509_buf,
+    /// 1, 2 or 3 (v3 certificates are 3); 0 for an empty struct.
+    pub version: c_int,
+    /// The serial number's content bytes.
+    pub serial: mbedtls_x509_buf,
+    /// The signature algorithm OID's content bytes.
+    pub sig_oid: mbedtls_x509_buf,
+    /// The issuer Name, DER including its header.
+    pub issuer_raw: mbedtls_x509_buf,
+    /// The subject Name, DER including its header.
+    pub subject_raw: mbedtls_x509_buf,
+    /// Start of validity (UTC).
+    pub valid_from: mbedtls_x509_time,
+    /// End of validity (UTC).
+    pub valid_to: mbedtls_x509_time,
+    /// The SubjectPublicKeyInfo, DER including its header.
+    pub pk_raw: mbedtls_x509_buf,
+    /// The public key, usable with `mbedtls_pk_get_type`, `mbedtls_pk_get_bitlen`, ...
+    pub pk: mbedtls_pk_context,
+    /// The next certificate of the chain, or NULL.
     pub next: *mut mbedtls_x509_crt,
+    /// Private: the parsed certificate.
     private_handle: *mut c_void,
 }
 
-pub(crate) unsafe fn chain_ders(_crt: *const mbedtls_x509_crt) -> Option<Vec<CertificateDer<'static>>> {
-    None
+fn empty_buf() -> mbedtls_x509_buf {
+    mbedtls_x509_buf {
+        tag: 0,
+        len: 0,
+        p: ptr::null_mut(),
+    }
+}
+
+/// A struct holding no certificate (as after `mbedtls_x509_crt_init`).
+fn empty_crt() -> mbedtls_x509_crt {
+    mbedtls_x509_crt {
+        private_own_buffer: 0,
+        raw: empty_buf(),
+        tbs: empty_buf(),
+        version: 0,
+        serial: empty_buf(),
+        sig_oid: empty_buf(),
+        issuer_raw: empty_buf(),
+        subject_raw: empty_buf(),
+        valid_from: mbedtls_x509_time::default(),
+        valid_to: mbedtls_x509_time::default(),
+        pk_raw: empty_buf(),
+        pk: empty_context(),
+        next: ptr::null_mut(),
+        private_handle: ptr::null_mut(),
+    }
+}
+
+fn c_time(t: Time) -> mbedtls_x509_time {
+    mbedtls_x509_time {
+        year: t.year,
+        mon: t.mon,
+        day: t.day,
+        hour: t.hour,
+        min: t.min,
+        sec: t.sec,
+    }
+}
+
+/// Writes `cert` into `node` (which must hold no certificate), keeping `next`.
+///
+/// # Safety
+/// `node` is valid for writes of a `mbedtls_x509_crt`.
+unsafe fn fill(node: *mut mbedtls_x509_crt, cert: Certificate, next: *mut mbedtls_x509_crt) {
+    let handle = handle_new(cert);
+    // SAFETY: just registered; freed only through `release_node`.
+    let cert = unsafe { handle_ref::<Certificate>(handle) }.expect("registered handle");
+    // The pointers stay valid as long as the handle: the DER is never reallocated.
+    let buf = |span: Span| mbedtls_x509_buf {
+        tag: span.tag as c_int,
+        len: span.len,
+        p: cert.bytes(span).as_ptr().cast_mut(),
+    };
+    let whole = Span {
+        tag: 0x30,
+        offset: 0,
+        len: cert.der().len(),
+    };
+    let value = mbedtls_x509_crt {
+        private_own_buffer: 1,
+        raw: buf(whole),
+        tbs: buf(cert.tbs()),
+        version: cert.version(),
+        serial: buf(cert.serial()),
+        sig_oid: buf(cert.sig_oid()),
+        issuer_raw: buf(cert.issuer_raw()),
+        subject_raw: buf(cert.subject_raw()),
+        valid_from: c_time(cert.valid_from()),
+        valid_to: c_time(cert.valid_to()),
+        pk_raw: buf(cert.pk_raw()),
+        pk: public_context(cert.public_key().clone()),
+        next,
+        private_handle: handle,
+    };
+    // SAFETY: caller guarantees `node` is valid for writes; it held nothing to drop.
+    unsafe { node.write(value) };
+}
+
+/// The structs of the chain starting at `crt`: `crt` itself, then each `next` that is a live
+/// struct allocated here. Stops at anything else (NULL, garbage, a cycle).
+///
+/// # Safety
+/// `crt` is non-NULL and valid for reads of a `mbedtls_x509_crt`.
+unsafe fn nodes(crt: *const mbedtls_x509_crt) -> Vec<*mut mbedtls_x509_crt> {
+    let mut out = vec![crt.cast_mut()];
+    // SAFETY: `crt` is valid (caller); later nodes are live registered allocations.
+    let mut next = unsafe { (*crt).next };
+    while handle_is::<mbedtls_x509_crt>(next.cast()) && !out.contains(&next) {
+        out.push(next);
+        next = unsafe { (*next).next };
+    }
+    out
+}
+
+/// The certificate a struct holds, if any.
+///
+/// # Safety
+/// `crt` is NULL or valid for reads of a `mbedtls_x509_crt`; the certificate must not be freed
+/// while the reference is used.
+pub(crate) unsafe fn certificate<'a>(crt: *const mbedtls_x509_crt) -> Option<&'a Certificate> {
+    if crt.is_null() {
+        return None;
+    }
+    // SAFETY: caller guarantees `crt` is valid; the handle is checked by the registry.
+    unsafe { handle_ref::<Certificate>((*crt).private_handle) }
+}
+
+/// Appends `cert` to the chain starting at `chain`: into the first struct that holds no
+/// certificate, else into a new struct linked from the last one.
+///
+/// # Safety
+/// `chain` is non-NULL and valid for reads and writes of a `mbedtls_x509_crt`.
+unsafe fn append(chain: *mut mbedtls_x509_crt, cert: Certificate) {
+    for node in unsafe { nodes(chain) } {
+        // SAFETY: every node is valid (see `nodes`).
+        if unsafe { certificate(node) }.is_none() {
+            let next = unsafe { (*node).next };
+            let next = if handle_is::<mbedtls_x509_crt>(next.cast()) {
+                next
+            } else {
+                ptr::null_mut()
+            };
+            // The struct may hold a stale public key context (e.g. garbage before init): it is
+            // not ours unless registered, and `fill` overwrites it.
+            unsafe { release_context(&raw mut (*node).pk) };
+            unsafe { fill(node, cert, next) };
+            return;
+        }
+    }
+    let last = *unsafe { nodes(chain) }.last().expect("at least the head");
+    let node = handle_new(empty_crt()).cast::<mbedtls_x509_crt>();
+    // SAFETY: `node` was just allocated; `last` is valid (see `nodes`).
+    unsafe {
+        fill(node, cert, ptr::null_mut());
+        (*last).next = node;
+    }
+}
+
+/// Frees what `node` holds (certificate and public key) without freeing `node` itself.
+///
+/// # Safety
+/// `node` is valid for reads and writes of a `mbedtls_x509_crt`.
+unsafe fn release_node(node: *mut mbedtls_x509_crt) {
+    unsafe {
+        drop(handle_take::<Certificate>((*node).private_handle));
+        release_context(&raw mut (*node).pk);
+    }
+}
+
+/// Frees the chain starting at `crt` and leaves `crt` empty.
+///
+/// # Safety
+/// `crt` is NULL or valid for reads and writes of a `mbedtls_x509_crt`.
+unsafe fn free_chain(crt: *mut mbedtls_x509_crt) {
+    if crt.is_null() {
+        return;
+    }
+    let nodes = unsafe { nodes(crt) };
+    for (i, &node) in nodes.iter().enumerate() {
+        unsafe { release_node(node) };
+        if i > 0 {
+            drop(handle_take::<mbedtls_x509_crt>(node.cast()));
+        }
+    }
+    // SAFETY: caller guarantees `crt` is valid for writes; everything it owned is released.
+    unsafe { crt.write(empty_crt()) };
+}
+
+/// The DER certificates of the chain starting at `crt` (any struct of a chain, e.g.
+/// `srvcert.next`), for the TLS layer. Structs holding no certificate are skipped.
+///
+/// # Returns
+/// None for NULL; otherwise the certificates in chain order (possibly none).
+///
+/// # Safety
+/// `crt` is NULL or valid for reads of a `mbedtls_x509_crt`.
+#[allow(dead_code)] // used by the TLS layer
+pub(crate) unsafe fn chain_ders(
+    crt: *const mbedtls_x509_crt,
+) -> Option<Vec<CertificateDer<'static>>> {
+    if crt.is_null() {
+        return None;
+    }
+    let nodes = unsafe { nodes(crt) };
+    Some(
+        nodes
+            .into_iter()
+            .filter_map(|node| unsafe { certificate(node) })
+            .map(|cert| CertificateDer::from(cert.der().to_vec()))
+            .collect(),
+    )
+}
+
+/// A chain owned by the TLS layer (e.g. the peer's certificates for
+/// `mbedtls_ssl_get_peer_cert`, or for the verify callback), built from DER certificates in
+/// order. The head is a Box owned by the caller; free it with [`free_owned_chain`].
+///
+/// # Errors
+/// The parse error of the first certificate that does not parse (nothing is leaked).
+#[allow(dead_code)] // used by the TLS layer
+pub(crate) fn new_chain_from_ders<D: AsRef<[u8]>>(
+    ders: &[D],
+) -> Result<Box<mbedtls_x509_crt>, Error> {
+    let certs = ders
+        .iter()
+        .map(|d| Certificate::from_der(d.as_ref()))
+        .collect::<Result<Vec<_>, _>>()?;
+    let mut head = Box::new(empty_crt());
+    for cert in certs {
+        // SAFETY: `head` is a valid, initialised struct.
+        unsafe { append(&mut *head, cert) };
+    }
+    Ok(head)
+}
+
+/// Frees a chain made by [`new_chain_from_ders`].
+///
+/// # Safety
+/// No pointer into the chain (handed to C code) may be used afterwards.
+#[allow(dead_code)] // used by the TLS layer
+pub(crate) unsafe fn free_owned_chain(chain: Box<mbedtls_x509_crt>) {
+    let raw = Box::into_raw(chain);
+    // SAFETY: `raw` is a valid struct from a Box; after freeing its chain, the Box is rebuilt once.
+    unsafe {
+        free_chain(raw);
+        drop(Box::from_raw(raw));
+    }
+}
+
+/// Adds the certificates of `parsed` to `chain` and maps the result as Mbed TLS does.
+///
+/// # Safety
+/// `chain` is non-NULL and valid for reads and writes.
+unsafe fn add_all(chain: *mut mbedtls_x509_crt, parsed: x509::ChainParse) -> c_int {
+    let result = parsed.result();
+    for cert in parsed.certs {
+        unsafe { append(chain, cert) };
+    }
+    match result {
+        Ok(failed) => c_int::try_from(failed).unwrap_or(c_int::MAX),
+        Err(e) => code_of(e),
+    }
+}
+
+/// `mbedtls_x509_crt_parse_file` on a validated path.
+///
+/// # Safety
+/// `chain` is non-NULL and valid for reads and writes.
+unsafe fn parse_file(chain: *mut mbedtls_x509_crt, path: &Path) -> c_int {
+    match std::fs::read(path) {
+        Ok(data) => unsafe { add_all(chain, x509::parse_chain(&data)) },
+        Err(_) => MBEDTLS_ERR_PK_FILE_IO_ERROR,
+    }
+}
+
+/// Writes `text` into `(buf, size)` for the `_info` functions.
+///
+/// # Safety
+/// `buf` is NULL or valid for writes of `size` bytes.
+unsafe fn write_info(buf: *mut c_char, size: usize, text: &str) -> c_int {
+    if buf.is_null() {
+        return MBEDTLS_ERR_X509_BAD_INPUT_DATA;
+    }
+    // SAFETY: caller guarantees `buf` is valid for `size` bytes.
+    match unsafe { write_c_text(buf, size, text) }.and_then(|n| c_int::try_from(n).ok()) {
+        Some(n) => n,
+        None => MBEDTLS_ERR_X509_BUFFER_TOO_SMALL,
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Exports
+
+/// Initialises a certificate struct: it holds no certificate and `next` is NULL. Call before
+/// any other function on it.
+///
+/// Writes without reading, so it is fine on uninitialised memory. NULL is ignored.
+///
+/// # Safety
+/// `crt` is NULL or valid for writes of a `mbedtls_x509_crt`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn mbedtls_x509_crt_init(crt: *mut mbedtls_x509_crt) {
+    entry!(mbedtls_x509_crt_init, {
+        if !crt.is_null() {
+            // SAFETY: caller guarantees `crt` is valid for writes.
+            unsafe { crt.write(empty_crt()) };
+        }
+    })
+}
+
+/// Frees every certificate of the chain starting at `crt` (and the structs the library
+/// allocated for `next`), and leaves `crt` empty, as after `mbedtls_x509_crt_init`.
+///
+/// NULL, empty structs and repeated calls are fine. Chains already handed to a configuration
+/// (`mbedtls_ssl_conf_ca_chain`, `mbedtls_ssl_conf_own_cert`) stay valid there: the
+/// configuration keeps its own copy.
+///
+/// # Safety
+/// `crt` is NULL or an initialised (or zeroed) struct.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn mbedtls_x509_crt_free(crt: *mut mbedtls_x509_crt) {
+    entry!(mbedtls_x509_crt_free, {
+        // SAFETY: caller guarantees `crt` is NULL or valid.
+        unsafe { free_chain(crt) };
+    })
+}
+
+/// Parses one DER certificate and appends it to the chain (into `chain` itself when it holds
+/// no certificate yet). The DER is copied. Bytes after the certificate are ignored.
+///
+/// # Returns
+/// * 0 on success;
+/// * `MBEDTLS_ERR_X509_BAD_INPUT_DATA` for NULL `chain` or `buf`;
+/// * the parse error: `MBEDTLS_ERR_X509_INVALID_FORMAT`, `_INVALID_VERSION`, `_INVALID_SERIAL`,
+///   `_INVALID_ALG`, `_INVALID_NAME`, `_INVALID_DATE`, `_INVALID_SIGNATURE`,
+///   `_INVALID_EXTENSIONS`, `_UNKNOWN_VERSION`, `_UNKNOWN_SIG_ALG`, `_SIG_MISMATCH`,
+///   `_FEATURE_UNAVAILABLE`, or a `MBEDTLS_ERR_PK_*` code for the public key. The chain is
+///   unchanged on error.
+///
+/// Differences from Mbed TLS: the codes are the X.509 (or PK) part only; Mbed TLS adds a
+/// low-level ASN.1 code to some of them (e.g. `INVALID_FORMAT + ASN1_OUT_OF_DATA`). Ed25519
+/// and Ed448 signatures and keys are accepted.
+///
+/// # Safety
+/// `chain` is NULL or an initialised struct; `buf` is NULL or valid for `buflen` bytes.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn mbedtls_x509_crt_parse_der(
+    chain: *mut mbedtls_x509_crt,
+    buf: *const c_uchar,
+    buflen: usize,
+) -> c_int {
+    entry!(mbedtls_x509_crt_parse_der, {
+        if chain.is_null() || buf.is_null() {
+            return MBEDTLS_ERR_X509_BAD_INPUT_DATA;
+        }
+        // SAFETY: caller guarantees `buf` is valid for `buflen` bytes.
+        let Some(der) = (unsafe { in_slice(buf, buflen) }) else {
+            return MBEDTLS_ERR_X509_BAD_INPUT_DATA;
+        };
+        match Certificate::from_der(der) {
+            Ok(cert) => {
+                // SAFETY: caller guarantees `chain` is valid.
+                unsafe { append(chain, cert) };
+                0
+            }
+            Err(e) => code_of(e),
+        }
+    })
+}
+
+/// As `mbedtls_x509_crt_parse_der`.
+///
+/// Differences from Mbed TLS: the DER is copied anyway, so `buf` need not outlive the chain.
+///
+/// # Returns
+/// As `mbedtls_x509_crt_parse_der`.
+///
+/// # Safety
+/// As `mbedtls_x509_crt_parse_der`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn mbedtls_x509_crt_parse_der_nocopy(
+    chain: *mut mbedtls_x509_crt,
+    buf: *const c_uchar,
+    buflen: usize,
+) -> c_int {
+    entry!(mbedtls_x509_crt_parse_der_nocopy, {
+        // SAFETY: same contract as the function called.
+        unsafe { mbedtls_x509_crt_parse_der(chain, buf, buflen) }
+    })
+}
+
+/// Parses one or more certificates and appends them to the chain.
+///
+/// `buf` is PEM when it contains `-----BEGIN CERTIFICATE-----` (before any NUL byte); every
+/// `CERTIFICATE` block is parsed, other blocks and text between blocks are ignored. Otherwise
+/// `buf` is one DER certificate.
+///
+/// # Returns
+/// * 0 when every certificate parsed;
+/// * a positive number: how many PEM certificates failed, when at least one parsed;
+/// * otherwise the error of the first failure (see `mbedtls_x509_crt_parse_der`;
+///   `MBEDTLS_ERR_PEM_INVALID_DATA` for a block that is not base64), or
+///   `MBEDTLS_ERR_X509_CERT_UNKNOWN_FORMAT` for PEM without a complete certificate block;
+/// * `MBEDTLS_ERR_X509_BAD_INPUT_DATA` for NULL `chain` or `buf`.
+///
+/// Differences from Mbed TLS: PEM `buflen` may include the terminating NUL (as Mbed TLS
+/// requires) or not. Error codes as for `mbedtls_x509_crt_parse_der`.
+///
+/// # Safety
+/// `chain` is NULL or an initialised struct; `buf` is NULL or valid for `buflen` bytes.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn mbedtls_x509_crt_parse(
+    chain: *mut mbedtls_x509_crt,
+    buf: *const c_uchar,
+    buflen: usize,
+) -> c_int {
+    entry!(mbedtls_x509_crt_parse, {
+        if chain.is_null() || buf.is_null() {
+            return MBEDTLS_ERR_X509_BAD_INPUT_DATA;
+        }
+        // SAFETY: caller guarantees `buf` is valid for `buflen` bytes.
+        let Some(input) = (unsafe { in_slice(buf, buflen) }) else {
+            return MBEDTLS_ERR_X509_BAD_INPUT_DATA;
+        };
+        // SAFETY: caller guarantees `chain` is valid.
+        unsafe { add_all(chain, x509::parse_chain(input)) }
+    })
+}
+
+/// Reads a file of certificates (PEM or one DER certificate) and appends them to the chain,
+/// as `mbedtls_x509_crt_parse` does.
+///
+/// # Returns
+/// As `mbedtls_x509_crt_parse`; `MBEDTLS_ERR_PK_FILE_IO_ERROR` when the file cannot be read
+/// (the code Mbed TLS returns, from its shared file loader); `MBEDTLS_ERR_X509_BAD_INPUT_DATA`
+/// for NULL `chain` or `path`.
+///
+/// # Safety
+/// `chain` is NULL or an initialised struct; `path` is NULL or a C string.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn mbedtls_x509_crt_parse_file(
+    chain: *mut mbedtls_x509_crt,
+    path: *const c_char,
+) -> c_int {
+    entry!(mbedtls_x509_crt_parse_file, {
+        // SAFETY: caller guarantees `path` is NULL or a C string.
+        let Some(path) = (unsafe { in_cstr(path) }) else {
+            return MBEDTLS_ERR_X509_BAD_INPUT_DATA;
+        };
+        if chain.is_null() {
+            return MBEDTLS_ERR_X509_BAD_INPUT_DATA;
+        }
+        // SAFETY: caller guarantees `chain` is valid.
+        unsafe { parse_file(chain, Path::new(OsStr::from_bytes(path.to_bytes()))) }
+    })
+}
+
+/// Appends the certificates of every regular file in directory `path` (symbolic links
+/// followed, dangling ones skipped; subdirectories ignored), in file-name order.
+///
+/// # Returns
+/// * the number of files that failed to parse entirely, plus the certificates that failed in
+///   files that partly parsed (0 when everything parsed), as Mbed TLS counts;
+/// * `MBEDTLS_ERR_X509_FILE_IO_ERROR` when the directory cannot be read, or an entry cannot be
+///   examined (certificates added before that stay in the chain);
+/// * `MBEDTLS_ERR_X509_BAD_INPUT_DATA` for NULL `chain` or `path`.
+///
+/// Differences from Mbed TLS: files are read in name order (Mbed TLS: directory order).
+///
+/// # Safety
+/// `chain` is NULL or an initialised struct; `path` is NULL or a C string.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn mbedtls_x509_crt_parse_path(
+    chain: *mut mbedtls_x509_crt,
+    path: *const c_char,
+) -> c_int {
+    entry!(mbedtls_x509_crt_parse_path, {
+        // SAFETY: caller guarantees `path` is NULL or a C string.
+        let Some(path) = (unsafe { in_cstr(path) }) else {
+            return MBEDTLS_ERR_X509_BAD_INPUT_DATA;
+        };
+        if chain.is_null() {
+            return MBEDTLS_ERR_X509_BAD_INPUT_DATA;
+        }
+        let dir = Path::new(OsStr::from_bytes(path.to_bytes()));
+        let Ok(entries) = std::fs::read_dir(dir) else {
+            return MBEDTLS_ERR_X509_FILE_IO_ERROR;
+        };
+        let mut paths = Vec::new();
+        for entry in entries {
+            match entry {
+                Ok(entry) => paths.push(entry.path()),
+                Err(_) => return MBEDTLS_ERR_X509_FILE_IO_ERROR,
+            }
+        }
+        paths.sort();
+        let mut failed: c_int = 0;
+        for file in paths {
+            match std::fs::metadata(&file) {
+                Ok(meta) if meta.is_file() => {}
+                Ok(_) => continue,
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
+                Err(_) => return MBEDTLS_ERR_X509_FILE_IO_ERROR,
+            }
+            // SAFETY: caller guarantees `chain` is valid.
+            let ret = unsafe { parse_file(chain, &file) };
+            failed = failed.saturating_add(if ret < 0 { 1 } else { ret });
+        }
+        failed
+    })
+}
+
+/// Writes a readable description of the certificate `crt` (not of the rest of its chain)
+/// into `buf`: one `label : value` line per field, each starting with `prefix`:
+/// version, serial number, issuer and subject names, validity, signature algorithm, key size,
+/// and the basicConstraints, subjectAltName, nsCertType, keyUsage, extKeyUsage and
+/// certificatePolicies extensions when present.
+///
+/// The output is always NUL-terminated when `size > 0` (truncated when too long).
+///
+/// # Returns
+/// The number of characters written (without the NUL); `MBEDTLS_ERR_X509_BUFFER_TOO_SMALL`
+/// when the text did not fit; `MBEDTLS_ERR_X509_BAD_INPUT_DATA` for NULL `buf`.
+///
+/// Differences from Mbed TLS: for a NULL or empty `crt` a one-line note is written (Mbed TLS:
+/// for NULL only). A NULL `prefix` counts as "". Ed25519 keys print as "Ed25519 key size".
+///
+/// # Safety
+/// `buf` is NULL or valid for writes of `size` bytes; `prefix` is NULL or a C string; `crt` is
+/// NULL or an initialised struct.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn mbedtls_x509_crt_info(
+    buf: *mut c_char,
+    size: usize,
+    prefix: *const c_char,
+    crt: *const mbedtls_x509_crt,
+) -> c_int {
+    entry!(mbedtls_x509_crt_info, {
+        // SAFETY: caller guarantees `prefix` is NULL or a C string, `crt` NULL or valid.
+        let prefix = unsafe { in_cstr(prefix) }
+            .map(|p| p.to_string_lossy())
+            .unwrap_or_default();
+        let text = match unsafe { certificate(crt) } {
+            Some(cert) => x509::info(cert, &prefix),
+            None => "\nCertificate is uninitialised (no certificate parsed into it)\n".to_string(),
+        };
+        // SAFETY: caller guarantees `buf` is NULL or valid for `size` bytes.
+        unsafe { write_info(buf, size, &text) }
+    })
+}
+
+/// Writes one line per `MBEDTLS_X509_BADCERT_*` / `MBEDTLS_X509_BADCRL_*` flag set in `flags`
+/// (e.g. from `mbedtls_ssl_get_verify_result`), each starting with `prefix` and ending with a
+/// newline; a final line for unknown bits. Nothing for 0.
+///
+/// The output is always NUL-terminated when `size > 0` (truncated when too long).
+///
+/// # Returns
+/// The number of characters written (without the NUL); `MBEDTLS_ERR_X509_BUFFER_TOO_SMALL`
+/// when the text did not fit; `MBEDTLS_ERR_X509_BAD_INPUT_DATA` for NULL `buf`.
+///
+/// Differences from Mbed TLS: the sentences are this library's own wording. A NULL `prefix`
+/// counts as "".
+///
+/// # Safety
+/// `buf` is NULL or valid for writes of `size` bytes; `prefix` is NULL or a C string.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn mbedtls_x509_crt_verify_info(
+    buf: *mut c_char,
+    size: usize,
+    prefix: *const c_char,
+    flags: u32,
+) -> c_int {
+    entry!(mbedtls_x509_crt_verify_info, {
+        // SAFETY: caller guarantees `prefix` is NULL or a C string.
+        let prefix = unsafe { in_cstr(prefix) }
+            .map(|p| p.to_string_lossy())
+            .unwrap_or_default();
+        let text = x509::verify_info(flags, &prefix);
+        // SAFETY: caller guarantees `buf` is NULL or valid for `size` bytes.
+        unsafe { write_info(buf, size, &text) }
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ffi::pk::{
+        MBEDTLS_PK_ECKEY, MBEDTLS_PK_RSA, mbedtls_pk_get_bitlen, mbedtls_pk_get_type,
+    };
+    use crate::ffi::x509::MBEDTLS_ERR_X509_CERT_UNKNOWN_FORMAT;
+    use std::ffi::{CStr, CString};
+    use std::path::PathBuf;
+
+    fn certs_dir() -> PathBuf {
+        let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/certs/generated");
+        if !dir.join(".complete").exists() {
+            let script =
+                PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("scripts/gen-test-certs.sh");
+            assert!(
+                std::process::Command::new("bash")
+                    .arg(script)
+                    .status()
+                    .unwrap()
+                    .success()
+            );
+        }
+        dir
+    }
+
+    fn read(name: &str) -> Vec<u8> {
+        std::fs::read(certs_dir().join(name)).unwrap()
+    }
+
+    fn parse(chain: &mut mbedtls_x509_crt, data: &[u8]) -> c_int {
+        unsafe { mbedtls_x509_crt_parse(chain, data.as_ptr(), data.len()) }
+    }
+
+    fn new_crt() -> mbedtls_x509_crt {
+        let mut crt = empty_crt();
+        unsafe { mbedtls_x509_crt_init(&mut crt) };
+        crt
+    }
+
+    fn raw(crt: &mbedtls_x509_crt) -> &[u8] {
+        unsafe { core::slice::from_raw_parts(crt.raw.p, crt.raw.len) }
+    }
+
+    #[test]
+    fn parse_fills_head_then_appends() {
+        let mut chain = new_crt();
+        let mut pem = read("server-rsa-chain.crt");
+        pem.push(0);
+        assert_eq!(parse(&mut chain, &pem), 0);
+        assert_eq!(chain.version, 3);
+        assert_eq!(raw(&chain), &read("server-rsa.der")[..]);
+        assert_eq!(chain.raw.tag, 0x30);
+        assert_eq!(
+            chain.valid_from.year,
+            certificate_of(&chain).valid_from().year
+        );
+        assert_eq!(unsafe { mbedtls_pk_get_type(&chain.pk) }, MBEDTLS_PK_RSA);
+        assert_eq!(unsafe { mbedtls_pk_get_bitlen(&chain.pk) }, 2048);
+        let second = unsafe { &*chain.next };
+        assert_eq!(raw(second), &read("ca.der")[..]);
+        assert!(second.next.is_null());
+        // DER appends a third.
+        let ec = read("server-ec.crt");
+        assert_eq!(parse(&mut chain, &ec), 0);
+        let third = unsafe { &*second.next };
+        assert_eq!(unsafe { mbedtls_pk_get_type(&third.pk) }, MBEDTLS_PK_ECKEY);
+        let ders = unsafe { chain_ders(&chain) }.unwrap();
+        assert_eq!(ders.len(), 3);
+        // Any struct of the chain is a start (programs pass `srvcert.next`).
+        let from_next = unsafe { chain_ders(chain.next) }.unwrap();
+        assert_eq!(from_next.len(), 2);
+        assert_eq!(from_next[0].as_ref(), &read("ca.der")[..]);
+        assert!(unsafe { chain_ders(ptr::null()) }.is_none());
+        // Free is complete, idempotent, and leaves the head as after init.
+        unsafe { mbedtls_x509_crt_free(&mut chain) };
+        assert!(chain.next.is_null() && chain.raw.p.is_null() && chain.version == 0);
+        assert_eq!(unsafe { chain_ders(&chain) }.unwrap().len(), 0);
+        unsafe { mbedtls_x509_crt_free(&mut chain) };
+        unsafe { mbedtls_x509_crt_free(ptr::null_mut()) };
+        // Reusable after free.
+        assert_eq!(parse(&mut chain, &read("ca.der")), 0);
+        unsafe { mbedtls_x509_crt_free(&mut chain) };
+    }
+
+    fn certificate_of(crt: &mbedtls_x509_crt) -> &Certificate {
+        unsafe { certificate(crt) }.unwrap()
+    }
+
+    #[test]
+    fn copies_and_garbage_are_harmless() {
+        let mut chain = new_crt();
+        assert_eq!(parse(&mut chain, &read("server-ec-chain.crt")), 0);
+        // A C struct copy (`copy = chain;`).
+        let mut copy = unsafe { ptr::read(&chain) };
+        unsafe { mbedtls_x509_crt_free(&mut chain) };
+        // The copy's handles are dead: it reads as empty, and freeing it touches nothing.
+        assert!(unsafe { certificate(&copy) }.is_none());
+        assert_eq!(unsafe { chain_ders(&copy) }.unwrap().len(), 0);
+        unsafe { mbedtls_x509_crt_free(&mut copy) };
+        // A struct never initialised (garbage pointers) gets filled, its garbage ignored.
+        let mut garbage = empty_crt();
+        garbage.next = 0x10 as *mut mbedtls_x509_crt;
+        garbage.private_handle = 0x20 as *mut c_void;
+        assert_eq!(parse(&mut garbage, &read("ca.crt")), 0);
+        assert!(garbage.next.is_null());
+        unsafe { mbedtls_x509_crt_free(&mut garbage) };
+    }
+
+    #[test]
+    fn parse_results() {
+        let mut chain = new_crt();
+        // Bad input.
+        assert_eq!(
+            unsafe { mbedtls_x509_crt_parse(&mut chain, ptr::null(), 10) },
+            MBEDTLS_ERR_X509_BAD_INPUT_DATA
+        );
+        assert_eq!(
+            unsafe { mbedtls_x509_crt_parse(ptr::null_mut(), b"x".as_ptr(), 1) },
+            MBEDTLS_ERR_X509_BAD_INPUT_DATA
+        );
+        assert_eq!(
+            unsafe { mbedtls_x509_crt_parse_der(&mut chain, ptr::null(), 0) },
+            MBEDTLS_ERR_X509_BAD_INPUT_DATA
+        );
+        // One good, one broken: 1 failed.
+        let mut text = read("server-rsa.crt");
+        text.extend_from_slice(b"-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n");
+        assert_eq!(parse(&mut chain, &text), 1);
+        assert_eq!(unsafe { chain_ders(&chain) }.unwrap().len(), 1);
+        // Failures leave the chain as it was.
+        assert_eq!(
+            parse(&mut chain, b"-----BEGIN CERTIFICATE-----\n"),
+            MBEDTLS_ERR_X509_CERT_UNKNOWN_FORMAT
+        );
+        assert_eq!(
+            parse(&mut chain, b"\x30\x03\x02\x01\x00"),
+            code_of(Error::X509InvalidFormat)
+        );
+        let der = read("server-rsa.der");
+        assert_eq!(
+            unsafe { mbedtls_x509_crt_parse_der(&mut chain, der.as_ptr(), der.len() - 1) },
+            code_of(Error::X509InvalidFormat)
+        );
+        assert_eq!(unsafe { chain_ders(&chain) }.unwrap().len(), 1);
+        assert_eq!(
+            unsafe { mbedtls_x509_crt_parse_der_nocopy(&mut chain, der.as_ptr(), der.len()) },
+            0
+        );
+        assert_eq!(unsafe { chain_ders(&chain) }.unwrap().len(), 2);
+        unsafe { mbedtls_x509_crt_free(&mut chain) };
+    }
+
+    #[test]
+    fn files_and_directories() {
+        let mut chain = new_crt();
+        let file =
+            CString::new(certs_dir().join("server-rsa-chain.crt").to_str().unwrap()).unwrap();
+        assert_eq!(
+            unsafe { mbedtls_x509_crt_parse_file(&mut chain, file.as_ptr()) },
+            0
+        );
+        assert_eq!(
+            unsafe { mbedtls_x509_crt_parse_file(&mut chain, c"/nonexistent".as_ptr()) },
+            MBEDTLS_ERR_PK_FILE_IO_ERROR
+        );
+        assert_eq!(
+            unsafe { mbedtls_x509_crt_parse_file(&mut chain, ptr::null()) },
+            MBEDTLS_ERR_X509_BAD_INPUT_DATA
+        );
+        unsafe { mbedtls_x509_crt_free(&mut chain) };
+
+        // A directory with 2 good files (3 certs), 2 files without certificates, one
+        // subdirectory and one dangling link.
+        let dir = std::env::temp_dir().join(format!("x509-path-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(dir.join("sub")).unwrap();
+        std::fs::write(dir.join("a.crt"), read("server-ec-chain.crt")).unwrap();
+        std::fs::write(dir.join("b.der"), read("ca.der")).unwrap();
+        std::fs::write(dir.join("c.key"), read("server-ec.key")).unwrap();
+        std::fs::write(dir.join("d.txt"), b"hello").unwrap();
+        std::os::unix::fs::symlink(dir.join("missing"), dir.join("e.crt")).unwrap();
+        let c_dir = CString::new(dir.to_str().unwrap()).unwrap();
+        assert_eq!(
+            unsafe { mbedtls_x509_crt_parse_path(&mut chain, c_dir.as_ptr()) },
+            2
+        );
+        assert_eq!(unsafe { chain_ders(&chain) }.unwrap().len(), 3);
+        unsafe { mbedtls_x509_crt_free(&mut chain) };
+        assert_eq!(
+            unsafe { mbedtls_x509_crt_parse_path(&mut chain, c"/nonexistent".as_ptr()) },
+            MBEDTLS_ERR_X509_FILE_IO_ERROR
+        );
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn info_buffers() {
+        let mut chain = new_crt();
+        assert_eq!(parse(&mut chain, &read("server-rsa.crt")), 0);
+        let mut buf = vec![0 as c_char; 4096];
+        let n =
+            unsafe { mbedtls_x509_crt_info(buf.as_mut_ptr(), buf.len(), c"  ".as_ptr(), &chain) };
+        let text = unsafe { CStr::from_ptr(buf.as_ptr()) }
+            .to_str()
+            .unwrap()
+            .to_string();
+        assert_eq!(n as usize, text.len());
+        assert_eq!(text, x509::info(certificate_of(&chain), "  "));
+        // Too small: truncated, NUL-terminated, error.
+        let mut small = vec![0x55 as c_char; 20];
+        let r =
+            unsafe { mbedtls_x509_crt_info(small.as_mut_ptr(), small.len(), ptr::null(), &chain) };
+        assert_eq!(r, MBEDTLS_ERR_X509_BUFFER_TOO_SMALL);
+        assert_eq!(small[19], 0);
+        assert_eq!(
+            unsafe { CStr::from_ptr(small.as_ptr()) }.to_bytes(),
+            b"cert. version     :"
+        );
+        assert_eq!(
+            unsafe { mbedtls_x509_crt_info(ptr::null_mut(), 10, ptr::null(), &chain) },
+            MBEDTLS_ERR_X509_BAD_INPUT_DATA
+        );
+        assert_eq!(
+            unsafe { mbedtls_x509_crt_info(small.as_mut_ptr(), 0, ptr::null(), &chain) },
+            MBEDTLS_ERR_X509_BUFFER_TOO_SMALL
+        );
+        // NULL certificate: a note, not a crash.
+        let r =
+            unsafe { mbedtls_x509_crt_info(buf.as_mut_ptr(), buf.len(), ptr::null(), ptr::null()) };
+        assert!(r > 0);
+        // verify_info.
+        let r = unsafe {
+            mbedtls_x509_crt_verify_info(buf.as_mut_ptr(), buf.len(), c"! ".as_ptr(), 0x08)
+        };
+        let text = unsafe { CStr::from_ptr(buf.as_ptr()) }.to_str().unwrap();
+        assert_eq!(r as usize, text.len());
+        assert!(text.starts_with("! ") && text.ends_with('\n'));
+        assert_eq!(
+            unsafe { mbedtls_x509_crt_verify_info(buf.as_mut_ptr(), buf.len(), c"".as_ptr(), 0) },
+            0
+        );
+        unsafe { mbedtls_x509_crt_free(&mut chain) };
+    }
+
+    #[test]
+    fn core_flags_are_the_c_flags() {
+        use crate::ffi::x509 as c;
+        use crate::x509::verify_flags as f;
+        let pairs = [
+            (f::BADCERT_EXPIRED, c::MBEDTLS_X509_BADCERT_EXPIRED),
+            (f::BADCERT_REVOKED, c::MBEDTLS_X509_BADCERT_REVOKED),
+            (f::BADCERT_CN_MISMATCH, c::MBEDTLS_X509_BADCERT_CN_MISMATCH),
+            (f::BADCERT_NOT_TRUSTED, c::MBEDTLS_X509_BADCERT_NOT_TRUSTED),
+            (f::BADCRL_NOT_TRUSTED, c::MBEDTLS_X509_BADCRL_NOT_TRUSTED),
+            (f::BADCRL_EXPIRED, c::MBEDTLS_X509_BADCRL_EXPIRED),
+            (f::BADCERT_MISSING, c::MBEDTLS_X509_BADCERT_MISSING),
+            (f::BADCERT_SKIP_VERIFY, c::MBEDTLS_X509_BADCERT_SKIP_VERIFY),
+            (f::BADCERT_OTHER, c::MBEDTLS_X509_BADCERT_OTHER),
+            (f::BADCERT_FUTURE, c::MBEDTLS_X509_BADCERT_FUTURE),
+            (f::BADCRL_FUTURE, c::MBEDTLS_X509_BADCRL_FUTURE),
+            (f::BADCERT_KEY_USAGE, c::MBEDTLS_X509_BADCERT_KEY_USAGE),
+            (
+                f::BADCERT_EXT_KEY_USAGE,
+                c::MBEDTLS_X509_BADCERT_EXT_KEY_USAGE,
+            ),
+            (
+                f::BADCERT_NS_CERT_TYPE,
+                c::MBEDTLS_X509_BADCERT_NS_CERT_TYPE,
+            ),
+            (f::BADCERT_BAD_MD, c::MBEDTLS_X509_BADCERT_BAD_MD),
+            (f::BADCERT_BAD_PK, c::MBEDTLS_X509_BADCERT_BAD_PK),
+            (f::BADCERT_BAD_KEY, c::MBEDTLS_X509_BADCERT_BAD_KEY),
+            (f::BADCRL_BAD_MD, c::MBEDTLS_X509_BADCRL_BAD_MD),
+            (f::BADCRL_BAD_PK, c::MBEDTLS_X509_BADCRL_BAD_PK),
+            (f::BADCRL_BAD_KEY, c::MBEDTLS_X509_BADCRL_BAD_KEY),
+        ];
+        for (core, c) in pairs {
+            assert_eq!(core, c);
+        }
+        assert_eq!(f::TEXTS.len(), pairs.len());
+    }
+
+    #[test]
+    fn owned_chains_for_the_tls_layer() {
+        let ders = [read("server-rsa.der"), read("ca.der")];
+        let chain = new_chain_from_ders(&ders).unwrap();
+        assert_eq!(raw(&chain), &ders[0][..]);
+        let got = unsafe { chain_ders(&*chain) }.unwrap();
+        assert_eq!(
+            got.iter().map(|d| d.as_ref().to_vec()).collect::<Vec<_>>(),
+            ders.to_vec()
+        );
+        unsafe { free_owned_chain(chain) };
+        assert_eq!(
+            new_chain_from_ders(&[b"junk".to_vec()]).err(),
+            Some(Error::X509InvalidFormat)
+        );
+        let empty = new_chain_from_ders::<Vec<u8>>(&[]).unwrap();
+        assert!(unsafe { certificate(&*empty) }.is_none());
+        unsafe { free_owned_chain(empty) };
+    }
 }

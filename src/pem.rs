@@ -1,0 +1,422 @@
+//! PEM decoding (RFC 7468, with the RFC 1421 headers of legacy OpenSSL keys).
+//!
+//! A PEM text holds any number of blocks:
+//!
+//! ```text
+//! -----BEGIN <LABEL>-----
+//! Optional-Header: value          (legacy encrypted keys only)
+//!
+//! <base64 lines>
+//! -----END <LABEL>-----
+//! ```
+//!
+//! Text outside the blocks is ignored, as Mbed TLS and OpenSSL do (certificate bundles often
+//! carry comments). Like Mbed TLS, which works on C strings, decoding stops at the first NUL
+//! byte: callers may pass buffers with or without the terminating NUL.
+
+use crate::error::Error;
+
+/// One decoded PEM block.
+#[derive(Clone, PartialEq, Eq)]
+pub struct PemBlock {
+    /// The label between `BEGIN ` and the dashes, e.g. `CERTIFICATE`.
+    pub label: String,
+    /// The RFC 1421 header lines (`Proc-Type`, `DEK-Info`, ...) in order, names as written.
+    pub headers: Vec<(String, String)>,
+    /// The base64-decoded contents.
+    pub der: Vec<u8>,
+}
+
+impl core::fmt::Debug for PemBlock {
+    // The contents may be a private key: never print them.
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("PemBlock")
+            .field("label", &self.label)
+            .field("headers", &self.headers)
+            .field("der_len", &self.der.len())
+            .finish()
+    }
+}
+
+impl PemBlock {
+    /// The value of header `name` (ASCII case-insensitive), if present.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// True for a block encrypted the legacy OpenSSL way (`Proc-Type: 4,ENCRYPTED`).
+    pub fn is_legacy_encrypted(&self) -> bool {
+        self.header("Proc-Type").is_some_and(|v| {
+            let mut parts = v.split(',').map(str::trim);
+            parts.next() == Some("4")
+                && parts
+                    .next()
+                    .is_some_and(|p| p.eq_ignore_ascii_case("ENCRYPTED"))
+        })
+    }
+}
+
+const BEGIN: &[u8] = b"-----BEGIN ";
+const DASHES: &[u8] = b"-----";
+
+/// The part of `input` that C string functions would see: everything before the first NUL.
+fn c_text(input: &[u8]) -> &[u8] {
+    match input.iter().position(|&b| b == 0) {
+        Some(nul) => &input[..nul],
+        None => input,
+    }
+}
+
+fn find(haystack: &[u8], needle: &[u8], from: usize) -> Option<usize> {
+    if from > haystack.len() || needle.is_empty() {
+        return None;
+    }
+    haystack[from..]
+        .windows(needle.len())
+        .position(|w| w == needle)
+        .map(|i| i + from)
+}
+
+/// True when `input` contains a PEM begin line (`-----BEGIN `).
+pub fn is_pem(input: &[u8]) -> bool {
+    find(c_text(input), BEGIN, 0).is_some()
+}
+
+/// True when `input` contains the begin line of a block labelled `label`.
+pub fn contains_label(input: &[u8], label: &str) -> bool {
+    let mut marker = BEGIN.to_vec();
+    marker.extend_from_slice(label.as_bytes());
+    marker.extend_from_slice(DASHES);
+    find(c_text(input), &marker, 0).is_some()
+}
+
+/// Decodes every block of `input`, in order.
+///
+/// A block whose begin line has no matching end line is skipped (there is nothing to decode);
+/// a block with an end line but a body that is not valid base64 yields
+/// `Err(Error::PemInvalidData)` in its place, so callers can count failures as Mbed TLS does.
+pub fn blocks(input: &[u8]) -> Vec<Result<PemBlock, Error>> {
+    labelled_blocks(input)
+        .into_iter()
+        .map(|(_, block)| block)
+        .collect()
+}
+
+/// Like [`blocks`], with each block's label also for the blocks that failed to decode (so a
+/// caller looking for one label can report that block's error).
+pub fn labelled_blocks(input: &[u8]) -> Vec<(String, Result<PemBlock, Error>)> {
+    let text = c_text(input);
+    let mut out = Vec::new();
+    let mut pos = 0;
+    while let Some(begin) = find(text, BEGIN, pos) {
+        let label_start = begin + BEGIN.len();
+        let Some(label_end) = find(text, DASHES, label_start) else {
+            break;
+        };
+        let label = &text[label_start..label_end];
+        let header_end = label_end + DASHES.len();
+        // The label must be on the begin line, and the begin line must end after the dashes.
+        let rest_of_line = line_end(text, header_end);
+        if label.is_empty()
+            || label.iter().any(|&b| b == b'\n' || b == b'\r')
+            || !text[header_end..rest_of_line]
+                .iter()
+                .all(|&b| b == b' ' || b == b'\t' || b == b'\r')
+        {
+            pos = label_start;
+            continue;
+        }
+        let body_start = (rest_of_line + 1).min(text.len());
+        let mut footer = b"-----END ".to_vec();
+        footer.extend_from_slice(label);
+        footer.extend_from_slice(DASHES);
+        let Some(footer_at) = find(text, &footer, body_start) else {
+            pos = body_start;
+            continue;
+        };
+        let label = String::from_utf8_lossy(label).into_owned();
+        out.push((
+            label.clone(),
+            decode_body(label, &text[body_start..footer_at]),
+        ));
+        pos = footer_at + footer.len();
+    }
+    out
+}
+
+/// Index of the `\n` ending the line that contains `from`, or the end of `text`.
+fn line_end(text: &[u8], from: usize) -> usize {
+    text[from..]
+        .iter()
+        .position(|&b| b == b'\n')
+        .map_or(text.len(), |i| i + from)
+}
+
+fn decode_body(label: String, body: &[u8]) -> Result<PemBlock, Error> {
+    let mut headers: Vec<(String, String)> = Vec::new();
+    let mut lines = body.split(|&b| b == b'\n').peekable();
+    // RFC 1421 headers: `Name: value` lines right after the begin line, continuation lines
+    // starting with white space, then an empty line. Base64 never contains ':'.
+    while let Some(line) = lines.peek() {
+        let line = trim(line);
+        if let Some(colon) = line.iter().position(|&b| b == b':') {
+            let name = String::from_utf8_lossy(trim(&line[..colon])).into_owned();
+            let value = String::from_utf8_lossy(trim(&line[colon + 1..])).into_owned();
+            headers.push((name, value));
+            lines.next();
+            while let Some(cont) = lines.peek() {
+                let is_continuation =
+                    matches!(cont.first(), Some(b' ' | b'\t')) && !trim(cont).is_empty();
+                if !is_continuation {
+                    break;
+                }
+                if let Some((_, value)) = headers.last_mut() {
+                    value.push_str(&String::from_utf8_lossy(trim(cont)));
+                }
+                lines.next();
+            }
+        } else {
+            break;
+        }
+    }
+    let mut b64 = Vec::with_capacity(body.len());
+    for line in lines {
+        b64.extend_from_slice(line);
+    }
+    let der = base64_decode(&b64)?;
+    if der.is_empty() {
+        return Err(Error::PemInvalidData);
+    }
+    Ok(PemBlock {
+        label,
+        headers,
+        der,
+    })
+}
+
+fn trim(mut s: &[u8]) -> &[u8] {
+    while let [first, rest @ ..] = s {
+        if first.is_ascii_whitespace() {
+            s = rest;
+        } else {
+            break;
+        }
+    }
+    while let [rest @ .., last] = s {
+        if last.is_ascii_whitespace() {
+            s = rest;
+        } else {
+            break;
+        }
+    }
+    s
+}
+
+fn base64_value(c: u8) -> Option<u32> {
+    Some(match c {
+        b'A'..=b'Z' => c - b'A',
+        b'a'..=b'z' => c - b'a' + 26,
+        b'0'..=b'9' => c - b'0' + 52,
+        b'+' => 62,
+        b'/' => 63,
+        _ => return None,
+    } as u32)
+}
+
+/// Decodes standard base64 (RFC 4648 alphabet, `=` padding), ignoring white space.
+///
+/// Strict otherwise: any other character, padding anywhere but at the end, more than two
+/// padding characters, or a length that is not a multiple of four is `Error::PemInvalidData`.
+pub fn base64_decode(text: &[u8]) -> Result<Vec<u8>, Error> {
+    let mut out = Vec::with_capacity(text.len() / 4 * 3);
+    let mut acc: u32 = 0;
+    let mut count = 0usize; // base64 digits and padding seen
+    let mut padding = 0usize;
+    for &c in text {
+        if c.is_ascii_whitespace() {
+            continue;
+        }
+        if c == b'=' {
+            padding += 1;
+            count += 1;
+            if padding > 2 {
+                return Err(Error::PemInvalidData);
+            }
+            continue;
+        }
+        if padding > 0 {
+            return Err(Error::PemInvalidData);
+        }
+        let v = base64_value(c).ok_or(Error::PemInvalidData)?;
+        acc = (acc << 6) | v;
+        count += 1;
+        if count % 4 == 0 {
+            out.extend_from_slice(&[(acc >> 16) as u8, (acc >> 8) as u8, acc as u8]);
+            acc = 0;
+        }
+    }
+    if count % 4 != 0 {
+        return Err(Error::PemInvalidData);
+    }
+    match padding {
+        0 => {}
+        // The last quantum held 2 digits (1 byte) or 3 digits (2 bytes).
+        1 => {
+            let acc = acc << 6;
+            out.extend_from_slice(&[(acc >> 16) as u8, (acc >> 8) as u8]);
+        }
+        _ => {
+            let acc = acc << 12;
+            out.push((acc >> 16) as u8);
+        }
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base64_vectors() {
+        // RFC 4648 section 10.
+        let cases: &[(&str, &str)] = &[
+            ("", ""),
+            ("Zg==", "f"),
+            ("Zm8=", "fo"),
+            ("Zm9v", "foo"),
+            ("Zm9vYg==", "foob"),
+            ("Zm9vYmE=", "fooba"),
+            ("Zm9vYmFy", "foobar"),
+        ];
+        for (enc, dec) in cases {
+            assert_eq!(
+                base64_decode(enc.as_bytes()).unwrap(),
+                dec.as_bytes(),
+                "{enc}"
+            );
+        }
+        assert_eq!(base64_decode(b"Zm9v\r\nYmFy\n").unwrap(), b"foobar");
+        assert_eq!(base64_decode(b" Zm 9v ").unwrap(), b"foo");
+    }
+
+    #[test]
+    fn base64_rejects_malformed() {
+        for bad in [
+            "Zm9", "Zg=", "Z===", "Zg==Zg==", "Zm9v!", "Zm=v", "=Zm9", "Zm9vY", "Zg=a",
+        ] {
+            assert_eq!(
+                base64_decode(bad.as_bytes()),
+                Err(Error::PemInvalidData),
+                "{bad}"
+            );
+        }
+    }
+
+    #[test]
+    fn base64_all_byte_values() {
+        // Encode with a straightforward reference encoder and decode back.
+        const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+        let data: Vec<u8> = (0..=255u8).chain(0..=10).collect();
+        for len in 0..data.len() {
+            let input = &data[..len];
+            let mut enc = Vec::new();
+            for chunk in input.chunks(3) {
+                let b = [
+                    chunk[0],
+                    *chunk.get(1).unwrap_or(&0),
+                    *chunk.get(2).unwrap_or(&0),
+                ];
+                let n = (b[0] as u32) << 16 | (b[1] as u32) << 8 | b[2] as u32;
+                for i in 0..4 {
+                    if i <= chunk.len() {
+                        enc.push(ALPHABET[(n >> (18 - 6 * i) & 63) as usize]);
+                    } else {
+                        enc.push(b'=');
+                    }
+                }
+            }
+            assert_eq!(base64_decode(&enc).unwrap(), input);
+        }
+    }
+
+    const TWO: &str = "junk before\n\
+        -----BEGIN CERTIFICATE-----\n\
+        Zm9vYmFy\n\
+        -----END CERTIFICATE-----\n\
+        comment\n\
+        -----BEGIN PRIVATE KEY-----\r\n\
+        Zm9v\r\n\
+        YmE=\r\n\
+        -----END PRIVATE KEY-----\r\n";
+
+    #[test]
+    fn finds_blocks_in_order() {
+        let blocks = blocks(TWO.as_bytes());
+        assert_eq!(blocks.len(), 2);
+        let a = blocks[0].as_ref().unwrap();
+        assert_eq!(a.label, "CERTIFICATE");
+        assert_eq!(a.der, b"foobar");
+        assert!(a.headers.is_empty());
+        let b = blocks[1].as_ref().unwrap();
+        assert_eq!(b.label, "PRIVATE KEY");
+        assert_eq!(b.der, b"fooba");
+        assert!(is_pem(TWO.as_bytes()));
+        assert!(contains_label(TWO.as_bytes(), "CERTIFICATE"));
+        assert!(!contains_label(TWO.as_bytes(), "RSA PRIVATE KEY"));
+    }
+
+    #[test]
+    fn stops_at_nul() {
+        let mut input = TWO.as_bytes().to_vec();
+        let second = find(&input, b"-----BEGIN PRIVATE", 0).unwrap();
+        input[second - 1] = 0;
+        assert_eq!(blocks(&input).len(), 1);
+        let mut with_nul = TWO.as_bytes().to_vec();
+        with_nul.push(0);
+        assert_eq!(blocks(&with_nul).len(), 2);
+    }
+
+    #[test]
+    fn bad_body_and_missing_footer() {
+        let bad = "-----BEGIN CERTIFICATE-----\nZm9v!\n-----END CERTIFICATE-----\n";
+        assert_eq!(blocks(bad.as_bytes()), vec![Err(Error::PemInvalidData)]);
+        let empty = "-----BEGIN CERTIFICATE-----\n-----END CERTIFICATE-----\n";
+        assert_eq!(blocks(empty.as_bytes()), vec![Err(Error::PemInvalidData)]);
+        let open = "-----BEGIN CERTIFICATE-----\nZm9v\n";
+        assert!(blocks(open.as_bytes()).is_empty());
+        let mismatched = "-----BEGIN CERTIFICATE-----\nZm9v\n-----END PRIVATE KEY-----\n";
+        assert!(blocks(mismatched.as_bytes()).is_empty());
+        assert!(!is_pem(b"\x30\x82\x01\x00"));
+    }
+
+    #[test]
+    fn legacy_headers() {
+        let text = "-----BEGIN RSA PRIVATE KEY-----\n\
+            Proc-Type: 4,ENCRYPTED\n\
+            DEK-Info: AES-128-CBC,\n 00112233445566778899AABBCCDDEEFF\n\
+            \n\
+            Zm9vYmFy\n\
+            -----END RSA PRIVATE KEY-----\n";
+        let blocks = blocks(text.as_bytes());
+        let block = blocks[0].as_ref().unwrap();
+        assert_eq!(block.header("proc-type"), Some("4,ENCRYPTED"));
+        assert_eq!(
+            block.header("DEK-Info"),
+            Some("AES-128-CBC,00112233445566778899AABBCCDDEEFF")
+        );
+        assert!(block.is_legacy_encrypted());
+        assert_eq!(block.der, b"foobar");
+    }
+
+    #[test]
+    fn truncations_never_panic() {
+        let text = TWO.as_bytes();
+        for len in 0..text.len() {
+            let _ = blocks(&text[..len]);
+        }
+    }
+}
