@@ -7,3 +7,4 @@
 
 pub mod error;
 pub mod ffi;
+pub mod rng;
