@@ -14,6 +14,7 @@ pub mod error;
 pub mod ffi;
 pub mod pem;
 pub mod pk;
+pub mod rng;
 pub mod server_sessions;
 pub mod session;
 pub mod ticket;

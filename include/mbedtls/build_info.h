@@ -8,7 +8,7 @@
 #define MBEDTLS_VERSION_PATCH  6
 #define MBEDTLS_VERSION_NUMBER 0x03060600
 #define MBEDTLS_VERSION_STRING "3.6.6"
-#define MBEDTLS_VERSION_STRING_FULL "Mbed TLS 3.6.6 (rustls-mbedtls-compat 0.1.0)"
+#define MBEDTLS_VERSION_STRING_FULL "Mbed TLS 3.6.6"
 
 /* This library: rustls-mbedtls-compat. */
 #define MBEDTLS_COMPAT 1

@@ -28,4 +28,196 @@
  */
 #define MBEDTLS_ERR_CTR_DRBG_FILE_IO_ERROR -58
 
+/**
+ * The most bytes one `mbedtls_ctr_drbg_random` call returns.
+ */
+#define MBEDTLS_CTR_DRBG_MAX_REQUEST 1024
+
+/**
+ * The most additional-input bytes one `mbedtls_ctr_drbg_random_with_add` call accepts.
+ */
+#define MBEDTLS_CTR_DRBG_MAX_INPUT 256
+
+/**
+ * The most bytes of entropy plus personalisation or additional input one seeding takes.
+ */
+#define MBEDTLS_CTR_DRBG_MAX_SEED_INPUT 384
+
+/**
+ * Bytes of entropy requested from the entropy callback per seeding.
+ */
+#define MBEDTLS_CTR_DRBG_ENTROPY_LEN 48
+
+/**
+ * Mbed TLS's automatic reseed interval, in requests (not applied here: see the module docs).
+ */
+#define MBEDTLS_CTR_DRBG_RESEED_INTERVAL 10000
+
+/**
+ * Prediction resistance off (default).
+ */
+#define MBEDTLS_CTR_DRBG_PR_OFF 0
+
+/**
+ * Prediction resistance on.
+ */
+#define MBEDTLS_CTR_DRBG_PR_ON 1
+
+/**
+ * A random generator context. Declare it anywhere, `mbedtls_ctr_drbg_init` it,
+ * `mbedtls_ctr_drbg_seed` it, pass `mbedtls_ctr_drbg_random` with it to
+ * `mbedtls_ssl_conf_rng` (or call it yourself), and `mbedtls_ctr_drbg_free` it.
+ *
+ * Plain data without heap memory: copying it is harmless. The fields are private. The context
+ * keeps the entropy callback and its argument for `mbedtls_ctr_drbg_reseed`, as Mbed TLS does,
+ * so the entropy context must outlive it.
+ */
+typedef struct mbedtls_ctr_drbg_context {
+  int private_seeded;
+  /**
+   * Requests served since the last (re)seeding, plus one (Mbed TLS's convention).
+   */
+  int private_reseed_counter;
+  int (*private_f_entropy)(void*, unsigned char*, size_t);
+  void *private_p_entropy;
+} mbedtls_ctr_drbg_context;
+
+#ifdef __cplusplus
+extern "C" {
+#endif // __cplusplus
+
+/**
+ * Initialises a generator context: unseeded, no entropy callback.
+ *
+ * Writes the context without reading it and allocates nothing. NULL is ignored.
+ *
+ * # Safety
+ * `ctx` must be NULL or point to writable memory for one `mbedtls_ctr_drbg_context`.
+ */
+void mbedtls_ctr_drbg_init(struct mbedtls_ctr_drbg_context *ctx);
+
+/**
+ * Seeds the generator: records `f_entropy`/`p_entropy` and calls `f_entropy(p_entropy, buf, 48)`
+ * once, as Mbed TLS does with its default entropy length.
+ *
+ * The context keeps `f_entropy` and `p_entropy` for `mbedtls_ctr_drbg_reseed`; `custom` is only
+ * read during the call. Seeding an already seeded context seeds it again.
+ *
+ * # Returns
+ * - 0 on success;
+ * - `MBEDTLS_ERR_CTR_DRBG_ENTROPY_SOURCE_FAILED` when `ctx` is NULL, `f_entropy` is NULL,
+ *   `custom` is NULL with `len` > 0, or the callback returns non-zero (whatever it returned);
+ * - `MBEDTLS_ERR_CTR_DRBG_INPUT_TOO_BIG` when `len` > 336
+ *   (`MBEDTLS_CTR_DRBG_MAX_SEED_INPUT - MBEDTLS_CTR_DRBG_ENTROPY_LEN`, Mbed TLS's limit),
+ *   checked before the callback is called.
+ *
+ * On failure the context is left unseeded.
+ *
+ * Differences from Mbed TLS: the entropy bytes and `custom` are wiped without being used; the
+ * output of `mbedtls_ctr_drbg_random` comes from the operating system's CSPRNG (module docs).
+ *
+ * # Safety
+ * `ctx` must be NULL or point to a context initialised with `mbedtls_ctr_drbg_init`; a non-NULL
+ * `custom` must be readable for `len` bytes; `f_entropy` must be safe to call with `p_entropy`
+ * now and on every later `mbedtls_ctr_drbg_reseed`.
+ */
+int mbedtls_ctr_drbg_seed(struct mbedtls_ctr_drbg_context *ctx,
+                          int (*f_entropy)(void*, unsigned char*, size_t),
+                          void *p_entropy,
+                          const unsigned char *custom,
+                          size_t len);
+
+/**
+ * Reseeds the generator: calls the entropy callback given to `mbedtls_ctr_drbg_seed` once more
+ * for 48 bytes.
+ *
+ * # Returns
+ * - 0 on success (the context is seeded afterwards);
+ * - `MBEDTLS_ERR_CTR_DRBG_ENTROPY_SOURCE_FAILED` when `ctx` is NULL, no entropy callback was
+ *   ever given to `mbedtls_ctr_drbg_seed`, `additional` is NULL with `len` > 0, or the callback
+ *   fails (the context then keeps its previous state);
+ * - `MBEDTLS_ERR_CTR_DRBG_INPUT_TOO_BIG` when `len` > 336, as in Mbed TLS.
+ *
+ * Differences from Mbed TLS: the entropy and `additional` are wiped without being used (module
+ * docs). Not thread-safe with other calls on the same context, as in Mbed TLS.
+ *
+ * # Safety
+ * `ctx` must be NULL or point to an initialised context; a non-NULL `additional` must be
+ * readable for `len` bytes; the entropy callback recorded by `mbedtls_ctr_drbg_seed` must still
+ * be valid with its argument.
+ */
+int mbedtls_ctr_drbg_reseed(struct mbedtls_ctr_drbg_context *ctx,
+                            const unsigned char *additional,
+                            size_t len);
+
+/**
+ * Fills `output` with `output_len` random bytes: the `f_rng` callback to give
+ * `mbedtls_ssl_conf_rng` (and every other `f_rng` parameter) with a seeded context as `p_rng`.
+ *
+ * # Returns
+ * - 0 on success;
+ * - `MBEDTLS_ERR_CTR_DRBG_REQUEST_TOO_BIG` when `output_len` > `MBEDTLS_CTR_DRBG_MAX_REQUEST`
+ *   (1024), checked first as in Mbed TLS;
+ * - `MBEDTLS_ERR_CTR_DRBG_ENTROPY_SOURCE_FAILED` when `p_rng` is NULL or not seeded, when
+ *   `output` is NULL with `output_len` > 0, or when the operating system's generator fails.
+ *
+ * Differences from Mbed TLS: the bytes come from the operating system's CSPRNG through aws-lc,
+ * not from CTR_DRBG over the seed; an unseeded context is refused instead of producing output.
+ * Thread-safe: any number of threads may call this with one context (Mbed TLS needs
+ * `MBEDTLS_THREADING_C` for that).
+ *
+ * # Safety
+ * `p_rng` must be NULL or point to an initialised `mbedtls_ctr_drbg_context`; a non-NULL
+ * `output` must be writable for `output_len` bytes.
+ */
+int mbedtls_ctr_drbg_random(void *p_rng, unsigned char *output, size_t output_len);
+
+/**
+ * Like `mbedtls_ctr_drbg_random`, with additional input.
+ *
+ * # Returns
+ * As `mbedtls_ctr_drbg_random`, plus `MBEDTLS_ERR_CTR_DRBG_INPUT_TOO_BIG` when `add_len` >
+ * `MBEDTLS_CTR_DRBG_MAX_INPUT` (256), checked right after the request size as in Mbed TLS, and
+ * `MBEDTLS_ERR_CTR_DRBG_ENTROPY_SOURCE_FAILED` when `additional` is NULL with `add_len` > 0.
+ *
+ * Differences from Mbed TLS: `additional` is validated but does not influence the output (module
+ * docs). Thread-safe, unlike Mbed TLS's (which takes no lock here).
+ *
+ * # Safety
+ * As `mbedtls_ctr_drbg_random`; a non-NULL `additional` must be readable for `add_len` bytes.
+ */
+int mbedtls_ctr_drbg_random_with_add(void *p_rng,
+                                     unsigned char *output,
+                                     size_t output_len,
+                                     const unsigned char *additional,
+                                     size_t add_len);
+
+/**
+ * Turns prediction resistance on (`MBEDTLS_CTR_DRBG_PR_ON`) or off: accepted and ignored.
+ *
+ * Differences from Mbed TLS: with prediction resistance on, Mbed TLS calls the entropy callback
+ * before every request. Here every request is fresh output of the operating system's CSPRNG
+ * whatever the setting, and the entropy callback is not called. NULL is ignored.
+ *
+ * # Safety
+ * `ctx` must be NULL or point to an initialised context (it is not accessed).
+ */
+void mbedtls_ctr_drbg_set_prediction_resistance(struct mbedtls_ctr_drbg_context *ctx,
+                                                int resistance);
+
+/**
+ * Frees a generator context: zeroes it (it is unseeded and forgets the entropy callback).
+ *
+ * NULL, a second call and a context that was only zeroed are all fine.
+ *
+ * # Safety
+ * `ctx` must be NULL or point to writable memory for one `mbedtls_ctr_drbg_context`, not in use
+ * by another thread.
+ */
+void mbedtls_ctr_drbg_free(struct mbedtls_ctr_drbg_context *ctx);
+
+#ifdef __cplusplus
+}  // extern "C"
+#endif  // __cplusplus
+
 #endif  /* MBEDTLS_CTR_DRBG_H */

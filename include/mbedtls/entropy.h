@@ -32,4 +32,80 @@
  */
 #define MBEDTLS_ERR_ENTROPY_FILE_IO_ERROR -63
 
+/**
+ * The most bytes one `mbedtls_entropy_func` call returns (the SHA-512 accumulator size of Mbed
+ * TLS).
+ */
+#define MBEDTLS_ENTROPY_BLOCK_SIZE 64
+
+/**
+ * The source limit of Mbed TLS; kept for programs that size tables with it. No sources can be
+ * added here.
+ */
+#define MBEDTLS_ENTROPY_MAX_SOURCES 20
+
+/**
+ * An entropy context. Declare it anywhere, `mbedtls_entropy_init` it, pass it as `p_entropy`
+ * with `mbedtls_entropy_func` to `mbedtls_ctr_drbg_seed`, and `mbedtls_entropy_free` it.
+ *
+ * Plain data without heap memory: copying it is harmless. The field is private.
+ */
+typedef struct mbedtls_entropy_context {
+  int private_initialized;
+} mbedtls_entropy_context;
+
+#ifdef __cplusplus
+extern "C" {
+#endif // __cplusplus
+
+/**
+ * Initialises an entropy context.
+ *
+ * Writes the context without reading it and allocates nothing. NULL is ignored.
+ *
+ * # Safety
+ * `ctx` must be NULL or point to writable memory for one `mbedtls_entropy_context`.
+ */
+void mbedtls_entropy_init(struct mbedtls_entropy_context *ctx);
+
+/**
+ * Frees an entropy context: zeroes it.
+ *
+ * NULL, a second call and a context that was only zeroed are all fine. After this,
+ * `mbedtls_entropy_func` on the context fails until `mbedtls_entropy_init` is called again.
+ *
+ * # Safety
+ * `ctx` must be NULL or point to writable memory for one `mbedtls_entropy_context`.
+ */
+void mbedtls_entropy_free(struct mbedtls_entropy_context *ctx);
+
+/**
+ * Fills `output` with `len` bytes of entropy: the callback to give `mbedtls_ctr_drbg_seed`,
+ * with an initialised `mbedtls_entropy_context` as `data`.
+ *
+ * The bytes come from the operating system's CSPRNG through aws-lc. Nothing is kept.
+ *
+ * # Returns
+ * - 0 on success;
+ * - `MBEDTLS_ERR_ENTROPY_SOURCE_FAILED` when `len` > `MBEDTLS_ENTROPY_BLOCK_SIZE` (64), as in
+ *   Mbed TLS (checked first), when `output` is NULL with `len` > 0, or when the operating
+ *   system's generator fails;
+ * - `MBEDTLS_ERR_ENTROPY_NO_SOURCES_DEFINED` when `data` is NULL or is not an initialised
+ *   context (for instance after `mbedtls_entropy_free`), which is what Mbed TLS returns for a
+ *   freed context.
+ *
+ * Differences from Mbed TLS: the output is read from the operating system directly instead of
+ * being accumulated with SHA-512 from registered sources; there are no sources to register.
+ * Thread-safe without a mutex (the context is never written).
+ *
+ * # Safety
+ * `data` must be NULL or point to a readable `mbedtls_entropy_context`; a non-NULL `output`
+ * must be writable for `len` bytes.
+ */
+int mbedtls_entropy_func(void *data, unsigned char *output, size_t len);
+
+#ifdef __cplusplus
+}  // extern "C"
+#endif  // __cplusplus
+
 #endif  /* MBEDTLS_ENTROPY_H */

@@ -72,4 +72,308 @@
  */
 #define MBEDTLS_ERR_NET_BAD_INPUT_DATA -73
 
+/**
+ * The TCP protocol selector of `mbedtls_net_connect` / `mbedtls_net_bind`.
+ */
+#define MBEDTLS_NET_PROTO_TCP 0
+
+/**
+ * The UDP protocol selector: refused here (no DTLS), see `mbedtls_net_connect`.
+ */
+#define MBEDTLS_NET_PROTO_UDP 1
+
+/**
+ * `mbedtls_net_poll`: wait until the socket is readable.
+ */
+#define MBEDTLS_NET_POLL_READ 1
+
+/**
+ * `mbedtls_net_poll`: wait until the socket is writable.
+ */
+#define MBEDTLS_NET_POLL_WRITE 2
+
+/**
+ * The backlog `mbedtls_net_bind` passes to `listen(2)`.
+ */
+#define MBEDTLS_NET_LISTEN_BACKLOG 10
+
+/**
+ * A network endpoint: just the socket's file descriptor, -1 when closed.
+ *
+ * A plain value: programs copy it (e.g. to hand a client to a thread), read `fd` to add it to
+ * their own event loop, or store a descriptor of their own in `fd`. No memory is attached to it.
+ */
+typedef struct mbedtls_net_context {
+  /**
+   * The socket descriptor, or -1 when the context holds no socket.
+   */
+  int fd;
+} mbedtls_net_context;
+
+#ifdef __cplusplus
+extern "C" {
+#endif // __cplusplus
+
+/**
+ * Initialises a context: `fd = -1` (no socket).
+ *
+ * Writes without reading; allocates nothing. NULL is ignored.
+ *
+ * # Safety
+ * `ctx` must be NULL or point to writable memory for one `mbedtls_net_context`.
+ */
+void mbedtls_net_init(struct mbedtls_net_context *ctx);
+
+/**
+ * Opens a TCP connection to `host`:`port` and stores the socket in `ctx->fd`.
+ *
+ * `host` is a name or a numeric IPv4/IPv6 address, `port` a number or service name; both are
+ * passed to `getaddrinfo(3)` (as in Mbed TLS, a NULL `host` means the loopback address). Each
+ * address is tried in the resolver's order until one connects. The socket is blocking. The
+ * caller owns it and closes it with `mbedtls_net_free`.
+ *
+ * # Returns
+ * - 0 on success, `ctx->fd` holding the connected socket;
+ * - `MBEDTLS_ERR_NET_UNKNOWN_HOST` when the name or port cannot be resolved;
+ * - `MBEDTLS_ERR_NET_SOCKET_FAILED` / `MBEDTLS_ERR_NET_CONNECT_FAILED` when the last address
+ *   tried could not get a socket / refused or was unreachable;
+ * - `MBEDTLS_ERR_NET_BAD_INPUT_DATA` when `ctx` is NULL or `proto` is not
+ *   `MBEDTLS_NET_PROTO_TCP`.
+ *
+ * On failure `ctx` is left unchanged.
+ *
+ * Differences from Mbed TLS: `MBEDTLS_NET_PROTO_UDP` is refused (this library has no DTLS);
+ * Mbed TLS treats unknown `proto` values as TCP, this library refuses them. On failure Mbed TLS
+ * may leave the number of an already closed socket in `ctx->fd`; this library never does. The
+ * process's `SIGPIPE` disposition is not changed (module docs).
+ *
+ * # Safety
+ * `ctx` must be NULL or point to a writable context; `host` and `port` must be NULL or
+ * NUL-terminated strings.
+ */
+int mbedtls_net_connect(struct mbedtls_net_context *ctx,
+                        const char *host,
+                        const char *port,
+                        int proto);
+
+/**
+ * Creates a listening TCP socket bound to `bind_ip`:`port` and stores it in `ctx->fd`.
+ *
+ * `bind_ip` NULL binds the wildcard address; otherwise only the address given (e.g.
+ * `"127.0.0.1"` or `"::1"`). Both are resolved with `getaddrinfo(3)`; the first resolved address
+ * that can be bound wins (IPv4 or IPv6, as the resolver orders them). The socket gets
+ * `SO_REUSEADDR` and a listen backlog of `MBEDTLS_NET_LISTEN_BACKLOG` (10), and is blocking.
+ * Port `"0"` picks a free port (read it back with `getsockname(2)` on `ctx->fd`).
+ *
+ * # Returns
+ * - 0 on success;
+ * - `MBEDTLS_ERR_NET_UNKNOWN_HOST` when the address or port cannot be resolved;
+ * - `MBEDTLS_ERR_NET_SOCKET_FAILED`, `MBEDTLS_ERR_NET_BIND_FAILED` (e.g. port in use) or
+ *   `MBEDTLS_ERR_NET_LISTEN_FAILED` for the last address tried;
+ * - `MBEDTLS_ERR_NET_BAD_INPUT_DATA` when `ctx` is NULL or `proto` is not
+ *   `MBEDTLS_NET_PROTO_TCP`.
+ *
+ * On failure `ctx` is left unchanged.
+ *
+ * Differences from Mbed TLS: UDP and unknown `proto` values are refused, as in
+ * `mbedtls_net_connect`; the `SIGPIPE` disposition is not changed.
+ *
+ * # Safety
+ * `ctx` must be NULL or point to a writable context; `bind_ip` and `port` must be NULL or
+ * NUL-terminated strings.
+ */
+int mbedtls_net_bind(struct mbedtls_net_context *ctx,
+                     const char *bind_ip,
+                     const char *port,
+                     int proto);
+
+/**
+ * Accepts a connection on the listening socket of `bind_ctx` and stores it in `client_ctx->fd`.
+ *
+ * Blocks unless the listener is non-blocking. The new socket is blocking (it does not inherit
+ * the listener's mode). When `client_ip` is not NULL, the client's address is written there as
+ * raw bytes in network order: 4 bytes for IPv4, 16 for IPv6, and their number to `*cip_len`.
+ *
+ * # Returns
+ * - 0 on success;
+ * - `MBEDTLS_ERR_SSL_WANT_READ` when the listener is non-blocking and no connection is pending
+ *   (`client_ctx->fd` is then -1);
+ * - `MBEDTLS_ERR_NET_ACCEPT_FAILED` when `bind_ctx` is not a TCP socket or `accept(2)` fails
+ *   otherwise, including when interrupted by a signal (`client_ctx->fd` is then -1);
+ * - `MBEDTLS_ERR_NET_BUFFER_TOO_SMALL` when the address does not fit in `buf_size` bytes: the
+ *   connection *is* accepted (`client_ctx->fd` holds it, free it as usual) and `*cip_len` holds
+ *   the size needed, as in Mbed TLS;
+ * - `MBEDTLS_ERR_NET_INVALID_CONTEXT` when `bind_ctx` is NULL or holds no socket;
+ * - `MBEDTLS_ERR_NET_BAD_INPUT_DATA` when `client_ctx` is NULL, or `client_ip` is given without
+ *   `cip_len`.
+ *
+ * Differences from Mbed TLS: no UDP "accept" (listeners are TCP only here); an address of another
+ * family (a Unix socket put in `bind_ctx->fd` by the program) gives `*cip_len = 0` instead of
+ * garbage; bad pointers and a closed listener give the codes above instead of a crash or
+ * `ACCEPT_FAILED`.
+ *
+ * # Safety
+ * `bind_ctx` and `client_ctx` must be NULL or point to valid contexts; a non-NULL `client_ip`
+ * must be writable for `buf_size` bytes; a non-NULL `cip_len` must be writable.
+ */
+int mbedtls_net_accept(struct mbedtls_net_context *bind_ctx,
+                       struct mbedtls_net_context *client_ctx,
+                       void *client_ip,
+                       size_t buf_size,
+                       size_t *cip_len);
+
+/**
+ * Puts the socket in blocking mode (clears `O_NONBLOCK`).
+ *
+ * # Returns
+ * - 0 on success;
+ * - -1 when `fcntl(2)` fails (e.g. `fd` is not open), as Mbed TLS returns `fcntl`'s result;
+ * - `MBEDTLS_ERR_NET_INVALID_CONTEXT` when `ctx` is NULL or `fd` < 0.
+ *
+ * # Safety
+ * `ctx` must be NULL or point to a readable context.
+ */
+int mbedtls_net_set_block(struct mbedtls_net_context *ctx);
+
+/**
+ * Puts the socket in non-blocking mode (sets `O_NONBLOCK`): I/O and accept then return
+ * `MBEDTLS_ERR_SSL_WANT_READ` / `MBEDTLS_ERR_SSL_WANT_WRITE` instead of waiting.
+ *
+ * # Returns
+ * As `mbedtls_net_set_block`.
+ *
+ * # Safety
+ * `ctx` must be NULL or point to a readable context.
+ */
+int mbedtls_net_set_nonblock(struct mbedtls_net_context *ctx);
+
+/**
+ * Waits until the socket is readable and/or writable, or `timeout` milliseconds pass.
+ *
+ * `rw` is a combination of `MBEDTLS_NET_POLL_READ` and `MBEDTLS_NET_POLL_WRITE` (0 just sleeps
+ * for `timeout`). `timeout` 0 checks without waiting; `(uint32_t) -1` waits forever. End of
+ * file, a reset and socket errors count as readable (and errors as writable), as with
+ * `select(2)`, so that the following recv/send reports them. A signal does not end the wait.
+ *
+ * # Returns
+ * - the bitmask of requested conditions that are ready (> 0), or 0 when the timeout expired;
+ * - `MBEDTLS_ERR_NET_INVALID_CONTEXT` when `ctx` is NULL or `fd` < 0;
+ * - `MBEDTLS_ERR_NET_BAD_INPUT_DATA` when `rw` has other bits;
+ * - `MBEDTLS_ERR_NET_POLL_FAILED` when `poll(2)` fails or `fd` is not an open descriptor.
+ *
+ * Differences from Mbed TLS: `poll(2)` instead of `select(2)`, so descriptors >= `FD_SETSIZE`
+ * work; an interrupted wait resumes with the time left (Mbed TLS 3.6 means to retry but its
+ * check never matches, so it returns `POLL_FAILED`).
+ *
+ * # Safety
+ * `ctx` must be NULL or point to a readable context.
+ */
+int mbedtls_net_poll(struct mbedtls_net_context *ctx, uint32_t rw, uint32_t timeout);
+
+/**
+ * Sleeps for `usec` microseconds (at least).
+ *
+ * # Safety
+ * None: no pointers.
+ */
+void mbedtls_net_usleep(unsigned long usec);
+
+/**
+ * Reads at most `len` bytes from the socket of `ctx` (a `mbedtls_net_context *`): the
+ * `f_recv` callback for `mbedtls_ssl_set_bio`.
+ *
+ * Blocks on a blocking socket until at least one byte or end of file arrives. At most
+ * `INT_MAX` bytes are read per call.
+ *
+ * # Returns
+ * - the number of bytes read, 0 at end of file (the peer closed);
+ * - `MBEDTLS_ERR_SSL_WANT_READ` when a non-blocking socket has no data, or a signal interrupted
+ *   the read;
+ * - `MBEDTLS_ERR_NET_CONN_RESET` when the peer reset the connection (ECONNRESET/EPIPE);
+ * - `MBEDTLS_ERR_NET_RECV_FAILED` for other errors (including a blocking socket whose
+ *   `SO_RCVTIMEO` expired, as in Mbed TLS);
+ * - `MBEDTLS_ERR_NET_INVALID_CONTEXT` when `ctx` is NULL or `fd` < 0;
+ * - `MBEDTLS_ERR_NET_BAD_INPUT_DATA` when `buf` is NULL and `len` > 0 (Mbed TLS passes that
+ *   to `read(2)`, which fails with `RECV_FAILED` or crashes).
+ *
+ * # Safety
+ * `ctx` must be NULL or point to a readable `mbedtls_net_context`; a non-NULL `buf` must be
+ * writable for `len` bytes.
+ */
+int mbedtls_net_recv(void *ctx, unsigned char *buf, size_t len);
+
+/**
+ * Like `mbedtls_net_recv`, but waits at most `timeout` milliseconds for data first: the
+ * `f_recv_timeout` callback for `mbedtls_ssl_set_bio` (the SSL read timeout is passed as
+ * `timeout`).
+ *
+ * `timeout` 0 waits forever, as in Mbed TLS.
+ *
+ * # Returns
+ * - as `mbedtls_net_recv` once data (or end of file, or an error condition) is there;
+ * - `MBEDTLS_ERR_SSL_TIMEOUT` when nothing arrived in time;
+ * - `MBEDTLS_ERR_SSL_WANT_READ` when a signal interrupted the wait;
+ * - `MBEDTLS_ERR_NET_RECV_FAILED` when waiting fails (e.g. `fd` is not open);
+ * - `MBEDTLS_ERR_NET_INVALID_CONTEXT` / `MBEDTLS_ERR_NET_BAD_INPUT_DATA` as
+ *   `mbedtls_net_recv`, checked before waiting.
+ *
+ * Differences from Mbed TLS: `poll(2)` instead of `select(2)` (no `FD_SETSIZE` limit).
+ *
+ * # Safety
+ * As `mbedtls_net_recv`.
+ */
+int mbedtls_net_recv_timeout(void *ctx, unsigned char *buf, size_t len, uint32_t timeout);
+
+/**
+ * Writes at most `len` bytes to the socket of `ctx` (a `mbedtls_net_context *`): the `f_send`
+ * callback for `mbedtls_ssl_set_bio`.
+ *
+ * Blocks on a blocking socket until some bytes are taken. At most `INT_MAX` bytes per call.
+ * A peer that has gone gives an error code, never `SIGPIPE` (`MSG_NOSIGNAL`). A descriptor that
+ * is not a socket (a pipe) is written with `write(2)`, which may raise `SIGPIPE` as usual.
+ *
+ * # Returns
+ * - the number of bytes written (may be less than `len`);
+ * - `MBEDTLS_ERR_SSL_WANT_WRITE` when a non-blocking socket's buffer is full, or a signal
+ *   interrupted the write;
+ * - `MBEDTLS_ERR_NET_CONN_RESET` when the peer closed or reset the connection (EPIPE/ECONNRESET);
+ * - `MBEDTLS_ERR_NET_SEND_FAILED` for other errors;
+ * - `MBEDTLS_ERR_NET_INVALID_CONTEXT` when `ctx` is NULL or `fd` < 0;
+ * - `MBEDTLS_ERR_NET_BAD_INPUT_DATA` when `buf` is NULL and `len` > 0.
+ *
+ * Differences from Mbed TLS: `SIGPIPE` is suppressed per call instead of ignored process-wide.
+ *
+ * # Safety
+ * `ctx` must be NULL or point to a readable `mbedtls_net_context`; a non-NULL `buf` must be
+ * readable for `len` bytes.
+ */
+int mbedtls_net_send(void *ctx, const unsigned char *buf, size_t len);
+
+/**
+ * Closes the socket without `shutdown(2)` and sets `fd` to -1.
+ *
+ * Nothing happens when `ctx` is NULL or `fd` is negative (a negative `fd` other than -1 is
+ * reset to -1).
+ *
+ * # Safety
+ * `ctx` must be NULL or point to a writable context; its `fd`, if not negative, must be a
+ * descriptor the caller owns.
+ */
+void mbedtls_net_close(struct mbedtls_net_context *ctx);
+
+/**
+ * Shuts the connection down in both directions (`shutdown(2)`, so the peer sees end of file
+ * even if other copies of the descriptor exist), closes it and sets `fd` to -1.
+ *
+ * NULL and `fd == -1` (after `mbedtls_net_init`, or a second free) do nothing, as in Mbed TLS.
+ *
+ * # Safety
+ * As `mbedtls_net_close`.
+ */
+void mbedtls_net_free(struct mbedtls_net_context *ctx);
+
+#ifdef __cplusplus
+}  // extern "C"
+#endif  // __cplusplus
+
 #endif  /* MBEDTLS_NET_SOCKETS_H */

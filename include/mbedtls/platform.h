@@ -26,4 +26,24 @@ typedef time_t mbedtls_time_t;
 typedef int64_t mbedtls_ms_time_t;
 
 
+#ifdef __cplusplus
+extern "C" {
+#endif // __cplusplus
+
+/**
+ * Securely zeroes `len` bytes at `buf`: the stores are not optimised away even when the memory
+ * is freed or goes out of scope right after.
+ *
+ * NULL `buf` does nothing, whatever `len` is (Mbed TLS accepts `(NULL, 0)`; a NULL buffer with
+ * a non-zero length is ignored here instead of crashing).
+ *
+ * # Safety
+ * A non-NULL `buf` must be valid for writes of `len` bytes.
+ */
+void mbedtls_platform_zeroize(void *buf, size_t len);
+
+#ifdef __cplusplus
+}  // extern "C"
+#endif  // __cplusplus
+
 #endif  /* MBEDTLS_PLATFORM_H */

@@ -6,4 +6,69 @@
 #include <stdint.h>
 #include "mbedtls/build_info.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif // __cplusplus
+
+/**
+ * The Mbed TLS API version this library implements, as `MBEDTLS_VERSION_NUMBER`:
+ * `0x03060600` for 3.6.6 (major, minor and patch in the top three bytes).
+ *
+ * # Returns
+ * The version number; it never fails.
+ *
+ * # Safety
+ * None: the function takes no arguments.
+ */
+unsigned int mbedtls_version_get_number(void);
+
+/**
+ * Writes the API version as a NUL-terminated string, e.g. `"3.6.6"` (6 bytes with the NUL).
+ *
+ * Mbed TLS requires `string` to hold at least 9 bytes; this writes at most that many. NULL is
+ * ignored.
+ *
+ * # Safety
+ * A non-NULL `string` must be writable for 9 bytes.
+ */
+void mbedtls_version_get_string(char *string);
+
+/**
+ * Writes the full version string, `"Mbed TLS 3.6.6"` (15 bytes with the NUL), exactly as Mbed TLS
+ * 3.6.6 does.
+ *
+ * Mbed TLS requires `string` to hold at least 18 bytes; this writes at most that many. NULL is
+ * ignored. The name and version of this library are in `compat.h`, not here, so that programs
+ * that compare this string keep working.
+ *
+ * # Safety
+ * A non-NULL `string` must be writable for 18 bytes.
+ */
+void mbedtls_version_get_string_full(char *string);
+
+/**
+ * Tells whether a compile-time feature macro (e.g. `"MBEDTLS_SSL_TLS_C"`) is defined by this
+ * library's `build_info.h`.
+ *
+ * The names checked are exactly those `build_info.h` defines in its feature list (build.rs's
+ * `FEATURES` table), so the answer matches `#if defined(...)` in a program. Names must match
+ * exactly, prefix included.
+ *
+ * # Returns
+ * - 0 if the feature is present;
+ * - -1 if it is not, if the name does not start with `MBEDTLS_`, or if `feature` is NULL (as
+ *   Mbed TLS, which also returns -1 for NULL).
+ *
+ * Mbed TLS returns -2 when it was built without `MBEDTLS_VERSION_FEATURES`; this library always
+ * has the feature list, so it never returns -2.
+ *
+ * # Safety
+ * `feature` must be NULL or point to a NUL-terminated string.
+ */
+int mbedtls_version_check_feature(const char *feature);
+
+#ifdef __cplusplus
+}  // extern "C"
+#endif  // __cplusplus
+
 #endif  /* MBEDTLS_VERSION_H */

@@ -1,6 +1,24 @@
 //! `ctr_drbg.h`: the random generator contexts of the Mbed TLS samples.
+//!
+//! Differences from Mbed TLS: **the output comes from the operating system's CSPRNG through
+//! aws-lc (`crate::rng`), not from an AES-256 CTR_DRBG construction over the seed.** The
+//! application's entropy callback is still called where Mbed TLS calls it for seeding
+//! (`mbedtls_ctr_drbg_seed` and `mbedtls_ctr_drbg_reseed`, once each for
+//! `MBEDTLS_CTR_DRBG_ENTROPY_LEN` = 48 bytes), so a failing source fails the same calls with the
+//! same code; but the bytes it returns, the personalisation string and any additional input are
+//! wiped and play no part in the output. A context seeded with a fixed "entropy" function
+//! therefore does not produce a reproducible stream, and known-answer tests of CTR_DRBG do not
+//! apply. `mbedtls_ctr_drbg_random` itself never calls back into the application (no automatic
+//! reseed after `MBEDTLS_CTR_DRBG_RESEED_INTERVAL` requests, no per-request entropy under
+//! prediction resistance): every request is already fresh output of the operating system's
+//! generator. Seed files, `mbedtls_ctr_drbg_update`, `set_entropy_len`, `set_nonce_len` and
+//! `set_reseed_interval` are not provided.
 
-use core::ffi::c_int;
+use core::ffi::{c_int, c_uchar, c_void};
+use core::sync::atomic::{AtomicI32, Ordering};
+
+use super::{entry, error::code_of, in_slice, out_slice, platform::zeroize_bytes};
+use crate::error::Error;
 
 /// The entropy source failed (-0x0034).
 pub const MBEDTLS_ERR_CTR_DRBG_ENTROPY_SOURCE_FAILED: c_int = -0x0034;
@@ -10,3 +28,512 @@ pub const MBEDTLS_ERR_CTR_DRBG_REQUEST_TOO_BIG: c_int = -0x0036;
 pub const MBEDTLS_ERR_CTR_DRBG_INPUT_TOO_BIG: c_int = -0x0038;
 /// Read or write error in file (-0x003A).
 pub const MBEDTLS_ERR_CTR_DRBG_FILE_IO_ERROR: c_int = -0x003A;
+
+/// The most bytes one `mbedtls_ctr_drbg_random` call returns.
+pub const MBEDTLS_CTR_DRBG_MAX_REQUEST: c_int = 1024;
+/// The most additional-input bytes one `mbedtls_ctr_drbg_random_with_add` call accepts.
+pub const MBEDTLS_CTR_DRBG_MAX_INPUT: c_int = 256;
+/// The most bytes of entropy plus personalisation or additional input one seeding takes.
+pub const MBEDTLS_CTR_DRBG_MAX_SEED_INPUT: c_int = 384;
+/// Bytes of entropy requested from the entropy callback per seeding.
+pub const MBEDTLS_CTR_DRBG_ENTROPY_LEN: c_int = 48;
+/// Mbed TLS's automatic reseed interval, in requests (not applied here: see the module docs).
+pub const MBEDTLS_CTR_DRBG_RESEED_INTERVAL: c_int = 10000;
+/// Prediction resistance off (default).
+pub const MBEDTLS_CTR_DRBG_PR_OFF: c_int = 0;
+/// Prediction resistance on.
+pub const MBEDTLS_CTR_DRBG_PR_ON: c_int = 1;
+
+/// Entropy callback type of `mbedtls_ctr_drbg_seed`: fills `output` with `len` bytes, returns 0.
+/// (Spelled out in the exported items, where cbindgen needs the literal type.)
+type EntropyFn = unsafe extern "C" fn(*mut c_void, *mut c_uchar, usize) -> c_int;
+
+/// Value of `private_seeded` once a seeding succeeded ("CTRD"); zeroed or never-initialised
+/// memory is very unlikely to hold it.
+const SEEDED: c_int = 0x4354_5244;
+
+/// The largest personalisation / additional input a seeding accepts: what is left of
+/// `MBEDTLS_CTR_DRBG_MAX_SEED_INPUT` after the entropy, as in Mbed TLS.
+const MAX_SEED_EXTRA: usize = (MBEDTLS_CTR_DRBG_MAX_SEED_INPUT - MBEDTLS_CTR_DRBG_ENTROPY_LEN) as usize;
+
+/// A random generator context. Declare it anywhere, `mbedtls_ctr_drbg_init` it,
+/// `mbedtls_ctr_drbg_seed` it, pass `mbedtls_ctr_drbg_random` with it to
+/// `mbedtls_ssl_conf_rng` (or call it yourself), and `mbedtls_ctr_drbg_free` it.
+///
+/// Plain data without heap memory: copying it is harmless. The fields are private. The context
+/// keeps the entropy callback and its argument for `mbedtls_ctr_drbg_reseed`, as Mbed TLS does,
+/// so the entropy context must outlive it.
+#[repr(C)]
+pub struct mbedtls_ctr_drbg_context {
+    private_seeded: c_int,
+    /// Requests served since the last (re)seeding, plus one (Mbed TLS's convention).
+    private_reseed_counter: c_int,
+    private_f_entropy: Option<unsafe extern "C" fn(*mut c_void, *mut c_uchar, usize) -> c_int>,
+    private_p_entropy: *mut c_void,
+}
+
+/// Atomic view of one `c_int` field of a context shared between threads
+/// (`mbedtls_ctr_drbg_random` may run concurrently on one context, as with Mbed TLS's mutex).
+///
+/// # Safety
+/// `field` must point into a live context; while the context is shared, every access to the
+/// field must go through this view.
+unsafe fn atomic<'a>(field: *mut c_int) -> &'a AtomicI32 {
+    // SAFETY: c_int and AtomicI32 have the same size and alignment; the caller guarantees
+    // validity and atomic-only access while shared.
+    unsafe { AtomicI32::from_ptr(field) }
+}
+
+/// Calls the application's entropy callback for one seeding's worth of bytes, then wipes them.
+///
+/// # Safety
+/// `f_entropy` and `p_entropy` are the application's; calling them is its contract.
+unsafe fn draw_entropy(f_entropy: EntropyFn, p_entropy: *mut c_void) -> Result<(), Error> {
+    let mut seed = [0u8; MBEDTLS_CTR_DRBG_ENTROPY_LEN as usize];
+    let ret = unsafe { f_entropy(p_entropy, seed.as_mut_ptr(), seed.len()) };
+    zeroize_bytes(&mut seed);
+    if ret == 0 { Ok(()) } else { Err(Error::CtrDrbgEntropySourceFailed) }
+}
+
+/// Initialises a generator context: unseeded, no entropy callback.
+///
+/// Writes the context without reading it and allocates nothing. NULL is ignored.
+///
+/// # Safety
+/// `ctx` must be NULL or point to writable memory for one `mbedtls_ctr_drbg_context`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn mbedtls_ctr_drbg_init(ctx: *mut mbedtls_ctr_drbg_context) {
+    entry!(mbedtls_ctr_drbg_init, {
+        if !ctx.is_null() {
+            unsafe { ctx.write(unseeded()) };
+        }
+    })
+}
+
+fn unseeded() -> mbedtls_ctr_drbg_context {
+    mbedtls_ctr_drbg_context {
+        private_seeded: 0,
+        private_reseed_counter: 0,
+        private_f_entropy: None,
+        private_p_entropy: core::ptr::null_mut(),
+    }
+}
+
+/// Seeds the generator: records `f_entropy`/`p_entropy` and calls `f_entropy(p_entropy, buf, 48)`
+/// once, as Mbed TLS does with its default entropy length.
+///
+/// The context keeps `f_entropy` and `p_entropy` for `mbedtls_ctr_drbg_reseed`; `custom` is only
+/// read during the call. Seeding an already seeded context seeds it again.
+///
+/// # Returns
+/// - 0 on success;
+/// - `MBEDTLS_ERR_CTR_DRBG_ENTROPY_SOURCE_FAILED` when `ctx` is NULL, `f_entropy` is NULL,
+///   `custom` is NULL with `len` > 0, or the callback returns non-zero (whatever it returned);
+/// - `MBEDTLS_ERR_CTR_DRBG_INPUT_TOO_BIG` when `len` > 336
+///   (`MBEDTLS_CTR_DRBG_MAX_SEED_INPUT - MBEDTLS_CTR_DRBG_ENTROPY_LEN`, Mbed TLS's limit),
+///   checked before the callback is called.
+///
+/// On failure the context is left unseeded.
+///
+/// Differences from Mbed TLS: the entropy bytes and `custom` are wiped without being used; the
+/// output of `mbedtls_ctr_drbg_random` comes from the operating system's CSPRNG (module docs).
+///
+/// # Safety
+/// `ctx` must be NULL or point to a context initialised with `mbedtls_ctr_drbg_init`; a non-NULL
+/// `custom` must be readable for `len` bytes; `f_entropy` must be safe to call with `p_entropy`
+/// now and on every later `mbedtls_ctr_drbg_reseed`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn mbedtls_ctr_drbg_seed(
+    ctx: *mut mbedtls_ctr_drbg_context,
+    f_entropy: Option<unsafe extern "C" fn(*mut c_void, *mut c_uchar, usize) -> c_int>,
+    p_entropy: *mut c_void,
+    custom: *const c_uchar,
+    len: usize,
+) -> c_int {
+    entry!(mbedtls_ctr_drbg_seed, {
+        if ctx.is_null() {
+            return code_of(Error::CtrDrbgEntropySourceFailed);
+        }
+        // Written without reading, like init: a seed right after a zeroed declaration is fine.
+        unsafe {
+            ctx.write(mbedtls_ctr_drbg_context {
+                private_f_entropy: f_entropy,
+                private_p_entropy: p_entropy,
+                ..unseeded()
+            })
+        };
+        if len > MAX_SEED_EXTRA {
+            return code_of(Error::CtrDrbgInputTooBig);
+        }
+        let Some(f_entropy) = f_entropy else {
+            return code_of(Error::CtrDrbgEntropySourceFailed);
+        };
+        if unsafe { in_slice(custom, len) }.is_none() {
+            return code_of(Error::CtrDrbgEntropySourceFailed);
+        }
+        if let Err(e) = unsafe { draw_entropy(f_entropy, p_entropy) } {
+            return code_of(e);
+        }
+        unsafe {
+            (*ctx).private_reseed_counter = 1;
+            (*ctx).private_seeded = SEEDED;
+        }
+        0
+    })
+}
+
+/// Reseeds the generator: calls the entropy callback given to `mbedtls_ctr_drbg_seed` once more
+/// for 48 bytes.
+///
+/// # Returns
+/// - 0 on success (the context is seeded afterwards);
+/// - `MBEDTLS_ERR_CTR_DRBG_ENTROPY_SOURCE_FAILED` when `ctx` is NULL, no entropy callback was
+///   ever given to `mbedtls_ctr_drbg_seed`, `additional` is NULL with `len` > 0, or the callback
+///   fails (the context then keeps its previous state);
+/// - `MBEDTLS_ERR_CTR_DRBG_INPUT_TOO_BIG` when `len` > 336, as in Mbed TLS.
+///
+/// Differences from Mbed TLS: the entropy and `additional` are wiped without being used (module
+/// docs). Not thread-safe with other calls on the same context, as in Mbed TLS.
+///
+/// # Safety
+/// `ctx` must be NULL or point to an initialised context; a non-NULL `additional` must be
+/// readable for `len` bytes; the entropy callback recorded by `mbedtls_ctr_drbg_seed` must still
+/// be valid with its argument.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn mbedtls_ctr_drbg_reseed(
+    ctx: *mut mbedtls_ctr_drbg_context,
+    additional: *const c_uchar,
+    len: usize,
+) -> c_int {
+    entry!(mbedtls_ctr_drbg_reseed, {
+        if ctx.is_null() {
+            return code_of(Error::CtrDrbgEntropySourceFailed);
+        }
+        if len > MAX_SEED_EXTRA {
+            return code_of(Error::CtrDrbgInputTooBig);
+        }
+        if unsafe { in_slice(additional, len) }.is_none() {
+            return code_of(Error::CtrDrbgEntropySourceFailed);
+        }
+        let (f_entropy, p_entropy) = unsafe { ((*ctx).private_f_entropy, (*ctx).private_p_entropy) };
+        let Some(f_entropy) = f_entropy else {
+            return code_of(Error::CtrDrbgEntropySourceFailed);
+        };
+        if let Err(e) = unsafe { draw_entropy(f_entropy, p_entropy) } {
+            return code_of(e);
+        }
+        unsafe {
+            atomic(&raw mut (*ctx).private_reseed_counter).store(1, Ordering::Relaxed);
+            atomic(&raw mut (*ctx).private_seeded).store(SEEDED, Ordering::Release);
+        }
+        0
+    })
+}
+
+/// Fills `output` with `output_len` random bytes: the `f_rng` callback to give
+/// `mbedtls_ssl_conf_rng` (and every other `f_rng` parameter) with a seeded context as `p_rng`.
+///
+/// # Returns
+/// - 0 on success;
+/// - `MBEDTLS_ERR_CTR_DRBG_REQUEST_TOO_BIG` when `output_len` > `MBEDTLS_CTR_DRBG_MAX_REQUEST`
+///   (1024), checked first as in Mbed TLS;
+/// - `MBEDTLS_ERR_CTR_DRBG_ENTROPY_SOURCE_FAILED` when `p_rng` is NULL or not seeded, when
+///   `output` is NULL with `output_len` > 0, or when the operating system's generator fails.
+///
+/// Differences from Mbed TLS: the bytes come from the operating system's CSPRNG through aws-lc,
+/// not from CTR_DRBG over the seed; an unseeded context is refused instead of producing output.
+/// Thread-safe: any number of threads may call this with one context (Mbed TLS needs
+/// `MBEDTLS_THREADING_C` for that).
+///
+/// # Safety
+/// `p_rng` must be NULL or point to an initialised `mbedtls_ctr_drbg_context`; a non-NULL
+/// `output` must be writable for `output_len` bytes.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn mbedtls_ctr_drbg_random(
+    p_rng: *mut c_void,
+    output: *mut c_uchar,
+    output_len: usize,
+) -> c_int {
+    entry!(mbedtls_ctr_drbg_random, {
+        unsafe { mbedtls_ctr_drbg_random_with_add(p_rng, output, output_len, core::ptr::null(), 0) }
+    })
+}
+
+/// Like `mbedtls_ctr_drbg_random`, with additional input.
+///
+/// # Returns
+/// As `mbedtls_ctr_drbg_random`, plus `MBEDTLS_ERR_CTR_DRBG_INPUT_TOO_BIG` when `add_len` >
+/// `MBEDTLS_CTR_DRBG_MAX_INPUT` (256), checked right after the request size as in Mbed TLS, and
+/// `MBEDTLS_ERR_CTR_DRBG_ENTROPY_SOURCE_FAILED` when `additional` is NULL with `add_len` > 0.
+///
+/// Differences from Mbed TLS: `additional` is validated but does not influence the output (module
+/// docs). Thread-safe, unlike Mbed TLS's (which takes no lock here).
+///
+/// # Safety
+/// As `mbedtls_ctr_drbg_random`; a non-NULL `additional` must be readable for `add_len` bytes.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn mbedtls_ctr_drbg_random_with_add(
+    p_rng: *mut c_void,
+    output: *mut c_uchar,
+    output_len: usize,
+    additional: *const c_uchar,
+    add_len: usize,
+) -> c_int {
+    entry!(mbedtls_ctr_drbg_random_with_add, {
+        if output_len > MBEDTLS_CTR_DRBG_MAX_REQUEST as usize {
+            return code_of(Error::CtrDrbgRequestTooBig);
+        }
+        if add_len > MBEDTLS_CTR_DRBG_MAX_INPUT as usize {
+            return code_of(Error::CtrDrbgInputTooBig);
+        }
+        let ctx = p_rng.cast::<mbedtls_ctr_drbg_context>();
+        if ctx.is_null()
+            || unsafe { atomic(&raw mut (*ctx).private_seeded) }.load(Ordering::Acquire) != SEEDED
+        {
+            return code_of(Error::CtrDrbgEntropySourceFailed);
+        }
+        if unsafe { in_slice(additional, add_len) }.is_none() {
+            return code_of(Error::CtrDrbgEntropySourceFailed);
+        }
+        let Some(out) = (unsafe { out_slice(output, output_len) }) else {
+            return code_of(Error::CtrDrbgEntropySourceFailed);
+        };
+        if crate::rng::fill(out).is_err() {
+            return code_of(Error::CtrDrbgEntropySourceFailed);
+        }
+        let counter = unsafe { atomic(&raw mut (*ctx).private_reseed_counter) };
+        let _ = counter.fetch_update(Ordering::Relaxed, Ordering::Relaxed, |n| n.checked_add(1));
+        0
+    })
+}
+
+/// Turns prediction resistance on (`MBEDTLS_CTR_DRBG_PR_ON`) or off: accepted and ignored.
+///
+/// Differences from Mbed TLS: with prediction resistance on, Mbed TLS calls the entropy callback
+/// before every request. Here every request is fresh output of the operating system's CSPRNG
+/// whatever the setting, and the entropy callback is not called. NULL is ignored.
+///
+/// # Safety
+/// `ctx` must be NULL or point to an initialised context (it is not accessed).
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn mbedtls_ctr_drbg_set_prediction_resistance(
+    ctx: *mut mbedtls_ctr_drbg_context,
+    resistance: c_int,
+) {
+    entry!(mbedtls_ctr_drbg_set_prediction_resistance, {
+        let _ = (ctx, resistance);
+    })
+}
+
+/// Frees a generator context: zeroes it (it is unseeded and forgets the entropy callback).
+///
+/// NULL, a second call and a context that was only zeroed are all fine.
+///
+/// # Safety
+/// `ctx` must be NULL or point to writable memory for one `mbedtls_ctr_drbg_context`, not in use
+/// by another thread.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn mbedtls_ctr_drbg_free(ctx: *mut mbedtls_ctr_drbg_context) {
+    entry!(mbedtls_ctr_drbg_free, {
+        if !ctx.is_null() {
+            unsafe { ctx.write(unseeded()) };
+        }
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ffi::entropy::{mbedtls_entropy_context, mbedtls_entropy_free, mbedtls_entropy_func, mbedtls_entropy_init};
+    use core::ptr::{null, null_mut};
+    use std::sync::atomic::AtomicUsize;
+
+    fn new_ctx() -> mbedtls_ctr_drbg_context {
+        let mut ctx = core::mem::MaybeUninit::<mbedtls_ctr_drbg_context>::uninit();
+        unsafe {
+            mbedtls_ctr_drbg_init(ctx.as_mut_ptr());
+            ctx.assume_init()
+        }
+    }
+
+    fn random(ctx: &mut mbedtls_ctr_drbg_context, out: &mut [u8]) -> c_int {
+        unsafe { mbedtls_ctr_drbg_random((ctx as *mut mbedtls_ctr_drbg_context).cast(), out.as_mut_ptr(), out.len()) }
+    }
+
+    /// An entropy callback that counts its calls (through `p_entropy`) and records the length.
+    unsafe extern "C" fn counting(p: *mut c_void, out: *mut c_uchar, len: usize) -> c_int {
+        let calls = unsafe { &*(p as *const AtomicUsize) };
+        calls.fetch_add(1, Ordering::SeqCst);
+        assert_eq!(len, 48);
+        unsafe { core::ptr::write_bytes(out, 0x5A, len) };
+        0
+    }
+
+    unsafe extern "C" fn failing(_: *mut c_void, _: *mut c_uchar, _: usize) -> c_int {
+        -0x1234
+    }
+
+    #[test]
+    fn seed_with_entropy_func_and_draw() {
+        let mut entropy = core::mem::MaybeUninit::<mbedtls_entropy_context>::uninit();
+        unsafe { mbedtls_entropy_init(entropy.as_mut_ptr()) };
+        let mut ctx = new_ctx();
+        let pers = b"ctr_drbg test";
+        let ret = unsafe {
+            mbedtls_ctr_drbg_seed(&mut ctx, Some(mbedtls_entropy_func), entropy.as_mut_ptr().cast(), pers.as_ptr(), pers.len())
+        };
+        assert_eq!(ret, 0);
+        let mut a = [0u8; 1024];
+        let mut b = [0u8; 1024];
+        assert_eq!(random(&mut ctx, &mut a), 0);
+        assert_eq!(random(&mut ctx, &mut b), 0);
+        assert_ne!(a, b);
+        assert_eq!(random(&mut ctx, &mut []), 0);
+        assert_eq!(ctx.private_reseed_counter, 4);
+        assert_eq!(unsafe { mbedtls_ctr_drbg_reseed(&mut ctx, null(), 0) }, 0);
+        assert_eq!(ctx.private_reseed_counter, 1);
+        unsafe {
+            mbedtls_ctr_drbg_free(&mut ctx);
+            mbedtls_ctr_drbg_free(&mut ctx);
+            mbedtls_entropy_free(entropy.as_mut_ptr());
+        }
+        assert_eq!(random(&mut ctx, &mut a), MBEDTLS_ERR_CTR_DRBG_ENTROPY_SOURCE_FAILED);
+    }
+
+    #[test]
+    fn entropy_callback_called_once_per_seeding_for_48_bytes() {
+        let calls = AtomicUsize::new(0);
+        let p = (&calls as *const AtomicUsize).cast_mut().cast();
+        let mut ctx = new_ctx();
+        assert_eq!(unsafe { mbedtls_ctr_drbg_seed(&mut ctx, Some(counting), p, null(), 0) }, 0);
+        assert_eq!(calls.load(Ordering::SeqCst), 1);
+        let mut out = [0u8; 64];
+        for _ in 0..10 {
+            assert_eq!(random(&mut ctx, &mut out), 0);
+        }
+        // Output is not derived from the (constant) entropy.
+        assert_ne!(out, [0x5A; 64]);
+        assert_eq!(calls.load(Ordering::SeqCst), 1);
+        unsafe { mbedtls_ctr_drbg_set_prediction_resistance(&mut ctx, MBEDTLS_CTR_DRBG_PR_ON) };
+        assert_eq!(random(&mut ctx, &mut out), 0);
+        assert_eq!(calls.load(Ordering::SeqCst), 1);
+        let add = [7u8; 32];
+        assert_eq!(unsafe { mbedtls_ctr_drbg_reseed(&mut ctx, add.as_ptr(), add.len()) }, 0);
+        assert_eq!(calls.load(Ordering::SeqCst), 2);
+    }
+
+    #[test]
+    fn entropy_failure_is_reported_and_leaves_unseeded() {
+        let mut ctx = new_ctx();
+        let ret = unsafe { mbedtls_ctr_drbg_seed(&mut ctx, Some(failing), null_mut(), null(), 0) };
+        assert_eq!(ret, MBEDTLS_ERR_CTR_DRBG_ENTROPY_SOURCE_FAILED);
+        let mut out = [0u8; 16];
+        assert_eq!(random(&mut ctx, &mut out), MBEDTLS_ERR_CTR_DRBG_ENTROPY_SOURCE_FAILED);
+        assert_eq!(unsafe { mbedtls_ctr_drbg_reseed(&mut ctx, null(), 0) }, MBEDTLS_ERR_CTR_DRBG_ENTROPY_SOURCE_FAILED);
+        // A failed reseed of a seeded context keeps it usable.
+        let calls = AtomicUsize::new(0);
+        let p = (&calls as *const AtomicUsize).cast_mut().cast();
+        assert_eq!(unsafe { mbedtls_ctr_drbg_seed(&mut ctx, Some(counting), p, null(), 0) }, 0);
+        ctx.private_f_entropy = Some(failing);
+        assert_eq!(unsafe { mbedtls_ctr_drbg_reseed(&mut ctx, null(), 0) }, MBEDTLS_ERR_CTR_DRBG_ENTROPY_SOURCE_FAILED);
+        assert_eq!(random(&mut ctx, &mut out), 0);
+    }
+
+    #[test]
+    fn limits() {
+        let calls = AtomicUsize::new(0);
+        let p = (&calls as *const AtomicUsize).cast_mut().cast();
+        let mut ctx = new_ctx();
+        let custom = [1u8; 337];
+        assert_eq!(
+            unsafe { mbedtls_ctr_drbg_seed(&mut ctx, Some(counting), p, custom.as_ptr(), 337) },
+            MBEDTLS_ERR_CTR_DRBG_INPUT_TOO_BIG
+        );
+        assert_eq!(calls.load(Ordering::SeqCst), 0, "length checked before the callback");
+        assert_eq!(unsafe { mbedtls_ctr_drbg_seed(&mut ctx, Some(counting), p, custom.as_ptr(), 336) }, 0);
+        assert_eq!(
+            unsafe { mbedtls_ctr_drbg_reseed(&mut ctx, custom.as_ptr(), 337) },
+            MBEDTLS_ERR_CTR_DRBG_INPUT_TOO_BIG
+        );
+        let mut big = vec![0u8; 1025];
+        assert_eq!(random(&mut ctx, &mut big), MBEDTLS_ERR_CTR_DRBG_REQUEST_TOO_BIG);
+        assert!(big.iter().all(|&b| b == 0));
+        assert_eq!(random(&mut ctx, &mut big[..1024]), 0);
+        let add = [0u8; 257];
+        let pctx = (&mut ctx as *mut mbedtls_ctr_drbg_context).cast();
+        let mut out = [0u8; 8];
+        assert_eq!(
+            unsafe { mbedtls_ctr_drbg_random_with_add(pctx, out.as_mut_ptr(), 8, add.as_ptr(), 257) },
+            MBEDTLS_ERR_CTR_DRBG_INPUT_TOO_BIG
+        );
+        assert_eq!(unsafe { mbedtls_ctr_drbg_random_with_add(pctx, out.as_mut_ptr(), 8, add.as_ptr(), 256) }, 0);
+        // Request size is checked before the context, as in Mbed TLS.
+        assert_eq!(
+            unsafe { mbedtls_ctr_drbg_random(null_mut(), out.as_mut_ptr(), 1025) },
+            MBEDTLS_ERR_CTR_DRBG_REQUEST_TOO_BIG
+        );
+    }
+
+    #[test]
+    fn null_handling() {
+        let calls = AtomicUsize::new(0);
+        let p = (&calls as *const AtomicUsize).cast_mut().cast();
+        let mut out = [0u8; 8];
+        unsafe {
+            mbedtls_ctr_drbg_init(null_mut());
+            mbedtls_ctr_drbg_free(null_mut());
+            mbedtls_ctr_drbg_set_prediction_resistance(null_mut(), MBEDTLS_CTR_DRBG_PR_ON);
+            assert_eq!(mbedtls_ctr_drbg_seed(null_mut(), Some(counting), p, null(), 0), MBEDTLS_ERR_CTR_DRBG_ENTROPY_SOURCE_FAILED);
+            assert_eq!(mbedtls_ctr_drbg_reseed(null_mut(), null(), 0), MBEDTLS_ERR_CTR_DRBG_ENTROPY_SOURCE_FAILED);
+            assert_eq!(mbedtls_ctr_drbg_random(null_mut(), out.as_mut_ptr(), 8), MBEDTLS_ERR_CTR_DRBG_ENTROPY_SOURCE_FAILED);
+        }
+        let mut ctx = new_ctx();
+        assert_eq!(unsafe { mbedtls_ctr_drbg_seed(&mut ctx, None, p, null(), 0) }, MBEDTLS_ERR_CTR_DRBG_ENTROPY_SOURCE_FAILED);
+        assert_eq!(unsafe { mbedtls_ctr_drbg_seed(&mut ctx, Some(counting), p, null(), 5) }, MBEDTLS_ERR_CTR_DRBG_ENTROPY_SOURCE_FAILED);
+        assert_eq!(calls.load(Ordering::SeqCst), 0);
+        assert_eq!(unsafe { mbedtls_ctr_drbg_seed(&mut ctx, Some(counting), p, null(), 0) }, 0);
+        let pctx = (&mut ctx as *mut mbedtls_ctr_drbg_context).cast();
+        unsafe {
+            assert_eq!(mbedtls_ctr_drbg_random(pctx, null_mut(), 8), MBEDTLS_ERR_CTR_DRBG_ENTROPY_SOURCE_FAILED);
+            assert_eq!(mbedtls_ctr_drbg_random(pctx, null_mut(), 0), 0);
+            assert_eq!(mbedtls_ctr_drbg_random_with_add(pctx, out.as_mut_ptr(), 8, null(), 3), MBEDTLS_ERR_CTR_DRBG_ENTROPY_SOURCE_FAILED);
+            assert_eq!(mbedtls_ctr_drbg_reseed(pctx.cast(), null(), 3), MBEDTLS_ERR_CTR_DRBG_ENTROPY_SOURCE_FAILED);
+        }
+    }
+
+    #[test]
+    fn zeroed_context_is_unseeded() {
+        let mut ctx = unseeded();
+        let mut out = [0u8; 8];
+        assert_eq!(random(&mut ctx, &mut out), MBEDTLS_ERR_CTR_DRBG_ENTROPY_SOURCE_FAILED);
+    }
+
+    #[test]
+    fn concurrent_draws_on_one_context() {
+        let mut ctx = new_ctx();
+        let mut entropy = mbedtls_entropy_context_new();
+        let ret = unsafe { mbedtls_ctr_drbg_seed(&mut ctx, Some(mbedtls_entropy_func), (&raw mut entropy).cast(), null(), 0) };
+        assert_eq!(ret, 0);
+        let addr = &raw mut ctx as usize;
+        std::thread::scope(|s| {
+            for _ in 0..4 {
+                s.spawn(move || {
+                    let mut out = [0u8; 32];
+                    for _ in 0..500 {
+                        let r = unsafe { mbedtls_ctr_drbg_random(addr as *mut c_void, out.as_mut_ptr(), out.len()) };
+                        assert_eq!(r, 0);
+                    }
+                });
+            }
+        });
+        assert_eq!(ctx.private_reseed_counter, 2001);
+    }
+
+    fn mbedtls_entropy_context_new() -> mbedtls_entropy_context {
+        let mut e = core::mem::MaybeUninit::<mbedtls_entropy_context>::uninit();
+        unsafe {
+            mbedtls_entropy_init(e.as_mut_ptr());
+            e.assume_init()
+        }
+    }
+}

@@ -1,6 +1,15 @@
 //! `entropy.h`: the entropy context, backed by the operating system's CSPRNG.
+//!
+//! Differences from Mbed TLS: there are no pluggable sources. The context is a plain marker that
+//! says "initialised"; `mbedtls_entropy_func` reads the operating system's CSPRNG (through
+//! aws-lc, see `crate::rng`) directly. `mbedtls_entropy_add_source`,
+//! `mbedtls_entropy_gather`, `mbedtls_entropy_update_manual` and the seed-file functions are not
+//! provided.
 
-use core::ffi::c_int;
+use core::ffi::{c_int, c_uchar, c_void};
+
+use super::{entry, error::code_of, out_slice};
+use crate::error::Error;
 
 /// Critical entropy source failure (-0x003C).
 pub const MBEDTLS_ERR_ENTROPY_SOURCE_FAILED: c_int = -0x003C;
@@ -12,3 +21,157 @@ pub const MBEDTLS_ERR_ENTROPY_NO_SOURCES_DEFINED: c_int = -0x0040;
 pub const MBEDTLS_ERR_ENTROPY_NO_STRONG_SOURCE: c_int = -0x003D;
 /// Read/write error in file (-0x003F).
 pub const MBEDTLS_ERR_ENTROPY_FILE_IO_ERROR: c_int = -0x003F;
+
+/// The most bytes one `mbedtls_entropy_func` call returns (the SHA-512 accumulator size of Mbed
+/// TLS).
+pub const MBEDTLS_ENTROPY_BLOCK_SIZE: c_int = 64;
+/// The source limit of Mbed TLS; kept for programs that size tables with it. No sources can be
+/// added here.
+pub const MBEDTLS_ENTROPY_MAX_SOURCES: c_int = 20;
+
+/// Value of `private_initialized` between `mbedtls_entropy_init` and `mbedtls_entropy_free`
+/// ("ENTP"): zeroed or never-initialised memory is very unlikely to hold it.
+const INITIALIZED: c_int = 0x454E_5450;
+
+/// An entropy context. Declare it anywhere, `mbedtls_entropy_init` it, pass it as `p_entropy`
+/// with `mbedtls_entropy_func` to `mbedtls_ctr_drbg_seed`, and `mbedtls_entropy_free` it.
+///
+/// Plain data without heap memory: copying it is harmless. The field is private.
+#[repr(C)]
+pub struct mbedtls_entropy_context {
+    private_initialized: c_int,
+}
+
+/// Initialises an entropy context.
+///
+/// Writes the context without reading it and allocates nothing. NULL is ignored.
+///
+/// # Safety
+/// `ctx` must be NULL or point to writable memory for one `mbedtls_entropy_context`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn mbedtls_entropy_init(ctx: *mut mbedtls_entropy_context) {
+    entry!(mbedtls_entropy_init, {
+        if !ctx.is_null() {
+            unsafe { ctx.write(mbedtls_entropy_context { private_initialized: INITIALIZED }) };
+        }
+    })
+}
+
+/// Frees an entropy context: zeroes it.
+///
+/// NULL, a second call and a context that was only zeroed are all fine. After this,
+/// `mbedtls_entropy_func` on the context fails until `mbedtls_entropy_init` is called again.
+///
+/// # Safety
+/// `ctx` must be NULL or point to writable memory for one `mbedtls_entropy_context`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn mbedtls_entropy_free(ctx: *mut mbedtls_entropy_context) {
+    entry!(mbedtls_entropy_free, {
+        if !ctx.is_null() {
+            unsafe { ctx.write(mbedtls_entropy_context { private_initialized: 0 }) };
+        }
+    })
+}
+
+/// Fills `output` with `len` bytes of entropy: the callback to give `mbedtls_ctr_drbg_seed`,
+/// with an initialised `mbedtls_entropy_context` as `data`.
+///
+/// The bytes come from the operating system's CSPRNG through aws-lc. Nothing is kept.
+///
+/// # Returns
+/// - 0 on success;
+/// - `MBEDTLS_ERR_ENTROPY_SOURCE_FAILED` when `len` > `MBEDTLS_ENTROPY_BLOCK_SIZE` (64), as in
+///   Mbed TLS (checked first), when `output` is NULL with `len` > 0, or when the operating
+///   system's generator fails;
+/// - `MBEDTLS_ERR_ENTROPY_NO_SOURCES_DEFINED` when `data` is NULL or is not an initialised
+///   context (for instance after `mbedtls_entropy_free`), which is what Mbed TLS returns for a
+///   freed context.
+///
+/// Differences from Mbed TLS: the output is read from the operating system directly instead of
+/// being accumulated with SHA-512 from registered sources; there are no sources to register.
+/// Thread-safe without a mutex (the context is never written).
+///
+/// # Safety
+/// `data` must be NULL or point to a readable `mbedtls_entropy_context`; a non-NULL `output`
+/// must be writable for `len` bytes.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn mbedtls_entropy_func(
+    data: *mut c_void,
+    output: *mut c_uchar,
+    len: usize,
+) -> c_int {
+    entry!(mbedtls_entropy_func, {
+        if len > MBEDTLS_ENTROPY_BLOCK_SIZE as usize {
+            return code_of(Error::EntropySourceFailed);
+        }
+        let ctx = data.cast::<mbedtls_entropy_context>();
+        if ctx.is_null() || unsafe { (*ctx).private_initialized } != INITIALIZED {
+            return MBEDTLS_ERR_ENTROPY_NO_SOURCES_DEFINED;
+        }
+        let Some(out) = (unsafe { out_slice(output, len) }) else {
+            return code_of(Error::EntropySourceFailed);
+        };
+        match crate::rng::fill(out) {
+            Ok(()) => 0,
+            Err(_) => code_of(Error::EntropySourceFailed),
+        }
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use core::ptr::null_mut;
+
+    fn func(ctx: *mut mbedtls_entropy_context, out: &mut [u8]) -> c_int {
+        unsafe { mbedtls_entropy_func(ctx.cast(), out.as_mut_ptr(), out.len()) }
+    }
+
+    #[test]
+    fn init_func_free() {
+        let mut ctx = mbedtls_entropy_context { private_initialized: 0x1234 };
+        unsafe { mbedtls_entropy_init(&mut ctx) };
+        let mut a = [0u8; 64];
+        let mut b = [0u8; 64];
+        assert_eq!(func(&mut ctx, &mut a), 0);
+        assert_eq!(func(&mut ctx, &mut b), 0);
+        assert_ne!(a, b);
+        assert_eq!(func(&mut ctx, &mut []), 0);
+        unsafe { mbedtls_entropy_free(&mut ctx) };
+        assert_eq!(ctx.private_initialized, 0);
+        unsafe { mbedtls_entropy_free(&mut ctx) };
+        assert_eq!(func(&mut ctx, &mut a), MBEDTLS_ERR_ENTROPY_NO_SOURCES_DEFINED);
+    }
+
+    #[test]
+    fn length_limit_comes_first() {
+        let mut ctx = mbedtls_entropy_context { private_initialized: 0 };
+        unsafe { mbedtls_entropy_init(&mut ctx) };
+        let mut big = [0u8; 65];
+        assert_eq!(func(&mut ctx, &mut big), MBEDTLS_ERR_ENTROPY_SOURCE_FAILED);
+        assert_eq!(big, [0u8; 65]);
+        assert_eq!(func(null_mut(), &mut big), MBEDTLS_ERR_ENTROPY_SOURCE_FAILED);
+    }
+
+    #[test]
+    fn null_handling() {
+        let mut ctx = mbedtls_entropy_context { private_initialized: 0 };
+        unsafe {
+            mbedtls_entropy_init(null_mut());
+            mbedtls_entropy_free(null_mut());
+            mbedtls_entropy_init(&mut ctx);
+        }
+        let mut out = [0u8; 8];
+        assert_eq!(func(null_mut(), &mut out), MBEDTLS_ERR_ENTROPY_NO_SOURCES_DEFINED);
+        let data = (&raw mut ctx).cast();
+        assert_eq!(unsafe { mbedtls_entropy_func(data, null_mut(), 1) }, MBEDTLS_ERR_ENTROPY_SOURCE_FAILED);
+        assert_eq!(unsafe { mbedtls_entropy_func(data, null_mut(), 0) }, 0);
+    }
+
+    #[test]
+    fn uninitialised_context_is_refused() {
+        let mut zeroed = mbedtls_entropy_context { private_initialized: 0 };
+        let mut out = [0u8; 8];
+        assert_eq!(func(&mut zeroed, &mut out), MBEDTLS_ERR_ENTROPY_NO_SOURCES_DEFINED);
+    }
+}
