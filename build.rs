@@ -178,6 +178,16 @@ fn build_info_h() -> String {
     s
 }
 
+/// The names of the `pub struct` and `pub type` items of a module.
+fn public_types(src: &str) -> Vec<String> {
+    let text = fs::read_to_string(src).unwrap_or_else(|e| panic!("{src}: {e}"));
+    text.lines()
+        .filter_map(|line| line.strip_prefix("pub struct ").or_else(|| line.strip_prefix("pub type ")))
+        .filter_map(|rest| rest.split(|c: char| !(c.is_alphanumeric() || c == '_')).next())
+        .map(str::to_string)
+        .collect()
+}
+
 fn guard(name: &str) -> String {
     format!("MBEDTLS_{}", name.replace('.', "_").to_uppercase())
 }
@@ -223,6 +233,9 @@ fn generate(header: &Header, out: &Path) {
         Some(module) => {
             let src = format!("src/ffi/{module}.rs");
             println!("cargo:rerun-if-changed={src}");
+            // cbindgen emits only the types reachable from functions; a header must also carry
+            // the public types its module defines for other headers (e.g. x509.h's buffers).
+            config.export.include = public_types(&src);
             cbindgen::Builder::new()
                 .with_config(config)
                 .with_src(&src)

@@ -208,4 +208,60 @@
  */
 #define MBEDTLS_X509_BADCRL_BAD_KEY 524288
 
+/**
+ * A DER element inside a parsed structure: tag, length and a pointer to the bytes.
+ *
+ * `p` points into memory owned by the structure it belongs to (for a certificate: its own copy
+ * of the DER); it is valid until that structure is freed.
+ */
+typedef struct mbedtls_asn1_buf {
+  /**
+   * ASN.1 tag of the element (e.g. 0x30 for a SEQUENCE).
+   */
+  int tag;
+  /**
+   * Length of the element's contents in bytes.
+   */
+  size_t len;
+  /**
+   * The contents (or NULL when absent).
+   */
+  unsigned char *p;
+} mbedtls_asn1_buf;
+
+/**
+ * An X.509 buffer: the same type as [`mbedtls_asn1_buf`].
+ */
+typedef struct mbedtls_asn1_buf mbedtls_x509_buf;
+
+/**
+ * A calendar time (UTC) as found in a certificate's validity.
+ */
+typedef struct mbedtls_x509_time {
+  /**
+   * Year, e.g. 2026.
+   */
+  int year;
+  /**
+   * Month, 1..12.
+   */
+  int mon;
+  /**
+   * Day of month, 1..31.
+   */
+  int day;
+  /**
+   * Hour, 0..23.
+   */
+  int hour;
+  /**
+   * Minute, 0..59.
+   */
+  int min;
+  /**
+   * Second, 0..59.
+   */
+  int sec;
+} mbedtls_x509_time;
+
 #endif  /* MBEDTLS_X509_H */
