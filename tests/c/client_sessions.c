@@ -112,7 +112,9 @@ static int connect_once(mbedtls_ssl_config *conf, const mbedtls_ssl_session *off
               "get_session twice on one session gives FEATURE_UNAVAILABLE");
     }
     if (free_early) {
-        ret = 0;
+        /* End cleanly (a server drops sessions of connections cut without close_notify). */
+        while ((ret = mbedtls_ssl_close_notify(&ssl)) == MBEDTLS_ERR_SSL_WANT_WRITE) {
+        }
         goto out;
     }
     while ((ret = mbedtls_ssl_write(&ssl, (const unsigned char *) "GET / HTTP/1.0\r\n\r\n", 18)) <= 0) {
