@@ -70,10 +70,40 @@ run_client rsa12 "TLS 1.2, RSA certificate" "${common[@]}" max_version=tls12 \
 run_client nbio "TLS 1.3, non-blocking, 1 MB echo" ca_file=$certs/ca.crt nbio=1 echo_bytes=1000000
 stop_server
 
+# Resumption: the persistent client (a new process each run, its session kept in a file, as a
+# device that loses power between connections) against the example server with cache + tickets.
+run_persistent() {
+    local name=$1 desc=$2; shift 2
+    local out="$work/$name.client" result
+    if timeout 30 build/persistent_client server_port="$port" ca_file=$certs/ca.crt \
+        session_file="$work/$name.session" "$@" >"$out" 2>&1; then result=ok; else result=FAILED; fi
+    local version cipher flags resumed
+    version=$(field "$out" '.*\[ Protocol is ([^ ]+) \].*')
+    cipher=$(field "$out" '.*\[ Ciphersuite is ([^ ]+) \].*')
+    flags=$(field "$out" '.*\[ Verify result (0x[0-9a-f]+) \].*')
+    resumed=$(field "$out" '.*resumed: ([a-z]+).*')
+    rows+=("$(printf '%-34s | %-7s | %-45s | %-10s | %-7s | %s' "$desc" "${version:--}" "${cipher:--}" "${flags:--}" "${resumed:--}" "$result")")
+    if [ "$result" != ok ]; then
+        echo "---- client output for '$desc':"; cat "$out"
+    fi
+}
+start_server resume crt_file=$certs/server-ec.crt key_file=$certs/server-ec.key max_connections=6
+run_persistent id12 "TLS 1.2 session ID, 1st process" max_version=tls12 tickets=0
+run_persistent id12 "TLS 1.2 session ID, 2nd process" max_version=tls12 tickets=0
+run_persistent tk12 "TLS 1.2 ticket, 1st process" max_version=tls12
+run_persistent tk12 "TLS 1.2 ticket, 2nd process" max_version=tls12
+run_persistent tk13 "TLS 1.3 ticket, 1st process" min_version=tls13
+run_persistent tk13 "TLS 1.3 ticket, 2nd process" min_version=tls13
+stop_server
+
 printf '%-34s | %-7s | %-45s | %-10s | %-7s | %s\n' "scenario" "version" "cipher suite" "verify" "resumed" "result"
 printf '%s\n' "-----------------------------------+---------+-----------------------------------------------+------------+---------+-------"
 for r in "${rows[@]}"; do echo "$r"; done
 echo
+if printf '%s\n' "${rows[@]}" | grep "2nd process" | grep -vq "| yes "; then
+    echo "A second process did not resume its saved session."
+    exit 1
+fi
 if printf '%s\n' "${rows[@]}" | grep -q FAILED; then
     echo "Some scenarios failed (outputs above)."
     exit 1
