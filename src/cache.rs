@@ -228,7 +228,7 @@ impl SessionCache {
             return Err(Error::SslVersionMismatch);
         }
         let (data, check) = bytes.split_at(bytes.len() - 8);
-        if check_value(data) != check {
+        if check_value(data) != check && !cfg!(fuzzing) {
             return Err(Error::SslBadInputData);
         }
         let count = u32::from_be_bytes([data[6], data[7], data[8], data[9]]) as usize;
