@@ -7,17 +7,14 @@
 //! is live and of the expected type. A never-initialised struct, a copy of a freed struct or a
 //! double free therefore reads as "empty" instead of touching freed memory.
 
-use core::any::TypeId;
 use core::ffi::{CStr, c_char, c_int, c_uchar, c_void};
-use std::collections::BTreeMap;
 use std::ffi::OsStr;
 use std::os::unix::ffi::OsStrExt;
-use std::sync::{Mutex, MutexGuard};
 
 use rustls::pki_types::PrivateKeyDer;
 
 use super::error::code_of;
-use super::{entry, in_cstr, in_slice};
+use super::{entry, handle_new, handle_ref, handle_take, in_cstr, in_slice};
 use crate::error::Error;
 use crate::pk::{KeyKind, PrivateKey, PublicKey};
 
@@ -93,54 +90,6 @@ impl PkValue {
             PkValue::Public(k) => k.kind(),
         }
     }
-}
-
-// ---------------------------------------------------------------------------------------------
-// Handle registry (shared with `x509_crt`)
-
-/// Address → type of every live Rust object that a C struct points to.
-static LIVE_HANDLES: Mutex<BTreeMap<usize, TypeId>> = Mutex::new(BTreeMap::new());
-
-fn live_handles() -> MutexGuard<'static, BTreeMap<usize, TypeId>> {
-    // The map stays consistent even if a holder panicked: every operation is one insert/remove.
-    LIVE_HANDLES
-        .lock()
-        .unwrap_or_else(|poisoned| poisoned.into_inner())
-}
-
-/// Moves `value` to the heap, registers it and returns the handle to store in a C struct.
-pub(crate) fn handle_new<T: 'static>(value: T) -> *mut c_void {
-    let ptr = Box::into_raw(Box::new(value));
-    live_handles().insert(ptr as usize, TypeId::of::<T>());
-    ptr.cast()
-}
-
-/// True when `handle` is a live handle to a `T` made by [`handle_new`].
-pub(crate) fn handle_is<T: 'static>(handle: *const c_void) -> bool {
-    !handle.is_null() && live_handles().get(&(handle as usize)) == Some(&TypeId::of::<T>())
-}
-
-/// The `T` behind `handle`, if it is a live handle to a `T`.
-///
-/// # Safety
-/// The object must not be freed (by another thread) while the reference is in use; the
-/// caller picks a lifetime no longer than the call it serves.
-pub(crate) unsafe fn handle_ref<'a, T: 'static>(handle: *const c_void) -> Option<&'a T> {
-    // SAFETY: registered handles point to a live `T` made by `Box::into_raw`.
-    handle_is::<T>(handle).then(|| unsafe { &*handle.cast::<T>() })
-}
-
-/// Unregisters `handle` and gives back ownership of its `T`; None (and nothing happens) when it
-/// is not a live handle to a `T`.
-pub(crate) fn handle_take<T: 'static>(handle: *mut c_void) -> Option<Box<T>> {
-    let mut live = live_handles();
-    if handle.is_null() || live.get(&(handle as usize)) != Some(&TypeId::of::<T>()) {
-        return None;
-    }
-    live.remove(&(handle as usize));
-    // SAFETY: it was registered, so it came from `Box::into_raw` of a `T` and was not freed:
-    // removal from the registry (under the lock) is the only way to free it.
-    Some(unsafe { Box::from_raw(handle.cast::<T>()) })
 }
 
 // ---------------------------------------------------------------------------------------------

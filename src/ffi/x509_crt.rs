@@ -16,8 +16,9 @@ use std::path::Path;
 use rustls::pki_types::CertificateDer;
 
 use super::error::code_of;
+use super::{handle_is, handle_new, handle_ref, handle_take};
 use super::pk::{
-    MBEDTLS_ERR_PK_FILE_IO_ERROR, empty_context, handle_is, handle_new, handle_ref, handle_take,
+    MBEDTLS_ERR_PK_FILE_IO_ERROR, empty_context,
     mbedtls_pk_context, public_context, release_context,
 };
 use super::x509::{
