@@ -467,6 +467,7 @@ pub unsafe extern "C" fn mbedtls_pk_can_do(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::ffi::handle_is;
     use core::ptr;
     use std::path::PathBuf;
 
