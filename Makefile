@@ -20,7 +20,7 @@ OURS       := $(addprefix $(BUILD)/,$(EXAMPLES))
 # the differential tests and the benchmark baseline.
 REF        := $(addprefix $(BUILD)/mbedtls-2.28/,ssl_client ssl_server)
 
-.PHONY: all lib examples reference deps demo test clean headers test-support
+.PHONY: all lib examples reference deps demo test clean headers test-support bench
 
 all: lib examples test-support
 
@@ -73,6 +73,18 @@ demo: deps all
 
 test: deps all
 	$(CARGO) test --release
+
+# The benchmark (not part of `make test`): writes BENCHMARKS.md.
+bench: deps all $(BUILD)/bench/idle_server $(BUILD)/bench/idle_server-2.28
+	python3 scripts/bench.py
+
+$(BUILD)/bench/idle_server: bench/idle_server.c $(RUST_LIB)
+	@mkdir -p $(BUILD)/bench
+	$(CC) $(CFLAGS) $(WARN) -Iinclude -o $@ $< $(RUST_LIB) $(SYS_LIBS)
+
+$(BUILD)/bench/idle_server-2.28: bench/idle_server.c
+	@mkdir -p $(BUILD)/bench
+	$(CC) $(CFLAGS) $(WARN) -o $@ $< -lmbedtls -lmbedx509 -lmbedcrypto
 
 clean:
 	rm -rf $(BUILD)
