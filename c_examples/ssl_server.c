@@ -24,6 +24,9 @@
  *                  session ID, through mbedtls_ssl_conf_session_cache callbacks)
  *   cache_remove=1 (after each connection, remove its session from the cache with
  *                   mbedtls_ssl_cache_remove: the next attempt is a full handshake)
+ * SNI: sni_name=NAME sni_crt_file= sni_key_file= (an SNI callback: a client asking for NAME gets
+ *      this certificate (mbedtls_ssl_set_hs_own_cert), one asking for "localhost" the default
+ *      one, any other name is refused with an unrecognized_name alert)
  */
 /* version.h pulls in the build configuration in Mbed TLS 2.28 and 3.x alike. */
 #include "mbedtls/version.h"
@@ -172,6 +175,26 @@ static int hex_to_bytes(const char *hex, unsigned char *out, size_t len)
 }
 #endif
 
+/* The SNI callback: pick the certificate for the name the client asks for. */
+struct sni_choice {
+    const char *name;
+    mbedtls_x509_crt *crt;
+    mbedtls_pk_context *key;
+};
+
+static int sni_callback(void *data, mbedtls_ssl_context *ssl, const unsigned char *name, size_t len)
+{
+    const struct sni_choice *choice = data;
+    mbedtls_printf("  . SNI callback: client asks for %.*s\n", (int) len, (const char *) name);
+    if (strlen(choice->name) == len && memcmp(choice->name, name, len) == 0) {
+        return mbedtls_ssl_set_hs_own_cert(ssl, choice->crt, choice->key);
+    }
+    if (len == 9 && memcmp(name, "localhost", 9) == 0) {
+        return 0;
+    }
+    return -1;
+}
+
 /* The application's own session store: one file per session ID under a directory.
  * (The cache callback signatures are Mbed TLS 3.x's; 2.28 builds leave this out.) */
 struct file_store {
@@ -292,6 +315,10 @@ int main(int argc, char *argv[])
     const char *cache_file = NULL, *ticket_key = NULL, *ticket_aead = "aes256";
     struct file_store store;
     int cache_remove = 0;
+    const char *sni_name = NULL, *sni_crt_file = NULL, *sni_key_file = NULL;
+    mbedtls_x509_crt sni_crt;
+    mbedtls_pk_context sni_key;
+    struct sni_choice sni;
     const char *server_addr = "127.0.0.1", *server_port = "4433";
     const char *crt_file = NULL, *key_file = NULL, *key_pwd = NULL;
     const char *crt_file2 = NULL, *key_file2 = NULL, *ca_file = NULL;
@@ -317,6 +344,8 @@ int main(int argc, char *argv[])
     mbedtls_ssl_ticket_init(&ticket_ctx);
     memset(&store, 0, sizeof(store));
     store.cache = &cache;
+    mbedtls_x509_crt_init(&sni_crt);
+    mbedtls_pk_init(&sni_key);
 
     for (i = 1; i < argc; i++) {
         char *p = argv[i], *q = strchr(p, '=');
@@ -395,6 +424,12 @@ int main(int argc, char *argv[])
             store.dir = q;
         } else if (strcmp(p, "cache_remove") == 0) {
             cache_remove = atoi(q);
+        } else if (strcmp(p, "sni_name") == 0) {
+            sni_name = q;
+        } else if (strcmp(p, "sni_crt_file") == 0) {
+            sni_crt_file = q;
+        } else if (strcmp(p, "sni_key_file") == 0) {
+            sni_key_file = q;
         } else {
             goto usage;
         }
@@ -495,6 +530,17 @@ int main(int argc, char *argv[])
     if ((ret = mbedtls_ssl_conf_own_cert(&conf, &srvcert, &pkey)) != 0) {
         mbedtls_printf(" failed\n  ! mbedtls_ssl_conf_own_cert returned -0x%x\n", (unsigned) -ret);
         goto exit;
+    }
+    if (sni_name != NULL && sni_crt_file != NULL && sni_key_file != NULL) {
+        if ((ret = mbedtls_x509_crt_parse_file(&sni_crt, sni_crt_file)) != 0 ||
+            (ret = load_key(&sni_key, sni_key_file, key_pwd, &ctr_drbg)) != 0) {
+            mbedtls_printf(" failed\n  ! loading the SNI certificate returned -0x%x\n", (unsigned) -ret);
+            goto exit;
+        }
+        sni.name = sni_name;
+        sni.crt = &sni_crt;
+        sni.key = &sni_key;
+        mbedtls_ssl_conf_sni(&conf, sni_callback, &sni);
     }
     if (crt_file2 != NULL && (ret = mbedtls_ssl_conf_own_cert(&conf, &srvcert2, &pkey2)) != 0) {
         mbedtls_printf(" failed\n  ! mbedtls_ssl_conf_own_cert(2) returned -0x%x\n", (unsigned) -ret);
@@ -749,6 +795,8 @@ exit:
     mbedtls_ssl_config_free(&conf);
     mbedtls_ssl_cache_free(&cache);
     mbedtls_ssl_ticket_free(&ticket_ctx);
+    mbedtls_x509_crt_free(&sni_crt);
+    mbedtls_pk_free(&sni_key);
     mbedtls_ctr_drbg_free(&ctr_drbg);
     mbedtls_entropy_free(&entropy);
 

@@ -301,3 +301,95 @@ fn differential_against_debian_mbedtls_2_28() {
         assert!(!ref_lines.is_empty());
     }
 }
+
+/// The server's SNI callback picks the certificate (`mbedtls_ssl_set_hs_own_cert`) or refuses
+/// the name (`unrecognized_name`).
+#[test]
+fn sni_callback_chooses_the_certificate() {
+    let args = server_args("server-rsa.crt", "server-rsa.key", "tls13");
+    let mut args: Vec<String> = args.into_iter().filter(|a| !a.starts_with("max_connections")).collect();
+    args.extend([
+        "max_connections=3".to_string(),
+        "sni_name=other.example".to_string(),
+        format!("sni_crt_file={}", cert("server-wrong.crt")),
+        format!("sni_key_file={}", cert("server-wrong.key")),
+    ]);
+    let (mut server, port) = example_server(&as_strs(&args));
+    let connect = format!("127.0.0.1:{port}");
+    let s_client = |name: &str, ca: &str| {
+        let ca = cert(ca);
+        run("openssl s_client", &["openssl", "s_client", "-connect", &connect, "-servername", name, "-CAfile", &ca,
+            "-verify_return_error"], b"", 20)
+    };
+    let (ok, out) = s_client("other.example", "wrong-ca.crt");
+    assert!(ok.success() && out.contains("Someone else"), "SNI certificate not used:\n{out}");
+    let (ok, out) = s_client("localhost", "ca.crt");
+    assert!(ok.success() && out.contains("rustls-mbedtls-compat test"), "default certificate not used:\n{out}");
+    let (ok, out) = s_client("unknown.example", "ca.crt");
+    assert!(!ok.success() && out.contains("unrecognized name"), "unknown name accepted:\n{out}");
+    server.wait(10);
+    let srv = server.output();
+    assert!(srv.contains("SNI callback: client asks for other.example"), "{srv}");
+    assert!(srv.contains("handshake returned -0x7800"), "UNRECOGNIZED_NAME expected:\n{srv}");
+}
+
+#[test]
+fn alpn_both_ways() {
+    let port = free_port();
+    let accept = format!("127.0.0.1:{port}");
+    let (c, k) = (cert("server-rsa.crt"), cert("server-rsa.key"));
+    let _server = Proc::start("openssl s_server",
+        &["openssl", "s_server", "-accept", &accept, "-cert", &c, "-key", &k, "-www", "-alpn", "http/1.1", "-naccept", "1"], &[], 30);
+    _server.expect("ACCEPT", 10);
+    let (ok, out) = client(port, &[&format!("ca_file={}", cert("ca.crt")), "alpn=h2,http/1.1"]);
+    assert!(ok && out.contains("[ Application Layer Protocol is http/1.1 ]"), "{out}");
+
+    let mut args = server_args("server-ec.crt", "server-ec.key", "tls13");
+    args.push("alpn=h2".into());
+    let (mut server, port) = example_server(&as_strs(&args));
+    let connect = format!("127.0.0.1:{port}");
+    let (_, out) = run("openssl s_client", &["openssl", "s_client", "-connect", &connect, "-alpn", "h2"], b"", 20);
+    server.wait(10);
+    assert!(out.contains("ALPN protocol: h2"), "{out}");
+    assert!(server.output().contains("[ Application Layer Protocol is h2 ]"), "{}", server.output());
+}
+
+#[test]
+fn client_certificates_both_ways() {
+    // Our server requires one: s_client with and without a certificate.
+    let mut args = server_args("server-rsa.crt", "server-rsa.key", "tls12");
+    args.retain(|a| !a.starts_with("max_connections"));
+    args.extend(["max_connections=2".into(), "auth_mode=required".into(), format!("ca_file={}", cert("ca.crt"))]);
+    let (mut server, port) = example_server(&as_strs(&args));
+    let connect = format!("127.0.0.1:{port}");
+    let (cc, ck) = (cert("client.crt"), cert("client.key"));
+    let (ok, out) = run("openssl s_client", &["openssl", "s_client", "-connect", &connect, "-cert", &cc, "-key", &ck, "-ign_eof"],
+        REQUEST.as_bytes(), 20);
+    assert!(ok.success() && out.contains("Successful connection"), "{out}");
+    let (_, out) = run("openssl s_client", &["openssl", "s_client", "-connect", &connect], REQUEST.as_bytes(), 20);
+    server.wait(10);
+    let srv = server.output();
+    assert!(srv.contains("Client certificate verify flags: 0x00000000"), "{srv}");
+    assert!(srv.contains("handshake returned -0x7480"), "NO_CLIENT_CERTIFICATE expected:\n{srv}\nclient:\n{out}");
+
+    // Our client presents one to `openssl s_server -Verify`.
+    let port = free_port();
+    let accept = format!("127.0.0.1:{port}");
+    let (c, k, ca) = (cert("server-ec.crt"), cert("server-ec.key"), cert("ca.crt"));
+    let server = Proc::start("openssl s_server",
+        &["openssl", "s_server", "-accept", &accept, "-cert", &c, "-key", &k, "-Verify", "1", "-CAfile", &ca, "-www",
+          "-verify_return_error", "-naccept", "1"], &[], 30);
+    server.expect("ACCEPT", 10);
+    let (ok, out) = client(port, &[&format!("ca_file={ca}"), &format!("crt_file={cc}"), &format!("key_file={ck}")]);
+    // -Verify 1 with -verify_return_error refuses a client without a valid certificate.
+    assert!(ok && out.contains("Cipher is"), "{out}\n{}", server.output());
+}
+
+#[test]
+fn debug_callback_receives_library_lines() {
+    let (_s, port) = openssl_www("server-ec.crt", "server-ec.key", &[], 1);
+    let (ok, out) = client(port, &[&format!("ca_file={}", cert("ca.crt")), "debug_level=3"]);
+    assert!(ok, "{out}");
+    assert!(out.contains(": => handshake"), "no debug line from the library:\n{out}");
+    assert!(out.lines().any(|l| l.contains("rustls") && l.contains(".rs:")), "no rustls log record:\n{out}");
+}

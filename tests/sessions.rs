@@ -72,9 +72,10 @@ fn persistent_client_resumes_across_processes_against_openssl() {
 #[test]
 fn persistent_client_resumes_across_processes_against_gnutls() {
     let (preload_key, preload) = loopback_only();
-    for (name, priority) in [
-        ("TLS 1.2", "NORMAL:-VERS-ALL:+VERS-TLS1.2"),
-        ("TLS 1.3", "NORMAL:-VERS-ALL:+VERS-TLS1.3"),
+    for (name, priority, client_flags) in [
+        ("TLS 1.2 session ID", "NORMAL:-VERS-ALL:+VERS-TLS1.2", &["tickets=0"][..]),
+        ("TLS 1.2 ticket", "NORMAL:-VERS-ALL:+VERS-TLS1.2", &[][..]),
+        ("TLS 1.3", "NORMAL:-VERS-ALL:+VERS-TLS1.3", &[][..]),
     ] {
         let dir = temp_dir("persist-gnutls");
         let file = dir.join("session.bin").to_str().unwrap().to_string();
@@ -87,9 +88,9 @@ fn persistent_client_resumes_across_processes_against_gnutls() {
         );
         let server = Proc::start("gnutls-serv", &["gnutls-serv", "--http", "-p", &p, &c, &k, &pr], &[(&preload_key, &preload)], 60);
         server.expect("listening", 10);
-        let first = persistent_client(port, &file, &[]);
+        let first = persistent_client(port, &file, client_flags);
         assert!(first.contains("resumed: no") && first.contains("session saved for the next run: yes"), "{name}:\n{first}");
-        let second = persistent_client(port, &file, &[]);
+        let second = persistent_client(port, &file, client_flags);
         assert!(second.contains("resumed: yes"), "{name}: client did not resume:\n{second}");
         // gnutls-serv logs each connection; a resumed one says so.
         server.expect("*** This is a resumed session", 5);
