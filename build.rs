@@ -44,6 +44,7 @@ const FEATURES: &[(&str, &str)] = &[
     ("MBEDTLS_SSL_SESSION_TICKETS", "session tickets: TLS 1.2 (RFC 5077) and TLS 1.3"),
     ("MBEDTLS_SSL_CACHE_C", "built-in server session cache (ssl_cache.h)"),
     ("MBEDTLS_SSL_TICKET_C", "built-in session ticket keys (ssl_ticket.h)"),
+    ("MBEDTLS_SSL_RENEGOTIATION", "TLS 1.2 renegotiation (RFC 5746 only), with IEC 62351-3 abbreviated renewal"),
     ("MBEDTLS_SSL_KEEP_PEER_CERTIFICATE", "the peer certificate stays available after the handshake"),
     ("MBEDTLS_KEY_EXCHANGE_ECDHE_RSA_ENABLED", "TLS 1.2 ECDHE-RSA suites"),
     ("MBEDTLS_KEY_EXCHANGE_ECDHE_ECDSA_ENABLED", "TLS 1.2 ECDHE-ECDSA suites"),

@@ -115,6 +115,20 @@ pub struct Settings {
     pub new_session_tickets: usize,
     /// Server: sessions refused after a fatal alert; shared by every context of this config.
     pub invalidated: Arc<Invalidated>,
+    /// `mbedtls_ssl_conf_renegotiation` (TLS 1.2 only).
+    pub renegotiation: bool,
+    /// `mbedtls_ssl_conf_legacy_renegotiation`: 0 no renegotiation with legacy peers (always
+    /// the case here), 1 allow (refused here all the same), 2 abort handshakes with them.
+    pub legacy_renegotiation: i32,
+    /// `mbedtls_ssl_conf_renegotiation_enforced`: records accepted after a HelloRequest (-1: any).
+    pub renegotiation_enforced: i32,
+    /// `mbedtls_ssl_conf_renegotiation_period`: records after which to renegotiate.
+    pub renegotiation_period: u64,
+    /// Our extension: answer a renegotiation offering the current session with an abbreviated
+    /// handshake (IEC 62351-3 key refresh).
+    pub renegotiation_resumption: bool,
+    /// Our extension: renegotiate every this many seconds (0: never); abbreviated if set.
+    pub renegotiation_interval: (u64, bool),
 }
 
 impl Settings {
@@ -141,6 +155,12 @@ impl Settings {
             ticket_codec: None,
             new_session_tickets: 1,
             invalidated: Arc::default(),
+            renegotiation: false,
+            legacy_renegotiation: 0,
+            renegotiation_enforced: 16,
+            renegotiation_period: (1 << 48) - 1,
+            renegotiation_resumption: false,
+            renegotiation_interval: (0, false),
         }
     }
 
@@ -159,6 +179,8 @@ impl Settings {
         self.min_version = TLS1_2;
         self.max_version = TLS1_3;
         self.new_session_tickets = 1;
+        self.renegotiation_enforced = 16;
+        self.renegotiation_period = (1 << 48) - 1;
     }
 }
 
@@ -259,7 +281,8 @@ impl OwnCertResolver {
         self.certs.is_empty()
     }
 
-    fn pick(&self, schemes: &[SignatureScheme]) -> Option<SelectedCredential> {
+    /// The first own certificate whose key can sign with one of `schemes`, with its signer.
+    pub fn signer(&self, schemes: &[SignatureScheme]) -> Option<SelectedCredential> {
         self.certs.iter().find_map(|c| c.signer(schemes))
     }
 }
@@ -269,7 +292,7 @@ impl rustls::server::ServerCredentialResolver for OwnCertResolver {
         &self,
         client_hello: &rustls::server::ClientHello<'_>,
     ) -> core::result::Result<SelectedCredential, rustls::Error> {
-        self.pick(client_hello.signature_schemes()).ok_or_else(|| {
+        self.signer(client_hello.signature_schemes()).ok_or_else(|| {
             log::error!("no own certificate can sign with the schemes the client offers");
             rustls::Error::NoSuitableCertificate
         })
@@ -279,7 +302,7 @@ impl rustls::server::ServerCredentialResolver for OwnCertResolver {
 impl rustls::client::ClientCredentialResolver for OwnCertResolver {
     fn resolve(&self, request: &rustls::client::CredentialRequest<'_>) -> Option<SelectedCredential> {
         match request.negotiated_type() {
-            CertificateType::X509 => self.pick(request.signature_schemes()),
+            CertificateType::X509 => self.signer(request.signature_schemes()),
             _ => None,
         }
     }

@@ -22,6 +22,7 @@ use crate::client_sessions::{ConnectionSessions, name_of};
 use crate::config::{AuthMode, Config, DebugSink, Endpoint, OwnCert, OwnCertResolver, Snapshot, TLS1_2, TLS1_3};
 use crate::debug;
 use crate::error::{Error, Result};
+use crate::renegotiation::{self, HandshakeCapture, Policy};
 use crate::server_sessions::ServerSessions;
 use crate::session::{self, ClientValueInfo, Session};
 use crate::verify::{self, ClientCertVerifier, ServerCertVerifier, VerifyRecord, badcert};
@@ -210,6 +211,9 @@ enum Engine {
     /// Server with a ClientHello naming a host: the SNI callback must run.
     Choosing(Box<Accepted>, String),
     Running(Tls),
+    /// A TLS 1.2 connection with renegotiation enabled, after the initial handshake: our own
+    /// record layer and renegotiation handshakes (`renegotiation` module).
+    Tls12(Box<renegotiation::Engine>),
     /// A fatal error happened; every call returns it (until `session_reset`).
     Failed(Error),
 }
@@ -247,6 +251,11 @@ pub struct Context {
     info: Option<HandshakeInfo>,
     sessions: ClientSessionState,
     server_sessions: Option<Arc<ServerSessions>>,
+    /// What rustls's initial TLS 1.2 handshake showed on the wire, for the renegotiation engine.
+    capture: Option<HandshakeCapture>,
+    policy: Option<Policy>,
+    /// When the keys were last renewed (for the time-based renegotiation interval).
+    keys_since: Option<std::time::Instant>,
 }
 
 /// Client sessions of one connection: what the application offered, what the server sent.
@@ -296,6 +305,9 @@ impl Context {
             info: None,
             sessions: ClientSessionState::default(),
             server_sessions: None,
+            capture: None,
+            policy: None,
+            keys_since: None,
         })
     }
 
@@ -326,6 +338,9 @@ impl Context {
         self.info = None;
         self.sessions = ClientSessionState::default();
         self.server_sessions = None;
+        self.capture = None;
+        self.policy = None;
+        self.keys_since = None;
     }
 
     pub fn set_transport(&mut self, transport: Box<dyn Transport>) {
@@ -562,6 +577,7 @@ impl Context {
                 if let Engine::Failed(e) = self.engine {
                     return Err(e);
                 }
+                self.maybe_renew()?;
                 self.flush()?;
                 match self.receive_record() {
                     Err(Error::SslConnEof) => return Ok(0),
@@ -590,11 +606,16 @@ impl Context {
                 self.pending_write = None;
                 return Ok(n);
             }
-            let Engine::Running(tls) = &mut self.engine else {
-                return Err(Error::SslBadInputData);
-            };
+            self.maybe_renew()?;
             let take = data.len().min(MAX_FRAGMENT);
-            let n = tls.conn().writer().write(&data[..take]).map_err(|_| Error::SslInternalError)?;
+            let n = match &mut self.engine {
+                Engine::Running(tls) => tls.conn().writer().write(&data[..take]).map_err(|_| Error::SslInternalError)?,
+                Engine::Tls12(engine) => {
+                    engine.write_app(&data[..take], &mut self.out)?;
+                    take
+                }
+                _ => return Err(Error::SslBadInputData),
+            };
             self.pending_write = Some(n);
             self.flush()?;
             self.pending_write = None;
@@ -607,11 +628,13 @@ impl Context {
         if self.info.is_none() {
             return Ok(());
         }
-        if let Engine::Running(tls) = &mut self.engine {
-            if !self.close_sent {
-                tls.conn().send_close_notify();
-                self.close_sent = true;
+        if !self.close_sent {
+            match &mut self.engine {
+                Engine::Running(tls) => tls.conn().send_close_notify(),
+                Engine::Tls12(engine) => engine.send_alert(1, 0, &mut self.out)?,
+                _ => {}
             }
+            self.close_sent = true;
         }
         self.flush()
     }
@@ -622,6 +645,7 @@ impl Context {
                 Engine::Failed(e) => return Err(*e),
                 Engine::Idle => self.start()?,
                 Engine::Choosing(..) => return Err(Error::CallbackPending),
+                Engine::Tls12(_) => return Ok(()),
                 Engine::Accepting(_) | Engine::Running(_) => {}
             }
             self.flush()?;
@@ -650,8 +674,61 @@ impl Context {
                 return Err(Error::SslConnEof);
             }
         }
+        let record_len = 5 + usize::from(u16::from_be_bytes([self.input.header[3], self.input.header[4]]));
         self.input.start_next_record();
+        if let Some(capture) = self.capture.as_mut() {
+            let used = self.input.used;
+            capture.incoming(&self.input.buf[used.saturating_sub(record_len)..used]);
+        }
+        if matches!(self.engine, Engine::Tls12(_)) {
+            return self.process_engine_record(record_len);
+        }
         self.process_input()
+    }
+
+    /// One record for the renegotiation engine.
+    fn process_engine_record(&mut self, record_len: usize) -> Result<()> {
+        let Engine::Tls12(engine) = &mut self.engine else { return Ok(()) };
+        let Some(policy) = self.policy.as_ref() else { return Err(Error::SslInternalError) };
+        let used = self.input.used;
+        let start = used.saturating_sub(record_len);
+        let result = engine.process_record(&mut self.input.buf[start..used], policy, &mut self.out, &mut self.plain);
+        self.input.used = 0;
+        match result {
+            Ok(outcome) => {
+                if outcome.peer_closed {
+                    log::debug!("peer sent close_notify");
+                    self.peer_closed = true;
+                }
+                if let Some(abbreviated) = outcome.renegotiated {
+                    self.keys_since = Some(std::time::Instant::now());
+                    if let Some(info) = self.info.as_mut() {
+                        info.suite = engine.suite();
+                        info.resumed = abbreviated;
+                        if let Some(chain) = engine.peer_chain.take() {
+                            info.peer_chain = chain;
+                        }
+                    }
+                    if let Some(flags) = engine.verify_result.take() {
+                        self.verify_result = flags;
+                    }
+                }
+                if outcome.refused {
+                    return Err(Error::SslWaitingServerHelloRenego);
+                }
+                Ok(())
+            }
+            Err(e) => {
+                let _ = self.send_queued();
+                self.engine = Engine::Failed(e);
+                if let Some(sessions) = &self.server_sessions {
+                    if e != Error::SslPeerCloseNotify {
+                        sessions.invalidate();
+                    }
+                }
+                Err(e)
+            }
+        }
     }
 
     fn process_input(&mut self) -> Result<()> {
@@ -760,7 +837,11 @@ impl Context {
             if n == 0 {
                 return Err(Error::NetSendFailed);
             }
-            self.out_sent += n.min(self.out.len() - self.out_sent);
+            let n = n.min(self.out.len() - self.out_sent);
+            if let Some(capture) = self.capture.as_mut() {
+                capture.outgoing(&self.out[self.out_sent..self.out_sent + n]);
+            }
+            self.out_sent += n;
         }
         self.out.clear();
         self.out_sent = 0;
@@ -780,6 +861,10 @@ impl Context {
         }
         log::debug!("=> handshake");
         self.snapshot = Some(snapshot.clone());
+        let settings = &snapshot.settings;
+        let tls12_possible = settings.min_version <= TLS1_2 && !snapshot.provider.tls12_cipher_suites.is_empty();
+        self.capture = (tls12_possible && (settings.renegotiation || settings.legacy_renegotiation == 2))
+            .then(HandshakeCapture::default);
         self.engine = match self.endpoint {
             Endpoint::Client => Engine::Running(Tls::Client(Box::new(self.new_client(&snapshot)?))),
             Endpoint::Server if snapshot.settings.sni_callback.is_some() => {
@@ -842,6 +927,10 @@ impl Context {
             rustls::client::Tls12Resumption::SessionIdOnly
         };
         config.resumption = rustls::client::Resumption::store(store).tls12_resumption(tls12);
+        if let Some(capture) = &self.capture {
+            config.enable_secret_extraction = true;
+            config.key_log = capture.key_log.clone();
+        }
         let config = Arc::new(config);
         config.connect(server_name).build().map_err(|e| Error::from_rustls(&e))
     }
@@ -884,6 +973,10 @@ impl Context {
         // TLS 1.3 tickets: sealed by the ticket keys, or (without them) stateful, in the cache.
         let tickets = if sessions.has_store() || sessions.has_tickets() { settings.new_session_tickets } else { 0 };
         config.send_tls13_tickets = rustls::server::Tls13Tickets { default: tickets, max: tickets };
+        if let Some(capture) = &self.capture {
+            config.enable_secret_extraction = true;
+            config.key_log = capture.key_log.clone();
+        }
         self.server_sessions = Some(sessions);
         Ok(Arc::new(config))
     }
@@ -969,6 +1062,132 @@ impl Context {
             self.sessions.latest = Some(self.client_session(version, value));
             self.sessions.latest_exported = false;
         }
+        self.keys_since = Some(std::time::Instant::now());
+        if version == TLS1_2 && self.capture.is_some() {
+            if let Err(e) = self.take_over() {
+                self.engine = Engine::Failed(e);
+            }
+        } else {
+            self.capture = None;
+        }
+    }
+
+    /// Hands the established TLS 1.2 connection from rustls to the renegotiation engine.
+    fn take_over(&mut self) -> Result<()> {
+        let Some(capture) = self.capture.take() else { return Ok(()) };
+        let Engine::Running(tls) = core::mem::replace(&mut self.engine, Engine::Idle) else {
+            return Err(Error::SslInternalError);
+        };
+        let Some(rustls::SupportedCipherSuite::Tls12(suite)) = tls.outputs().negotiated_cipher_suite() else {
+            return Err(Error::SslInternalError);
+        };
+        let secrets = match tls {
+            Tls::Client(c) => (*c).dangerous_extract_secrets(),
+            Tls::Server(c) => (*c).dangerous_extract_secrets(),
+        }
+        .map_err(|e| {
+            log::error!("cannot take over the connection: {e}");
+            Error::SslInternalError
+        })?;
+        let engine = renegotiation::Engine::new(self.endpoint, suite, &capture, secrets)?;
+        let snapshot = self.snapshot.clone().ok_or(Error::SslInternalError)?;
+        let settings = &snapshot.settings;
+        if settings.legacy_renegotiation == 2 && !engine.peer_secure() {
+            log::error!("peer lacks RFC 5746 secure renegotiation (MBEDTLS_SSL_LEGACY_BREAK_HANDSHAKE)");
+            self.engine = Engine::Tls12(Box::new(engine));
+            if let Engine::Tls12(e) = &mut self.engine {
+                let _ = e.send_alert(2, 40, &mut self.out);
+            }
+            let _ = self.send_queued();
+            return Err(Error::SslHandshakeFailure);
+        }
+        self.policy = Some(Policy {
+            enabled: settings.renegotiation,
+            resumption: settings.renegotiation_resumption,
+            enforced: settings.renegotiation_enforced,
+            provider: snapshot.provider.clone(),
+            own_certs: match &self.overrides.own_certs {
+                Some(certs) => Arc::new(OwnCertResolver::from_certs(certs.clone())),
+                None => snapshot.own_certs.clone(),
+            },
+            authmode: self.overrides.authmode.unwrap_or(settings.authmode),
+            roots: snapshot.roots.clone(),
+            server_name: match &self.hostname {
+                Hostname::Name(n) => ServerName::try_from(n.as_str()).ok().map(|s| s.to_owned()),
+                _ => None,
+            },
+        });
+        self.engine = Engine::Tls12(Box::new(engine));
+        Ok(())
+    }
+
+    /// `mbedtls_ssl_renegotiate` (and our abbreviated variant for clients). A server sends a
+    /// HelloRequest and returns; the renegotiation runs inside later reads. A client runs the
+    /// renegotiation to its end (WANT_READ/WANT_WRITE: call again).
+    pub fn renegotiate(&mut self, abbreviated: bool) -> Result<()> {
+        let sink = self.debug_sink();
+        debug::with_sink(sink.as_ref(), || {
+            if self.info.is_none() {
+                return Err(Error::SslBadInputData);
+            }
+            let Engine::Tls12(engine) = &mut self.engine else {
+                if let Engine::Failed(e) = self.engine {
+                    return Err(e);
+                }
+                log::error!("renegotiation needs a TLS 1.2 connection with renegotiation enabled");
+                return Err(Error::SslBadInputData);
+            };
+            if !engine.peer_secure() {
+                log::error!("the peer does not support secure renegotiation (RFC 5746)");
+                return Err(Error::SslBadInputData);
+            }
+            match self.endpoint {
+                Endpoint::Server => {
+                    engine.send_hello_request(&mut self.out)?;
+                    self.flush()
+                }
+                Endpoint::Client => {
+                    engine.start_client(abbreviated, &mut self.out)?;
+                    loop {
+                        self.flush()?;
+                        match &self.engine {
+                            Engine::Tls12(e) if !e.handshaking() => return Ok(()),
+                            Engine::Failed(e) => return Err(*e),
+                            _ => {}
+                        }
+                        self.receive_record()?;
+                    }
+                }
+            }
+        })
+    }
+
+    /// Renegotiation counters: (full, abbreviated) since the initial handshake.
+    pub fn renegotiations(&self) -> (u32, u32) {
+        match &self.engine {
+            Engine::Tls12(e) => (e.full_renegotiations, e.abbreviated_renegotiations),
+            _ => (0, 0),
+        }
+    }
+
+    /// Periodic renewal: after `renegotiation_period` records, or the configured interval.
+    fn maybe_renew(&mut self) -> Result<()> {
+        let Engine::Tls12(engine) = &self.engine else { return Ok(()) };
+        let Some(snapshot) = self.snapshot.as_ref() else { return Ok(()) };
+        let settings = &snapshot.settings;
+        if !settings.renegotiation || engine.handshaking() || engine.hello_requested() || !engine.peer_secure() {
+            return Ok(());
+        }
+        let (tx, rx) = engine.record_counts();
+        let by_records = tx > settings.renegotiation_period || rx > settings.renegotiation_period;
+        let (interval, abbreviated) = settings.renegotiation_interval;
+        let by_time = interval > 0 && self.keys_since.is_some_and(|t| t.elapsed().as_secs() >= interval);
+        if !(by_records || by_time) {
+            return Ok(());
+        }
+        log::debug!("{}: renegotiate", if by_records { "record counter limit reached" } else { "renegotiation interval elapsed" });
+        self.keys_since = Some(std::time::Instant::now());
+        self.renegotiate(abbreviated && by_time)
     }
 }
 
@@ -1021,12 +1240,12 @@ mod tests {
         dir
     }
 
-    fn pair(min: u16, max: u16, client_auth: AuthMode, hostname: &str) -> (Context, Context) {
+    pub(super) fn pair(min: u16, max: u16, client_auth: AuthMode, hostname: &str) -> (Context, Context) {
         let server_conf = server_config(min, max);
         pair_on(server_conf, client_config(client_auth), hostname)
     }
 
-    fn server_config(min: u16, max: u16) -> Config {
+    pub(super) fn server_config(min: u16, max: u16) -> Config {
         let dir = certs_dir();
         let chain: Vec<CertificateDer<'static>> =
             CertificateDer::pem_file_iter(dir.join("server-ec.crt")).unwrap().map(|c| c.unwrap()).collect();
@@ -1042,7 +1261,7 @@ mod tests {
         server_conf
     }
 
-    fn client_config(client_auth: AuthMode) -> Config {
+    pub(super) fn client_config(client_auth: AuthMode) -> Config {
         let dir = certs_dir();
         let ca: Vec<CertificateDer<'static>> =
             CertificateDer::pem_file_iter(dir.join("ca.crt")).unwrap().map(|c| c.unwrap()).collect();
@@ -1056,7 +1275,7 @@ mod tests {
         client_conf
     }
 
-    fn pair_on(server_conf: Config, client_conf: Config, hostname: &str) -> (Context, Context) {
+    pub(super) fn pair_on(server_conf: Config, client_conf: Config, hostname: &str) -> (Context, Context) {
         let a: Pipe = Rc::default();
         let b: Pipe = Rc::default();
         let mut client = Context::new(client_conf).unwrap();
@@ -1068,7 +1287,7 @@ mod tests {
     }
 
     /// Steps both sides until both handshakes finish (or one fails).
-    fn handshake(client: &mut Context, server: &mut Context) -> (Result<()>, Result<()>) {
+    pub(super) fn handshake(client: &mut Context, server: &mut Context) -> (Result<()>, Result<()>) {
         let (mut c, mut s) = (Err(Error::SslWantRead), Err(Error::SslWantRead));
         for _ in 0..50 {
             if !matches!(c, Ok(())) {
@@ -1127,7 +1346,7 @@ mod tests {
     }
 
     /// Runs a handshake and a data exchange so that TLS 1.3 tickets reach the client.
-    fn connect(client: &mut Context, server: &mut Context) -> bool {
+    pub(super) fn connect(client: &mut Context, server: &mut Context) -> bool {
         let (c, s) = handshake(client, server);
         assert_eq!((c, s), (Ok(()), Ok(())));
         server.write(b"x").unwrap();
@@ -1142,7 +1361,7 @@ mod tests {
         client.resumed()
     }
 
-    fn with_cache(min: u16, max: u16, cache: bool, tickets: bool) -> Config {
+    pub(super) fn with_cache(min: u16, max: u16, cache: bool, tickets: bool) -> Config {
         let conf = server_config(min, max);
         conf.update(|s| {
             if cache {
@@ -1224,5 +1443,82 @@ mod tests {
             c4.set_session(&good).unwrap();
             assert!(connect(&mut c4, &mut s4), "cache {cache}: control case not resumed");
         }
+    }
+}
+
+#[cfg(test)]
+mod renegotiation_tests {
+    use super::tests::*;
+    use super::*;
+    use crate::config::TLS1_2;
+
+    struct Stderr(&'static str);
+    impl DebugSink for Stderr {
+        fn emit(&self, _level: i32, file: &str, line: u32, text: &str) {
+            eprint!("[{}] {file}:{line}: {text}", self.0);
+        }
+    }
+
+    fn enable(conf: &Config, resumption: bool) {
+        if std::env::var_os("RENEG_DEBUG").is_some() {
+            crate::debug::set_threshold(4);
+            let name = if conf.read(|s| s.endpoint) == Endpoint::Server { "srv" } else { "cli" };
+            conf.update(|s| s.debug = Some(Arc::new(Stderr(name))));
+        }
+        conf.update(|s| {
+            s.renegotiation = true;
+            s.renegotiation_resumption = resumption;
+        });
+    }
+
+    /// Client renegotiates (abbreviated or full) while the server reads.
+    fn client_renegotiates(client: &mut Context, server: &mut Context, abbreviated: bool) {
+        let mut c = Err(Error::SslWantRead);
+        let mut buf = [0u8; 64];
+        for _ in 0..50 {
+            c = client.renegotiate(abbreviated);
+            match server.read(&mut buf) {
+                Err(Error::SslWantRead) => {}
+                other => panic!("server read: {other:?}"),
+            }
+            if c != Err(Error::SslWantRead) {
+                break;
+            }
+        }
+        assert_eq!(c, Ok(()));
+    }
+
+    fn exchange(client: &mut Context, server: &mut Context) {
+        let mut buf = [0u8; 64];
+        assert_eq!(client.write(b"ping").unwrap(), 4);
+        assert_eq!(server.read(&mut buf).unwrap(), 4);
+        assert_eq!(&buf[..4], b"ping");
+        assert_eq!(server.write(b"pong").unwrap(), 4);
+        assert_eq!(client.read(&mut buf).unwrap(), 4);
+        assert_eq!(&buf[..4], b"pong");
+    }
+
+    #[test]
+    fn abbreviated_and_full_renegotiations_in_memory() {
+        let server_conf = with_cache(TLS1_2, TLS1_2, true, false);
+        enable(&server_conf, true);
+        let client_conf = client_config(AuthMode::Required);
+        enable(&client_conf, false);
+        let (mut client, mut server) = pair_on(server_conf, client_conf, "localhost");
+        let (c, s) = handshake(&mut client, &mut server);
+        assert_eq!((c, s), (Ok(()), Ok(())));
+        exchange(&mut client, &mut server);
+        for round in 0..5 {
+            client_renegotiates(&mut client, &mut server, true);
+            assert!(client.resumed(), "round {round}: abbreviated not resumed");
+            exchange(&mut client, &mut server);
+            assert!(server.resumed());
+            client_renegotiates(&mut client, &mut server, false);
+            assert!(!client.resumed(), "round {round}: full reported resumed");
+            exchange(&mut client, &mut server);
+            assert!(!server.resumed());
+        }
+        assert_eq!(client.renegotiations(), (5, 5));
+        assert_eq!(server.renegotiations(), (5, 5));
     }
 }

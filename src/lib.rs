@@ -20,3 +20,4 @@ pub mod session;
 pub mod ticket;
 pub mod verify;
 pub mod x509;
+pub mod renegotiation;

@@ -113,3 +113,77 @@ pub unsafe extern "C" fn mbedtls_compat_ssl_cache_load(cache: *mut mbedtls_ssl_c
         }
     })
 }
+
+/// Server: answer a renegotiation ClientHello that offers the current session ID with an
+/// abbreviated handshake (new keys from the same master secret and fresh randoms: the
+/// IEC 62351-3 "session resumption" key refresh) when `enable` is non-zero. Without it (the
+/// default, as Mbed TLS) every renegotiation is a full handshake.
+///
+/// # Safety
+/// `conf` is NULL (ignored) or an initialised configuration.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn mbedtls_compat_ssl_conf_renegotiation_resumption(conf: *mut mbedtls_ssl_config, enable: c_int) {
+    entry!(mbedtls_compat_ssl_conf_renegotiation_resumption, {
+        unsafe { super::ssl::update_config(conf, |s| s.renegotiation_resumption = enable != 0) };
+    })
+}
+
+/// Client: a renegotiation that offers the current session (as OpenSSL's
+/// `SSL_renegotiate_abbreviated`); the server decides between an abbreviated and a full
+/// handshake. Same return codes as `mbedtls_ssl_renegotiate`.
+///
+/// # Safety
+/// `ssl` is NULL or an initialised context.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn mbedtls_compat_ssl_renegotiate_abbreviated(ssl: *mut mbedtls_ssl_context) -> c_int {
+    entry!(mbedtls_compat_ssl_renegotiate_abbreviated, { unsafe { super::ssl::renegotiate_abbreviated(ssl) } })
+}
+
+/// Periodic key renewal by time: every `seconds` seconds (0: off) the connection renegotiates
+/// from inside `mbedtls_ssl_read`/`_write` (a server sends a HelloRequest; a client starts the
+/// renegotiation, offering the current session when `abbreviated` is non-zero). Needs
+/// renegotiation enabled. Complements `mbedtls_ssl_conf_renegotiation_period` (by records).
+///
+/// # Safety
+/// `conf` is NULL (ignored) or an initialised configuration.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn mbedtls_compat_ssl_conf_renegotiation_interval(
+    conf: *mut mbedtls_ssl_config,
+    seconds: u32,
+    abbreviated: c_int,
+) {
+    entry!(mbedtls_compat_ssl_conf_renegotiation_interval, {
+        unsafe { super::ssl::update_config(conf, |s| s.renegotiation_interval = (u64::from(seconds), abbreviated != 0)) };
+    })
+}
+
+/// For event logs (IEC 62351-3): how many renegotiations completed on this connection since
+/// its initial handshake, full ones into `*full` and abbreviated (session-resuming) ones into
+/// `*abbreviated` (either pointer may be NULL).
+///
+/// # Returns
+/// 0; `MBEDTLS_ERR_SSL_BAD_INPUT_DATA` for a NULL or not-set-up context.
+///
+/// # Safety
+/// `ssl` is NULL or an initialised context; the output pointers are NULL or writable.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn mbedtls_compat_ssl_get_renegotiations(
+    ssl: *const mbedtls_ssl_context,
+    full: *mut u32,
+    abbreviated: *mut u32,
+) -> c_int {
+    entry!(mbedtls_compat_ssl_get_renegotiations, {
+        match unsafe { super::ssl::renegotiations(ssl) } {
+            Ok((f, a)) => {
+                if !full.is_null() {
+                    unsafe { full.write(f) };
+                }
+                if !abbreviated.is_null() {
+                    unsafe { abbreviated.write(a) };
+                }
+                0
+            }
+            Err(e) => code_of(e),
+        }
+    })
+}

@@ -1,0 +1,1497 @@
+//! The TLS 1.2 post-handshake engine: renegotiation (RFC 5746) and IEC 62351-3 key renewal.
+//!
+//! rustls runs every initial handshake; it has no renegotiation. For a TLS 1.2 connection whose
+//! configuration enables renegotiation, the context hands the established connection over to
+//! this engine: the traffic keys and sequence numbers come from rustls's
+//! `dangerous_extract_secrets`, the master secret from its key log, the randoms and the session
+//! ID from the plaintext hellos observed on the wire, and both Finished `verify_data` values by
+//! decrypting the first protected record of each direction with those keys. From then on the
+//! engine is the record layer (AEAD through the rustls provider's `Tls12AeadAlgorithm`) and runs
+//! renegotiation handshakes itself:
+//!
+//! * abbreviated: a ClientHello offering the current session ID (when resumption in
+//!   renegotiation is allowed) gets ServerHello + ChangeCipherSpec + Finished; new keys come from
+//!   the same master secret and fresh randoms (the IEC 62351-3 key refresh);
+//! * full: ECDHE (the provider's key exchange), the server's certificate and signature (the
+//!   provider's signer), optionally a client certificate checked again, a new master secret.
+//!
+//! RFC 5746 is enforced both ways: the peer's `renegotiation_info` must carry the previous
+//! handshake's verify data; a renegotiation ClientHello with the SCSV, or with wrong or missing
+//! data, ends the connection with a fatal `handshake_failure`. Peers without RFC 5746 are never
+//! allowed to renegotiate. No cryptography is implemented here: PRF, AEAD, hashes, key exchange
+//! and signatures all come from the crypto provider (and webpki for certificate checks).
+
+use std::sync::{Arc, Mutex};
+
+use rustls::crypto::cipher::{
+    AeadKey, EncodedMessage, InboundOpaque, MessageDecrypter, MessageEncrypter, OutboundPlain,
+};
+use rustls::crypto::kx::ActiveKeyExchange;
+use rustls::crypto::{CryptoProvider, Identity, SignatureScheme};
+use rustls::enums::{ContentType, ProtocolVersion};
+use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
+use rustls::{ConnectionTrafficSecrets, ExtractedSecrets, KeyLog, RootCertStore, Tls12CipherSuite};
+
+use crate::config::{AuthMode, Endpoint, OwnCertResolver};
+use crate::error::{Error, Result};
+use crate::verify::badcert;
+
+const HS_HELLO_REQUEST: u8 = 0;
+const HS_CLIENT_HELLO: u8 = 1;
+const HS_SERVER_HELLO: u8 = 2;
+const HS_CERTIFICATE: u8 = 11;
+const HS_SERVER_KEY_EXCHANGE: u8 = 12;
+const HS_CERTIFICATE_REQUEST: u8 = 13;
+const HS_SERVER_HELLO_DONE: u8 = 14;
+const HS_CERTIFICATE_VERIFY: u8 = 15;
+const HS_CLIENT_KEY_EXCHANGE: u8 = 16;
+const HS_FINISHED: u8 = 20;
+
+const CT_CCS: u8 = 20;
+const CT_ALERT: u8 = 21;
+const CT_HANDSHAKE: u8 = 22;
+const CT_APPDATA: u8 = 23;
+
+const EXT_RENEGOTIATION_INFO: u16 = 0xff01;
+const EXT_EMS: u16 = 0x0017;
+const EXT_SIG_ALGS: u16 = 0x000d;
+const EXT_GROUPS: u16 = 0x000a;
+const EXT_POINT_FORMATS: u16 = 0x000b;
+const SCSV: u16 = 0x00ff;
+
+const ALERT_WARNING: u8 = 1;
+const ALERT_FATAL: u8 = 2;
+const ALERT_CLOSE_NOTIFY: u8 = 0;
+const ALERT_UNEXPECTED_MESSAGE: u8 = 10;
+const ALERT_BAD_RECORD_MAC: u8 = 20;
+const ALERT_HANDSHAKE_FAILURE: u8 = 40;
+const ALERT_BAD_CERTIFICATE: u8 = 42;
+const ALERT_DECODE_ERROR: u8 = 50;
+const ALERT_DECRYPT_ERROR: u8 = 51;
+const ALERT_NO_RENEGOTIATION: u8 = 100;
+
+const MAX_FRAGMENT: usize = 16384;
+
+// =============================================================================================
+// What the context observes during rustls's initial handshake
+
+/// Records the TLS 1.2 master secret rustls computes (label `CLIENT_RANDOM`).
+#[derive(Debug, Default)]
+pub struct MasterSecretLog {
+    inner: Mutex<Option<([u8; 32], [u8; 48])>>,
+}
+
+impl KeyLog for MasterSecretLog {
+    fn log(&self, label: &str, client_random: &[u8], secret: &[u8]) {
+        if label == "CLIENT_RANDOM" && client_random.len() == 32 && secret.len() == 48 {
+            let mut cr = [0u8; 32];
+            let mut ms = [0u8; 48];
+            cr.copy_from_slice(client_random);
+            ms.copy_from_slice(secret);
+            *self.inner.lock().unwrap_or_else(|p| p.into_inner()) = Some((cr, ms));
+        }
+    }
+
+    fn will_log(&self, label: &str) -> bool {
+        label == "CLIENT_RANDOM"
+    }
+}
+
+impl MasterSecretLog {
+    fn get(&self) -> Option<([u8; 32], [u8; 48])> {
+        *self.inner.lock().unwrap_or_else(|p| p.into_inner())
+    }
+}
+
+/// One direction of the wire during the initial handshake: its plaintext handshake bytes up to
+/// ChangeCipherSpec, and the first protected record after it (the Finished message).
+#[derive(Default)]
+struct WireCapture {
+    handshake: Vec<u8>,
+    ccs_seen: bool,
+    first_protected: Option<Vec<u8>>,
+    pending: Vec<u8>,
+}
+
+impl WireCapture {
+    fn feed(&mut self, bytes: &[u8]) {
+        self.pending.extend_from_slice(bytes);
+        while self.pending.len() >= 5 {
+            let len = usize::from(u16::from_be_bytes([self.pending[3], self.pending[4]]));
+            if self.pending.len() < 5 + len {
+                break;
+            }
+            let record: Vec<u8> = self.pending.drain(..5 + len).collect();
+            match (record[0], self.ccs_seen) {
+                (CT_CCS, _) => self.ccs_seen = true,
+                (CT_HANDSHAKE, false) => self.handshake.extend_from_slice(&record[5..]),
+                (_, true) if self.first_protected.is_none() => self.first_protected = Some(record),
+                _ => {}
+            }
+        }
+    }
+
+    /// The first handshake message of `typ` seen in plaintext.
+    fn message(&self, typ: u8) -> Option<&[u8]> {
+        let mut rest = &self.handshake[..];
+        while rest.len() >= 4 {
+            let len = u24(&rest[1..4]);
+            if rest.len() < 4 + len {
+                return None;
+            }
+            if rest[0] == typ {
+                return Some(&rest[..4 + len]);
+            }
+            rest = &rest[4 + len..];
+        }
+        None
+    }
+}
+
+/// What the context captures from rustls's initial TLS 1.2 handshake for the engine.
+#[derive(Default)]
+pub struct HandshakeCapture {
+    pub key_log: Arc<MasterSecretLog>,
+    incoming: WireCapture,
+    outgoing: WireCapture,
+}
+
+impl HandshakeCapture {
+    pub fn incoming(&mut self, bytes: &[u8]) {
+        self.incoming.feed(bytes);
+    }
+
+    pub fn outgoing(&mut self, bytes: &[u8]) {
+        self.outgoing.feed(bytes);
+    }
+}
+
+fn u24(b: &[u8]) -> usize {
+    usize::from(b[0]) << 16 | usize::from(b[1]) << 8 | usize::from(b[2])
+}
+
+// =============================================================================================
+// Parsing and building handshake messages
+
+/// A bounds-checked reader; running out of bytes is a decode error.
+struct Rd<'a>(&'a [u8]);
+
+impl<'a> Rd<'a> {
+    fn take(&mut self, n: usize) -> Result<&'a [u8]> {
+        if self.0.len() < n {
+            return Err(Error::SslDecodeError);
+        }
+        let (h, t) = self.0.split_at(n);
+        self.0 = t;
+        Ok(h)
+    }
+    fn u8(&mut self) -> Result<u8> {
+        Ok(self.take(1)?[0])
+    }
+    fn u16(&mut self) -> Result<u16> {
+        let b = self.take(2)?;
+        Ok(u16::from_be_bytes([b[0], b[1]]))
+    }
+    fn u24(&mut self) -> Result<usize> {
+        Ok(u24(self.take(3)?))
+    }
+    fn vec8(&mut self) -> Result<&'a [u8]> {
+        let n = usize::from(self.u8()?);
+        self.take(n)
+    }
+    fn vec16(&mut self) -> Result<&'a [u8]> {
+        let n = usize::from(self.u16()?);
+        self.take(n)
+    }
+    fn vec24(&mut self) -> Result<&'a [u8]> {
+        let n = self.u24()?;
+        self.take(n)
+    }
+    fn u16_list(&mut self) -> Result<Vec<u16>> {
+        let b = self.vec16()?;
+        if b.len() % 2 != 0 {
+            return Err(Error::SslDecodeError);
+        }
+        Ok(b.chunks(2).map(|c| u16::from_be_bytes([c[0], c[1]])).collect())
+    }
+}
+
+#[derive(Default)]
+struct Hello {
+    random: [u8; 32],
+    session_id: Vec<u8>,
+    suites: Vec<u16>,
+    suite: u16,
+    scsv: bool,
+    renegotiation_info: Option<Vec<u8>>,
+    ems: bool,
+    sig_schemes: Vec<u16>,
+    groups: Vec<u16>,
+}
+
+fn parse_extensions(rd: &mut Rd<'_>, hello: &mut Hello) -> Result<()> {
+    if rd.0.is_empty() {
+        return Ok(());
+    }
+    let mut exts = Rd(rd.vec16()?);
+    while !exts.0.is_empty() {
+        let typ = exts.u16()?;
+        let mut body = Rd(exts.vec16()?);
+        match typ {
+            EXT_RENEGOTIATION_INFO => hello.renegotiation_info = Some(body.vec8()?.to_vec()),
+            EXT_EMS => hello.ems = true,
+            EXT_SIG_ALGS => hello.sig_schemes = body.u16_list()?,
+            EXT_GROUPS => hello.groups = body.u16_list()?,
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
+/// Parses a ClientHello body (after the 4-byte handshake header).
+fn parse_client_hello(body: &[u8]) -> Result<Hello> {
+    let mut rd = Rd(body);
+    let _version = rd.u16()?;
+    let mut hello = Hello::default();
+    hello.random.copy_from_slice(rd.take(32)?);
+    hello.session_id = rd.vec8()?.to_vec();
+    if hello.session_id.len() > 32 {
+        return Err(Error::SslDecodeError);
+    }
+    hello.suites = rd.u16_list()?;
+    hello.scsv = hello.suites.contains(&SCSV);
+    let _compression = rd.vec8()?;
+    parse_extensions(&mut rd, &mut hello)?;
+    Ok(hello)
+}
+
+/// Parses a ServerHello body.
+fn parse_server_hello(body: &[u8]) -> Result<Hello> {
+    let mut rd = Rd(body);
+    let _version = rd.u16()?;
+    let mut hello = Hello::default();
+    hello.random.copy_from_slice(rd.take(32)?);
+    hello.session_id = rd.vec8()?.to_vec();
+    hello.suite = rd.u16()?;
+    let _compression = rd.u8()?;
+    parse_extensions(&mut rd, &mut hello)?;
+    Ok(hello)
+}
+
+/// A handshake message: type, 24-bit length, body.
+fn handshake_message(typ: u8, body: &[u8]) -> Vec<u8> {
+    let mut m = Vec::with_capacity(4 + body.len());
+    m.push(typ);
+    m.extend_from_slice(&(body.len() as u32).to_be_bytes()[1..]);
+    m.extend_from_slice(body);
+    m
+}
+
+fn put_vec8(out: &mut Vec<u8>, data: &[u8]) {
+    out.push(data.len() as u8);
+    out.extend_from_slice(data);
+}
+
+fn put_vec16(out: &mut Vec<u8>, data: &[u8]) {
+    out.extend_from_slice(&(data.len() as u16).to_be_bytes());
+    out.extend_from_slice(data);
+}
+
+fn put_vec24(out: &mut Vec<u8>, data: &[u8]) {
+    out.extend_from_slice(&(data.len() as u32).to_be_bytes()[1..]);
+    out.extend_from_slice(data);
+}
+
+fn put_ext(out: &mut Vec<u8>, typ: u16, body: &[u8]) {
+    out.extend_from_slice(&typ.to_be_bytes());
+    put_vec16(out, body);
+}
+
+fn random32() -> Result<[u8; 32]> {
+    let mut r = [0u8; 32];
+    rustls_aws_lc_rs::DEFAULT_SECURE_RANDOM.fill(&mut r).map_err(|_| Error::SslNoRng)?;
+    Ok(r)
+}
+
+fn certificate_message(chain: &[CertificateDer<'_>]) -> Vec<u8> {
+    let mut list = Vec::new();
+    for c in chain {
+        put_vec24(&mut list, c.as_ref());
+    }
+    let mut body = Vec::new();
+    put_vec24(&mut body, &list);
+    handshake_message(HS_CERTIFICATE, &body)
+}
+
+fn parse_certificates(body: &[u8]) -> Result<Vec<CertificateDer<'static>>> {
+    let mut rd = Rd(body);
+    let mut list = Rd(rd.vec24()?);
+    let mut out = Vec::new();
+    while !list.0.is_empty() {
+        out.push(CertificateDer::from(list.vec24()?.to_vec()));
+    }
+    Ok(out)
+}
+
+/// Verifies a TLS 1.2 handshake signature with the public key of `cert` (webpki, through the
+/// provider's verification algorithms).
+fn verify_signature(cert: &CertificateDer<'_>, scheme: u16, message: &[u8], signature: &[u8]) -> bool {
+    let Ok(ee) = webpki::EndEntityCert::try_from(cert) else { return false };
+    rustls_aws_lc_rs::SUPPORTED_SIG_ALGS
+        .mapping()
+        .iter()
+        .filter(|(s, _)| s.0 == scheme)
+        .flat_map(|(_, algs)| algs.iter())
+        .any(|alg| ee.verify_signature(*alg, message, signature).is_ok())
+}
+
+/// Chain and validity flags of a peer certificate presented in a renegotiation.
+fn chain_flags(
+    chain: &[CertificateDer<'_>],
+    roots: Option<&RootCertStore>,
+    client_auth: bool,
+    name: Option<&ServerName<'_>>,
+) -> u32 {
+    let Some(ee_der) = chain.first() else { return badcert::MISSING };
+    let Ok(ee) = webpki::EndEntityCert::try_from(ee_der) else { return badcert::OTHER };
+    let mut flags = 0;
+    match roots.filter(|r| !r.is_empty()) {
+        None => flags |= badcert::NOT_TRUSTED,
+        Some(roots) => {
+            let usage = if client_auth {
+                webpki::ExtendedKeyUsage::client_auth()
+            } else {
+                webpki::ExtendedKeyUsage::server_auth()
+            };
+            let now = UnixTime::now();
+            if let Err(e) = ee.verify_for_usage(
+                rustls_aws_lc_rs::ALL_VERIFICATION_ALGS,
+                &roots.roots,
+                &chain[1..],
+                now,
+                &usage,
+                None,
+                None,
+            ) {
+                flags |= match e {
+                    webpki::Error::CertExpired { .. } | webpki::Error::InvalidCertValidity => badcert::EXPIRED,
+                    webpki::Error::CertNotValidYet { .. } => badcert::FUTURE,
+                    webpki::Error::UnknownIssuer | webpki::Error::InvalidSignatureForPublicKey => badcert::NOT_TRUSTED,
+                    webpki::Error::RequiredEkuNotFound(_) => badcert::EXT_KEY_USAGE,
+                    _ => badcert::OTHER,
+                };
+            }
+        }
+    }
+    if let Some(name) = name {
+        if ee.verify_is_valid_for_subject_name(name).is_err() {
+            flags |= badcert::CN_MISMATCH;
+        }
+    }
+    flags
+}
+
+fn is_ecdsa_suite(id: u16) -> bool {
+    matches!(id, 0xC02B | 0xC02C | 0xCCA9)
+}
+
+/// The key family of a signature scheme: RSA (PKCS#1 and PSS), ECDSA or EdDSA.
+fn key_family(scheme: u16) -> u8 {
+    match scheme {
+        0x0804..=0x0806 | 0x0809..=0x080b => 1,
+        0x0807 | 0x0808 => 7,
+        s => (s & 0xff) as u8,
+    }
+}
+
+/// Whether a signature scheme fits a TLS 1.2 suite's authentication (ECDSA or RSA).
+fn scheme_fits(suite: &Tls12CipherSuite, scheme: SignatureScheme) -> bool {
+    suite.sign.iter().any(|s| key_family(s.0) == key_family(scheme.0))
+}
+
+fn aead_key(bytes: &[u8]) -> Result<AeadKey> {
+    match bytes.len() {
+        16 => Ok(AeadKey::from(<[u8; 16]>::try_from(bytes).map_err(|_| Error::SslInternalError)?)),
+        32 => Ok(AeadKey::from(<[u8; 32]>::try_from(bytes).map_err(|_| Error::SslInternalError)?)),
+        _ => Err(Error::SslInternalError),
+    }
+}
+
+// =============================================================================================
+// The engine
+
+/// What the engine needs from the configuration for a renegotiation.
+pub struct Policy {
+    /// `mbedtls_ssl_conf_renegotiation`.
+    pub enabled: bool,
+    /// Our extension: answer a renegotiation offering the current session with an abbreviated
+    /// handshake.
+    pub resumption: bool,
+    /// Server: records accepted after a HelloRequest before giving up (-1: no limit).
+    pub enforced: i32,
+    pub provider: Arc<CryptoProvider>,
+    pub own_certs: Arc<OwnCertResolver>,
+    pub authmode: AuthMode,
+    pub roots: Option<Arc<RootCertStore>>,
+    /// Client: the server name checked against a new server certificate.
+    pub server_name: Option<ServerName<'static>>,
+}
+
+/// What one call into the engine reports to the context.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct Outcome {
+    /// A renegotiation completed (`Some(true)` abbreviated, `Some(false)` full).
+    pub renegotiated: Option<bool>,
+    /// The peer sent close_notify.
+    pub peer_closed: bool,
+    /// The peer refused our renegotiation request (warning no_renegotiation).
+    pub refused: bool,
+}
+
+/// A renegotiation in progress.
+enum Handshake {
+    Idle,
+    /// Server: HelloRequest sent; `records` non-handshake records seen since.
+    HelloRequested { records: u32 },
+    /// Server, abbreviated: waiting for the client's CCS, then Finished.
+    SrvAbbreviated { transcript: Vec<u8>, keys: Box<NewKeys>, ccs: bool },
+    /// Server, full: waiting for the client's flight.
+    SrvFull(Box<FullServer>),
+    /// Client: ClientHello sent.
+    CliWaitServerHello { transcript: Vec<u8>, client_random: [u8; 32], offered_session: bool },
+    /// Client, abbreviated: waiting for the server's CCS + Finished.
+    CliAbbreviated { transcript: Vec<u8>, keys: Box<NewKeys>, ccs: bool },
+    /// Client, full: reading the server's flight up to ServerHelloDone.
+    CliFull(Box<FullClient>),
+    /// Client, full: our flight sent, waiting for the server's CCS + Finished.
+    CliFullFinish { transcript: Vec<u8>, keys: Box<NewKeys>, ccs: bool },
+}
+
+/// Keys and facts of the handshake being completed.
+struct NewKeys {
+    suite: &'static Tls12CipherSuite,
+    master: [u8; 48],
+    ems: bool,
+    client_random: [u8; 32],
+    server_random: [u8; 32],
+    session_id: Vec<u8>,
+    read: Option<Box<dyn MessageDecrypter>>,
+    write: Option<Box<dyn MessageEncrypter>>,
+    client_vd: Vec<u8>,
+    server_vd: Vec<u8>,
+}
+
+struct FullServer {
+    transcript: Vec<u8>,
+    suite: &'static Tls12CipherSuite,
+    client_random: [u8; 32],
+    server_random: [u8; 32],
+    session_id: Vec<u8>,
+    ems: bool,
+    kx: Option<Box<dyn ActiveKeyExchange>>,
+    client_chain: Option<Vec<CertificateDer<'static>>>,
+    keys: Option<Box<NewKeys>>,
+    stage: FullServerStage,
+}
+
+#[derive(PartialEq, Eq, Clone, Copy)]
+enum FullServerStage {
+    Certificate,
+    KeyExchange,
+    CertificateVerify,
+    ChangeCipherSpec,
+    Finished,
+}
+
+struct FullClient {
+    transcript: Vec<u8>,
+    suite: &'static Tls12CipherSuite,
+    client_random: [u8; 32],
+    server_random: [u8; 32],
+    session_id: Vec<u8>,
+    ems: bool,
+    server_chain: Vec<CertificateDer<'static>>,
+    kx_params: Option<(u16, Vec<u8>)>,
+    cert_requested: bool,
+}
+
+/// The post-handshake record layer and renegotiation state of one TLS 1.2 connection.
+pub struct Engine {
+    role: Endpoint,
+    suite: &'static Tls12CipherSuite,
+    master: [u8; 48],
+    ems: bool,
+    client_random: [u8; 32],
+    server_random: [u8; 32],
+    session_id: Vec<u8>,
+    client_vd: Vec<u8>,
+    server_vd: Vec<u8>,
+    /// The peer supports RFC 5746 (without it, renegotiation is never allowed).
+    peer_secure: bool,
+    read: Box<dyn MessageDecrypter>,
+    read_seq: u64,
+    write: Box<dyn MessageEncrypter>,
+    write_seq: u64,
+    hs_in: Vec<u8>,
+    hs: Handshake,
+    /// Verification result of the last peer certificate checked in a renegotiation.
+    pub verify_result: Option<u32>,
+    /// The peer certificates of the last full renegotiation.
+    pub peer_chain: Option<Vec<CertificateDer<'static>>>,
+    pub full_renegotiations: u32,
+    pub abbreviated_renegotiations: u32,
+}
+
+fn traffic_keys(secrets: ConnectionTrafficSecrets) -> Result<(AeadKey, Vec<u8>)> {
+    match secrets {
+        ConnectionTrafficSecrets::Aes128Gcm { key, iv }
+        | ConnectionTrafficSecrets::Aes256Gcm { key, iv }
+        | ConnectionTrafficSecrets::Chacha20Poly1305 { key, iv } => Ok((key, iv.as_ref().to_vec())),
+        _ => Err(Error::SslFeatureUnavailable),
+    }
+}
+
+impl Engine {
+    /// Takes over an established TLS 1.2 connection.
+    pub fn new(
+        role: Endpoint,
+        suite: &'static Tls12CipherSuite,
+        capture: &HandshakeCapture,
+        secrets: ExtractedSecrets,
+    ) -> Result<Self> {
+        let (client_random, master) = capture.key_log.get().ok_or(Error::SslInternalError)?;
+        let (ch_wire, sh_wire) = match role {
+            Endpoint::Server => (&capture.incoming, &capture.outgoing),
+            Endpoint::Client => (&capture.outgoing, &capture.incoming),
+        };
+        let ch = parse_client_hello(&ch_wire.message(HS_CLIENT_HELLO).ok_or(Error::SslInternalError)?[4..])?;
+        let sh = parse_server_hello(&sh_wire.message(HS_SERVER_HELLO).ok_or(Error::SslInternalError)?[4..])?;
+        if ch.random != client_random {
+            return Err(Error::SslInternalError);
+        }
+        let peer_secure = match role {
+            Endpoint::Server => ch.scsv || ch.renegotiation_info.is_some(),
+            Endpoint::Client => sh.renegotiation_info.is_some(),
+        };
+        let shape = suite.aead_alg.key_block_shape();
+        let (tx_seq, tx) = secrets.tx;
+        let (rx_seq, rx) = secrets.rx;
+        let (tx_key, tx_iv) = traffic_keys(tx)?;
+        let (rx_key, rx_iv) = traffic_keys(rx)?;
+        let fixed = shape.fixed_iv_len;
+        // The Finished messages: the first protected record of each direction, sequence 0.
+        let mut own_reader = suite.aead_alg.decrypter(aead_key(tx_key.as_ref())?, &tx_iv[..fixed]);
+        let mut peer_reader = suite.aead_alg.decrypter(aead_key(rx_key.as_ref())?, &rx_iv[..fixed]);
+        let finished = |reader: &mut Box<dyn MessageDecrypter>, record: Option<&Vec<u8>>| -> Result<Vec<u8>> {
+            let mut record = record.ok_or(Error::SslInternalError)?.clone();
+            let (header, payload) = record.split_at_mut(5);
+            let msg = EncodedMessage::new(ContentType(header[0]), ProtocolVersion(0x0303), InboundOpaque(payload));
+            let plain = reader.decrypt(msg, 0).map_err(|_| Error::SslInternalError)?;
+            let p = plain.payload;
+            if p.len() != 16 || p[0] != HS_FINISHED {
+                return Err(Error::SslInternalError);
+            }
+            Ok(p[4..].to_vec())
+        };
+        let own_vd = finished(&mut own_reader, first_protected(capture, true))?;
+        let peer_vd = finished(&mut peer_reader, first_protected(capture, false))?;
+        let (client_vd, server_vd) = match role {
+            Endpoint::Server => (peer_vd, own_vd),
+            Endpoint::Client => (own_vd, peer_vd),
+        };
+        let mut write = suite.aead_alg.encrypter(tx_key, &tx_iv[..fixed], &tx_iv[fixed..]);
+        prime_encrypter(write.as_mut(), tx_seq)?;
+        let read = suite.aead_alg.decrypter(rx_key, &rx_iv[..fixed]);
+        log::debug!("TLS 1.2 renegotiation engine takes over the connection");
+        Ok(Self {
+            role,
+            suite,
+            master,
+            ems: sh.ems,
+            client_random,
+            server_random: sh.random,
+            session_id: sh.session_id,
+            client_vd,
+            server_vd,
+            peer_secure,
+            read,
+            read_seq: rx_seq,
+            write,
+            write_seq: tx_seq,
+            hs_in: Vec::new(),
+            hs: Handshake::Idle,
+            verify_result: None,
+            peer_chain: None,
+            full_renegotiations: 0,
+            abbreviated_renegotiations: 0,
+        })
+    }
+
+    pub fn peer_secure(&self) -> bool {
+        self.peer_secure
+    }
+
+    pub fn session_id(&self) -> &[u8] {
+        &self.session_id
+    }
+
+    pub fn suite(&self) -> u16 {
+        self.suite.common.suite.0
+    }
+
+    /// Records sent and received under the current keys (for `renegotiation_period`).
+    pub fn record_counts(&self) -> (u64, u64) {
+        (self.write_seq, self.read_seq)
+    }
+
+    /// True while a renegotiation is in progress.
+    pub fn handshaking(&self) -> bool {
+        !matches!(self.hs, Handshake::Idle | Handshake::HelloRequested { .. })
+    }
+
+    pub fn hello_requested(&self) -> bool {
+        matches!(self.hs, Handshake::HelloRequested { .. })
+    }
+
+    // --- record layer
+
+    fn seal(&mut self, typ: u8, payload: &[u8], out: &mut Vec<u8>) -> Result<()> {
+        for chunk in payload.chunks(MAX_FRAGMENT).chain(payload.is_empty().then_some(&[][..])) {
+            let len = self.write.encrypted_payload_len(chunk.len());
+            let start = out.len();
+            out.extend_from_slice(&[typ, 3, 3, 0, 0]);
+            out.resize(start + 5 + len, 0);
+            let msg = EncodedMessage::new(ContentType(typ), ProtocolVersion(0x0303), OutboundPlain::from(chunk));
+            let written = self
+                .write
+                .encrypt(msg, self.write_seq, &mut out[start + 5..])
+                .map_err(|e| {
+                    log::error!("record encryption failed: {e}");
+                    Error::SslInternalError
+                })?
+                .payload
+                .len();
+            out.truncate(start + 5 + written);
+            out[start + 3..start + 5].copy_from_slice(&(written as u16).to_be_bytes());
+            self.write_seq += 1;
+        }
+        Ok(())
+    }
+
+    /// Application data.
+    pub fn write_app(&mut self, data: &[u8], out: &mut Vec<u8>) -> Result<()> {
+        self.seal(CT_APPDATA, data, out)
+    }
+
+    pub fn send_alert(&mut self, level: u8, description: u8, out: &mut Vec<u8>) -> Result<()> {
+        self.seal(CT_ALERT, &[level, description], out)
+    }
+
+    fn fatal(&mut self, description: u8, err: Error, out: &mut Vec<u8>) -> Error {
+        let _ = self.send_alert(ALERT_FATAL, description, out);
+        self.hs = Handshake::Idle;
+        err
+    }
+
+    /// Processes one whole record (header included).
+    pub fn process_record(
+        &mut self,
+        record: &mut [u8],
+        policy: &Policy,
+        out: &mut Vec<u8>,
+        plain: &mut Vec<u8>,
+    ) -> Result<Outcome> {
+        if record.len() < 5 {
+            return Err(Error::SslInvalidRecord);
+        }
+        let (header, payload) = record.split_at_mut(5);
+        let typ = header[0];
+        if !matches!(typ, CT_CCS | CT_ALERT | CT_HANDSHAKE | CT_APPDATA) {
+            return Err(self.fatal(ALERT_UNEXPECTED_MESSAGE, Error::SslInvalidRecord, out));
+        }
+        let msg = EncodedMessage::new(ContentType(typ), ProtocolVersion(u16::from_be_bytes([header[1], header[2]])), InboundOpaque(payload));
+        let decrypted = match self.read.decrypt(msg, self.read_seq) {
+            Ok(m) => m.payload.to_vec(),
+            Err(_) => return Err(self.fatal(ALERT_BAD_RECORD_MAC, Error::SslInvalidMac, out)),
+        };
+        self.read_seq += 1;
+        let mut outcome = Outcome::default();
+        match typ {
+            CT_APPDATA => {
+                if let Handshake::HelloRequested { records } = &mut self.hs {
+                    *records += 1;
+                    if policy.enforced >= 0 && *records > policy.enforced as u32 {
+                        log::error!("renegotiation requested, but not honored by client");
+                        return Err(self.fatal(ALERT_UNEXPECTED_MESSAGE, Error::SslUnexpectedMessage, out));
+                    }
+                }
+                plain.extend_from_slice(&decrypted);
+            }
+            CT_ALERT => {
+                if decrypted.len() != 2 {
+                    return Err(self.fatal(ALERT_DECODE_ERROR, Error::SslDecodeError, out));
+                }
+                match (decrypted[0], decrypted[1]) {
+                    (_, ALERT_CLOSE_NOTIFY) => outcome.peer_closed = true,
+                    (ALERT_WARNING, ALERT_NO_RENEGOTIATION) => {
+                        log::debug!("peer refused to renegotiate (no_renegotiation)");
+                        if matches!(self.hs, Handshake::CliWaitServerHello { .. }) {
+                            self.hs = Handshake::Idle;
+                            outcome.refused = true;
+                        }
+                    }
+                    (ALERT_WARNING, _) => {}
+                    (_, d) => {
+                        log::error!("peer sent fatal alert {d}");
+                        self.hs = Handshake::Idle;
+                        return Err(Error::SslFatalAlertMessage);
+                    }
+                }
+            }
+            CT_CCS => self.on_ccs(&decrypted, out)?,
+            _ => {
+                self.hs_in.extend_from_slice(&decrypted);
+                while self.hs_in.len() >= 4 {
+                    let len = u24(&self.hs_in[1..4]);
+                    if len > 65536 {
+                        return Err(self.fatal(ALERT_DECODE_ERROR, Error::SslDecodeError, out));
+                    }
+                    if self.hs_in.len() < 4 + len {
+                        break;
+                    }
+                    let message: Vec<u8> = self.hs_in.drain(..4 + len).collect();
+                    if let Some(done) = self.on_handshake(&message, policy, out)? {
+                        outcome.renegotiated = Some(done);
+                    }
+                }
+            }
+        }
+        Ok(outcome)
+    }
+
+    fn on_ccs(&mut self, payload: &[u8], out: &mut Vec<u8>) -> Result<()> {
+        if payload != [1] {
+            return Err(self.fatal(ALERT_DECODE_ERROR, Error::SslDecodeError, out));
+        }
+        let keys = match &mut self.hs {
+            Handshake::SrvAbbreviated { keys, ccs, .. }
+            | Handshake::CliAbbreviated { keys, ccs, .. }
+            | Handshake::CliFullFinish { keys, ccs, .. }
+                if !*ccs =>
+            {
+                *ccs = true;
+                keys
+            }
+            Handshake::SrvFull(full) if full.stage == FullServerStage::ChangeCipherSpec => {
+                full.stage = FullServerStage::Finished;
+                match full.keys.as_mut() {
+                    Some(keys) => keys,
+                    None => return Err(self.fatal(ALERT_UNEXPECTED_MESSAGE, Error::SslUnexpectedMessage, out)),
+                }
+            }
+            _ => return Err(self.fatal(ALERT_UNEXPECTED_MESSAGE, Error::SslUnexpectedMessage, out)),
+        };
+        let Some(read) = keys.read.take() else {
+            return Err(self.fatal(ALERT_UNEXPECTED_MESSAGE, Error::SslUnexpectedMessage, out));
+        };
+        self.read = read;
+        self.read_seq = 0;
+        Ok(())
+    }
+
+    // --- key derivation
+
+    fn prf(suite: &Tls12CipherSuite, master: &[u8; 48], label: &[u8], seed: &[u8], out: &mut [u8]) {
+        suite.prf_provider.new_secret(master).prf(out, label, seed);
+    }
+
+    fn verify_data(suite: &Tls12CipherSuite, master: &[u8; 48], label: &[u8], transcript: &[u8]) -> Vec<u8> {
+        let hash = suite.common.hash_provider.hash(transcript);
+        let mut vd = vec![0u8; 12];
+        Self::prf(suite, master, label, hash.as_ref(), &mut vd);
+        vd
+    }
+
+    /// New record protection from a master secret and fresh randoms ("key expansion").
+    fn derive(
+        role: Endpoint,
+        suite: &'static Tls12CipherSuite,
+        master: [u8; 48],
+        ems: bool,
+        client_random: [u8; 32],
+        server_random: [u8; 32],
+        session_id: Vec<u8>,
+    ) -> Result<Box<NewKeys>> {
+        let shape = suite.aead_alg.key_block_shape();
+        let mut block = vec![0u8; (shape.enc_key_len + shape.fixed_iv_len) * 2 + shape.explicit_nonce_len];
+        let mut seed = server_random.to_vec();
+        seed.extend_from_slice(&client_random);
+        Self::prf(suite, &master, b"key expansion", &seed, &mut block);
+        let (ck, rest) = block.split_at(shape.enc_key_len);
+        let (sk, rest) = rest.split_at(shape.enc_key_len);
+        let (civ, rest) = rest.split_at(shape.fixed_iv_len);
+        let (siv, extra) = rest.split_at(shape.fixed_iv_len);
+        let (wk, wiv, rk, riv) = match role {
+            Endpoint::Server => (sk, siv, ck, civ),
+            Endpoint::Client => (ck, civ, sk, siv),
+        };
+        Ok(Box::new(NewKeys {
+            suite,
+            master,
+            ems,
+            client_random,
+            server_random,
+            session_id,
+            read: Some(suite.aead_alg.decrypter(aead_key(rk)?, riv)),
+            write: Some(suite.aead_alg.encrypter(aead_key(wk)?, wiv, extra)),
+            client_vd: Vec::new(),
+            server_vd: Vec::new(),
+        }))
+    }
+
+    /// Sends ChangeCipherSpec under the current keys and switches our writing to the new ones.
+    fn send_ccs(&mut self, keys: &mut NewKeys, out: &mut Vec<u8>) -> Result<()> {
+        self.seal(CT_CCS, &[1], out)?;
+        self.write = keys.write.take().ok_or(Error::SslInternalError)?;
+        self.write_seq = 0;
+        Ok(())
+    }
+
+    /// A completed handshake becomes the connection's state.
+    fn adopt(&mut self, keys: Box<NewKeys>, abbreviated: bool) -> bool {
+        self.suite = keys.suite;
+        self.master = keys.master;
+        self.ems = keys.ems;
+        self.client_random = keys.client_random;
+        self.server_random = keys.server_random;
+        self.session_id = keys.session_id;
+        self.client_vd = keys.client_vd;
+        self.server_vd = keys.server_vd;
+        self.hs = Handshake::Idle;
+        if abbreviated {
+            self.abbreviated_renegotiations += 1;
+        } else {
+            self.full_renegotiations += 1;
+        }
+        log::debug!("<= renegotiate ({})", if abbreviated { "abbreviated, session resumed" } else { "full" });
+        abbreviated
+    }
+
+    fn our_renegotiation_info(&self) -> Vec<u8> {
+        let mut ri = self.client_vd.clone();
+        if self.role == Endpoint::Server {
+            ri.extend_from_slice(&self.server_vd);
+        }
+        ri
+    }
+
+    // --- handshake messages
+
+    fn on_handshake(&mut self, message: &[u8], policy: &Policy, out: &mut Vec<u8>) -> Result<Option<bool>> {
+        let typ = message[0];
+        match (self.role, typ) {
+            (Endpoint::Server, HS_CLIENT_HELLO) if !self.handshaking() => {
+                self.server_client_hello(message, policy, out).map(|_| None)
+            }
+            (Endpoint::Client, HS_HELLO_REQUEST) if message.len() == 4 => {
+                if self.handshaking() {
+                    return Ok(None); // ignored while renegotiating (RFC 5246 7.4.1.1)
+                }
+                if !policy.enabled || !self.peer_secure {
+                    log::debug!("refusing the server's renegotiation request");
+                    self.send_alert(ALERT_WARNING, ALERT_NO_RENEGOTIATION, out)?;
+                    return Ok(None);
+                }
+                self.start_client(false, out).map(|_| None)
+            }
+            _ => match std::mem::replace(&mut self.hs, Handshake::Idle) {
+                Handshake::SrvAbbreviated { mut transcript, mut keys, ccs } if ccs && typ == HS_FINISHED => {
+                    let expected = Self::verify_data(keys.suite, &keys.master, b"client finished", &transcript);
+                    if message[4..] != expected[..] {
+                        return Err(self.fatal(ALERT_DECRYPT_ERROR, Error::SslHandshakeFailure, out));
+                    }
+                    transcript.extend_from_slice(message);
+                    keys.client_vd = expected;
+                    Ok(Some(self.adopt(keys, true)))
+                }
+                Handshake::SrvFull(full) => self.server_full_step(full, message, policy, out),
+                Handshake::CliWaitServerHello { transcript, client_random, offered_session } if typ == HS_SERVER_HELLO => {
+                    self.client_server_hello(transcript, client_random, offered_session, message, out).map(|_| None)
+                }
+                Handshake::CliAbbreviated { mut transcript, mut keys, ccs } if ccs && typ == HS_FINISHED => {
+                    let expected = Self::verify_data(keys.suite, &keys.master, b"server finished", &transcript);
+                    if message[4..] != expected[..] {
+                        return Err(self.fatal(ALERT_DECRYPT_ERROR, Error::SslHandshakeFailure, out));
+                    }
+                    transcript.extend_from_slice(message);
+                    keys.server_vd = expected;
+                    let fin = Self::verify_data(keys.suite, &keys.master, b"client finished", &transcript);
+                    self.send_ccs(&mut keys, out)?;
+                    self.seal(CT_HANDSHAKE, &handshake_message(HS_FINISHED, &fin), out)?;
+                    keys.client_vd = fin;
+                    Ok(Some(self.adopt(keys, true)))
+                }
+                Handshake::CliFull(full) => self.client_full_step(full, message, policy, out),
+                Handshake::CliFullFinish { transcript, mut keys, ccs } if ccs && typ == HS_FINISHED => {
+                    let expected = Self::verify_data(keys.suite, &keys.master, b"server finished", &transcript);
+                    if message[4..] != expected[..] {
+                        return Err(self.fatal(ALERT_DECRYPT_ERROR, Error::SslHandshakeFailure, out));
+                    }
+                    keys.server_vd = expected;
+                    Ok(Some(self.adopt(keys, false)))
+                }
+                Handshake::HelloRequested { .. } if typ == HS_CLIENT_HELLO => {
+                    self.server_client_hello(message, policy, out).map(|_| None)
+                }
+                other => {
+                    self.hs = other;
+                    log::error!("unexpected handshake message {typ} after the handshake");
+                    Err(self.fatal(ALERT_UNEXPECTED_MESSAGE, Error::SslUnexpectedMessage, out))
+                }
+            },
+        }
+    }
+
+    /// Server: a ClientHello inside the established connection.
+    fn server_client_hello(&mut self, message: &[u8], policy: &Policy, out: &mut Vec<u8>) -> Result<()> {
+        let hello = match parse_client_hello(&message[4..]) {
+            Ok(h) => h,
+            Err(e) => return Err(self.fatal(ALERT_DECODE_ERROR, e, out)),
+        };
+        if !policy.enabled || !self.peer_secure {
+            log::debug!(
+                "refusing renegotiation ({})",
+                if policy.enabled { "peer lacks RFC 5746" } else { "renegotiation disabled" }
+            );
+            self.hs = Handshake::Idle;
+            return self.send_alert(ALERT_WARNING, ALERT_NO_RENEGOTIATION, out);
+        }
+        // RFC 5746 3.7: no SCSV, and the client's verify data from the previous handshake.
+        if hello.scsv || hello.renegotiation_info.as_deref() != Some(&self.client_vd[..]) {
+            log::error!("renegotiation ClientHello without the right renegotiation_info");
+            return Err(self.fatal(ALERT_HANDSHAKE_FAILURE, Error::SslHandshakeFailure, out));
+        }
+        log::debug!("=> renegotiate (client hello, session id {} bytes)", hello.session_id.len());
+        let resumable = policy.resumption
+            && !hello.session_id.is_empty()
+            && hello.session_id == self.session_id
+            && hello.suites.contains(&self.suite.common.suite.0)
+            && hello.ems == self.ems;
+        if resumable {
+            self.server_abbreviated(message, hello, out)
+        } else {
+            self.server_full_start(message, hello, policy, out)
+        }
+    }
+
+    fn server_hello_message(&self, server_random: &[u8; 32], session_id: &[u8], suite: u16, ems: bool) -> Vec<u8> {
+        let mut body = vec![3, 3];
+        body.extend_from_slice(server_random);
+        put_vec8(&mut body, session_id);
+        body.extend_from_slice(&suite.to_be_bytes());
+        body.push(0);
+        let mut exts = Vec::new();
+        let mut ri = Vec::new();
+        put_vec8(&mut ri, &self.our_renegotiation_info());
+        put_ext(&mut exts, EXT_RENEGOTIATION_INFO, &ri);
+        if ems {
+            put_ext(&mut exts, EXT_EMS, &[]);
+        }
+        if is_ecdsa_suite(suite) || suite >= 0xC000 {
+            put_ext(&mut exts, EXT_POINT_FORMATS, &[1, 0]);
+        }
+        put_vec16(&mut body, &exts);
+        handshake_message(HS_SERVER_HELLO, &body)
+    }
+
+    /// Server: the abbreviated handshake resuming the current session with fresh randoms.
+    fn server_abbreviated(&mut self, client_hello: &[u8], hello: Hello, out: &mut Vec<u8>) -> Result<()> {
+        let server_random = random32()?;
+        let sh = self.server_hello_message(&server_random, &self.session_id.clone(), self.suite.common.suite.0, self.ems);
+        let mut transcript = client_hello.to_vec();
+        transcript.extend_from_slice(&sh);
+        let mut keys = Self::derive(
+            Endpoint::Server,
+            self.suite,
+            self.master,
+            self.ems,
+            hello.random,
+            server_random,
+            self.session_id.clone(),
+        )?;
+        self.seal(CT_HANDSHAKE, &sh, out)?;
+        let fin = Self::verify_data(keys.suite, &keys.master, b"server finished", &transcript);
+        self.send_ccs(&mut keys, out)?;
+        let fin_msg = handshake_message(HS_FINISHED, &fin);
+        self.seal(CT_HANDSHAKE, &fin_msg, out)?;
+        transcript.extend_from_slice(&fin_msg);
+        keys.server_vd = fin;
+        self.hs = Handshake::SrvAbbreviated { transcript, keys, ccs: false };
+        Ok(())
+    }
+
+    /// Server: the first flight of a full handshake.
+    fn server_full_start(&mut self, client_hello: &[u8], hello: Hello, policy: &Policy, out: &mut Vec<u8>) -> Result<()> {
+        let offered: Vec<SignatureScheme> = hello.sig_schemes.iter().map(|&s| SignatureScheme(s)).collect();
+        // Suite: our preference among the client's, with a certificate whose key can sign for it.
+        let mut choice = None;
+        for suite in policy.provider.tls12_cipher_suites.iter() {
+            if !hello.suites.contains(&suite.common.suite.0) {
+                continue;
+            }
+            let schemes: Vec<SignatureScheme> = offered.iter().copied().filter(|s| scheme_fits(suite, *s)).collect();
+            if let Some(cred) = policy.own_certs.signer(&schemes) {
+                choice = Some((*suite, cred));
+                break;
+            }
+        }
+        let Some((suite, credential)) = choice else {
+            log::error!("no cipher suite / certificate in common for the renegotiation");
+            return Err(self.fatal(ALERT_HANDSHAKE_FAILURE, Error::SslHandshakeFailure, out));
+        };
+        let group = hello
+            .groups
+            .iter()
+            .find_map(|g| {
+                policy.provider.kx_groups.iter().find(|k| k.name().0 == *g && matches!(*g, 0x001d | 0x0017 | 0x0018))
+            })
+            .or_else(|| policy.provider.kx_groups.iter().find(|k| k.name().0 == 0x0017));
+        let Some(group) = group else {
+            return Err(self.fatal(ALERT_HANDSHAKE_FAILURE, Error::SslHandshakeFailure, out));
+        };
+        let kx = match group.start() {
+            Ok(k) => k.into_single(),
+            Err(_) => return Err(self.fatal(ALERT_HANDSHAKE_FAILURE, Error::SslInternalError, out)),
+        };
+        let server_random = random32()?;
+        let session_id = random32()?.to_vec();
+        let sh = self.server_hello_message(&server_random, &session_id, suite.common.suite.0, hello.ems);
+        let Identity::X509(identity) = &*credential.identity else {
+            return Err(self.fatal(ALERT_HANDSHAKE_FAILURE, Error::SslInternalError, out));
+        };
+        let mut chain = vec![identity.end_entity.clone()];
+        chain.extend(identity.intermediates.iter().cloned());
+        let cert = certificate_message(&chain);
+        // ServerKeyExchange: named curve, our public key, signed with the randoms.
+        let mut params = vec![3];
+        params.extend_from_slice(&group.name().0.to_be_bytes());
+        put_vec8(&mut params, kx.pub_key());
+        let mut signed = hello.random.to_vec();
+        signed.extend_from_slice(&server_random);
+        signed.extend_from_slice(&params);
+        let scheme = credential.signer.scheme();
+        let signature = match credential.signer.sign(&signed) {
+            Ok(s) => s,
+            Err(_) => return Err(self.fatal(ALERT_HANDSHAKE_FAILURE, Error::SslInternalError, out)),
+        };
+        let mut ske = params;
+        ske.extend_from_slice(&scheme.0.to_be_bytes());
+        put_vec16(&mut ske, &signature);
+        let ske = handshake_message(HS_SERVER_KEY_EXCHANGE, &ske);
+        let wants_cert = policy.authmode != AuthMode::None;
+        let mut flight = sh.clone();
+        flight.extend_from_slice(&cert);
+        flight.extend_from_slice(&ske);
+        if wants_cert {
+            let mut body = vec![2, 1, 64]; // rsa_sign, ecdsa_sign
+            let schemes: Vec<u8> =
+                rustls_aws_lc_rs::SUPPORTED_SIG_ALGS.supported_schemes().iter().flat_map(|s| s.0.to_be_bytes()).collect();
+            put_vec16(&mut body, &schemes);
+            let mut names = Vec::new();
+            for subject in policy.roots.as_ref().map(|r| r.subjects()).unwrap_or_default() {
+                put_vec16(&mut names, subject.as_ref());
+            }
+            put_vec16(&mut body, &names);
+            flight.extend_from_slice(&handshake_message(HS_CERTIFICATE_REQUEST, &body));
+        }
+        flight.extend_from_slice(&handshake_message(HS_SERVER_HELLO_DONE, &[]));
+        self.seal(CT_HANDSHAKE, &flight, out)?;
+        let mut transcript = client_hello.to_vec();
+        transcript.extend_from_slice(&flight);
+        self.hs = Handshake::SrvFull(Box::new(FullServer {
+            transcript,
+            suite,
+            client_random: hello.random,
+            server_random,
+            session_id,
+            ems: hello.ems,
+            kx: Some(kx),
+            client_chain: None,
+            keys: None,
+            stage: if wants_cert { FullServerStage::Certificate } else { FullServerStage::KeyExchange },
+        }));
+        Ok(())
+    }
+
+    /// Server: the client's flight of a full handshake, one message at a time.
+    fn server_full_step(
+        &mut self,
+        mut full: Box<FullServer>,
+        message: &[u8],
+        policy: &Policy,
+        out: &mut Vec<u8>,
+    ) -> Result<Option<bool>> {
+        let typ = message[0];
+        match (full.stage, typ) {
+            (FullServerStage::Certificate, HS_CERTIFICATE) => {
+                let chain = match parse_certificates(&message[4..]) {
+                    Ok(c) => c,
+                    Err(e) => return Err(self.fatal(ALERT_DECODE_ERROR, e, out)),
+                };
+                let flags = chain_flags(&chain, policy.roots.as_deref(), true, None);
+                self.verify_result = Some(if policy.authmode == AuthMode::Optional && chain.is_empty() { badcert::MISSING } else { flags });
+                if policy.authmode == AuthMode::Required && (chain.is_empty() || flags != 0) {
+                    log::error!("client certificate refused in renegotiation (flags {flags:#x})");
+                    let err = if chain.is_empty() { Error::SslNoClientCertificate } else { Error::X509CertVerifyFailed };
+                    return Err(self.fatal(ALERT_BAD_CERTIFICATE, err, out));
+                }
+                full.transcript.extend_from_slice(message);
+                full.client_chain = (!chain.is_empty()).then_some(chain);
+                full.stage = FullServerStage::KeyExchange;
+            }
+            (FullServerStage::KeyExchange, HS_CLIENT_KEY_EXCHANGE) => {
+                let mut rd = Rd(&message[4..]);
+                let Ok(peer) = rd.vec8() else {
+                    return Err(self.fatal(ALERT_DECODE_ERROR, Error::SslDecodeError, out));
+                };
+                full.transcript.extend_from_slice(message);
+                let kx = full.kx.take().ok_or(Error::SslInternalError)?;
+                let mut master = [0u8; 48];
+                let result = if full.ems {
+                    let hash = full.suite.common.hash_provider.hash(&full.transcript);
+                    full.suite.prf_provider.for_key_exchange(&mut master, kx, peer, b"extended master secret", hash.as_ref())
+                } else {
+                    let mut seed = full.client_random.to_vec();
+                    seed.extend_from_slice(&full.server_random);
+                    full.suite.prf_provider.for_key_exchange(&mut master, kx, peer, b"master secret", &seed)
+                };
+                if result.is_err() {
+                    return Err(self.fatal(ALERT_HANDSHAKE_FAILURE, Error::SslHandshakeFailure, out));
+                }
+                full.keys = Some(Self::derive(
+                    Endpoint::Server,
+                    full.suite,
+                    master,
+                    full.ems,
+                    full.client_random,
+                    full.server_random,
+                    full.session_id.clone(),
+                )?);
+                full.stage = if full.client_chain.is_some() {
+                    FullServerStage::CertificateVerify
+                } else {
+                    FullServerStage::ChangeCipherSpec
+                };
+            }
+            (FullServerStage::CertificateVerify, HS_CERTIFICATE_VERIFY) => {
+                let mut rd = Rd(&message[4..]);
+                let (Ok(scheme), Ok(sig)) = (rd.u16(), rd.vec16()) else {
+                    return Err(self.fatal(ALERT_DECODE_ERROR, Error::SslDecodeError, out));
+                };
+                let ok = full
+                    .client_chain
+                    .as_ref()
+                    .and_then(|c| c.first())
+                    .is_some_and(|cert| verify_signature(cert, scheme, &full.transcript, sig));
+                if !ok {
+                    return Err(self.fatal(ALERT_DECRYPT_ERROR, Error::SslHandshakeFailure, out));
+                }
+                full.transcript.extend_from_slice(message);
+                full.stage = FullServerStage::ChangeCipherSpec;
+            }
+            (FullServerStage::Finished, HS_FINISHED) => {
+                let mut keys = full.keys.take().ok_or(Error::SslInternalError)?;
+                let expected = Self::verify_data(keys.suite, &keys.master, b"client finished", &full.transcript);
+                if message[4..] != expected[..] {
+                    return Err(self.fatal(ALERT_DECRYPT_ERROR, Error::SslHandshakeFailure, out));
+                }
+                full.transcript.extend_from_slice(message);
+                let fin = Self::verify_data(keys.suite, &keys.master, b"server finished", &full.transcript);
+                self.send_ccs(&mut keys, out)?;
+                self.seal(CT_HANDSHAKE, &handshake_message(HS_FINISHED, &fin), out)?;
+                keys.client_vd = expected;
+                keys.server_vd = fin;
+                self.peer_chain = full.client_chain.take();
+                return Ok(Some(self.adopt(keys, false)));
+            }
+            _ => {
+                log::error!("unexpected handshake message {typ} in a full renegotiation");
+                return Err(self.fatal(ALERT_UNEXPECTED_MESSAGE, Error::SslUnexpectedMessage, out));
+            }
+        }
+        self.hs = Handshake::SrvFull(full);
+        Ok(None)
+    }
+
+    // --- starting a renegotiation
+
+    /// Server: asks the client to renegotiate (HelloRequest).
+    pub fn send_hello_request(&mut self, out: &mut Vec<u8>) -> Result<()> {
+        if self.handshaking() {
+            return Ok(());
+        }
+        log::debug!("=> renegotiate (sending HelloRequest)");
+        self.seal(CT_HANDSHAKE, &handshake_message(HS_HELLO_REQUEST, &[]), out)?;
+        self.hs = Handshake::HelloRequested { records: 0 };
+        Ok(())
+    }
+
+    /// Client: sends a renegotiation ClientHello; `abbreviated` offers the current session.
+    pub fn start_client(&mut self, abbreviated: bool, out: &mut Vec<u8>) -> Result<()> {
+        if self.handshaking() {
+            return Ok(());
+        }
+        log::debug!("=> renegotiate ({})", if abbreviated { "offering the current session" } else { "full" });
+        let client_random = random32()?;
+        let mut body = vec![3, 3];
+        body.extend_from_slice(&client_random);
+        put_vec8(&mut body, if abbreviated { &self.session_id } else { &[] });
+        let suites: Vec<u8> = [self.suite.common.suite.0]
+            .into_iter()
+            .chain(rustls_aws_lc_rs::ALL_TLS12_CIPHER_SUITES.iter().map(|s| s.common.suite.0))
+            .flat_map(|s| s.to_be_bytes())
+            .collect();
+        put_vec16(&mut body, &suites);
+        put_vec8(&mut body, &[0]);
+        let mut exts = Vec::new();
+        let mut ri = Vec::new();
+        put_vec8(&mut ri, &self.client_vd);
+        put_ext(&mut exts, EXT_RENEGOTIATION_INFO, &ri);
+        put_ext(&mut exts, EXT_EMS, &[]);
+        let schemes: Vec<u8> =
+            rustls_aws_lc_rs::SUPPORTED_SIG_ALGS.supported_schemes().iter().flat_map(|s| s.0.to_be_bytes()).collect();
+        let mut sa = Vec::new();
+        put_vec16(&mut sa, &schemes);
+        put_ext(&mut exts, EXT_SIG_ALGS, &sa);
+        let mut groups = Vec::new();
+        put_vec16(&mut groups, &[0x00, 0x1d, 0x00, 0x17, 0x00, 0x18]);
+        put_ext(&mut exts, EXT_GROUPS, &groups);
+        put_ext(&mut exts, EXT_POINT_FORMATS, &[1, 0]);
+        put_vec16(&mut body, &exts);
+        let ch = handshake_message(HS_CLIENT_HELLO, &body);
+        self.seal(CT_HANDSHAKE, &ch, out)?;
+        self.hs = Handshake::CliWaitServerHello { transcript: ch, client_random, offered_session: abbreviated };
+        Ok(())
+    }
+
+    /// Client: the server's ServerHello decides abbreviated or full.
+    fn client_server_hello(
+        &mut self,
+        mut transcript: Vec<u8>,
+        client_random: [u8; 32],
+        offered_session: bool,
+        message: &[u8],
+        out: &mut Vec<u8>,
+    ) -> Result<()> {
+        let sh = match parse_server_hello(&message[4..]) {
+            Ok(s) => s,
+            Err(e) => return Err(self.fatal(ALERT_DECODE_ERROR, e, out)),
+        };
+        let mut expected_ri = self.client_vd.clone();
+        expected_ri.extend_from_slice(&self.server_vd);
+        if sh.renegotiation_info.as_deref() != Some(&expected_ri[..]) {
+            log::error!("renegotiation ServerHello without the right renegotiation_info");
+            return Err(self.fatal(ALERT_HANDSHAKE_FAILURE, Error::SslHandshakeFailure, out));
+        }
+        let Some(suite) = rustls_aws_lc_rs::ALL_TLS12_CIPHER_SUITES.iter().find(|s| s.common.suite.0 == sh.suite) else {
+            return Err(self.fatal(ALERT_HANDSHAKE_FAILURE, Error::SslHandshakeFailure, out));
+        };
+        transcript.extend_from_slice(message);
+        if offered_session && sh.session_id == self.session_id && sh.suite == self.suite.common.suite.0 {
+            let keys = Self::derive(
+                Endpoint::Client,
+                self.suite,
+                self.master,
+                self.ems,
+                client_random,
+                sh.random,
+                self.session_id.clone(),
+            )?;
+            self.hs = Handshake::CliAbbreviated { transcript, keys, ccs: false };
+        } else {
+            self.hs = Handshake::CliFull(Box::new(FullClient {
+                transcript,
+                suite,
+                client_random,
+                server_random: sh.random,
+                session_id: sh.session_id,
+                ems: sh.ems,
+                server_chain: Vec::new(),
+                kx_params: None,
+                cert_requested: false,
+            }));
+        }
+        Ok(())
+    }
+
+    /// Client: the server's flight of a full handshake.
+    fn client_full_step(
+        &mut self,
+        mut full: Box<FullClient>,
+        message: &[u8],
+        policy: &Policy,
+        out: &mut Vec<u8>,
+    ) -> Result<Option<bool>> {
+        let typ = message[0];
+        match typ {
+            HS_CERTIFICATE => {
+                full.server_chain = match parse_certificates(&message[4..]) {
+                    Ok(c) => c,
+                    Err(e) => return Err(self.fatal(ALERT_DECODE_ERROR, e, out)),
+                };
+                let flags = if policy.authmode == AuthMode::None {
+                    badcert::SKIP_VERIFY
+                } else {
+                    chain_flags(&full.server_chain, policy.roots.as_deref(), false, policy.server_name.as_ref())
+                };
+                self.verify_result = Some(flags);
+                if policy.authmode == AuthMode::Required && flags != 0 {
+                    log::error!("server certificate refused in renegotiation (flags {flags:#x})");
+                    return Err(self.fatal(ALERT_BAD_CERTIFICATE, Error::X509CertVerifyFailed, out));
+                }
+            }
+            HS_SERVER_KEY_EXCHANGE => {
+                let mut rd = Rd(&message[4..]);
+                let parsed = (|| -> Result<(u16, Vec<u8>, usize, u16, Vec<u8>)> {
+                    if rd.u8()? != 3 {
+                        return Err(Error::SslDecodeError);
+                    }
+                    let group = rd.u16()?;
+                    let public = rd.vec8()?.to_vec();
+                    let params_len = 1 + 2 + 1 + public.len();
+                    let scheme = rd.u16()?;
+                    let sig = rd.vec16()?.to_vec();
+                    Ok((group, public, params_len, scheme, sig))
+                })();
+                let Ok((group, public, params_len, scheme, sig)) = parsed else {
+                    return Err(self.fatal(ALERT_DECODE_ERROR, Error::SslDecodeError, out));
+                };
+                let mut signed = full.client_random.to_vec();
+                signed.extend_from_slice(&full.server_random);
+                signed.extend_from_slice(&message[4..4 + params_len]);
+                let ok = full.server_chain.first().is_some_and(|c| verify_signature(c, scheme, &signed, &sig));
+                if !ok {
+                    return Err(self.fatal(ALERT_DECRYPT_ERROR, Error::SslHandshakeFailure, out));
+                }
+                full.kx_params = Some((group, public));
+            }
+            HS_CERTIFICATE_REQUEST => full.cert_requested = true,
+            HS_SERVER_HELLO_DONE => {
+                full.transcript.extend_from_slice(message);
+                return self.client_full_finish(full, policy, out).map(|_| None);
+            }
+            _ => return Err(self.fatal(ALERT_UNEXPECTED_MESSAGE, Error::SslUnexpectedMessage, out)),
+        }
+        full.transcript.extend_from_slice(message);
+        self.hs = Handshake::CliFull(full);
+        Ok(None)
+    }
+
+    /// Client: our flight of a full handshake (Certificate, ClientKeyExchange,
+    /// CertificateVerify, ChangeCipherSpec, Finished).
+    fn client_full_finish(&mut self, mut full: Box<FullClient>, policy: &Policy, out: &mut Vec<u8>) -> Result<()> {
+        let Some((group, server_public)) = full.kx_params.take() else {
+            return Err(self.fatal(ALERT_UNEXPECTED_MESSAGE, Error::SslUnexpectedMessage, out));
+        };
+        let Some(kx_group) = policy.provider.kx_groups.iter().find(|k| k.name().0 == group) else {
+            return Err(self.fatal(ALERT_HANDSHAKE_FAILURE, Error::SslHandshakeFailure, out));
+        };
+        let kx = match kx_group.start() {
+            Ok(k) => k.into_single(),
+            Err(_) => return Err(self.fatal(ALERT_HANDSHAKE_FAILURE, Error::SslInternalError, out)),
+        };
+        let mut flight = Vec::new();
+        let credential = if full.cert_requested {
+            let schemes = rustls_aws_lc_rs::SUPPORTED_SIG_ALGS.supported_schemes();
+            let cred = policy.own_certs.signer(&schemes);
+            let chain = match cred.as_ref().map(|c| &*c.identity) {
+                Some(Identity::X509(id)) => {
+                    let mut chain = vec![id.end_entity.clone()];
+                    chain.extend(id.intermediates.iter().cloned());
+                    chain
+                }
+                _ => Vec::new(),
+            };
+            let msg = certificate_message(&chain);
+            full.transcript.extend_from_slice(&msg);
+            flight.extend_from_slice(&msg);
+            cred
+        } else {
+            None
+        };
+        let mut cke = Vec::new();
+        put_vec8(&mut cke, kx.pub_key());
+        let cke = handshake_message(HS_CLIENT_KEY_EXCHANGE, &cke);
+        full.transcript.extend_from_slice(&cke);
+        flight.extend_from_slice(&cke);
+        let mut master = [0u8; 48];
+        let result = if full.ems {
+            let hash = full.suite.common.hash_provider.hash(&full.transcript);
+            full.suite.prf_provider.for_key_exchange(&mut master, kx, &server_public, b"extended master secret", hash.as_ref())
+        } else {
+            let mut seed = full.client_random.to_vec();
+            seed.extend_from_slice(&full.server_random);
+            full.suite.prf_provider.for_key_exchange(&mut master, kx, &server_public, b"master secret", &seed)
+        };
+        if result.is_err() {
+            return Err(self.fatal(ALERT_HANDSHAKE_FAILURE, Error::SslHandshakeFailure, out));
+        }
+        if let Some(cred) = credential {
+            let scheme = cred.signer.scheme();
+            let sig = match cred.signer.sign(&full.transcript) {
+                Ok(s) => s,
+                Err(_) => return Err(self.fatal(ALERT_HANDSHAKE_FAILURE, Error::SslInternalError, out)),
+            };
+            let mut body = scheme.0.to_be_bytes().to_vec();
+            put_vec16(&mut body, &sig);
+            let cv = handshake_message(HS_CERTIFICATE_VERIFY, &body);
+            full.transcript.extend_from_slice(&cv);
+            flight.extend_from_slice(&cv);
+        }
+        self.seal(CT_HANDSHAKE, &flight, out)?;
+        let mut keys = Self::derive(
+            Endpoint::Client,
+            full.suite,
+            master,
+            full.ems,
+            full.client_random,
+            full.server_random,
+            full.session_id.clone(),
+        )?;
+        let fin = Self::verify_data(keys.suite, &keys.master, b"client finished", &full.transcript);
+        self.send_ccs(&mut keys, out)?;
+        let fin_msg = handshake_message(HS_FINISHED, &fin);
+        self.seal(CT_HANDSHAKE, &fin_msg, out)?;
+        full.transcript.extend_from_slice(&fin_msg);
+        keys.client_vd = fin;
+        self.peer_chain = Some(std::mem::take(&mut full.server_chain));
+        self.hs = Handshake::CliFullFinish { transcript: full.transcript, keys, ccs: false };
+        Ok(())
+    }
+}
+
+/// Makes an encrypter created for a connection whose sequence number is already `seq` usable.
+///
+/// aws-lc's TLS AES-GCM sealing key checks that nonces only grow, taking the first one it sees
+/// as sequence number 0 (it works out later sequence numbers by XOR with that first nonce).
+/// The keys taken over from rustls were already used for sequence numbers below `seq`, so the
+/// new key object must see sequence 0 first. That sealing, of an empty record, reuses a nonce
+/// rustls used; its output is never sent and is wiped, so nothing about the key leaks.
+fn prime_encrypter(write: &mut dyn MessageEncrypter, seq: u64) -> Result<()> {
+    if seq == 0 {
+        return Ok(());
+    }
+    let mut scratch = vec![0u8; write.encrypted_payload_len(0)];
+    let msg = EncodedMessage::new(ContentType(CT_APPDATA), ProtocolVersion(0x0303), OutboundPlain::from(&[][..]));
+    let result = write.encrypt(msg, 0, &mut scratch).map(|_| ());
+    zeroize::Zeroize::zeroize(&mut scratch);
+    result.map_err(|e| {
+        log::error!("cannot set up record protection: {e}");
+        Error::SslInternalError
+    })
+}
+
+/// The captured first protected record of our own direction (`own == true`) or the peer's.
+fn first_protected(capture: &HandshakeCapture, own: bool) -> Option<&Vec<u8>> {
+    if own { capture.outgoing.first_protected.as_ref() } else { capture.incoming.first_protected.as_ref() }
+}
