@@ -28,6 +28,7 @@
 #define MBEDTLS_SSL_SESSION_TICKETS                                /* session tickets: TLS 1.2 (RFC 5077) and TLS 1.3 */
 #define MBEDTLS_SSL_CACHE_C                                        /* built-in server session cache (ssl_cache.h) */
 #define MBEDTLS_SSL_TICKET_C                                       /* built-in session ticket keys (ssl_ticket.h) */
+#define MBEDTLS_SSL_RENEGOTIATION                                  /* TLS 1.2 renegotiation (RFC 5746 only), with IEC 62351-3 abbreviated renewal */
 #define MBEDTLS_SSL_KEEP_PEER_CERTIFICATE                          /* the peer certificate stays available after the handshake */
 #define MBEDTLS_KEY_EXCHANGE_ECDHE_RSA_ENABLED                     /* TLS 1.2 ECDHE-RSA suites */
 #define MBEDTLS_KEY_EXCHANGE_ECDHE_ECDSA_ENABLED                   /* TLS 1.2 ECDHE-ECDSA suites */

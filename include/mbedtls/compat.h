@@ -71,6 +71,55 @@ int mbedtls_compat_ssl_cache_load(mbedtls_ssl_cache_context *cache,
                                   const unsigned char *buf,
                                   size_t len);
 
+/**
+ * Server: answer a renegotiation ClientHello that offers the current session ID with an
+ * abbreviated handshake (new keys from the same master secret and fresh randoms: the
+ * IEC 62351-3 "session resumption" key refresh) when `enable` is non-zero. Without it (the
+ * default, as Mbed TLS) every renegotiation is a full handshake.
+ *
+ * # Safety
+ * `conf` is NULL (ignored) or an initialised configuration.
+ */
+void mbedtls_compat_ssl_conf_renegotiation_resumption(mbedtls_ssl_config *conf, int enable);
+
+/**
+ * Client: a renegotiation that offers the current session (as OpenSSL's
+ * `SSL_renegotiate_abbreviated`); the server decides between an abbreviated and a full
+ * handshake. Same return codes as `mbedtls_ssl_renegotiate`.
+ *
+ * # Safety
+ * `ssl` is NULL or an initialised context.
+ */
+int mbedtls_compat_ssl_renegotiate_abbreviated(mbedtls_ssl_context *ssl);
+
+/**
+ * Periodic key renewal by time: every `seconds` seconds (0: off) the connection renegotiates
+ * from inside `mbedtls_ssl_read`/`_write` (a server sends a HelloRequest; a client starts the
+ * renegotiation, offering the current session when `abbreviated` is non-zero). Needs
+ * renegotiation enabled. Complements `mbedtls_ssl_conf_renegotiation_period` (by records).
+ *
+ * # Safety
+ * `conf` is NULL (ignored) or an initialised configuration.
+ */
+void mbedtls_compat_ssl_conf_renegotiation_interval(mbedtls_ssl_config *conf,
+                                                    uint32_t seconds,
+                                                    int abbreviated);
+
+/**
+ * For event logs (IEC 62351-3): how many renegotiations completed on this connection since
+ * its initial handshake, full ones into `*full` and abbreviated (session-resuming) ones into
+ * `*abbreviated` (either pointer may be NULL).
+ *
+ * # Returns
+ * 0; `MBEDTLS_ERR_SSL_BAD_INPUT_DATA` for a NULL or not-set-up context.
+ *
+ * # Safety
+ * `ssl` is NULL or an initialised context; the output pointers are NULL or writable.
+ */
+int mbedtls_compat_ssl_get_renegotiations(const mbedtls_ssl_context *ssl,
+                                          uint32_t *full,
+                                          uint32_t *abbreviated);
+
 #ifdef __cplusplus
 }  // extern "C"
 #endif  // __cplusplus

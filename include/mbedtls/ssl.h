@@ -1386,6 +1386,71 @@ void mbedtls_ssl_conf_session_tickets_cb(struct mbedtls_ssl_config *conf,
  */
 void mbedtls_ssl_conf_new_session_tickets(struct mbedtls_ssl_config *conf, uint16_t num_tickets);
 
+/**
+ * Accepts (`MBEDTLS_SSL_RENEGOTIATION_ENABLED`) or refuses (`_DISABLED`, the default)
+ * renegotiation requested by the peer; also enables `mbedtls_ssl_renegotiate` and periodic
+ * renegotiation. A refused request gets a warning `no_renegotiation` alert and the
+ * connection continues. TLS 1.2 only (TLS 1.3 has no renegotiation).
+ *
+ * Differences from Mbed TLS: renegotiation runs in this library's own TLS 1.2 engine, which
+ * takes over the record layer after the initial handshake (see `src/renegotiation.rs`).
+ *
+ * # Safety
+ * `conf` is NULL (ignored) or an initialised configuration.
+ */
+void mbedtls_ssl_conf_renegotiation(struct mbedtls_ssl_config *conf, int renegotiation);
+
+/**
+ * How to treat peers without RFC 5746: `MBEDTLS_SSL_LEGACY_NO_RENEGOTIATION` (default:
+ * connect, never renegotiate), `_ALLOW_RENEGOTIATION` (accepted for compatibility, but insecure
+ * renegotiation is refused all the same) or `MBEDTLS_SSL_LEGACY_BREAK_HANDSHAKE` (abort the
+ * handshake with `MBEDTLS_ERR_SSL_HANDSHAKE_FAILURE`).
+ *
+ * Differences from Mbed TLS: legacy (insecure) renegotiation is never allowed.
+ *
+ * # Safety
+ * `conf` is NULL (ignored) or an initialised configuration.
+ */
+void mbedtls_ssl_conf_legacy_renegotiation(struct mbedtls_ssl_config *conf, int allow_legacy);
+
+/**
+ * Server: how many records a client may send after our HelloRequest before it must start the
+ * renegotiation (`MBEDTLS_SSL_RENEGOTIATION_NOT_ENFORCED`, -1: any number; default 16). Past
+ * that, `mbedtls_ssl_read` fails with `MBEDTLS_ERR_SSL_UNEXPECTED_MESSAGE`.
+ *
+ * # Safety
+ * `conf` is NULL (ignored) or an initialised configuration.
+ */
+void mbedtls_ssl_conf_renegotiation_enforced(struct mbedtls_ssl_config *conf, int max_records);
+
+/**
+ * Renegotiate automatically once this many records (a big-endian 64-bit number) were sent or
+ * received under the current keys (default 2^48 - 1); only when renegotiation is enabled.
+ *
+ * # Safety
+ * `conf` is NULL (ignored) or an initialised configuration; `period` is NULL (ignored) or 8
+ * readable bytes.
+ */
+void mbedtls_ssl_conf_renegotiation_period(struct mbedtls_ssl_config *conf,
+                                           const unsigned char *period);
+
+/**
+ * Starts a renegotiation. Server: sends a HelloRequest (the client's renegotiation then runs
+ * inside `mbedtls_ssl_read`). Client: performs a full renegotiation; call again after
+ * `WANT_READ`/`WANT_WRITE`.
+ *
+ * # Returns
+ * 0; `MBEDTLS_ERR_SSL_WANT_READ`/`_WANT_WRITE`; `MBEDTLS_ERR_SSL_BAD_INPUT_DATA` for NULL,
+ * before the handshake, on a TLS 1.3 connection or one whose configuration does not enable
+ * renegotiation, or with a peer lacking RFC 5746; `MBEDTLS_ERR_SSL_WAITING_SERVER_HELLO_RENEGO`
+ * when the server answered with `no_renegotiation`; `MBEDTLS_ERR_SSL_HANDSHAKE_FAILURE` and
+ * other fatal errors as for `mbedtls_ssl_handshake`.
+ *
+ * # Safety
+ * `ssl` is NULL or an initialised context.
+ */
+int mbedtls_ssl_renegotiate(struct mbedtls_ssl_context *ssl);
+
 #ifdef __cplusplus
 }  // extern "C"
 #endif  // __cplusplus
