@@ -14,11 +14,11 @@ LIBDIR     := $(BUILD)/lib
 RUST_LIB   := target/release/libmbedtls.a
 SYS_LIBS   := -lpthread -ldl -lm -lrt -lutil -lgcc_s
 
-EXAMPLES   := ssl_client ssl_server persistent_client ssl_pthread_server
+EXAMPLES   := ssl_client ssl_server persistent_client ssl_pthread_server iec62351_server
 OURS       := $(addprefix $(BUILD)/,$(EXAMPLES))
 # The programs that also build against Debian's Mbed TLS 2.28 (headers in /usr/include/mbedtls):
 # the differential tests and the benchmark baseline.
-REF        := $(addprefix $(BUILD)/mbedtls-2.28/,ssl_client ssl_server)
+REF        := $(addprefix $(BUILD)/mbedtls-2.28/,ssl_client ssl_server iec62351_server)
 
 .PHONY: all lib examples reference deps demo test clean headers test-support bench
 
@@ -52,14 +52,20 @@ reference:
 	@if [ -f /usr/include/mbedtls/ssl.h ]; then $(MAKE) --no-print-directory $(REF); \
 	 else echo "Debian's libmbedtls-dev is not installed: run 'make deps'"; exit 1; fi
 
-# Test helpers: the loopback-only bind shim for peers that bind the wildcard address, and the
-# C test programs of tests/c/ (each built against this library).
+# Test helpers: the loopback-only bind shim for peers that bind the wildcard address, the
+# C test programs of tests/c/ (each built against this library), and the peers of tests/peers/
+# (built against another TLS library: independent real peers).
 TEST_PROGRAMS := $(filter-out $(BUILD)/tests/bind_loopback,$(patsubst tests/c/%.c,$(BUILD)/tests/%,$(wildcard tests/c/*.c)))
-test-support: $(BUILD)/libbindlo.so $(TEST_PROGRAMS)
+test-support: $(BUILD)/libbindlo.so $(TEST_PROGRAMS) $(BUILD)/peers/openssl_renego_client
 
 $(BUILD)/tests/%: tests/c/%.c $(RUST_LIB) $(wildcard include/mbedtls/*.h)
 	@mkdir -p $(BUILD)/tests
 	$(CC) $(CFLAGS) $(WARN) -Iinclude -o $@ $< $(RUST_LIB) $(SYS_LIBS)
+
+# OpenSSL's libssl (libssl-dev), renegotiating by session resumption and in full.
+$(BUILD)/peers/openssl_renego_client: tests/peers/openssl_renego_client.c
+	@mkdir -p $(BUILD)/peers
+	$(CC) $(CFLAGS) $(WARN) -o $@ $< -lssl -lcrypto
 
 $(BUILD)/libbindlo.so: tests/c/bind_loopback.c
 	@mkdir -p $(BUILD)

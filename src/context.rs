@@ -22,7 +22,7 @@ use crate::client_sessions::{ConnectionSessions, name_of};
 use crate::config::{AuthMode, Config, DebugSink, Endpoint, OwnCert, OwnCertResolver, Snapshot, TLS1_2, TLS1_3};
 use crate::debug;
 use crate::error::{Error, Result};
-use crate::renegotiation::{self, HandshakeCapture, Policy};
+use crate::renegotiation::{self, HandshakeCapture, LEGACY_BREAK_HANDSHAKE, Policy};
 use crate::server_sessions::ServerSessions;
 use crate::session::{self, ClientValueInfo, Session};
 use crate::verify::{self, ClientCertVerifier, ServerCertVerifier, VerifyRecord, badcert};
@@ -256,6 +256,9 @@ pub struct Context {
     policy: Option<Policy>,
     /// When the keys were last renewed (for the time-based renegotiation interval).
     keys_since: Option<std::time::Instant>,
+    /// The peer refused a renegotiation started by the record counter: not again with
+    /// these keys.
+    periodic_refused: bool,
 }
 
 /// Client sessions of one connection: what the application offered, what the server sent.
@@ -308,6 +311,7 @@ impl Context {
             capture: None,
             policy: None,
             keys_since: None,
+            periodic_refused: false,
         })
     }
 
@@ -341,6 +345,7 @@ impl Context {
         self.capture = None;
         self.policy = None;
         self.keys_since = None;
+        self.periodic_refused = false;
     }
 
     pub fn set_transport(&mut self, transport: Box<dyn Transport>) {
@@ -654,7 +659,7 @@ impl Context {
                     if self.info.is_none() {
                         self.finish_handshake();
                     }
-                    return Ok(());
+                    return self.engine_error();
                 }
             }
             self.receive_record()?;
@@ -679,6 +684,7 @@ impl Context {
         if let Some(capture) = self.capture.as_mut() {
             let used = self.input.used;
             capture.incoming(&self.input.buf[used.saturating_sub(record_len)..used]);
+            self.refuse_legacy_peer()?;
         }
         if matches!(self.engine, Engine::Tls12(_)) {
             return self.process_engine_record(record_len);
@@ -686,13 +692,39 @@ impl Context {
         self.process_input()
     }
 
+    /// `MBEDTLS_SSL_LEGACY_BREAK_HANDSHAKE`: as soon as the peer's hello shows that it lacks
+    /// RFC 5746, the handshake ends with a fatal `handshake_failure` (a plaintext alert: no
+    /// keys exist yet), as Mbed TLS does at the same point.
+    fn refuse_legacy_peer(&mut self) -> Result<()> {
+        let break_handshake = self
+            .snapshot
+            .as_ref()
+            .is_some_and(|s| s.settings.legacy_renegotiation == LEGACY_BREAK_HANDSHAKE);
+        let Some(capture) = self.capture.as_ref() else { return Ok(()) };
+        if !break_handshake || self.info.is_some() || capture.peer_supports_rfc5746(self.endpoint) != Some(false) {
+            return Ok(());
+        }
+        log::error!("peer lacks RFC 5746 secure renegotiation (MBEDTLS_SSL_LEGACY_BREAK_HANDSHAKE)");
+        self.out.extend_from_slice(&[0x15, 0x03, 0x03, 0x00, 0x02, 0x02, 40]);
+        let _ = self.send_queued();
+        self.engine = Engine::Failed(Error::SslHandshakeFailure);
+        if let Some(sessions) = &self.server_sessions {
+            sessions.invalidate();
+        }
+        Err(Error::SslHandshakeFailure)
+    }
+
     /// One record for the renegotiation engine.
     fn process_engine_record(&mut self, record_len: usize) -> Result<()> {
         let Engine::Tls12(engine) = &mut self.engine else { return Ok(()) };
         let Some(policy) = self.policy.as_ref() else { return Err(Error::SslInternalError) };
         let used = self.input.used;
-        let start = used.saturating_sub(record_len);
-        let result = engine.process_record(&mut self.input.buf[start..used], policy, &mut self.out, &mut self.plain);
+        let result = if record_len > 5 + MAX_RECORD_BODY || used < record_len {
+            log::error!("record of {} bytes is too long", record_len - 5);
+            Err(engine.fatal_alert(renegotiation::ALERT_RECORD_OVERFLOW, Error::SslInvalidRecord, &mut self.out))
+        } else {
+            engine.process_record(&mut self.input.buf[used - record_len..used], policy, &mut self.out, &mut self.plain)
+        };
         self.input.used = 0;
         match result {
             Ok(outcome) => {
@@ -702,6 +734,7 @@ impl Context {
                 }
                 if let Some(abbreviated) = outcome.renegotiated {
                     self.keys_since = Some(std::time::Instant::now());
+                    self.periodic_refused = false;
                     if let Some(info) = self.info.as_mut() {
                         info.suite = engine.suite();
                         info.resumed = abbreviated;
@@ -863,7 +896,8 @@ impl Context {
         self.snapshot = Some(snapshot.clone());
         let settings = &snapshot.settings;
         let tls12_possible = settings.min_version <= TLS1_2 && !snapshot.provider.tls12_cipher_suites.is_empty();
-        self.capture = (tls12_possible && (settings.renegotiation || settings.legacy_renegotiation == 2))
+        self.capture = (tls12_possible
+            && (settings.renegotiation || settings.legacy_renegotiation == LEGACY_BREAK_HANDSHAKE))
             .then(HandshakeCapture::default);
         self.engine = match self.endpoint {
             Endpoint::Client => Engine::Running(Tls::Client(Box::new(self.new_client(&snapshot)?))),
@@ -1063,7 +1097,8 @@ impl Context {
             self.sessions.latest_exported = false;
         }
         self.keys_since = Some(std::time::Instant::now());
-        if version == TLS1_2 && self.capture.is_some() {
+        let renegotiation = self.snapshot.as_ref().is_some_and(|s| s.settings.renegotiation);
+        if version == TLS1_2 && renegotiation && self.capture.is_some() {
             if let Err(e) = self.take_over() {
                 self.engine = Engine::Failed(e);
             }
@@ -1092,15 +1127,6 @@ impl Context {
         let engine = renegotiation::Engine::new(self.endpoint, suite, &capture, secrets)?;
         let snapshot = self.snapshot.clone().ok_or(Error::SslInternalError)?;
         let settings = &snapshot.settings;
-        if settings.legacy_renegotiation == 2 && !engine.peer_secure() {
-            log::error!("peer lacks RFC 5746 secure renegotiation (MBEDTLS_SSL_LEGACY_BREAK_HANDSHAKE)");
-            self.engine = Engine::Tls12(Box::new(engine));
-            if let Engine::Tls12(e) = &mut self.engine {
-                let _ = e.send_alert(2, 40, &mut self.out);
-            }
-            let _ = self.send_queued();
-            return Err(Error::SslHandshakeFailure);
-        }
         self.policy = Some(Policy {
             enabled: settings.renegotiation,
             resumption: settings.renegotiation_resumption,
@@ -1115,6 +1141,10 @@ impl Context {
             server_name: match &self.hostname {
                 Hostname::Name(n) => ServerName::try_from(n.as_str()).ok().map(|s| s.to_owned()),
                 _ => None,
+            },
+            peer_cert: match self.endpoint {
+                Endpoint::Client => self.info.as_ref().and_then(|i| i.peer_chain.first().cloned()),
+                Endpoint::Server => None,
             },
         });
         self.engine = Engine::Tls12(Box::new(engine));
@@ -1147,7 +1177,8 @@ impl Context {
                     self.flush()
                 }
                 Endpoint::Client => {
-                    engine.start_client(abbreviated, &mut self.out)?;
+                    let policy = self.policy.as_ref().ok_or(Error::SslInternalError)?;
+                    engine.start_client(abbreviated, policy, &mut self.out)?;
                     loop {
                         self.flush()?;
                         match &self.engine {
@@ -1179,7 +1210,8 @@ impl Context {
             return Ok(());
         }
         let (tx, rx) = engine.record_counts();
-        let by_records = tx > settings.renegotiation_period || rx > settings.renegotiation_period;
+        let by_records =
+            !self.periodic_refused && (tx > settings.renegotiation_period || rx > settings.renegotiation_period);
         let (interval, abbreviated) = settings.renegotiation_interval;
         let by_time = interval > 0 && self.keys_since.is_some_and(|t| t.elapsed().as_secs() >= interval);
         if !(by_records || by_time) {
@@ -1187,12 +1219,21 @@ impl Context {
         }
         log::debug!("{}: renegotiate", if by_records { "record counter limit reached" } else { "renegotiation interval elapsed" });
         self.keys_since = Some(std::time::Instant::now());
-        self.renegotiate(abbreviated && by_time)
+        match self.renegotiate(abbreviated && by_time) {
+            // The peer said no_renegotiation: the connection goes on with its keys (as
+            // `mbedtls_ssl_read` continues in Mbed TLS); no new attempt until the next interval.
+            Err(Error::SslWaitingServerHelloRenego) => {
+                log::debug!("the peer refused the periodic renegotiation");
+                self.periodic_refused = true;
+                Ok(())
+            }
+            other => other,
+        }
     }
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use std::cell::RefCell;
     use std::collections::VecDeque;
     use std::rc::Rc;
@@ -1229,7 +1270,7 @@ mod tests {
         }
     }
 
-    fn certs_dir() -> std::path::PathBuf {
+    pub(crate) fn certs_dir() -> std::path::PathBuf {
         let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/certs/generated");
         let status = std::process::Command::new("bash")
             .arg(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts/gen-test-certs.sh"))

@@ -34,7 +34,7 @@ use rustls::{ConnectionTrafficSecrets, ExtractedSecrets, KeyLog, RootCertStore, 
 
 use crate::config::{AuthMode, Endpoint, OwnCertResolver};
 use crate::error::{Error, Result};
-use crate::verify::badcert;
+use crate::verify::{self, badcert};
 
 const HS_HELLO_REQUEST: u8 = 0;
 const HS_CLIENT_HELLO: u8 = 1;
@@ -57,15 +57,20 @@ const EXT_EMS: u16 = 0x0017;
 const EXT_SIG_ALGS: u16 = 0x000d;
 const EXT_GROUPS: u16 = 0x000a;
 const EXT_POINT_FORMATS: u16 = 0x000b;
+const EXT_SUPPORTED_VERSIONS: u16 = 0x002b;
 const SCSV: u16 = 0x00ff;
+/// The ECDHE groups usable in TLS 1.2: x25519, secp256r1, secp384r1, secp521r1.
+const TLS12_GROUPS: [u16; 4] = [0x001d, 0x0017, 0x0018, 0x0019];
 
 const ALERT_WARNING: u8 = 1;
 const ALERT_FATAL: u8 = 2;
 const ALERT_CLOSE_NOTIFY: u8 = 0;
 const ALERT_UNEXPECTED_MESSAGE: u8 = 10;
 const ALERT_BAD_RECORD_MAC: u8 = 20;
+pub const ALERT_RECORD_OVERFLOW: u8 = 22;
 const ALERT_HANDSHAKE_FAILURE: u8 = 40;
 const ALERT_BAD_CERTIFICATE: u8 = 42;
+const ALERT_ILLEGAL_PARAMETER: u8 = 47;
 const ALERT_DECODE_ERROR: u8 = 50;
 const ALERT_DECRYPT_ERROR: u8 = 51;
 const ALERT_NO_RENEGOTIATION: u8 = 100;
@@ -156,7 +161,30 @@ pub struct HandshakeCapture {
     outgoing: WireCapture,
 }
 
+/// `mbedtls_ssl_conf_legacy_renegotiation` value that aborts handshakes with legacy peers.
+pub const LEGACY_BREAK_HANDSHAKE: i32 = 2;
+
 impl HandshakeCapture {
+    /// Whether a TLS 1.2 peer announced RFC 5746, once both hellos were seen (`None` before;
+    /// `Some(true)` for TLS 1.3, which has no renegotiation to protect).
+    pub fn peer_supports_rfc5746(&self, role: Endpoint) -> Option<bool> {
+        let (ch_wire, sh_wire) = match role {
+            Endpoint::Server => (&self.incoming, &self.outgoing),
+            Endpoint::Client => (&self.outgoing, &self.incoming),
+        };
+        let sh = parse_server_hello(&sh_wire.message(HS_SERVER_HELLO)?[4..]).ok()?;
+        if sh.tls13 {
+            return Some(true);
+        }
+        Some(match role {
+            Endpoint::Server => {
+                let ch = parse_client_hello(&ch_wire.message(HS_CLIENT_HELLO)?[4..]).ok()?;
+                ch.scsv || ch.renegotiation_info.is_some()
+            }
+            Endpoint::Client => sh.renegotiation_info.is_some(),
+        })
+    }
+
     pub fn incoming(&mut self, bytes: &[u8]) {
         self.incoming.feed(bytes);
     }
@@ -227,6 +255,9 @@ struct Hello {
     ems: bool,
     sig_schemes: Vec<u16>,
     groups: Vec<u16>,
+    point_formats: bool,
+    /// A ServerHello with `supported_versions`: TLS 1.3.
+    tls13: bool,
 }
 
 fn parse_extensions(rd: &mut Rd<'_>, hello: &mut Hello) -> Result<()> {
@@ -242,6 +273,8 @@ fn parse_extensions(rd: &mut Rd<'_>, hello: &mut Hello) -> Result<()> {
             EXT_EMS => hello.ems = true,
             EXT_SIG_ALGS => hello.sig_schemes = body.u16_list()?,
             EXT_GROUPS => hello.groups = body.u16_list()?,
+            EXT_POINT_FORMATS => hello.point_formats = true,
+            EXT_SUPPORTED_VERSIONS => hello.tls13 = true,
             _ => {}
         }
     }
@@ -345,56 +378,6 @@ fn verify_signature(cert: &CertificateDer<'_>, scheme: u16, message: &[u8], sign
         .any(|alg| ee.verify_signature(*alg, message, signature).is_ok())
 }
 
-/// Chain and validity flags of a peer certificate presented in a renegotiation.
-fn chain_flags(
-    chain: &[CertificateDer<'_>],
-    roots: Option<&RootCertStore>,
-    client_auth: bool,
-    name: Option<&ServerName<'_>>,
-) -> u32 {
-    let Some(ee_der) = chain.first() else { return badcert::MISSING };
-    let Ok(ee) = webpki::EndEntityCert::try_from(ee_der) else { return badcert::OTHER };
-    let mut flags = 0;
-    match roots.filter(|r| !r.is_empty()) {
-        None => flags |= badcert::NOT_TRUSTED,
-        Some(roots) => {
-            let usage = if client_auth {
-                webpki::ExtendedKeyUsage::client_auth()
-            } else {
-                webpki::ExtendedKeyUsage::server_auth()
-            };
-            let now = UnixTime::now();
-            if let Err(e) = ee.verify_for_usage(
-                rustls_aws_lc_rs::ALL_VERIFICATION_ALGS,
-                &roots.roots,
-                &chain[1..],
-                now,
-                &usage,
-                None,
-                None,
-            ) {
-                flags |= match e {
-                    webpki::Error::CertExpired { .. } | webpki::Error::InvalidCertValidity => badcert::EXPIRED,
-                    webpki::Error::CertNotValidYet { .. } => badcert::FUTURE,
-                    webpki::Error::UnknownIssuer | webpki::Error::InvalidSignatureForPublicKey => badcert::NOT_TRUSTED,
-                    webpki::Error::RequiredEkuNotFound(_) => badcert::EXT_KEY_USAGE,
-                    _ => badcert::OTHER,
-                };
-            }
-        }
-    }
-    if let Some(name) = name {
-        if ee.verify_is_valid_for_subject_name(name).is_err() {
-            flags |= badcert::CN_MISMATCH;
-        }
-    }
-    flags
-}
-
-fn is_ecdsa_suite(id: u16) -> bool {
-    matches!(id, 0xC02B | 0xC02C | 0xCCA9)
-}
-
 /// The key family of a signature scheme: RSA (PKCS#1 and PSS), ECDSA or EdDSA.
 fn key_family(scheme: u16) -> u8 {
     match scheme {
@@ -420,6 +403,37 @@ fn aead_key(bytes: &[u8]) -> Result<AeadKey> {
 // =============================================================================================
 // The engine
 
+/// The state of a finished handshake, for [`Engine::from_parts`].
+#[doc(hidden)]
+#[derive(Clone)]
+pub struct TestParts {
+    pub suite: u16,
+    pub master: [u8; 48],
+    pub ems: bool,
+    pub client_random: [u8; 32],
+    pub server_random: [u8; 32],
+    pub session_id: Vec<u8>,
+    pub client_vd: [u8; 12],
+    pub server_vd: [u8; 12],
+    pub peer_secure: bool,
+}
+
+impl Default for TestParts {
+    fn default() -> Self {
+        Self {
+            suite: 0xC02B,
+            master: [7; 48],
+            ems: true,
+            client_random: [1; 32],
+            server_random: [2; 32],
+            session_id: vec![3; 32],
+            client_vd: [4; 12],
+            server_vd: [5; 12],
+            peer_secure: true,
+        }
+    }
+}
+
 /// What the engine needs from the configuration for a renegotiation.
 pub struct Policy {
     /// `mbedtls_ssl_conf_renegotiation`.
@@ -435,6 +449,8 @@ pub struct Policy {
     pub roots: Option<Arc<RootCertStore>>,
     /// Client: the server name checked against a new server certificate.
     pub server_name: Option<ServerName<'static>>,
+    /// Client: the server's certificate of the initial handshake (it must not change).
+    pub peer_cert: Option<CertificateDer<'static>>,
 }
 
 /// What one call into the engine reports to the context.
@@ -458,7 +474,7 @@ enum Handshake {
     /// Server, full: waiting for the client's flight.
     SrvFull(Box<FullServer>),
     /// Client: ClientHello sent.
-    CliWaitServerHello { transcript: Vec<u8>, client_random: [u8; 32], offered_session: bool },
+    CliWaitServerHello { transcript: Vec<u8>, client_random: [u8; 32], offered_session: bool, records: u32 },
     /// Client, abbreviated: waiting for the server's CCS + Finished.
     CliAbbreviated { transcript: Vec<u8>, keys: Box<NewKeys>, ccs: bool },
     /// Client, full: reading the server's flight up to ServerHelloDone.
@@ -512,7 +528,8 @@ struct FullClient {
     ems: bool,
     server_chain: Vec<CertificateDer<'static>>,
     kx_params: Option<(u16, Vec<u8>)>,
-    cert_requested: bool,
+    /// The signature schemes of the server's CertificateRequest, if it sent one.
+    cert_request: Option<Vec<SignatureScheme>>,
 }
 
 /// The post-handshake record layer and renegotiation state of one TLS 1.2 connection.
@@ -538,6 +555,8 @@ pub struct Engine {
     pub verify_result: Option<u32>,
     /// The peer certificates of the last full renegotiation.
     pub peer_chain: Option<Vec<CertificateDer<'static>>>,
+    /// The last alert the peer sent (level, description).
+    pub received_alert: Option<(u8, u8)>,
     pub full_renegotiations: u32,
     pub abbreviated_renegotiations: u32,
 }
@@ -622,9 +641,54 @@ impl Engine {
             hs: Handshake::Idle,
             verify_result: None,
             peer_chain: None,
+            received_alert: None,
             full_renegotiations: 0,
             abbreviated_renegotiations: 0,
         })
+    }
+
+    /// An engine as it stands after a handshake with these parameters, keys derived from them
+    /// with sequence numbers at 0: two engines (one per role) built from the same parts talk to
+    /// each other. For tests and the fuzz targets, which need a connection without sockets.
+    #[doc(hidden)]
+    pub fn from_parts(role: Endpoint, parts: &TestParts) -> Result<Self> {
+        let suite = rustls_aws_lc_rs::ALL_TLS12_CIPHER_SUITES
+            .iter()
+            .copied()
+            .find(|s| s.common.suite.0 == parts.suite)
+            .ok_or(Error::SslBadInputData)?;
+        let mut keys =
+            Self::derive(role, suite, parts.master, parts.ems, parts.client_random, parts.server_random, Vec::new())?;
+        Ok(Self {
+            role,
+            suite,
+            master: parts.master,
+            ems: parts.ems,
+            client_random: parts.client_random,
+            server_random: parts.server_random,
+            session_id: parts.session_id.clone(),
+            client_vd: parts.client_vd.to_vec(),
+            server_vd: parts.server_vd.to_vec(),
+            peer_secure: parts.peer_secure,
+            read: keys.read.take().ok_or(Error::SslInternalError)?,
+            read_seq: 0,
+            write: keys.write.take().ok_or(Error::SslInternalError)?,
+            write_seq: 0,
+            hs_in: Vec::new(),
+            hs: Handshake::Idle,
+            verify_result: None,
+            peer_chain: None,
+            received_alert: None,
+            full_renegotiations: 0,
+            abbreviated_renegotiations: 0,
+        })
+    }
+
+    /// Seals any record under the current write keys (tests and fuzzing: a peer that sends
+    /// what it likes).
+    #[doc(hidden)]
+    pub fn write_record(&mut self, typ: u8, payload: &[u8], out: &mut Vec<u8>) -> Result<()> {
+        self.seal(typ, payload, out)
     }
 
     pub fn peer_secure(&self) -> bool {
@@ -687,6 +751,12 @@ impl Engine {
         self.seal(CT_ALERT, &[level, description], out)
     }
 
+    /// Sends a fatal alert, abandons any renegotiation and returns `err` (for the caller to
+    /// end the connection with).
+    pub fn fatal_alert(&mut self, description: u8, err: Error, out: &mut Vec<u8>) -> Error {
+        self.fatal(description, err, out)
+    }
+
     fn fatal(&mut self, description: u8, err: Error, out: &mut Vec<u8>) -> Error {
         let _ = self.send_alert(ALERT_FATAL, description, out);
         self.hs = Handshake::Idle;
@@ -712,16 +782,23 @@ impl Engine {
         let msg = EncodedMessage::new(ContentType(typ), ProtocolVersion(u16::from_be_bytes([header[1], header[2]])), InboundOpaque(payload));
         let decrypted = match self.read.decrypt(msg, self.read_seq) {
             Ok(m) => m.payload.to_vec(),
+            Err(rustls::Error::PeerSentOversizedRecord) => {
+                return Err(self.fatal(ALERT_RECORD_OVERFLOW, Error::SslInvalidRecord, out));
+            }
             Err(_) => return Err(self.fatal(ALERT_BAD_RECORD_MAC, Error::SslInvalidMac, out)),
         };
         self.read_seq += 1;
         let mut outcome = Outcome::default();
         match typ {
             CT_APPDATA => {
-                if let Handshake::HelloRequested { records } = &mut self.hs {
+                // Application data may come before the peer answers our request, within the
+                // configured grace (`mbedtls_ssl_conf_renegotiation_enforced`).
+                if let Handshake::HelloRequested { records } | Handshake::CliWaitServerHello { records, .. } =
+                    &mut self.hs
+                {
                     *records += 1;
-                    if policy.enforced >= 0 && *records > policy.enforced as u32 {
-                        log::error!("renegotiation requested, but not honored by client");
+                    if u32::try_from(policy.enforced).is_ok_and(|max| *records > max) {
+                        log::error!("renegotiation requested, but not honored by the peer");
                         return Err(self.fatal(ALERT_UNEXPECTED_MESSAGE, Error::SslUnexpectedMessage, out));
                     }
                 }
@@ -731,6 +808,7 @@ impl Engine {
                 if decrypted.len() != 2 {
                     return Err(self.fatal(ALERT_DECODE_ERROR, Error::SslDecodeError, out));
                 }
+                self.received_alert = Some((decrypted[0], decrypted[1]));
                 match (decrypted[0], decrypted[1]) {
                     (_, ALERT_CLOSE_NOTIFY) => outcome.peer_closed = true,
                     (ALERT_WARNING, ALERT_NO_RENEGOTIATION) => {
@@ -772,6 +850,10 @@ impl Engine {
     fn on_ccs(&mut self, payload: &[u8], out: &mut Vec<u8>) -> Result<()> {
         if payload != [1] {
             return Err(self.fatal(ALERT_DECODE_ERROR, Error::SslDecodeError, out));
+        }
+        if !self.hs_in.is_empty() {
+            log::error!("ChangeCipherSpec inside a fragmented handshake message");
+            return Err(self.fatal(ALERT_UNEXPECTED_MESSAGE, Error::SslUnexpectedMessage, out));
         }
         let keys = match &mut self.hs {
             Handshake::SrvAbbreviated { keys, ccs, .. }
@@ -902,7 +984,7 @@ impl Engine {
                     self.send_alert(ALERT_WARNING, ALERT_NO_RENEGOTIATION, out)?;
                     return Ok(None);
                 }
-                self.start_client(false, out).map(|_| None)
+                self.start_client(false, policy, out).map(|_| None)
             }
             _ => match std::mem::replace(&mut self.hs, Handshake::Idle) {
                 Handshake::SrvAbbreviated { mut transcript, mut keys, ccs } if ccs && typ == HS_FINISHED => {
@@ -915,8 +997,8 @@ impl Engine {
                     Ok(Some(self.adopt(keys, true)))
                 }
                 Handshake::SrvFull(full) => self.server_full_step(full, message, policy, out),
-                Handshake::CliWaitServerHello { transcript, client_random, offered_session } if typ == HS_SERVER_HELLO => {
-                    self.client_server_hello(transcript, client_random, offered_session, message, out).map(|_| None)
+                Handshake::CliWaitServerHello { transcript, client_random, offered_session, .. } if typ == HS_SERVER_HELLO => {
+                    self.client_server_hello(transcript, client_random, offered_session, message, policy, out).map(|_| None)
                 }
                 Handshake::CliAbbreviated { mut transcript, mut keys, ccs } if ccs && typ == HS_FINISHED => {
                     let expected = Self::verify_data(keys.suite, &keys.master, b"server finished", &transcript);
@@ -984,7 +1066,7 @@ impl Engine {
         }
     }
 
-    fn server_hello_message(&self, server_random: &[u8; 32], session_id: &[u8], suite: u16, ems: bool) -> Vec<u8> {
+    fn server_hello_message(&self, server_random: &[u8; 32], session_id: &[u8], suite: u16, hello: &Hello) -> Vec<u8> {
         let mut body = vec![3, 3];
         body.extend_from_slice(server_random);
         put_vec8(&mut body, session_id);
@@ -994,10 +1076,11 @@ impl Engine {
         let mut ri = Vec::new();
         put_vec8(&mut ri, &self.our_renegotiation_info());
         put_ext(&mut exts, EXT_RENEGOTIATION_INFO, &ri);
-        if ems {
+        if hello.ems {
             put_ext(&mut exts, EXT_EMS, &[]);
         }
-        if is_ecdsa_suite(suite) || suite >= 0xC000 {
+        // RFC 8422 5.2: only in answer to the client's, and only for ECC suites (all of ours).
+        if hello.point_formats {
             put_ext(&mut exts, EXT_POINT_FORMATS, &[1, 0]);
         }
         put_vec16(&mut body, &exts);
@@ -1007,7 +1090,7 @@ impl Engine {
     /// Server: the abbreviated handshake resuming the current session with fresh randoms.
     fn server_abbreviated(&mut self, client_hello: &[u8], hello: Hello, out: &mut Vec<u8>) -> Result<()> {
         let server_random = random32()?;
-        let sh = self.server_hello_message(&server_random, &self.session_id.clone(), self.suite.common.suite.0, self.ems);
+        let sh = self.server_hello_message(&server_random, &self.session_id.clone(), self.suite.common.suite.0, &hello);
         let mut transcript = client_hello.to_vec();
         transcript.extend_from_slice(&sh);
         let mut keys = Self::derive(
@@ -1049,13 +1132,13 @@ impl Engine {
             log::error!("no cipher suite / certificate in common for the renegotiation");
             return Err(self.fatal(ALERT_HANDSHAKE_FAILURE, Error::SslHandshakeFailure, out));
         };
-        let group = hello
-            .groups
+        // Our preference among the client's ECDHE groups (secp256r1 if it named none).
+        let group = policy
+            .provider
+            .kx_groups
             .iter()
-            .find_map(|g| {
-                policy.provider.kx_groups.iter().find(|k| k.name().0 == *g && matches!(*g, 0x001d | 0x0017 | 0x0018))
-            })
-            .or_else(|| policy.provider.kx_groups.iter().find(|k| k.name().0 == 0x0017));
+            .filter(|k| TLS12_GROUPS.contains(&k.name().0))
+            .find(|k| hello.groups.contains(&k.name().0) || (hello.groups.is_empty() && k.name().0 == 0x0017));
         let Some(group) = group else {
             return Err(self.fatal(ALERT_HANDSHAKE_FAILURE, Error::SslHandshakeFailure, out));
         };
@@ -1065,7 +1148,7 @@ impl Engine {
         };
         let server_random = random32()?;
         let session_id = random32()?.to_vec();
-        let sh = self.server_hello_message(&server_random, &session_id, suite.common.suite.0, hello.ems);
+        let sh = self.server_hello_message(&server_random, &session_id, suite.common.suite.0, &hello);
         let Identity::X509(identity) = &*credential.identity else {
             return Err(self.fatal(ALERT_HANDSHAKE_FAILURE, Error::SslInternalError, out));
         };
@@ -1138,7 +1221,10 @@ impl Engine {
                     Ok(c) => c,
                     Err(e) => return Err(self.fatal(ALERT_DECODE_ERROR, e, out)),
                 };
-                let flags = chain_flags(&chain, policy.roots.as_deref(), true, None);
+                let flags = match chain.split_first() {
+                    Some((ee, rest)) => verify::client_certificate_flags(ee, rest, policy.roots.as_deref(), UnixTime::now()),
+                    None => badcert::MISSING,
+                };
                 self.verify_result = Some(if policy.authmode == AuthMode::Optional && chain.is_empty() { badcert::MISSING } else { flags });
                 if policy.authmode == AuthMode::Required && (chain.is_empty() || flags != 0) {
                     log::error!("client certificate refused in renegotiation (flags {flags:#x})");
@@ -1237,7 +1323,7 @@ impl Engine {
     }
 
     /// Client: sends a renegotiation ClientHello; `abbreviated` offers the current session.
-    pub fn start_client(&mut self, abbreviated: bool, out: &mut Vec<u8>) -> Result<()> {
+    pub fn start_client(&mut self, abbreviated: bool, policy: &Policy, out: &mut Vec<u8>) -> Result<()> {
         if self.handshaking() {
             return Ok(());
         }
@@ -1246,9 +1332,12 @@ impl Engine {
         let mut body = vec![3, 3];
         body.extend_from_slice(&client_random);
         put_vec8(&mut body, if abbreviated { &self.session_id } else { &[] });
-        let suites: Vec<u8> = [self.suite.common.suite.0]
+        // The current suite first (a server resuming the session needs it), then the others
+        // of the configuration.
+        let current = self.suite.common.suite.0;
+        let suites: Vec<u8> = [current]
             .into_iter()
-            .chain(rustls_aws_lc_rs::ALL_TLS12_CIPHER_SUITES.iter().map(|s| s.common.suite.0))
+            .chain(policy.provider.tls12_cipher_suites.iter().map(|s| s.common.suite.0).filter(|&s| s != current))
             .flat_map(|s| s.to_be_bytes())
             .collect();
         put_vec16(&mut body, &suites);
@@ -1263,14 +1352,22 @@ impl Engine {
         let mut sa = Vec::new();
         put_vec16(&mut sa, &schemes);
         put_ext(&mut exts, EXT_SIG_ALGS, &sa);
+        let ids: Vec<u8> = policy
+            .provider
+            .kx_groups
+            .iter()
+            .map(|g| g.name().0)
+            .filter(|&g| TLS12_GROUPS.contains(&g))
+            .flat_map(|g| g.to_be_bytes())
+            .collect();
         let mut groups = Vec::new();
-        put_vec16(&mut groups, &[0x00, 0x1d, 0x00, 0x17, 0x00, 0x18]);
+        put_vec16(&mut groups, &ids);
         put_ext(&mut exts, EXT_GROUPS, &groups);
         put_ext(&mut exts, EXT_POINT_FORMATS, &[1, 0]);
         put_vec16(&mut body, &exts);
         let ch = handshake_message(HS_CLIENT_HELLO, &body);
         self.seal(CT_HANDSHAKE, &ch, out)?;
-        self.hs = Handshake::CliWaitServerHello { transcript: ch, client_random, offered_session: abbreviated };
+        self.hs = Handshake::CliWaitServerHello { transcript: ch, client_random, offered_session: abbreviated, records: 0 };
         Ok(())
     }
 
@@ -1281,6 +1378,7 @@ impl Engine {
         client_random: [u8; 32],
         offered_session: bool,
         message: &[u8],
+        policy: &Policy,
         out: &mut Vec<u8>,
     ) -> Result<()> {
         let sh = match parse_server_hello(&message[4..]) {
@@ -1293,9 +1391,11 @@ impl Engine {
             log::error!("renegotiation ServerHello without the right renegotiation_info");
             return Err(self.fatal(ALERT_HANDSHAKE_FAILURE, Error::SslHandshakeFailure, out));
         }
-        let Some(suite) = rustls_aws_lc_rs::ALL_TLS12_CIPHER_SUITES.iter().find(|s| s.common.suite.0 == sh.suite) else {
-            return Err(self.fatal(ALERT_HANDSHAKE_FAILURE, Error::SslHandshakeFailure, out));
+        let Some(suite) = policy.provider.tls12_cipher_suites.iter().find(|s| s.common.suite.0 == sh.suite) else {
+            log::error!("the server chose cipher suite {:#06x}, which we did not offer", sh.suite);
+            return Err(self.fatal(ALERT_ILLEGAL_PARAMETER, Error::SslHandshakeFailure, out));
         };
+        let suite = *suite;
         transcript.extend_from_slice(message);
         if offered_session && sh.session_id == self.session_id && sh.suite == self.suite.common.suite.0 {
             let keys = Self::derive(
@@ -1318,7 +1418,7 @@ impl Engine {
                 ems: sh.ems,
                 server_chain: Vec::new(),
                 kx_params: None,
-                cert_requested: false,
+                cert_request: None,
             }));
         }
         Ok(())
@@ -1342,8 +1442,25 @@ impl Engine {
                 let flags = if policy.authmode == AuthMode::None {
                     badcert::SKIP_VERIFY
                 } else {
-                    chain_flags(&full.server_chain, policy.roots.as_deref(), false, policy.server_name.as_ref())
+                    match full.server_chain.split_first() {
+                        Some((ee, rest)) => verify::server_certificate_flags(
+                            ee,
+                            rest,
+                            policy.roots.as_deref(),
+                            policy.server_name.as_ref(),
+                            UnixTime::now(),
+                        ),
+                        None => badcert::MISSING,
+                    }
                 };
+                // The server's certificate must not change in a renegotiation (as Mbed TLS;
+                // the "triple handshake" attacks rely on such a change).
+                if let (Some(old), Some(new)) = (&policy.peer_cert, full.server_chain.first()) {
+                    if old != new {
+                        log::error!("the server presented a different certificate in the renegotiation");
+                        return Err(self.fatal(ALERT_BAD_CERTIFICATE, Error::SslBadCertificate, out));
+                    }
+                }
                 self.verify_result = Some(flags);
                 if policy.authmode == AuthMode::Required && flags != 0 {
                     log::error!("server certificate refused in renegotiation (flags {flags:#x})");
@@ -1375,7 +1492,14 @@ impl Engine {
                 }
                 full.kx_params = Some((group, public));
             }
-            HS_CERTIFICATE_REQUEST => full.cert_requested = true,
+            HS_CERTIFICATE_REQUEST => {
+                let mut rd = Rd(&message[4..]);
+                let parsed = rd.vec8().and_then(|_types| rd.u16_list()).and_then(|schemes| rd.vec16().map(|_| schemes));
+                let Ok(schemes) = parsed else {
+                    return Err(self.fatal(ALERT_DECODE_ERROR, Error::SslDecodeError, out));
+                };
+                full.cert_request = Some(schemes.into_iter().map(SignatureScheme).collect());
+            }
             HS_SERVER_HELLO_DONE => {
                 full.transcript.extend_from_slice(message);
                 return self.client_full_finish(full, policy, out).map(|_| None);
@@ -1401,9 +1525,10 @@ impl Engine {
             Err(_) => return Err(self.fatal(ALERT_HANDSHAKE_FAILURE, Error::SslInternalError, out)),
         };
         let mut flight = Vec::new();
-        let credential = if full.cert_requested {
-            let schemes = rustls_aws_lc_rs::SUPPORTED_SIG_ALGS.supported_schemes();
-            let cred = policy.own_certs.signer(&schemes);
+        let credential = if let Some(schemes) = &full.cert_request {
+            // Our certificate if its key can sign with a scheme the server asked for; else an
+            // empty Certificate message (the server decides whether that is acceptable).
+            let cred = policy.own_certs.signer(schemes);
             let chain = match cred.as_ref().map(|c| &*c.identity) {
                 Some(Identity::X509(id)) => {
                     let mut chain = vec![id.end_entity.clone()];
@@ -1494,4 +1619,280 @@ fn prime_encrypter(write: &mut dyn MessageEncrypter, seq: u64) -> Result<()> {
 /// The captured first protected record of our own direction (`own == true`) or the peer's.
 fn first_protected(capture: &HandshakeCapture, own: bool) -> Option<&Vec<u8>> {
     if own { capture.outgoing.first_protected.as_ref() } else { capture.incoming.first_protected.as_ref() }
+}
+
+#[cfg(test)]
+mod tests {
+    use rustls::pki_types::PrivateKeyDer;
+    use rustls::pki_types::pem::PemObject;
+
+    use super::*;
+    use crate::config::OwnCert;
+
+    /// A server policy (server certificate, client certificates not asked for).
+    fn policy(enabled: bool, resumption: bool) -> Policy {
+        policy_with(enabled, resumption, "server-ec", AuthMode::None)
+    }
+
+    /// A client policy: the server certificate is checked, a client certificate is available.
+    fn client_policy() -> Policy {
+        policy_with(true, false, "client", AuthMode::Required)
+    }
+
+    fn policy_with(enabled: bool, resumption: bool, own: &str, authmode: AuthMode) -> Policy {
+        let dir = crate::context::tests::certs_dir();
+        let chain: Vec<CertificateDer<'static>> =
+            CertificateDer::pem_file_iter(dir.join(format!("{own}.crt"))).unwrap().map(|c| c.unwrap()).collect();
+        let key = PrivateKeyDer::from_pem_file(dir.join(format!("{own}.key"))).unwrap();
+        let mut roots = RootCertStore::empty();
+        roots.add_parsable_certificates(CertificateDer::pem_file_iter(dir.join("ca.crt")).unwrap().map(|c| c.unwrap()));
+        Policy {
+            enabled,
+            resumption,
+            enforced: 16,
+            provider: Arc::new(rustls_aws_lc_rs::DEFAULT_PROVIDER),
+            own_certs: Arc::new(OwnCertResolver::from_certs(vec![Arc::new(OwnCert::new(chain, key).unwrap())])),
+            authmode,
+            roots: Some(Arc::new(roots)),
+            server_name: Some(ServerName::try_from("localhost").unwrap()),
+            peer_cert: None,
+        }
+    }
+
+    fn engines(client_parts: &TestParts, server_parts: &TestParts) -> (Engine, Engine) {
+        (Engine::from_parts(Endpoint::Client, client_parts).unwrap(), Engine::from_parts(Endpoint::Server, server_parts).unwrap())
+    }
+
+    /// Hands every whole record in `wire` to `to`; returns the results in order.
+    fn deliver(wire: &mut Vec<u8>, to: &mut Engine, policy: &Policy, reply: &mut Vec<u8>, plain: &mut Vec<u8>) -> Vec<Result<Outcome>> {
+        let mut results = Vec::new();
+        while wire.len() >= 5 {
+            let len = 5 + usize::from(u16::from_be_bytes([wire[3], wire[4]]));
+            let mut record: Vec<u8> = wire.drain(..len.min(wire.len())).collect();
+            results.push(to.process_record(&mut record, policy, reply, plain));
+        }
+        results
+    }
+
+    /// Runs records back and forth until neither side has anything to send.
+    fn pump(client: &mut Engine, server: &mut Engine, c_out: &mut Vec<u8>, cp: &Policy, sp: &Policy) -> Vec<Result<Outcome>> {
+        let mut all = Vec::new();
+        let mut plain = Vec::new();
+        for _ in 0..10 {
+            let mut s_out = Vec::new();
+            all.extend(deliver(c_out, server, sp, &mut s_out, &mut plain));
+            all.extend(deliver(&mut s_out, client, cp, c_out, &mut plain));
+            if c_out.is_empty() {
+                break;
+            }
+        }
+        all
+    }
+
+    /// The alert (level, description) `wire` carries, read by `reader`.
+    fn alert_in(wire: &mut Vec<u8>, reader: &mut Engine, policy: &Policy) -> Option<(u8, u8)> {
+        deliver(wire, reader, policy, &mut Vec::new(), &mut Vec::new());
+        reader.received_alert
+    }
+
+    #[test]
+    fn abbreviated_renegotiation_between_two_engines_keeps_the_session() {
+        let parts = TestParts::default();
+        let (mut client, mut server) = engines(&parts, &parts);
+        let (cp, sp) = (client_policy(), policy(true, true));
+        let mut c_out = Vec::new();
+        client.start_client(true, &cp, &mut c_out).unwrap();
+        let results = pump(&mut client, &mut server, &mut c_out, &cp, &sp);
+        assert!(results.iter().all(|r| r.is_ok()), "{results:?}");
+        assert_eq!((client.abbreviated_renegotiations, server.abbreviated_renegotiations), (1, 1));
+        assert_eq!(client.session_id(), &parts.session_id[..]);
+        assert_ne!(client.client_vd, parts.client_vd.to_vec(), "new verify data");
+        // Data flows under the new keys.
+        client.write_app(b"after", &mut c_out).unwrap();
+        let mut plain = Vec::new();
+        let results = deliver(&mut c_out, &mut server, &sp, &mut Vec::new(), &mut plain);
+        assert!(results.iter().all(|r| r.is_ok()));
+        assert_eq!(plain, b"after");
+    }
+
+    #[test]
+    fn without_resumption_the_server_answers_with_a_full_handshake() {
+        let parts = TestParts::default();
+        let (mut client, mut server) = engines(&parts, &parts);
+        let (cp, sp) = (client_policy(), policy(true, false));
+        let mut c_out = Vec::new();
+        client.start_client(true, &cp, &mut c_out).unwrap();
+        let results = pump(&mut client, &mut server, &mut c_out, &cp, &sp);
+        assert!(results.iter().all(|r| r.is_ok()), "{results:?}");
+        assert_eq!((client.full_renegotiations, server.full_renegotiations), (1, 1));
+        assert_ne!(client.session_id(), &parts.session_id[..], "a new session");
+        assert_eq!(client.session_id(), server.session_id());
+        assert_eq!(client.verify_result, Some(0), "the server certificate was checked again");
+    }
+
+    #[test]
+    fn a_full_renegotiation_checks_the_client_certificate_again() {
+        let parts = TestParts::default();
+        for (server_authmode, client_cert, expect_ok) in [
+            (AuthMode::Required, "client", true),
+            (AuthMode::Optional, "client", true),
+            // A server certificate lacks the client-authentication key purpose.
+            (AuthMode::Required, "server-rsa", false),
+        ] {
+            let (mut client, mut server) = engines(&parts, &parts);
+            let cp = policy_with(true, false, client_cert, AuthMode::Required);
+            let sp = policy_with(true, false, "server-ec", server_authmode);
+            let mut c_out = Vec::new();
+            client.start_client(false, &cp, &mut c_out).unwrap();
+            let results = pump(&mut client, &mut server, &mut c_out, &cp, &sp);
+            if expect_ok {
+                assert!(results.iter().all(|r| r.is_ok()), "{client_cert}: {results:?}");
+                assert_eq!(server.verify_result, Some(0));
+                assert_eq!(server.peer_chain.as_ref().map(|c| c.len()), Some(1));
+            } else {
+                assert!(results.contains(&Err(Error::X509CertVerifyFailed)), "{results:?}");
+                assert_eq!(server.verify_result, Some(badcert::EXT_KEY_USAGE));
+                assert_eq!(server.full_renegotiations, 0);
+            }
+        }
+    }
+
+    #[test]
+    fn the_server_certificate_must_not_change_in_a_renegotiation() {
+        let parts = TestParts::default();
+        let (mut client, mut server) = engines(&parts, &parts);
+        let dir = crate::context::tests::certs_dir();
+        let mut cp = client_policy();
+        cp.peer_cert = CertificateDer::pem_file_iter(dir.join("server-rsa.crt")).unwrap().next().map(|c| c.unwrap());
+        let sp = policy(true, false);
+        let mut c_out = Vec::new();
+        client.start_client(false, &cp, &mut c_out).unwrap();
+        let results = pump(&mut client, &mut server, &mut c_out, &cp, &sp);
+        assert!(results.contains(&Err(Error::SslBadCertificate)), "{results:?}");
+        assert_eq!(client.full_renegotiations, 0);
+    }
+
+    #[test]
+    fn a_wrong_renegotiation_info_gets_a_fatal_handshake_failure() {
+        let parts = TestParts::default();
+        let liar = TestParts { client_vd: [9; 12], ..parts.clone() };
+        let (mut client, mut server) = engines(&liar, &parts);
+        let (cp, sp) = (client_policy(), policy(true, true));
+        let mut c_out = Vec::new();
+        client.start_client(true, &cp, &mut c_out).unwrap();
+        let mut s_out = Vec::new();
+        let results = deliver(&mut c_out, &mut server, &sp, &mut s_out, &mut Vec::new());
+        assert_eq!(results, vec![Err(Error::SslHandshakeFailure)]);
+        assert_eq!(alert_in(&mut s_out, &mut client, &cp), Some((ALERT_FATAL, ALERT_HANDSHAKE_FAILURE)));
+    }
+
+    /// A renegotiation ClientHello built by hand.
+    fn client_hello(renegotiation_info: Option<&[u8]>, scsv: bool) -> Vec<u8> {
+        let mut body = vec![3, 3];
+        body.extend_from_slice(&[8; 32]);
+        put_vec8(&mut body, &[3; 32]);
+        let mut suites = vec![0xC0, 0x2B];
+        if scsv {
+            suites.extend_from_slice(&[0x00, 0xFF]);
+        }
+        put_vec16(&mut body, &suites);
+        put_vec8(&mut body, &[0]);
+        let mut exts = Vec::new();
+        if let Some(ri) = renegotiation_info {
+            let mut b = Vec::new();
+            put_vec8(&mut b, ri);
+            put_ext(&mut exts, EXT_RENEGOTIATION_INFO, &b);
+        }
+        put_ext(&mut exts, EXT_EMS, &[]);
+        put_vec16(&mut body, &exts);
+        handshake_message(HS_CLIENT_HELLO, &body)
+    }
+
+    #[test]
+    fn malformed_renegotiation_messages_end_the_connection_with_a_fatal_alert() {
+        let parts = TestParts::default();
+        let sp = policy(true, true);
+        let cp = client_policy();
+        let (hs_fail, decode, unexpected) = (ALERT_HANDSHAKE_FAILURE, ALERT_DECODE_ERROR, ALERT_UNEXPECTED_MESSAGE);
+        let cases: Vec<(&str, u8, Vec<u8>, Error, u8)> = vec![
+            ("SCSV in a renegotiation", CT_HANDSHAKE, client_hello(Some(&[4; 12]), true), Error::SslHandshakeFailure, hs_fail),
+            ("no renegotiation_info", CT_HANDSHAKE, client_hello(None, false), Error::SslHandshakeFailure, hs_fail),
+            ("truncated ClientHello", CT_HANDSHAKE, vec![HS_CLIENT_HELLO, 0, 0, 3, 3, 3, 0], Error::SslDecodeError, decode),
+            ("huge handshake length", CT_HANDSHAKE, vec![HS_CLIENT_HELLO, 0xff, 0xff, 0xff], Error::SslDecodeError, decode),
+            ("HelloRequest to a server", CT_HANDSHAKE, vec![HS_HELLO_REQUEST, 0, 0, 0], Error::SslUnexpectedMessage, unexpected),
+            ("Finished out of place", CT_HANDSHAKE, handshake_message(HS_FINISHED, &[0; 12]), Error::SslUnexpectedMessage, unexpected),
+            ("ChangeCipherSpec out of place", CT_CCS, vec![1], Error::SslUnexpectedMessage, unexpected),
+            ("bad ChangeCipherSpec", CT_CCS, vec![2], Error::SslDecodeError, decode),
+            ("alert of 3 bytes", CT_ALERT, vec![2, 40, 0], Error::SslDecodeError, decode),
+            ("unknown content type", 99, vec![1, 2, 3], Error::SslInvalidRecord, unexpected),
+        ];
+        for (name, typ, payload, expected, alert) in cases {
+            let (mut client, mut server) = engines(&parts, &parts);
+            let mut wire = Vec::new();
+            client.write_record(typ, &payload, &mut wire).unwrap();
+            let mut s_out = Vec::new();
+            let results = deliver(&mut wire, &mut server, &sp, &mut s_out, &mut Vec::new());
+            assert_eq!(results, vec![Err(expected)], "{name}");
+            assert_eq!(alert_in(&mut s_out, &mut client, &cp), Some((ALERT_FATAL, alert)), "{name}: no fatal alert");
+        }
+        // A record that does not decrypt.
+        let (_, mut server) = engines(&parts, &parts);
+        let mut forged = vec![CT_APPDATA, 3, 3, 0, 30];
+        forged.extend_from_slice(&[0x55; 30]);
+        let mut s_out = Vec::new();
+        assert_eq!(server.process_record(&mut forged, &sp, &mut s_out, &mut Vec::new()), Err(Error::SslInvalidMac));
+        let (mut client, _) = engines(&parts, &parts);
+        assert_eq!(alert_in(&mut s_out, &mut client, &cp), Some((ALERT_FATAL, ALERT_BAD_RECORD_MAC)));
+        // A ClientHello sent to a client.
+        let (mut client, mut server) = engines(&parts, &parts);
+        let mut wire = Vec::new();
+        server.write_record(CT_HANDSHAKE, &client_hello(Some(&[4; 12]), false), &mut wire).unwrap();
+        let results = deliver(&mut wire, &mut client, &cp, &mut Vec::new(), &mut Vec::new());
+        assert_eq!(results, vec![Err(Error::SslUnexpectedMessage)]);
+    }
+
+    #[test]
+    fn a_refused_renegotiation_leaves_the_connection_working() {
+        for (enabled, secure) in [(false, true), (true, false)] {
+            let parts = TestParts { peer_secure: secure, ..TestParts::default() };
+            let (mut client, mut server) = engines(&TestParts::default(), &parts);
+            let (cp, sp) = (client_policy(), policy(enabled, true));
+            let mut c_out = Vec::new();
+            client.start_client(true, &cp, &mut c_out).unwrap();
+            let mut s_out = Vec::new();
+            let results = deliver(&mut c_out, &mut server, &sp, &mut s_out, &mut Vec::new());
+            assert_eq!(results, vec![Ok(Outcome::default())]);
+            let results = deliver(&mut s_out, &mut client, &cp, &mut c_out, &mut Vec::new());
+            assert_eq!(results, vec![Ok(Outcome { refused: true, ..Outcome::default() })], "warning no_renegotiation");
+            client.write_app(b"still here", &mut c_out).unwrap();
+            let mut plain = Vec::new();
+            assert!(deliver(&mut c_out, &mut server, &sp, &mut s_out, &mut plain).iter().all(|r| r.is_ok()));
+            assert_eq!(plain, b"still here");
+        }
+    }
+
+    #[test]
+    fn application_data_interleaved_with_a_renegotiation_is_delivered() {
+        let parts = TestParts::default();
+        let (mut client, mut server) = engines(&parts, &parts);
+        let (cp, sp) = (client_policy(), policy(true, false));
+        let mut c_out = Vec::new();
+        client.write_app(b"one ", &mut c_out).unwrap();
+        client.start_client(false, &cp, &mut c_out).unwrap();
+        client.write_app(b"two ", &mut c_out).unwrap();
+        let mut s_out = Vec::new();
+        let mut s_plain = Vec::new();
+        assert!(deliver(&mut c_out, &mut server, &sp, &mut s_out, &mut s_plain).iter().all(|r| r.is_ok()));
+        // The server's flight, with data of its own in the middle.
+        server.write_app(b"srv ", &mut s_out).unwrap();
+        let mut c_plain = Vec::new();
+        assert!(deliver(&mut s_out, &mut client, &cp, &mut c_out, &mut c_plain).iter().all(|r| r.is_ok()));
+        client.write_app(b"three", &mut c_out).unwrap();
+        let results = deliver(&mut c_out, &mut server, &sp, &mut s_out, &mut s_plain);
+        assert!(results.iter().all(|r| r.is_ok()), "{results:?}");
+        assert!(deliver(&mut s_out, &mut client, &cp, &mut c_out, &mut c_plain).iter().all(|r| r.is_ok()));
+        assert_eq!(s_plain, b"one two three");
+        assert_eq!(c_plain, b"srv ");
+        assert_eq!((client.full_renegotiations, server.full_renegotiations), (1, 1));
+    }
 }

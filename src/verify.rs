@@ -18,7 +18,7 @@ use rustls::crypto::{Identity, SignatureScheme, WebPkiSupportedAlgorithms};
 use rustls::error::CertificateError;
 use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
 use rustls::server::danger::{ClientIdentity, ClientVerifier};
-use rustls::server::{ParsedCertificate, WebPkiClientVerifier};
+use rustls::server::ParsedCertificate;
 use rustls::{DistinguishedName, RootCertStore};
 
 use crate::config::AuthMode;
@@ -152,6 +152,67 @@ fn server_chain_flags(
     }
 }
 
+/// Every problem of a server certificate chain as BADCERT bits: trust, validity, key purpose
+/// and (when `expected_name` is given) the host name. Used by the handshake verifier below and
+/// by renegotiation handshakes, which rustls does not run.
+pub fn server_certificate_flags(
+    ee: &CertificateDer<'_>,
+    intermediates: &[CertificateDer<'_>],
+    roots: Option<&RootCertStore>,
+    expected_name: Option<&ServerName<'_>>,
+    now: UnixTime,
+) -> u32 {
+    let mut flags = server_chain_flags(ee, intermediates, roots, now);
+    if let Some(name) = expected_name {
+        match ParsedCertificate::try_from(ee) {
+            Ok(parsed) => {
+                if verify_server_name(&parsed, name).is_err() {
+                    flags |= badcert::CN_MISMATCH;
+                }
+            }
+            Err(_) => flags |= badcert::CN_MISMATCH,
+        }
+    }
+    flags
+}
+
+/// Every problem of a client certificate chain as BADCERT bits (trust, validity, the
+/// client-authentication key purpose), as rustls's WebPKI client verifier checks it. Used by
+/// the handshake verifier below and by renegotiation handshakes.
+pub fn client_certificate_flags(
+    ee: &CertificateDer<'_>,
+    intermediates: &[CertificateDer<'_>],
+    roots: Option<&RootCertStore>,
+    now: UnixTime,
+) -> u32 {
+    let Some(roots) = roots.filter(|r| !r.is_empty()) else {
+        return badcert::NOT_TRUSTED;
+    };
+    let Ok(cert) = webpki::EndEntityCert::try_from(ee) else {
+        return badcert::OTHER | badcert::NOT_TRUSTED;
+    };
+    let usage = webpki::ExtendedKeyUsage::client_auth();
+    match cert.verify_for_usage(rustls_aws_lc_rs::ALL_VERIFICATION_ALGS, &roots.roots, intermediates, now, &usage, None, None) {
+        Ok(_) => 0,
+        Err(e) => webpki_flags(&e),
+    }
+}
+
+/// BADCERT bits of a webpki error (the same classes as [`flags_for`] gives rustls's errors).
+fn webpki_flags(err: &webpki::Error) -> u32 {
+    use webpki::Error as E;
+    match err {
+        E::CertExpired { .. } | E::InvalidCertValidity => badcert::EXPIRED,
+        E::CertNotValidYet { .. } => badcert::FUTURE,
+        E::UnknownIssuer | E::InvalidSignatureForPublicKey => badcert::NOT_TRUSTED,
+        E::UnsupportedSignatureAlgorithm(_)
+        | E::UnsupportedSignatureAlgorithmForPublicKey(_) => badcert::NOT_TRUSTED | badcert::BAD_MD,
+        E::CertRevoked => badcert::REVOKED,
+        E::RequiredEkuNotFound(_) => badcert::EXT_KEY_USAGE,
+        _ => badcert::OTHER,
+    }
+}
+
 /// The client side's verifier of the server certificate.
 #[derive(Debug)]
 pub struct ServerCertVerifier {
@@ -172,22 +233,13 @@ impl ServerVerifier for ServerCertVerifier {
             self.record.set(badcert::OTHER);
             return Err(rustls::Error::InvalidCertificate(CertificateError::BadEncoding));
         };
-        let mut flags = server_chain_flags(
+        let flags = server_certificate_flags(
             &certs.end_entity,
             &certs.intermediates,
             self.roots.as_deref(),
+            self.expected_name.as_ref(),
             identity.now,
         );
-        if let Some(name) = &self.expected_name {
-            match ParsedCertificate::try_from(&certs.end_entity) {
-                Ok(parsed) => {
-                    if verify_server_name(&parsed, name).is_err() {
-                        flags |= badcert::CN_MISMATCH;
-                    }
-                }
-                Err(_) => flags |= badcert::CN_MISMATCH,
-            }
-        }
         self.record.set(flags);
         log::debug!("server certificate verification flags: {flags:#x}");
         if flags != 0 && self.authmode == AuthMode::Required {
@@ -228,35 +280,26 @@ impl ServerVerifier for ServerCertVerifier {
 #[derive(Debug)]
 pub struct ClientCertVerifier {
     authmode: AuthMode,
-    webpki: Option<Arc<dyn ClientVerifier>>,
+    roots: Option<Arc<RootCertStore>>,
     subjects: Arc<[DistinguishedName]>,
     pub record: VerifyRecord,
 }
 
 impl ClientCertVerifier {
     pub fn new(authmode: AuthMode, roots: Option<Arc<RootCertStore>>, record: VerifyRecord) -> Self {
-        let provider = rustls_aws_lc_rs::DEFAULT_PROVIDER;
-        let webpki = roots.as_ref().filter(|r| !r.is_empty()).and_then(|r| {
-            WebPkiClientVerifier::builder(r.clone(), &provider)
-                .allow_unauthenticated()
-                .build()
-                .ok()
-                .map(|v| Arc::new(v) as Arc<dyn ClientVerifier>)
-        });
         let subjects: Arc<[DistinguishedName]> =
             roots.as_ref().map(|r| r.subjects()).unwrap_or_default().into();
-        Self { authmode, webpki, subjects, record }
+        Self { authmode, roots, subjects, record }
     }
 }
 
 impl ClientVerifier for ClientCertVerifier {
     fn verify_identity(&self, identity: &ClientIdentity<'_>) -> Result<PeerVerified, rustls::Error> {
-        let flags = match &self.webpki {
-            None => badcert::NOT_TRUSTED,
-            Some(webpki) => match webpki.verify_identity(identity) {
-                Ok(_) => 0,
-                Err(e) => flags_for(&e),
-            },
+        let flags = match identity.identity {
+            Identity::X509(certs) => {
+                client_certificate_flags(&certs.end_entity, &certs.intermediates, self.roots.as_deref(), identity.now)
+            }
+            _ => badcert::OTHER,
         };
         self.record.set(flags);
         log::debug!("client certificate verification flags: {flags:#x}");
