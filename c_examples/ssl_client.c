@@ -15,6 +15,12 @@
  *   read_until_close=0|1    debug_level=0..4
  *   echo_bytes=N (instead of the request: send N bytes in chunks and check that the server
  *                 echoes each chunk back, e.g. against ssl_server mode=echo)
+ * Renegotiation (TLS 1.2):
+ *   renegotiation=0|1 (accept the server's HelloRequest; needed for the options below)
+ *   renegotiate=full|abbrev (after the handshake, before the request: renegotiate; abbrev
+ *                offers the current session, as IEC 62351-3 key renewal does; needs
+ *                rustls-mbedtls-compat, stock Mbed TLS only does full renegotiations)
+ *   renegotiations=N (how many times; default 1)
  */
 /* version.h pulls in the build configuration in Mbed TLS 2.28 and 3.x alike. */
 #include "mbedtls/version.h"
@@ -28,6 +34,9 @@
 #include "mbedtls/debug.h"
 #include "mbedtls/x509_crt.h"
 #include "mbedtls/pk.h"
+#if defined(MBEDTLS_COMPAT)
+#include "mbedtls/compat.h"
+#endif
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -54,6 +63,9 @@ struct options {
     int read_until_close;
     long echo_bytes;
     int debug_level;
+    int renegotiation;
+    const char *renegotiate;   /* NULL, "full" or "abbrev" */
+    int renegotiations;
 };
 
 static void my_debug(void *ctx, int level, const char *file, int line, const char *str)
@@ -150,6 +162,61 @@ static int echo_check(mbedtls_ssl_context *ssl, mbedtls_net_context *fd, int nbi
     return 0;
 }
 
+/* Renegotiates once (full, or offering the current session) and prints the outcome. */
+static int renegotiate_once(mbedtls_ssl_context *ssl, mbedtls_net_context *fd, int nbio, int abbreviated, int k)
+{
+    int ret;
+    mbedtls_printf("  . Renegotiation %d (%s)...", k, abbreviated ? "offering the current session" : "full");
+    fflush(stdout);
+    for (;;) {
+#if defined(MBEDTLS_COMPAT)
+        ret = abbreviated ? mbedtls_compat_ssl_renegotiate_abbreviated(ssl) : mbedtls_ssl_renegotiate(ssl);
+#else
+        (void) abbreviated;
+        ret = mbedtls_ssl_renegotiate(ssl);
+#endif
+        if (ret != MBEDTLS_ERR_SSL_WANT_READ && ret != MBEDTLS_ERR_SSL_WANT_WRITE) {
+            break;
+        }
+        if (nbio && (ret = wait_for(fd, ret)) != 0) {
+            break;
+        }
+    }
+    if (ret == MBEDTLS_ERR_SSL_WAITING_SERVER_HELLO_RENEGO) {
+        /* The server answered no_renegotiation: the connection goes on with its keys. */
+        mbedtls_printf(" refused by the server, the connection continues\n");
+        fflush(stdout);
+        return 0;
+    }
+    if (ret != 0) {
+        char error_buf[100];
+        mbedtls_strerror(ret, error_buf, sizeof(error_buf));
+        mbedtls_printf(" failed\n  ! mbedtls_ssl_renegotiate returned -0x%x - %s\n", (unsigned) -ret, error_buf);
+        return ret;
+    }
+#if defined(MBEDTLS_COMPAT)
+    mbedtls_printf(" ok, resumed: %s, %s\n", mbedtls_compat_ssl_session_resumed(ssl) ? "yes" : "no",
+                   mbedtls_ssl_get_ciphersuite(ssl));
+#else
+    mbedtls_printf(" ok, %s\n", mbedtls_ssl_get_ciphersuite(ssl));
+#endif
+    fflush(stdout);
+    return 0;
+}
+
+/* How many renegotiations this connection went through (rustls-mbedtls-compat's counters). */
+static void print_renegotiations(const mbedtls_ssl_context *ssl)
+{
+#if defined(MBEDTLS_COMPAT)
+    uint32_t full = 0, abbreviated = 0;
+    if (mbedtls_compat_ssl_get_renegotiations(ssl, &full, &abbreviated) == 0) {
+        mbedtls_printf("  . renegotiations: %u full, %u abbreviated\n", (unsigned) full, (unsigned) abbreviated);
+    }
+#else
+    (void) ssl;
+#endif
+}
+
 static void set_version(mbedtls_ssl_config *conf, int which, int v)
 {
 #if MBEDTLS_VERSION_NUMBER >= 0x03000000
@@ -203,6 +270,7 @@ int main(int argc, char *argv[])
     opt.server_name = "localhost";
     opt.auth_mode = MBEDTLS_SSL_VERIFY_REQUIRED;
     opt.request = "GET / HTTP/1.0\\r\\n\\r\\n";
+    opt.renegotiations = 1;
 
     for (i = 1; i < argc; i++) {
         char *p = argv[i], *q = strchr(p, '=');
@@ -258,6 +326,15 @@ int main(int argc, char *argv[])
             opt.debug_level = atoi(q);
         } else if (strcmp(p, "echo_bytes") == 0) {
             opt.echo_bytes = atol(q);
+        } else if (strcmp(p, "renegotiation") == 0) {
+            opt.renegotiation = atoi(q);
+        } else if (strcmp(p, "renegotiate") == 0) {
+            if (strcmp(q, "full") != 0 && strcmp(q, "abbrev") != 0) {
+                goto usage;
+            }
+            opt.renegotiate = q;
+        } else if (strcmp(p, "renegotiations") == 0) {
+            opt.renegotiations = atoi(q);
         } else {
             goto usage;
         }
@@ -363,6 +440,9 @@ int main(int argc, char *argv[])
             goto exit;
         }
     }
+    if (opt.renegotiation || opt.renegotiate != NULL) {
+        mbedtls_ssl_conf_renegotiation(&conf, MBEDTLS_SSL_RENEGOTIATION_ENABLED);
+    }
     if (opt.crt_file != NULL && opt.key_file != NULL) {
         if ((ret = mbedtls_ssl_conf_own_cert(&conf, &clicert, &pkey)) != 0) {
             mbedtls_printf(" failed\n  ! mbedtls_ssl_conf_own_cert returned -0x%x\n", (unsigned) -ret);
@@ -427,6 +507,14 @@ int main(int argc, char *argv[])
         mbedtls_printf("%s", info);
     }
 
+    if (opt.renegotiate != NULL) {
+        for (i = 1; i <= opt.renegotiations; i++) {
+            if ((ret = renegotiate_once(&ssl, &server_fd, opt.nbio, strcmp(opt.renegotiate, "abbrev") == 0, i)) != 0) {
+                goto exit;
+            }
+        }
+    }
+
     if (opt.echo_bytes > 0) {
         if ((ret = echo_check(&ssl, &server_fd, opt.nbio, opt.echo_bytes)) != 0) {
             goto exit;
@@ -487,6 +575,7 @@ int main(int argc, char *argv[])
     } while (1);
 
 close:
+    print_renegotiations(&ssl);
     mbedtls_printf("\n  . Closing the connection...");
     while ((ret = mbedtls_ssl_close_notify(&ssl)) < 0) {
         if (ret != MBEDTLS_ERR_SSL_WANT_READ && ret != MBEDTLS_ERR_SSL_WANT_WRITE) {
@@ -507,7 +596,8 @@ usage:
                    "       [crt_file= key_file= key_pwd=] [auth_mode=none|optional|required]\n"
                    "       [min_version=tls12|tls13] [max_version=tls12|tls13] [force_ciphersuite=]\n"
                    "       [alpn=a,b] [nbio=0|1] [read_timeout=ms] [request=] [read_until_close=0|1]\n"
-                   "       [debug_level=0..4]\n");
+                   "       [debug_level=0..4] [renegotiation=0|1] [renegotiate=full|abbrev]\n"
+                   "       [renegotiations=N]\n");
     ret = 2;
 
 exit:

@@ -1562,4 +1562,128 @@ mod renegotiation_tests {
         assert_eq!(client.renegotiations(), (5, 5));
         assert_eq!(server.renegotiations(), (5, 5));
     }
+
+    fn connected(server_conf: Config, client_conf: Config) -> (Context, Context) {
+        let (mut client, mut server) = pair_on(server_conf, client_conf, "localhost");
+        let (c, s) = handshake(&mut client, &mut server);
+        assert_eq!((c, s), (Ok(()), Ok(())));
+        (client, server)
+    }
+
+    /// Reads on both sides until `done` holds (each read may return WANT_READ).
+    fn read_both_until(client: &mut Context, server: &mut Context, done: impl Fn(&Context, &Context) -> bool) {
+        let mut buf = [0u8; 64];
+        for _ in 0..20 {
+            if done(client, server) {
+                return;
+            }
+            for side in [&mut *client, &mut *server] {
+                match side.read(&mut buf) {
+                    Ok(_) | Err(Error::SslWantRead) => {}
+                    Err(e) => panic!("read: {e:?}"),
+                }
+            }
+        }
+        panic!("condition not reached");
+    }
+
+    #[test]
+    fn a_client_answers_the_servers_hello_request() {
+        let server_conf = with_cache(TLS1_2, TLS1_2, true, false);
+        enable(&server_conf, true);
+        let client_conf = client_config(AuthMode::Required);
+        enable(&client_conf, false);
+        let (mut client, mut server) = connected(server_conf, client_conf);
+        for n in 1..=3 {
+            assert_eq!(server.renegotiate(false), Ok(()), "HelloRequest sent");
+            read_both_until(&mut client, &mut server, |c, s| c.renegotiations().0 == n && s.renegotiations().0 == n);
+            exchange(&mut client, &mut server);
+        }
+    }
+
+    #[test]
+    fn an_unanswered_hello_request_ends_the_connection_after_the_grace() {
+        for (grace, records_ok) in [(0, 0), (2, 2)] {
+            let server_conf = with_cache(TLS1_2, TLS1_2, true, false);
+            enable(&server_conf, true);
+            server_conf.update(|s| s.renegotiation_enforced = grace);
+            // The client does not renegotiate: rustls answers the HelloRequest with a warning.
+            let (mut client, mut server) = connected(server_conf, client_config(AuthMode::Required));
+            server.renegotiate(false).unwrap();
+            let mut buf = [0u8; 64];
+            assert_eq!(client.read(&mut buf), Err(Error::SslWantRead));
+            for _ in 0..records_ok {
+                client.write(b"data").unwrap();
+                assert_eq!(server.read(&mut buf), Ok(4));
+            }
+            client.write(b"data").unwrap();
+            assert_eq!(server.read(&mut buf), Err(Error::SslUnexpectedMessage), "grace {grace}");
+        }
+    }
+
+    #[test]
+    fn a_server_without_renegotiation_refuses_and_the_connection_goes_on() {
+        let server_conf = with_cache(TLS1_2, TLS1_2, true, false);
+        let client_conf = client_config(AuthMode::Required);
+        enable(&client_conf, false);
+        let (mut client, mut server) = connected(server_conf, client_conf);
+        let mut buf = [0u8; 64];
+        assert_eq!(client.renegotiate(true), Err(Error::SslWantRead));
+        assert_eq!(server.read(&mut buf), Err(Error::SslWantRead), "the server refuses and reads on");
+        assert_eq!(client.renegotiate(true), Err(Error::SslWaitingServerHelloRenego));
+        exchange(&mut client, &mut server);
+        assert_eq!(client.renegotiations(), (0, 0));
+    }
+
+    #[test]
+    fn the_record_counter_triggers_renegotiation_only_when_enabled() {
+        for enabled in [true, false] {
+            let server_conf = with_cache(TLS1_2, TLS1_2, true, false);
+            server_conf.update(|s| {
+                s.renegotiation = enabled;
+                s.renegotiation_period = 3;
+            });
+            let client_conf = client_config(AuthMode::Required);
+            enable(&client_conf, false);
+            let (mut client, mut server) = connected(server_conf, client_conf);
+            for _ in 0..8 {
+                exchange(&mut client, &mut server);
+                let mut buf = [0u8; 8];
+                let _ = client.read(&mut buf);
+            }
+            let (full, _) = client.renegotiations();
+            assert_eq!(full > 0, enabled, "enabled {enabled}: {full} renegotiations");
+        }
+    }
+
+    #[test]
+    fn renewal_by_time_offers_the_current_session() {
+        let server_conf = with_cache(TLS1_2, TLS1_2, true, false);
+        enable(&server_conf, true);
+        let client_conf = client_config(AuthMode::Required);
+        enable(&client_conf, false);
+        client_conf.update(|s| s.renegotiation_interval = (1, true));
+        let (mut client, mut server) = connected(server_conf, client_conf);
+        exchange(&mut client, &mut server);
+        assert_eq!(client.renegotiations(), (0, 0));
+        std::thread::sleep(std::time::Duration::from_millis(1100));
+        // The client's next write starts the renewal (WANT_READ: the server has to answer).
+        assert_eq!(client.write(b"x"), Err(Error::SslWantRead));
+        read_both_until(&mut client, &mut server, |c, _| c.renegotiations() == (0, 1));
+        assert!(client.resumed() && server.resumed());
+        exchange(&mut client, &mut server);
+    }
+
+    #[test]
+    fn legacy_break_handshake_with_a_secure_peer_connects() {
+        let server_conf = with_cache(TLS1_2, TLS1_3, true, false);
+        server_conf.update(|s| s.legacy_renegotiation = LEGACY_BREAK_HANDSHAKE);
+        let client_conf = client_config(AuthMode::Required);
+        client_conf.update(|s| s.legacy_renegotiation = LEGACY_BREAK_HANDSHAKE);
+        for max in [TLS1_2, TLS1_3] {
+            client_conf.update(|s| s.max_version = max);
+            let (mut client, mut server) = connected(server_conf.clone(), client_conf.clone());
+            exchange(&mut client, &mut server);
+        }
+    }
 }

@@ -1116,12 +1116,13 @@ impl Engine {
     /// Server: the first flight of a full handshake.
     fn server_full_start(&mut self, client_hello: &[u8], hello: Hello, policy: &Policy, out: &mut Vec<u8>) -> Result<()> {
         let offered: Vec<SignatureScheme> = hello.sig_schemes.iter().map(|&s| SignatureScheme(s)).collect();
-        // Suite: our preference among the client's, with a certificate whose key can sign for it.
+        // As rustls chooses in the initial handshake: the client's most preferred suite that we
+        // support and have a certificate for, then the client's most preferred group.
         let mut choice = None;
-        for suite in policy.provider.tls12_cipher_suites.iter() {
-            if !hello.suites.contains(&suite.common.suite.0) {
+        for id in &hello.suites {
+            let Some(suite) = policy.provider.tls12_cipher_suites.iter().find(|s| s.common.suite.0 == *id) else {
                 continue;
-            }
+            };
             let schemes: Vec<SignatureScheme> = offered.iter().copied().filter(|s| scheme_fits(suite, *s)).collect();
             if let Some(cred) = policy.own_certs.signer(&schemes) {
                 choice = Some((*suite, cred));
@@ -1132,13 +1133,11 @@ impl Engine {
             log::error!("no cipher suite / certificate in common for the renegotiation");
             return Err(self.fatal(ALERT_HANDSHAKE_FAILURE, Error::SslHandshakeFailure, out));
         };
-        // Our preference among the client's ECDHE groups (secp256r1 if it named none).
-        let group = policy
-            .provider
-            .kx_groups
-            .iter()
-            .filter(|k| TLS12_GROUPS.contains(&k.name().0))
-            .find(|k| hello.groups.contains(&k.name().0) || (hello.groups.is_empty() && k.name().0 == 0x0017));
+        // (A client that names no groups supports secp256r1, RFC 8422 4.)
+        let offered_groups: &[u16] = if hello.groups.is_empty() { &[0x0017] } else { &hello.groups };
+        let group = offered_groups.iter().filter(|g| TLS12_GROUPS.contains(g)).find_map(|g| {
+            policy.provider.kx_groups.iter().find(|k| k.name().0 == *g)
+        });
         let Some(group) = group else {
             return Err(self.fatal(ALERT_HANDSHAKE_FAILURE, Error::SslHandshakeFailure, out));
         };

@@ -1,0 +1,333 @@
+//! TLS 1.2 renegotiation and IEC 62351-3 key renewal against real peers over loopback: the
+//! example server (c_examples/iec62351_server.c) and client (c_examples/ssl_client.c) built
+//! against this library, OpenSSL's libssl (tests/peers/openssl_renego_client.c, built against
+//! libssl-dev), `openssl s_client` / `s_server`, `gnutls-cli`, and the same server built against
+//! Debian's Mbed TLS 2.28.
+
+mod common;
+
+use common::*;
+
+/// Starts `program` (the IEC 62351-3 example server, ours or the 2.28 build) on a free port.
+fn renewal_server_of(program_name: &str, args: &[&str]) -> (Proc, u16) {
+    let port = free_port();
+    let port_arg = format!("server_port={port}");
+    let crt = format!("crt_file={}", cert("server-ec.crt"));
+    let key = format!("key_file={}", cert("server-ec.key"));
+    let server = program(program_name);
+    let mut argv = vec![server.as_str(), port_arg.as_str(), crt.as_str(), key.as_str()];
+    argv.extend_from_slice(args);
+    let p = Proc::start(program_name, &argv, &[], 120);
+    p.expect("Waiting for a remote connection", 20);
+    (p, port)
+}
+
+fn renewal_server(args: &[&str]) -> (Proc, u16) {
+    renewal_server_of("iec62351_server", args)
+}
+
+/// Runs the OpenSSL renegotiation client against `port`.
+fn openssl_client(port: u16, args: &[&str]) -> (bool, String) {
+    let client = program("peers/openssl_renego_client");
+    let port = port.to_string();
+    let mut argv = vec![client.as_str(), "127.0.0.1", port.as_str()];
+    argv.extend_from_slice(args);
+    let (status, out) = run("openssl_renego_client", &argv, b"", 60);
+    (status.success(), out)
+}
+
+fn ca_arg() -> String {
+    format!("ca_file={}", cert("ca.crt"))
+}
+
+fn count(text: &str, pattern: &str) -> usize {
+    text.matches(pattern).count()
+}
+
+/// Waits (up to 20 s) until `pattern` occurs `n` times in the output of `p`.
+fn wait_for_count(p: &Proc, pattern: &str, n: usize) {
+    for _ in 0..1000 {
+        if count(&p.output(), pattern) >= n {
+            return;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    panic!("{}: {pattern:?} not seen {n} times:\n{}", p.name, p.output());
+}
+
+/// Acceptance 1: `SSL_renegotiate_abbreviated()` resumes the same session inside the open
+/// connection, `SSL_renegotiate()` makes a new one; data flows after each; 10 in a row. Also
+/// non-blocking, and with a client certificate required (checked again on each full one).
+#[test]
+fn openssl_client_renews_the_keys_ten_times_abbreviated_and_full() {
+    let client_crt = format!("crt_file={}", cert("client.crt"));
+    let client_key = format!("key_file={}", cert("client.key"));
+    let ca = ca_arg();
+    let variants: [(&str, Vec<&str>, Vec<&str>); 3] = [
+        ("blocking", vec![], vec![]),
+        ("non-blocking", vec!["nbio=1"], vec![]),
+        (
+            "client certificate required",
+            vec!["auth_mode=required", ca.as_str()],
+            vec![client_crt.as_str(), client_key.as_str()],
+        ),
+    ];
+    for (name, server_args, client_args) in variants {
+        let mut args = vec!["max_connections=1"];
+        args.extend(server_args);
+        let (mut server, port) = renewal_server(&args);
+        let mut cargs = vec![ca.as_str(), "rounds=10", "mode=alternate"];
+        cargs.extend(client_args);
+        let (ok, out) = openssl_client(port, &cargs);
+        server.wait(20);
+        let srv = server.output();
+        assert!(ok, "{name}: the OpenSSL client failed:\n{out}\nserver:\n{srv}");
+        assert!(out.contains("all 10 renegotiations ok"), "{name}:\n{out}");
+        assert_eq!(count(&out, ": abbreviated, reused=1,"), 5, "{name}:\n{out}");
+        assert_eq!(count(&out, ": full, reused=0,"), 5, "{name}:\n{out}");
+        assert!(srv.contains("connection summary: 5 full, 5 abbreviated renewals"), "{name}:\n{srv}");
+        assert_eq!(count(&srv, "abbreviated (session resumed)"), 5, "{name}:\n{srv}");
+    }
+}
+
+/// The differential: stock Mbed TLS 2.28 renegotiates (full) with the same OpenSSL client, but
+/// never resumes inside the connection, which is what this library adds for IEC 62351-3.
+#[test]
+fn stock_mbedtls_renegotiates_but_never_resumes_where_we_do() {
+    let ca = ca_arg();
+    for (program_name, resumes) in [("mbedtls-2.28/iec62351_server", false), ("iec62351_server", true)] {
+        let (mut server, port) = renewal_server_of(program_name, &["max_connections=2"]);
+        let (ok, out) = openssl_client(port, &[ca.as_str(), "rounds=2", "mode=full"]);
+        assert!(ok, "{program_name}: full renegotiation failed:\n{out}\nserver:\n{}", server.output());
+        let (ok, out) = openssl_client(port, &[ca.as_str(), "rounds=1", "mode=abbrev"]);
+        server.wait(20);
+        assert_eq!(ok, resumes, "{program_name}:\n{out}\nserver:\n{}", server.output());
+        let expected = if resumes { "abbreviated, reused=1," } else { "abbreviated, reused=0," };
+        assert!(out.contains(expected), "{program_name}:\n{out}");
+    }
+}
+
+/// Acceptance 2: `gnutls-cli --rehandshake` (full renegotiation) and `openssl s_client` typing
+/// `R`, against the example server.
+#[test]
+fn gnutls_rehandshake_and_openssl_s_client_renegotiate_with_the_example_server() {
+    let (mut server, port) = renewal_server(&["max_connections=2"]);
+    let (status, out) = run(
+        "gnutls-cli --rehandshake",
+        &["gnutls-cli", "--x509cafile", &cert("ca.crt"), "--rehandshake", "--priority",
+          "NORMAL:-VERS-ALL:+VERS-TLS1.2", "-p", &port.to_string(), "localhost"],
+        b"",
+        30,
+    );
+    assert!(status.success(), "gnutls-cli failed:\n{out}\nserver:\n{}", server.output());
+    assert!(out.contains("ReHandshake was completed"), "{out}");
+    server.expect("connection summary: 1 full, 0 abbreviated renewals", 20);
+
+    let connect = format!("127.0.0.1:{port}");
+    let mut s_client = Proc::start(
+        "openssl s_client",
+        &["openssl", "s_client", "-connect", &connect, "-tls1_2", "-CAfile", &cert("ca.crt"), "-servername",
+          "localhost", "-verify_return_error"],
+        &[],
+        30,
+    );
+    s_client.expect("Verify return code: 0 (ok)", 20);
+    for round in 1..=2 {
+        s_client.write(b"R\n");
+        wait_for_count(&s_client, "RENEGOTIATING", round);
+        // The server reports the renewal when its read returns the next data.
+        let line = format!("after renegotiation {round}\n");
+        s_client.write(line.as_bytes());
+        server.expect(&format!("renewal {round}: full renegotiation"), 20);
+        wait_for_count(&s_client, line.trim_end(), 1);
+    }
+    s_client.close_stdin();
+    s_client.wait(10);
+    server.wait(20);
+    let srv = server.output();
+    assert!(srv.contains("connection summary: 2 full, 0 abbreviated renewals"), "{srv}");
+    assert_eq!(count(&s_client.output(), "RENEGOTIATING"), 2, "{}", s_client.output());
+}
+
+/// `openssl s_server -www` with client renegotiation allowed; the page it returns says
+/// "Reused" or "New" for the last handshake of the connection.
+fn s_server_www(extra: &[&str], n: u32) -> (Proc, u16) {
+    let port = free_port();
+    let accept = format!("127.0.0.1:{port}");
+    let naccept = n.to_string();
+    let mut argv = vec!["openssl", "s_server", "-accept", &accept, "-tls1_2", "-client_renegotiation", "-naccept",
+                        &naccept];
+    let (crt, key) = (cert("server-ec.crt"), cert("server-ec.key"));
+    argv.extend_from_slice(&["-cert", &crt, "-key", &key]);
+    argv.extend_from_slice(extra);
+    let p = Proc::start("openssl s_server", &argv, &[], 60);
+    p.expect("ACCEPT", 20);
+    (p, port)
+}
+
+fn our_client(port: u16, args: &[&str]) -> (bool, String) {
+    let client = program("ssl_client");
+    let port_arg = format!("server_port={port}");
+    let ca = ca_arg();
+    let mut argv = vec![client.as_str(), port_arg.as_str(), ca.as_str()];
+    argv.extend_from_slice(args);
+    let (status, out) = run("ssl_client", &argv, b"", 30);
+    (status.success(), out)
+}
+
+/// Acceptance 3: our client against `openssl s_server`: a full renegotiation gives a new
+/// session, an abbreviated one is reported resumed by the server; 3 of each in one connection.
+#[test]
+fn our_client_renegotiates_with_openssl_s_server() {
+    // Session IDs (no ticket): OpenSSL keeps the session in its cache, so it can be resumed.
+    let (mut server, port) = s_server_www(&["-www", "-no_ticket"], 2);
+    let (ok, out) = our_client(port, &["renegotiate=abbrev", "renegotiations=3", "read_until_close=1"]);
+    assert!(ok, "{out}\nserver:\n{}", server.output());
+    assert_eq!(count(&out, "(offering the current session)... ok, resumed: yes"), 3, "{out}");
+    assert!(out.contains("Reused, TLSv1.2"), "s_server did not report the session resumed:\n{out}");
+    assert!(out.contains("renegotiations: 0 full, 3 abbreviated"), "{out}");
+
+    let (ok, out) = our_client(port, &["renegotiate=full", "renegotiations=3", "read_until_close=1"]);
+    server.wait(10);
+    assert!(ok, "{out}\nserver:\n{}", server.output());
+    assert_eq!(count(&out, "(full)... ok, resumed: no"), 3, "{out}");
+    assert!(out.contains("New, TLSv1.2"), "s_server reported a resumption after a full renegotiation:\n{out}");
+    assert!(out.contains("renegotiations: 3 full, 0 abbreviated"), "{out}");
+}
+
+/// Acceptance 3: our client answers `s_server`'s HelloRequest (`r` typed on its stdin).
+#[test]
+fn our_client_answers_the_hello_request_of_openssl_s_server() {
+    let (mut server, port) = s_server_www(&[], 1);
+    let client = program("ssl_client");
+    let port_arg = format!("server_port={port}");
+    let ca = ca_arg();
+    let mut ours = Proc::start(
+        "ssl_client",
+        &[&client, &port_arg, &ca, "renegotiation=1", "request=hello\\n", "read_until_close=1"],
+        &[],
+        30,
+    );
+    server.expect("hello", 20);
+    server.write(b"r\n");
+    server.expect("SSL_do_handshake -> 1", 10);
+    // The renegotiation runs inside our client's read; s_server's data then comes under the
+    // new keys.
+    server.write(b"after the renegotiation\n");
+    ours.expect("after the renegotiation", 20);
+    server.write(b"Q\n");
+    ours.wait(20);
+    server.wait(10);
+    let out = ours.output();
+    assert!(out.contains("renegotiations: 1 full, 0 abbreviated"), "{out}\nserver:\n{}", server.output());
+    assert!(server.output().contains("2 server accepts that finished"), "{}", server.output());
+}
+
+/// Acceptance 4: renegotiation disabled: a warning `no_renegotiation`, and the connection is
+/// kept. OpenSSL's client ends the connection itself when its renegotiation is refused (its
+/// own policy), so "keeps working" is shown with our client.
+#[test]
+fn with_renegotiation_disabled_requests_get_a_warning_and_the_connection_goes_on() {
+    let ca = ca_arg();
+    let (mut server, port) = renewal_server(&["renegotiation=0", "max_connections=3"]);
+    let (ok, out) = openssl_client(port, &[ca.as_str(), "expect=refused"]);
+    assert!(ok, "no warning no_renegotiation:\n{out}");
+    assert!(out.contains("received alert: level 1 description 100"), "{out}");
+
+    // Ours: mbedtls_ssl_renegotiate returns WAITING_SERVER_HELLO_RENEGO; the echo still works.
+    let (ok, out) = our_client(port, &["renegotiate=full", "echo_bytes=40000"]);
+    assert!(ok, "{out}\nserver:\n{}", server.output());
+    assert!(out.contains("refused by the server, the connection continues"), "{out}");
+    assert!(out.contains("echo: 40000 bytes verified"), "{out}");
+
+    // GnuTLS retries a refused rehandshake at once on the same connection: the first request
+    // gets the warning; a repeated one ends the connection (rustls's limit against
+    // renegotiation floods; Mbed TLS would send the warning again: see the README).
+    let (_, out) = run(
+        "gnutls-cli --rehandshake",
+        &["gnutls-cli", "--x509cafile", &cert("ca.crt"), "--rehandshake", "--priority",
+          "NORMAL:-VERS-ALL:+VERS-TLS1.2", "-p", &port.to_string(), "localhost"],
+        b"",
+        60,
+    );
+    assert_eq!(count(&out, "Received alert [100]"), 1, "{out}");
+    assert!(out.contains("ReHandshake has failed"), "{out}");
+    server.wait(30);
+    let srv = server.output();
+    assert_eq!(count(&srv, "connection summary: 0 full, 0 abbreviated renewals"), 3, "{srv}");
+}
+
+const LEGACY_GNUTLS: &str = "NORMAL:-VERS-ALL:+VERS-TLS1.2:%DISABLE_SAFE_RENEGOTIATION";
+
+/// Acceptance 4: a client without RFC 5746 (GnuTLS with safe renegotiation disabled) is never
+/// allowed to renegotiate, even with renegotiation and resumption enabled; with
+/// `MBEDTLS_SSL_LEGACY_BREAK_HANDSHAKE` it cannot even connect, while an RFC 5746 client can.
+#[test]
+fn a_legacy_client_is_never_allowed_to_renegotiate() {
+    let (mut server, port) = renewal_server(&["max_connections=1", "debug_level=3"]);
+    let (_, out) = run(
+        "gnutls-cli (legacy) --rehandshake",
+        &["gnutls-cli", "--x509cafile", &cert("ca.crt"), "--rehandshake", "--priority", LEGACY_GNUTLS, "-p",
+          &port.to_string(), "localhost"],
+        b"",
+        60,
+    );
+    server.wait(30);
+    let srv = server.output();
+    assert!(out.contains("Handshake was completed"), "the legacy client should connect:\n{out}");
+    assert!(out.contains("ReHandshake has failed"), "{out}");
+    assert!(srv.contains("refusing renegotiation (peer lacks RFC 5746)"), "{srv}");
+    assert!(srv.contains("connection summary: 0 full, 0 abbreviated renewals"), "{srv}");
+
+    let (mut server, port) = renewal_server(&["max_connections=2", "legacy=2"]);
+    let (status, out) = run(
+        "gnutls-cli (legacy)",
+        &["gnutls-cli", "--x509cafile", &cert("ca.crt"), "--priority", LEGACY_GNUTLS, "-p", &port.to_string(),
+          "localhost"],
+        b"",
+        30,
+    );
+    assert!(!status.success(), "{out}");
+    assert!(out.contains("Received alert [40]"), "{out}");
+    server.expect("handshake failed: -0x6e00", 20);
+    let (status, out) = run(
+        "gnutls-cli",
+        &["gnutls-cli", "--x509cafile", &cert("ca.crt"), "--priority", "NORMAL:-VERS-ALL:+VERS-TLS1.2", "-p",
+          &port.to_string(), "localhost"],
+        b"ping\n",
+        30,
+    );
+    server.wait(20);
+    assert!(status.success(), "an RFC 5746 client must connect:\n{out}\nserver:\n{}", server.output());
+    assert!(server.output().contains("handshake: TLSv1.2"), "{}", server.output());
+}
+
+/// Server-initiated renewal between our server and our client: a HelloRequest after the first
+/// message, and periodic ones by record count; a client that ignores HelloRequests is cut off
+/// after the enforced grace with `MBEDTLS_ERR_SSL_UNEXPECTED_MESSAGE`.
+#[test]
+fn server_initiated_renewal_by_hello_request_and_record_count() {
+    let (mut server, port) = renewal_server(&["hello_request_after=1", "max_connections=1"]);
+    let (ok, out) = our_client(port, &["renegotiation=1", "echo_bytes=100000"]);
+    server.wait(20);
+    let srv = server.output();
+    assert!(ok, "{out}\nserver:\n{srv}");
+    assert!(srv.contains("hello request: mbedtls_ssl_renegotiate returned 0"), "{srv}");
+    assert!(srv.contains("renewal 1: full renegotiation"), "{srv}");
+    assert!(out.contains("renegotiations: 1 full, 0 abbreviated"), "{out}");
+
+    let (mut server, port) = renewal_server(&["renego_period=4", "max_connections=1"]);
+    let (ok, out) = our_client(port, &["renegotiation=1", "echo_bytes=200000"]);
+    server.wait(20);
+    let srv = server.output();
+    assert!(ok, "{out}\nserver:\n{srv}");
+    assert!(count(&srv, ": full renegotiation") >= 2, "the record counter did not trigger renewals:\n{srv}");
+
+    // Our client with renegotiation disabled answers no_renegotiation and keeps sending.
+    let (mut server, port) = renewal_server(&["hello_request_after=1", "renego_enforced=2", "max_connections=1"]);
+    let (ok, out) = our_client(port, &["echo_bytes=100000"]);
+    server.wait(20);
+    let srv = server.output();
+    assert!(!ok, "{out}");
+    assert!(srv.contains("read failed: -0x7700"), "{srv}");
+}
