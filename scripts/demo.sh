@@ -17,11 +17,13 @@ pick_port() {
     python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
 }
 
-# start_server NAME ARGS...: our example server in the background, bounded by timeout.
+# start_server NAME ARGS...: our example server (build/$server_program, ssl_server unless set)
+# in the background, bounded by timeout.
+server_program=ssl_server
 start_server() {
     local name=$1; shift
     port=$(pick_port)
-    timeout 60 build/ssl_server server_port="$port" "$@" >"$work/$name.server" 2>&1 &
+    timeout 60 "build/$server_program" server_port="$port" "$@" >"$work/$name.server" 2>&1 &
     server_pid=$!
     for _ in $(seq 100); do
         grep -q "Waiting for a remote connection" "$work/$name.server" 2>/dev/null && return 0
@@ -95,6 +97,37 @@ run_persistent tk12 "TLS 1.2 ticket, 2nd process" max_version=tls12
 run_persistent tk13 "TLS 1.3 ticket, 1st process" min_version=tls13
 run_persistent tk13 "TLS 1.3 ticket, 2nd process" min_version=tls13
 stop_server
+
+# IEC 62351-3 key renewal inside one open TLS 1.2 connection: the example client renegotiates
+# with the IEC 62351-3 example server (renegotiation with session resumption enabled).
+# "resumed" is that of the last renegotiation; the result also checks the counts.
+run_renewal() {
+    local name=$1 desc=$2 expect=$3; shift 3
+    local out="$work/$name.client" result=FAILED
+    if timeout 30 build/ssl_client server_port="$port" ca_file=$certs/ca.crt max_version=tls12 "$@" >"$out" 2>&1 &&
+        grep -q "renegotiations: $expect" "$out"; then result=ok; fi
+    local version cipher flags resumed
+    version=$(field "$out" '.*\[ Protocol is ([^ ]+) \].*')
+    cipher=$(sed -n -E 's/.*\.\.\. ok, resumed: [a-z]+, ([^ ]+)$/\1/p' "$out" | tail -n1)
+    [ -n "$cipher" ] || cipher=$(field "$out" '.*\[ Ciphersuite is ([^ ]+) \].*')
+    flags=$(field "$out" '.*Verifying peer X.509 certificate\.\.\. flags (0x[0-9a-f]+).*')
+    resumed=$(sed -n -E 's/.*\.\.\. ok, resumed: ([a-z]+).*/\1/p' "$out" | tail -n1)
+    rows+=("$(printf '%-34s | %-7s | %-45s | %-10s | %-7s | %s' "$desc" "${version:--}" "${cipher:--}" "${flags:--}" "${resumed:-n/a}" "$result")")
+    if [ "$result" != ok ]; then
+        echo "---- client output for '$desc':"; cat "$out"
+    fi
+}
+server_program=iec62351_server
+start_server renew crt_file=$certs/server-ec.crt key_file=$certs/server-ec.key max_connections=3 \
+    hello_request_after=2
+run_renewal abbrev "TLS 1.2 renewal: 3 x resumption" "0 full, 3 abbreviated" \
+    renegotiate=abbrev renegotiations=3 request="after the renewals\\n"
+run_renewal full "TLS 1.2 renewal: 2 x renegotiation" "2 full, 0 abbreviated" \
+    renegotiate=full renegotiations=2 request="after the renewals\\n"
+run_renewal hello "TLS 1.2 renewal on HelloRequest" "1 full, 0 abbreviated" \
+    renegotiation=1 echo_bytes=100000
+stop_server
+server_program=ssl_server
 
 printf '%-34s | %-7s | %-45s | %-10s | %-7s | %s\n' "scenario" "version" "cipher suite" "verify" "resumed" "result"
 printf '%s\n' "-----------------------------------+---------+-----------------------------------------------+------------+---------+-------"

@@ -752,13 +752,14 @@ impl Context {
                 Ok(())
             }
             Err(e) => {
+                // As after a fatal error in the initial handshake (`fail`): RFC 5246 7.2.2, a
+                // session whose connection ended with a fatal alert is not resumed.
                 let _ = self.send_queued();
                 self.engine = Engine::Failed(e);
                 if let Some(sessions) = &self.server_sessions {
-                    if e != Error::SslPeerCloseNotify {
-                        sessions.invalidate();
-                    }
+                    sessions.invalidate();
                 }
+                self.sessions.latest = None;
                 Err(e)
             }
         }
@@ -1169,6 +1170,10 @@ impl Context {
             };
             if !engine.peer_secure() {
                 log::error!("the peer does not support secure renegotiation (RFC 5746)");
+                return Err(Error::SslBadInputData);
+            }
+            if abbreviated && self.endpoint == Endpoint::Server {
+                log::error!("only a client can offer its session in a renegotiation");
                 return Err(Error::SslBadInputData);
             }
             match self.endpoint {

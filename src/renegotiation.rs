@@ -32,7 +32,7 @@ use rustls::enums::{ContentType, ProtocolVersion};
 use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
 use rustls::{ConnectionTrafficSecrets, ExtractedSecrets, KeyLog, RootCertStore, Tls12CipherSuite};
 
-use crate::config::{AuthMode, Endpoint, OwnCertResolver};
+use crate::config::{AuthMode, Endpoint, OwnCertResolver, TLS1_2};
 use crate::error::{Error, Result};
 use crate::verify::{self, badcert};
 
@@ -71,6 +71,7 @@ pub const ALERT_RECORD_OVERFLOW: u8 = 22;
 const ALERT_HANDSHAKE_FAILURE: u8 = 40;
 const ALERT_BAD_CERTIFICATE: u8 = 42;
 const ALERT_ILLEGAL_PARAMETER: u8 = 47;
+const ALERT_PROTOCOL_VERSION: u8 = 70;
 const ALERT_DECODE_ERROR: u8 = 50;
 const ALERT_DECRYPT_ERROR: u8 = 51;
 const ALERT_NO_RENEGOTIATION: u8 = 100;
@@ -246,6 +247,8 @@ impl<'a> Rd<'a> {
 
 #[derive(Default)]
 struct Hello {
+    /// `client_version` / `server_version`.
+    version: u16,
     random: [u8; 32],
     session_id: Vec<u8>,
     suites: Vec<u16>,
@@ -284,8 +287,7 @@ fn parse_extensions(rd: &mut Rd<'_>, hello: &mut Hello) -> Result<()> {
 /// Parses a ClientHello body (after the 4-byte handshake header).
 fn parse_client_hello(body: &[u8]) -> Result<Hello> {
     let mut rd = Rd(body);
-    let _version = rd.u16()?;
-    let mut hello = Hello::default();
+    let mut hello = Hello { version: rd.u16()?, ..Hello::default() };
     hello.random.copy_from_slice(rd.take(32)?);
     hello.session_id = rd.vec8()?.to_vec();
     if hello.session_id.len() > 32 {
@@ -301,8 +303,7 @@ fn parse_client_hello(body: &[u8]) -> Result<Hello> {
 /// Parses a ServerHello body.
 fn parse_server_hello(body: &[u8]) -> Result<Hello> {
     let mut rd = Rd(body);
-    let _version = rd.u16()?;
-    let mut hello = Hello::default();
+    let mut hello = Hello { version: rd.u16()?, ..Hello::default() };
     hello.random.copy_from_slice(rd.take(32)?);
     hello.session_id = rd.vec8()?.to_vec();
     hello.suite = rd.u16()?;
@@ -1053,6 +1054,11 @@ impl Engine {
             log::error!("renegotiation ClientHello without the right renegotiation_info");
             return Err(self.fatal(ALERT_HANDSHAKE_FAILURE, Error::SslHandshakeFailure, out));
         }
+        // The connection stays TLS 1.2 (IEC 62351-3: a version change is an alarm).
+        if hello.version < TLS1_2 {
+            log::error!("renegotiation ClientHello for version {:#06x}", hello.version);
+            return Err(self.fatal(ALERT_PROTOCOL_VERSION, Error::SslBadProtocolVersion, out));
+        }
         log::debug!("=> renegotiate (client hello, session id {} bytes)", hello.session_id.len());
         let resumable = policy.resumption
             && !hello.session_id.is_empty()
@@ -1384,6 +1390,10 @@ impl Engine {
             Ok(s) => s,
             Err(e) => return Err(self.fatal(ALERT_DECODE_ERROR, e, out)),
         };
+        if sh.version != TLS1_2 || sh.tls13 {
+            log::error!("renegotiation ServerHello for version {:#06x}", sh.version);
+            return Err(self.fatal(ALERT_PROTOCOL_VERSION, Error::SslBadProtocolVersion, out));
+        }
         let mut expected_ri = self.client_vd.clone();
         expected_ri.extend_from_slice(&self.server_vd);
         if sh.renegotiation_info.as_deref() != Some(&expected_ri[..]) {
@@ -1824,6 +1834,11 @@ mod tests {
             ("bad ChangeCipherSpec", CT_CCS, vec![2], Error::SslDecodeError, decode),
             ("alert of 3 bytes", CT_ALERT, vec![2, 40, 0], Error::SslDecodeError, decode),
             ("unknown content type", 99, vec![1, 2, 3], Error::SslInvalidRecord, unexpected),
+            ("TLS 1.1 ClientHello", CT_HANDSHAKE, {
+                let mut ch = client_hello(Some(&[4; 12]), false);
+                ch[5] = 2;
+                ch
+            }, Error::SslBadProtocolVersion, ALERT_PROTOCOL_VERSION),
         ];
         for (name, typ, payload, expected, alert) in cases {
             let (mut client, mut server) = engines(&parts, &parts);

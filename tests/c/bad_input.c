@@ -19,6 +19,7 @@
 #include "mbedtls/pem.h"
 #include "mbedtls/compat.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -299,6 +300,50 @@ static void caches_tickets_sessions(void)
     mbedtls_ssl_cache_free(&cache);
 }
 
+static void renegotiation(void)
+{
+    mbedtls_ssl_context ssl;
+    mbedtls_ssl_config conf;
+    uint32_t full = 7, abbreviated = 7;
+    const unsigned char period[8] = { 0, 0, 0, 0, 0, 0, 0, 3 };
+
+    /* Configuration calls with NULL do nothing. */
+    mbedtls_ssl_conf_renegotiation(NULL, MBEDTLS_SSL_RENEGOTIATION_ENABLED);
+    mbedtls_ssl_conf_legacy_renegotiation(NULL, MBEDTLS_SSL_LEGACY_BREAK_HANDSHAKE);
+    mbedtls_ssl_conf_renegotiation_enforced(NULL, 3);
+    mbedtls_ssl_conf_renegotiation_period(NULL, period);
+    mbedtls_compat_ssl_conf_renegotiation_resumption(NULL, 1);
+    mbedtls_compat_ssl_conf_renegotiation_interval(NULL, 10, 1);
+    EXPECT(mbedtls_ssl_renegotiate(NULL), MBEDTLS_ERR_SSL_BAD_INPUT_DATA);
+    EXPECT(mbedtls_compat_ssl_renegotiate_abbreviated(NULL), MBEDTLS_ERR_SSL_BAD_INPUT_DATA);
+    EXPECT(mbedtls_compat_ssl_get_renegotiations(NULL, &full, &abbreviated), MBEDTLS_ERR_SSL_BAD_INPUT_DATA);
+    EXPECT(full, 7);
+
+    mbedtls_ssl_init(&ssl);
+    mbedtls_ssl_config_init(&conf);
+    /* Before setup. */
+    EXPECT(mbedtls_ssl_renegotiate(&ssl), MBEDTLS_ERR_SSL_BAD_INPUT_DATA);
+    EXPECT(mbedtls_compat_ssl_get_renegotiations(&ssl, &full, &abbreviated), MBEDTLS_ERR_SSL_BAD_INPUT_DATA);
+    EXPECT(mbedtls_ssl_config_defaults(&conf, MBEDTLS_SSL_IS_SERVER, MBEDTLS_SSL_TRANSPORT_STREAM,
+                                       MBEDTLS_SSL_PRESET_DEFAULT), 0);
+    mbedtls_ssl_conf_rng(&conf, dummy_rng, NULL);
+    mbedtls_ssl_conf_renegotiation(&conf, MBEDTLS_SSL_RENEGOTIATION_ENABLED);
+    mbedtls_ssl_conf_renegotiation_period(&conf, NULL);   /* ignored */
+    mbedtls_ssl_conf_renegotiation_period(&conf, period);
+    mbedtls_ssl_conf_renegotiation_enforced(&conf, -5);   /* below NOT_ENFORCED: taken as -1 */
+    mbedtls_ssl_conf_legacy_renegotiation(&conf, 99);     /* unknown: stored, acts as NO_RENEGOTIATION */
+    EXPECT(mbedtls_ssl_setup(&ssl, &conf), 0);
+    /* Before the handshake, on either endpoint. */
+    EXPECT(mbedtls_ssl_renegotiate(&ssl), MBEDTLS_ERR_SSL_BAD_INPUT_DATA);
+    EXPECT(mbedtls_compat_ssl_renegotiate_abbreviated(&ssl), MBEDTLS_ERR_SSL_BAD_INPUT_DATA);
+    EXPECT(mbedtls_compat_ssl_get_renegotiations(&ssl, &full, &abbreviated), 0);
+    EXPECT(full, 0);
+    EXPECT(abbreviated, 0);
+    EXPECT(mbedtls_compat_ssl_get_renegotiations(&ssl, NULL, NULL), 0);
+    mbedtls_ssl_free(&ssl);
+    mbedtls_ssl_config_free(&conf);
+}
+
 static void sockets_and_misc(void)
 {
     mbedtls_net_context fd;
@@ -330,6 +375,7 @@ int main(int argc, char *argv[])
     ssl_contexts();
     certificates_and_keys();
     caches_tickets_sessions();
+    renegotiation();
     sockets_and_misc();
     printf("%s: %d of %d checks failed\n", failures ? "FAILED" : "PASSED", failures, checks);
     return failures ? 1 : 0;
