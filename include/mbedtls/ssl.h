@@ -1394,6 +1394,9 @@ void mbedtls_ssl_conf_new_session_tickets(struct mbedtls_ssl_config *conf, uint1
  *
  * Differences from Mbed TLS: renegotiation runs in this library's own TLS 1.2 engine, which
  * takes over the record layer after the initial handshake (see `src/renegotiation.rs`).
+ * Disabled, a repeated request on the same connection ends it with a fatal alert (rustls's
+ * limit) where Mbed TLS answers every one with the warning. Enabled, a renegotiation never
+ * changes what the session cache or `mbedtls_ssl_get_session` hold (the initial session).
  *
  * # Safety
  * `conf` is NULL (ignored) or an initialised configuration.
@@ -1437,7 +1440,12 @@ void mbedtls_ssl_conf_renegotiation_period(struct mbedtls_ssl_config *conf,
 /**
  * Starts a renegotiation. Server: sends a HelloRequest (the client's renegotiation then runs
  * inside `mbedtls_ssl_read`). Client: performs a full renegotiation; call again after
- * `WANT_READ`/`WANT_WRITE`.
+ * `WANT_READ`/`WANT_WRITE`. Application data that arrives meanwhile is kept for
+ * `mbedtls_ssl_read`.
+ *
+ * Differences from Mbed TLS: refused (`BAD_INPUT_DATA`) unless the configuration enabled
+ * renegotiation before the handshake; application data before the ServerHello does not end
+ * the call with `WAITING_SERVER_HELLO_RENEGO`.
  *
  * # Returns
  * 0; `MBEDTLS_ERR_SSL_WANT_READ`/`_WANT_WRITE`; `MBEDTLS_ERR_SSL_BAD_INPUT_DATA` for NULL,
