@@ -1224,7 +1224,9 @@ impl Context {
         }
         log::debug!("{}: renegotiate", if by_records { "record counter limit reached" } else { "renegotiation interval elapsed" });
         self.keys_since = Some(std::time::Instant::now());
-        match self.renegotiate(abbreviated && by_time) {
+        // A server's request is a HelloRequest: the client decides what to offer.
+        let offer_session = abbreviated && by_time && self.endpoint == Endpoint::Client;
+        match self.renegotiate(offer_session) {
             // The peer said no_renegotiation: the connection goes on with its keys (as
             // `mbedtls_ssl_read` continues in Mbed TLS); no new attempt until the next interval.
             Err(Error::SslWaitingServerHelloRenego) => {
@@ -1594,15 +1596,20 @@ mod renegotiation_tests {
 
     #[test]
     fn a_client_answers_the_servers_hello_request() {
-        let server_conf = with_cache(TLS1_2, TLS1_2, true, false);
-        enable(&server_conf, true);
-        let client_conf = client_config(AuthMode::Required);
-        enable(&client_conf, false);
-        let (mut client, mut server) = connected(server_conf, client_conf);
-        for n in 1..=3 {
-            assert_eq!(server.renegotiate(false), Ok(()), "HelloRequest sent");
-            read_both_until(&mut client, &mut server, |c, s| c.renegotiations().0 == n && s.renegotiations().0 == n);
-            exchange(&mut client, &mut server);
+        // Without resumption on the client (Mbed TLS's way) the answer is a full handshake;
+        // with it, the client offers its session and the server resumes it.
+        for offer in [false, true] {
+            let server_conf = with_cache(TLS1_2, TLS1_2, true, false);
+            enable(&server_conf, true);
+            let client_conf = client_config(AuthMode::Required);
+            enable(&client_conf, offer);
+            let (mut client, mut server) = connected(server_conf, client_conf);
+            for n in 1..=3 {
+                assert_eq!(server.renegotiate(false), Ok(()), "HelloRequest sent");
+                let expected = if offer { (0, n) } else { (n, 0) };
+                read_both_until(&mut client, &mut server, |c, s| c.renegotiations() == expected && s.renegotiations() == expected);
+                exchange(&mut client, &mut server);
+            }
         }
     }
 
@@ -1676,6 +1683,21 @@ mod renegotiation_tests {
         assert_eq!(client.write(b"x"), Err(Error::SslWantRead));
         read_both_until(&mut client, &mut server, |c, _| c.renegotiations() == (0, 1));
         assert!(client.resumed() && server.resumed());
+        exchange(&mut client, &mut server);
+    }
+
+    #[test]
+    fn a_server_renews_by_time_with_a_hello_request() {
+        let server_conf = with_cache(TLS1_2, TLS1_2, true, false);
+        enable(&server_conf, true);
+        server_conf.update(|s| s.renegotiation_interval = (1, true));
+        let client_conf = client_config(AuthMode::Required);
+        enable(&client_conf, false);
+        let (mut client, mut server) = connected(server_conf, client_conf);
+        exchange(&mut client, &mut server);
+        std::thread::sleep(std::time::Duration::from_millis(1100));
+        // The server's next read sends the HelloRequest; our client answers with a full one.
+        read_both_until(&mut client, &mut server, |c, s| c.renegotiations() == (1, 0) && s.renegotiations() == (1, 0));
         exchange(&mut client, &mut server);
     }
 

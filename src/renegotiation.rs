@@ -439,8 +439,8 @@ impl Default for TestParts {
 pub struct Policy {
     /// `mbedtls_ssl_conf_renegotiation`.
     pub enabled: bool,
-    /// Our extension: answer a renegotiation offering the current session with an abbreviated
-    /// handshake.
+    /// Our extension. Server: answer a renegotiation offering the current session with an
+    /// abbreviated handshake. Client: offer the current session when answering a HelloRequest.
     pub resumption: bool,
     /// Server: records accepted after a HelloRequest before giving up (-1: no limit).
     pub enforced: i32,
@@ -985,7 +985,8 @@ impl Engine {
                     self.send_alert(ALERT_WARNING, ALERT_NO_RENEGOTIATION, out)?;
                     return Ok(None);
                 }
-                self.start_client(false, policy, out).map(|_| None)
+                // Offering the current session is ours (Mbed TLS never does), on request.
+                self.start_client(policy.resumption, policy, out).map(|_| None)
             }
             _ => match std::mem::replace(&mut self.hs, Handshake::Idle) {
                 Handshake::SrvAbbreviated { mut transcript, mut keys, ccs } if ccs && typ == HS_FINISHED => {

@@ -114,10 +114,12 @@ pub unsafe extern "C" fn mbedtls_compat_ssl_cache_load(cache: *mut mbedtls_ssl_c
     })
 }
 
-/// Server: answer a renegotiation ClientHello that offers the current session ID with an
-/// abbreviated handshake (new keys from the same master secret and fresh randoms: the
-/// IEC 62351-3 "session resumption" key refresh) when `enable` is non-zero. Without it (the
-/// default, as Mbed TLS) every renegotiation is a full handshake.
+/// Renegotiation with session resumption (the IEC 62351-3 "session resumption" key refresh:
+/// new keys from the same master secret and fresh randoms), when `enable` is non-zero.
+/// Server: a renegotiation ClientHello that offers the connection's current session ID gets an
+/// abbreviated handshake. Client: a HelloRequest is answered with a ClientHello offering the
+/// current session (the server decides). Without it (the default, as Mbed TLS) every
+/// renegotiation is a full handshake. Needs `mbedtls_ssl_conf_renegotiation` enabled.
 ///
 /// # Safety
 /// `conf` is NULL (ignored) or an initialised configuration.
