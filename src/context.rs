@@ -1507,6 +1507,16 @@ mod renegotiation_tests {
         }
     }
 
+    /// TLS 1.2 with a session cache, renegotiation enabled on both sides; resumption in
+    /// renegotiation on the server, and on the client when `client_resumption`.
+    fn configs(client_resumption: bool) -> (Config, Config) {
+        let server_conf = with_cache(TLS1_2, TLS1_2, true, false);
+        enable(&server_conf, true);
+        let client_conf = client_config(AuthMode::Required);
+        enable(&client_conf, client_resumption);
+        (server_conf, client_conf)
+    }
+
     fn enable(conf: &Config, resumption: bool) {
         if std::env::var_os("RENEG_DEBUG").is_some() {
             crate::debug::set_threshold(4);
@@ -1548,10 +1558,7 @@ mod renegotiation_tests {
 
     #[test]
     fn abbreviated_and_full_renegotiations_in_memory() {
-        let server_conf = with_cache(TLS1_2, TLS1_2, true, false);
-        enable(&server_conf, true);
-        let client_conf = client_config(AuthMode::Required);
-        enable(&client_conf, false);
+        let (server_conf, client_conf) = configs(false);
         let (mut client, mut server) = pair_on(server_conf, client_conf, "localhost");
         let (c, s) = handshake(&mut client, &mut server);
         assert_eq!((c, s), (Ok(()), Ok(())));
@@ -1599,10 +1606,7 @@ mod renegotiation_tests {
         // Without resumption on the client (Mbed TLS's way) the answer is a full handshake;
         // with it, the client offers its session and the server resumes it.
         for offer in [false, true] {
-            let server_conf = with_cache(TLS1_2, TLS1_2, true, false);
-            enable(&server_conf, true);
-            let client_conf = client_config(AuthMode::Required);
-            enable(&client_conf, offer);
+            let (server_conf, client_conf) = configs(offer);
             let (mut client, mut server) = connected(server_conf, client_conf);
             for n in 1..=3 {
                 assert_eq!(server.renegotiate(false), Ok(()), "HelloRequest sent");
@@ -1670,10 +1674,7 @@ mod renegotiation_tests {
 
     #[test]
     fn renewal_by_time_offers_the_current_session() {
-        let server_conf = with_cache(TLS1_2, TLS1_2, true, false);
-        enable(&server_conf, true);
-        let client_conf = client_config(AuthMode::Required);
-        enable(&client_conf, false);
+        let (server_conf, client_conf) = configs(false);
         client_conf.update(|s| s.renegotiation_interval = (1, true));
         let (mut client, mut server) = connected(server_conf, client_conf);
         exchange(&mut client, &mut server);
