@@ -1563,7 +1563,7 @@ mod renegotiation_tests {
         let (c, s) = handshake(&mut client, &mut server);
         assert_eq!((c, s), (Ok(()), Ok(())));
         exchange(&mut client, &mut server);
-        for round in 0..5 {
+        for round in 0..25 {
             client_renegotiates(&mut client, &mut server, true);
             assert!(client.resumed(), "round {round}: abbreviated not resumed");
             exchange(&mut client, &mut server);
@@ -1573,8 +1573,8 @@ mod renegotiation_tests {
             exchange(&mut client, &mut server);
             assert!(!server.resumed());
         }
-        assert_eq!(client.renegotiations(), (5, 5));
-        assert_eq!(server.renegotiations(), (5, 5));
+        assert_eq!(client.renegotiations(), (25, 25));
+        assert_eq!(server.renegotiations(), (25, 25));
     }
 
     fn connected(server_conf: Config, client_conf: Config) -> (Context, Context) {

@@ -331,3 +331,44 @@ fn server_initiated_renewal_by_hello_request_and_record_count() {
     assert!(!ok, "{out}");
     assert!(srv.contains("read failed: -0x7700"), "{srv}");
 }
+
+/// Under valgrind (memory errors and definite leaks fail the test): the example server through
+/// abbreviated and full renewals with a client certificate (OpenSSL), a client-initiated
+/// abbreviated one and a HelloRequest answered by our client, and a malformed peer (a legacy
+/// GnuTLS client refused again and again until it gives up).
+#[test]
+fn renewals_under_valgrind() {
+    let port = free_port();
+    let server = program("iec62351_server");
+    let args = [
+        format!("server_port={port}"),
+        format!("crt_file={}", cert("server-ec.crt")),
+        format!("key_file={}", cert("server-ec.key")),
+        format!("ca_file={}", cert("ca.crt")),
+        "auth_mode=optional".to_string(),
+        "hello_request_after=1".to_string(),
+        "max_connections=3".to_string(),
+    ];
+    let mut argv = vec!["valgrind", "--error-exitcode=99", "--leak-check=full", "--errors-for-leak-kinds=definite", "-q", &server];
+    argv.extend(args.iter().map(String::as_str));
+    let mut srv = Proc::start("iec62351_server under valgrind", &argv, &[], 600);
+    srv.expect("Waiting for a remote connection", 120);
+    let (ca, crt, key) = (ca_arg(), format!("crt_file={}", cert("client.crt")), format!("key_file={}", cert("client.key")));
+    let (ok, out) = openssl_client(port, &[&ca, &crt, &key, "rounds=6"]);
+    assert!(ok, "{out}\nserver:\n{}", srv.output());
+    let (ok, out) = our_client(port, &["renegotiate=abbrev", "renegotiations=2", "echo_bytes=50000"]);
+    assert!(ok, "{out}\nserver:\n{}", srv.output());
+    let (_, out) = run(
+        "gnutls-cli (legacy) --rehandshake",
+        &["gnutls-cli", "--x509cafile", &cert("ca.crt"), "--rehandshake", "--priority", LEGACY_GNUTLS, "-p",
+          &port.to_string(), "localhost"],
+        b"",
+        120,
+    );
+    assert!(out.contains("ReHandshake has failed"), "{out}");
+    let status = srv.wait(300);
+    let srv_out = srv.output();
+    assert!(status.success(), "valgrind reported errors or leaks (exit {status:?}):\n{srv_out}");
+    assert!(srv_out.contains("connection summary: 3 full, 3 abbreviated renewals"), "{srv_out}");
+    assert!(srv_out.contains("connection summary: 1 full, 2 abbreviated renewals"), "{srv_out}");
+}
