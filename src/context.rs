@@ -973,22 +973,12 @@ impl Context {
     fn server_config(&mut self, snapshot: &Snapshot) -> Result<Arc<ServerConfig>> {
         let settings = &snapshot.settings;
         let authmode = self.overrides.authmode.unwrap_or(settings.authmode);
-        let roots = match &self.overrides.ca_chain {
-            Some(chain) => {
-                let mut store = rustls::RootCertStore::empty();
-                store.add_parsable_certificates(chain.iter().cloned());
-                Some(Arc::new(store))
-            }
-            None => snapshot.roots.clone(),
-        };
+        let roots = self.roots(snapshot);
         if authmode == AuthMode::Required && roots.is_none() {
             log::error!("client verification is required but no CA chain is configured");
             return Err(Error::SslCaChainRequired);
         }
-        let resolver = match &self.overrides.own_certs {
-            Some(certs) => Arc::new(OwnCertResolver::from_certs(certs.clone())),
-            None => snapshot.own_certs.clone(),
-        };
+        let resolver = self.own_certs(snapshot);
         let verifier = ClientCertVerifier::new(authmode, roots, self.verify.clone());
         let mut config = ServerConfig::builder(snapshot.provider.clone())
             .with_client_cert_verifier(Arc::new(verifier))
@@ -1014,6 +1004,28 @@ impl Context {
         }
         self.server_sessions = Some(sessions);
         Ok(Arc::new(config))
+    }
+
+    /// The certificates of this handshake: the SNI callback's (`mbedtls_ssl_set_hs_own_cert`)
+    /// or the configuration's.
+    fn own_certs(&self, snapshot: &Snapshot) -> Arc<OwnCertResolver> {
+        match &self.overrides.own_certs {
+            Some(certs) => Arc::new(OwnCertResolver::from_certs(certs.clone())),
+            None => snapshot.own_certs.clone(),
+        }
+    }
+
+    /// The trust anchors of this handshake: the SNI callback's (`mbedtls_ssl_set_hs_ca_chain`)
+    /// or the configuration's.
+    fn roots(&self, snapshot: &Snapshot) -> Option<Arc<rustls::RootCertStore>> {
+        match &self.overrides.ca_chain {
+            Some(chain) => {
+                let mut store = rustls::RootCertStore::empty();
+                store.add_parsable_certificates(chain.iter().cloned());
+                Some(Arc::new(store))
+            }
+            None => snapshot.roots.clone(),
+        }
     }
 
     fn choose_server_config(&mut self, accepted: Box<Accepted>) {
@@ -1133,12 +1145,9 @@ impl Context {
             resumption: settings.renegotiation_resumption,
             enforced: settings.renegotiation_enforced,
             provider: snapshot.provider.clone(),
-            own_certs: match &self.overrides.own_certs {
-                Some(certs) => Arc::new(OwnCertResolver::from_certs(certs.clone())),
-                None => snapshot.own_certs.clone(),
-            },
+            own_certs: self.own_certs(&snapshot),
             authmode: self.overrides.authmode.unwrap_or(settings.authmode),
-            roots: snapshot.roots.clone(),
+            roots: self.roots(&snapshot),
             server_name: match &self.hostname {
                 Hostname::Name(n) => ServerName::try_from(n.as_str()).ok().map(|s| s.to_owned()),
                 _ => None,
