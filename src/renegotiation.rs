@@ -295,7 +295,10 @@ fn parse_client_hello(body: &[u8]) -> Result<Hello> {
     }
     hello.suites = rd.u16_list()?;
     hello.scsv = hello.suites.contains(&SCSV);
-    let _compression = rd.vec8()?;
+    // The null method must be among those offered (RFC 5246 7.4.1.2).
+    if !rd.vec8()?.contains(&0) {
+        return Err(Error::SslDecodeError);
+    }
     parse_extensions(&mut rd, &mut hello)?;
     Ok(hello)
 }
@@ -307,7 +310,9 @@ fn parse_server_hello(body: &[u8]) -> Result<Hello> {
     hello.random.copy_from_slice(rd.take(32)?);
     hello.session_id = rd.vec8()?.to_vec();
     hello.suite = rd.u16()?;
-    let _compression = rd.u8()?;
+    if rd.u8()? != 0 {
+        return Err(Error::SslDecodeError);
+    }
     parse_extensions(&mut rd, &mut hello)?;
     Ok(hello)
 }
@@ -442,7 +447,8 @@ pub struct Policy {
     /// Our extension. Server: answer a renegotiation offering the current session with an
     /// abbreviated handshake. Client: offer the current session when answering a HelloRequest.
     pub resumption: bool,
-    /// Server: records accepted after a HelloRequest before giving up (-1: no limit).
+    /// Application-data records accepted while the peer has not answered our request (server:
+    /// a HelloRequest; client: a ClientHello) before giving up (-1: no limit).
     pub enforced: i32,
     pub provider: Arc<CryptoProvider>,
     pub own_certs: Arc<OwnCertResolver>,
@@ -531,6 +537,8 @@ struct FullClient {
     kx_params: Option<(u16, Vec<u8>)>,
     /// The signature schemes of the server's CertificateRequest, if it sent one.
     cert_request: Option<Vec<SignatureScheme>>,
+    /// The last message of the server's flight processed so far.
+    last: u8,
 }
 
 /// The post-handshake record layer and renegotiation state of one TLS 1.2 connection.
@@ -714,6 +722,17 @@ impl Engine {
         !matches!(self.hs, Handshake::Idle | Handshake::HelloRequested { .. })
     }
 
+    /// The peer's ChangeCipherSpec arrived, its Finished not yet: nothing else may come.
+    fn between_ccs_and_finished(&self) -> bool {
+        match &self.hs {
+            Handshake::SrvAbbreviated { ccs, .. }
+            | Handshake::CliAbbreviated { ccs, .. }
+            | Handshake::CliFullFinish { ccs, .. } => *ccs,
+            Handshake::SrvFull(full) => full.stage == FullServerStage::Finished,
+            _ => false,
+        }
+    }
+
     pub fn hello_requested(&self) -> bool {
         matches!(self.hs, Handshake::HelloRequested { .. })
     }
@@ -773,7 +792,7 @@ impl Engine {
         plain: &mut Vec<u8>,
     ) -> Result<Outcome> {
         if record.len() < 5 {
-            return Err(Error::SslInvalidRecord);
+            return Err(self.fatal(ALERT_DECODE_ERROR, Error::SslInvalidRecord, out));
         }
         let (header, payload) = record.split_at_mut(5);
         let typ = header[0];
@@ -791,6 +810,10 @@ impl Engine {
         self.read_seq += 1;
         let mut outcome = Outcome::default();
         match typ {
+            CT_APPDATA if self.between_ccs_and_finished() => {
+                log::error!("application data between ChangeCipherSpec and Finished");
+                return Err(self.fatal(ALERT_UNEXPECTED_MESSAGE, Error::SslUnexpectedMessage, out));
+            }
             CT_APPDATA => {
                 // Application data may come before the peer answers our request, within the
                 // configured grace (`mbedtls_ssl_conf_renegotiation_enforced`).
@@ -820,6 +843,9 @@ impl Engine {
                         }
                     }
                     (ALERT_WARNING, _) => {}
+                    (level, _) if level != ALERT_FATAL => {
+                        return Err(self.fatal(ALERT_ILLEGAL_PARAMETER, Error::SslIllegalParameter, out));
+                    }
                     (_, d) => {
                         log::error!("peer sent fatal alert {d}");
                         self.hs = Handshake::Idle;
@@ -976,7 +1002,10 @@ impl Engine {
             (Endpoint::Server, HS_CLIENT_HELLO) if !self.handshaking() => {
                 self.server_client_hello(message, policy, out).map(|_| None)
             }
-            (Endpoint::Client, HS_HELLO_REQUEST) if message.len() == 4 => {
+            (Endpoint::Client, HS_HELLO_REQUEST) if message.len() != 4 => {
+                Err(self.fatal(ALERT_DECODE_ERROR, Error::SslDecodeError, out))
+            }
+            (Endpoint::Client, HS_HELLO_REQUEST) => {
                 if self.handshaking() {
                     return Ok(None); // ignored while renegotiating (RFC 5246 7.4.1.1)
                 }
@@ -1407,7 +1436,14 @@ impl Engine {
         };
         let suite = *suite;
         transcript.extend_from_slice(message);
-        if offered_session && sh.session_id == self.session_id && sh.suite == self.suite.common.suite.0 {
+        let resumed = offered_session && !sh.session_id.is_empty() && sh.session_id == self.session_id;
+        if resumed && (sh.suite != self.suite.common.suite.0 || sh.ems != self.ems) {
+            // RFC 5246 7.4.1.3 and RFC 7627 5.3: a resumed session keeps its suite and its
+            // extended-master-secret property.
+            log::error!("the server resumed the session with another suite or master secret kind");
+            return Err(self.fatal(ALERT_HANDSHAKE_FAILURE, Error::SslHandshakeFailure, out));
+        }
+        if resumed {
             let keys = Self::derive(
                 Endpoint::Client,
                 self.suite,
@@ -1429,6 +1465,7 @@ impl Engine {
                 server_chain: Vec::new(),
                 kx_params: None,
                 cert_request: None,
+                last: HS_SERVER_HELLO,
             }));
         }
         Ok(())
@@ -1443,6 +1480,21 @@ impl Engine {
         out: &mut Vec<u8>,
     ) -> Result<Option<bool>> {
         let typ = message[0];
+        // ServerHello, Certificate, ServerKeyExchange, [CertificateRequest], ServerHelloDone:
+        // each once, in this order (ECDHE suites with certificates: nothing is optional but
+        // the request).
+        let in_order = matches!(
+            (full.last, typ),
+            (HS_SERVER_HELLO, HS_CERTIFICATE)
+                | (HS_CERTIFICATE, HS_SERVER_KEY_EXCHANGE)
+                | (HS_SERVER_KEY_EXCHANGE, HS_CERTIFICATE_REQUEST | HS_SERVER_HELLO_DONE)
+                | (HS_CERTIFICATE_REQUEST, HS_SERVER_HELLO_DONE)
+        );
+        if !in_order {
+            log::error!("handshake message {typ} out of order in the server's flight");
+            return Err(self.fatal(ALERT_UNEXPECTED_MESSAGE, Error::SslUnexpectedMessage, out));
+        }
+        full.last = typ;
         match typ {
             HS_CERTIFICATE => {
                 full.server_chain = match parse_certificates(&message[4..]) {
@@ -1864,6 +1916,78 @@ mod tests {
         server.write_record(CT_HANDSHAKE, &client_hello(Some(&[4; 12]), false), &mut wire).unwrap();
         let results = deliver(&mut wire, &mut client, &cp, &mut Vec::new(), &mut Vec::new());
         assert_eq!(results, vec![Err(Error::SslUnexpectedMessage)]);
+    }
+
+    #[test]
+    fn the_client_checks_the_order_and_the_kind_of_the_servers_answer() {
+        let parts = TestParts::default();
+        let cp = client_policy();
+        // (ServerHello fields, messages after it, expected error)
+        let no_ems = Hello { ems: false, ..Hello::default() };
+        let with_ems = Hello { ems: true, ..Hello::default() };
+        let cases: Vec<(&str, &Hello, Vec<u8>, Vec<u8>, Error)> = vec![
+            ("resumed without EMS", &no_ems, parts.session_id.clone(), vec![], Error::SslHandshakeFailure),
+            (
+                "ServerHelloDone right after ServerHello",
+                &with_ems,
+                vec![9; 32],
+                handshake_message(HS_SERVER_HELLO_DONE, &[]),
+                Error::SslUnexpectedMessage,
+            ),
+            (
+                "ServerKeyExchange before Certificate",
+                &with_ems,
+                vec![9; 32],
+                handshake_message(HS_SERVER_KEY_EXCHANGE, &[3, 0, 0x17, 0]),
+                Error::SslUnexpectedMessage,
+            ),
+        ];
+        for (name, hello, session_id, rest, expected) in cases {
+            let (mut client, mut server) = engines(&parts, &parts);
+            let mut c_out = Vec::new();
+            client.start_client(true, &cp, &mut c_out).unwrap();
+            let mut flight = server.server_hello_message(&[6; 32], &session_id, parts.suite, hello);
+            flight.extend_from_slice(&rest);
+            let mut wire = Vec::new();
+            server.write_record(CT_HANDSHAKE, &flight, &mut wire).unwrap();
+            let results = deliver(&mut wire, &mut client, &cp, &mut c_out, &mut Vec::new());
+            assert_eq!(results, vec![Err(expected)], "{name}");
+        }
+        // A HelloRequest with a body, an alert of an unknown level.
+        for (payload, typ, expected) in [
+            (vec![HS_HELLO_REQUEST, 0, 0, 1, 0], CT_HANDSHAKE, Error::SslDecodeError),
+            (vec![3, 40], CT_ALERT, Error::SslIllegalParameter),
+        ] {
+            let (mut client, mut server) = engines(&parts, &parts);
+            let mut wire = Vec::new();
+            server.write_record(typ, &payload, &mut wire).unwrap();
+            assert_eq!(deliver(&mut wire, &mut client, &cp, &mut Vec::new(), &mut Vec::new()), vec![Err(expected)]);
+        }
+    }
+
+    #[test]
+    fn application_data_between_change_cipher_spec_and_finished_is_refused() {
+        let parts = TestParts::default();
+        let (mut client, mut server) = engines(&parts, &parts);
+        let (cp, sp) = (client_policy(), policy(true, true));
+        let mut c_out = Vec::new();
+        client.start_client(true, &cp, &mut c_out).unwrap();
+        let mut s_out = Vec::new();
+        assert!(deliver(&mut c_out, &mut server, &sp, &mut s_out, &mut Vec::new()).iter().all(|r| r.is_ok()));
+        // A peer that knows the new keys (a forger built from them) sends data where its
+        // Finished should be: only the honest client's ChangeCipherSpec, then that record.
+        let Handshake::SrvAbbreviated { keys, .. } = &server.hs else { panic!("not waiting for the client") };
+        let mut forger = Engine::from_parts(Endpoint::Client, &parts).unwrap();
+        let mut new_keys =
+            Engine::derive(Endpoint::Client, keys.suite, parts.master, parts.ems, keys.client_random, keys.server_random, Vec::new())
+                .unwrap();
+        forger.write = new_keys.write.take().unwrap();
+        assert!(deliver(&mut s_out, &mut client, &cp, &mut c_out, &mut Vec::new()).iter().all(|r| r.is_ok()));
+        let ccs_len = 5 + usize::from(u16::from_be_bytes([c_out[3], c_out[4]]));
+        let mut wire: Vec<u8> = c_out[..ccs_len].to_vec();
+        forger.write_app(b"too early", &mut wire).unwrap();
+        let results = deliver(&mut wire, &mut server, &sp, &mut Vec::new(), &mut Vec::new());
+        assert_eq!(results, vec![Ok(Outcome::default()), Err(Error::SslUnexpectedMessage)]);
     }
 
     #[test]

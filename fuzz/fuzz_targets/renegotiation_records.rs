@@ -1,0 +1,251 @@
+//! The TLS 1.2 renegotiation engine (`src/renegotiation.rs`) fed records by a peer that the
+//! fuzzer controls. Two engines are built from the same `TestParts`, so records sealed by one
+//! decrypt at the other: sealed fuzzer records get past the MAC and reach the handshake, alert
+//! and ChangeCipherSpec parsers, while the honest engine on the other side can run real
+//! abbreviated and full renegotiations that the fuzzer interleaves with its own records.
+//!
+//! Invariants: no panic; an `Err` from `process_record` has queued a fatal alert (the output
+//! grew) unless it is the peer's own fatal alert (`SslFatalAlertMessage`). After an `Err` the
+//! connection is over: the input stops.
+//!
+//! Input: one configuration byte, then operations (see `run`).
+#![no_main]
+
+use std::path::PathBuf;
+use std::sync::{Arc, OnceLock};
+
+use libfuzzer_sys::fuzz_target;
+use mbedtls::config::{AuthMode, Endpoint, OwnCert, OwnCertResolver};
+use mbedtls::error::Error;
+use mbedtls::renegotiation::{Engine, Outcome, Policy, TestParts};
+use rustls::RootCertStore;
+use rustls::pki_types::pem::PemObject;
+use rustls::pki_types::{CertificateDer, PrivateKeyDer, ServerName};
+
+/// The test PKI, loaded once.
+struct Pki {
+    server: Arc<OwnCertResolver>,
+    server_cert: CertificateDer<'static>,
+    client: Arc<OwnCertResolver>,
+    roots: Arc<RootCertStore>,
+}
+
+fn pki() -> &'static Pki {
+    static PKI: OnceLock<Pki> = OnceLock::new();
+    PKI.get_or_init(|| {
+        let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../tests/certs/generated");
+        let read = |name: &str| {
+            std::fs::read(dir.join(name)).unwrap_or_else(|e| {
+                panic!(
+                    "{}: {e}; create the test PKI first: bash scripts/gen-test-certs.sh tests/certs/generated",
+                    dir.join(name).display()
+                )
+            })
+        };
+        let chain = |name: &str| -> Vec<CertificateDer<'static>> {
+            CertificateDer::pem_slice_iter(&read(&format!("{name}.crt"))).map(|c| c.expect("certificate PEM")).collect()
+        };
+        let resolver = |name: &str| {
+            let key = PrivateKeyDer::from_pem_slice(&read(&format!("{name}.key"))).expect("key PEM");
+            Arc::new(OwnCertResolver::from_certs(vec![Arc::new(OwnCert::new(chain(name), key).expect("own cert"))]))
+        };
+        let mut roots = RootCertStore::empty();
+        let (added, _) = roots.add_parsable_certificates(chain("ca"));
+        assert_eq!(added, 1, "ca.crt");
+        Pki {
+            server: resolver("server-ec"),
+            server_cert: chain("server-ec").remove(0),
+            client: resolver("client"),
+            roots: Arc::new(roots),
+        }
+    })
+}
+
+fn provider() -> Arc<rustls::crypto::CryptoProvider> {
+    static PROVIDER: OnceLock<Arc<rustls::crypto::CryptoProvider>> = OnceLock::new();
+    PROVIDER.get_or_init(|| Arc::new(rustls_aws_lc_rs::DEFAULT_PROVIDER)).clone()
+}
+
+fn server_policy(resumption: bool, authmode: AuthMode, enforced: i32) -> Policy {
+    let pki = pki();
+    Policy {
+        enabled: true,
+        resumption,
+        enforced,
+        provider: provider(),
+        own_certs: pki.server.clone(),
+        authmode,
+        roots: Some(pki.roots.clone()),
+        server_name: None,
+        peer_cert: None,
+    }
+}
+
+/// As the context builds it: the server certificate is checked and must stay the same.
+/// `resumption`: a HelloRequest is answered offering the current session.
+fn client_policy(resumption: bool, enforced: i32) -> Policy {
+    let pki = pki();
+    Policy {
+        enabled: true,
+        resumption,
+        enforced,
+        provider: provider(),
+        own_certs: pki.client.clone(),
+        authmode: AuthMode::Required,
+        roots: Some(pki.roots.clone()),
+        server_name: Some(ServerName::try_from("localhost").expect("name")),
+        peer_cert: Some(pki.server_cert.clone()),
+    }
+}
+
+/// One side of the connection: its engine, its policy, and what it sent that the other side
+/// has not read yet.
+struct Side {
+    name: &'static str,
+    engine: Engine,
+    policy: Policy,
+    unread: Vec<u8>,
+}
+
+/// The connection is over (an engine returned an error).
+struct Closed;
+
+/// The invariant on one `process_record` result. `Err(Closed)` on any error.
+fn check(
+    who: &str,
+    result: &Result<Outcome, Error>,
+    record_len: usize,
+    out_before: usize,
+    out_after: usize,
+) -> Result<(), Closed> {
+    let Err(e) = result else { return Ok(()) };
+    // The peer's own fatal alert needs no answer; every other error is answered with one.
+    assert!(
+        *e == Error::SslFatalAlertMessage || out_after > out_before,
+        "{who}: {e:?} without a fatal alert queued (record of {record_len} bytes)"
+    );
+    Err(Closed)
+}
+
+/// Hands every record `from` sent to `to`; `to`'s replies go to its own `unread`.
+fn deliver(from: &mut Side, to: &mut Side) -> Result<(), Closed> {
+    let mut wire = std::mem::take(&mut from.unread);
+    let mut rest = &mut wire[..];
+    let mut plain = Vec::new();
+    while rest.len() >= 5 {
+        let len = (5 + usize::from(u16::from_be_bytes([rest[3], rest[4]]))).min(rest.len());
+        let (record, tail) = rest.split_at_mut(len);
+        rest = tail;
+        let before = to.unread.len();
+        let result = to.engine.process_record(record, &to.policy, &mut to.unread, &mut plain);
+        check(to.name, &result, len, before, to.unread.len())?;
+    }
+    Ok(())
+}
+
+/// Reads fuzzer bytes; running out yields zeros / empty slices (the input then ends).
+struct Input<'a>(&'a [u8]);
+
+impl<'a> Input<'a> {
+    fn u8(&mut self) -> Option<u8> {
+        let (&b, rest) = self.0.split_first()?;
+        self.0 = rest;
+        Some(b)
+    }
+    fn bytes(&mut self) -> &'a [u8] {
+        let hi = self.u8().unwrap_or(0);
+        let lo = self.u8().unwrap_or(0);
+        let n = usize::from(u16::from_be_bytes([hi, lo])).min(self.0.len());
+        let (b, rest) = self.0.split_at(n);
+        self.0 = rest;
+        b
+    }
+}
+
+/// Configuration byte: bit 0 server resumption in renegotiation, bit 1 the engine under test is
+/// the client (else the server), bits 2-3 the server's authmode (none, optional, required),
+/// bits 4-5 the suite of the "initial handshake", bit 6 a grace of 2 records instead of 16 for
+/// unanswered renegotiation requests, bit 7 client resumption (answering a HelloRequest).
+///
+/// Operations (first byte mod 6):
+/// 0. the fuzzer's peer seals a record: content type byte, u16 length, payload; it reaches the
+///    engine under test after anything the honest peer sent before (sequence numbers match);
+/// 1. a raw record: u16 length, bytes (header included, nothing sealed);
+/// 2. a renegotiation begins, per a flag byte (bit 0: abbreviated): under test the server, the
+///    honest client sends a ClientHello; under test the client, it sends one itself (bit 1
+///    clear) or the honest server sends a HelloRequest (bit 1 set). Only the first
+///    `MAX_STARTS` of an input do anything: a full renegotiation costs about a millisecond of
+///    public-key operations, and inputs with hundreds of them slowed fuzzing to ~100 exec/s;
+/// 3. what the engine under test sent is delivered to the honest peer;
+/// 4. what the honest peer sent is delivered to the engine under test;
+/// 5. both directions are delivered until neither side has anything to send.
+fn run(data: &[u8]) -> Result<(), Closed> {
+    const MAX_STARTS: u32 = 4;
+    let mut starts = 0;
+    let mut input = Input(data);
+    let Some(config) = input.u8() else { return Ok(()) };
+    let resumption = config & 1 != 0;
+    let client_under_test = config & 2 != 0;
+    let authmode = [AuthMode::None, AuthMode::Optional, AuthMode::Required][usize::from(config >> 2 & 3).min(2)];
+    let suite = [0xC02B, 0xC02C, 0xCCA9, 0xC02F][usize::from(config >> 4 & 3)];
+    let enforced = if config & 0x40 != 0 { 2 } else { 16 };
+    let parts = TestParts { suite, ..TestParts::default() };
+    let side = |name, role, policy| Side {
+        name,
+        engine: Engine::from_parts(role, &parts).expect("engine from parts"),
+        policy,
+        unread: Vec::new(),
+    };
+    let server = side("server", Endpoint::Server, server_policy(resumption, authmode, enforced));
+    let client = side("client", Endpoint::Client, client_policy(config & 0x80 != 0, enforced));
+    let (mut uut, mut peer) = if client_under_test { (client, server) } else { (server, client) };
+    while let Some(op) = input.u8() {
+        match op % 6 {
+            0 => {
+                let typ = input.u8().unwrap_or(0);
+                let payload = input.bytes();
+                peer.engine.write_record(typ, payload, &mut peer.unread).expect("seal");
+                deliver(&mut peer, &mut uut)?;
+            }
+            1 => {
+                let mut record = input.bytes().to_vec();
+                let before = uut.unread.len();
+                let result = uut.engine.process_record(&mut record, &uut.policy, &mut uut.unread, &mut Vec::new());
+                check(uut.name, &result, record.len(), before, uut.unread.len())?;
+            }
+            2 => {
+                let flags = input.u8().unwrap_or(0);
+                let abbreviated = flags & 1 != 0;
+                starts += 1;
+                if starts > MAX_STARTS {
+                    continue;
+                }
+                if !client_under_test {
+                    peer.engine.start_client(abbreviated, &peer.policy, &mut peer.unread).expect("ClientHello");
+                    deliver(&mut peer, &mut uut)?;
+                } else if flags & 2 == 0 {
+                    uut.engine.start_client(abbreviated, &uut.policy, &mut uut.unread).expect("ClientHello");
+                } else {
+                    peer.engine.send_hello_request(&mut peer.unread).expect("HelloRequest");
+                    deliver(&mut peer, &mut uut)?;
+                }
+            }
+            3 => deliver(&mut uut, &mut peer)?,
+            4 => deliver(&mut peer, &mut uut)?,
+            _ => {
+                for _ in 0..16 {
+                    if uut.unread.is_empty() && peer.unread.is_empty() {
+                        break;
+                    }
+                    deliver(&mut uut, &mut peer)?;
+                    deliver(&mut peer, &mut uut)?;
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+fuzz_target!(|data: &[u8]| {
+    let _ = run(data);
+});
