@@ -36,7 +36,9 @@
  *   renegotiation=0|1 (default 1)
  *   resumption=0|1 (default 1; rustls-mbedtls-compat: renewal by session resumption)
  *   renego_period=N (records; default: Mbed TLS's)  renego_enforced=N (default: Mbed TLS's)
- *   renego_interval=SECONDS (rustls-mbedtls-compat: renewal by time; default 0 = off)
+ *   renego_interval=SECONDS (rustls-mbedtls-compat: renewal by time, a HelloRequest every
+ *                   SECONDS; default 7200, IEC 62351-3's informative resumption interval;
+ *                   0 = off. Stock Mbed TLS has no such setting)
  *   legacy=0|1|2 (MBEDTLS_SSL_LEGACY_NO_RENEGOTIATION, _ALLOW_RENEGOTIATION, _BREAK_HANDSHAKE)
  *   hello_request_after=N (after echoing the N-th message of a connection, send a HelloRequest)
  *   max_connections=N (0 = forever)  nbio=0|1  debug_level=0..4
@@ -210,7 +212,11 @@ int main(int argc, char *argv[])
     int renegotiation = 1, resumption = 1, renego_enforced = -2, legacy = -1;
     long hello_request_after = 0, messages;
     unsigned long long renego_period = 0;
+#if defined(MBEDTLS_COMPAT)
+    unsigned long renego_interval = 7200;
+#else
     unsigned long renego_interval = 0;
+#endif
     int have_renego_period = 0;
     unsigned char period[8];
 

@@ -145,6 +145,9 @@ pub unsafe extern "C" fn mbedtls_compat_ssl_renegotiate_abbreviated(ssl: *mut mb
 /// from inside `mbedtls_ssl_read`/`_write` (a server sends a HelloRequest; a client starts the
 /// renegotiation, offering the current session when `abbreviated` is non-zero). Needs
 /// renegotiation enabled. Complements `mbedtls_ssl_conf_renegotiation_period` (by records).
+/// The time is looked at when the application calls `mbedtls_ssl_read` or `_write`: a read
+/// that waits in the transport does not wake up for it (bound it with
+/// `mbedtls_ssl_conf_read_timeout` on an idle link).
 ///
 /// # Safety
 /// `conf` is NULL (ignored) or an initialised configuration.
