@@ -533,10 +533,7 @@ impl Context {
         };
         if callback_result != 0 {
             log::error!("SNI callback refused server name {name:?} ({callback_result})");
-            // A plaintext fatal alert: the handshake has no keys yet.
-            self.out.extend_from_slice(&[0x15, 0x03, 0x03, 0x00, 0x02, 0x02, 112]);
-            let _ = self.send_queued();
-            self.engine = Engine::Failed(Error::SslUnrecognizedName);
+            self.fail_in_hello(112, Error::SslUnrecognizedName);
             return;
         }
         self.choose_server_config(accepted);
@@ -636,7 +633,7 @@ impl Context {
         if !self.close_sent {
             match &mut self.engine {
                 Engine::Running(tls) => tls.conn().send_close_notify(),
-                Engine::Tls12(engine) => engine.send_alert(1, 0, &mut self.out)?,
+                Engine::Tls12(engine) => engine.send_close_notify(&mut self.out)?,
                 _ => {}
             }
             self.close_sent = true;
@@ -705,13 +702,19 @@ impl Context {
             return Ok(());
         }
         log::error!("peer lacks RFC 5746 secure renegotiation (MBEDTLS_SSL_LEGACY_BREAK_HANDSHAKE)");
-        self.out.extend_from_slice(&[0x15, 0x03, 0x03, 0x00, 0x02, 0x02, 40]);
-        let _ = self.send_queued();
-        self.engine = Engine::Failed(Error::SslHandshakeFailure);
+        self.fail_in_hello(40, Error::SslHandshakeFailure);
         if let Some(sessions) = &self.server_sessions {
             sessions.invalidate();
         }
         Err(Error::SslHandshakeFailure)
+    }
+
+    /// Ends a handshake that has no keys yet: a plaintext fatal alert `description`, and every
+    /// later call returns `err`.
+    fn fail_in_hello(&mut self, description: u8, err: Error) {
+        self.out.extend_from_slice(&[0x15, 0x03, 0x03, 0x00, 0x02, 0x02, description]);
+        let _ = self.send_queued();
+        self.engine = Engine::Failed(err);
     }
 
     /// One record for the renegotiation engine.

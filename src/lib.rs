@@ -7,6 +7,7 @@
 
 pub mod cache;
 pub mod client_sessions;
+pub mod codec;
 pub mod config;
 pub mod context;
 pub mod debug;
@@ -14,10 +15,10 @@ pub mod error;
 pub mod ffi;
 pub mod pem;
 pub mod pk;
+pub mod renegotiation;
 pub mod rng;
 pub mod server_sessions;
 pub mod session;
 pub mod ticket;
 pub mod verify;
 pub mod x509;
-pub mod renegotiation;

@@ -32,6 +32,7 @@ use rustls::enums::{ContentType, ProtocolVersion};
 use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
 use rustls::{ConnectionTrafficSecrets, ExtractedSecrets, KeyLog, RootCertStore, Tls12CipherSuite};
 
+use crate::codec::{Reader, u24};
 use crate::config::{AuthMode, Endpoint, OwnCertResolver, TLS1_2};
 use crate::error::{Error, Result};
 use crate::verify::{self, badcert};
@@ -195,54 +196,12 @@ impl HandshakeCapture {
     }
 }
 
-fn u24(b: &[u8]) -> usize {
-    usize::from(b[0]) << 16 | usize::from(b[1]) << 8 | usize::from(b[2])
-}
-
 // =============================================================================================
 // Parsing and building handshake messages
 
-/// A bounds-checked reader; running out of bytes is a decode error.
-struct Rd<'a>(&'a [u8]);
-
-impl<'a> Rd<'a> {
-    fn take(&mut self, n: usize) -> Result<&'a [u8]> {
-        if self.0.len() < n {
-            return Err(Error::SslDecodeError);
-        }
-        let (h, t) = self.0.split_at(n);
-        self.0 = t;
-        Ok(h)
-    }
-    fn u8(&mut self) -> Result<u8> {
-        Ok(self.take(1)?[0])
-    }
-    fn u16(&mut self) -> Result<u16> {
-        let b = self.take(2)?;
-        Ok(u16::from_be_bytes([b[0], b[1]]))
-    }
-    fn u24(&mut self) -> Result<usize> {
-        Ok(u24(self.take(3)?))
-    }
-    fn vec8(&mut self) -> Result<&'a [u8]> {
-        let n = usize::from(self.u8()?);
-        self.take(n)
-    }
-    fn vec16(&mut self) -> Result<&'a [u8]> {
-        let n = usize::from(self.u16()?);
-        self.take(n)
-    }
-    fn vec24(&mut self) -> Result<&'a [u8]> {
-        let n = self.u24()?;
-        self.take(n)
-    }
-    fn u16_list(&mut self) -> Result<Vec<u16>> {
-        let b = self.vec16()?;
-        if b.len() % 2 != 0 {
-            return Err(Error::SslDecodeError);
-        }
-        Ok(b.chunks(2).map(|c| u16::from_be_bytes([c[0], c[1]])).collect())
-    }
+/// A reader of handshake bytes: running out of them is a decode error.
+fn hs_reader(bytes: &[u8]) -> Reader<'_> {
+    Reader::new(bytes, Error::SslDecodeError)
 }
 
 #[derive(Default)]
@@ -263,14 +222,14 @@ struct Hello {
     tls13: bool,
 }
 
-fn parse_extensions(rd: &mut Rd<'_>, hello: &mut Hello) -> Result<()> {
-    if rd.0.is_empty() {
+fn parse_extensions(rd: &mut Reader<'_>, hello: &mut Hello) -> Result<()> {
+    if rd.is_empty() {
         return Ok(());
     }
-    let mut exts = Rd(rd.vec16()?);
-    while !exts.0.is_empty() {
+    let mut exts = hs_reader(rd.vec16()?);
+    while !exts.is_empty() {
         let typ = exts.u16()?;
-        let mut body = Rd(exts.vec16()?);
+        let mut body = hs_reader(exts.vec16()?);
         match typ {
             EXT_RENEGOTIATION_INFO => hello.renegotiation_info = Some(body.vec8()?.to_vec()),
             EXT_EMS => hello.ems = true,
@@ -286,7 +245,7 @@ fn parse_extensions(rd: &mut Rd<'_>, hello: &mut Hello) -> Result<()> {
 
 /// Parses a ClientHello body (after the 4-byte handshake header).
 fn parse_client_hello(body: &[u8]) -> Result<Hello> {
-    let mut rd = Rd(body);
+    let mut rd = hs_reader(body);
     let mut hello = Hello { version: rd.u16()?, ..Hello::default() };
     hello.random.copy_from_slice(rd.take(32)?);
     hello.session_id = rd.vec8()?.to_vec();
@@ -305,7 +264,7 @@ fn parse_client_hello(body: &[u8]) -> Result<Hello> {
 
 /// Parses a ServerHello body.
 fn parse_server_hello(body: &[u8]) -> Result<Hello> {
-    let mut rd = Rd(body);
+    let mut rd = hs_reader(body);
     let mut hello = Hello { version: rd.u16()?, ..Hello::default() };
     hello.random.copy_from_slice(rd.take(32)?);
     hello.session_id = rd.vec8()?.to_vec();
@@ -363,10 +322,10 @@ fn certificate_message(chain: &[CertificateDer<'_>]) -> Vec<u8> {
 }
 
 fn parse_certificates(body: &[u8]) -> Result<Vec<CertificateDer<'static>>> {
-    let mut rd = Rd(body);
-    let mut list = Rd(rd.vec24()?);
+    let mut rd = hs_reader(body);
+    let mut list = hs_reader(rd.vec24()?);
     let mut out = Vec::new();
-    while !list.0.is_empty() {
+    while !list.is_empty() {
         out.push(CertificateDer::from(list.vec24()?.to_vec()));
     }
     Ok(out)
@@ -490,27 +449,73 @@ enum Handshake {
     CliFullFinish { transcript: Vec<u8>, keys: Box<NewKeys>, ccs: bool },
 }
 
-/// Keys and facts of the handshake being completed.
-struct NewKeys {
+/// What a completed handshake leaves for the next renegotiation: the session (suite, master
+/// secret, extended-master-secret property, ID) and both Finished `verify_data` (RFC 5746).
+#[derive(Clone)]
+struct Established {
     suite: &'static Tls12CipherSuite,
     master: [u8; 48],
     ems: bool,
-    client_random: [u8; 32],
-    server_random: [u8; 32],
     session_id: Vec<u8>,
-    read: Option<Box<dyn MessageDecrypter>>,
-    write: Option<Box<dyn MessageEncrypter>>,
     client_vd: Vec<u8>,
     server_vd: Vec<u8>,
 }
 
-struct FullServer {
+impl Established {
+    /// A session whose handshake has no Finished messages yet.
+    fn new(suite: &'static Tls12CipherSuite, master: [u8; 48], ems: bool, session_id: Vec<u8>) -> Self {
+        Self { suite, master, ems, session_id, client_vd: Vec::new(), server_vd: Vec::new() }
+    }
+
+    /// The same session, for an abbreviated handshake that resumes it.
+    fn resumed(&self) -> Self {
+        Self::new(self.suite, self.master, self.ems, self.session_id.clone())
+    }
+}
+
+/// The handshake being completed: its session and the record protection it brings.
+struct NewKeys {
+    state: Established,
+    read: Option<Box<dyn MessageDecrypter>>,
+    write: Option<Box<dyn MessageEncrypter>>,
+}
+
+/// What both ends of a full handshake track: the transcript and the hellos' choices.
+struct FullHandshake {
     transcript: Vec<u8>,
     suite: &'static Tls12CipherSuite,
     client_random: [u8; 32],
     server_random: [u8; 32],
     session_id: Vec<u8>,
     ems: bool,
+}
+
+impl FullHandshake {
+    /// The new session: the master secret from our key exchange and the peer's public key
+    /// (RFC 7627's extended master secret over the transcript so far, when negotiated), or
+    /// `None` when the key exchange fails.
+    fn new_session(&self, kx: Box<dyn ActiveKeyExchange>, peer_public: &[u8]) -> Option<Established> {
+        let mut master = [0u8; 48];
+        let prf = self.suite.prf_provider;
+        let result = if self.ems {
+            let hash = self.suite.common.hash_provider.hash(&self.transcript);
+            prf.for_key_exchange(&mut master, kx, peer_public, b"extended master secret", hash.as_ref())
+        } else {
+            let mut seed = self.client_random.to_vec();
+            seed.extend_from_slice(&self.server_random);
+            prf.for_key_exchange(&mut master, kx, peer_public, b"master secret", &seed)
+        };
+        result.ok().map(|_| Established::new(self.suite, master, self.ems, self.session_id.clone()))
+    }
+
+    /// Record protection for `role` under `state`, from this handshake's randoms.
+    fn keys(&self, role: Endpoint, state: Established) -> Result<Box<NewKeys>> {
+        Engine::derive(role, state, &self.client_random, &self.server_random)
+    }
+}
+
+struct FullServer {
+    common: FullHandshake,
     kx: Option<Box<dyn ActiveKeyExchange>>,
     client_chain: Option<Vec<CertificateDer<'static>>>,
     keys: Option<Box<NewKeys>>,
@@ -527,12 +532,7 @@ enum FullServerStage {
 }
 
 struct FullClient {
-    transcript: Vec<u8>,
-    suite: &'static Tls12CipherSuite,
-    client_random: [u8; 32],
-    server_random: [u8; 32],
-    session_id: Vec<u8>,
-    ems: bool,
+    common: FullHandshake,
     server_chain: Vec<CertificateDer<'static>>,
     kx_params: Option<(u16, Vec<u8>)>,
     /// The signature schemes of the server's CertificateRequest, if it sent one.
@@ -544,14 +544,7 @@ struct FullClient {
 /// The post-handshake record layer and renegotiation state of one TLS 1.2 connection.
 pub struct Engine {
     role: Endpoint,
-    suite: &'static Tls12CipherSuite,
-    master: [u8; 48],
-    ems: bool,
-    client_random: [u8; 32],
-    server_random: [u8; 32],
-    session_id: Vec<u8>,
-    client_vd: Vec<u8>,
-    server_vd: Vec<u8>,
+    state: Established,
     /// The peer supports RFC 5746 (without it, renegotiation is never allowed).
     peer_secure: bool,
     read: Box<dyn MessageDecrypter>,
@@ -631,21 +624,26 @@ impl Engine {
         prime_encrypter(write.as_mut(), tx_seq)?;
         let read = suite.aead_alg.decrypter(rx_key, &rx_iv[..fixed]);
         log::debug!("TLS 1.2 renegotiation engine takes over the connection");
-        Ok(Self {
+        let state = Established { client_vd, server_vd, ..Established::new(suite, master, sh.ems, sh.session_id) };
+        Ok(Self::established(role, state, peer_secure, (read, rx_seq), (write, tx_seq)))
+    }
+
+    /// An idle engine on `state` with these record protections and sequence numbers.
+    fn established(
+        role: Endpoint,
+        state: Established,
+        peer_secure: bool,
+        (read, read_seq): (Box<dyn MessageDecrypter>, u64),
+        (write, write_seq): (Box<dyn MessageEncrypter>, u64),
+    ) -> Self {
+        Self {
             role,
-            suite,
-            master,
-            ems: sh.ems,
-            client_random,
-            server_random: sh.random,
-            session_id: sh.session_id,
-            client_vd,
-            server_vd,
+            state,
             peer_secure,
             read,
-            read_seq: rx_seq,
+            read_seq,
             write,
-            write_seq: tx_seq,
+            write_seq,
             hs_in: Vec::new(),
             hs: Handshake::Idle,
             verify_result: None,
@@ -653,7 +651,7 @@ impl Engine {
             received_alert: None,
             full_renegotiations: 0,
             abbreviated_renegotiations: 0,
-        })
+        }
     }
 
     /// An engine as it stands after a handshake with these parameters, keys derived from them
@@ -666,31 +664,14 @@ impl Engine {
             .copied()
             .find(|s| s.common.suite.0 == parts.suite)
             .ok_or(Error::SslBadInputData)?;
-        let mut keys =
-            Self::derive(role, suite, parts.master, parts.ems, parts.client_random, parts.server_random, Vec::new())?;
-        Ok(Self {
-            role,
-            suite,
-            master: parts.master,
-            ems: parts.ems,
-            client_random: parts.client_random,
-            server_random: parts.server_random,
-            session_id: parts.session_id.clone(),
+        let state = Established {
             client_vd: parts.client_vd.to_vec(),
             server_vd: parts.server_vd.to_vec(),
-            peer_secure: parts.peer_secure,
-            read: keys.read.take().ok_or(Error::SslInternalError)?,
-            read_seq: 0,
-            write: keys.write.take().ok_or(Error::SslInternalError)?,
-            write_seq: 0,
-            hs_in: Vec::new(),
-            hs: Handshake::Idle,
-            verify_result: None,
-            peer_chain: None,
-            received_alert: None,
-            full_renegotiations: 0,
-            abbreviated_renegotiations: 0,
-        })
+            ..Established::new(suite, parts.master, parts.ems, parts.session_id.clone())
+        };
+        let NewKeys { state, read, write } = *Self::derive(role, state, &parts.client_random, &parts.server_random)?;
+        let (read, write) = (read.ok_or(Error::SslInternalError)?, write.ok_or(Error::SslInternalError)?);
+        Ok(Self::established(role, state, parts.peer_secure, (read, 0), (write, 0)))
     }
 
     /// Seals any record under the current write keys (tests and fuzzing: a peer that sends
@@ -705,11 +686,11 @@ impl Engine {
     }
 
     pub fn session_id(&self) -> &[u8] {
-        &self.session_id
+        &self.state.session_id
     }
 
     pub fn suite(&self) -> u16 {
-        self.suite.common.suite.0
+        self.state.suite.common.suite.0
     }
 
     /// Records sent and received under the current keys (for `renegotiation_period`).
@@ -767,7 +748,11 @@ impl Engine {
         self.seal(CT_APPDATA, data, out)
     }
 
-    pub fn send_alert(&mut self, level: u8, description: u8, out: &mut Vec<u8>) -> Result<()> {
+    pub fn send_close_notify(&mut self, out: &mut Vec<u8>) -> Result<()> {
+        self.send_alert(ALERT_WARNING, ALERT_CLOSE_NOTIFY, out)
+    }
+
+    fn send_alert(&mut self, level: u8, description: u8, out: &mut Vec<u8>) -> Result<()> {
         self.seal(CT_ALERT, &[level, description], out)
     }
 
@@ -801,7 +786,7 @@ impl Engine {
         }
         let msg = EncodedMessage::new(ContentType(typ), ProtocolVersion(u16::from_be_bytes([header[1], header[2]])), InboundOpaque(payload));
         let decrypted = match self.read.decrypt(msg, self.read_seq) {
-            Ok(m) => m.payload.to_vec(),
+            Ok(m) => m.payload,
             Err(rustls::Error::PeerSentOversizedRecord) => {
                 return Err(self.fatal(ALERT_RECORD_OVERFLOW, Error::SslInvalidRecord, out));
             }
@@ -826,7 +811,7 @@ impl Engine {
                         return Err(self.fatal(ALERT_UNEXPECTED_MESSAGE, Error::SslUnexpectedMessage, out));
                     }
                 }
-                plain.extend_from_slice(&decrypted);
+                plain.extend_from_slice(decrypted);
             }
             CT_ALERT => {
                 if decrypted.len() != 2 {
@@ -853,9 +838,9 @@ impl Engine {
                     }
                 }
             }
-            CT_CCS => self.on_ccs(&decrypted, out)?,
+            CT_CCS => self.on_ccs(decrypted, out)?,
             _ => {
-                self.hs_in.extend_from_slice(&decrypted);
+                self.hs_in.extend_from_slice(decrypted);
                 while self.hs_in.len() >= 4 {
                     let len = u24(&self.hs_in[1..4]);
                     if len > 65536 {
@@ -921,20 +906,14 @@ impl Engine {
         vd
     }
 
-    /// New record protection from a master secret and fresh randoms ("key expansion").
-    fn derive(
-        role: Endpoint,
-        suite: &'static Tls12CipherSuite,
-        master: [u8; 48],
-        ems: bool,
-        client_random: [u8; 32],
-        server_random: [u8; 32],
-        session_id: Vec<u8>,
-    ) -> Result<Box<NewKeys>> {
+    /// New record protection from the master secret of `state` and fresh randoms ("key
+    /// expansion").
+    fn derive(role: Endpoint, state: Established, client_random: &[u8; 32], server_random: &[u8; 32]) -> Result<Box<NewKeys>> {
+        let (suite, master) = (state.suite, state.master);
         let shape = suite.aead_alg.key_block_shape();
         let mut block = vec![0u8; (shape.enc_key_len + shape.fixed_iv_len) * 2 + shape.explicit_nonce_len];
         let mut seed = server_random.to_vec();
-        seed.extend_from_slice(&client_random);
+        seed.extend_from_slice(client_random);
         Self::prf(suite, &master, b"key expansion", &seed, &mut block);
         let (ck, rest) = block.split_at(shape.enc_key_len);
         let (sk, rest) = rest.split_at(shape.enc_key_len);
@@ -945,16 +924,9 @@ impl Engine {
             Endpoint::Client => (ck, civ, sk, siv),
         };
         Ok(Box::new(NewKeys {
-            suite,
-            master,
-            ems,
-            client_random,
-            server_random,
-            session_id,
             read: Some(suite.aead_alg.decrypter(aead_key(rk)?, riv)),
             write: Some(suite.aead_alg.encrypter(aead_key(wk)?, wiv, extra)),
-            client_vd: Vec::new(),
-            server_vd: Vec::new(),
+            state,
         }))
     }
 
@@ -968,14 +940,7 @@ impl Engine {
 
     /// A completed handshake becomes the connection's state.
     fn adopt(&mut self, keys: Box<NewKeys>, abbreviated: bool) -> bool {
-        self.suite = keys.suite;
-        self.master = keys.master;
-        self.ems = keys.ems;
-        self.client_random = keys.client_random;
-        self.server_random = keys.server_random;
-        self.session_id = keys.session_id;
-        self.client_vd = keys.client_vd;
-        self.server_vd = keys.server_vd;
+        self.state = keys.state;
         self.hs = Handshake::Idle;
         if abbreviated {
             self.abbreviated_renegotiations += 1;
@@ -987,9 +952,9 @@ impl Engine {
     }
 
     fn our_renegotiation_info(&self) -> Vec<u8> {
-        let mut ri = self.client_vd.clone();
+        let mut ri = self.state.client_vd.clone();
         if self.role == Endpoint::Server {
-            ri.extend_from_slice(&self.server_vd);
+            ri.extend_from_slice(&self.state.server_vd);
         }
         ri
     }
@@ -1019,12 +984,12 @@ impl Engine {
             }
             _ => match std::mem::replace(&mut self.hs, Handshake::Idle) {
                 Handshake::SrvAbbreviated { mut transcript, mut keys, ccs } if ccs && typ == HS_FINISHED => {
-                    let expected = Self::verify_data(keys.suite, &keys.master, b"client finished", &transcript);
+                    let expected = Self::verify_data(keys.state.suite, &keys.state.master, b"client finished", &transcript);
                     if message[4..] != expected[..] {
                         return Err(self.fatal(ALERT_DECRYPT_ERROR, Error::SslHandshakeFailure, out));
                     }
                     transcript.extend_from_slice(message);
-                    keys.client_vd = expected;
+                    keys.state.client_vd = expected;
                     Ok(Some(self.adopt(keys, true)))
                 }
                 Handshake::SrvFull(full) => self.server_full_step(full, message, policy, out),
@@ -1032,25 +997,25 @@ impl Engine {
                     self.client_server_hello(transcript, client_random, offered_session, message, policy, out).map(|_| None)
                 }
                 Handshake::CliAbbreviated { mut transcript, mut keys, ccs } if ccs && typ == HS_FINISHED => {
-                    let expected = Self::verify_data(keys.suite, &keys.master, b"server finished", &transcript);
+                    let expected = Self::verify_data(keys.state.suite, &keys.state.master, b"server finished", &transcript);
                     if message[4..] != expected[..] {
                         return Err(self.fatal(ALERT_DECRYPT_ERROR, Error::SslHandshakeFailure, out));
                     }
                     transcript.extend_from_slice(message);
-                    keys.server_vd = expected;
-                    let fin = Self::verify_data(keys.suite, &keys.master, b"client finished", &transcript);
+                    keys.state.server_vd = expected;
+                    let fin = Self::verify_data(keys.state.suite, &keys.state.master, b"client finished", &transcript);
                     self.send_ccs(&mut keys, out)?;
                     self.seal(CT_HANDSHAKE, &handshake_message(HS_FINISHED, &fin), out)?;
-                    keys.client_vd = fin;
+                    keys.state.client_vd = fin;
                     Ok(Some(self.adopt(keys, true)))
                 }
                 Handshake::CliFull(full) => self.client_full_step(full, message, policy, out),
                 Handshake::CliFullFinish { transcript, mut keys, ccs } if ccs && typ == HS_FINISHED => {
-                    let expected = Self::verify_data(keys.suite, &keys.master, b"server finished", &transcript);
+                    let expected = Self::verify_data(keys.state.suite, &keys.state.master, b"server finished", &transcript);
                     if message[4..] != expected[..] {
                         return Err(self.fatal(ALERT_DECRYPT_ERROR, Error::SslHandshakeFailure, out));
                     }
-                    keys.server_vd = expected;
+                    keys.state.server_vd = expected;
                     Ok(Some(self.adopt(keys, false)))
                 }
                 Handshake::HelloRequested { .. } if typ == HS_CLIENT_HELLO => {
@@ -1080,7 +1045,7 @@ impl Engine {
             return self.send_alert(ALERT_WARNING, ALERT_NO_RENEGOTIATION, out);
         }
         // RFC 5746 3.7: no SCSV, and the client's verify data from the previous handshake.
-        if hello.scsv || hello.renegotiation_info.as_deref() != Some(&self.client_vd[..]) {
+        if hello.scsv || hello.renegotiation_info.as_deref() != Some(&self.state.client_vd[..]) {
             log::error!("renegotiation ClientHello without the right renegotiation_info");
             return Err(self.fatal(ALERT_HANDSHAKE_FAILURE, Error::SslHandshakeFailure, out));
         }
@@ -1092,9 +1057,9 @@ impl Engine {
         log::debug!("=> renegotiate (client hello, session id {} bytes)", hello.session_id.len());
         let resumable = policy.resumption
             && !hello.session_id.is_empty()
-            && hello.session_id == self.session_id
-            && hello.suites.contains(&self.suite.common.suite.0)
-            && hello.ems == self.ems;
+            && hello.session_id == self.state.session_id
+            && hello.suites.contains(&self.state.suite.common.suite.0)
+            && hello.ems == self.state.ems;
         if resumable {
             self.server_abbreviated(message, hello, out)
         } else {
@@ -1126,25 +1091,17 @@ impl Engine {
     /// Server: the abbreviated handshake resuming the current session with fresh randoms.
     fn server_abbreviated(&mut self, client_hello: &[u8], hello: Hello, out: &mut Vec<u8>) -> Result<()> {
         let server_random = random32()?;
-        let sh = self.server_hello_message(&server_random, &self.session_id.clone(), self.suite.common.suite.0, &hello);
+        let sh = self.server_hello_message(&server_random, &self.state.session_id.clone(), self.state.suite.common.suite.0, &hello);
         let mut transcript = client_hello.to_vec();
         transcript.extend_from_slice(&sh);
-        let mut keys = Self::derive(
-            Endpoint::Server,
-            self.suite,
-            self.master,
-            self.ems,
-            hello.random,
-            server_random,
-            self.session_id.clone(),
-        )?;
+        let mut keys = Self::derive(Endpoint::Server, self.state.resumed(), &hello.random, &server_random)?;
         self.seal(CT_HANDSHAKE, &sh, out)?;
-        let fin = Self::verify_data(keys.suite, &keys.master, b"server finished", &transcript);
+        let fin = Self::verify_data(keys.state.suite, &keys.state.master, b"server finished", &transcript);
         self.send_ccs(&mut keys, out)?;
         let fin_msg = handshake_message(HS_FINISHED, &fin);
         self.seal(CT_HANDSHAKE, &fin_msg, out)?;
         transcript.extend_from_slice(&fin_msg);
-        keys.server_vd = fin;
+        keys.state.server_vd = fin;
         self.hs = Handshake::SrvAbbreviated { transcript, keys, ccs: false };
         Ok(())
     }
@@ -1227,12 +1184,7 @@ impl Engine {
         let mut transcript = client_hello.to_vec();
         transcript.extend_from_slice(&flight);
         self.hs = Handshake::SrvFull(Box::new(FullServer {
-            transcript,
-            suite,
-            client_random: hello.random,
-            server_random,
-            session_id,
-            ems: hello.ems,
+            common: FullHandshake { transcript, suite, client_random: hello.random, server_random, session_id, ems: hello.ems },
             kx: Some(kx),
             client_chain: None,
             keys: None,
@@ -1266,38 +1218,21 @@ impl Engine {
                     let err = if chain.is_empty() { Error::SslNoClientCertificate } else { Error::X509CertVerifyFailed };
                     return Err(self.fatal(ALERT_BAD_CERTIFICATE, err, out));
                 }
-                full.transcript.extend_from_slice(message);
+                full.common.transcript.extend_from_slice(message);
                 full.client_chain = (!chain.is_empty()).then_some(chain);
                 full.stage = FullServerStage::KeyExchange;
             }
             (FullServerStage::KeyExchange, HS_CLIENT_KEY_EXCHANGE) => {
-                let mut rd = Rd(&message[4..]);
+                let mut rd = hs_reader(&message[4..]);
                 let Ok(peer) = rd.vec8() else {
                     return Err(self.fatal(ALERT_DECODE_ERROR, Error::SslDecodeError, out));
                 };
-                full.transcript.extend_from_slice(message);
+                full.common.transcript.extend_from_slice(message);
                 let kx = full.kx.take().ok_or(Error::SslInternalError)?;
-                let mut master = [0u8; 48];
-                let result = if full.ems {
-                    let hash = full.suite.common.hash_provider.hash(&full.transcript);
-                    full.suite.prf_provider.for_key_exchange(&mut master, kx, peer, b"extended master secret", hash.as_ref())
-                } else {
-                    let mut seed = full.client_random.to_vec();
-                    seed.extend_from_slice(&full.server_random);
-                    full.suite.prf_provider.for_key_exchange(&mut master, kx, peer, b"master secret", &seed)
-                };
-                if result.is_err() {
+                let Some(state) = full.common.new_session(kx, peer) else {
                     return Err(self.fatal(ALERT_HANDSHAKE_FAILURE, Error::SslHandshakeFailure, out));
-                }
-                full.keys = Some(Self::derive(
-                    Endpoint::Server,
-                    full.suite,
-                    master,
-                    full.ems,
-                    full.client_random,
-                    full.server_random,
-                    full.session_id.clone(),
-                )?);
+                };
+                full.keys = Some(full.common.keys(Endpoint::Server, state)?);
                 full.stage = if full.client_chain.is_some() {
                     FullServerStage::CertificateVerify
                 } else {
@@ -1305,7 +1240,7 @@ impl Engine {
                 };
             }
             (FullServerStage::CertificateVerify, HS_CERTIFICATE_VERIFY) => {
-                let mut rd = Rd(&message[4..]);
+                let mut rd = hs_reader(&message[4..]);
                 let (Ok(scheme), Ok(sig)) = (rd.u16(), rd.vec16()) else {
                     return Err(self.fatal(ALERT_DECODE_ERROR, Error::SslDecodeError, out));
                 };
@@ -1313,25 +1248,25 @@ impl Engine {
                     .client_chain
                     .as_ref()
                     .and_then(|c| c.first())
-                    .is_some_and(|cert| verify_signature(cert, scheme, &full.transcript, sig));
+                    .is_some_and(|cert| verify_signature(cert, scheme, &full.common.transcript, sig));
                 if !ok {
                     return Err(self.fatal(ALERT_DECRYPT_ERROR, Error::SslHandshakeFailure, out));
                 }
-                full.transcript.extend_from_slice(message);
+                full.common.transcript.extend_from_slice(message);
                 full.stage = FullServerStage::ChangeCipherSpec;
             }
             (FullServerStage::Finished, HS_FINISHED) => {
                 let mut keys = full.keys.take().ok_or(Error::SslInternalError)?;
-                let expected = Self::verify_data(keys.suite, &keys.master, b"client finished", &full.transcript);
+                let expected = Self::verify_data(keys.state.suite, &keys.state.master, b"client finished", &full.common.transcript);
                 if message[4..] != expected[..] {
                     return Err(self.fatal(ALERT_DECRYPT_ERROR, Error::SslHandshakeFailure, out));
                 }
-                full.transcript.extend_from_slice(message);
-                let fin = Self::verify_data(keys.suite, &keys.master, b"server finished", &full.transcript);
+                full.common.transcript.extend_from_slice(message);
+                let fin = Self::verify_data(keys.state.suite, &keys.state.master, b"server finished", &full.common.transcript);
                 self.send_ccs(&mut keys, out)?;
                 self.seal(CT_HANDSHAKE, &handshake_message(HS_FINISHED, &fin), out)?;
-                keys.client_vd = expected;
-                keys.server_vd = fin;
+                keys.state.client_vd = expected;
+                keys.state.server_vd = fin;
                 self.peer_chain = full.client_chain.take();
                 return Ok(Some(self.adopt(keys, false)));
             }
@@ -1366,10 +1301,10 @@ impl Engine {
         let client_random = random32()?;
         let mut body = vec![3, 3];
         body.extend_from_slice(&client_random);
-        put_vec8(&mut body, if abbreviated { &self.session_id } else { &[] });
+        put_vec8(&mut body, if abbreviated { &self.state.session_id } else { &[] });
         // The current suite first (a server resuming the session needs it), then the others
         // of the configuration.
-        let current = self.suite.common.suite.0;
+        let current = self.state.suite.common.suite.0;
         let suites: Vec<u8> = [current]
             .into_iter()
             .chain(policy.provider.tls12_cipher_suites.iter().map(|s| s.common.suite.0).filter(|&s| s != current))
@@ -1379,7 +1314,7 @@ impl Engine {
         put_vec8(&mut body, &[0]);
         let mut exts = Vec::new();
         let mut ri = Vec::new();
-        put_vec8(&mut ri, &self.client_vd);
+        put_vec8(&mut ri, &self.state.client_vd);
         put_ext(&mut exts, EXT_RENEGOTIATION_INFO, &ri);
         put_ext(&mut exts, EXT_EMS, &[]);
         let schemes: Vec<u8> =
@@ -1424,8 +1359,8 @@ impl Engine {
             log::error!("renegotiation ServerHello for version {:#06x}", sh.version);
             return Err(self.fatal(ALERT_PROTOCOL_VERSION, Error::SslBadProtocolVersion, out));
         }
-        let mut expected_ri = self.client_vd.clone();
-        expected_ri.extend_from_slice(&self.server_vd);
+        let mut expected_ri = self.state.client_vd.clone();
+        expected_ri.extend_from_slice(&self.state.server_vd);
         if sh.renegotiation_info.as_deref() != Some(&expected_ri[..]) {
             log::error!("renegotiation ServerHello without the right renegotiation_info");
             return Err(self.fatal(ALERT_HANDSHAKE_FAILURE, Error::SslHandshakeFailure, out));
@@ -1436,32 +1371,26 @@ impl Engine {
         };
         let suite = *suite;
         transcript.extend_from_slice(message);
-        let resumed = offered_session && !sh.session_id.is_empty() && sh.session_id == self.session_id;
-        if resumed && (sh.suite != self.suite.common.suite.0 || sh.ems != self.ems) {
+        let resumed = offered_session && !sh.session_id.is_empty() && sh.session_id == self.state.session_id;
+        if resumed && (sh.suite != self.state.suite.common.suite.0 || sh.ems != self.state.ems) {
             // RFC 5246 7.4.1.3 and RFC 7627 5.3: a resumed session keeps its suite and its
             // extended-master-secret property.
             log::error!("the server resumed the session with another suite or master secret kind");
             return Err(self.fatal(ALERT_HANDSHAKE_FAILURE, Error::SslHandshakeFailure, out));
         }
         if resumed {
-            let keys = Self::derive(
-                Endpoint::Client,
-                self.suite,
-                self.master,
-                self.ems,
-                client_random,
-                sh.random,
-                self.session_id.clone(),
-            )?;
+            let keys = Self::derive(Endpoint::Client, self.state.resumed(), &client_random, &sh.random)?;
             self.hs = Handshake::CliAbbreviated { transcript, keys, ccs: false };
         } else {
             self.hs = Handshake::CliFull(Box::new(FullClient {
-                transcript,
-                suite,
-                client_random,
-                server_random: sh.random,
-                session_id: sh.session_id,
-                ems: sh.ems,
+                common: FullHandshake {
+                    transcript,
+                    suite,
+                    client_random,
+                    server_random: sh.random,
+                    session_id: sh.session_id,
+                    ems: sh.ems,
+                },
                 server_chain: Vec::new(),
                 kx_params: None,
                 cert_request: None,
@@ -1530,7 +1459,7 @@ impl Engine {
                 }
             }
             HS_SERVER_KEY_EXCHANGE => {
-                let mut rd = Rd(&message[4..]);
+                let mut rd = hs_reader(&message[4..]);
                 let parsed = (|| -> Result<(u16, Vec<u8>, usize, u16, Vec<u8>)> {
                     if rd.u8()? != 3 {
                         return Err(Error::SslDecodeError);
@@ -1545,8 +1474,8 @@ impl Engine {
                 let Ok((group, public, params_len, scheme, sig)) = parsed else {
                     return Err(self.fatal(ALERT_DECODE_ERROR, Error::SslDecodeError, out));
                 };
-                let mut signed = full.client_random.to_vec();
-                signed.extend_from_slice(&full.server_random);
+                let mut signed = full.common.client_random.to_vec();
+                signed.extend_from_slice(&full.common.server_random);
                 signed.extend_from_slice(&message[4..4 + params_len]);
                 let ok = full.server_chain.first().is_some_and(|c| verify_signature(c, scheme, &signed, &sig));
                 if !ok {
@@ -1555,7 +1484,7 @@ impl Engine {
                 full.kx_params = Some((group, public));
             }
             HS_CERTIFICATE_REQUEST => {
-                let mut rd = Rd(&message[4..]);
+                let mut rd = hs_reader(&message[4..]);
                 let parsed = rd.vec8().and_then(|_types| rd.u16_list()).and_then(|schemes| rd.vec16().map(|_| schemes));
                 let Ok(schemes) = parsed else {
                     return Err(self.fatal(ALERT_DECODE_ERROR, Error::SslDecodeError, out));
@@ -1563,12 +1492,12 @@ impl Engine {
                 full.cert_request = Some(schemes.into_iter().map(SignatureScheme).collect());
             }
             HS_SERVER_HELLO_DONE => {
-                full.transcript.extend_from_slice(message);
+                full.common.transcript.extend_from_slice(message);
                 return self.client_full_finish(full, policy, out).map(|_| None);
             }
             _ => return Err(self.fatal(ALERT_UNEXPECTED_MESSAGE, Error::SslUnexpectedMessage, out)),
         }
-        full.transcript.extend_from_slice(message);
+        full.common.transcript.extend_from_slice(message);
         self.hs = Handshake::CliFull(full);
         Ok(None)
     }
@@ -1600,7 +1529,7 @@ impl Engine {
                 _ => Vec::new(),
             };
             let msg = certificate_message(&chain);
-            full.transcript.extend_from_slice(&msg);
+            full.common.transcript.extend_from_slice(&msg);
             flight.extend_from_slice(&msg);
             cred
         } else {
@@ -1609,50 +1538,33 @@ impl Engine {
         let mut cke = Vec::new();
         put_vec8(&mut cke, kx.pub_key());
         let cke = handshake_message(HS_CLIENT_KEY_EXCHANGE, &cke);
-        full.transcript.extend_from_slice(&cke);
+        full.common.transcript.extend_from_slice(&cke);
         flight.extend_from_slice(&cke);
-        let mut master = [0u8; 48];
-        let result = if full.ems {
-            let hash = full.suite.common.hash_provider.hash(&full.transcript);
-            full.suite.prf_provider.for_key_exchange(&mut master, kx, &server_public, b"extended master secret", hash.as_ref())
-        } else {
-            let mut seed = full.client_random.to_vec();
-            seed.extend_from_slice(&full.server_random);
-            full.suite.prf_provider.for_key_exchange(&mut master, kx, &server_public, b"master secret", &seed)
-        };
-        if result.is_err() {
+        let Some(state) = full.common.new_session(kx, &server_public) else {
             return Err(self.fatal(ALERT_HANDSHAKE_FAILURE, Error::SslHandshakeFailure, out));
-        }
+        };
         if let Some(cred) = credential {
             let scheme = cred.signer.scheme();
-            let sig = match cred.signer.sign(&full.transcript) {
+            let sig = match cred.signer.sign(&full.common.transcript) {
                 Ok(s) => s,
                 Err(_) => return Err(self.fatal(ALERT_HANDSHAKE_FAILURE, Error::SslInternalError, out)),
             };
             let mut body = scheme.0.to_be_bytes().to_vec();
             put_vec16(&mut body, &sig);
             let cv = handshake_message(HS_CERTIFICATE_VERIFY, &body);
-            full.transcript.extend_from_slice(&cv);
+            full.common.transcript.extend_from_slice(&cv);
             flight.extend_from_slice(&cv);
         }
         self.seal(CT_HANDSHAKE, &flight, out)?;
-        let mut keys = Self::derive(
-            Endpoint::Client,
-            full.suite,
-            master,
-            full.ems,
-            full.client_random,
-            full.server_random,
-            full.session_id.clone(),
-        )?;
-        let fin = Self::verify_data(keys.suite, &keys.master, b"client finished", &full.transcript);
+        let mut keys = full.common.keys(Endpoint::Client, state)?;
+        let fin = Self::verify_data(keys.state.suite, &keys.state.master, b"client finished", &full.common.transcript);
         self.send_ccs(&mut keys, out)?;
         let fin_msg = handshake_message(HS_FINISHED, &fin);
         self.seal(CT_HANDSHAKE, &fin_msg, out)?;
-        full.transcript.extend_from_slice(&fin_msg);
-        keys.client_vd = fin;
+        full.common.transcript.extend_from_slice(&fin_msg);
+        keys.state.client_vd = fin;
         self.peer_chain = Some(std::mem::take(&mut full.server_chain));
-        self.hs = Handshake::CliFullFinish { transcript: full.transcript, keys, ccs: false };
+        self.hs = Handshake::CliFullFinish { transcript: full.common.transcript, keys, ccs: false };
         Ok(())
     }
 }
@@ -1768,7 +1680,7 @@ mod tests {
         assert!(results.iter().all(|r| r.is_ok()), "{results:?}");
         assert_eq!((client.abbreviated_renegotiations, server.abbreviated_renegotiations), (1, 1));
         assert_eq!(client.session_id(), &parts.session_id[..]);
-        assert_ne!(client.client_vd, parts.client_vd.to_vec(), "new verify data");
+        assert_ne!(client.state.client_vd, parts.client_vd.to_vec(), "new verify data");
         // Data flows under the new keys.
         client.write_app(b"after", &mut c_out).unwrap();
         let mut plain = Vec::new();
@@ -1976,11 +1888,14 @@ mod tests {
         assert!(deliver(&mut c_out, &mut server, &sp, &mut s_out, &mut Vec::new()).iter().all(|r| r.is_ok()));
         // A peer that knows the new keys (a forger built from them) sends data where its
         // Finished should be: only the honest client's ChangeCipherSpec, then that record.
-        let Handshake::SrvAbbreviated { keys, .. } = &server.hs else { panic!("not waiting for the client") };
+        let Handshake::SrvAbbreviated { transcript, keys, .. } = &server.hs else { panic!("not waiting for the client") };
+        // The randoms of the ClientHello and ServerHello that open the transcript.
+        let ch_len = 4 + u24(&transcript[1..4]);
+        let client_random = parse_client_hello(&transcript[4..ch_len]).unwrap().random;
+        let server_random = parse_server_hello(&transcript[ch_len + 4..]).unwrap().random;
         let mut forger = Engine::from_parts(Endpoint::Client, &parts).unwrap();
         let mut new_keys =
-            Engine::derive(Endpoint::Client, keys.suite, parts.master, parts.ems, keys.client_random, keys.server_random, Vec::new())
-                .unwrap();
+            Engine::derive(Endpoint::Client, keys.state.resumed(), &client_random, &server_random).unwrap();
         forger.write = new_keys.write.take().unwrap();
         assert!(deliver(&mut s_out, &mut client, &cp, &mut c_out, &mut Vec::new()).iter().all(|r| r.is_ok()));
         let ccs_len = 5 + usize::from(u16::from_be_bytes([c_out[3], c_out[4]]));

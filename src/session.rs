@@ -26,6 +26,7 @@
 
 use std::time::{SystemTime, UNIX_EPOCH};
 
+use crate::codec::Reader;
 use crate::config::{Endpoint, TLS1_2, TLS1_3};
 use crate::error::{Error, Result};
 
@@ -160,7 +161,7 @@ impl Session {
         if check_value(data) != check && !cfg!(fuzzing) {
             return Err(Error::SslBadInputData);
         }
-        let mut r = Reader(&data[HEADER_LEN..]);
+        let mut r = Reader::new(&data[HEADER_LEN..], Error::SslBadInputData);
         let endpoint = match r.u8()? {
             0 => Endpoint::Client,
             1 => Endpoint::Server,
@@ -198,7 +199,7 @@ impl Session {
             ticket_lifetime: r.u32()?,
             ticket_time_ms: r.u64()?,
         };
-        if !r.0.is_empty() {
+        if !r.is_empty() {
             return Err(Error::SslBadInputData);
         }
         Ok(session)
@@ -210,39 +211,6 @@ fn check_value(data: &[u8]) -> [u8; CHECK_LEN] {
     let mut out = [0u8; CHECK_LEN];
     out.copy_from_slice(&digest.as_ref()[..CHECK_LEN]);
     out
-}
-
-/// A bounds-checked big-endian reader: running out of bytes is `BAD_INPUT_DATA`.
-struct Reader<'a>(&'a [u8]);
-
-impl<'a> Reader<'a> {
-    fn take(&mut self, n: usize) -> Result<&'a [u8]> {
-        if self.0.len() < n {
-            return Err(Error::SslBadInputData);
-        }
-        let (head, tail) = self.0.split_at(n);
-        self.0 = tail;
-        Ok(head)
-    }
-    fn u8(&mut self) -> Result<u8> {
-        Ok(self.take(1)?[0])
-    }
-    fn u16(&mut self) -> Result<u16> {
-        let b = self.take(2)?;
-        Ok(u16::from_be_bytes([b[0], b[1]]))
-    }
-    fn u24(&mut self) -> Result<usize> {
-        let b = self.take(3)?;
-        Ok(usize::from(b[0]) << 16 | usize::from(b[1]) << 8 | usize::from(b[2]))
-    }
-    fn u32(&mut self) -> Result<u32> {
-        let b = self.take(4)?;
-        Ok(u32::from_be_bytes([b[0], b[1], b[2], b[3]]))
-    }
-    fn u64(&mut self) -> Result<u64> {
-        let b = self.take(8)?;
-        Ok(u64::from_be_bytes(b.try_into().map_err(|_| Error::SslBadInputData)?))
-    }
 }
 
 /// The fields of a rustls client session value this library reports (`Tls12Session` /
@@ -259,7 +227,7 @@ pub struct ClientValueInfo {
 
 impl ClientValueInfo {
     pub fn parse(version: u16, value: &[u8]) -> Option<Self> {
-        let mut r = Reader(value);
+        let mut r = Reader::new(value, Error::SslBadInputData);
         let suite = r.u16().ok()?;
         let mut info = ClientValueInfo { suite, ..Default::default() };
         if version == TLS1_2 {

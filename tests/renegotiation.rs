@@ -36,6 +36,21 @@ fn openssl_client(port: u16, args: &[&str]) -> (bool, String) {
     (status.success(), out)
 }
 
+const TLS12_GNUTLS: &str = "NORMAL:-VERS-ALL:+VERS-TLS1.2";
+/// A GnuTLS client without RFC 5746 (a legacy peer).
+const LEGACY_GNUTLS: &str = "NORMAL:-VERS-ALL:+VERS-TLS1.2:%DISABLE_SAFE_RENEGOTIATION";
+
+/// Runs `gnutls-cli` (verifying the server for "localhost") against `port`, with a full
+/// renegotiation right after the handshake when `rehandshake`.
+fn gnutls_cli(port: u16, priority: &str, rehandshake: bool, stdin: &[u8], secs: u64) -> (std::process::ExitStatus, String) {
+    let (ca, port) = (cert("ca.crt"), port.to_string());
+    let mut argv = vec!["gnutls-cli", "--x509cafile", ca.as_str(), "--priority", priority, "-p", port.as_str(), "localhost"];
+    if rehandshake {
+        argv.insert(1, "--rehandshake");
+    }
+    run("gnutls-cli", &argv, stdin, secs)
+}
+
 fn ca_arg() -> String {
     format!("ca_file={}", cert("ca.crt"))
 }
@@ -112,13 +127,7 @@ fn stock_mbedtls_renegotiates_but_never_resumes_where_we_do() {
 #[test]
 fn gnutls_rehandshake_and_openssl_s_client_renegotiate_with_the_example_server() {
     let (mut server, port) = renewal_server(&["max_connections=2"]);
-    let (status, out) = run(
-        "gnutls-cli --rehandshake",
-        &["gnutls-cli", "--x509cafile", &cert("ca.crt"), "--rehandshake", "--priority",
-          "NORMAL:-VERS-ALL:+VERS-TLS1.2", "-p", &port.to_string(), "localhost"],
-        b"",
-        30,
-    );
+    let (status, out) = gnutls_cli(port, TLS12_GNUTLS, true, b"", 30);
     assert!(status.success(), "gnutls-cli failed:\n{out}\nserver:\n{}", server.output());
     assert!(out.contains("ReHandshake was completed"), "{out}");
     server.expect("connection summary: 1 full, 0 abbreviated renewals", 20);
@@ -243,13 +252,7 @@ fn with_renegotiation_disabled_requests_get_a_warning_and_the_connection_goes_on
     // GnuTLS retries a refused rehandshake at once on the same connection: the first request
     // gets the warning; a repeated one ends the connection (rustls's limit against
     // renegotiation floods; Mbed TLS would send the warning again: see the README).
-    let (_, out) = run(
-        "gnutls-cli --rehandshake",
-        &["gnutls-cli", "--x509cafile", &cert("ca.crt"), "--rehandshake", "--priority",
-          "NORMAL:-VERS-ALL:+VERS-TLS1.2", "-p", &port.to_string(), "localhost"],
-        b"",
-        60,
-    );
+    let (_, out) = gnutls_cli(port, TLS12_GNUTLS, true, b"", 60);
     assert_eq!(count(&out, "Received alert [100]"), 1, "{out}");
     assert!(out.contains("ReHandshake has failed"), "{out}");
     server.wait(30);
@@ -257,7 +260,6 @@ fn with_renegotiation_disabled_requests_get_a_warning_and_the_connection_goes_on
     assert_eq!(count(&srv, "connection summary: 0 full, 0 abbreviated renewals"), 3, "{srv}");
 }
 
-const LEGACY_GNUTLS: &str = "NORMAL:-VERS-ALL:+VERS-TLS1.2:%DISABLE_SAFE_RENEGOTIATION";
 
 /// Acceptance 4: a client without RFC 5746 (GnuTLS with safe renegotiation disabled) is never
 /// allowed to renegotiate, even with renegotiation and resumption enabled; with
@@ -265,13 +267,7 @@ const LEGACY_GNUTLS: &str = "NORMAL:-VERS-ALL:+VERS-TLS1.2:%DISABLE_SAFE_RENEGOT
 #[test]
 fn a_legacy_client_is_never_allowed_to_renegotiate() {
     let (mut server, port) = renewal_server(&["max_connections=1", "debug_level=3"]);
-    let (_, out) = run(
-        "gnutls-cli (legacy) --rehandshake",
-        &["gnutls-cli", "--x509cafile", &cert("ca.crt"), "--rehandshake", "--priority", LEGACY_GNUTLS, "-p",
-          &port.to_string(), "localhost"],
-        b"",
-        60,
-    );
+    let (_, out) = gnutls_cli(port, LEGACY_GNUTLS, true, b"", 60);
     server.wait(30);
     let srv = server.output();
     assert!(out.contains("Handshake was completed"), "the legacy client should connect:\n{out}");
@@ -280,23 +276,11 @@ fn a_legacy_client_is_never_allowed_to_renegotiate() {
     assert!(srv.contains("connection summary: 0 full, 0 abbreviated renewals"), "{srv}");
 
     let (mut server, port) = renewal_server(&["max_connections=2", "legacy=2"]);
-    let (status, out) = run(
-        "gnutls-cli (legacy)",
-        &["gnutls-cli", "--x509cafile", &cert("ca.crt"), "--priority", LEGACY_GNUTLS, "-p", &port.to_string(),
-          "localhost"],
-        b"",
-        30,
-    );
+    let (status, out) = gnutls_cli(port, LEGACY_GNUTLS, false, b"", 30);
     assert!(!status.success(), "{out}");
     assert!(out.contains("Received alert [40]"), "{out}");
     server.expect("handshake failed: -0x6e00", 20);
-    let (status, out) = run(
-        "gnutls-cli",
-        &["gnutls-cli", "--x509cafile", &cert("ca.crt"), "--priority", "NORMAL:-VERS-ALL:+VERS-TLS1.2", "-p",
-          &port.to_string(), "localhost"],
-        b"ping\n",
-        30,
-    );
+    let (status, out) = gnutls_cli(port, TLS12_GNUTLS, false, b"ping\n", 30);
     server.wait(20);
     assert!(status.success(), "an RFC 5746 client must connect:\n{out}\nserver:\n{}", server.output());
     assert!(server.output().contains("handshake: TLSv1.2"), "{}", server.output());
@@ -358,13 +342,7 @@ fn renewals_under_valgrind() {
     assert!(ok, "{out}\nserver:\n{}", srv.output());
     let (ok, out) = our_client(port, &["renegotiate=abbrev", "renegotiations=2", "echo_bytes=50000"]);
     assert!(ok, "{out}\nserver:\n{}", srv.output());
-    let (_, out) = run(
-        "gnutls-cli (legacy) --rehandshake",
-        &["gnutls-cli", "--x509cafile", &cert("ca.crt"), "--rehandshake", "--priority", LEGACY_GNUTLS, "-p",
-          &port.to_string(), "localhost"],
-        b"",
-        120,
-    );
+    let (_, out) = gnutls_cli(port, LEGACY_GNUTLS, true, b"", 120);
     assert!(out.contains("ReHandshake has failed"), "{out}");
     let status = srv.wait(300);
     let srv_out = srv.output();

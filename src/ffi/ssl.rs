@@ -1995,8 +1995,10 @@ pub unsafe extern "C" fn mbedtls_ssl_conf_renegotiation_enforced(conf: *mut mbed
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn mbedtls_ssl_conf_renegotiation_period(conf: *mut mbedtls_ssl_config, period: *const c_uchar) {
     entry!(mbedtls_ssl_conf_renegotiation_period, {
-        let Some(bytes) = (unsafe { in_slice(period, 8) }).filter(|_| !period.is_null()) else { return };
-        let value = u64::from_be_bytes(bytes.try_into().unwrap_or([0xFF; 8]));
+        // NULL with a length of 8 is refused by `in_slice`.
+        let Some(bytes) = (unsafe { in_slice(period, 8) }) else { return };
+        let Ok(bytes) = <[u8; 8]>::try_from(bytes) else { return };
+        let value = u64::from_be_bytes(bytes);
         unsafe { update_config(conf, |s| s.renegotiation_period = value) };
     })
 }

@@ -1,0 +1,106 @@
+//! Bounds-checked reading of the big-endian byte formats this library parses: our saved
+//! sessions (`session`) and TLS handshake messages (`renegotiation`). Running out of bytes is
+//! the error the format reports for truncated input, given when the reader is made.
+
+use crate::error::{Error, Result};
+
+/// A 24-bit big-endian length (TLS handshake and certificate lengths); `b` holds 3 bytes.
+pub fn u24(b: &[u8]) -> usize {
+    usize::from(b[0]) << 16 | usize::from(b[1]) << 8 | usize::from(b[2])
+}
+
+/// Reads fields off the front of a byte string.
+pub struct Reader<'a> {
+    rest: &'a [u8],
+    /// What a read past the end returns.
+    short: Error,
+}
+
+impl<'a> Reader<'a> {
+    pub fn new(data: &'a [u8], short: Error) -> Self {
+        Self { rest: data, short }
+    }
+
+    /// True when every byte was read.
+    pub fn is_empty(&self) -> bool {
+        self.rest.is_empty()
+    }
+
+    pub fn take(&mut self, n: usize) -> Result<&'a [u8]> {
+        if self.rest.len() < n {
+            return Err(self.short);
+        }
+        let (head, tail) = self.rest.split_at(n);
+        self.rest = tail;
+        Ok(head)
+    }
+
+    pub fn u8(&mut self) -> Result<u8> {
+        Ok(self.take(1)?[0])
+    }
+
+    pub fn u16(&mut self) -> Result<u16> {
+        let b = self.take(2)?;
+        Ok(u16::from_be_bytes([b[0], b[1]]))
+    }
+
+    pub fn u24(&mut self) -> Result<usize> {
+        Ok(u24(self.take(3)?))
+    }
+
+    pub fn u32(&mut self) -> Result<u32> {
+        let b = self.take(4)?;
+        Ok(u32::from_be_bytes([b[0], b[1], b[2], b[3]]))
+    }
+
+    pub fn u64(&mut self) -> Result<u64> {
+        let b = self.take(8)?;
+        Ok(u64::from_be_bytes(b.try_into().map_err(|_| self.short)?))
+    }
+
+    /// A byte string with a 1-byte length (TLS `opaque x<0..2^8-1>`).
+    pub fn vec8(&mut self) -> Result<&'a [u8]> {
+        let n = usize::from(self.u8()?);
+        self.take(n)
+    }
+
+    /// A byte string with a 2-byte length.
+    pub fn vec16(&mut self) -> Result<&'a [u8]> {
+        let n = usize::from(self.u16()?);
+        self.take(n)
+    }
+
+    /// A byte string with a 3-byte length.
+    pub fn vec24(&mut self) -> Result<&'a [u8]> {
+        let n = self.u24()?;
+        self.take(n)
+    }
+
+    /// A list of 16-bit values with a 2-byte length in bytes (cipher suites, groups, schemes).
+    pub fn u16_list(&mut self) -> Result<Vec<u16>> {
+        let b = self.vec16()?;
+        if b.len() % 2 != 0 {
+            return Err(self.short);
+        }
+        Ok(b.chunks(2).map(|c| u16::from_be_bytes([c[0], c[1]])).collect())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_fields_and_reports_its_error_when_short() {
+        let mut r = Reader::new(&[1, 0, 2, 0, 0, 3, 2, 0xAA, 0xBB, 0, 2, 0, 7, 9], Error::SslDecodeError);
+        assert_eq!(r.u8(), Ok(1));
+        assert_eq!(r.u16(), Ok(2));
+        assert_eq!(r.u24(), Ok(3));
+        assert_eq!(r.vec8(), Ok(&[0xAA, 0xBB][..]));
+        assert_eq!(r.u16_list(), Ok(vec![7]));
+        assert!(!r.is_empty());
+        assert_eq!(r.u16(), Err(Error::SslDecodeError));
+        assert_eq!(Reader::new(&[0, 3, 1], Error::SslBadInputData).vec16(), Err(Error::SslBadInputData));
+        assert_eq!(Reader::new(&[0, 1, 1], Error::SslBadInputData).u16_list(), Err(Error::SslBadInputData));
+    }
+}
