@@ -1,7 +1,7 @@
 # rustls-mbedtls-compat: build the library, the C examples, and run the demo and the tests.
 #
 #   make demo    install what is missing, build, run the example client and server (README)
-#   make test    install what is missing, build, run every test (README; CI runs this)
+#   make test    install what is missing, build, check fmt and clippy, run every test (README; CI runs this)
 #   make lib     build target/release/libmbedtls.{a,so} and build/lib/ (the link directory)
 #   make examples  the C examples against this library (and against Debian's Mbed TLS 2.28)
 
@@ -20,7 +20,7 @@ OURS       := $(addprefix $(BUILD)/,$(EXAMPLES))
 # the differential tests and the benchmark baseline.
 REF        := $(addprefix $(BUILD)/mbedtls-2.28/,ssl_client ssl_server iec62351_server)
 
-.PHONY: all lib examples reference deps demo test clean headers test-support bench
+.PHONY: all lib examples reference deps demo test lint clean headers test-support bench
 
 all: lib examples test-support
 
@@ -77,7 +77,12 @@ headers:
 demo: deps all
 	@bash scripts/demo.sh
 
-test: deps all
+# Formatting and lints are part of the tests (CI runs make test).
+lint:
+	$(CARGO) fmt --check
+	$(CARGO) clippy --release --all-targets -- -D warnings
+
+test: deps all lint
 	$(CARGO) test --release
 
 # The benchmark (not part of `make test`): writes BENCHMARKS.md.

@@ -128,24 +128,158 @@ typedef int64_t mbedtls_ms_time_t;
 "#;
 
 const HEADERS: &[Header] = &[
-    Header { name: "version.h", module: Some("version"), includes: &["mbedtls/build_info.h"], sys_includes: &[], before: "", after: "" },
-    Header { name: "platform.h", module: Some("platform"), includes: &["mbedtls/build_info.h"], sys_includes: &["stdint.h"], before: PLATFORM_MACROS, after: "" },
-    Header { name: "platform_util.h", module: None, includes: &["mbedtls/platform.h"], sys_includes: &[], before: PLATFORM_UTIL_TYPEDEFS, after: "" },
-    Header { name: "error.h", module: Some("error"), includes: &["mbedtls/build_info.h"], sys_includes: &["stddef.h"], before: "", after: "" },
-    Header { name: "pem.h", module: Some("pem"), includes: &["mbedtls/build_info.h"], sys_includes: &[], before: "", after: "" },
-    Header { name: "cipher.h", module: Some("cipher"), includes: &["mbedtls/build_info.h"], sys_includes: &[], before: "", after: "" },
-    Header { name: "pk.h", module: Some("pk"), includes: &["mbedtls/build_info.h", "mbedtls/platform.h"], sys_includes: &["stddef.h"], before: "", after: "" },
-    Header { name: "x509.h", module: Some("x509"), includes: &["mbedtls/build_info.h", "mbedtls/pk.h"], sys_includes: &["stddef.h"], before: "", after: "" },
-    Header { name: "x509_crt.h", module: Some("x509_crt"), includes: &["mbedtls/x509.h"], sys_includes: &[], before: "", after: "" },
-    Header { name: "entropy.h", module: Some("entropy"), includes: &["mbedtls/build_info.h"], sys_includes: &["stddef.h"], before: "", after: "" },
-    Header { name: "ctr_drbg.h", module: Some("ctr_drbg"), includes: &["mbedtls/build_info.h", "mbedtls/entropy.h"], sys_includes: &["stddef.h"], before: "", after: "" },
-    Header { name: "ssl_ciphersuites.h", module: Some("ssl_ciphersuites"), includes: &["mbedtls/build_info.h"], sys_includes: &[], before: "", after: "" },
-    Header { name: "ssl.h", module: Some("ssl"), includes: &["mbedtls/build_info.h", "mbedtls/platform.h", "mbedtls/platform_util.h", "mbedtls/ssl_ciphersuites.h", "mbedtls/x509_crt.h", "mbedtls/pk.h", "mbedtls/cipher.h"], sys_includes: &["stddef.h"], before: SSL_TYPEDEFS, after: "" },
-    Header { name: "ssl_cache.h", module: Some("ssl_cache"), includes: &["mbedtls/ssl.h"], sys_includes: &[], before: "", after: "" },
-    Header { name: "ssl_ticket.h", module: Some("ssl_ticket"), includes: &["mbedtls/ssl.h", "mbedtls/cipher.h"], sys_includes: &[], before: "", after: "" },
-    Header { name: "net_sockets.h", module: Some("net_sockets"), includes: &["mbedtls/ssl.h"], sys_includes: &["stddef.h"], before: "", after: "" },
-    Header { name: "debug.h", module: Some("debug"), includes: &["mbedtls/ssl.h"], sys_includes: &[], before: "", after: "" },
-    Header { name: "compat.h", module: Some("compat"), includes: &["mbedtls/ssl.h", "mbedtls/ssl_cache.h"], sys_includes: &[], before: "", after: "" },
+    Header {
+        name: "version.h",
+        module: Some("version"),
+        includes: &["mbedtls/build_info.h"],
+        sys_includes: &[],
+        before: "",
+        after: "",
+    },
+    Header {
+        name: "platform.h",
+        module: Some("platform"),
+        includes: &["mbedtls/build_info.h"],
+        sys_includes: &["stdint.h"],
+        before: PLATFORM_MACROS,
+        after: "",
+    },
+    Header {
+        name: "platform_util.h",
+        module: None,
+        includes: &["mbedtls/platform.h"],
+        sys_includes: &[],
+        before: PLATFORM_UTIL_TYPEDEFS,
+        after: "",
+    },
+    Header {
+        name: "error.h",
+        module: Some("error"),
+        includes: &["mbedtls/build_info.h"],
+        sys_includes: &["stddef.h"],
+        before: "",
+        after: "",
+    },
+    Header {
+        name: "pem.h",
+        module: Some("pem"),
+        includes: &["mbedtls/build_info.h"],
+        sys_includes: &[],
+        before: "",
+        after: "",
+    },
+    Header {
+        name: "cipher.h",
+        module: Some("cipher"),
+        includes: &["mbedtls/build_info.h"],
+        sys_includes: &[],
+        before: "",
+        after: "",
+    },
+    Header {
+        name: "pk.h",
+        module: Some("pk"),
+        includes: &["mbedtls/build_info.h", "mbedtls/platform.h"],
+        sys_includes: &["stddef.h"],
+        before: "",
+        after: "",
+    },
+    Header {
+        name: "x509.h",
+        module: Some("x509"),
+        includes: &["mbedtls/build_info.h", "mbedtls/pk.h"],
+        sys_includes: &["stddef.h"],
+        before: "",
+        after: "",
+    },
+    Header {
+        name: "x509_crt.h",
+        module: Some("x509_crt"),
+        includes: &["mbedtls/x509.h"],
+        sys_includes: &[],
+        before: "",
+        after: "",
+    },
+    Header {
+        name: "entropy.h",
+        module: Some("entropy"),
+        includes: &["mbedtls/build_info.h"],
+        sys_includes: &["stddef.h"],
+        before: "",
+        after: "",
+    },
+    Header {
+        name: "ctr_drbg.h",
+        module: Some("ctr_drbg"),
+        includes: &["mbedtls/build_info.h", "mbedtls/entropy.h"],
+        sys_includes: &["stddef.h"],
+        before: "",
+        after: "",
+    },
+    Header {
+        name: "ssl_ciphersuites.h",
+        module: Some("ssl_ciphersuites"),
+        includes: &["mbedtls/build_info.h"],
+        sys_includes: &[],
+        before: "",
+        after: "",
+    },
+    Header {
+        name: "ssl.h",
+        module: Some("ssl"),
+        includes: &[
+            "mbedtls/build_info.h",
+            "mbedtls/platform.h",
+            "mbedtls/platform_util.h",
+            "mbedtls/ssl_ciphersuites.h",
+            "mbedtls/x509_crt.h",
+            "mbedtls/pk.h",
+            "mbedtls/cipher.h",
+        ],
+        sys_includes: &["stddef.h"],
+        before: SSL_TYPEDEFS,
+        after: "",
+    },
+    Header {
+        name: "ssl_cache.h",
+        module: Some("ssl_cache"),
+        includes: &["mbedtls/ssl.h"],
+        sys_includes: &[],
+        before: "",
+        after: "",
+    },
+    Header {
+        name: "ssl_ticket.h",
+        module: Some("ssl_ticket"),
+        includes: &["mbedtls/ssl.h", "mbedtls/cipher.h"],
+        sys_includes: &[],
+        before: "",
+        after: "",
+    },
+    Header {
+        name: "net_sockets.h",
+        module: Some("net_sockets"),
+        includes: &["mbedtls/ssl.h"],
+        sys_includes: &["stddef.h"],
+        before: "",
+        after: "",
+    },
+    Header {
+        name: "debug.h",
+        module: Some("debug"),
+        includes: &["mbedtls/ssl.h"],
+        sys_includes: &[],
+        before: "",
+        after: "",
+    },
+    Header {
+        name: "compat.h",
+        module: Some("compat"),
+        includes: &["mbedtls/ssl.h", "mbedtls/ssl_cache.h"],
+        sys_includes: &[],
+        before: "",
+        after: "",
+    },
 ];
 
 fn build_info_h() -> String {
@@ -157,14 +291,9 @@ fn build_info_h() -> String {
     s.push_str(&format!("#define MBEDTLS_VERSION_MAJOR  {API_MAJOR}\n"));
     s.push_str(&format!("#define MBEDTLS_VERSION_MINOR  {API_MINOR}\n"));
     s.push_str(&format!("#define MBEDTLS_VERSION_PATCH  {API_PATCH}\n"));
-    s.push_str(&format!(
-        "#define MBEDTLS_VERSION_NUMBER 0x{:02X}{:02X}{:02X}00\n",
-        API_MAJOR, API_MINOR, API_PATCH
-    ));
+    s.push_str(&format!("#define MBEDTLS_VERSION_NUMBER 0x{:02X}{:02X}{:02X}00\n", API_MAJOR, API_MINOR, API_PATCH));
     s.push_str(&format!("#define MBEDTLS_VERSION_STRING \"{API_MAJOR}.{API_MINOR}.{API_PATCH}\"\n"));
-    s.push_str(&format!(
-        "#define MBEDTLS_VERSION_STRING_FULL \"Mbed TLS {API_MAJOR}.{API_MINOR}.{API_PATCH}\"\n\n"
-    ));
+    s.push_str(&format!("#define MBEDTLS_VERSION_STRING_FULL \"Mbed TLS {API_MAJOR}.{API_MINOR}.{API_PATCH}\"\n\n"));
     s.push_str("/* This library: rustls-mbedtls-compat. */\n");
     s.push_str("#define MBEDTLS_COMPAT 1\n");
     s.push_str(&format!("#define MBEDTLS_COMPAT_VERSION_STRING \"{version}\"\n\n"));

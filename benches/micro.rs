@@ -59,7 +59,12 @@ impl ListCache {
         while let Some(e) = slot {
             slot = &mut e.next;
         }
-        *slot = Some(Box::new(ListEntry { id: id.to_vec(), timestamp: count as u64, session: session.to_vec(), next: None }));
+        *slot = Some(Box::new(ListEntry {
+            id: id.to_vec(),
+            timestamp: count as u64,
+            session: session.to_vec(),
+            next: None,
+        }));
     }
 }
 
@@ -142,7 +147,8 @@ fn main() {
         for i in 0..size {
             // Building 10^6 entries through `set` would take hours (that is the point): prepend.
             let old = list.head.take();
-            list.head = Some(Box::new(ListEntry { id: id_of(i).to_vec(), timestamp: i, session: blob.clone(), next: old }));
+            list.head =
+                Some(Box::new(ListEntry { id: id_of(i).to_vec(), timestamp: i, session: blob.clone(), next: old }));
         }
         let list_budget = if size >= 1_000_000 { Duration::from_millis(1500) } else { budget };
         let get = measure(list_budget, |n| {
@@ -160,5 +166,4 @@ fn main() {
             cur = e.next.take();
         }
     }
-
 }

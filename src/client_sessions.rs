@@ -73,11 +73,7 @@ impl ConnectionSessions {
             return None;
         }
         if session.server_name != name_of(&key.server_name) {
-            log::debug!(
-                "not offering the session of {:?} to {:?}",
-                session.server_name,
-                name_of(&key.server_name)
-            );
+            log::debug!("not offering the session of {:?} to {:?}", session.server_name, name_of(&key.server_name));
             return None;
         }
         Some(session.value.clone())

@@ -10,7 +10,7 @@ use std::any::Any;
 use std::borrow::Cow;
 use std::sync::{Arc, Mutex};
 
-use rustls::crypto::{CryptoProvider, Credentials, Identity, SelectedCredential, SignatureScheme};
+use rustls::crypto::{Credentials, CryptoProvider, Identity, SelectedCredential, SignatureScheme};
 use rustls::enums::CertificateType;
 use rustls::pki_types::{CertificateDer, PrivateKeyDer};
 use rustls::{RootCertStore, Tls12CipherSuite, Tls13CipherSuite};
@@ -67,11 +67,10 @@ impl OwnCert {
     pub fn new(chain: Vec<CertificateDer<'static>>, key: PrivateKeyDer<'static>) -> Result<Self> {
         let identity = Identity::from_cert_chain(chain).map_err(|_| Error::SslBadInputData)?;
         let provider = rustls_aws_lc_rs::DEFAULT_PROVIDER;
-        let credentials = Credentials::from_der(Arc::new(identity), key, &provider)
-            .map_err(|e| match e {
-                rustls::Error::InconsistentKeys(_) => Error::SslPkTypeMismatch,
-                _ => Error::PkKeyInvalidFormat,
-            })?;
+        let credentials = Credentials::from_der(Arc::new(identity), key, &provider).map_err(|e| match e {
+            rustls::Error::InconsistentKeys(_) => Error::SslPkTypeMismatch,
+            _ => Error::PkKeyInvalidFormat,
+        })?;
         Ok(Self { credentials })
     }
 
@@ -245,18 +244,11 @@ fn provider_for(settings: &Settings) -> Result<CryptoProvider> {
         log::error!("no usable cipher suite or protocol version is left in the configuration");
         return Err(Error::SslBadConfig);
     }
-    let mut provider = CryptoProvider {
-        tls12_cipher_suites: Cow::Owned(tls12),
-        tls13_cipher_suites: Cow::Owned(tls13),
-        ..base
-    };
+    let mut provider =
+        CryptoProvider { tls12_cipher_suites: Cow::Owned(tls12), tls13_cipher_suites: Cow::Owned(tls13), ..base };
     if suite_b {
         provider.kx_groups = Cow::Owned(
-            rustls_aws_lc_rs::ALL_KX_GROUPS
-                .iter()
-                .copied()
-                .filter(|g| matches!(g.name().0, 0x0017 | 0x0018))
-                .collect(),
+            rustls_aws_lc_rs::ALL_KX_GROUPS.iter().copied().filter(|g| matches!(g.name().0, 0x0017 | 0x0018)).collect(),
         );
     }
     Ok(provider)

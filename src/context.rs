@@ -73,8 +73,7 @@ impl RecordInput {
             return Err(Error::SslInternalError);
         }
         if self.header_have < 5 {
-            self.header[self.header_have..self.header_have + n]
-                .copy_from_slice(&self.buf[self.used..self.used + n]);
+            self.header[self.header_have..self.header_have + n].copy_from_slice(&self.buf[self.used..self.used + n]);
             self.header_have += n;
             if self.header_have == 5 {
                 let len = usize::from(u16::from_be_bytes([self.header[3], self.header[4]]));
@@ -611,7 +610,9 @@ impl Context {
             self.maybe_renew()?;
             let take = data.len().min(MAX_FRAGMENT);
             let n = match &mut self.engine {
-                Engine::Running(tls) => tls.conn().writer().write(&data[..take]).map_err(|_| Error::SslInternalError)?,
+                Engine::Running(tls) => {
+                    tls.conn().writer().write(&data[..take]).map_err(|_| Error::SslInternalError)?
+                }
                 Engine::Tls12(engine) => {
                     engine.write_app(&data[..take], &mut self.out)?;
                     take
@@ -693,10 +694,8 @@ impl Context {
     /// RFC 5746, the handshake ends with a fatal `handshake_failure` (a plaintext alert: no
     /// keys exist yet), as Mbed TLS does at the same point.
     fn refuse_legacy_peer(&mut self) -> Result<()> {
-        let break_handshake = self
-            .snapshot
-            .as_ref()
-            .is_some_and(|s| s.settings.legacy_renegotiation == LEGACY_BREAK_HANDSHAKE);
+        let break_handshake =
+            self.snapshot.as_ref().is_some_and(|s| s.settings.legacy_renegotiation == LEGACY_BREAK_HANDSHAKE);
         let Some(capture) = self.capture.as_ref() else { return Ok(()) };
         if !break_handshake || self.info.is_some() || capture.peer_supports_rfc5746(self.endpoint) != Some(false) {
             return Ok(());
@@ -921,9 +920,7 @@ impl Context {
         let settings = &snapshot.settings;
         let (server_name, expected_name) = match &self.hostname {
             Hostname::Name(name) => {
-                let sn = ServerName::try_from(name.as_str())
-                    .map_err(|_| Error::SslBadInputData)?
-                    .to_owned();
+                let sn = ServerName::try_from(name.as_str()).map_err(|_| Error::SslBadInputData)?.to_owned();
                 (sn.clone(), Some(sn))
             }
             Hostname::OptedOut => (ServerName::IpAddress(IpAddr::V4(Ipv4Addr::UNSPECIFIED).into()), None),
@@ -951,11 +948,7 @@ impl Context {
             .with_client_credential_resolver(snapshot.own_certs.clone())
             .map_err(|e| Error::from_rustls(&e))?;
         config.alpn_protocols = settings.alpn.iter().map(|p| p.clone().into()).collect();
-        let store = Arc::new(ConnectionSessions::new(
-            self.sessions.offer.clone(),
-            snapshot.provider.clone(),
-            true,
-        ));
+        let store = Arc::new(ConnectionSessions::new(self.sessions.offer.clone(), snapshot.provider.clone(), true));
         self.sessions.store = Some(store.clone());
         self.sessions.signal = settings.signal_new_session_tickets;
         self.sessions.callback = settings.new_ticket_callback.is_some();
@@ -1079,7 +1072,9 @@ impl Context {
         let resumed = out.handshake_kind() == Some(HandshakeKind::Resumed);
         let offered_result = match self.endpoint {
             Endpoint::Client => self.sessions.offer.as_ref().map(|o| o.verify_result),
-            Endpoint::Server => self.server_sessions.as_ref().and_then(|s| s.resumed_session()).map(|s| s.verify_result),
+            Endpoint::Server => {
+                self.server_sessions.as_ref().and_then(|s| s.resumed_session()).map(|s| s.verify_result)
+            }
         }
         .filter(|_| resumed);
         self.verify_result = match (offered_result, self.verify.flags(), authmode) {
@@ -1096,12 +1091,7 @@ impl Context {
             resumed,
             peer_chain,
         };
-        log::debug!(
-            "<= handshake: version {:#06x}, suite {:#06x}, resumed {}",
-            info.version,
-            info.suite,
-            info.resumed
-        );
+        log::debug!("<= handshake: version {:#06x}, suite {:#06x}, resumed {}", info.version, info.suite, info.resumed);
         let version = info.version;
         self.info = Some(info);
         if self.endpoint == Endpoint::Client {
@@ -1234,7 +1224,10 @@ impl Context {
         if !(by_records || by_time) {
             return Ok(());
         }
-        log::debug!("{}: renegotiate", if by_records { "record counter limit reached" } else { "renegotiation interval elapsed" });
+        log::debug!(
+            "{}: renegotiate",
+            if by_records { "record counter limit reached" } else { "renegotiation interval elapsed" }
+        );
         self.keys_since = Some(std::time::Instant::now());
         // A server's request is a HelloRequest: the client decides what to offer.
         let offer_session = abbreviated && by_time && self.endpoint == Endpoint::Client;
@@ -1428,9 +1421,8 @@ pub(crate) mod tests {
                 s.session_store = Some(Arc::new(crate::cache::SessionCache::new()));
             }
             if tickets {
-                s.ticket_codec = Some(Arc::new(
-                    crate::ticket::TicketKeys::new(crate::ticket::TicketAead::Aes256Gcm, 3600).unwrap(),
-                ));
+                s.ticket_codec =
+                    Some(Arc::new(crate::ticket::TicketKeys::new(crate::ticket::TicketAead::Aes256Gcm, 3600).unwrap()));
             }
         });
         conf
@@ -1623,7 +1615,9 @@ mod renegotiation_tests {
             for n in 1..=3 {
                 assert_eq!(server.renegotiate(false), Ok(()), "HelloRequest sent");
                 let expected = if offer { (0, n) } else { (n, 0) };
-                read_both_until(&mut client, &mut server, |c, s| c.renegotiations() == expected && s.renegotiations() == expected);
+                read_both_until(&mut client, &mut server, |c, s| {
+                    c.renegotiations() == expected && s.renegotiations() == expected
+                });
                 exchange(&mut client, &mut server);
             }
         }

@@ -133,9 +133,7 @@ impl Error {
         match err {
             E::AlertReceived(AlertDescription::CloseNotify) => Error::SslPeerCloseNotify,
             E::AlertReceived(_) => Error::SslFatalAlertMessage,
-            E::InappropriateMessage { .. } | E::InappropriateHandshakeMessage { .. } => {
-                Error::SslUnexpectedMessage
-            }
+            E::InappropriateMessage { .. } | E::InappropriateHandshakeMessage { .. } => Error::SslUnexpectedMessage,
             E::InvalidMessage(_) => Error::SslDecodeError,
             E::DecryptError => Error::SslInvalidMac,
             E::PeerSentOversizedRecord => Error::SslInvalidRecord,
@@ -150,9 +148,7 @@ impl Error {
                 | PeerIncompatible::ServerDoesNotSupportTls12Or13 => Error::SslBadProtocolVersion,
                 _ => Error::SslHandshakeFailure,
             },
-            E::PeerMisbehaved(PeerMisbehaved::NoCertificatesPresented) => {
-                Error::SslNoClientCertificate
-            }
+            E::PeerMisbehaved(PeerMisbehaved::NoCertificatesPresented) => Error::SslNoClientCertificate,
             E::PeerMisbehaved(_) => Error::SslHandshakeFailure,
             E::NoSuitableCertificate => Error::SslHandshakeFailure,
             E::FailedToGetRandomBytes => Error::SslNoRng,

@@ -41,20 +41,14 @@ impl core::fmt::Debug for PemBlock {
 impl PemBlock {
     /// The value of header `name` (ASCII case-insensitive), if present.
     pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers
-            .iter()
-            .find(|(n, _)| n.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.as_str())
+        self.headers.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
     }
 
     /// True for a block encrypted the legacy OpenSSL way (`Proc-Type: 4,ENCRYPTED`).
     pub fn is_legacy_encrypted(&self) -> bool {
         self.header("Proc-Type").is_some_and(|v| {
             let mut parts = v.split(',').map(str::trim);
-            parts.next() == Some("4")
-                && parts
-                    .next()
-                    .is_some_and(|p| p.eq_ignore_ascii_case("ENCRYPTED"))
+            parts.next() == Some("4") && parts.next().is_some_and(|p| p.eq_ignore_ascii_case("ENCRYPTED"))
         })
     }
 }
@@ -74,10 +68,7 @@ fn find(haystack: &[u8], needle: &[u8], from: usize) -> Option<usize> {
     if from > haystack.len() || needle.is_empty() {
         return None;
     }
-    haystack[from..]
-        .windows(needle.len())
-        .position(|w| w == needle)
-        .map(|i| i + from)
+    haystack[from..].windows(needle.len()).position(|w| w == needle).map(|i| i + from)
 }
 
 /// True when `input` contains a PEM begin line (`-----BEGIN `).
@@ -99,10 +90,7 @@ pub fn contains_label(input: &[u8], label: &str) -> bool {
 /// a block with an end line but a body that is not valid base64 yields
 /// `Err(Error::PemInvalidData)` in its place, so callers can count failures as Mbed TLS does.
 pub fn blocks(input: &[u8]) -> Vec<Result<PemBlock, Error>> {
-    labelled_blocks(input)
-        .into_iter()
-        .map(|(_, block)| block)
-        .collect()
+    labelled_blocks(input).into_iter().map(|(_, block)| block).collect()
 }
 
 /// Like [`blocks`], with each block's label also for the blocks that failed to decode (so a
@@ -122,9 +110,7 @@ pub fn labelled_blocks(input: &[u8]) -> Vec<(String, Result<PemBlock, Error>)> {
         let rest_of_line = line_end(text, header_end);
         if label.is_empty()
             || label.iter().any(|&b| b == b'\n' || b == b'\r')
-            || !text[header_end..rest_of_line]
-                .iter()
-                .all(|&b| b == b' ' || b == b'\t' || b == b'\r')
+            || !text[header_end..rest_of_line].iter().all(|&b| b == b' ' || b == b'\t' || b == b'\r')
         {
             pos = label_start;
             continue;
@@ -138,10 +124,7 @@ pub fn labelled_blocks(input: &[u8]) -> Vec<(String, Result<PemBlock, Error>)> {
             continue;
         };
         let label = String::from_utf8_lossy(label).into_owned();
-        out.push((
-            label.clone(),
-            decode_body(label, &text[body_start..footer_at]),
-        ));
+        out.push((label.clone(), decode_body(label, &text[body_start..footer_at])));
         pos = footer_at + footer.len();
     }
     out
@@ -149,10 +132,7 @@ pub fn labelled_blocks(input: &[u8]) -> Vec<(String, Result<PemBlock, Error>)> {
 
 /// Index of the `\n` ending the line that contains `from`, or the end of `text`.
 fn line_end(text: &[u8], from: usize) -> usize {
-    text[from..]
-        .iter()
-        .position(|&b| b == b'\n')
-        .map_or(text.len(), |i| i + from)
+    text[from..].iter().position(|&b| b == b'\n').map_or(text.len(), |i| i + from)
 }
 
 fn decode_body(label: String, body: &[u8]) -> Result<PemBlock, Error> {
@@ -168,8 +148,7 @@ fn decode_body(label: String, body: &[u8]) -> Result<PemBlock, Error> {
             headers.push((name, value));
             lines.next();
             while let Some(cont) = lines.peek() {
-                let is_continuation =
-                    matches!(cont.first(), Some(b' ' | b'\t')) && !trim(cont).is_empty();
+                let is_continuation = matches!(cont.first(), Some(b' ' | b'\t')) && !trim(cont).is_empty();
                 if !is_continuation {
                     break;
                 }
@@ -190,11 +169,7 @@ fn decode_body(label: String, body: &[u8]) -> Result<PemBlock, Error> {
     if der.is_empty() {
         return Err(Error::PemInvalidData);
     }
-    Ok(PemBlock {
-        label,
-        headers,
-        der,
-    })
+    Ok(PemBlock { label, headers, der })
 }
 
 fn trim(mut s: &[u8]) -> &[u8] {
@@ -293,11 +268,7 @@ mod tests {
             ("Zm9vYmFy", "foobar"),
         ];
         for (enc, dec) in cases {
-            assert_eq!(
-                base64_decode(enc.as_bytes()).unwrap(),
-                dec.as_bytes(),
-                "{enc}"
-            );
+            assert_eq!(base64_decode(enc.as_bytes()).unwrap(), dec.as_bytes(), "{enc}");
         }
         assert_eq!(base64_decode(b"Zm9v\r\nYmFy\n").unwrap(), b"foobar");
         assert_eq!(base64_decode(b" Zm 9v ").unwrap(), b"foo");
@@ -305,14 +276,8 @@ mod tests {
 
     #[test]
     fn base64_rejects_malformed() {
-        for bad in [
-            "Zm9", "Zg=", "Z===", "Zg==Zg==", "Zm9v!", "Zm=v", "=Zm9", "Zm9vY", "Zg=a",
-        ] {
-            assert_eq!(
-                base64_decode(bad.as_bytes()),
-                Err(Error::PemInvalidData),
-                "{bad}"
-            );
+        for bad in ["Zm9", "Zg=", "Z===", "Zg==Zg==", "Zm9v!", "Zm=v", "=Zm9", "Zm9vY", "Zg=a"] {
+            assert_eq!(base64_decode(bad.as_bytes()), Err(Error::PemInvalidData), "{bad}");
         }
     }
 
@@ -325,11 +290,7 @@ mod tests {
             let input = &data[..len];
             let mut enc = Vec::new();
             for chunk in input.chunks(3) {
-                let b = [
-                    chunk[0],
-                    *chunk.get(1).unwrap_or(&0),
-                    *chunk.get(2).unwrap_or(&0),
-                ];
+                let b = [chunk[0], *chunk.get(1).unwrap_or(&0), *chunk.get(2).unwrap_or(&0)];
                 let n = (b[0] as u32) << 16 | (b[1] as u32) << 8 | b[2] as u32;
                 for i in 0..4 {
                     if i <= chunk.len() {
@@ -404,10 +365,7 @@ mod tests {
         let blocks = blocks(text.as_bytes());
         let block = blocks[0].as_ref().unwrap();
         assert_eq!(block.header("proc-type"), Some("4,ENCRYPTED"));
-        assert_eq!(
-            block.header("DEK-Info"),
-            Some("AES-128-CBC,00112233445566778899AABBCCDDEEFF")
-        );
+        assert_eq!(block.header("DEK-Info"), Some("AES-128-CBC,00112233445566778899AABBCCDDEEFF"));
         assert!(block.is_legacy_encrypted());
         assert_eq!(block.der, b"foobar");
     }

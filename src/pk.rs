@@ -8,9 +8,7 @@
 
 use core::num::NonZeroU32;
 
-use aws_lc_rs::cipher::{
-    AES_128, AES_192, AES_256, DecryptionContext, PaddedBlockDecryptingKey, UnboundCipherKey,
-};
+use aws_lc_rs::cipher::{AES_128, AES_192, AES_256, DecryptionContext, PaddedBlockDecryptingKey, UnboundCipherKey};
 use aws_lc_rs::iv::FixedLength;
 use aws_lc_rs::pbkdf2;
 use rustls::pki_types::{PrivateKeyDer, PrivatePkcs1KeyDer, PrivatePkcs8KeyDer, PrivateSec1KeyDer};
@@ -71,16 +69,12 @@ const CURVES: &[(&str, &str, usize, bool)] = &[
 
 fn curve(oid_der: &[u8]) -> Option<(&'static str, usize, bool)> {
     let dotted = oid::to_dotted(oid_der)?;
-    CURVES
-        .iter()
-        .find(|c| c.0 == dotted)
-        .map(|c| (c.1, c.2, c.3))
+    CURVES.iter().find(|c| c.0 == dotted).map(|c| (c.1, c.2, c.3))
 }
 
 /// DER of the rsaEncryption AlgorithmIdentifier (`SEQUENCE { OID 1.2.840.113549.1.1.1, NULL }`).
-const RSA_ALGORITHM: &[u8] = &[
-    0x30, 0x0D, 0x06, 0x09, 0x2A, 0x86, 0x48, 0x86, 0xF7, 0x0D, 0x01, 0x01, 0x01, 0x05, 0x00,
-];
+const RSA_ALGORITHM: &[u8] =
+    &[0x30, 0x0D, 0x06, 0x09, 0x2A, 0x86, 0x48, 0x86, 0xF7, 0x0D, 0x01, 0x01, 0x01, 0x05, 0x00];
 
 /// A public key: its kind and its SubjectPublicKeyInfo DER.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -104,11 +98,7 @@ impl PublicKey {
         let alg = s.read(SEQUENCE, Error::PkInvalidAlg)?;
         let mut a = alg.reader();
         let alg_oid = a.read(OID, Error::PkInvalidAlg)?;
-        let params = if a.is_empty() {
-            None
-        } else {
-            Some(a.read_any(Error::PkInvalidAlg)?)
-        };
+        let params = if a.is_empty() { None } else { Some(a.read_any(Error::PkInvalidAlg)?) };
         a.finish(Error::PkInvalidAlg)?;
         let bits = s.read(BIT_STRING, Error::PkInvalidPubkey)?;
         let key = match bit_string(bits.value) {
@@ -118,36 +108,23 @@ impl PublicKey {
         s.finish(Error::PkKeyInvalidFormat)?;
         let dotted = oid::to_dotted(alg_oid.value).ok_or(Error::PkUnknownPkAlg)?;
         let kind = match dotted.as_str() {
-            oid::RSA_ENCRYPTION | oid::RSASSA_PSS => KeyKind::Rsa {
-                bits: rsa_public_bits(key)?,
-            },
+            oid::RSA_ENCRYPTION | oid::RSASSA_PSS => KeyKind::Rsa { bits: rsa_public_bits(key)? },
             oid::EC_PUBLIC_KEY | oid::EC_DH => {
-                let params = params
-                    .filter(|p| p.tag == OID)
-                    .ok_or(Error::PkUnknownNamedCurve)?;
+                let params = params.filter(|p| p.tag == OID).ok_or(Error::PkUnknownNamedCurve)?;
                 let (curve, bits, _) = curve(params.value).ok_or(Error::PkUnknownNamedCurve)?;
                 if !matches!(key[0], 0x02..=0x04) {
                     return Err(Error::PkInvalidPubkey);
                 }
                 KeyKind::Ec { curve, bits }
             }
-            oid::X25519 => KeyKind::Ec {
-                curve: "x25519",
-                bits: 255,
-            },
-            oid::X448 => KeyKind::Ec {
-                curve: "x448",
-                bits: 448,
-            },
+            oid::X25519 => KeyKind::Ec { curve: "x25519", bits: 255 },
+            oid::X448 => KeyKind::Ec { curve: "x448", bits: 448 },
             oid::ED25519 if key.len() == 32 => KeyKind::Ed25519,
             oid::ED25519 => return Err(Error::PkInvalidPubkey),
             oid::ED448 => KeyKind::Other,
             _ => return Err(Error::PkUnknownPkAlg),
         };
-        Ok(PublicKey {
-            kind,
-            spki: input.to_vec(),
-        })
+        Ok(PublicKey { kind, spki: input.to_vec() })
     }
 
     /// Parses a public key as `mbedtls_pk_parse_public_key` does: PEM `PUBLIC KEY`
@@ -178,14 +155,8 @@ impl PublicKey {
         let bits = rsa_public_bits(der)?;
         let mut bit_string = vec![0u8];
         bit_string.extend_from_slice(der);
-        let spki = der::tlv(
-            der::SEQUENCE,
-            &[RSA_ALGORITHM, &der::tlv(der::BIT_STRING, &bit_string)].concat(),
-        );
-        Ok(PublicKey {
-            kind: KeyKind::Rsa { bits },
-            spki,
-        })
+        let spki = der::tlv(der::SEQUENCE, &[RSA_ALGORITHM, &der::tlv(der::BIT_STRING, &bit_string)].concat());
+        Ok(PublicKey { kind: KeyKind::Rsa { bits }, spki })
     }
 
     pub fn kind(&self) -> KeyKind {
@@ -222,28 +193,18 @@ pub struct PrivateKey {
 
 impl Clone for PrivateKey {
     fn clone(&self) -> Self {
-        PrivateKey {
-            der: self.der.clone_key(),
-            kind: self.kind,
-        }
+        PrivateKey { der: self.der.clone_key(), kind: self.kind }
     }
 }
 
 impl core::fmt::Debug for PrivateKey {
     // Never print key material.
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        f.debug_struct("PrivateKey")
-            .field("kind", &self.kind)
-            .finish_non_exhaustive()
+        f.debug_struct("PrivateKey").field("kind", &self.kind).finish_non_exhaustive()
     }
 }
 
-const PEM_KEY_LABELS: &[&str] = &[
-    "RSA PRIVATE KEY",
-    "EC PRIVATE KEY",
-    "PRIVATE KEY",
-    "ENCRYPTED PRIVATE KEY",
-];
+const PEM_KEY_LABELS: &[&str] = &["RSA PRIVATE KEY", "EC PRIVATE KEY", "PRIVATE KEY", "ENCRYPTED PRIVATE KEY"];
 
 impl PrivateKey {
     /// Parses a private key as `mbedtls_pk_parse_key` does.
@@ -269,9 +230,7 @@ impl PrivateKey {
     pub fn parse(input: &[u8], password: Option<&[u8]>) -> Result<PrivateKey, Error> {
         let password = password.filter(|p| !p.is_empty());
         if pem::is_pem(input) {
-            let found = pem::labelled_blocks(input)
-                .into_iter()
-                .find(|(l, _)| PEM_KEY_LABELS.contains(&l.as_str()));
+            let found = pem::labelled_blocks(input).into_iter().find(|(l, _)| PEM_KEY_LABELS.contains(&l.as_str()));
             let Some((label, block)) = found else {
                 // Mbed TLS then tries the text as DER, which fails the same way.
                 return Err(Error::PkKeyInvalidFormat);
@@ -339,11 +298,7 @@ impl PrivateKey {
         let alg = s.read(SEQUENCE, Error::PkInvalidAlg)?;
         let mut a = alg.reader();
         let alg_oid = a.read(OID, Error::PkInvalidAlg)?;
-        let params = if a.is_empty() {
-            None
-        } else {
-            Some(a.read_any(Error::PkInvalidAlg)?)
-        };
+        let params = if a.is_empty() { None } else { Some(a.read_any(Error::PkInvalidAlg)?) };
         a.finish(Error::PkInvalidAlg)?;
         let private = s.read(OCTET_STRING, err)?;
         s.read_optional(context(0, true), err)?;
@@ -352,9 +307,7 @@ impl PrivateKey {
         let kind = match oid::to_dotted(alg_oid.value).as_deref() {
             Some(oid::RSA_ENCRYPTION) => rsa_private_kind(private.value)?,
             Some(oid::EC_PUBLIC_KEY) => {
-                let params = params
-                    .filter(|p| p.tag == OID)
-                    .ok_or(Error::PkUnknownNamedCurve)?;
+                let params = params.filter(|p| p.tag == OID).ok_or(Error::PkUnknownNamedCurve)?;
                 let kind = signing_curve(params.value)?;
                 sec1_curve(private.value)?;
                 kind
@@ -370,29 +323,20 @@ impl PrivateKey {
             }
             _ => return Err(Error::PkUnknownPkAlg),
         };
-        PrivateKey::accepted(
-            PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(der.to_vec())),
-            kind,
-        )
+        PrivateKey::accepted(PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(der.to_vec())), kind)
     }
 
     /// RSAPrivateKey (PKCS#1).
     fn from_pkcs1(der: &[u8]) -> Result<PrivateKey, Error> {
         let kind = rsa_private_kind(der)?;
-        PrivateKey::accepted(
-            PrivateKeyDer::Pkcs1(PrivatePkcs1KeyDer::from(der.to_vec())),
-            kind,
-        )
+        PrivateKey::accepted(PrivateKeyDer::Pkcs1(PrivatePkcs1KeyDer::from(der.to_vec())), kind)
     }
 
     /// ECPrivateKey (SEC1); the curve must be named in the key.
     fn from_sec1(der: &[u8]) -> Result<PrivateKey, Error> {
         let curve_oid = sec1_curve(der)?.ok_or(Error::PkKeyInvalidFormat)?;
         let kind = signing_curve(&curve_oid)?;
-        PrivateKey::accepted(
-            PrivateKeyDer::Sec1(PrivateSec1KeyDer::from(der.to_vec())),
-            kind,
-        )
+        PrivateKey::accepted(PrivateKeyDer::Sec1(PrivateSec1KeyDer::from(der.to_vec())), kind)
     }
 
     /// EncryptedPrivateKeyInfo with PBES2 (RFC 8018).
@@ -516,19 +460,13 @@ fn decrypt_pkcs8(der: &[u8], password: Option<&[u8]>) -> Result<Vec<u8>, Error> 
     let kdf_params = kdf_params.filter(|p| p.tag == SEQUENCE).ok_or(err)?;
     let mut k = kdf_params.reader();
     let salt = k.read(OCTET_STRING, err)?.value;
-    let iterations = small_uint(k.read(INTEGER, err)?.value)
-        .and_then(NonZeroU32::new)
-        .ok_or(err)?;
+    let iterations = small_uint(k.read(INTEGER, err)?.value).and_then(NonZeroU32::new).ok_or(err)?;
     if let Some(len) = k.read_optional(INTEGER, err)? {
         if small_uint(len.value) != Some(key_len as u32) {
             return Err(err);
         }
     }
-    let prf = if k.is_empty() {
-        "1.2.840.113549.2.7".to_string()
-    } else {
-        algorithm(&mut k, err)?.0
-    };
+    let prf = if k.is_empty() { "1.2.840.113549.2.7".to_string() } else { algorithm(&mut k, err)?.0 };
     k.finish(err)?;
     let prf = match prf.as_str() {
         "1.2.840.113549.2.7" => pbkdf2::PBKDF2_HMAC_SHA1,
@@ -559,11 +497,7 @@ fn algorithm<'a>(r: &mut Reader<'a>, err: Error) -> Result<(String, Option<Tlv<'
     let alg = r.read(der::SEQUENCE, err)?;
     let mut a = alg.reader();
     let oid = oid::to_dotted(a.read(der::OID, err)?.value).ok_or(err)?;
-    let params = if a.is_empty() {
-        None
-    } else {
-        Some(a.read_any(err)?)
-    };
+    let params = if a.is_empty() { None } else { Some(a.read_any(err)?) };
     a.finish(err)?;
     Ok((oid, params))
 }
@@ -591,10 +525,7 @@ mod tests {
     }
 
     const RSA: KeyKind = KeyKind::Rsa { bits: 2048 };
-    const P256: KeyKind = KeyKind::Ec {
-        curve: "secp256r1",
-        bits: 256,
-    };
+    const P256: KeyKind = KeyKind::Ec { curve: "secp256r1", bits: 256 };
 
     #[test]
     fn rsa_algorithm_constant() {
@@ -615,8 +546,7 @@ mod tests {
             ("server-ec.sec1.key", P256, "sec1"),
             ("ca.key", RSA, "pkcs8"),
         ] {
-            let key =
-                PrivateKey::parse(&read(name), None).unwrap_or_else(|e| panic!("{name}: {e:?}"));
+            let key = PrivateKey::parse(&read(name), None).unwrap_or_else(|e| panic!("{name}: {e:?}"));
             assert_eq!(key.kind(), kind, "{name}");
             let der_form = match key.key_der() {
                 PrivateKeyDer::Pkcs1(_) => "pkcs1",
@@ -628,13 +558,7 @@ mod tests {
             // With the NUL Mbed TLS wants, and with an ignored password.
             let mut with_nul = read(name);
             with_nul.push(0);
-            assert_eq!(
-                PrivateKey::parse(&with_nul, Some(b"unused"))
-                    .unwrap()
-                    .kind(),
-                kind,
-                "{name}"
-            );
+            assert_eq!(PrivateKey::parse(&with_nul, Some(b"unused")).unwrap().kind(), kind, "{name}");
         }
         // The DER copy is the same key as the PKCS#1 PEM one.
         let pem = PrivateKey::parse(&read("server-rsa.pkcs1.key"), None).unwrap();
@@ -644,43 +568,24 @@ mod tests {
 
     #[test]
     fn encrypted_keys() {
-        for (name, kind, plain) in [
-            ("server-rsa.enc.key", RSA, "server-rsa.key"),
-            ("server-ec.enc.key", P256, "server-ec.key"),
-        ] {
+        for (name, kind, plain) in
+            [("server-rsa.enc.key", RSA, "server-rsa.key"), ("server-ec.enc.key", P256, "server-ec.key")]
+        {
             let input = read(name);
-            assert_eq!(
-                PrivateKey::parse(&input, None).unwrap_err(),
-                Error::PkPasswordRequired,
-                "{name}"
-            );
-            assert_eq!(
-                PrivateKey::parse(&input, Some(b"")).unwrap_err(),
-                Error::PkPasswordRequired,
-                "{name}"
-            );
+            assert_eq!(PrivateKey::parse(&input, None).unwrap_err(), Error::PkPasswordRequired, "{name}");
+            assert_eq!(PrivateKey::parse(&input, Some(b"")).unwrap_err(), Error::PkPasswordRequired, "{name}");
             for wrong in [&b"wrong"[..], b"secret ", b"Secret", b"s"] {
-                assert_eq!(
-                    PrivateKey::parse(&input, Some(wrong)).unwrap_err(),
-                    Error::PkPasswordMismatch,
-                    "{name}"
-                );
+                assert_eq!(PrivateKey::parse(&input, Some(wrong)).unwrap_err(), Error::PkPasswordMismatch, "{name}");
             }
             let key = PrivateKey::parse(&input, Some(b"secret")).unwrap();
             assert_eq!(key.kind(), kind);
             let reference = PrivateKey::parse(&read(plain), None).unwrap();
-            assert!(
-                key.key_der().secret_der() == reference.key_der().secret_der(),
-                "{name}"
-            );
+            assert!(key.key_der().secret_der() == reference.key_der().secret_der(), "{name}");
         }
     }
 
     fn openssl_available() -> bool {
-        Command::new("openssl")
-            .arg("version")
-            .output()
-            .is_ok_and(|o| o.status.success())
+        Command::new("openssl").arg("version").output().is_ok_and(|o| o.status.success())
     }
 
     /// Encrypts `plain` (a PEM key file) with `openssl pkcs8 args...` and returns the DER.
@@ -707,33 +612,20 @@ mod tests {
             ("aes-256-cbc", "hmacWithSHA512"),
         ] {
             let der = openssl_pkcs8("server-ec.key", &["-v2", cipher, "-v2prf", prf]).unwrap();
-            assert_eq!(
-                PrivateKey::parse(&der, None).unwrap_err(),
-                Error::PkPasswordRequired
-            );
+            assert_eq!(PrivateKey::parse(&der, None).unwrap_err(), Error::PkPasswordRequired);
             assert_eq!(
                 PrivateKey::parse(&der, Some(b"nope")).unwrap_err(),
                 Error::PkPasswordMismatch,
                 "{cipher} {prf}"
             );
-            assert_eq!(
-                PrivateKey::parse(&der, Some(b"secret")).unwrap().kind(),
-                P256,
-                "{cipher} {prf}"
-            );
+            assert_eq!(PrivateKey::parse(&der, Some(b"secret")).unwrap().kind(), P256, "{cipher} {prf}");
         }
         // Triple-DES PBES2 and PKCS#12 PBE: clear "not supported".
         if let Some(der) = openssl_pkcs8("server-ec.key", &["-v2", "des3"]) {
-            assert_eq!(
-                PrivateKey::parse(&der, Some(b"secret")).unwrap_err(),
-                Error::PkFeatureUnavailable
-            );
+            assert_eq!(PrivateKey::parse(&der, Some(b"secret")).unwrap_err(), Error::PkFeatureUnavailable);
         }
         if let Some(der) = openssl_pkcs8("server-ec.key", &["-v1", "PBE-SHA1-3DES"]) {
-            assert_eq!(
-                PrivateKey::parse(&der, Some(b"secret")).unwrap_err(),
-                Error::PkFeatureUnavailable
-            );
+            assert_eq!(PrivateKey::parse(&der, Some(b"secret")).unwrap_err(), Error::PkFeatureUnavailable);
         }
     }
 
@@ -745,83 +637,39 @@ mod tests {
             \n\
             Zm9vYmFyYmF6\n\
             -----END RSA PRIVATE KEY-----\n";
-        assert_eq!(
-            PrivateKey::parse(text.as_bytes(), Some(b"secret")).unwrap_err(),
-            Error::PemFeatureUnavailable
-        );
-        assert_eq!(
-            PrivateKey::parse(text.as_bytes(), None).unwrap_err(),
-            Error::PemFeatureUnavailable
-        );
+        assert_eq!(PrivateKey::parse(text.as_bytes(), Some(b"secret")).unwrap_err(), Error::PemFeatureUnavailable);
+        assert_eq!(PrivateKey::parse(text.as_bytes(), None).unwrap_err(), Error::PemFeatureUnavailable);
     }
 
     #[test]
     fn garbage_and_wrong_content() {
-        assert_eq!(
-            PrivateKey::parse(b"", None).unwrap_err(),
-            Error::PkKeyInvalidFormat
-        );
-        assert_eq!(
-            PrivateKey::parse(b"hello", None).unwrap_err(),
-            Error::PkKeyInvalidFormat
-        );
+        assert_eq!(PrivateKey::parse(b"", None).unwrap_err(), Error::PkKeyInvalidFormat);
+        assert_eq!(PrivateKey::parse(b"hello", None).unwrap_err(), Error::PkKeyInvalidFormat);
         // A certificate is not a key.
-        assert_eq!(
-            PrivateKey::parse(&read("server-rsa.crt"), None).unwrap_err(),
-            Error::PkKeyInvalidFormat
-        );
-        assert_eq!(
-            PrivateKey::parse(&read("server-rsa.der"), None).unwrap_err(),
-            Error::PkKeyInvalidFormat
-        );
+        assert_eq!(PrivateKey::parse(&read("server-rsa.crt"), None).unwrap_err(), Error::PkKeyInvalidFormat);
+        assert_eq!(PrivateKey::parse(&read("server-rsa.der"), None).unwrap_err(), Error::PkKeyInvalidFormat);
         let bad_b64 = "-----BEGIN PRIVATE KEY-----\nMII!\n-----END PRIVATE KEY-----\n";
-        assert_eq!(
-            PrivateKey::parse(bad_b64.as_bytes(), None).unwrap_err(),
-            Error::PemInvalidData
-        );
+        assert_eq!(PrivateKey::parse(bad_b64.as_bytes(), None).unwrap_err(), Error::PemInvalidData);
         // A PKCS#1 body under the PKCS#8 label.
-        let pkcs1 = pem::blocks(&read("server-rsa.pkcs1.key"))
-            .remove(0)
-            .unwrap()
-            .der;
+        let pkcs1 = pem::blocks(&read("server-rsa.pkcs1.key")).remove(0).unwrap().der;
         assert!(PrivateKey::from_pkcs8(&pkcs1).is_err());
         // X25519 PKCS#8 keys are not signing keys.
         if openssl_available() {
-            let out = Command::new("openssl")
-                .args(["genpkey", "-algorithm", "X25519", "-outform", "DER"])
-                .output()
-                .unwrap();
+            let out =
+                Command::new("openssl").args(["genpkey", "-algorithm", "X25519", "-outform", "DER"]).output().unwrap();
             if out.status.success() {
-                assert_eq!(
-                    PrivateKey::parse(&out.stdout, None).unwrap_err(),
-                    Error::PkUnknownPkAlg
-                );
+                assert_eq!(PrivateKey::parse(&out.stdout, None).unwrap_err(), Error::PkUnknownPkAlg);
+            }
+            let out = Command::new("openssl").args(["genpkey", "-algorithm", "ED25519"]).output().unwrap();
+            if out.status.success() {
+                assert_eq!(PrivateKey::parse(&out.stdout, None).unwrap().kind(), KeyKind::Ed25519);
             }
             let out = Command::new("openssl")
-                .args(["genpkey", "-algorithm", "ED25519"])
+                .args(["genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:secp256k1"])
                 .output()
                 .unwrap();
             if out.status.success() {
-                assert_eq!(
-                    PrivateKey::parse(&out.stdout, None).unwrap().kind(),
-                    KeyKind::Ed25519
-                );
-            }
-            let out = Command::new("openssl")
-                .args([
-                    "genpkey",
-                    "-algorithm",
-                    "EC",
-                    "-pkeyopt",
-                    "ec_paramgen_curve:secp256k1",
-                ])
-                .output()
-                .unwrap();
-            if out.status.success() {
-                assert_eq!(
-                    PrivateKey::parse(&out.stdout, None).unwrap_err(),
-                    Error::PkUnknownNamedCurve
-                );
+                assert_eq!(PrivateKey::parse(&out.stdout, None).unwrap_err(), Error::PkUnknownNamedCurve);
             }
         }
     }
@@ -831,21 +679,12 @@ mod tests {
         for name in ["server-rsa.key.der", "server-ec.key.der"] {
             let der = read(name);
             for len in 0..der.len() {
-                assert!(
-                    PrivateKey::parse(&der[..len], None).is_err(),
-                    "{name} truncated to {len}"
-                );
+                assert!(PrivateKey::parse(&der[..len], None).is_err(), "{name} truncated to {len}");
             }
         }
-        let enc = pem::blocks(&read("server-ec.enc.key"))
-            .remove(0)
-            .unwrap()
-            .der;
+        let enc = pem::blocks(&read("server-ec.enc.key")).remove(0).unwrap().der;
         for len in 0..enc.len() {
-            assert!(
-                PrivateKey::parse(&enc[..len], Some(b"secret")).is_err(),
-                "truncated to {len}"
-            );
+            assert!(PrivateKey::parse(&enc[..len], Some(b"secret")).is_err(), "truncated to {len}");
         }
         let text = read("server-ec.key");
         for len in 0..text.len() {
@@ -867,9 +706,7 @@ mod tests {
 
     #[test]
     fn public_keys() {
-        let cert = crate::x509::parse_chain(&read("server-rsa.crt"))
-            .certs
-            .remove(0);
+        let cert = crate::x509::parse_chain(&read("server-rsa.crt")).certs.remove(0);
         let pk = cert.public_key();
         assert_eq!(pk.kind(), RSA);
         assert_eq!(pk.spki(), cert.bytes(cert.pk_raw()));
@@ -877,11 +714,8 @@ mod tests {
             return;
         }
         for (name, kind) in [("server-rsa.key", RSA), ("server-ec.key", P256)] {
-            let spki_pem = Command::new("openssl")
-                .args(["pkey", "-pubout", "-in"])
-                .arg(certs_dir().join(name))
-                .output()
-                .unwrap();
+            let spki_pem =
+                Command::new("openssl").args(["pkey", "-pubout", "-in"]).arg(certs_dir().join(name)).output().unwrap();
             let pk = PublicKey::parse(&spki_pem.stdout).unwrap();
             assert_eq!(pk.kind(), kind);
             let spki_der = Command::new("openssl")
@@ -889,10 +723,7 @@ mod tests {
                 .arg(certs_dir().join(name))
                 .output()
                 .unwrap();
-            assert_eq!(
-                PublicKey::parse(&spki_der.stdout).unwrap().spki(),
-                &spki_der.stdout[..]
-            );
+            assert_eq!(PublicKey::parse(&spki_der.stdout).unwrap().spki(), &spki_der.stdout[..]);
         }
         // PKCS#1 RSAPublicKey, PEM and DER, becomes the same SPKI.
         let pkcs1 = Command::new("openssl")
@@ -903,13 +734,7 @@ mod tests {
         let pk = PublicKey::parse(&pkcs1.stdout).unwrap();
         assert_eq!(pk.kind(), RSA);
         assert_eq!(pk.spki(), cert.bytes(cert.pk_raw()));
-        assert_eq!(
-            PublicKey::parse(b"junk").unwrap_err(),
-            Error::PkKeyInvalidFormat
-        );
-        assert_eq!(
-            PublicKey::parse(&read("server-rsa.key")).unwrap_err(),
-            Error::PkKeyInvalidFormat
-        );
+        assert_eq!(PublicKey::parse(b"junk").unwrap_err(), Error::PkKeyInvalidFormat);
+        assert_eq!(PublicKey::parse(&read("server-rsa.key")).unwrap_err(), Error::PkKeyInvalidFormat);
     }
 }

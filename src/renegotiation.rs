@@ -434,19 +434,38 @@ pub struct Outcome {
 enum Handshake {
     Idle,
     /// Server: HelloRequest sent; `records` non-handshake records seen since.
-    HelloRequested { records: u32 },
+    HelloRequested {
+        records: u32,
+    },
     /// Server, abbreviated: waiting for the client's CCS, then Finished.
-    SrvAbbreviated { transcript: Vec<u8>, keys: Box<NewKeys>, ccs: bool },
+    SrvAbbreviated {
+        transcript: Vec<u8>,
+        keys: Box<NewKeys>,
+        ccs: bool,
+    },
     /// Server, full: waiting for the client's flight.
     SrvFull(Box<FullServer>),
     /// Client: ClientHello sent.
-    CliWaitServerHello { transcript: Vec<u8>, client_random: [u8; 32], offered_session: bool, records: u32 },
+    CliWaitServerHello {
+        transcript: Vec<u8>,
+        client_random: [u8; 32],
+        offered_session: bool,
+        records: u32,
+    },
     /// Client, abbreviated: waiting for the server's CCS + Finished.
-    CliAbbreviated { transcript: Vec<u8>, keys: Box<NewKeys>, ccs: bool },
+    CliAbbreviated {
+        transcript: Vec<u8>,
+        keys: Box<NewKeys>,
+        ccs: bool,
+    },
     /// Client, full: reading the server's flight up to ServerHelloDone.
     CliFull(Box<FullClient>),
     /// Client, full: our flight sent, waiting for the server's CCS + Finished.
-    CliFullFinish { transcript: Vec<u8>, keys: Box<NewKeys>, ccs: bool },
+    CliFullFinish {
+        transcript: Vec<u8>,
+        keys: Box<NewKeys>,
+        ccs: bool,
+    },
 }
 
 /// What a completed handshake leaves for the next renegotiation: the session (suite, master
@@ -784,7 +803,11 @@ impl Engine {
         if !matches!(typ, CT_CCS | CT_ALERT | CT_HANDSHAKE | CT_APPDATA) {
             return Err(self.fatal(ALERT_UNEXPECTED_MESSAGE, Error::SslInvalidRecord, out));
         }
-        let msg = EncodedMessage::new(ContentType(typ), ProtocolVersion(u16::from_be_bytes([header[1], header[2]])), InboundOpaque(payload));
+        let msg = EncodedMessage::new(
+            ContentType(typ),
+            ProtocolVersion(u16::from_be_bytes([header[1], header[2]])),
+            InboundOpaque(payload),
+        );
         let decrypted = match self.read.decrypt(msg, self.read_seq) {
             Ok(m) => m.payload,
             Err(rustls::Error::PeerSentOversizedRecord) => {
@@ -908,7 +931,12 @@ impl Engine {
 
     /// New record protection from the master secret of `state` and fresh randoms ("key
     /// expansion").
-    fn derive(role: Endpoint, state: Established, client_random: &[u8; 32], server_random: &[u8; 32]) -> Result<Box<NewKeys>> {
+    fn derive(
+        role: Endpoint,
+        state: Established,
+        client_random: &[u8; 32],
+        server_random: &[u8; 32],
+    ) -> Result<Box<NewKeys>> {
         let (suite, master) = (state.suite, state.master);
         let shape = suite.aead_alg.key_block_shape();
         let mut block = vec![0u8; (shape.enc_key_len + shape.fixed_iv_len) * 2 + shape.explicit_nonce_len];
@@ -939,8 +967,8 @@ impl Engine {
     }
 
     /// A completed handshake becomes the connection's state.
-    fn adopt(&mut self, keys: Box<NewKeys>, abbreviated: bool) -> bool {
-        self.state = keys.state;
+    fn adopt(&mut self, state: Established, abbreviated: bool) -> bool {
+        self.state = state;
         self.hs = Handshake::Idle;
         if abbreviated {
             self.abbreviated_renegotiations += 1;
@@ -984,20 +1012,25 @@ impl Engine {
             }
             _ => match std::mem::replace(&mut self.hs, Handshake::Idle) {
                 Handshake::SrvAbbreviated { mut transcript, mut keys, ccs } if ccs && typ == HS_FINISHED => {
-                    let expected = Self::verify_data(keys.state.suite, &keys.state.master, b"client finished", &transcript);
+                    let expected =
+                        Self::verify_data(keys.state.suite, &keys.state.master, b"client finished", &transcript);
                     if message[4..] != expected[..] {
                         return Err(self.fatal(ALERT_DECRYPT_ERROR, Error::SslHandshakeFailure, out));
                     }
                     transcript.extend_from_slice(message);
                     keys.state.client_vd = expected;
-                    Ok(Some(self.adopt(keys, true)))
+                    Ok(Some(self.adopt(keys.state, true)))
                 }
                 Handshake::SrvFull(full) => self.server_full_step(full, message, policy, out),
-                Handshake::CliWaitServerHello { transcript, client_random, offered_session, .. } if typ == HS_SERVER_HELLO => {
-                    self.client_server_hello(transcript, client_random, offered_session, message, policy, out).map(|_| None)
+                Handshake::CliWaitServerHello { transcript, client_random, offered_session, .. }
+                    if typ == HS_SERVER_HELLO =>
+                {
+                    self.client_server_hello(transcript, client_random, offered_session, message, policy, out)
+                        .map(|_| None)
                 }
                 Handshake::CliAbbreviated { mut transcript, mut keys, ccs } if ccs && typ == HS_FINISHED => {
-                    let expected = Self::verify_data(keys.state.suite, &keys.state.master, b"server finished", &transcript);
+                    let expected =
+                        Self::verify_data(keys.state.suite, &keys.state.master, b"server finished", &transcript);
                     if message[4..] != expected[..] {
                         return Err(self.fatal(ALERT_DECRYPT_ERROR, Error::SslHandshakeFailure, out));
                     }
@@ -1007,16 +1040,17 @@ impl Engine {
                     self.send_ccs(&mut keys, out)?;
                     self.seal(CT_HANDSHAKE, &handshake_message(HS_FINISHED, &fin), out)?;
                     keys.state.client_vd = fin;
-                    Ok(Some(self.adopt(keys, true)))
+                    Ok(Some(self.adopt(keys.state, true)))
                 }
                 Handshake::CliFull(full) => self.client_full_step(full, message, policy, out),
                 Handshake::CliFullFinish { transcript, mut keys, ccs } if ccs && typ == HS_FINISHED => {
-                    let expected = Self::verify_data(keys.state.suite, &keys.state.master, b"server finished", &transcript);
+                    let expected =
+                        Self::verify_data(keys.state.suite, &keys.state.master, b"server finished", &transcript);
                     if message[4..] != expected[..] {
                         return Err(self.fatal(ALERT_DECRYPT_ERROR, Error::SslHandshakeFailure, out));
                     }
                     keys.state.server_vd = expected;
-                    Ok(Some(self.adopt(keys, false)))
+                    Ok(Some(self.adopt(keys.state, false)))
                 }
                 Handshake::HelloRequested { .. } if typ == HS_CLIENT_HELLO => {
                     self.server_client_hello(message, policy, out).map(|_| None)
@@ -1091,7 +1125,12 @@ impl Engine {
     /// Server: the abbreviated handshake resuming the current session with fresh randoms.
     fn server_abbreviated(&mut self, client_hello: &[u8], hello: Hello, out: &mut Vec<u8>) -> Result<()> {
         let server_random = random32()?;
-        let sh = self.server_hello_message(&server_random, &self.state.session_id.clone(), self.state.suite.common.suite.0, &hello);
+        let sh = self.server_hello_message(
+            &server_random,
+            &self.state.session_id.clone(),
+            self.state.suite.common.suite.0,
+            &hello,
+        );
         let mut transcript = client_hello.to_vec();
         transcript.extend_from_slice(&sh);
         let mut keys = Self::derive(Endpoint::Server, self.state.resumed(), &hello.random, &server_random)?;
@@ -1107,7 +1146,13 @@ impl Engine {
     }
 
     /// Server: the first flight of a full handshake.
-    fn server_full_start(&mut self, client_hello: &[u8], hello: Hello, policy: &Policy, out: &mut Vec<u8>) -> Result<()> {
+    fn server_full_start(
+        &mut self,
+        client_hello: &[u8],
+        hello: Hello,
+        policy: &Policy,
+        out: &mut Vec<u8>,
+    ) -> Result<()> {
         let offered: Vec<SignatureScheme> = hello.sig_schemes.iter().map(|&s| SignatureScheme(s)).collect();
         // As rustls chooses in the initial handshake: the client's most preferred suite that we
         // support and have a certificate for, then the client's most preferred group.
@@ -1128,9 +1173,10 @@ impl Engine {
         };
         // (A client that names no groups supports secp256r1, RFC 8422 4.)
         let offered_groups: &[u16] = if hello.groups.is_empty() { &[0x0017] } else { &hello.groups };
-        let group = offered_groups.iter().filter(|g| TLS12_GROUPS.contains(g)).find_map(|g| {
-            policy.provider.kx_groups.iter().find(|k| k.name().0 == *g)
-        });
+        let group = offered_groups
+            .iter()
+            .filter(|g| TLS12_GROUPS.contains(g))
+            .find_map(|g| policy.provider.kx_groups.iter().find(|k| k.name().0 == *g));
         let Some(group) = group else {
             return Err(self.fatal(ALERT_HANDSHAKE_FAILURE, Error::SslHandshakeFailure, out));
         };
@@ -1169,8 +1215,11 @@ impl Engine {
         flight.extend_from_slice(&ske);
         if wants_cert {
             let mut body = vec![2, 1, 64]; // rsa_sign, ecdsa_sign
-            let schemes: Vec<u8> =
-                rustls_aws_lc_rs::SUPPORTED_SIG_ALGS.supported_schemes().iter().flat_map(|s| s.0.to_be_bytes()).collect();
+            let schemes: Vec<u8> = rustls_aws_lc_rs::SUPPORTED_SIG_ALGS
+                .supported_schemes()
+                .iter()
+                .flat_map(|s| s.0.to_be_bytes())
+                .collect();
             put_vec16(&mut body, &schemes);
             let mut names = Vec::new();
             for subject in policy.roots.as_ref().map(|r| r.subjects()).unwrap_or_default() {
@@ -1184,7 +1233,14 @@ impl Engine {
         let mut transcript = client_hello.to_vec();
         transcript.extend_from_slice(&flight);
         self.hs = Handshake::SrvFull(Box::new(FullServer {
-            common: FullHandshake { transcript, suite, client_random: hello.random, server_random, session_id, ems: hello.ems },
+            common: FullHandshake {
+                transcript,
+                suite,
+                client_random: hello.random,
+                server_random,
+                session_id,
+                ems: hello.ems,
+            },
             kx: Some(kx),
             client_chain: None,
             keys: None,
@@ -1209,13 +1265,20 @@ impl Engine {
                     Err(e) => return Err(self.fatal(ALERT_DECODE_ERROR, e, out)),
                 };
                 let flags = match chain.split_first() {
-                    Some((ee, rest)) => verify::client_certificate_flags(ee, rest, policy.roots.as_deref(), UnixTime::now()),
+                    Some((ee, rest)) => {
+                        verify::client_certificate_flags(ee, rest, policy.roots.as_deref(), UnixTime::now())
+                    }
                     None => badcert::MISSING,
                 };
-                self.verify_result = Some(if policy.authmode == AuthMode::Optional && chain.is_empty() { badcert::MISSING } else { flags });
+                self.verify_result = Some(if policy.authmode == AuthMode::Optional && chain.is_empty() {
+                    badcert::MISSING
+                } else {
+                    flags
+                });
                 if policy.authmode == AuthMode::Required && (chain.is_empty() || flags != 0) {
                     log::error!("client certificate refused in renegotiation (flags {flags:#x})");
-                    let err = if chain.is_empty() { Error::SslNoClientCertificate } else { Error::X509CertVerifyFailed };
+                    let err =
+                        if chain.is_empty() { Error::SslNoClientCertificate } else { Error::X509CertVerifyFailed };
                     return Err(self.fatal(ALERT_BAD_CERTIFICATE, err, out));
                 }
                 full.common.transcript.extend_from_slice(message);
@@ -1257,18 +1320,28 @@ impl Engine {
             }
             (FullServerStage::Finished, HS_FINISHED) => {
                 let mut keys = full.keys.take().ok_or(Error::SslInternalError)?;
-                let expected = Self::verify_data(keys.state.suite, &keys.state.master, b"client finished", &full.common.transcript);
+                let expected = Self::verify_data(
+                    keys.state.suite,
+                    &keys.state.master,
+                    b"client finished",
+                    &full.common.transcript,
+                );
                 if message[4..] != expected[..] {
                     return Err(self.fatal(ALERT_DECRYPT_ERROR, Error::SslHandshakeFailure, out));
                 }
                 full.common.transcript.extend_from_slice(message);
-                let fin = Self::verify_data(keys.state.suite, &keys.state.master, b"server finished", &full.common.transcript);
+                let fin = Self::verify_data(
+                    keys.state.suite,
+                    &keys.state.master,
+                    b"server finished",
+                    &full.common.transcript,
+                );
                 self.send_ccs(&mut keys, out)?;
                 self.seal(CT_HANDSHAKE, &handshake_message(HS_FINISHED, &fin), out)?;
                 keys.state.client_vd = expected;
                 keys.state.server_vd = fin;
                 self.peer_chain = full.client_chain.take();
-                return Ok(Some(self.adopt(keys, false)));
+                return Ok(Some(self.adopt(keys.state, false)));
             }
             _ => {
                 log::error!("unexpected handshake message {typ} in a full renegotiation");
@@ -1337,7 +1410,8 @@ impl Engine {
         put_vec16(&mut body, &exts);
         let ch = handshake_message(HS_CLIENT_HELLO, &body);
         self.seal(CT_HANDSHAKE, &ch, out)?;
-        self.hs = Handshake::CliWaitServerHello { transcript: ch, client_random, offered_session: abbreviated, records: 0 };
+        self.hs =
+            Handshake::CliWaitServerHello { transcript: ch, client_random, offered_session: abbreviated, records: 0 };
         Ok(())
     }
 
@@ -1460,7 +1534,8 @@ impl Engine {
             }
             HS_SERVER_KEY_EXCHANGE => {
                 let mut rd = hs_reader(&message[4..]);
-                let parsed = (|| -> Result<(u16, Vec<u8>, usize, u16, Vec<u8>)> {
+                type KeyExchangeFields = (u16, Vec<u8>, usize, u16, Vec<u8>);
+                let parsed = (|| -> Result<KeyExchangeFields> {
                     if rd.u8()? != 3 {
                         return Err(Error::SslDecodeError);
                     }
@@ -1634,11 +1709,20 @@ mod tests {
     }
 
     fn engines(client_parts: &TestParts, server_parts: &TestParts) -> (Engine, Engine) {
-        (Engine::from_parts(Endpoint::Client, client_parts).unwrap(), Engine::from_parts(Endpoint::Server, server_parts).unwrap())
+        (
+            Engine::from_parts(Endpoint::Client, client_parts).unwrap(),
+            Engine::from_parts(Endpoint::Server, server_parts).unwrap(),
+        )
     }
 
     /// Hands every whole record in `wire` to `to`; returns the results in order.
-    fn deliver(wire: &mut Vec<u8>, to: &mut Engine, policy: &Policy, reply: &mut Vec<u8>, plain: &mut Vec<u8>) -> Vec<Result<Outcome>> {
+    fn deliver(
+        wire: &mut Vec<u8>,
+        to: &mut Engine,
+        policy: &Policy,
+        reply: &mut Vec<u8>,
+        plain: &mut Vec<u8>,
+    ) -> Vec<Result<Outcome>> {
         let mut results = Vec::new();
         while wire.len() >= 5 {
             let len = 5 + usize::from(u16::from_be_bytes([wire[3], wire[4]]));
@@ -1649,7 +1733,13 @@ mod tests {
     }
 
     /// Runs records back and forth until neither side has anything to send.
-    fn pump(client: &mut Engine, server: &mut Engine, c_out: &mut Vec<u8>, cp: &Policy, sp: &Policy) -> Vec<Result<Outcome>> {
+    fn pump(
+        client: &mut Engine,
+        server: &mut Engine,
+        c_out: &mut Vec<u8>,
+        cp: &Policy,
+        sp: &Policy,
+    ) -> Vec<Result<Outcome>> {
         let mut all = Vec::new();
         let mut plain = Vec::new();
         for _ in 0..10 {
@@ -1789,21 +1879,57 @@ mod tests {
         let cp = client_policy();
         let (hs_fail, decode, unexpected) = (ALERT_HANDSHAKE_FAILURE, ALERT_DECODE_ERROR, ALERT_UNEXPECTED_MESSAGE);
         let cases: Vec<(&str, u8, Vec<u8>, Error, u8)> = vec![
-            ("SCSV in a renegotiation", CT_HANDSHAKE, client_hello(Some(&[4; 12]), true), Error::SslHandshakeFailure, hs_fail),
+            (
+                "SCSV in a renegotiation",
+                CT_HANDSHAKE,
+                client_hello(Some(&[4; 12]), true),
+                Error::SslHandshakeFailure,
+                hs_fail,
+            ),
             ("no renegotiation_info", CT_HANDSHAKE, client_hello(None, false), Error::SslHandshakeFailure, hs_fail),
-            ("truncated ClientHello", CT_HANDSHAKE, vec![HS_CLIENT_HELLO, 0, 0, 3, 3, 3, 0], Error::SslDecodeError, decode),
-            ("huge handshake length", CT_HANDSHAKE, vec![HS_CLIENT_HELLO, 0xff, 0xff, 0xff], Error::SslDecodeError, decode),
-            ("HelloRequest to a server", CT_HANDSHAKE, vec![HS_HELLO_REQUEST, 0, 0, 0], Error::SslUnexpectedMessage, unexpected),
-            ("Finished out of place", CT_HANDSHAKE, handshake_message(HS_FINISHED, &[0; 12]), Error::SslUnexpectedMessage, unexpected),
+            (
+                "truncated ClientHello",
+                CT_HANDSHAKE,
+                vec![HS_CLIENT_HELLO, 0, 0, 3, 3, 3, 0],
+                Error::SslDecodeError,
+                decode,
+            ),
+            (
+                "huge handshake length",
+                CT_HANDSHAKE,
+                vec![HS_CLIENT_HELLO, 0xff, 0xff, 0xff],
+                Error::SslDecodeError,
+                decode,
+            ),
+            (
+                "HelloRequest to a server",
+                CT_HANDSHAKE,
+                vec![HS_HELLO_REQUEST, 0, 0, 0],
+                Error::SslUnexpectedMessage,
+                unexpected,
+            ),
+            (
+                "Finished out of place",
+                CT_HANDSHAKE,
+                handshake_message(HS_FINISHED, &[0; 12]),
+                Error::SslUnexpectedMessage,
+                unexpected,
+            ),
             ("ChangeCipherSpec out of place", CT_CCS, vec![1], Error::SslUnexpectedMessage, unexpected),
             ("bad ChangeCipherSpec", CT_CCS, vec![2], Error::SslDecodeError, decode),
             ("alert of 3 bytes", CT_ALERT, vec![2, 40, 0], Error::SslDecodeError, decode),
             ("unknown content type", 99, vec![1, 2, 3], Error::SslInvalidRecord, unexpected),
-            ("TLS 1.1 ClientHello", CT_HANDSHAKE, {
-                let mut ch = client_hello(Some(&[4; 12]), false);
-                ch[5] = 2;
-                ch
-            }, Error::SslBadProtocolVersion, ALERT_PROTOCOL_VERSION),
+            (
+                "TLS 1.1 ClientHello",
+                CT_HANDSHAKE,
+                {
+                    let mut ch = client_hello(Some(&[4; 12]), false);
+                    ch[5] = 2;
+                    ch
+                },
+                Error::SslBadProtocolVersion,
+                ALERT_PROTOCOL_VERSION,
+            ),
         ];
         for (name, typ, payload, expected, alert) in cases {
             let (mut client, mut server) = engines(&parts, &parts);
@@ -1837,7 +1963,8 @@ mod tests {
         // (ServerHello fields, messages after it, expected error)
         let no_ems = Hello { ems: false, ..Hello::default() };
         let with_ems = Hello { ems: true, ..Hello::default() };
-        let cases: Vec<(&str, &Hello, Vec<u8>, Vec<u8>, Error)> = vec![
+        type Case<'a> = (&'a str, &'a Hello, Vec<u8>, Vec<u8>, Error);
+        let cases: Vec<Case<'_>> = vec![
             ("resumed without EMS", &no_ems, parts.session_id.clone(), vec![], Error::SslHandshakeFailure),
             (
                 "ServerHelloDone right after ServerHello",
@@ -1888,7 +2015,9 @@ mod tests {
         assert!(deliver(&mut c_out, &mut server, &sp, &mut s_out, &mut Vec::new()).iter().all(|r| r.is_ok()));
         // A peer that knows the new keys (a forger built from them) sends data where its
         // Finished should be: only the honest client's ChangeCipherSpec, then that record.
-        let Handshake::SrvAbbreviated { transcript, keys, .. } = &server.hs else { panic!("not waiting for the client") };
+        let Handshake::SrvAbbreviated { transcript, keys, .. } = &server.hs else {
+            panic!("not waiting for the client")
+        };
         // The randoms of the ClientHello and ServerHello that open the transcript.
         let ch_len = 4 + u24(&transcript[1..4]);
         let client_random = parse_client_hello(&transcript[4..ch_len]).unwrap().random;

@@ -51,14 +51,10 @@ impl SessionStore for crate::cache::SessionCache {
 
 impl TicketCodec for crate::ticket::TicketKeys {
     fn write(&self, session: &Session) -> Option<(Vec<u8>, u32)> {
-        crate::ticket::TicketKeys::write(self, session)
-            .map_err(|e| log::debug!("ticket write failed: {e:?}"))
-            .ok()
+        crate::ticket::TicketKeys::write(self, session).map_err(|e| log::debug!("ticket write failed: {e:?}")).ok()
     }
     fn parse(&self, ticket: &[u8]) -> Option<Session> {
-        crate::ticket::TicketKeys::parse(self, ticket)
-            .map_err(|e| log::debug!("ticket refused: {e:?}"))
-            .ok()
+        crate::ticket::TicketKeys::parse(self, ticket).map_err(|e| log::debug!("ticket refused: {e:?}")).ok()
     }
 }
 
@@ -67,7 +63,14 @@ impl TicketCodec for crate::ticket::TicketKeys {
 /// Bounded: the oldest entries are forgotten past the limit.
 #[derive(Debug, Default)]
 pub struct Invalidated {
-    inner: Mutex<(HashSet<[u8; 32]>, VecDeque<[u8; 32]>)>,
+    inner: Mutex<InvalidatedSet>,
+}
+
+/// The hashes, and their insertion order for forgetting the oldest.
+#[derive(Debug, Default)]
+struct InvalidatedSet {
+    hashes: HashSet<[u8; 32]>,
+    order: VecDeque<[u8; 32]>,
 }
 
 const INVALIDATED_LIMIT: usize = 100_000;
@@ -82,11 +85,11 @@ fn value_hash(value: &[u8]) -> [u8; 32] {
 impl Invalidated {
     fn add(&self, hash: [u8; 32]) {
         let mut inner = self.inner.lock().unwrap_or_else(|p| p.into_inner());
-        if inner.0.insert(hash) {
-            inner.1.push_back(hash);
-            if inner.1.len() > INVALIDATED_LIMIT {
-                if let Some(old) = inner.1.pop_front() {
-                    inner.0.remove(&old);
+        if inner.hashes.insert(hash) {
+            inner.order.push_back(hash);
+            if inner.order.len() > INVALIDATED_LIMIT {
+                if let Some(old) = inner.order.pop_front() {
+                    inner.hashes.remove(&old);
                 }
             }
         }
@@ -94,7 +97,7 @@ impl Invalidated {
 
     fn contains(&self, value: &[u8]) -> bool {
         let inner = self.inner.lock().unwrap_or_else(|p| p.into_inner());
-        !inner.0.is_empty() && inner.0.contains(&value_hash(value))
+        !inner.hashes.is_empty() && inner.hashes.contains(&value_hash(value))
     }
 }
 

@@ -10,15 +10,14 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use rustls::client::danger::{
-    HandshakeSignatureValid, PeerVerified, ServerIdentity, ServerVerifier,
-    SignatureVerificationInput,
+    HandshakeSignatureValid, PeerVerified, ServerIdentity, ServerVerifier, SignatureVerificationInput,
 };
 use rustls::client::{verify_identity_signed_by_trust_anchor, verify_server_name};
 use rustls::crypto::{Identity, SignatureScheme, WebPkiSupportedAlgorithms};
 use rustls::error::CertificateError;
 use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
-use rustls::server::danger::{ClientIdentity, ClientVerifier};
 use rustls::server::ParsedCertificate;
+use rustls::server::danger::{ClientIdentity, ClientVerifier};
 use rustls::{DistinguishedName, RootCertStore};
 
 use crate::config::AuthMode;
@@ -68,21 +67,15 @@ fn flags_for(err: &rustls::Error) -> u32 {
     match err {
         rustls::Error::InvalidCertificate(e) => match e {
             CertificateError::Expired | CertificateError::ExpiredContext { .. } => badcert::EXPIRED,
-            CertificateError::NotValidYet | CertificateError::NotValidYetContext { .. } => {
-                badcert::FUTURE
-            }
+            CertificateError::NotValidYet | CertificateError::NotValidYetContext { .. } => badcert::FUTURE,
             CertificateError::UnknownIssuer | CertificateError::BadSignature => badcert::NOT_TRUSTED,
             CertificateError::UnsupportedSignatureAlgorithm { .. }
             | CertificateError::UnsupportedSignatureAlgorithmForPublicKey { .. } => {
                 badcert::NOT_TRUSTED | badcert::BAD_MD
             }
             CertificateError::Revoked => badcert::REVOKED,
-            CertificateError::InvalidPurpose | CertificateError::InvalidPurposeContext { .. } => {
-                badcert::EXT_KEY_USAGE
-            }
-            CertificateError::NotValidForName | CertificateError::NotValidForNameContext { .. } => {
-                badcert::CN_MISMATCH
-            }
+            CertificateError::InvalidPurpose | CertificateError::InvalidPurposeContext { .. } => badcert::EXT_KEY_USAGE,
+            CertificateError::NotValidForName | CertificateError::NotValidForNameContext { .. } => badcert::CN_MISMATCH,
             _ => badcert::OTHER,
         },
         _ => badcert::OTHER,
@@ -124,22 +117,18 @@ fn server_chain_flags(
         return badcert::OTHER | badcert::NOT_TRUSTED;
     };
     let algs = rustls_aws_lc_rs::ALL_VERIFICATION_ALGS;
-    let check = |at: UnixTime| {
-        verify_identity_signed_by_trust_anchor(&parsed, roots, intermediates, at, algs)
-    };
+    let check = |at: UnixTime| verify_identity_signed_by_trust_anchor(&parsed, roots, intermediates, at, algs);
     match check(now) {
         Ok(()) => 0,
         Err(err) => {
             let mut flags = flags_for(&err);
             let retry_at = match &err {
-                rustls::Error::InvalidCertificate(CertificateError::ExpiredContext {
-                    not_after,
-                    ..
-                }) => Some(*not_after),
-                rustls::Error::InvalidCertificate(CertificateError::NotValidYetContext {
-                    not_before,
-                    ..
-                }) => Some(*not_before),
+                rustls::Error::InvalidCertificate(CertificateError::ExpiredContext { not_after, .. }) => {
+                    Some(*not_after)
+                }
+                rustls::Error::InvalidCertificate(CertificateError::NotValidYetContext { not_before, .. }) => {
+                    Some(*not_before)
+                }
                 _ => None,
             };
             if let Some(at) = retry_at {
@@ -192,7 +181,15 @@ pub fn client_certificate_flags(
         return badcert::OTHER | badcert::NOT_TRUSTED;
     };
     let usage = webpki::ExtendedKeyUsage::client_auth();
-    match cert.verify_for_usage(rustls_aws_lc_rs::ALL_VERIFICATION_ALGS, &roots.roots, intermediates, now, &usage, None, None) {
+    match cert.verify_for_usage(
+        rustls_aws_lc_rs::ALL_VERIFICATION_ALGS,
+        &roots.roots,
+        intermediates,
+        now,
+        &usage,
+        None,
+        None,
+    ) {
         Ok(_) => 0,
         Err(e) => webpki_flags(&e),
     }
@@ -205,8 +202,9 @@ fn webpki_flags(err: &webpki::Error) -> u32 {
         E::CertExpired { .. } | E::InvalidCertValidity => badcert::EXPIRED,
         E::CertNotValidYet { .. } => badcert::FUTURE,
         E::UnknownIssuer | E::InvalidSignatureForPublicKey => badcert::NOT_TRUSTED,
-        E::UnsupportedSignatureAlgorithm(_)
-        | E::UnsupportedSignatureAlgorithmForPublicKey(_) => badcert::NOT_TRUSTED | badcert::BAD_MD,
+        E::UnsupportedSignatureAlgorithm(_) | E::UnsupportedSignatureAlgorithmForPublicKey(_) => {
+            badcert::NOT_TRUSTED | badcert::BAD_MD
+        }
         E::CertRevoked => badcert::REVOKED,
         E::RequiredEkuNotFound(_) => badcert::EXT_KEY_USAGE,
         _ => badcert::OTHER,
@@ -287,8 +285,7 @@ pub struct ClientCertVerifier {
 
 impl ClientCertVerifier {
     pub fn new(authmode: AuthMode, roots: Option<Arc<RootCertStore>>, record: VerifyRecord) -> Self {
-        let subjects: Arc<[DistinguishedName]> =
-            roots.as_ref().map(|r| r.subjects()).unwrap_or_default().into();
+        let subjects: Arc<[DistinguishedName]> = roots.as_ref().map(|r| r.subjects()).unwrap_or_default().into();
         Self { authmode, roots, subjects, record }
     }
 }

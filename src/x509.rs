@@ -57,11 +57,7 @@ pub mod der {
 
         /// A reader over the contents, keeping offsets relative to the outermost input.
         pub fn reader(&self) -> Reader<'a> {
-            Reader {
-                data: self.value,
-                pos: 0,
-                base: self.value_start,
-            }
+            Reader { data: self.value, pos: 0, base: self.value_start }
         }
     }
 
@@ -75,11 +71,7 @@ pub mod der {
 
     impl<'a> Reader<'a> {
         pub fn new(data: &'a [u8]) -> Self {
-            Reader {
-                data,
-                pos: 0,
-                base: 0,
-            }
+            Reader { data, pos: 0, base: 0 }
         }
 
         pub fn is_empty(&self) -> bool {
@@ -105,12 +97,7 @@ pub mod der {
                 if n == 0 || n > 4 || rest.len() < n {
                     return Err(err); // indefinite length, absurd size, or truncated
                 }
-                (
-                    rest[..n]
-                        .iter()
-                        .fold(0usize, |acc, &b| (acc << 8) | b as usize),
-                    n,
-                )
+                (rest[..n].iter().fold(0usize, |acc, &b| (acc << 8) | b as usize), n)
             };
             let contents = &rest[len_bytes..];
             if len > contents.len() {
@@ -119,12 +106,7 @@ pub mod der {
             let start = self.base + self.pos;
             let value_start = start + 2 + len_bytes;
             self.pos += 2 + len_bytes + len;
-            Ok(Tlv {
-                tag,
-                start,
-                value_start,
-                value: &contents[..len],
-            })
+            Ok(Tlv { tag, start, value_start, value: &contents[..len] })
         }
 
         /// The next element, which must have tag `tag`.
@@ -191,10 +173,7 @@ pub mod der {
             out.push(len as u8);
         } else {
             let bytes = len.to_be_bytes();
-            let skip = bytes
-                .iter()
-                .position(|&b| b != 0)
-                .unwrap_or(bytes.len() - 1);
+            let skip = bytes.iter().position(|&b| b != 0).unwrap_or(bytes.len() - 1);
             out.push(0x80 | (bytes.len() - skip) as u8);
             out.extend_from_slice(&bytes[skip..]);
         }
@@ -239,12 +218,7 @@ pub mod oid {
                 acc = 0;
             }
         }
-        Some(
-            arcs.iter()
-                .map(u64::to_string)
-                .collect::<Vec<_>>()
-                .join("."),
-        )
+        Some(arcs.iter().map(u64::to_string).collect::<Vec<_>>().join("."))
     }
 
     pub const RSA_ENCRYPTION: &str = "1.2.840.113549.1.1.1";
@@ -328,19 +302,11 @@ pub struct Span {
 
 impl Span {
     fn whole(tlv: &Tlv<'_>) -> Span {
-        Span {
-            tag: tlv.tag,
-            offset: tlv.start,
-            len: tlv.end() - tlv.start,
-        }
+        Span { tag: tlv.tag, offset: tlv.start, len: tlv.end() - tlv.start }
     }
 
     fn contents(tlv: &Tlv<'_>) -> Span {
-        Span {
-            tag: tlv.tag,
-            offset: tlv.value_start,
-            len: tlv.value.len(),
-        }
+        Span { tag: tlv.tag, offset: tlv.value_start, len: tlv.value.len() }
     }
 }
 
@@ -357,11 +323,7 @@ pub struct Time {
 
 impl core::fmt::Display for Time {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        write!(
-            f,
-            "{:04}-{:02}-{:02} {:02}:{:02}:{:02}",
-            self.year, self.mon, self.day, self.hour, self.min, self.sec
-        )
+        write!(f, "{:04}-{:02}-{:02} {:02}:{:02}:{:02}", self.year, self.mon, self.day, self.hour, self.min, self.sec)
     }
 }
 
@@ -548,9 +510,7 @@ impl Certificate {
 
         let (outer_oid, outer_params) = read_algorithm(&mut r, E::X509InvalidAlg)?;
         let params_bytes = |p: &Option<Tlv<'_>>| p.map(|p| &input[p.start..p.end()]);
-        if outer_oid.value != sig_oid.value
-            || params_bytes(&outer_params) != params_bytes(&sig_params)
-        {
+        if outer_oid.value != sig_oid.value || params_bytes(&outer_params) != params_bytes(&sig_params) {
             return Err(E::X509SigMismatch);
         }
         let signature = r.read(BIT_STRING, E::X509InvalidSignature)?;
@@ -568,11 +528,7 @@ impl Certificate {
             issuer_raw: Span::whole(&issuer),
             subject_raw: Span::whole(&subject),
             pk_raw: Span::whole(&spki),
-            signature: Span {
-                tag: BIT_STRING,
-                offset: signature.value_start + 1,
-                len: signature.value.len() - 1,
-            },
+            signature: Span { tag: BIT_STRING, offset: signature.value_start + 1, len: signature.value.len() - 1 },
             version,
             valid_from,
             valid_to,
@@ -669,11 +625,7 @@ fn read_algorithm<'a>(r: &mut Reader<'a>, err: Error) -> Result<(Tlv<'a>, Option
     let alg = r.read(der::SEQUENCE, err)?;
     let mut a = alg.reader();
     let oid = a.read(der::OID, err)?;
-    let params = if a.is_empty() {
-        None
-    } else {
-        Some(a.read_any(err)?)
-    };
+    let params = if a.is_empty() { None } else { Some(a.read_any(err)?) };
     a.finish(err)?;
     Ok((oid, params))
 }
@@ -682,10 +634,7 @@ fn params_absent_or_null(params: Option<&Tlv<'_>>) -> bool {
     params.is_none_or(|p| p.tag == der::NULL && p.value.is_empty())
 }
 
-fn signature_algorithm(
-    oid_der: &[u8],
-    params: Option<&Tlv<'_>>,
-) -> Result<SignatureAlgorithm, Error> {
+fn signature_algorithm(oid_der: &[u8], params: Option<&Tlv<'_>>) -> Result<SignatureAlgorithm, Error> {
     let dotted = oid::to_dotted(oid_der).ok_or(Error::X509UnknownSigAlg)?;
     let name = match dotted.as_str() {
         "1.2.840.113549.1.1.4" => "RSA with MD5",
@@ -710,10 +659,7 @@ fn signature_algorithm(
     if !params_absent_or_null(params) {
         return Err(Error::X509InvalidAlg);
     }
-    Ok(SignatureAlgorithm {
-        oid: dotted,
-        name: name.to_string(),
-    })
+    Ok(SignatureAlgorithm { oid: dotted, name: name.to_string() })
 }
 
 /// `(SHA256, MGF1-SHA256, 0x20)` for RSASSA-PSS parameters (RFC 4055 defaults: SHA1, 20).
@@ -782,21 +728,13 @@ fn read_algorithm_from_contents<'a>(
         return Err(err);
     }
     let oid = contents.read(der::OID, err)?;
-    let params = if contents.is_empty() {
-        None
-    } else {
-        Some(contents.read_any(err)?)
-    };
+    let params = if contents.is_empty() { None } else { Some(contents.read_any(err)?) };
     contents.finish(err)?;
     Ok((oid, params))
 }
 
 /// Name ::= SEQUENCE OF SET OF AttributeTypeAndValue (`r` reads the SEQUENCE's contents).
-fn parse_name(
-    mut r: Reader<'_>,
-    allow_empty: bool,
-    err: Error,
-) -> Result<Vec<NameAttribute>, Error> {
+fn parse_name(mut r: Reader<'_>, allow_empty: bool, err: Error) -> Result<Vec<NameAttribute>, Error> {
     use der::*;
     let mut names = Vec::new();
     if r.is_empty() && !allow_empty {
@@ -816,13 +754,7 @@ fn parse_name(
             a.finish(err)?;
             if !matches!(
                 value.tag,
-                BMP_STRING
-                    | UTF8_STRING
-                    | T61_STRING
-                    | PRINTABLE_STRING
-                    | IA5_STRING
-                    | UNIVERSAL_STRING
-                    | BIT_STRING
+                BMP_STRING | UTF8_STRING | T61_STRING | PRINTABLE_STRING | IA5_STRING | UNIVERSAL_STRING | BIT_STRING
             ) {
                 return Err(err);
             }
@@ -854,9 +786,7 @@ fn parse_time(r: &mut Reader<'_>) -> Result<Time, Error> {
         return Err(err);
     }
     let num = |from: usize, len: usize| -> i32 {
-        text[from..from + len]
-            .iter()
-            .fold(0, |acc, &d| acc * 10 + (d - b'0') as i32)
+        text[from..from + len].iter().fold(0, |acc, &d| acc * 10 + (d - b'0') as i32)
     };
     let mut year = num(0, year_len);
     if year_len == 2 {
@@ -970,11 +900,7 @@ fn parse_basic_constraints(value: &[u8]) -> Result<BasicConstraints, Error> {
         None => false,
     };
     let path_len = match s.read_optional(INTEGER, err)? {
-        Some(i) => Some(
-            small_uint(i.value)
-                .filter(|&n| n < i32::MAX as u32)
-                .ok_or(err)?,
-        ),
+        Some(i) => Some(small_uint(i.value).filter(|&n| n < i32::MAX as u32).ok_or(err)?),
         None => None,
     };
     s.finish(err)?;
@@ -987,11 +913,7 @@ fn parse_key_usage(value: &[u8]) -> Result<u32, Error> {
     let bits = r.read(der::BIT_STRING, err)?;
     r.finish(err)?;
     let (_, bytes) = der::bit_string(bits.value).ok_or(err)?;
-    Ok(bytes
-        .iter()
-        .take(4)
-        .enumerate()
-        .fold(0u32, |acc, (i, &b)| acc | (b as u32) << (8 * i)))
+    Ok(bytes.iter().take(4).enumerate().fold(0u32, |acc, (i, &b)| acc | (b as u32) << (8 * i)))
 }
 
 fn parse_ns_cert_type(value: &[u8]) -> Result<u8, Error> {
@@ -1112,10 +1034,7 @@ pub fn dn_string(names: &[NameAttribute]) -> String {
         merged = attr.merged_with_next;
         let dotted = oid::to_dotted(&attr.oid);
         let short = dotted.as_deref().and_then(oid::attribute_short_name);
-        let mut as_hex = !matches!(
-            attr.tag,
-            der::UTF8_STRING | der::PRINTABLE_STRING | der::IA5_STRING
-        );
+        let mut as_hex = !matches!(attr.tag, der::UTF8_STRING | der::PRINTABLE_STRING | der::IA5_STRING);
         match (short, &dotted) {
             (Some(s), _) => out.push_str(s),
             (None, Some(d)) => {
@@ -1135,9 +1054,8 @@ pub fn dn_string(names: &[NameAttribute]) -> String {
         }
         let last = attr.value.len().saturating_sub(1);
         for (j, &c) in attr.value.iter().enumerate() {
-            let special = b",=+<>;\"\\".contains(&c)
-                || (j == 0 && (c == b'#' || c == b' '))
-                || (j == last && c == b' ');
+            let special =
+                b",=+<>;\"\\".contains(&c) || (j == 0 && (c == b'#' || c == b' ')) || (j == last && c == b' ');
             if special {
                 out.push('\\');
             }
@@ -1174,11 +1092,7 @@ pub fn serial_string(serial: &[u8]) -> String {
 fn ip_string(ip: &[u8]) -> String {
     match ip {
         [a, b, c, d] => format!("{a}.{b}.{c}.{d}"),
-        _ if ip.len() == 16 => ip
-            .chunks(2)
-            .map(|p| format!("{:02X}{:02X}", p[0], p[1]))
-            .collect::<Vec<_>>()
-            .join(":"),
+        _ if ip.len() == 16 => ip.chunks(2).map(|p| format!("{:02X}{:02X}", p[0], p[1])).collect::<Vec<_>>().join(":"),
         _ => {
             let mut s = String::from("#");
             push_hex(&mut s, ip);
@@ -1198,26 +1112,13 @@ pub fn info(cert: &Certificate, prefix: &str) -> String {
     let mut s = String::new();
     let kind = cert.key_kind();
     let _ = writeln!(s, "{p}cert. version     : {}", cert.version());
-    let _ = writeln!(
-        s,
-        "{p}serial number     : {}",
-        serial_string(cert.bytes(cert.serial()))
-    );
+    let _ = writeln!(s, "{p}serial number     : {}", serial_string(cert.bytes(cert.serial())));
     let _ = writeln!(s, "{p}issuer name       : {}", cert.issuer_string());
     let _ = writeln!(s, "{p}subject name      : {}", cert.subject_string());
     let _ = writeln!(s, "{p}issued  on        : {}", cert.valid_from());
     let _ = writeln!(s, "{p}expires on        : {}", cert.valid_to());
-    let _ = writeln!(
-        s,
-        "{p}signed using      : {}",
-        cert.signature_algorithm().name
-    );
-    let _ = writeln!(
-        s,
-        "{p}{:<18}: {} bits",
-        format!("{} key size", kind.name()),
-        kind.bits()
-    );
+    let _ = writeln!(s, "{p}signed using      : {}", cert.signature_algorithm().name);
+    let _ = writeln!(s, "{p}{:<18}: {} bits", format!("{} key size", kind.name()), kind.bits());
     let ext = cert.extensions();
     if let Some(bc) = ext.basic_constraints {
         let _ = write!(s, "{p}basic constraints : CA={}", bc.ca);
@@ -1260,33 +1161,19 @@ pub fn info(cert: &Certificate, prefix: &str) -> String {
         }
     }
     if let Some(t) = ext.ns_cert_type {
-        let names = NS_CERT_TYPE_NAMES
-            .iter()
-            .filter(|(bit, _)| t & bit != 0)
-            .map(|(_, n)| *n);
+        let names = NS_CERT_TYPE_NAMES.iter().filter(|(bit, _)| t & bit != 0).map(|(_, n)| *n);
         let _ = writeln!(s, "{p}cert. type        : {}", joined(names));
     }
     if let Some(ku) = ext.key_usage {
-        let names = key_usage::NAMES
-            .iter()
-            .filter(|(bit, _)| ku & bit != 0)
-            .map(|(_, n)| *n);
+        let names = key_usage::NAMES.iter().filter(|(bit, _)| ku & bit != 0).map(|(_, n)| *n);
         let _ = writeln!(s, "{p}key usage         : {}", joined(names));
     }
     if let Some(eku) = &ext.ext_key_usage {
-        let names = eku
-            .iter()
-            .map(|o| oid::ext_key_usage_name(o).unwrap_or("???"));
+        let names = eku.iter().map(|o| oid::ext_key_usage_name(o).unwrap_or("???"));
         let _ = writeln!(s, "{p}ext key usage     : {}", joined(names));
     }
     if let Some(policies) = &ext.certificate_policies {
-        let names = policies.iter().map(|o| {
-            if o == "2.5.29.32.0" {
-                "Any Policy"
-            } else {
-                "???"
-            }
-        });
+        let names = policies.iter().map(|o| if o == "2.5.29.32.0" { "Any Policy" } else { "???" });
         let _ = writeln!(s, "{p}certificate policies : {}", joined(names));
     }
     s
@@ -1318,64 +1205,25 @@ pub mod verify_flags {
     /// One sentence per flag, in flag order.
     pub const TEXTS: &[(u32, &str)] = &[
         (BADCERT_EXPIRED, "The certificate has expired"),
-        (
-            BADCERT_REVOKED,
-            "The certificate has been revoked (it is listed in a CRL)",
-        ),
-        (
-            BADCERT_CN_MISMATCH,
-            "The certificate's names (CN, subjectAltName) do not match the expected host name",
-        ),
-        (
-            BADCERT_NOT_TRUSTED,
-            "The certificate does not chain up to a trusted CA",
-        ),
+        (BADCERT_REVOKED, "The certificate has been revoked (it is listed in a CRL)"),
+        (BADCERT_CN_MISMATCH, "The certificate's names (CN, subjectAltName) do not match the expected host name"),
+        (BADCERT_NOT_TRUSTED, "The certificate does not chain up to a trusted CA"),
         (BADCRL_NOT_TRUSTED, "The CRL is not signed by a trusted CA"),
         (BADCRL_EXPIRED, "The CRL has expired"),
         (BADCERT_MISSING, "No certificate was presented"),
         (BADCERT_SKIP_VERIFY, "Certificate verification was skipped"),
-        (
-            BADCERT_OTHER,
-            "The certificate was rejected for another reason",
-        ),
+        (BADCERT_OTHER, "The certificate was rejected for another reason"),
         (BADCERT_FUTURE, "The certificate is not valid yet"),
         (BADCRL_FUTURE, "The CRL is not valid yet"),
-        (
-            BADCERT_KEY_USAGE,
-            "The certificate's keyUsage does not allow this use",
-        ),
-        (
-            BADCERT_EXT_KEY_USAGE,
-            "The certificate's extendedKeyUsage does not allow this use",
-        ),
-        (
-            BADCERT_NS_CERT_TYPE,
-            "The certificate's nsCertType does not allow this use",
-        ),
-        (
-            BADCERT_BAD_MD,
-            "The certificate is signed with a hash algorithm that is not accepted",
-        ),
-        (
-            BADCERT_BAD_PK,
-            "The certificate is signed with a public-key algorithm that is not accepted",
-        ),
-        (
-            BADCERT_BAD_KEY,
-            "The certificate is signed with a key that is not accepted (curve or size)",
-        ),
-        (
-            BADCRL_BAD_MD,
-            "The CRL is signed with a hash algorithm that is not accepted",
-        ),
-        (
-            BADCRL_BAD_PK,
-            "The CRL is signed with a public-key algorithm that is not accepted",
-        ),
-        (
-            BADCRL_BAD_KEY,
-            "The CRL is signed with a key that is not accepted (curve or size)",
-        ),
+        (BADCERT_KEY_USAGE, "The certificate's keyUsage does not allow this use"),
+        (BADCERT_EXT_KEY_USAGE, "The certificate's extendedKeyUsage does not allow this use"),
+        (BADCERT_NS_CERT_TYPE, "The certificate's nsCertType does not allow this use"),
+        (BADCERT_BAD_MD, "The certificate is signed with a hash algorithm that is not accepted"),
+        (BADCERT_BAD_PK, "The certificate is signed with a public-key algorithm that is not accepted"),
+        (BADCERT_BAD_KEY, "The certificate is signed with a key that is not accepted (curve or size)"),
+        (BADCRL_BAD_MD, "The CRL is signed with a hash algorithm that is not accepted"),
+        (BADCRL_BAD_PK, "The CRL is signed with a public-key algorithm that is not accepted"),
+        (BADCRL_BAD_KEY, "The CRL is signed with a key that is not accepted (curve or size)"),
     ];
 }
 
@@ -1391,10 +1239,7 @@ pub fn verify_info(flags: u32, prefix: &str) -> String {
         }
     }
     if rest != 0 {
-        let _ = writeln!(
-            s,
-            "{prefix}Unknown verification failure (flags 0x{rest:08X})"
-        );
+        let _ = writeln!(s, "{prefix}Unknown verification failure (flags 0x{rest:08X})");
     }
     s
 }
@@ -1473,10 +1318,7 @@ mod tests {
     }
 
     fn openssl(args: &[&str]) -> String {
-        let out = Command::new("openssl")
-            .args(args)
-            .output()
-            .expect("openssl");
+        let out = Command::new("openssl").args(args).output().expect("openssl");
         assert!(out.status.success(), "openssl {args:?}");
         String::from_utf8(out.stdout).unwrap()
     }
@@ -1515,12 +1357,7 @@ mod tests {
             assert!(r.is_empty());
         }
         // Indefinite length, oversized length field, truncated contents, multi-byte tag.
-        for bad in [
-            &[0x30, 0x80, 0, 0][..],
-            &[0x04, 0x85, 1, 1, 1, 1, 1],
-            &[0x04, 0x03, 1],
-            &[0x1F, 0x01, 0x00],
-        ] {
+        for bad in [&[0x30, 0x80, 0, 0][..], &[0x04, 0x85, 1, 1, 1, 1, 1], &[0x04, 0x03, 1], &[0x1F, 0x01, 0x00]] {
             assert!(Reader::new(bad).read_any(Error::X509InvalidFormat).is_err());
         }
         assert_eq!(der::uint_bits(&[0x00, 0xC0, 0x00]), 16);
@@ -1533,112 +1370,50 @@ mod tests {
     fn rsa_server_certificate() {
         let cert = one("server-rsa.crt");
         assert_eq!(cert.version(), 3);
-        assert_eq!(
-            cert.subject_string(),
-            "O=rustls-mbedtls-compat test, CN=localhost"
-        );
-        assert_eq!(
-            cert.issuer_string(),
-            "O=rustls-mbedtls-compat test, CN=Test CA"
-        );
+        assert_eq!(cert.subject_string(), "O=rustls-mbedtls-compat test, CN=localhost");
+        assert_eq!(cert.issuer_string(), "O=rustls-mbedtls-compat test, CN=Test CA");
         assert_eq!(cert.signature_algorithm().name, "RSA with SHA-256");
         assert_eq!(cert.key_kind(), KeyKind::Rsa { bits: 2048 });
         assert!(!cert.is_ca());
         assert_eq!(
             cert.subject_alt_names(),
-            &[
-                GeneralName::Dns("localhost".into()),
-                GeneralName::Ip(vec![127, 0, 0, 1])
-            ]
+            &[GeneralName::Dns("localhost".into()), GeneralName::Ip(vec![127, 0, 0, 1])]
         );
         let ext = cert.extensions();
-        assert_eq!(
-            ext.key_usage,
-            Some(key_usage::DIGITAL_SIGNATURE | key_usage::KEY_ENCIPHERMENT)
-        );
-        assert_eq!(
-            ext.ext_key_usage.as_deref(),
-            Some(&["1.3.6.1.5.5.7.3.1".to_string()][..])
-        );
+        assert_eq!(ext.key_usage, Some(key_usage::DIGITAL_SIGNATURE | key_usage::KEY_ENCIPHERMENT));
+        assert_eq!(ext.ext_key_usage.as_deref(), Some(&["1.3.6.1.5.5.7.3.1".to_string()][..]));
         // The DER matches openssl's conversion, and the spans are where Mbed TLS puts them.
         assert_eq!(cert.der(), &read("server-rsa.der")[..]);
         assert_eq!(cert.bytes(cert.tbs())[0], 0x30);
         assert_eq!(cert.bytes(cert.issuer_raw())[0], 0x30);
         assert_eq!(cert.bytes(cert.pk_raw())[0], 0x30);
         assert_eq!(cert.sig_oid().tag, der::OID);
-        assert_eq!(
-            oid::to_dotted(cert.bytes(cert.sig_oid())).unwrap(),
-            "1.2.840.113549.1.1.11"
-        );
+        assert_eq!(oid::to_dotted(cert.bytes(cert.sig_oid())).unwrap(), "1.2.840.113549.1.1.11");
         assert_eq!(cert.signature().len, 256);
     }
 
     #[test]
     fn matches_openssl_fields() {
-        for name in [
-            "server-rsa.crt",
-            "server-ec.crt",
-            "ca.crt",
-            "client.crt",
-            "expired.crt",
-            "server-wrong.crt",
-        ] {
+        for name in ["server-rsa.crt", "server-ec.crt", "ca.crt", "client.crt", "expired.crt", "server-wrong.crt"] {
             let cert = one(name);
             let p = path(name);
             // Serial number.
             let serial = openssl(&["x509", "-in", &p, "-noout", "-serial"]);
             let serial = serial.trim().strip_prefix("serial=").unwrap().to_string();
             let ours: String = serial_string(cert.bytes(cert.serial())).replace(':', "");
-            assert_eq!(
-                ours.trim_start_matches('0'),
-                serial.trim_start_matches('0'),
-                "{name}"
-            );
+            assert_eq!(ours.trim_start_matches('0'), serial.trim_start_matches('0'), "{name}");
             // Subject and issuer, in DER order like Mbed TLS, RFC 2253 escaping.
-            for (flag, ours) in [
-                ("-subject", cert.subject_string()),
-                ("-issuer", cert.issuer_string()),
-            ] {
-                let text = openssl(&[
-                    "x509",
-                    "-in",
-                    &p,
-                    "-noout",
-                    flag,
-                    "-nameopt",
-                    "sep_comma_plus_space,sname,esc_2253",
-                ]);
+            for (flag, ours) in [("-subject", cert.subject_string()), ("-issuer", cert.issuer_string())] {
+                let text =
+                    openssl(&["x509", "-in", &p, "-noout", flag, "-nameopt", "sep_comma_plus_space,sname,esc_2253"]);
                 let text = text.trim().split_once('=').unwrap().1.trim().to_string();
                 assert_eq!(ours, text, "{name} {flag}");
             }
             // Validity.
-            let dates = openssl(&[
-                "x509",
-                "-in",
-                &p,
-                "-noout",
-                "-startdate",
-                "-enddate",
-                "-dateopt",
-                "iso_8601",
-            ]);
+            let dates = openssl(&["x509", "-in", &p, "-noout", "-startdate", "-enddate", "-dateopt", "iso_8601"]);
             let mut lines = dates.lines();
-            let from = lines
-                .next()
-                .unwrap()
-                .split_once('=')
-                .unwrap()
-                .1
-                .trim_end_matches('Z')
-                .to_string();
-            let to = lines
-                .next()
-                .unwrap()
-                .split_once('=')
-                .unwrap()
-                .1
-                .trim_end_matches('Z')
-                .to_string();
+            let from = lines.next().unwrap().split_once('=').unwrap().1.trim_end_matches('Z').to_string();
+            let to = lines.next().unwrap().split_once('=').unwrap().1.trim_end_matches('Z').to_string();
             assert_eq!(cert.valid_from().to_string(), from, "{name}");
             assert_eq!(cert.valid_to().to_string(), to, "{name}");
             assert!(cert.valid_from() < cert.valid_to());
@@ -1648,21 +1423,12 @@ mod tests {
     #[test]
     fn ec_and_ca_certificates() {
         let ec = one("server-ec.crt");
-        assert_eq!(
-            ec.key_kind(),
-            KeyKind::Ec {
-                curve: "secp256r1",
-                bits: 256
-            }
-        );
+        assert_eq!(ec.key_kind(), KeyKind::Ec { curve: "secp256r1", bits: 256 });
         // Signed by the RSA CA.
         assert_eq!(ec.signature_algorithm().name, "RSA with SHA-256");
         let ca = one("ca.crt");
         assert!(ca.is_ca());
-        assert_eq!(
-            ca.extensions().key_usage,
-            Some(key_usage::KEY_CERT_SIGN | key_usage::CRL_SIGN)
-        );
+        assert_eq!(ca.extensions().key_usage, Some(key_usage::KEY_CERT_SIGN | key_usage::CRL_SIGN));
         assert!(ca.extensions().subject_key_id.is_some());
         assert_eq!(ca.issuer_string(), ca.subject_string());
         let expired = one("expired.crt");
@@ -1676,14 +1442,8 @@ mod tests {
         let lines: Vec<&str> = text.lines().collect();
         assert_eq!(lines[0], "  cert. version     : 3");
         assert!(lines[1].starts_with("  serial number     : "));
-        assert_eq!(
-            lines[2],
-            "  issuer name       : O=rustls-mbedtls-compat test, CN=Test CA"
-        );
-        assert_eq!(
-            lines[3],
-            "  subject name      : O=rustls-mbedtls-compat test, CN=localhost"
-        );
+        assert_eq!(lines[2], "  issuer name       : O=rustls-mbedtls-compat test, CN=Test CA");
+        assert_eq!(lines[3], "  subject name      : O=rustls-mbedtls-compat test, CN=localhost");
         assert!(lines[4].starts_with("  issued  on        : 20"));
         assert!(lines[5].starts_with("  expires on        : 20"));
         assert_eq!(lines[6], "  signed using      : RSA with SHA-256");
@@ -1692,33 +1452,21 @@ mod tests {
         assert_eq!(lines[9], "  subject alt name  :");
         assert_eq!(lines[10], "      dNSName : localhost");
         assert_eq!(lines[11], "      iPAddress : 127.0.0.1");
-        assert_eq!(
-            lines[12],
-            "  key usage         : Digital Signature, Key Encipherment"
-        );
-        assert_eq!(
-            lines[13],
-            "  ext key usage     : TLS Web Server Authentication"
-        );
+        assert_eq!(lines[12], "  key usage         : Digital Signature, Key Encipherment");
+        assert_eq!(lines[13], "  ext key usage     : TLS Web Server Authentication");
         assert_eq!(lines.len(), 14);
         assert!(text.ends_with('\n'));
         let ec = info(&one("server-ec.crt"), "");
         assert!(ec.contains("\nEC key size       : 256 bits\n"), "{ec}");
         let ca = info(&one("ca.crt"), "");
         assert!(ca.contains("\nbasic constraints : CA=true\n"), "{ca}");
-        assert!(
-            ca.contains("\nkey usage         : Key Cert Sign, CRL Sign\n"),
-            "{ca}"
-        );
+        assert!(ca.contains("\nkey usage         : Key Cert Sign, CRL Sign\n"), "{ca}");
     }
 
     #[test]
     fn verify_info_text() {
         assert_eq!(verify_info(0, "  ! "), "");
-        let text = verify_info(
-            verify_flags::BADCERT_EXPIRED | verify_flags::BADCERT_NOT_TRUSTED,
-            "  ! ",
-        );
+        let text = verify_info(verify_flags::BADCERT_EXPIRED | verify_flags::BADCERT_NOT_TRUSTED, "  ! ");
         let lines: Vec<&str> = text.lines().collect();
         assert_eq!(lines.len(), 2);
         assert!(lines.iter().all(|l| l.starts_with("  ! ")));
@@ -1747,10 +1495,7 @@ mod tests {
             attr(&cn, der::BMP_STRING, &[0, 0x41], false),
             attr(&cn, der::UTF8_STRING, "é#".as_bytes(), false),
         ];
-        assert_eq!(
-            dn_string(&names),
-            "CN=a\\,b\\+c + O=\\ x\\ , 1.2.3=#0C017A, CN=#1E020041, CN=\\C3\\A9#"
-        );
+        assert_eq!(dn_string(&names), "CN=a\\,b\\+c + O=\\ x\\ , 1.2.3=#0C017A, CN=#1E020041, CN=\\C3\\A9#");
         assert_eq!(serial_string(&[0x00, 0x9A, 0x01]), "9A:01");
         assert_eq!(serial_string(&[0x00]), "00");
         assert_eq!(serial_string(&[1u8; 40]).len(), 28 * 3 - 1 + 4);
@@ -1774,34 +1519,21 @@ mod tests {
         assert_eq!(parse_chain(&trailing).result(), Ok(0));
         // A broken block among good ones is counted, the good ones kept.
         let good = String::from_utf8(read("server-rsa-chain.crt")).unwrap();
-        let broken =
-            format!("{good}-----BEGIN CERTIFICATE-----\nMIIB!!!!\n-----END CERTIFICATE-----\n");
+        let broken = format!("{good}-----BEGIN CERTIFICATE-----\nMIIB!!!!\n-----END CERTIFICATE-----\n");
         let parsed = parse_chain(broken.as_bytes());
         assert_eq!(parsed.result(), Ok(1));
         assert_eq!(parsed.first_error, Some(Error::PemInvalidData));
         // Only broken blocks: the first error.
         let only = "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n";
-        assert_eq!(
-            parse_chain(only.as_bytes()).result(),
-            Err(Error::X509InvalidFormat)
-        );
+        assert_eq!(parse_chain(only.as_bytes()).result(), Err(Error::X509InvalidFormat));
         // A begin line without end line: no certificate block at all.
         let open = "-----BEGIN CERTIFICATE-----\nMIIB\n";
-        assert_eq!(
-            parse_chain(open.as_bytes()).result(),
-            Err(Error::X509CertUnknownFormat)
-        );
+        assert_eq!(parse_chain(open.as_bytes()).result(), Err(Error::X509CertUnknownFormat));
         // Neither PEM nor DER.
-        assert_eq!(
-            parse_chain(b"hello").result(),
-            Err(Error::X509InvalidFormat)
-        );
+        assert_eq!(parse_chain(b"hello").result(), Err(Error::X509InvalidFormat));
         assert_eq!(parse_chain(b"").result(), Err(Error::X509InvalidFormat));
         // A key file is not a certificate.
-        assert_eq!(
-            parse_chain(&read("server-rsa.key")).result(),
-            Err(Error::X509InvalidFormat)
-        );
+        assert_eq!(parse_chain(&read("server-rsa.key")).result(), Err(Error::X509InvalidFormat));
     }
 
     #[test]
@@ -1809,10 +1541,7 @@ mod tests {
         for name in ["server-rsa.der", "ca.der"] {
             let der = read(name);
             for len in 0..der.len() {
-                assert!(
-                    Certificate::from_der(&der[..len]).is_err(),
-                    "{name} truncated to {len}"
-                );
+                assert!(Certificate::from_der(&der[..len]).is_err(), "{name} truncated to {len}");
             }
         }
         let ec = one("server-ec.crt");
@@ -1862,74 +1591,45 @@ mod tests {
             f[0] = vec![0xA0, 0x03, 0x02, 0x01, 0x03];
             f
         });
-        assert_eq!(
-            Certificate::from_der(&v4).unwrap_err(),
-            Error::X509UnknownVersion
-        );
+        assert_eq!(Certificate::from_der(&v4).unwrap_err(), Error::X509UnknownVersion);
         // Serial with a wrong tag.
         let serial = with_tbs(&der, |mut f| {
             f[1][0] = der::OCTET_STRING;
             f
         });
-        assert_eq!(
-            Certificate::from_der(&serial).unwrap_err(),
-            Error::X509InvalidSerial
-        );
+        assert_eq!(Certificate::from_der(&serial).unwrap_err(), Error::X509InvalidSerial);
         // An unknown signature algorithm (in both places, so no mismatch).
         let tbs_alg = der::tlv(der::SEQUENCE, &der::tlv(der::OID, &[0x2A, 0x03]));
         let unknown = with_tbs(&der, |mut f| {
             f[2] = tbs_alg.clone();
             f
         });
-        assert_eq!(
-            Certificate::from_der(&unknown).unwrap_err(),
-            Error::X509UnknownSigAlg
-        );
+        assert_eq!(Certificate::from_der(&unknown).unwrap_err(), Error::X509UnknownSigAlg);
         // The TBS says SHA-384, the outer field SHA-256.
         let sha384 = der::tlv(
             der::SEQUENCE,
-            &[
-                der::tlv(
-                    der::OID,
-                    &[0x2A, 0x86, 0x48, 0x86, 0xF7, 0x0D, 0x01, 0x01, 0x0C],
-                ),
-                vec![0x05, 0x00],
-            ]
-            .concat(),
+            &[der::tlv(der::OID, &[0x2A, 0x86, 0x48, 0x86, 0xF7, 0x0D, 0x01, 0x01, 0x0C]), vec![0x05, 0x00]].concat(),
         );
         let mismatch = with_tbs(&der, |mut f| {
             f[2] = sha384.clone();
             f
         });
-        assert_eq!(
-            Certificate::from_der(&mismatch).unwrap_err(),
-            Error::X509SigMismatch
-        );
+        assert_eq!(Certificate::from_der(&mismatch).unwrap_err(), Error::X509SigMismatch);
         // An empty issuer.
         let issuer = with_tbs(&der, |mut f| {
             f[3] = vec![0x30, 0x00];
             f
         });
-        assert_eq!(
-            Certificate::from_der(&issuer).unwrap_err(),
-            Error::X509InvalidName
-        );
+        assert_eq!(Certificate::from_der(&issuer).unwrap_err(), Error::X509InvalidName);
         // 31 February.
         let date = with_tbs(&der, |mut f| {
             f[4] = der::tlv(
                 der::SEQUENCE,
-                &[
-                    der::tlv(der::UTC_TIME, b"260231000000Z"),
-                    der::tlv(der::UTC_TIME, b"360101000000Z"),
-                ]
-                .concat(),
+                &[der::tlv(der::UTC_TIME, b"260231000000Z"), der::tlv(der::UTC_TIME, b"360101000000Z")].concat(),
             );
             f
         });
-        assert_eq!(
-            Certificate::from_der(&date).unwrap_err(),
-            Error::X509InvalidDate
-        );
+        assert_eq!(Certificate::from_der(&date).unwrap_err(), Error::X509InvalidDate);
         // A critical extension we do not know.
         let critical_unknown = der::tlv(
             der::SEQUENCE,
@@ -1943,43 +1643,26 @@ mod tests {
         let ext = with_tbs(&der, |mut f| {
             let last = f.pop().unwrap();
             let mut r = Reader::new(&last);
-            let wrapper = r
-                .read(der::context(3, true), Error::X509InvalidFormat)
-                .unwrap();
+            let wrapper = r.read(der::context(3, true), Error::X509InvalidFormat).unwrap();
             let mut wr = wrapper.reader();
             let list = wr.read(der::SEQUENCE, Error::X509InvalidFormat).unwrap();
-            let list = der::tlv(
-                der::SEQUENCE,
-                &[list.value.to_vec(), critical_unknown.clone()].concat(),
-            );
+            let list = der::tlv(der::SEQUENCE, &[list.value.to_vec(), critical_unknown.clone()].concat());
             f.push(der::tlv(der::context(3, true), &list));
             f
         });
-        assert_eq!(
-            Certificate::from_der(&ext).unwrap_err(),
-            Error::X509InvalidExtensions
-        );
+        assert_eq!(Certificate::from_der(&ext).unwrap_err(), Error::X509InvalidExtensions);
         // The same extension, not critical, is skipped.
         let non_critical = der::tlv(
             der::SEQUENCE,
-            &[
-                der::tlv(der::OID, &[0x2A, 0x03, 0x04]),
-                der::tlv(der::OCTET_STRING, &[0x05, 0x00]),
-            ]
-            .concat(),
+            &[der::tlv(der::OID, &[0x2A, 0x03, 0x04]), der::tlv(der::OCTET_STRING, &[0x05, 0x00])].concat(),
         );
         let ext = with_tbs(&der, |mut f| {
             let last = f.pop().unwrap();
             let mut r = Reader::new(&last);
-            let wrapper = r
-                .read(der::context(3, true), Error::X509InvalidFormat)
-                .unwrap();
+            let wrapper = r.read(der::context(3, true), Error::X509InvalidFormat).unwrap();
             let mut wr = wrapper.reader();
             let list = wr.read(der::SEQUENCE, Error::X509InvalidFormat).unwrap();
-            let list = der::tlv(
-                der::SEQUENCE,
-                &[list.value.to_vec(), non_critical.clone()].concat(),
-            );
+            let list = der::tlv(der::SEQUENCE, &[list.value.to_vec(), non_critical.clone()].concat());
             f.push(der::tlv(der::context(3, true), &list));
             f
         });
@@ -1989,10 +1672,7 @@ mod tests {
             f.remove(0);
             f
         });
-        assert_eq!(
-            Certificate::from_der(&v1).unwrap_err(),
-            Error::X509InvalidFormat
-        );
+        assert_eq!(Certificate::from_der(&v1).unwrap_err(), Error::X509InvalidFormat);
         // A v1 certificate without extensions parses.
         let v1 = with_tbs(&der, |mut f| {
             f.remove(0);

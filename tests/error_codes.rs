@@ -57,7 +57,11 @@ const TABLE: &[(&str, i32, i32)] = &[
     ("MBEDTLS_ERR_SSL_UNEXPECTED_CID", ssl::MBEDTLS_ERR_SSL_UNEXPECTED_CID, -0x6000),
     ("MBEDTLS_ERR_SSL_VERSION_MISMATCH", ssl::MBEDTLS_ERR_SSL_VERSION_MISMATCH, -0x5F00),
     ("MBEDTLS_ERR_SSL_BAD_CONFIG", ssl::MBEDTLS_ERR_SSL_BAD_CONFIG, -0x5E80),
-    ("MBEDTLS_ERR_SSL_CERTIFICATE_VERIFICATION_WITHOUT_HOSTNAME", ssl::MBEDTLS_ERR_SSL_CERTIFICATE_VERIFICATION_WITHOUT_HOSTNAME, -0x5D80),
+    (
+        "MBEDTLS_ERR_SSL_CERTIFICATE_VERIFICATION_WITHOUT_HOSTNAME",
+        ssl::MBEDTLS_ERR_SSL_CERTIFICATE_VERIFICATION_WITHOUT_HOSTNAME,
+        -0x5D80,
+    ),
     ("MBEDTLS_ERR_NET_SOCKET_FAILED", net_sockets::MBEDTLS_ERR_NET_SOCKET_FAILED, -0x0042),
     ("MBEDTLS_ERR_NET_CONNECT_FAILED", net_sockets::MBEDTLS_ERR_NET_CONNECT_FAILED, -0x0044),
     ("MBEDTLS_ERR_NET_BIND_FAILED", net_sockets::MBEDTLS_ERR_NET_BIND_FAILED, -0x0046),
@@ -155,7 +159,13 @@ fn strerror_names_every_code() {
 #[test]
 fn strerror_combines_high_and_low_parts_and_truncates_safely() {
     let mut buf = [0x55 as c_char; 200];
-    unsafe { error::mbedtls_strerror(ssl::MBEDTLS_ERR_SSL_INVALID_MAC + net_sockets::MBEDTLS_ERR_NET_CONN_RESET, buf.as_mut_ptr(), buf.len()) };
+    unsafe {
+        error::mbedtls_strerror(
+            ssl::MBEDTLS_ERR_SSL_INVALID_MAC + net_sockets::MBEDTLS_ERR_NET_CONN_RESET,
+            buf.as_mut_ptr(),
+            buf.len(),
+        )
+    };
     let text = unsafe { CStr::from_ptr(buf.as_ptr()) }.to_str().unwrap();
     assert!(text.starts_with("SSL - ") && text.contains(" : NET - "), "{text}");
 

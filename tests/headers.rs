@@ -9,10 +9,8 @@ use std::process::Command;
 fn committed_headers_are_fresh() {
     let generated = Path::new(env!("OUT_DIR")).join("include/mbedtls");
     let committed = Path::new(env!("CARGO_MANIFEST_DIR")).join("include/mbedtls");
-    let mut names: Vec<_> = fs::read_dir(&generated)
-        .expect("generated headers")
-        .map(|e| e.unwrap().file_name())
-        .collect();
+    let mut names: Vec<_> =
+        fs::read_dir(&generated).expect("generated headers").map(|e| e.unwrap().file_name()).collect();
     names.sort();
     assert!(names.len() >= 15, "too few headers generated: {names:?}");
     for name in &names {

@@ -38,8 +38,19 @@ fn example_server_with_openssl_s_client() {
             let ca = cert("ca.crt");
             let (status, out) = run(
                 "openssl s_client",
-                &["openssl", "s_client", "-connect", &connect, flag, "-CAfile", &ca, "-servername", "localhost",
-                  "-verify_return_error", "-ign_eof"],
+                &[
+                    "openssl",
+                    "s_client",
+                    "-connect",
+                    &connect,
+                    flag,
+                    "-CAfile",
+                    &ca,
+                    "-servername",
+                    "localhost",
+                    "-verify_return_error",
+                    "-ign_eof",
+                ],
                 REQUEST.as_bytes(),
                 20,
             );
@@ -64,8 +75,17 @@ fn example_server_with_gnutls_cli() {
             let ca = format!("--x509cafile={}", cert("ca.crt"));
             let mut cli = Proc::start(
                 "gnutls-cli",
-                &["gnutls-cli", &ca, &priority, "-p", &port, "--sni-hostname=localhost",
-                  "--verify-hostname=localhost", "--crlf", "127.0.0.1"],
+                &[
+                    "gnutls-cli",
+                    &ca,
+                    &priority,
+                    "-p",
+                    &port,
+                    "--sni-hostname=localhost",
+                    "--verify-hostname=localhost",
+                    "--crlf",
+                    "127.0.0.1",
+                ],
                 &[],
                 20,
             );
@@ -99,8 +119,12 @@ fn example_client_with_openssl_s_server() {
             server.expect("ACCEPT", 10);
             let (status, out) = run(
                 "ssl_client",
-                &[&program("ssl_client"), &format!("server_port={port}"), &format!("ca_file={}", cert("ca.crt")),
-                  "request=hello interop\\n"],
+                &[
+                    &program("ssl_client"),
+                    &format!("server_port={port}"),
+                    &format!("ca_file={}", cert("ca.crt")),
+                    "request=hello interop\\n",
+                ],
                 b"",
                 20,
             );
@@ -130,8 +154,12 @@ fn example_client_with_gnutls_serv() {
             server.expect("listening", 10);
             let (status, out) = run(
                 "ssl_client",
-                &[&program("ssl_client"), &format!("server_port={port}"), &format!("ca_file={}", cert("ca.crt")),
-                  "request=hello gnutls echo\\n"],
+                &[
+                    &program("ssl_client"),
+                    &format!("server_port={port}"),
+                    &format!("ca_file={}", cert("ca.crt")),
+                    "request=hello gnutls echo\\n",
+                ],
                 b"",
                 20,
             );
@@ -260,12 +288,24 @@ fn differential_against_debian_mbedtls_2_28() {
     let cases: Vec<(&str, &str, Vec<String>)> = vec![
         ("server-rsa.crt", "server-rsa.key", vec![ca.clone()]),
         ("server-ec.crt", "server-ec.key", vec![ca.clone()]),
-        ("server-rsa.crt", "server-rsa.key", vec![ca.clone(), "force_ciphersuite=TLS-ECDHE-RSA-WITH-AES-128-GCM-SHA256".into()]),
-        ("server-ec.crt", "server-ec.key", vec![ca.clone(), "force_ciphersuite=TLS-ECDHE-ECDSA-WITH-CHACHA20-POLY1305-SHA256".into()]),
+        (
+            "server-rsa.crt",
+            "server-rsa.key",
+            vec![ca.clone(), "force_ciphersuite=TLS-ECDHE-RSA-WITH-AES-128-GCM-SHA256".into()],
+        ),
+        (
+            "server-ec.crt",
+            "server-ec.key",
+            vec![ca.clone(), "force_ciphersuite=TLS-ECDHE-ECDSA-WITH-CHACHA20-POLY1305-SHA256".into()],
+        ),
         ("server-wrong.crt", "server-wrong.key", vec![ca.clone()]),
         ("server-wrong.crt", "server-wrong.key", vec![ca.clone(), "auth_mode=optional".into()]),
         ("server-rsa.crt", "server-rsa.key", vec![ca.clone(), "server_name=wrong.example".into()]),
-        ("server-rsa.crt", "server-rsa.key", vec![ca.clone(), "server_name=wrong.example".into(), "auth_mode=optional".into()]),
+        (
+            "server-rsa.crt",
+            "server-rsa.key",
+            vec![ca.clone(), "server_name=wrong.example".into(), "auth_mode=optional".into()],
+        ),
         ("expired.crt", "expired.key", vec![ca.clone(), "auth_mode=optional".into()]),
     ];
     let keep = |out: &str, forced: bool| -> Vec<String> {
@@ -318,8 +358,12 @@ fn sni_callback_chooses_the_certificate() {
     let connect = format!("127.0.0.1:{port}");
     let s_client = |name: &str, ca: &str| {
         let ca = cert(ca);
-        run("openssl s_client", &["openssl", "s_client", "-connect", &connect, "-servername", name, "-CAfile", &ca,
-            "-verify_return_error"], b"", 20)
+        run(
+            "openssl s_client",
+            &["openssl", "s_client", "-connect", &connect, "-servername", name, "-CAfile", &ca, "-verify_return_error"],
+            b"",
+            20,
+        )
     };
     let (ok, out) = s_client("other.example", "wrong-ca.crt");
     assert!(ok.success() && out.contains("Someone else"), "SNI certificate not used:\n{out}");
@@ -338,8 +382,15 @@ fn alpn_both_ways() {
     let port = free_port();
     let accept = format!("127.0.0.1:{port}");
     let (c, k) = (cert("server-rsa.crt"), cert("server-rsa.key"));
-    let _server = Proc::start("openssl s_server",
-        &["openssl", "s_server", "-accept", &accept, "-cert", &c, "-key", &k, "-www", "-alpn", "http/1.1", "-naccept", "1"], &[], 30);
+    let _server = Proc::start(
+        "openssl s_server",
+        &[
+            "openssl", "s_server", "-accept", &accept, "-cert", &c, "-key", &k, "-www", "-alpn", "http/1.1",
+            "-naccept", "1",
+        ],
+        &[],
+        30,
+    );
     _server.expect("ACCEPT", 10);
     let (ok, out) = client(port, &[&format!("ca_file={}", cert("ca.crt")), "alpn=h2,http/1.1"]);
     assert!(ok && out.contains("[ Application Layer Protocol is http/1.1 ]"), "{out}");
@@ -363,8 +414,12 @@ fn client_certificates_both_ways() {
     let (mut server, port) = example_server(&as_strs(&args));
     let connect = format!("127.0.0.1:{port}");
     let (cc, ck) = (cert("client.crt"), cert("client.key"));
-    let (ok, out) = run("openssl s_client", &["openssl", "s_client", "-connect", &connect, "-cert", &cc, "-key", &ck, "-ign_eof"],
-        REQUEST.as_bytes(), 20);
+    let (ok, out) = run(
+        "openssl s_client",
+        &["openssl", "s_client", "-connect", &connect, "-cert", &cc, "-key", &ck, "-ign_eof"],
+        REQUEST.as_bytes(),
+        20,
+    );
     assert!(ok.success() && out.contains("Successful connection"), "{out}");
     let (_, out) = run("openssl s_client", &["openssl", "s_client", "-connect", &connect], REQUEST.as_bytes(), 20);
     server.wait(10);
@@ -376,9 +431,29 @@ fn client_certificates_both_ways() {
     let port = free_port();
     let accept = format!("127.0.0.1:{port}");
     let (c, k, ca) = (cert("server-ec.crt"), cert("server-ec.key"), cert("ca.crt"));
-    let server = Proc::start("openssl s_server",
-        &["openssl", "s_server", "-accept", &accept, "-cert", &c, "-key", &k, "-Verify", "1", "-CAfile", &ca, "-www",
-          "-verify_return_error", "-naccept", "1"], &[], 30);
+    let server = Proc::start(
+        "openssl s_server",
+        &[
+            "openssl",
+            "s_server",
+            "-accept",
+            &accept,
+            "-cert",
+            &c,
+            "-key",
+            &k,
+            "-Verify",
+            "1",
+            "-CAfile",
+            &ca,
+            "-www",
+            "-verify_return_error",
+            "-naccept",
+            "1",
+        ],
+        &[],
+        30,
+    );
     server.expect("ACCEPT", 10);
     let (ok, out) = client(port, &[&format!("ca_file={ca}"), &format!("crt_file={cc}"), &format!("key_file={ck}")]);
     // -Verify 1 with -verify_return_error refuses a client without a valid certificate.

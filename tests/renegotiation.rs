@@ -42,9 +42,16 @@ const LEGACY_GNUTLS: &str = "NORMAL:-VERS-ALL:+VERS-TLS1.2:%DISABLE_SAFE_RENEGOT
 
 /// Runs `gnutls-cli` (verifying the server for "localhost") against `port`, with a full
 /// renegotiation right after the handshake when `rehandshake`.
-fn gnutls_cli(port: u16, priority: &str, rehandshake: bool, stdin: &[u8], secs: u64) -> (std::process::ExitStatus, String) {
+fn gnutls_cli(
+    port: u16,
+    priority: &str,
+    rehandshake: bool,
+    stdin: &[u8],
+    secs: u64,
+) -> (std::process::ExitStatus, String) {
     let (ca, port) = (cert("ca.crt"), port.to_string());
-    let mut argv = vec!["gnutls-cli", "--x509cafile", ca.as_str(), "--priority", priority, "-p", port.as_str(), "localhost"];
+    let mut argv =
+        vec!["gnutls-cli", "--x509cafile", ca.as_str(), "--priority", priority, "-p", port.as_str(), "localhost"];
     if rehandshake {
         argv.insert(1, "--rehandshake");
     }
@@ -135,8 +142,18 @@ fn gnutls_rehandshake_and_openssl_s_client_renegotiate_with_the_example_server()
     let connect = format!("127.0.0.1:{port}");
     let mut s_client = Proc::start(
         "openssl s_client",
-        &["openssl", "s_client", "-connect", &connect, "-tls1_2", "-CAfile", &cert("ca.crt"), "-servername",
-          "localhost", "-verify_return_error"],
+        &[
+            "openssl",
+            "s_client",
+            "-connect",
+            &connect,
+            "-tls1_2",
+            "-CAfile",
+            &cert("ca.crt"),
+            "-servername",
+            "localhost",
+            "-verify_return_error",
+        ],
         &[],
         30,
     );
@@ -164,8 +181,8 @@ fn s_server_www(extra: &[&str], n: u32) -> (Proc, u16) {
     let port = free_port();
     let accept = format!("127.0.0.1:{port}");
     let naccept = n.to_string();
-    let mut argv = vec!["openssl", "s_server", "-accept", &accept, "-tls1_2", "-client_renegotiation", "-naccept",
-                        &naccept];
+    let mut argv =
+        vec!["openssl", "s_server", "-accept", &accept, "-tls1_2", "-client_renegotiation", "-naccept", &naccept];
     let (crt, key) = (cert("server-ec.crt"), cert("server-ec.key"));
     argv.extend_from_slice(&["-cert", &crt, "-key", &key]);
     argv.extend_from_slice(extra);
@@ -260,7 +277,6 @@ fn with_renegotiation_disabled_requests_get_a_warning_and_the_connection_goes_on
     assert_eq!(count(&srv, "connection summary: 0 full, 0 abbreviated renewals"), 3, "{srv}");
 }
 
-
 /// Acceptance 4: a client without RFC 5746 (GnuTLS with safe renegotiation disabled) is never
 /// allowed to renegotiate, even with renegotiation and resumption enabled; with
 /// `MBEDTLS_SSL_LEGACY_BREAK_HANDSHAKE` it cannot even connect, while an RFC 5746 client can.
@@ -333,11 +349,13 @@ fn renewals_under_valgrind() {
         "hello_request_after=1".to_string(),
         "max_connections=3".to_string(),
     ];
-    let mut argv = vec!["valgrind", "--error-exitcode=99", "--leak-check=full", "--errors-for-leak-kinds=definite", "-q", &server];
+    let mut argv =
+        vec!["valgrind", "--error-exitcode=99", "--leak-check=full", "--errors-for-leak-kinds=definite", "-q", &server];
     argv.extend(args.iter().map(String::as_str));
     let mut srv = Proc::start("iec62351_server under valgrind", &argv, &[], 600);
     srv.expect("Waiting for a remote connection", 120);
-    let (ca, crt, key) = (ca_arg(), format!("crt_file={}", cert("client.crt")), format!("key_file={}", cert("client.key")));
+    let (ca, crt, key) =
+        (ca_arg(), format!("crt_file={}", cert("client.crt")), format!("key_file={}", cert("client.key")));
     let (ok, out) = openssl_client(port, &[&ca, &crt, &key, "rounds=6"]);
     assert!(ok, "{out}\nserver:\n{}", srv.output());
     let (ok, out) = our_client(port, &["renegotiate=abbrev", "renegotiations=2", "echo_bytes=50000"]);

@@ -86,10 +86,18 @@ fn persistent_client_resumes_across_processes_against_gnutls() {
             format!("--x509keyfile={}", cert("server-ec.key")),
             format!("--priority={priority}"),
         );
-        let server = Proc::start("gnutls-serv", &["gnutls-serv", "--http", "-p", &p, &c, &k, &pr], &[(&preload_key, &preload)], 60);
+        let server = Proc::start(
+            "gnutls-serv",
+            &["gnutls-serv", "--http", "-p", &p, &c, &k, &pr],
+            &[(&preload_key, &preload)],
+            60,
+        );
         server.expect("listening", 10);
         let first = persistent_client(port, &file, client_flags);
-        assert!(first.contains("resumed: no") && first.contains("session saved for the next run: yes"), "{name}:\n{first}");
+        assert!(
+            first.contains("resumed: no") && first.contains("session saved for the next run: yes"),
+            "{name}:\n{first}"
+        );
         let second = persistent_client(port, &file, client_flags);
         assert!(second.contains("resumed: yes"), "{name}: client did not resume:\n{second}");
         // gnutls-serv logs each connection; a resumed one says so.
@@ -124,10 +132,7 @@ fn client_session_api_against_openssl() {
 // Issue: server sessions
 
 fn server(args: &[&str]) -> (Proc, u16) {
-    let mut all = vec![
-        format!("crt_file={}", cert("server-rsa.crt")),
-        format!("key_file={}", cert("server-rsa.key")),
-    ];
+    let mut all = vec![format!("crt_file={}", cert("server-rsa.crt")), format!("key_file={}", cert("server-rsa.key"))];
     all.extend(args.iter().map(|s| s.to_string()));
     example_server(&strs(&all))
 }
@@ -156,14 +161,24 @@ fn openssl_tls13_sess_out_sess_in_is_reused() {
     let dir = temp_dir("tls13");
     let sess = dir.join("sess.pem").to_str().unwrap().to_string();
     let connect = format!("127.0.0.1:{port}");
-    let mut first = Proc::start("s_client 1", &["openssl", "s_client", "-connect", &connect, "-tls1_3", "-sess_out", &sess], &[], 20);
+    let mut first = Proc::start(
+        "s_client 1",
+        &["openssl", "s_client", "-connect", &connect, "-tls1_3", "-sess_out", &sess],
+        &[],
+        20,
+    );
     first.expect("Verify return code", 10);
     std::thread::sleep(std::time::Duration::from_millis(500));
     first.write(b"GET / HTTP/1.0\r\n\r\n");
     first.expect("Successful connection", 10);
     first.close_stdin();
     first.wait(10);
-    let mut second = Proc::start("s_client 2", &["openssl", "s_client", "-connect", &connect, "-tls1_3", "-sess_in", &sess], &[], 20);
+    let mut second = Proc::start(
+        "s_client 2",
+        &["openssl", "s_client", "-connect", &connect, "-tls1_3", "-sess_in", &sess],
+        &[],
+        20,
+    );
     second.expect("Verify return code", 10);
     second.close_stdin();
     second.wait(10);
@@ -174,18 +189,36 @@ fn openssl_tls13_sess_out_sess_in_is_reused() {
 
 #[test]
 fn gnutls_cli_resume_is_resumed() {
-    for (priority, noticket) in [("NORMAL:-VERS-ALL:+VERS-TLS1.2", true), ("NORMAL:-VERS-ALL:+VERS-TLS1.2", false), ("NORMAL:-VERS-ALL:+VERS-TLS1.3", false)] {
+    for (priority, noticket) in [
+        ("NORMAL:-VERS-ALL:+VERS-TLS1.2", true),
+        ("NORMAL:-VERS-ALL:+VERS-TLS1.2", false),
+        ("NORMAL:-VERS-ALL:+VERS-TLS1.3", false),
+    ] {
         let (mut srv, port) = server(&["max_connections=2"]);
         let p = port.to_string();
         let pr = format!("--priority={priority}");
         let ca = format!("--x509cafile={}", cert("ca.crt"));
-        let mut argv = vec!["gnutls-cli", &ca, &pr, "-p", &p, "--resume", "--sni-hostname=localhost", "--verify-hostname=localhost", "127.0.0.1"];
+        let mut argv = vec![
+            "gnutls-cli",
+            &ca,
+            &pr,
+            "-p",
+            &p,
+            "--resume",
+            "--sni-hostname=localhost",
+            "--verify-hostname=localhost",
+            "127.0.0.1",
+        ];
         if noticket {
             argv.push("--noticket");
         }
         let (_, out) = run("gnutls-cli", &argv, b"", 30);
         srv.wait(10);
-        assert!(out.contains("This is a resumed session"), "{priority} noticket={noticket}:\n{out}\nserver:\n{}", srv.output());
+        assert!(
+            out.contains("This is a resumed session"),
+            "{priority} noticket={noticket}:\n{out}\nserver:\n{}",
+            srv.output()
+        );
     }
 }
 
@@ -249,17 +282,19 @@ fn py_steps(port: u16, version: &str, steps: &str) -> String {
 
 #[test]
 fn python_ssl_session_reused() {
-    for (version, ticket, args) in [
-        ("tls12", "n", vec!["tickets=0"]),
-        ("tls12", "t", vec!["cache=0"]),
-        ("tls13", "t", vec![]),
-    ] {
+    for (version, ticket, args) in
+        [("tls12", "n", vec!["tickets=0"]), ("tls12", "t", vec!["cache=0"]), ("tls13", "t", vec![])]
+    {
         let mut all = vec!["max_connections=2"];
         all.extend(args.iter().copied());
         let (mut srv, port) = server(&all);
         let out = py_steps(port, version, &format!("a:-:localhost:close:{ticket},b:a:localhost:close:{ticket}"));
         srv.wait(10);
-        assert!(out.contains("a: reused=False") && out.contains("b: reused=True"), "{version} {ticket}:\n{out}\n{}", srv.output());
+        assert!(
+            out.contains("a: reused=False") && out.contains("b: reused=True"),
+            "{version} {ticket}:\n{out}\n{}",
+            srv.output()
+        );
     }
 }
 
@@ -267,7 +302,11 @@ fn python_ssl_session_reused() {
 fn cache_limits_eviction_timeout_and_remove() {
     // max_entries 1: a second client evicts the first.
     let (mut srv, port) = server(&["max_connections=4", "tickets=0", "cache_max=1"]);
-    let out = py_steps(port, "tls12", "a:-:localhost:close:n,b:-:localhost:close:n,b2:b:localhost:close:n,a2:a:localhost:close:n");
+    let out = py_steps(
+        port,
+        "tls12",
+        "a:-:localhost:close:n,b:-:localhost:close:n,b2:b:localhost:close:n,a2:a:localhost:close:n",
+    );
     srv.wait(10);
     assert!(out.contains("b2: reused=True") && out.contains("a2: reused=False"), "{out}");
 
@@ -291,7 +330,8 @@ fn application_cache_callbacks_serve_resumption() {
     let store = format!("store_dir={}", dir.display());
     let (mut srv, port) = server(&["max_connections=6", "max_version=tls12", "cache=0", "tickets=0", &store]);
     let connect = format!("127.0.0.1:{port}");
-    let (_, out) = run("openssl s_client", &["openssl", "s_client", "-connect", &connect, "-reconnect", "-no_ticket"], b"", 30);
+    let (_, out) =
+        run("openssl s_client", &["openssl", "s_client", "-connect", &connect, "-reconnect", "-no_ticket"], b"", 30);
     srv.wait(10);
     assert_eq!((count(&out, "New,"), count(&out, "Reused,")), (1, 5), "{out}");
     let files = fs::read_dir(&dir).unwrap().count();
@@ -305,16 +345,37 @@ fn tickets_resume_across_server_processes_sharing_a_key() {
     let file = dir.join("session.bin").to_str().unwrap().to_string();
     for version in ["tls12", "tls13"] {
         let _ = fs::remove_file(&file);
-        let (mut one, port) = server(&["max_connections=1", "cache=0", key, &format!("min_version={version}"), &format!("max_version={version}")]);
+        let (mut one, port) = server(&[
+            "max_connections=1",
+            "cache=0",
+            key,
+            &format!("min_version={version}"),
+            &format!("max_version={version}"),
+        ]);
         let first = persistent_client(port, &file, &[]);
         one.wait(10);
         assert!(first.contains("resumed: no"), "{first}");
-        let (mut two, port) = server(&["max_connections=1", "cache=0", key, &format!("min_version={version}"), &format!("max_version={version}")]);
+        let (mut two, port) = server(&[
+            "max_connections=1",
+            "cache=0",
+            key,
+            &format!("min_version={version}"),
+            &format!("max_version={version}"),
+        ]);
         let second = persistent_client(port, &file, &[]);
         two.wait(10);
-        assert!(second.contains("resumed: yes"), "{version}: ticket from process 1 not accepted by process 2:\n{second}\n{}", two.output());
+        assert!(
+            second.contains("resumed: yes"),
+            "{version}: ticket from process 1 not accepted by process 2:\n{second}\n{}",
+            two.output()
+        );
         // A third server with another key cannot open it: a full handshake, no error.
-        let (mut three, port) = server(&["max_connections=1", "cache=0", &format!("min_version={version}"), &format!("max_version={version}")]);
+        let (mut three, port) = server(&[
+            "max_connections=1",
+            "cache=0",
+            &format!("min_version={version}"),
+            &format!("max_version={version}"),
+        ]);
         let third = persistent_client(port, &file, &[]);
         three.wait(10);
         assert!(third.contains("resumed: no"), "{third}");
@@ -346,12 +407,15 @@ print("tampered at", mid)
     let dir = temp_dir("tamper");
     let sess = dir.join("sess.pem").to_str().unwrap().to_string();
     let connect = format!("127.0.0.1:{port}");
-    let (_, out1) = run("s_client", &["openssl", "s_client", "-connect", &connect, "-tls1_2", "-sess_out", &sess], b"", 20);
+    let (_, out1) =
+        run("s_client", &["openssl", "s_client", "-connect", &connect, "-tls1_2", "-sess_out", &sess], b"", 20);
     assert!(out1.contains("New, TLSv1.2"), "{out1}");
-    let (_, control) = run("s_client", &["openssl", "s_client", "-connect", &connect, "-tls1_2", "-sess_in", &sess], b"", 20);
+    let (_, control) =
+        run("s_client", &["openssl", "s_client", "-connect", &connect, "-tls1_2", "-sess_in", &sess], b"", 20);
     assert!(control.contains("Reused, TLSv1.2"), "control case not resumed:\n{control}");
     python(TAMPER, &[&sess]);
-    let (status, out2) = run("s_client", &["openssl", "s_client", "-connect", &connect, "-tls1_2", "-sess_in", &sess], b"", 20);
+    let (status, out2) =
+        run("s_client", &["openssl", "s_client", "-connect", &connect, "-tls1_2", "-sess_in", &sess], b"", 20);
     srv.wait(10);
     assert!(out2.contains("New, TLSv1.2"), "tampered ticket resumed?\n{out2}");
     assert!(status.success(), "{out2}");
@@ -438,7 +502,8 @@ print("ok", sum(ok), "reused", sum(reused), "errors", len(errors), errors[:3])
         format!("max_connections={total}"),
         "tickets=0".to_string(),
     ];
-    let mut argv = vec!["valgrind", "--error-exitcode=99", "--leak-check=full", "--errors-for-leak-kinds=definite", "-q", &server];
+    let mut argv =
+        vec!["valgrind", "--error-exitcode=99", "--leak-check=full", "--errors-for-leak-kinds=definite", "-q", &server];
     argv.extend(args.iter().map(String::as_str));
     let mut srv = Proc::start("ssl_pthread_server under valgrind", &argv, &[], 900);
     srv.expect("Waiting for a remote connection", 120);

@@ -102,7 +102,11 @@ pub unsafe extern "C" fn mbedtls_compat_ssl_cache_save(
 /// # Safety
 /// `cache` is NULL or an initialised cache; `buf` is NULL or valid for `len` bytes.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn mbedtls_compat_ssl_cache_load(cache: *mut mbedtls_ssl_cache_context, buf: *const c_uchar, len: usize) -> c_int {
+pub unsafe extern "C" fn mbedtls_compat_ssl_cache_load(
+    cache: *mut mbedtls_ssl_cache_context,
+    buf: *const c_uchar,
+    len: usize,
+) -> c_int {
     entry!(mbedtls_compat_ssl_cache_load, {
         let (Some(cache), Some(bytes)) = (unsafe { cache_ref(cache) }, unsafe { in_slice(buf, len) }) else {
             return MBEDTLS_ERR_SSL_BAD_INPUT_DATA;
@@ -124,7 +128,10 @@ pub unsafe extern "C" fn mbedtls_compat_ssl_cache_load(cache: *mut mbedtls_ssl_c
 /// # Safety
 /// `conf` is NULL (ignored) or an initialised configuration.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn mbedtls_compat_ssl_conf_renegotiation_resumption(conf: *mut mbedtls_ssl_config, enable: c_int) {
+pub unsafe extern "C" fn mbedtls_compat_ssl_conf_renegotiation_resumption(
+    conf: *mut mbedtls_ssl_config,
+    enable: c_int,
+) {
     entry!(mbedtls_compat_ssl_conf_renegotiation_resumption, {
         unsafe { super::ssl::update_config(conf, |s| s.renegotiation_resumption = enable != 0) };
     })
@@ -158,7 +165,9 @@ pub unsafe extern "C" fn mbedtls_compat_ssl_conf_renegotiation_interval(
     abbreviated: c_int,
 ) {
     entry!(mbedtls_compat_ssl_conf_renegotiation_interval, {
-        unsafe { super::ssl::update_config(conf, |s| s.renegotiation_interval = (u64::from(seconds), abbreviated != 0)) };
+        unsafe {
+            super::ssl::update_config(conf, |s| s.renegotiation_interval = (u64::from(seconds), abbreviated != 0))
+        };
     })
 }
 

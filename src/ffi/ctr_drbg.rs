@@ -249,11 +249,7 @@ pub unsafe extern "C" fn mbedtls_ctr_drbg_reseed(
 /// `p_rng` must be NULL or point to an initialised `mbedtls_ctr_drbg_context`; a non-NULL
 /// `output` must be writable for `output_len` bytes.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn mbedtls_ctr_drbg_random(
-    p_rng: *mut c_void,
-    output: *mut c_uchar,
-    output_len: usize,
-) -> c_int {
+pub unsafe extern "C" fn mbedtls_ctr_drbg_random(p_rng: *mut c_void, output: *mut c_uchar, output_len: usize) -> c_int {
     entry!(mbedtls_ctr_drbg_random, {
         unsafe { mbedtls_ctr_drbg_random_with_add(p_rng, output, output_len, core::ptr::null(), 0) }
     })
@@ -287,9 +283,7 @@ pub unsafe extern "C" fn mbedtls_ctr_drbg_random_with_add(
             return code_of(Error::CtrDrbgInputTooBig);
         }
         let ctx = p_rng.cast::<mbedtls_ctr_drbg_context>();
-        if ctx.is_null()
-            || unsafe { atomic(&raw mut (*ctx).private_seeded) }.load(Ordering::Acquire) != SEEDED
-        {
+        if ctx.is_null() || unsafe { atomic(&raw mut (*ctx).private_seeded) }.load(Ordering::Acquire) != SEEDED {
             return code_of(Error::CtrDrbgEntropySourceFailed);
         }
         if unsafe { in_slice(additional, add_len) }.is_none() {
@@ -344,7 +338,9 @@ pub unsafe extern "C" fn mbedtls_ctr_drbg_free(ctx: *mut mbedtls_ctr_drbg_contex
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ffi::entropy::{mbedtls_entropy_context, mbedtls_entropy_free, mbedtls_entropy_func, mbedtls_entropy_init};
+    use crate::ffi::entropy::{
+        mbedtls_entropy_context, mbedtls_entropy_free, mbedtls_entropy_func, mbedtls_entropy_init,
+    };
     use core::ptr::{null, null_mut};
     use std::sync::atomic::AtomicUsize;
 
@@ -380,7 +376,13 @@ mod tests {
         let mut ctx = new_ctx();
         let pers = b"ctr_drbg test";
         let ret = unsafe {
-            mbedtls_ctr_drbg_seed(&mut ctx, Some(mbedtls_entropy_func), entropy.as_mut_ptr().cast(), pers.as_ptr(), pers.len())
+            mbedtls_ctr_drbg_seed(
+                &mut ctx,
+                Some(mbedtls_entropy_func),
+                entropy.as_mut_ptr().cast(),
+                pers.as_ptr(),
+                pers.len(),
+            )
         };
         assert_eq!(ret, 0);
         let mut a = [0u8; 1024];
@@ -483,20 +485,35 @@ mod tests {
             mbedtls_ctr_drbg_init(null_mut());
             mbedtls_ctr_drbg_free(null_mut());
             mbedtls_ctr_drbg_set_prediction_resistance(null_mut(), MBEDTLS_CTR_DRBG_PR_ON);
-            assert_eq!(mbedtls_ctr_drbg_seed(null_mut(), Some(counting), p, null(), 0), MBEDTLS_ERR_CTR_DRBG_ENTROPY_SOURCE_FAILED);
+            assert_eq!(
+                mbedtls_ctr_drbg_seed(null_mut(), Some(counting), p, null(), 0),
+                MBEDTLS_ERR_CTR_DRBG_ENTROPY_SOURCE_FAILED
+            );
             assert_eq!(mbedtls_ctr_drbg_reseed(null_mut(), null(), 0), MBEDTLS_ERR_CTR_DRBG_ENTROPY_SOURCE_FAILED);
-            assert_eq!(mbedtls_ctr_drbg_random(null_mut(), out.as_mut_ptr(), 8), MBEDTLS_ERR_CTR_DRBG_ENTROPY_SOURCE_FAILED);
+            assert_eq!(
+                mbedtls_ctr_drbg_random(null_mut(), out.as_mut_ptr(), 8),
+                MBEDTLS_ERR_CTR_DRBG_ENTROPY_SOURCE_FAILED
+            );
         }
         let mut ctx = new_ctx();
-        assert_eq!(unsafe { mbedtls_ctr_drbg_seed(&mut ctx, None, p, null(), 0) }, MBEDTLS_ERR_CTR_DRBG_ENTROPY_SOURCE_FAILED);
-        assert_eq!(unsafe { mbedtls_ctr_drbg_seed(&mut ctx, Some(counting), p, null(), 5) }, MBEDTLS_ERR_CTR_DRBG_ENTROPY_SOURCE_FAILED);
+        assert_eq!(
+            unsafe { mbedtls_ctr_drbg_seed(&mut ctx, None, p, null(), 0) },
+            MBEDTLS_ERR_CTR_DRBG_ENTROPY_SOURCE_FAILED
+        );
+        assert_eq!(
+            unsafe { mbedtls_ctr_drbg_seed(&mut ctx, Some(counting), p, null(), 5) },
+            MBEDTLS_ERR_CTR_DRBG_ENTROPY_SOURCE_FAILED
+        );
         assert_eq!(calls.load(Ordering::SeqCst), 0);
         assert_eq!(unsafe { mbedtls_ctr_drbg_seed(&mut ctx, Some(counting), p, null(), 0) }, 0);
         let pctx = (&mut ctx as *mut mbedtls_ctr_drbg_context).cast();
         unsafe {
             assert_eq!(mbedtls_ctr_drbg_random(pctx, null_mut(), 8), MBEDTLS_ERR_CTR_DRBG_ENTROPY_SOURCE_FAILED);
             assert_eq!(mbedtls_ctr_drbg_random(pctx, null_mut(), 0), 0);
-            assert_eq!(mbedtls_ctr_drbg_random_with_add(pctx, out.as_mut_ptr(), 8, null(), 3), MBEDTLS_ERR_CTR_DRBG_ENTROPY_SOURCE_FAILED);
+            assert_eq!(
+                mbedtls_ctr_drbg_random_with_add(pctx, out.as_mut_ptr(), 8, null(), 3),
+                MBEDTLS_ERR_CTR_DRBG_ENTROPY_SOURCE_FAILED
+            );
             assert_eq!(mbedtls_ctr_drbg_reseed(pctx.cast(), null(), 3), MBEDTLS_ERR_CTR_DRBG_ENTROPY_SOURCE_FAILED);
         }
     }
@@ -512,7 +529,9 @@ mod tests {
     fn concurrent_draws_on_one_context() {
         let mut ctx = new_ctx();
         let mut entropy = mbedtls_entropy_context_new();
-        let ret = unsafe { mbedtls_ctr_drbg_seed(&mut ctx, Some(mbedtls_entropy_func), (&raw mut entropy).cast(), null(), 0) };
+        let ret = unsafe {
+            mbedtls_ctr_drbg_seed(&mut ctx, Some(mbedtls_entropy_func), (&raw mut entropy).cast(), null(), 0)
+        };
         assert_eq!(ret, 0);
         let addr = &raw mut ctx as usize;
         std::thread::scope(|s| {

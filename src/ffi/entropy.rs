@@ -95,11 +95,7 @@ pub unsafe extern "C" fn mbedtls_entropy_free(ctx: *mut mbedtls_entropy_context)
 /// `data` must be NULL or point to a readable `mbedtls_entropy_context`; a non-NULL `output`
 /// must be writable for `len` bytes.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn mbedtls_entropy_func(
-    data: *mut c_void,
-    output: *mut c_uchar,
-    len: usize,
-) -> c_int {
+pub unsafe extern "C" fn mbedtls_entropy_func(data: *mut c_void, output: *mut c_uchar, len: usize) -> c_int {
     entry!(mbedtls_entropy_func, {
         if len > MBEDTLS_ENTROPY_BLOCK_SIZE as usize {
             return code_of(Error::EntropySourceFailed);

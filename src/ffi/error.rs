@@ -49,9 +49,7 @@ pub(crate) fn code_of(err: Error) -> c_int {
         E::SslIllegalParameter => ssl::MBEDTLS_ERR_SSL_ILLEGAL_PARAMETER,
         E::SslVersionMismatch => ssl::MBEDTLS_ERR_SSL_VERSION_MISMATCH,
         E::SslBadConfig => ssl::MBEDTLS_ERR_SSL_BAD_CONFIG,
-        E::SslCertificateVerificationWithoutHostname => {
-            ssl::MBEDTLS_ERR_SSL_CERTIFICATE_VERIFICATION_WITHOUT_HOSTNAME
-        }
+        E::SslCertificateVerificationWithoutHostname => ssl::MBEDTLS_ERR_SSL_CERTIFICATE_VERIFICATION_WITHOUT_HOSTNAME,
         E::X509FeatureUnavailable => x509::MBEDTLS_ERR_X509_FEATURE_UNAVAILABLE,
         E::X509UnknownOid => x509::MBEDTLS_ERR_X509_UNKNOWN_OID,
         E::X509InvalidFormat => x509::MBEDTLS_ERR_X509_INVALID_FORMAT,
@@ -160,7 +158,11 @@ pub(crate) const ERROR_TEXTS: &[(c_int, &str, &str)] = &[
     (ssl::MBEDTLS_ERR_SSL_UNKNOWN_IDENTITY, "SSL", "Unknown pre-shared key identity"),
     (ssl::MBEDTLS_ERR_SSL_INTERNAL_ERROR, "SSL", "Internal error (this should not happen)"),
     (ssl::MBEDTLS_ERR_SSL_COUNTER_WRAPPING, "SSL", "The record sequence number would wrap"),
-    (ssl::MBEDTLS_ERR_SSL_WAITING_SERVER_HELLO_RENEGO, "SSL", "A non-handshake message arrived while waiting for the renegotiation ServerHello"),
+    (
+        ssl::MBEDTLS_ERR_SSL_WAITING_SERVER_HELLO_RENEGO,
+        "SSL",
+        "A non-handshake message arrived while waiting for the renegotiation ServerHello",
+    ),
     (ssl::MBEDTLS_ERR_SSL_HELLO_VERIFY_REQUIRED, "SSL", "DTLS client must retry after HelloVerifyRequest"),
     (ssl::MBEDTLS_ERR_SSL_BUFFER_TOO_SMALL, "SSL", "The output buffer is too small"),
     (ssl::MBEDTLS_ERR_SSL_WANT_READ, "SSL", "The transport has no data now: call again later"),
@@ -176,7 +178,11 @@ pub(crate) const ERROR_TEXTS: &[(c_int, &str, &str)] = &[
     (ssl::MBEDTLS_ERR_SSL_UNEXPECTED_CID, "SSL", "An unexpected connection ID was received"),
     (ssl::MBEDTLS_ERR_SSL_VERSION_MISMATCH, "SSL", "Saved data belongs to another format version"),
     (ssl::MBEDTLS_ERR_SSL_BAD_CONFIG, "SSL", "The configuration is unusable (nothing supported is left)"),
-    (ssl::MBEDTLS_ERR_SSL_CERTIFICATE_VERIFICATION_WITHOUT_HOSTNAME, "SSL", "Certificate verification needs a host name: call mbedtls_ssl_set_hostname"),
+    (
+        ssl::MBEDTLS_ERR_SSL_CERTIFICATE_VERIFICATION_WITHOUT_HOSTNAME,
+        "SSL",
+        "Certificate verification needs a host name: call mbedtls_ssl_set_hostname",
+    ),
     (x509::MBEDTLS_ERR_X509_FEATURE_UNAVAILABLE, "X509", "The requested feature is not supported"),
     (x509::MBEDTLS_ERR_X509_UNKNOWN_OID, "X509", "Unknown object identifier"),
     (x509::MBEDTLS_ERR_X509_INVALID_FORMAT, "X509", "Malformed certificate (bad DER structure)"),
@@ -237,7 +243,11 @@ pub(crate) const ERROR_TEXTS: &[(c_int, &str, &str)] = &[
     (net::MBEDTLS_ERR_NET_INVALID_CONTEXT, "NET", "The socket context is not open"),
     (net::MBEDTLS_ERR_NET_POLL_FAILED, "NET", "Polling the socket failed"),
     (net::MBEDTLS_ERR_NET_BAD_INPUT_DATA, "NET", "Invalid argument"),
-    (ctr_drbg::MBEDTLS_ERR_CTR_DRBG_ENTROPY_SOURCE_FAILED, "CTR_DRBG", "The entropy source failed or the generator is not seeded"),
+    (
+        ctr_drbg::MBEDTLS_ERR_CTR_DRBG_ENTROPY_SOURCE_FAILED,
+        "CTR_DRBG",
+        "The entropy source failed or the generator is not seeded",
+    ),
     (ctr_drbg::MBEDTLS_ERR_CTR_DRBG_REQUEST_TOO_BIG, "CTR_DRBG", "Too many random bytes requested at once"),
     (ctr_drbg::MBEDTLS_ERR_CTR_DRBG_INPUT_TOO_BIG, "CTR_DRBG", "The personalisation input is too long"),
     (ctr_drbg::MBEDTLS_ERR_CTR_DRBG_FILE_IO_ERROR, "CTR_DRBG", "Seed file could not be read or written"),

@@ -9,18 +9,21 @@
 
 use core::any::TypeId;
 use core::cell::{Cell, UnsafeCell};
-use std::collections::BTreeMap;
-use std::sync::{Mutex, MutexGuard};
 use core::ffi::{CStr, c_char, c_int, c_uchar, c_void};
+use std::collections::BTreeMap;
 use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::sync::{Mutex, MutexGuard};
 
 use crate::error::Error;
 
+pub mod cipher;
+pub mod compat;
 pub mod ctr_drbg;
 pub mod debug;
 pub mod entropy;
 pub mod error;
 pub mod net_sockets;
+pub mod pem;
 pub mod pk;
 pub mod platform;
 pub mod ssl;
@@ -30,9 +33,6 @@ pub mod ssl_ticket;
 pub mod version;
 pub mod x509;
 pub mod x509_crt;
-pub mod cipher;
-pub mod compat;
-pub mod pem;
 
 /// What an export returns when its body panicked.
 pub(crate) trait PanicValue {
@@ -156,9 +156,7 @@ static LIVE_HANDLES: Mutex<BTreeMap<usize, TypeId>> = Mutex::new(BTreeMap::new()
 
 fn live_handles() -> MutexGuard<'static, BTreeMap<usize, TypeId>> {
     // The map stays consistent even if a holder panicked: every operation is one insert/remove.
-    LIVE_HANDLES
-        .lock()
-        .unwrap_or_else(|poisoned| poisoned.into_inner())
+    LIVE_HANDLES.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 /// Moves `value` to the heap, registers it and returns the handle to store in a C struct.
@@ -195,7 +193,6 @@ pub(crate) fn handle_take<T: 'static>(handle: *mut c_void) -> Option<Box<T>> {
     // removal from the registry (under the lock) is the only way to free it.
     Some(unsafe { Box::from_raw(handle.cast::<T>()) })
 }
-
 
 // ---------------------------------------------------------------------------------------------
 // Handles: Rust objects owned by a C shell struct through one pointer field

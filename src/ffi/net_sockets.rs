@@ -469,13 +469,7 @@ pub unsafe extern "C" fn mbedtls_net_accept(
         let mut type_len = core::mem::size_of::<c_int>() as libc::socklen_t;
         // SAFETY: getsockopt into a live c_int with its size.
         let ret = unsafe {
-            libc::getsockopt(
-                listener,
-                libc::SOL_SOCKET,
-                libc::SO_TYPE,
-                (&raw mut sock_type).cast(),
-                &mut type_len,
-            )
+            libc::getsockopt(listener, libc::SOL_SOCKET, libc::SO_TYPE, (&raw mut sock_type).cast(), &mut type_len)
         };
         if ret != 0 || sock_type != libc::SOCK_STREAM {
             return code_of(Error::NetAcceptFailed);
@@ -588,11 +582,7 @@ pub unsafe extern "C" fn mbedtls_net_set_nonblock(ctx: *mut mbedtls_net_context)
 /// # Safety
 /// `ctx` must be NULL or point to a readable context.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn mbedtls_net_poll(
-    ctx: *mut mbedtls_net_context,
-    rw: u32,
-    timeout: u32,
-) -> c_int {
+pub unsafe extern "C" fn mbedtls_net_poll(ctx: *mut mbedtls_net_context, rw: u32, timeout: u32) -> c_int {
     entry!(mbedtls_net_poll, {
         let fd = match unsafe { open_fd(ctx) } {
             Ok(fd) => fd,
@@ -1149,13 +1139,19 @@ mod tests {
             assert_eq!(mbedtls_net_bind(null_mut(), null(), p, 0), MBEDTLS_ERR_NET_BAD_INPUT_DATA);
             for ctx in [null_mut(), &raw mut closed, &raw mut bad] {
                 assert_eq!(mbedtls_net_recv(ctx.cast(), buf.as_mut_ptr(), 4), MBEDTLS_ERR_NET_INVALID_CONTEXT);
-                assert_eq!(mbedtls_net_recv_timeout(ctx.cast(), buf.as_mut_ptr(), 4, 10), MBEDTLS_ERR_NET_INVALID_CONTEXT);
+                assert_eq!(
+                    mbedtls_net_recv_timeout(ctx.cast(), buf.as_mut_ptr(), 4, 10),
+                    MBEDTLS_ERR_NET_INVALID_CONTEXT
+                );
                 assert_eq!(mbedtls_net_send(ctx.cast(), buf.as_ptr(), 4), MBEDTLS_ERR_NET_INVALID_CONTEXT);
                 assert_eq!(mbedtls_net_poll(ctx, 1, 0), MBEDTLS_ERR_NET_INVALID_CONTEXT);
                 assert_eq!(mbedtls_net_set_block(ctx), MBEDTLS_ERR_NET_INVALID_CONTEXT);
                 assert_eq!(mbedtls_net_set_nonblock(ctx), MBEDTLS_ERR_NET_INVALID_CONTEXT);
                 let mut client = mbedtls_net_context { fd: -1 };
-                assert_eq!(mbedtls_net_accept(ctx, &mut client, null_mut(), 0, null_mut()), MBEDTLS_ERR_NET_INVALID_CONTEXT);
+                assert_eq!(
+                    mbedtls_net_accept(ctx, &mut client, null_mut(), 0, null_mut()),
+                    MBEDTLS_ERR_NET_INVALID_CONTEXT
+                );
             }
             mbedtls_net_free(&mut bad);
             assert_eq!(bad.fd, -1);
@@ -1164,9 +1160,15 @@ mod tests {
         let (mut l, mut c, mut s) = pair();
         unsafe {
             assert_eq!(mbedtls_net_recv((&raw mut s).cast(), null_mut(), 4), MBEDTLS_ERR_NET_BAD_INPUT_DATA);
-            assert_eq!(mbedtls_net_recv_timeout((&raw mut s).cast(), null_mut(), 4, 10), MBEDTLS_ERR_NET_BAD_INPUT_DATA);
+            assert_eq!(
+                mbedtls_net_recv_timeout((&raw mut s).cast(), null_mut(), 4, 10),
+                MBEDTLS_ERR_NET_BAD_INPUT_DATA
+            );
             assert_eq!(mbedtls_net_send((&raw mut s).cast(), null(), 4), MBEDTLS_ERR_NET_BAD_INPUT_DATA);
-            assert_eq!(mbedtls_net_accept(&mut l, null_mut(), null_mut(), 0, null_mut()), MBEDTLS_ERR_NET_BAD_INPUT_DATA);
+            assert_eq!(
+                mbedtls_net_accept(&mut l, null_mut(), null_mut(), 0, null_mut()),
+                MBEDTLS_ERR_NET_BAD_INPUT_DATA
+            );
             let mut client = ctx();
             assert_eq!(
                 mbedtls_net_accept(&mut l, &mut client, buf.as_mut_ptr().cast(), 4, null_mut()),
@@ -1175,14 +1177,20 @@ mod tests {
             assert_eq!(client.fd, -1, "nothing accepted on bad arguments");
             // accept on a connected (non-listening) socket fails.
             let mut client = ctx();
-            assert_eq!(mbedtls_net_accept(&mut c, &mut client, null_mut(), 0, null_mut()), MBEDTLS_ERR_NET_ACCEPT_FAILED);
+            assert_eq!(
+                mbedtls_net_accept(&mut c, &mut client, null_mut(), 0, null_mut()),
+                MBEDTLS_ERR_NET_ACCEPT_FAILED
+            );
         }
         // A descriptor number that is not open.
         let mut stale = mbedtls_net_context { fd: c.fd };
         free_all(&mut [&mut c]);
         unsafe {
             assert_eq!(mbedtls_net_poll(&mut stale, 1, 0), MBEDTLS_ERR_NET_POLL_FAILED);
-            assert_eq!(mbedtls_net_recv_timeout((&raw mut stale).cast(), buf.as_mut_ptr(), 4, 10), MBEDTLS_ERR_NET_RECV_FAILED);
+            assert_eq!(
+                mbedtls_net_recv_timeout((&raw mut stale).cast(), buf.as_mut_ptr(), 4, 10),
+                MBEDTLS_ERR_NET_RECV_FAILED
+            );
             assert_eq!(mbedtls_net_set_nonblock(&mut stale), -1);
         }
         free_all(&mut [&mut s, &mut l]);

@@ -97,16 +97,12 @@ impl PkValue {
 
 /// A context holding `key`, for the `pk` field of a certificate struct.
 pub(crate) fn public_context(key: PublicKey) -> mbedtls_pk_context {
-    mbedtls_pk_context {
-        private_handle: handle_new(PkValue::Public(key)),
-    }
+    mbedtls_pk_context { private_handle: handle_new(PkValue::Public(key)) }
 }
 
 /// An empty context (as after `mbedtls_pk_init`).
 pub(crate) const fn empty_context() -> mbedtls_pk_context {
-    mbedtls_pk_context {
-        private_handle: core::ptr::null_mut(),
-    }
+    mbedtls_pk_context { private_handle: core::ptr::null_mut() }
 }
 
 /// Frees what `ctx` holds and leaves it empty. NULL, empty and already-freed contexts are fine.
@@ -154,9 +150,7 @@ pub(crate) unsafe fn private_key(ctx: *const mbedtls_pk_context) -> Option<Priva
 /// # Safety
 /// As [`private_key`].
 #[allow(dead_code)] // used by the TLS layer (mbedtls_ssl_conf_own_cert)
-pub(crate) unsafe fn private_key_der(
-    ctx: *const mbedtls_pk_context,
-) -> Option<PrivateKeyDer<'static>> {
+pub(crate) unsafe fn private_key_der(ctx: *const mbedtls_pk_context) -> Option<PrivateKeyDer<'static>> {
     unsafe { private_key(ctx) }.map(|k| k.key_der())
 }
 
@@ -284,9 +278,7 @@ pub unsafe extern "C" fn mbedtls_pk_parse_key(
     entry!(mbedtls_pk_parse_key, {
         let _ = (f_rng, p_rng);
         // SAFETY: caller guarantees the buffers are NULL or valid for their lengths.
-        let (Some(key), Some(pwd)) = (unsafe { in_slice(key, keylen) }, unsafe {
-            in_slice(pwd, pwdlen)
-        }) else {
+        let (Some(key), Some(pwd)) = (unsafe { in_slice(key, keylen) }, unsafe { in_slice(pwd, pwdlen) }) else {
             return MBEDTLS_ERR_PK_BAD_INPUT_DATA;
         };
         // SAFETY: caller guarantees `ctx` is NULL or valid.
@@ -445,19 +437,13 @@ pub unsafe extern "C" fn mbedtls_pk_get_name(ctx: *const mbedtls_pk_context) -> 
 /// # Safety
 /// `ctx` is NULL or an initialised context.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn mbedtls_pk_can_do(
-    ctx: *const mbedtls_pk_context,
-    pk_type: mbedtls_pk_type_t,
-) -> c_int {
+pub unsafe extern "C" fn mbedtls_pk_can_do(ctx: *const mbedtls_pk_context, pk_type: mbedtls_pk_type_t) -> c_int {
     entry!(mbedtls_pk_can_do, on_panic = 0, {
         // SAFETY: caller guarantees `ctx` is NULL or valid.
         let can = match unsafe { key_kind(ctx) } {
             None => false,
             Some(KeyKind::Rsa { .. }) => matches!(pk_type, MBEDTLS_PK_RSA | MBEDTLS_PK_RSASSA_PSS),
-            Some(KeyKind::Ec { .. }) => matches!(
-                pk_type,
-                MBEDTLS_PK_ECKEY | MBEDTLS_PK_ECKEY_DH | MBEDTLS_PK_ECDSA
-            ),
+            Some(KeyKind::Ec { .. }) => matches!(pk_type, MBEDTLS_PK_ECKEY | MBEDTLS_PK_ECKEY_DH | MBEDTLS_PK_ECDSA),
             Some(KeyKind::Ed25519 | KeyKind::Other) => pk_type == MBEDTLS_PK_OPAQUE,
         };
         can as c_int
@@ -474,44 +460,22 @@ mod tests {
     fn certs(name: &str) -> PathBuf {
         let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/certs/generated");
         if !dir.join(".complete").exists() {
-            let script =
-                PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("scripts/gen-test-certs.sh");
-            assert!(
-                std::process::Command::new("bash")
-                    .arg(script)
-                    .status()
-                    .unwrap()
-                    .success()
-            );
+            let script = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("scripts/gen-test-certs.sh");
+            assert!(std::process::Command::new("bash").arg(script).status().unwrap().success());
         }
         dir.join(name)
     }
 
     fn parse(ctx: &mut mbedtls_pk_context, data: &[u8], pwd: &[u8]) -> c_int {
-        unsafe {
-            mbedtls_pk_parse_key(
-                ctx,
-                data.as_ptr(),
-                data.len(),
-                pwd.as_ptr(),
-                pwd.len(),
-                None,
-                ptr::null_mut(),
-            )
-        }
+        unsafe { mbedtls_pk_parse_key(ctx, data.as_ptr(), data.len(), pwd.as_ptr(), pwd.len(), None, ptr::null_mut()) }
     }
 
     #[test]
     fn lifecycle_and_queries() {
-        let mut ctx = mbedtls_pk_context {
-            private_handle: 0x1234 as *mut c_void,
-        }; // garbage
+        let mut ctx = mbedtls_pk_context { private_handle: 0x1234 as *mut c_void }; // garbage
         unsafe { mbedtls_pk_init(&mut ctx) };
         assert_eq!(unsafe { mbedtls_pk_get_type(&ctx) }, MBEDTLS_PK_NONE);
-        assert_eq!(
-            unsafe { CStr::from_ptr(mbedtls_pk_get_name(&ctx)) },
-            c"invalid PK"
-        );
+        assert_eq!(unsafe { CStr::from_ptr(mbedtls_pk_get_name(&ctx)) }, c"invalid PK");
         let mut pem = std::fs::read(certs("server-ec.key")).unwrap();
         pem.push(0);
         assert_eq!(parse(&mut ctx, &pem, b""), 0);
@@ -527,9 +491,7 @@ mod tests {
         assert_eq!(unsafe { mbedtls_pk_get_bitlen(&ctx) }, 256);
         // A copy of the shell sees the same key; after freeing, the copy reads as empty and
         // freeing it again is harmless.
-        let mut copy = mbedtls_pk_context {
-            private_handle: ctx.private_handle,
-        };
+        let mut copy = mbedtls_pk_context { private_handle: ctx.private_handle };
         unsafe { mbedtls_pk_free(&mut ctx) };
         assert!(ctx.private_handle.is_null());
         assert_eq!(unsafe { mbedtls_pk_get_type(&copy) }, MBEDTLS_PK_NONE);
@@ -544,50 +506,17 @@ mod tests {
         let mut ctx = empty_context();
         let enc = std::fs::read(certs("server-rsa.enc.key")).unwrap();
         assert_eq!(parse(&mut ctx, &enc, b""), MBEDTLS_ERR_PK_PASSWORD_REQUIRED);
-        assert_eq!(
-            parse(&mut ctx, &enc, b"wrong"),
-            MBEDTLS_ERR_PK_PASSWORD_MISMATCH
-        );
+        assert_eq!(parse(&mut ctx, &enc, b"wrong"), MBEDTLS_ERR_PK_PASSWORD_MISMATCH);
         assert_eq!(parse(&mut ctx, b"", b""), MBEDTLS_ERR_PK_KEY_INVALID_FORMAT);
-        assert_eq!(
-            parse(&mut ctx, b"garbage", b""),
-            MBEDTLS_ERR_PK_KEY_INVALID_FORMAT
-        );
+        assert_eq!(parse(&mut ctx, b"garbage", b""), MBEDTLS_ERR_PK_KEY_INVALID_FORMAT);
         assert!(ctx.private_handle.is_null());
-        let null_buf = unsafe {
-            mbedtls_pk_parse_key(
-                &mut ctx,
-                ptr::null(),
-                5,
-                ptr::null(),
-                0,
-                None,
-                ptr::null_mut(),
-            )
-        };
+        let null_buf = unsafe { mbedtls_pk_parse_key(&mut ctx, ptr::null(), 5, ptr::null(), 0, None, ptr::null_mut()) };
         assert_eq!(null_buf, MBEDTLS_ERR_PK_BAD_INPUT_DATA);
-        let null_pwd = unsafe {
-            mbedtls_pk_parse_key(
-                &mut ctx,
-                enc.as_ptr(),
-                enc.len(),
-                ptr::null(),
-                3,
-                None,
-                ptr::null_mut(),
-            )
-        };
+        let null_pwd =
+            unsafe { mbedtls_pk_parse_key(&mut ctx, enc.as_ptr(), enc.len(), ptr::null(), 3, None, ptr::null_mut()) };
         assert_eq!(null_pwd, MBEDTLS_ERR_PK_BAD_INPUT_DATA);
         let null_ctx = unsafe {
-            mbedtls_pk_parse_key(
-                ptr::null_mut(),
-                enc.as_ptr(),
-                enc.len(),
-                ptr::null(),
-                0,
-                None,
-                ptr::null_mut(),
-            )
+            mbedtls_pk_parse_key(ptr::null_mut(), enc.as_ptr(), enc.len(), ptr::null(), 0, None, ptr::null_mut())
         };
         assert_eq!(null_ctx, MBEDTLS_ERR_PK_BAD_INPUT_DATA);
         assert_eq!(parse(&mut ctx, &enc, b"secret"), 0);
@@ -604,43 +533,24 @@ mod tests {
             mbedtls_pk_parse_keyfile(ctx, path.as_ptr(), pwd, None, ptr::null_mut())
         };
         assert_eq!(f(&mut ctx, ptr::null()), MBEDTLS_ERR_PK_PASSWORD_REQUIRED);
-        assert_eq!(
-            f(&mut ctx, c"nope".as_ptr()),
-            MBEDTLS_ERR_PK_PASSWORD_MISMATCH
-        );
+        assert_eq!(f(&mut ctx, c"nope".as_ptr()), MBEDTLS_ERR_PK_PASSWORD_MISMATCH);
         assert_eq!(f(&mut ctx, c"secret".as_ptr()), 0);
         unsafe { mbedtls_pk_free(&mut ctx) };
         let missing = unsafe {
-            mbedtls_pk_parse_keyfile(
-                &mut ctx,
-                c"/nonexistent/key.pem".as_ptr(),
-                ptr::null(),
-                None,
-                ptr::null_mut(),
-            )
+            mbedtls_pk_parse_keyfile(&mut ctx, c"/nonexistent/key.pem".as_ptr(), ptr::null(), None, ptr::null_mut())
         };
         assert_eq!(missing, MBEDTLS_ERR_PK_FILE_IO_ERROR);
-        let null_path = unsafe {
-            mbedtls_pk_parse_keyfile(&mut ctx, ptr::null(), ptr::null(), None, ptr::null_mut())
-        };
+        let null_path = unsafe { mbedtls_pk_parse_keyfile(&mut ctx, ptr::null(), ptr::null(), None, ptr::null_mut()) };
         assert_eq!(null_path, MBEDTLS_ERR_PK_BAD_INPUT_DATA);
 
         // A public key: queryable, but no private key for the TLS layer.
-        let cert = crate::x509::parse_chain(&std::fs::read(certs("server-rsa.crt")).unwrap())
-            .certs
-            .remove(0);
+        let cert = crate::x509::parse_chain(&std::fs::read(certs("server-rsa.crt")).unwrap()).certs.remove(0);
         let spki = cert.bytes(cert.pk_raw());
-        assert_eq!(
-            unsafe { mbedtls_pk_parse_public_key(&mut ctx, spki.as_ptr(), spki.len()) },
-            0
-        );
+        assert_eq!(unsafe { mbedtls_pk_parse_public_key(&mut ctx, spki.as_ptr(), spki.len()) }, 0);
         assert_eq!(unsafe { mbedtls_pk_get_type(&ctx) }, MBEDTLS_PK_RSA);
         assert!(unsafe { private_key(&ctx) }.is_none());
         unsafe { mbedtls_pk_free(&mut ctx) };
-        assert_eq!(
-            unsafe { mbedtls_pk_parse_public_key(&mut ctx, ptr::null(), 1) },
-            MBEDTLS_ERR_PK_BAD_INPUT_DATA
-        );
+        assert_eq!(unsafe { mbedtls_pk_parse_public_key(&mut ctx, ptr::null(), 1) }, MBEDTLS_ERR_PK_BAD_INPUT_DATA);
         assert_eq!(
             unsafe { mbedtls_pk_parse_public_key(&mut ctx, b"x".as_ptr(), 1) },
             MBEDTLS_ERR_PK_KEY_INVALID_FORMAT

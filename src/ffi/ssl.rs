@@ -461,7 +461,12 @@ unsafe fn run_pending_callback(ssl: *mut mbedtls_ssl_context) -> Result<(), Erro
                 Some(hook) => unsafe { (hook.f)(hook.p.0, ssl, name.as_ptr(), name.len()) },
                 None => -1,
             };
-            unsafe { with_ssl(ssl, |h| Ok(h.ctx.finish_sni(ret))) }
+            unsafe {
+                with_ssl(ssl, |h| {
+                    h.ctx.finish_sni(ret);
+                    Ok(())
+                })
+            }
         }
         Due::Ticket(hook, session) => {
             if let Some(hook) = hook.and_then(|a| a.downcast::<super::compat::NewTicketHook>().ok()) {
@@ -698,10 +703,7 @@ pub unsafe extern "C" fn mbedtls_ssl_conf_own_cert(
     })
 }
 
-unsafe fn own_cert_from(
-    crt: *const mbedtls_x509_crt,
-    key: *const mbedtls_pk_context,
-) -> Result<Arc<OwnCert>, Error> {
+unsafe fn own_cert_from(crt: *const mbedtls_x509_crt, key: *const mbedtls_pk_context) -> Result<Arc<OwnCert>, Error> {
     let chain = unsafe { chain_ders(crt) }.filter(|c| !c.is_empty()).ok_or(Error::SslBadInputData)?;
     let key = unsafe { private_key_der(key) }.ok_or(Error::SslPrivateKeyRequired)?;
     Ok(Arc::new(OwnCert::new(chain, key)?))
@@ -867,7 +869,10 @@ pub unsafe extern "C" fn mbedtls_ssl_conf_max_version(conf: *mut mbedtls_ssl_con
 /// `conf` is NULL or an initialised configuration; `protos` is NULL or a NULL-terminated array
 /// of NUL-terminated strings.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn mbedtls_ssl_conf_alpn_protocols(conf: *mut mbedtls_ssl_config, protos: *const *const c_char) -> c_int {
+pub unsafe extern "C" fn mbedtls_ssl_conf_alpn_protocols(
+    conf: *mut mbedtls_ssl_config,
+    protos: *const *const c_char,
+) -> c_int {
     entry!(mbedtls_ssl_conf_alpn_protocols, {
         let Some(handle) = (unsafe { config_handle(conf) }) else {
             return MBEDTLS_ERR_SSL_BAD_INPUT_DATA;
@@ -950,7 +955,8 @@ pub unsafe extern "C" fn mbedtls_ssl_conf_set_user_data_p(conf: *mut mbedtls_ssl
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn mbedtls_ssl_conf_get_user_data_p(conf: *mut mbedtls_ssl_config) -> *mut c_void {
     entry!(mbedtls_ssl_conf_get_user_data_p, {
-        unsafe { config_handle(conf) }.map_or(core::ptr::null_mut(), |h| h.user_data.load(Ordering::Relaxed) as *mut c_void)
+        unsafe { config_handle(conf) }
+            .map_or(core::ptr::null_mut(), |h| h.user_data.load(Ordering::Relaxed) as *mut c_void)
     })
 }
 
@@ -1219,9 +1225,7 @@ pub unsafe extern "C" fn mbedtls_ssl_close_notify(ssl: *mut mbedtls_ssl_context)
 /// `ssl` is NULL or an initialised context.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn mbedtls_ssl_get_bytes_avail(ssl: *const mbedtls_ssl_context) -> usize {
-    entry!(mbedtls_ssl_get_bytes_avail, {
-        unsafe { with_ssl(ssl, |h| Ok(h.ctx.bytes_available())) }.unwrap_or(0)
-    })
+    entry!(mbedtls_ssl_get_bytes_avail, { unsafe { with_ssl(ssl, |h| Ok(h.ctx.bytes_available())) }.unwrap_or(0) })
 }
 
 /// 1 when data is buffered (decrypted or a partly received record), so that `mbedtls_ssl_read`
@@ -1272,7 +1276,9 @@ pub unsafe extern "C" fn mbedtls_ssl_get_version(ssl: *const mbedtls_ssl_context
 /// # Safety
 /// `ssl` is NULL or an initialised context.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn mbedtls_ssl_get_version_number(ssl: *const mbedtls_ssl_context) -> mbedtls_ssl_protocol_version {
+pub unsafe extern "C" fn mbedtls_ssl_get_version_number(
+    ssl: *const mbedtls_ssl_context,
+) -> mbedtls_ssl_protocol_version {
     entry!(mbedtls_ssl_get_version_number, {
         unsafe { with_ssl(ssl, |h| Ok(h.ctx.info().map_or(0, |i| c_int::from(i.version)))) }.unwrap_or(0)
     })
@@ -1383,7 +1389,12 @@ pub unsafe extern "C" fn mbedtls_ssl_set_hs_own_cert(
             Ok(cert) => cert,
             Err(e) => return code_of(e),
         };
-        status(unsafe { with_ssl(ssl, |h| Ok(h.ctx.set_hs_own_cert(cert))) })
+        status(unsafe {
+            with_ssl(ssl, |h| {
+                h.ctx.set_hs_own_cert(cert);
+                Ok(())
+            })
+        })
     })
 }
 
@@ -1401,7 +1412,12 @@ pub unsafe extern "C" fn mbedtls_ssl_set_hs_ca_chain(
     entry!(mbedtls_ssl_set_hs_ca_chain, {
         let _ = ca_crl;
         if let Some(chain) = unsafe { chain_ders(ca_chain) } {
-            let _ = unsafe { with_ssl(ssl, |h| Ok(h.ctx.set_hs_ca_chain(chain.into()))) };
+            let _ = unsafe {
+                with_ssl(ssl, |h| {
+                    h.ctx.set_hs_ca_chain(chain.into());
+                    Ok(())
+                })
+            };
         }
     })
 }
@@ -1415,7 +1431,12 @@ pub unsafe extern "C" fn mbedtls_ssl_set_hs_ca_chain(
 pub unsafe extern "C" fn mbedtls_ssl_set_hs_authmode(ssl: *mut mbedtls_ssl_context, authmode: c_int) {
     entry!(mbedtls_ssl_set_hs_authmode, {
         if let Some(mode) = authmode_from(authmode) {
-            let _ = unsafe { with_ssl(ssl, |h| Ok(h.ctx.set_hs_authmode(mode))) };
+            let _ = unsafe {
+                with_ssl(ssl, |h| {
+                    h.ctx.set_hs_authmode(mode);
+                    Ok(())
+                })
+            };
         }
     })
 }
@@ -1439,7 +1460,12 @@ pub unsafe extern "C" fn mbedtls_ssl_context_get_config(ssl: *const mbedtls_ssl_
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn mbedtls_ssl_set_user_data_p(ssl: *mut mbedtls_ssl_context, p: *mut c_void) {
     entry!(mbedtls_ssl_set_user_data_p, {
-        let _ = unsafe { with_ssl(ssl, |h| Ok(h.user_data = p as usize)) };
+        let _ = unsafe {
+            with_ssl(ssl, |h| {
+                h.user_data = p as usize;
+                Ok(())
+            })
+        };
     })
 }
 
@@ -1563,7 +1589,10 @@ pub unsafe extern "C" fn mbedtls_ssl_session_free(session: *mut mbedtls_ssl_sess
 /// # Safety
 /// `ssl` is NULL or an initialised context; `session` is NULL or an initialised session.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn mbedtls_ssl_get_session(ssl: *const mbedtls_ssl_context, session: *mut mbedtls_ssl_session) -> c_int {
+pub unsafe extern "C" fn mbedtls_ssl_get_session(
+    ssl: *const mbedtls_ssl_context,
+    session: *mut mbedtls_ssl_session,
+) -> c_int {
     entry!(mbedtls_ssl_get_session, {
         if session.is_null() {
             return MBEDTLS_ERR_SSL_BAD_INPUT_DATA;
@@ -1592,7 +1621,10 @@ pub unsafe extern "C" fn mbedtls_ssl_get_session(ssl: *const mbedtls_ssl_context
 /// # Safety
 /// `ssl` is NULL or an initialised context; `session` is NULL or an initialised session.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn mbedtls_ssl_set_session(ssl: *mut mbedtls_ssl_context, session: *const mbedtls_ssl_session) -> c_int {
+pub unsafe extern "C" fn mbedtls_ssl_set_session(
+    ssl: *mut mbedtls_ssl_context,
+    session: *const mbedtls_ssl_session,
+) -> c_int {
     entry!(mbedtls_ssl_set_session, {
         let Some(handle) = (unsafe { session_ref(session) }) else {
             return MBEDTLS_ERR_SSL_BAD_INPUT_DATA;
@@ -1656,7 +1688,11 @@ pub unsafe extern "C" fn mbedtls_ssl_session_save(
 /// # Safety
 /// `session` is NULL or an initialised session; `buf` is NULL or valid for `len` bytes.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn mbedtls_ssl_session_load(session: *mut mbedtls_ssl_session, buf: *const c_uchar, len: usize) -> c_int {
+pub unsafe extern "C" fn mbedtls_ssl_session_load(
+    session: *mut mbedtls_ssl_session,
+    buf: *const c_uchar,
+    len: usize,
+) -> c_int {
     entry!(mbedtls_ssl_session_load, {
         if session.is_null() {
             return MBEDTLS_ERR_SSL_BAD_INPUT_DATA;
@@ -1697,9 +1733,7 @@ pub unsafe extern "C" fn mbedtls_ssl_session_get_id(session: *const mbedtls_ssl_
 /// `session` is NULL or an initialised session.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn mbedtls_ssl_session_get_id_len(session: *const mbedtls_ssl_session) -> usize {
-    entry!(mbedtls_ssl_session_get_id_len, {
-        unsafe { session_ref(session) }.map_or(0, |h| h.session.id.len())
-    })
+    entry!(mbedtls_ssl_session_get_id_len, { unsafe { session_ref(session) }.map_or(0, |h| h.session.id.len()) })
 }
 
 /// The session's cipher suite (IANA number; 0 for NULL or an empty session).
@@ -1774,8 +1808,14 @@ unsafe fn session_take(shell: *mut mbedtls_ssl_session) -> Option<Session> {
 
 type CacheGetFn = unsafe extern "C" fn(*mut c_void, *const c_uchar, usize, *mut mbedtls_ssl_session) -> c_int;
 type CacheSetFn = unsafe extern "C" fn(*mut c_void, *const c_uchar, usize, *const mbedtls_ssl_session) -> c_int;
-type TicketWriteFn =
-    unsafe extern "C" fn(*mut c_void, *const mbedtls_ssl_session, *mut c_uchar, *const c_uchar, *mut usize, *mut u32) -> c_int;
+type TicketWriteFn = unsafe extern "C" fn(
+    *mut c_void,
+    *const mbedtls_ssl_session,
+    *mut c_uchar,
+    *const c_uchar,
+    *mut usize,
+    *mut u32,
+) -> c_int;
 type TicketParseFn = unsafe extern "C" fn(*mut c_void, *mut mbedtls_ssl_session, *mut c_uchar, usize) -> c_int;
 
 /// The application's own cache callbacks (`f_get_cache`/`f_set_cache`).
@@ -1897,7 +1937,14 @@ pub unsafe extern "C" fn mbedtls_ssl_conf_session_cache(
 pub unsafe extern "C" fn mbedtls_ssl_conf_session_tickets_cb(
     conf: *mut mbedtls_ssl_config,
     f_ticket_write: Option<
-        unsafe extern "C" fn(*mut c_void, *const mbedtls_ssl_session, *mut c_uchar, *const c_uchar, *mut usize, *mut u32) -> c_int,
+        unsafe extern "C" fn(
+            *mut c_void,
+            *const mbedtls_ssl_session,
+            *mut c_uchar,
+            *const c_uchar,
+            *mut usize,
+            *mut u32,
+        ) -> c_int,
     >,
     f_ticket_parse: Option<unsafe extern "C" fn(*mut c_void, *mut mbedtls_ssl_session, *mut c_uchar, usize) -> c_int>,
     p_ticket: *mut c_void,

@@ -93,7 +93,8 @@ pub unsafe extern "C" fn mbedtls_ssl_cache_get(
     session: *mut mbedtls_ssl_session,
 ) -> c_int {
     entry!(mbedtls_ssl_cache_get, {
-        let (Some(cache), Some(id)) = (unsafe { cache_ref(data.cast()) }, unsafe { in_slice(session_id, session_id_len) })
+        let (Some(cache), Some(id)) =
+            (unsafe { cache_ref(data.cast()) }, unsafe { in_slice(session_id, session_id_len) })
         else {
             return MBEDTLS_ERR_SSL_BAD_INPUT_DATA;
         };
@@ -127,11 +128,11 @@ pub unsafe extern "C" fn mbedtls_ssl_cache_set(
     session: *const mbedtls_ssl_session,
 ) -> c_int {
     entry!(mbedtls_ssl_cache_set, {
-        let (Some(cache), Some(id), Some(value)) = (
-            unsafe { cache_ref(data.cast()) },
-            unsafe { in_slice(session_id, session_id_len) },
-            unsafe { session_value(session) },
-        ) else {
+        let (Some(cache), Some(id), Some(value)) =
+            (unsafe { cache_ref(data.cast()) }, unsafe { in_slice(session_id, session_id_len) }, unsafe {
+                session_value(session)
+            })
+        else {
             return MBEDTLS_ERR_SSL_BAD_INPUT_DATA;
         };
         match cache.set(id, value) {
@@ -147,9 +148,14 @@ pub unsafe extern "C" fn mbedtls_ssl_cache_set(
 /// # Safety
 /// `data` is NULL or a `mbedtls_ssl_cache_context *`; `session_id` is valid for the length.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn mbedtls_ssl_cache_remove(data: *mut c_void, session_id: *const c_uchar, session_id_len: usize) -> c_int {
+pub unsafe extern "C" fn mbedtls_ssl_cache_remove(
+    data: *mut c_void,
+    session_id: *const c_uchar,
+    session_id_len: usize,
+) -> c_int {
     entry!(mbedtls_ssl_cache_remove, {
-        let (Some(cache), Some(id)) = (unsafe { cache_ref(data.cast()) }, unsafe { in_slice(session_id, session_id_len) })
+        let (Some(cache), Some(id)) =
+            (unsafe { cache_ref(data.cast()) }, unsafe { in_slice(session_id, session_id_len) })
         else {
             return MBEDTLS_ERR_SSL_BAD_INPUT_DATA;
         };

@@ -153,10 +153,7 @@ pub extern "C" fn mbedtls_ssl_list_ciphersuites() -> *const c_int {
 #[unsafe(no_mangle)]
 pub extern "C" fn mbedtls_ssl_get_ciphersuite_name(ciphersuite_id: c_int) -> *const c_char {
     entry!(mbedtls_ssl_get_ciphersuite_name, {
-        u16::try_from(ciphersuite_id)
-            .ok()
-            .and_then(name_of)
-            .map_or(c"unknown".as_ptr(), |n| n.as_ptr())
+        u16::try_from(ciphersuite_id).ok().and_then(name_of).map_or(c"unknown".as_ptr(), |n| n.as_ptr())
     })
 }
 

@@ -6,7 +6,9 @@ use std::sync::Arc;
 use super::cipher::{
     MBEDTLS_CIPHER_AES_128_GCM, MBEDTLS_CIPHER_AES_256_GCM, MBEDTLS_CIPHER_CHACHA20_POLY1305, mbedtls_cipher_type_t,
 };
-use super::ssl::{MBEDTLS_ERR_SSL_BAD_INPUT_DATA, MBEDTLS_ERR_SSL_BUFFER_TOO_SMALL, mbedtls_ssl_session, session_put, session_value};
+use super::ssl::{
+    MBEDTLS_ERR_SSL_BAD_INPUT_DATA, MBEDTLS_ERR_SSL_BUFFER_TOO_SMALL, mbedtls_ssl_session, session_put, session_value,
+};
 use super::{entry, error::code_of, in_slice};
 use crate::ticket::{TicketAead, TicketKeys};
 
@@ -163,10 +165,12 @@ pub unsafe extern "C" fn mbedtls_ssl_ticket_write(
     lifetime: *mut u32,
 ) -> c_int {
     entry!(mbedtls_ssl_ticket_write, {
-        let (Some(keys), Some(session)) = (unsafe { ticket_ref(p_ticket.cast()) }, unsafe { session_value(session) }) else {
+        let (Some(keys), Some(session)) = (unsafe { ticket_ref(p_ticket.cast()) }, unsafe { session_value(session) })
+        else {
             return MBEDTLS_ERR_SSL_BAD_INPUT_DATA;
         };
-        if start.is_null() || end.is_null() || tlen.is_null() || lifetime.is_null() || (end as usize) < (start as usize) {
+        if start.is_null() || end.is_null() || tlen.is_null() || lifetime.is_null() || (end as usize) < (start as usize)
+        {
             return MBEDTLS_ERR_SSL_BAD_INPUT_DATA;
         }
         let room = end as usize - start as usize;

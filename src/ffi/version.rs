@@ -192,9 +192,8 @@ mod tests {
             assert!(header.contains(&format!("#define {f} ")), "{f} missing from build_info.h");
         }
         assert!(header.contains(&format!("#define MBEDTLS_VERSION_NUMBER 0x{VERSION_NUMBER:08X}")));
-        assert!(header.contains(&format!(
-            "#define MBEDTLS_VERSION_STRING \"{}\"",
-            VERSION_STRING.trim_end_matches('\0')
-        )));
+        assert!(
+            header.contains(&format!("#define MBEDTLS_VERSION_STRING \"{}\"", VERSION_STRING.trim_end_matches('\0')))
+        );
     }
 }

@@ -16,16 +16,13 @@ use std::path::Path;
 use rustls::pki_types::CertificateDer;
 
 use super::error::code_of;
-use super::{handle_is, handle_new, handle_ref, handle_take};
-use super::pk::{
-    MBEDTLS_ERR_PK_FILE_IO_ERROR, empty_context,
-    mbedtls_pk_context, public_context, release_context,
-};
+use super::pk::{MBEDTLS_ERR_PK_FILE_IO_ERROR, empty_context, mbedtls_pk_context, public_context, release_context};
 use super::x509::{
-    MBEDTLS_ERR_X509_BAD_INPUT_DATA, MBEDTLS_ERR_X509_BUFFER_TOO_SMALL,
-    MBEDTLS_ERR_X509_FILE_IO_ERROR, mbedtls_x509_buf, mbedtls_x509_time,
+    MBEDTLS_ERR_X509_BAD_INPUT_DATA, MBEDTLS_ERR_X509_BUFFER_TOO_SMALL, MBEDTLS_ERR_X509_FILE_IO_ERROR,
+    mbedtls_x509_buf, mbedtls_x509_time,
 };
 use super::{entry, in_cstr, in_slice, write_c_text};
+use super::{handle_is, handle_new, handle_ref, handle_take};
 use crate::error::Error;
 use crate::x509::{self, Certificate, Span, Time};
 
@@ -70,11 +67,7 @@ pub struct mbedtls_x509_crt {
 }
 
 fn empty_buf() -> mbedtls_x509_buf {
-    mbedtls_x509_buf {
-        tag: 0,
-        len: 0,
-        p: ptr::null_mut(),
-    }
+    mbedtls_x509_buf { tag: 0, len: 0, p: ptr::null_mut() }
 }
 
 /// A struct holding no certificate (as after `mbedtls_x509_crt_init`).
@@ -98,14 +91,7 @@ fn empty_crt() -> mbedtls_x509_crt {
 }
 
 fn c_time(t: Time) -> mbedtls_x509_time {
-    mbedtls_x509_time {
-        year: t.year,
-        mon: t.mon,
-        day: t.day,
-        hour: t.hour,
-        min: t.min,
-        sec: t.sec,
-    }
+    mbedtls_x509_time { year: t.year, mon: t.mon, day: t.day, hour: t.hour, min: t.min, sec: t.sec }
 }
 
 /// Writes `cert` into `node` (which must hold no certificate), keeping `next`.
@@ -122,11 +108,7 @@ unsafe fn fill(node: *mut mbedtls_x509_crt, cert: Certificate, next: *mut mbedtl
         len: span.len,
         p: cert.bytes(span).as_ptr().cast_mut(),
     };
-    let whole = Span {
-        tag: 0x30,
-        offset: 0,
-        len: cert.der().len(),
-    };
+    let whole = Span { tag: 0x30, offset: 0, len: cert.der().len() };
     let value = mbedtls_x509_crt {
         private_own_buffer: 1,
         raw: buf(whole),
@@ -186,11 +168,7 @@ unsafe fn append(chain: *mut mbedtls_x509_crt, cert: Certificate) {
         // SAFETY: every node is valid (see `nodes`).
         if unsafe { certificate(node) }.is_none() {
             let next = unsafe { (*node).next };
-            let next = if handle_is::<mbedtls_x509_crt>(next.cast()) {
-                next
-            } else {
-                ptr::null_mut()
-            };
+            let next = if handle_is::<mbedtls_x509_crt>(next.cast()) { next } else { ptr::null_mut() };
             // The struct may hold a stale public key context (e.g. garbage before init): it is
             // not ours unless registered, and `fill` overwrites it.
             unsafe { release_context(&raw mut (*node).pk) };
@@ -246,9 +224,7 @@ unsafe fn free_chain(crt: *mut mbedtls_x509_crt) {
 /// # Safety
 /// `crt` is NULL or valid for reads of a `mbedtls_x509_crt`.
 #[allow(dead_code)] // used by the TLS layer
-pub(crate) unsafe fn chain_ders(
-    crt: *const mbedtls_x509_crt,
-) -> Option<Vec<CertificateDer<'static>>> {
+pub(crate) unsafe fn chain_ders(crt: *const mbedtls_x509_crt) -> Option<Vec<CertificateDer<'static>>> {
     if crt.is_null() {
         return None;
     }
@@ -269,13 +245,8 @@ pub(crate) unsafe fn chain_ders(
 /// # Errors
 /// The parse error of the first certificate that does not parse (nothing is leaked).
 #[allow(dead_code)] // used by the TLS layer
-pub(crate) fn new_chain_from_ders<D: AsRef<[u8]>>(
-    ders: &[D],
-) -> Result<Box<mbedtls_x509_crt>, Error> {
-    let certs = ders
-        .iter()
-        .map(|d| Certificate::from_der(d.as_ref()))
-        .collect::<Result<Vec<_>, _>>()?;
+pub(crate) fn new_chain_from_ders<D: AsRef<[u8]>>(ders: &[D]) -> Result<Box<mbedtls_x509_crt>, Error> {
+    let certs = ders.iter().map(|d| Certificate::from_der(d.as_ref())).collect::<Result<Vec<_>, _>>()?;
     let mut head = Box::new(empty_crt());
     for cert in certs {
         // SAFETY: `head` is a valid, initialised struct.
@@ -489,10 +460,7 @@ pub unsafe extern "C" fn mbedtls_x509_crt_parse(
 /// # Safety
 /// `chain` is NULL or an initialised struct; `path` is NULL or a C string.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn mbedtls_x509_crt_parse_file(
-    chain: *mut mbedtls_x509_crt,
-    path: *const c_char,
-) -> c_int {
+pub unsafe extern "C" fn mbedtls_x509_crt_parse_file(chain: *mut mbedtls_x509_crt, path: *const c_char) -> c_int {
     entry!(mbedtls_x509_crt_parse_file, {
         // SAFETY: caller guarantees `path` is NULL or a C string.
         let Some(path) = (unsafe { in_cstr(path) }) else {
@@ -521,10 +489,7 @@ pub unsafe extern "C" fn mbedtls_x509_crt_parse_file(
 /// # Safety
 /// `chain` is NULL or an initialised struct; `path` is NULL or a C string.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn mbedtls_x509_crt_parse_path(
-    chain: *mut mbedtls_x509_crt,
-    path: *const c_char,
-) -> c_int {
+pub unsafe extern "C" fn mbedtls_x509_crt_parse_path(chain: *mut mbedtls_x509_crt, path: *const c_char) -> c_int {
     entry!(mbedtls_x509_crt_parse_path, {
         // SAFETY: caller guarantees `path` is NULL or a C string.
         let Some(path) = (unsafe { in_cstr(path) }) else {
@@ -588,9 +553,7 @@ pub unsafe extern "C" fn mbedtls_x509_crt_info(
 ) -> c_int {
     entry!(mbedtls_x509_crt_info, {
         // SAFETY: caller guarantees `prefix` is NULL or a C string, `crt` NULL or valid.
-        let prefix = unsafe { in_cstr(prefix) }
-            .map(|p| p.to_string_lossy())
-            .unwrap_or_default();
+        let prefix = unsafe { in_cstr(prefix) }.map(|p| p.to_string_lossy()).unwrap_or_default();
         let text = match unsafe { certificate(crt) } {
             Some(cert) => x509::info(cert, &prefix),
             None => "\nCertificate is uninitialised (no certificate parsed into it)\n".to_string(),
@@ -624,9 +587,7 @@ pub unsafe extern "C" fn mbedtls_x509_crt_verify_info(
 ) -> c_int {
     entry!(mbedtls_x509_crt_verify_info, {
         // SAFETY: caller guarantees `prefix` is NULL or a C string.
-        let prefix = unsafe { in_cstr(prefix) }
-            .map(|p| p.to_string_lossy())
-            .unwrap_or_default();
+        let prefix = unsafe { in_cstr(prefix) }.map(|p| p.to_string_lossy()).unwrap_or_default();
         let text = x509::verify_info(flags, &prefix);
         // SAFETY: caller guarantees `buf` is NULL or valid for `size` bytes.
         unsafe { write_info(buf, size, &text) }
@@ -636,9 +597,7 @@ pub unsafe extern "C" fn mbedtls_x509_crt_verify_info(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ffi::pk::{
-        MBEDTLS_PK_ECKEY, MBEDTLS_PK_RSA, mbedtls_pk_get_bitlen, mbedtls_pk_get_type,
-    };
+    use crate::ffi::pk::{MBEDTLS_PK_ECKEY, MBEDTLS_PK_RSA, mbedtls_pk_get_bitlen, mbedtls_pk_get_type};
     use crate::ffi::x509::MBEDTLS_ERR_X509_CERT_UNKNOWN_FORMAT;
     use std::ffi::{CStr, CString};
     use std::path::PathBuf;
@@ -646,15 +605,8 @@ mod tests {
     fn certs_dir() -> PathBuf {
         let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/certs/generated");
         if !dir.join(".complete").exists() {
-            let script =
-                PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("scripts/gen-test-certs.sh");
-            assert!(
-                std::process::Command::new("bash")
-                    .arg(script)
-                    .status()
-                    .unwrap()
-                    .success()
-            );
+            let script = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("scripts/gen-test-certs.sh");
+            assert!(std::process::Command::new("bash").arg(script).status().unwrap().success());
         }
         dir
     }
@@ -686,10 +638,7 @@ mod tests {
         assert_eq!(chain.version, 3);
         assert_eq!(raw(&chain), &read("server-rsa.der")[..]);
         assert_eq!(chain.raw.tag, 0x30);
-        assert_eq!(
-            chain.valid_from.year,
-            certificate_of(&chain).valid_from().year
-        );
+        assert_eq!(chain.valid_from.year, certificate_of(&chain).valid_from().year);
         assert_eq!(unsafe { mbedtls_pk_get_type(&chain.pk) }, MBEDTLS_PK_RSA);
         assert_eq!(unsafe { mbedtls_pk_get_bitlen(&chain.pk) }, 2048);
         let second = unsafe { &*chain.next };
@@ -746,42 +695,27 @@ mod tests {
     fn parse_results() {
         let mut chain = new_crt();
         // Bad input.
-        assert_eq!(
-            unsafe { mbedtls_x509_crt_parse(&mut chain, ptr::null(), 10) },
-            MBEDTLS_ERR_X509_BAD_INPUT_DATA
-        );
+        assert_eq!(unsafe { mbedtls_x509_crt_parse(&mut chain, ptr::null(), 10) }, MBEDTLS_ERR_X509_BAD_INPUT_DATA);
         assert_eq!(
             unsafe { mbedtls_x509_crt_parse(ptr::null_mut(), b"x".as_ptr(), 1) },
             MBEDTLS_ERR_X509_BAD_INPUT_DATA
         );
-        assert_eq!(
-            unsafe { mbedtls_x509_crt_parse_der(&mut chain, ptr::null(), 0) },
-            MBEDTLS_ERR_X509_BAD_INPUT_DATA
-        );
+        assert_eq!(unsafe { mbedtls_x509_crt_parse_der(&mut chain, ptr::null(), 0) }, MBEDTLS_ERR_X509_BAD_INPUT_DATA);
         // One good, one broken: 1 failed.
         let mut text = read("server-rsa.crt");
         text.extend_from_slice(b"-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n");
         assert_eq!(parse(&mut chain, &text), 1);
         assert_eq!(unsafe { chain_ders(&chain) }.unwrap().len(), 1);
         // Failures leave the chain as it was.
-        assert_eq!(
-            parse(&mut chain, b"-----BEGIN CERTIFICATE-----\n"),
-            MBEDTLS_ERR_X509_CERT_UNKNOWN_FORMAT
-        );
-        assert_eq!(
-            parse(&mut chain, b"\x30\x03\x02\x01\x00"),
-            code_of(Error::X509InvalidFormat)
-        );
+        assert_eq!(parse(&mut chain, b"-----BEGIN CERTIFICATE-----\n"), MBEDTLS_ERR_X509_CERT_UNKNOWN_FORMAT);
+        assert_eq!(parse(&mut chain, b"\x30\x03\x02\x01\x00"), code_of(Error::X509InvalidFormat));
         let der = read("server-rsa.der");
         assert_eq!(
             unsafe { mbedtls_x509_crt_parse_der(&mut chain, der.as_ptr(), der.len() - 1) },
             code_of(Error::X509InvalidFormat)
         );
         assert_eq!(unsafe { chain_ders(&chain) }.unwrap().len(), 1);
-        assert_eq!(
-            unsafe { mbedtls_x509_crt_parse_der_nocopy(&mut chain, der.as_ptr(), der.len()) },
-            0
-        );
+        assert_eq!(unsafe { mbedtls_x509_crt_parse_der_nocopy(&mut chain, der.as_ptr(), der.len()) }, 0);
         assert_eq!(unsafe { chain_ders(&chain) }.unwrap().len(), 2);
         unsafe { mbedtls_x509_crt_free(&mut chain) };
     }
@@ -789,20 +723,13 @@ mod tests {
     #[test]
     fn files_and_directories() {
         let mut chain = new_crt();
-        let file =
-            CString::new(certs_dir().join("server-rsa-chain.crt").to_str().unwrap()).unwrap();
-        assert_eq!(
-            unsafe { mbedtls_x509_crt_parse_file(&mut chain, file.as_ptr()) },
-            0
-        );
+        let file = CString::new(certs_dir().join("server-rsa-chain.crt").to_str().unwrap()).unwrap();
+        assert_eq!(unsafe { mbedtls_x509_crt_parse_file(&mut chain, file.as_ptr()) }, 0);
         assert_eq!(
             unsafe { mbedtls_x509_crt_parse_file(&mut chain, c"/nonexistent".as_ptr()) },
             MBEDTLS_ERR_PK_FILE_IO_ERROR
         );
-        assert_eq!(
-            unsafe { mbedtls_x509_crt_parse_file(&mut chain, ptr::null()) },
-            MBEDTLS_ERR_X509_BAD_INPUT_DATA
-        );
+        assert_eq!(unsafe { mbedtls_x509_crt_parse_file(&mut chain, ptr::null()) }, MBEDTLS_ERR_X509_BAD_INPUT_DATA);
         unsafe { mbedtls_x509_crt_free(&mut chain) };
 
         // A directory with 2 good files (3 certs), 2 files without certificates, one
@@ -816,10 +743,7 @@ mod tests {
         std::fs::write(dir.join("d.txt"), b"hello").unwrap();
         std::os::unix::fs::symlink(dir.join("missing"), dir.join("e.crt")).unwrap();
         let c_dir = CString::new(dir.to_str().unwrap()).unwrap();
-        assert_eq!(
-            unsafe { mbedtls_x509_crt_parse_path(&mut chain, c_dir.as_ptr()) },
-            2
-        );
+        assert_eq!(unsafe { mbedtls_x509_crt_parse_path(&mut chain, c_dir.as_ptr()) }, 2);
         assert_eq!(unsafe { chain_ders(&chain) }.unwrap().len(), 3);
         unsafe { mbedtls_x509_crt_free(&mut chain) };
         assert_eq!(
@@ -834,24 +758,16 @@ mod tests {
         let mut chain = new_crt();
         assert_eq!(parse(&mut chain, &read("server-rsa.crt")), 0);
         let mut buf = vec![0 as c_char; 4096];
-        let n =
-            unsafe { mbedtls_x509_crt_info(buf.as_mut_ptr(), buf.len(), c"  ".as_ptr(), &chain) };
-        let text = unsafe { CStr::from_ptr(buf.as_ptr()) }
-            .to_str()
-            .unwrap()
-            .to_string();
+        let n = unsafe { mbedtls_x509_crt_info(buf.as_mut_ptr(), buf.len(), c"  ".as_ptr(), &chain) };
+        let text = unsafe { CStr::from_ptr(buf.as_ptr()) }.to_str().unwrap().to_string();
         assert_eq!(n as usize, text.len());
         assert_eq!(text, x509::info(certificate_of(&chain), "  "));
         // Too small: truncated, NUL-terminated, error.
         let mut small = vec![0x55 as c_char; 20];
-        let r =
-            unsafe { mbedtls_x509_crt_info(small.as_mut_ptr(), small.len(), ptr::null(), &chain) };
+        let r = unsafe { mbedtls_x509_crt_info(small.as_mut_ptr(), small.len(), ptr::null(), &chain) };
         assert_eq!(r, MBEDTLS_ERR_X509_BUFFER_TOO_SMALL);
         assert_eq!(small[19], 0);
-        assert_eq!(
-            unsafe { CStr::from_ptr(small.as_ptr()) }.to_bytes(),
-            b"cert. version     :"
-        );
+        assert_eq!(unsafe { CStr::from_ptr(small.as_ptr()) }.to_bytes(), b"cert. version     :");
         assert_eq!(
             unsafe { mbedtls_x509_crt_info(ptr::null_mut(), 10, ptr::null(), &chain) },
             MBEDTLS_ERR_X509_BAD_INPUT_DATA
@@ -861,20 +777,14 @@ mod tests {
             MBEDTLS_ERR_X509_BUFFER_TOO_SMALL
         );
         // NULL certificate: a note, not a crash.
-        let r =
-            unsafe { mbedtls_x509_crt_info(buf.as_mut_ptr(), buf.len(), ptr::null(), ptr::null()) };
+        let r = unsafe { mbedtls_x509_crt_info(buf.as_mut_ptr(), buf.len(), ptr::null(), ptr::null()) };
         assert!(r > 0);
         // verify_info.
-        let r = unsafe {
-            mbedtls_x509_crt_verify_info(buf.as_mut_ptr(), buf.len(), c"! ".as_ptr(), 0x08)
-        };
+        let r = unsafe { mbedtls_x509_crt_verify_info(buf.as_mut_ptr(), buf.len(), c"! ".as_ptr(), 0x08) };
         let text = unsafe { CStr::from_ptr(buf.as_ptr()) }.to_str().unwrap();
         assert_eq!(r as usize, text.len());
         assert!(text.starts_with("! ") && text.ends_with('\n'));
-        assert_eq!(
-            unsafe { mbedtls_x509_crt_verify_info(buf.as_mut_ptr(), buf.len(), c"".as_ptr(), 0) },
-            0
-        );
+        assert_eq!(unsafe { mbedtls_x509_crt_verify_info(buf.as_mut_ptr(), buf.len(), c"".as_ptr(), 0) }, 0);
         unsafe { mbedtls_x509_crt_free(&mut chain) };
     }
 
@@ -895,14 +805,8 @@ mod tests {
             (f::BADCERT_FUTURE, c::MBEDTLS_X509_BADCERT_FUTURE),
             (f::BADCRL_FUTURE, c::MBEDTLS_X509_BADCRL_FUTURE),
             (f::BADCERT_KEY_USAGE, c::MBEDTLS_X509_BADCERT_KEY_USAGE),
-            (
-                f::BADCERT_EXT_KEY_USAGE,
-                c::MBEDTLS_X509_BADCERT_EXT_KEY_USAGE,
-            ),
-            (
-                f::BADCERT_NS_CERT_TYPE,
-                c::MBEDTLS_X509_BADCERT_NS_CERT_TYPE,
-            ),
+            (f::BADCERT_EXT_KEY_USAGE, c::MBEDTLS_X509_BADCERT_EXT_KEY_USAGE),
+            (f::BADCERT_NS_CERT_TYPE, c::MBEDTLS_X509_BADCERT_NS_CERT_TYPE),
             (f::BADCERT_BAD_MD, c::MBEDTLS_X509_BADCERT_BAD_MD),
             (f::BADCERT_BAD_PK, c::MBEDTLS_X509_BADCERT_BAD_PK),
             (f::BADCERT_BAD_KEY, c::MBEDTLS_X509_BADCERT_BAD_KEY),
@@ -922,15 +826,9 @@ mod tests {
         let chain = new_chain_from_ders(&ders).unwrap();
         assert_eq!(raw(&chain), &ders[0][..]);
         let got = unsafe { chain_ders(&*chain) }.unwrap();
-        assert_eq!(
-            got.iter().map(|d| d.as_ref().to_vec()).collect::<Vec<_>>(),
-            ders.to_vec()
-        );
+        assert_eq!(got.iter().map(|d| d.as_ref().to_vec()).collect::<Vec<_>>(), ders.to_vec());
         unsafe { free_owned_chain(chain) };
-        assert_eq!(
-            new_chain_from_ders(&[b"junk".to_vec()]).err(),
-            Some(Error::X509InvalidFormat)
-        );
+        assert_eq!(new_chain_from_ders(&[b"junk".to_vec()]).err(), Some(Error::X509InvalidFormat));
         let empty = new_chain_from_ders::<Vec<u8>>(&[]).unwrap();
         assert!(unsafe { certificate(&*empty) }.is_none());
         unsafe { free_owned_chain(empty) };
