@@ -2,12 +2,18 @@
 # Generates the test PKI into DIR (default: tests/certs/generated): a test CA, a second
 # ("wrong") CA, RSA-2048 and P-256 server certificates for localhost / 127.0.0.1, a client
 # certificate, an expired server certificate, and encrypted copies of the keys.
-# Idempotent: does nothing when DIR/.complete exists.
+# Idempotent: does nothing when DIR/.complete exists. Safe to start many times at once (test
+# threads and test binaries do): the first holds a lock on DIR/.lock while it generates, the others
+# wait for it and then find DIR/.complete. A run that was interrupted starts over.
 set -euo pipefail
 dir=${1:-"$(dirname "$0")/../tests/certs/generated"}
 mkdir -p "$dir"
 cd "$dir"
 [ -f .complete ] && exit 0
+exec 9>.lock
+flock 9
+[ -f .complete ] && exit 0
+find . -mindepth 1 ! -name .lock -delete
 
 days=3650
 subj_ca="/O=rustls-mbedtls-compat test/CN=Test CA"

@@ -1282,16 +1282,7 @@ pub(crate) mod tests {
         }
     }
 
-    pub(crate) fn certs_dir() -> std::path::PathBuf {
-        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/certs/generated");
-        let status = std::process::Command::new("bash")
-            .arg(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts/gen-test-certs.sh"))
-            .arg(&dir)
-            .status()
-            .expect("run gen-test-certs.sh");
-        assert!(status.success());
-        dir
-    }
+    use crate::test_support::certs_dir;
 
     pub(super) fn pair(min: u16, max: u16, client_auth: AuthMode, hostname: &str) -> (Context, Context) {
         let server_conf = server_config(min, max);

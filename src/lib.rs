@@ -19,6 +19,8 @@ pub mod renegotiation;
 pub mod rng;
 pub mod server_sessions;
 pub mod session;
+#[cfg(test)]
+mod test_support;
 pub mod ticket;
 pub mod verify;
 pub mod x509;

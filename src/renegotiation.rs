@@ -1689,7 +1689,7 @@ mod tests {
     }
 
     fn policy_with(enabled: bool, resumption: bool, own: &str, authmode: AuthMode) -> Policy {
-        let dir = crate::context::tests::certs_dir();
+        let dir = crate::test_support::certs_dir();
         let chain: Vec<CertificateDer<'static>> =
             CertificateDer::pem_file_iter(dir.join(format!("{own}.crt"))).unwrap().map(|c| c.unwrap()).collect();
         let key = PrivateKeyDer::from_pem_file(dir.join(format!("{own}.key"))).unwrap();
@@ -1825,7 +1825,7 @@ mod tests {
     fn the_server_certificate_must_not_change_in_a_renegotiation() {
         let parts = TestParts::default();
         let (mut client, mut server) = engines(&parts, &parts);
-        let dir = crate::context::tests::certs_dir();
+        let dir = crate::test_support::certs_dir();
         let mut cp = client_policy();
         cp.peer_cert = CertificateDer::pem_file_iter(dir.join("server-rsa.crt")).unwrap().next().map(|c| c.unwrap());
         let sp = policy(true, false);

@@ -1298,24 +1298,9 @@ pub fn parse_chain(input: &[u8]) -> ChainParse {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::path::PathBuf;
     use std::process::Command;
 
-    fn certs_dir() -> PathBuf {
-        let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/certs/generated");
-        if !dir.join(".complete").exists() {
-            let status = Command::new("bash")
-                .arg(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("scripts/gen-test-certs.sh"))
-                .status()
-                .expect("run gen-test-certs.sh");
-            assert!(status.success());
-        }
-        dir
-    }
-
-    fn read(name: &str) -> Vec<u8> {
-        std::fs::read(certs_dir().join(name)).unwrap_or_else(|e| panic!("{name}: {e}"))
-    }
+    use crate::test_support::{certs_dir, read_cert as read};
 
     fn openssl(args: &[&str]) -> String {
         let out = Command::new("openssl").args(args).output().expect("openssl");

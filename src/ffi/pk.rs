@@ -455,16 +455,8 @@ mod tests {
     use super::*;
     use crate::ffi::handle_is;
     use core::ptr;
-    use std::path::PathBuf;
 
-    fn certs(name: &str) -> PathBuf {
-        let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/certs/generated");
-        if !dir.join(".complete").exists() {
-            let script = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("scripts/gen-test-certs.sh");
-            assert!(std::process::Command::new("bash").arg(script).status().unwrap().success());
-        }
-        dir.join(name)
-    }
+    use crate::test_support::cert_path as certs;
 
     fn parse(ctx: &mut mbedtls_pk_context, data: &[u8], pwd: &[u8]) -> c_int {
         unsafe { mbedtls_pk_parse_key(ctx, data.as_ptr(), data.len(), pwd.as_ptr(), pwd.len(), None, ptr::null_mut()) }

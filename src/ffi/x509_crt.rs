@@ -600,20 +600,8 @@ mod tests {
     use crate::ffi::pk::{MBEDTLS_PK_ECKEY, MBEDTLS_PK_RSA, mbedtls_pk_get_bitlen, mbedtls_pk_get_type};
     use crate::ffi::x509::MBEDTLS_ERR_X509_CERT_UNKNOWN_FORMAT;
     use std::ffi::{CStr, CString};
-    use std::path::PathBuf;
 
-    fn certs_dir() -> PathBuf {
-        let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/certs/generated");
-        if !dir.join(".complete").exists() {
-            let script = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("scripts/gen-test-certs.sh");
-            assert!(std::process::Command::new("bash").arg(script).status().unwrap().success());
-        }
-        dir
-    }
-
-    fn read(name: &str) -> Vec<u8> {
-        std::fs::read(certs_dir().join(name)).unwrap()
-    }
+    use crate::test_support::{certs_dir, read_cert as read};
 
     fn parse(chain: &mut mbedtls_x509_crt, data: &[u8]) -> c_int {
         unsafe { mbedtls_x509_crt_parse(chain, data.as_ptr(), data.len()) }

@@ -15,19 +15,13 @@ pub fn root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
 }
 
+/// The test PKI: the unit tests' helper, compiled into each test binary too.
+#[path = "../../src/test_support.rs"]
+mod test_support;
+
 /// The test PKI (generated once by scripts/gen-test-certs.sh).
 pub fn certs() -> &'static Path {
-    static DIR: OnceLock<PathBuf> = OnceLock::new();
-    DIR.get_or_init(|| {
-        let dir = root().join("tests/certs/generated");
-        let status = Command::new("bash")
-            .arg(root().join("scripts/gen-test-certs.sh"))
-            .arg(&dir)
-            .status()
-            .expect("run scripts/gen-test-certs.sh");
-        assert!(status.success(), "generating the test PKI failed");
-        dir
-    })
+    test_support::certs_dir()
 }
 
 pub fn cert(name: &str) -> String {
