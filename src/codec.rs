@@ -4,6 +4,12 @@
 
 use crate::error::{Error, Result};
 
+/// Largest plaintext of one TLS record (2^14, `MBEDTLS_SSL_OUT_CONTENT_LEN`): the most one
+/// `mbedtls_ssl_write` sends, and the fragment size of every record we build.
+pub const MAX_FRAGMENT: usize = 16384;
+/// Largest record body accepted from the wire (TLS 1.2: 2^14 + 2048 of expansion).
+pub const MAX_RECORD_BODY: usize = MAX_FRAGMENT + 2048;
+
 /// A 24-bit big-endian length (TLS handshake and certificate lengths); `b` holds 3 bytes.
 pub fn u24(b: &[u8]) -> usize {
     usize::from(b[0]) << 16 | usize::from(b[1]) << 8 | usize::from(b[2])

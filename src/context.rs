@@ -19,6 +19,7 @@ use rustls::{ClientConfig, Connection, HandshakeKind, TlsInputBuffer};
 use std::collections::VecDeque;
 
 use crate::client_sessions::{ConnectionSessions, name_of};
+use crate::codec::{MAX_FRAGMENT, MAX_RECORD_BODY};
 use crate::config::{AuthMode, Config, DebugSink, Endpoint, OwnCert, OwnCertResolver, Snapshot, TLS1_2, TLS1_3};
 use crate::debug;
 use crate::error::{Error, Result};
@@ -26,11 +27,6 @@ use crate::renegotiation::{self, HandshakeCapture, LEGACY_BREAK_HANDSHAKE, Polic
 use crate::server_sessions::ServerSessions;
 use crate::session::{self, ClientValueInfo, Session};
 use crate::verify::{self, ClientCertVerifier, ServerCertVerifier, VerifyRecord, badcert};
-
-/// Largest plaintext one `write` sends (`MBEDTLS_SSL_OUT_CONTENT_LEN`).
-pub const MAX_FRAGMENT: usize = 16384;
-/// Largest record body accepted from the wire (TLS 1.2: 2^14 + 2048).
-const MAX_RECORD_BODY: usize = 16384 + 2048;
 
 /// The application's transport (`mbedtls_ssl_set_bio`).
 pub trait Transport {

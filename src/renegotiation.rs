@@ -32,7 +32,7 @@ use rustls::enums::{ContentType, ProtocolVersion};
 use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
 use rustls::{ConnectionTrafficSecrets, ExtractedSecrets, KeyLog, RootCertStore, Tls12CipherSuite};
 
-use crate::codec::{Reader, u24};
+use crate::codec::{MAX_FRAGMENT, Reader, u24};
 use crate::config::{AuthMode, Endpoint, OwnCertResolver, TLS1_2};
 use crate::error::{Error, Result};
 use crate::verify::{self, badcert};
@@ -76,8 +76,6 @@ const ALERT_PROTOCOL_VERSION: u8 = 70;
 const ALERT_DECODE_ERROR: u8 = 50;
 const ALERT_DECRYPT_ERROR: u8 = 51;
 const ALERT_NO_RENEGOTIATION: u8 = 100;
-
-const MAX_FRAGMENT: usize = 16384;
 
 // =============================================================================================
 // What the context observes during rustls's initial handshake
