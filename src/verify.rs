@@ -22,21 +22,9 @@ use rustls::{DistinguishedName, RootCertStore};
 
 use crate::config::AuthMode;
 
-/// `MBEDTLS_X509_BADCERT_*` bits (the C constants in `ffi::x509` have the same values; a test
-/// checks it).
-pub mod badcert {
-    pub const EXPIRED: u32 = 0x01;
-    pub const REVOKED: u32 = 0x02;
-    pub const CN_MISMATCH: u32 = 0x04;
-    pub const NOT_TRUSTED: u32 = 0x08;
-    pub const MISSING: u32 = 0x40;
-    pub const SKIP_VERIFY: u32 = 0x80;
-    pub const OTHER: u32 = 0x0100;
-    pub const FUTURE: u32 = 0x0200;
-    pub const KEY_USAGE: u32 = 0x0800;
-    pub const EXT_KEY_USAGE: u32 = 0x1000;
-    pub const BAD_MD: u32 = 0x4000;
-}
+// The `MBEDTLS_X509_BADCERT_*` / `BADCRL_*` bits (`badcert`, `badcrl`) and their texts
+// (`FLAG_TEXTS`), generated from the one table in src/tables/verify_flags.rs.
+include!(concat!(env!("OUT_DIR"), "/verify_flags.rs"));
 
 /// "No verification result available" (`mbedtls_ssl_get_verify_result` before a handshake).
 pub const NO_RESULT: u32 = u32::MAX;
@@ -345,22 +333,6 @@ pub fn unix_time(secs: u64) -> UnixTime {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ffi::x509 as c;
-
-    #[test]
-    fn badcert_bits_match_the_c_constants() {
-        assert_eq!(badcert::EXPIRED, c::MBEDTLS_X509_BADCERT_EXPIRED);
-        assert_eq!(badcert::REVOKED, c::MBEDTLS_X509_BADCERT_REVOKED);
-        assert_eq!(badcert::CN_MISMATCH, c::MBEDTLS_X509_BADCERT_CN_MISMATCH);
-        assert_eq!(badcert::NOT_TRUSTED, c::MBEDTLS_X509_BADCERT_NOT_TRUSTED);
-        assert_eq!(badcert::MISSING, c::MBEDTLS_X509_BADCERT_MISSING);
-        assert_eq!(badcert::SKIP_VERIFY, c::MBEDTLS_X509_BADCERT_SKIP_VERIFY);
-        assert_eq!(badcert::OTHER, c::MBEDTLS_X509_BADCERT_OTHER);
-        assert_eq!(badcert::FUTURE, c::MBEDTLS_X509_BADCERT_FUTURE);
-        assert_eq!(badcert::KEY_USAGE, c::MBEDTLS_X509_BADCERT_KEY_USAGE);
-        assert_eq!(badcert::EXT_KEY_USAGE, c::MBEDTLS_X509_BADCERT_EXT_KEY_USAGE);
-        assert_eq!(badcert::BAD_MD, c::MBEDTLS_X509_BADCERT_BAD_MD);
-    }
 
     #[test]
     fn required_failure_picks_the_alert_of_the_worst_problem() {

@@ -1179,60 +1179,12 @@ pub fn info(cert: &Certificate, prefix: &str) -> String {
     s
 }
 
-/// `MBEDTLS_X509_BADCERT_*` / `BADCRL_*` flag values (the same numbers as `x509.h`).
-pub mod verify_flags {
-    pub const BADCERT_EXPIRED: u32 = 0x01;
-    pub const BADCERT_REVOKED: u32 = 0x02;
-    pub const BADCERT_CN_MISMATCH: u32 = 0x04;
-    pub const BADCERT_NOT_TRUSTED: u32 = 0x08;
-    pub const BADCRL_NOT_TRUSTED: u32 = 0x10;
-    pub const BADCRL_EXPIRED: u32 = 0x20;
-    pub const BADCERT_MISSING: u32 = 0x40;
-    pub const BADCERT_SKIP_VERIFY: u32 = 0x80;
-    pub const BADCERT_OTHER: u32 = 0x0100;
-    pub const BADCERT_FUTURE: u32 = 0x0200;
-    pub const BADCRL_FUTURE: u32 = 0x0400;
-    pub const BADCERT_KEY_USAGE: u32 = 0x0800;
-    pub const BADCERT_EXT_KEY_USAGE: u32 = 0x1000;
-    pub const BADCERT_NS_CERT_TYPE: u32 = 0x2000;
-    pub const BADCERT_BAD_MD: u32 = 0x4000;
-    pub const BADCERT_BAD_PK: u32 = 0x8000;
-    pub const BADCERT_BAD_KEY: u32 = 0x01_0000;
-    pub const BADCRL_BAD_MD: u32 = 0x02_0000;
-    pub const BADCRL_BAD_PK: u32 = 0x04_0000;
-    pub const BADCRL_BAD_KEY: u32 = 0x08_0000;
-
-    /// One sentence per flag, in flag order.
-    pub const TEXTS: &[(u32, &str)] = &[
-        (BADCERT_EXPIRED, "The certificate has expired"),
-        (BADCERT_REVOKED, "The certificate has been revoked (it is listed in a CRL)"),
-        (BADCERT_CN_MISMATCH, "The certificate's names (CN, subjectAltName) do not match the expected host name"),
-        (BADCERT_NOT_TRUSTED, "The certificate does not chain up to a trusted CA"),
-        (BADCRL_NOT_TRUSTED, "The CRL is not signed by a trusted CA"),
-        (BADCRL_EXPIRED, "The CRL has expired"),
-        (BADCERT_MISSING, "No certificate was presented"),
-        (BADCERT_SKIP_VERIFY, "Certificate verification was skipped"),
-        (BADCERT_OTHER, "The certificate was rejected for another reason"),
-        (BADCERT_FUTURE, "The certificate is not valid yet"),
-        (BADCRL_FUTURE, "The CRL is not valid yet"),
-        (BADCERT_KEY_USAGE, "The certificate's keyUsage does not allow this use"),
-        (BADCERT_EXT_KEY_USAGE, "The certificate's extendedKeyUsage does not allow this use"),
-        (BADCERT_NS_CERT_TYPE, "The certificate's nsCertType does not allow this use"),
-        (BADCERT_BAD_MD, "The certificate is signed with a hash algorithm that is not accepted"),
-        (BADCERT_BAD_PK, "The certificate is signed with a public-key algorithm that is not accepted"),
-        (BADCERT_BAD_KEY, "The certificate is signed with a key that is not accepted (curve or size)"),
-        (BADCRL_BAD_MD, "The CRL is signed with a hash algorithm that is not accepted"),
-        (BADCRL_BAD_PK, "The CRL is signed with a public-key algorithm that is not accepted"),
-        (BADCRL_BAD_KEY, "The CRL is signed with a key that is not accepted (curve or size)"),
-    ];
-}
-
 /// The text of `mbedtls_x509_crt_verify_info`: one line per flag set in `flags`, each starting
 /// with `prefix`; a final line for bits that are no known flag; empty for 0.
 pub fn verify_info(flags: u32, prefix: &str) -> String {
     let mut s = String::new();
     let mut rest = flags;
-    for &(flag, text) in verify_flags::TEXTS {
+    for &(flag, text) in crate::verify::FLAG_TEXTS {
         if flags & flag != 0 {
             let _ = writeln!(s, "{prefix}{text}");
             rest &= !flag;
@@ -1451,7 +1403,7 @@ mod tests {
     #[test]
     fn verify_info_text() {
         assert_eq!(verify_info(0, "  ! "), "");
-        let text = verify_info(verify_flags::BADCERT_EXPIRED | verify_flags::BADCERT_NOT_TRUSTED, "  ! ");
+        let text = verify_info(crate::verify::badcert::EXPIRED | crate::verify::badcert::NOT_TRUSTED, "  ! ");
         let lines: Vec<&str> = text.lines().collect();
         assert_eq!(lines.len(), 2);
         assert!(lines.iter().all(|l| l.starts_with("  ! ")));

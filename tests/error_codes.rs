@@ -177,3 +177,59 @@ fn strerror_combines_high_and_low_parts_and_truncates_safely() {
     let text = unsafe { CStr::from_ptr(buf.as_ptr()) }.to_str().unwrap();
     assert!(text.contains("UNKNOWN ERROR CODE"), "{text}");
 }
+
+/// The verification flags, from ../shared/reference/mbedtls-api.md §6.3 (same in 2.28 and 3.6).
+const VERIFY_FLAGS: &[(&str, i64)] = &[
+    ("MBEDTLS_X509_BADCERT_EXPIRED", 0x01),
+    ("MBEDTLS_X509_BADCERT_REVOKED", 0x02),
+    ("MBEDTLS_X509_BADCERT_CN_MISMATCH", 0x04),
+    ("MBEDTLS_X509_BADCERT_NOT_TRUSTED", 0x08),
+    ("MBEDTLS_X509_BADCRL_NOT_TRUSTED", 0x10),
+    ("MBEDTLS_X509_BADCRL_EXPIRED", 0x20),
+    ("MBEDTLS_X509_BADCERT_MISSING", 0x40),
+    ("MBEDTLS_X509_BADCERT_SKIP_VERIFY", 0x80),
+    ("MBEDTLS_X509_BADCERT_OTHER", 0x0100),
+    ("MBEDTLS_X509_BADCERT_FUTURE", 0x0200),
+    ("MBEDTLS_X509_BADCRL_FUTURE", 0x0400),
+    ("MBEDTLS_X509_BADCERT_KEY_USAGE", 0x0800),
+    ("MBEDTLS_X509_BADCERT_EXT_KEY_USAGE", 0x1000),
+    ("MBEDTLS_X509_BADCERT_NS_CERT_TYPE", 0x2000),
+    ("MBEDTLS_X509_BADCERT_BAD_MD", 0x4000),
+    ("MBEDTLS_X509_BADCERT_BAD_PK", 0x8000),
+    ("MBEDTLS_X509_BADCERT_BAD_KEY", 0x010000),
+    ("MBEDTLS_X509_BADCRL_BAD_MD", 0x020000),
+    ("MBEDTLS_X509_BADCRL_BAD_PK", 0x040000),
+    ("MBEDTLS_X509_BADCRL_BAD_KEY", 0x080000),
+];
+
+/// What C programs see: every error code and verification flag `#define`d in the committed
+/// headers has Mbed TLS 3.6's value, and every code of the table above is defined exactly once.
+#[test]
+fn header_defines_equal_mbedtls_3_6() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("include/mbedtls");
+    let mut defined = std::collections::HashMap::new();
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let text = std::fs::read_to_string(entry.unwrap().path()).unwrap();
+        for line in text.lines() {
+            let mut words = line.split_whitespace();
+            let (Some("#define"), Some(name), Some(value)) = (words.next(), words.next(), words.next()) else {
+                continue;
+            };
+            if !(name.starts_with("MBEDTLS_ERR_") || name.starts_with("MBEDTLS_X509_BADC")) {
+                continue;
+            }
+            let (negative, digits) = value.strip_prefix('-').map_or((false, value), |v| (true, v));
+            let magnitude = i64::from_str_radix(digits.trim_start_matches("0x"), 16)
+                .unwrap_or_else(|_| panic!("{name}: value {value:?} is not hexadecimal"));
+            let value = if negative { -magnitude } else { magnitude };
+            assert!(defined.insert(name.to_string(), value).is_none(), "{name} is defined twice");
+        }
+    }
+    let expected = TABLE.iter().map(|(n, _, v)| (*n, i64::from(*v))).chain(VERIFY_FLAGS.iter().copied());
+    let mut count = 0;
+    for (name, value) in expected {
+        assert_eq!(defined.get(name), Some(&value), "{name}");
+        count += 1;
+    }
+    assert_eq!(count, defined.len(), "headers define codes the expected list lacks");
+}

@@ -6,20 +6,11 @@
 #include <stdint.h>
 #include "mbedtls/build_info.h"
 
-/**
- * The selected feature is not available (-0x6080).
- */
-#define MBEDTLS_ERR_CIPHER_FEATURE_UNAVAILABLE -24704
+/* CIPHER error codes (generated from src/tables/errors.rs). */
+#define MBEDTLS_ERR_CIPHER_FEATURE_UNAVAILABLE                     -0x6080 /**< The requested cipher is not supported */
+#define MBEDTLS_ERR_CIPHER_BAD_INPUT_DATA                          -0x6100 /**< Invalid argument */
+#define MBEDTLS_ERR_CIPHER_AUTH_FAILED                             -0x6300 /**< Authentication of the ciphertext failed */
 
-/**
- * Bad input parameters (-0x6100).
- */
-#define MBEDTLS_ERR_CIPHER_BAD_INPUT_DATA -24832
-
-/**
- * Authentication failed, for AEAD modes (-0x6300).
- */
-#define MBEDTLS_ERR_CIPHER_AUTH_FAILED -25344
 
 /**
  * `mbedtls_cipher_type_t` (an `int`-sized enum in Mbed TLS 3.6).

@@ -8,25 +8,12 @@
 #include "mbedtls/build_info.h"
 #include "mbedtls/entropy.h"
 
-/**
- * The entropy source failed (-0x0034).
- */
-#define MBEDTLS_ERR_CTR_DRBG_ENTROPY_SOURCE_FAILED -52
+/* CTR_DRBG error codes (generated from src/tables/errors.rs). */
+#define MBEDTLS_ERR_CTR_DRBG_ENTROPY_SOURCE_FAILED                 -0x0034 /**< The entropy source failed or the generator is not seeded */
+#define MBEDTLS_ERR_CTR_DRBG_REQUEST_TOO_BIG                       -0x0036 /**< Too many random bytes requested at once */
+#define MBEDTLS_ERR_CTR_DRBG_INPUT_TOO_BIG                         -0x0038 /**< The personalisation input is too long */
+#define MBEDTLS_ERR_CTR_DRBG_FILE_IO_ERROR                         -0x003A /**< Seed file could not be read or written */
 
-/**
- * The requested random buffer length is too big (-0x0036).
- */
-#define MBEDTLS_ERR_CTR_DRBG_REQUEST_TOO_BIG -54
-
-/**
- * The input (entropy + additional data) is too large (-0x0038).
- */
-#define MBEDTLS_ERR_CTR_DRBG_INPUT_TOO_BIG -56
-
-/**
- * Read or write error in file (-0x003A).
- */
-#define MBEDTLS_ERR_CTR_DRBG_FILE_IO_ERROR -58
 
 /**
  * The most bytes one `mbedtls_ctr_drbg_random` call returns.

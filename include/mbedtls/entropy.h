@@ -7,30 +7,13 @@
 #include <stdint.h>
 #include "mbedtls/build_info.h"
 
-/**
- * Critical entropy source failure (-0x003C).
- */
-#define MBEDTLS_ERR_ENTROPY_SOURCE_FAILED -60
+/* ENTROPY error codes (generated from src/tables/errors.rs). */
+#define MBEDTLS_ERR_ENTROPY_SOURCE_FAILED                          -0x003C /**< The entropy source failed */
+#define MBEDTLS_ERR_ENTROPY_MAX_SOURCES                            -0x003E /**< No more entropy sources can be added */
+#define MBEDTLS_ERR_ENTROPY_NO_SOURCES_DEFINED                     -0x0040 /**< No entropy sources are defined */
+#define MBEDTLS_ERR_ENTROPY_NO_STRONG_SOURCE                       -0x003D /**< No strong entropy source is available */
+#define MBEDTLS_ERR_ENTROPY_FILE_IO_ERROR                          -0x003F /**< Seed file could not be read or written */
 
-/**
- * No more sources can be added (-0x003E).
- */
-#define MBEDTLS_ERR_ENTROPY_MAX_SOURCES -62
-
-/**
- * No sources have been added to poll (-0x0040).
- */
-#define MBEDTLS_ERR_ENTROPY_NO_SOURCES_DEFINED -64
-
-/**
- * No strong sources have been added to poll (-0x003D).
- */
-#define MBEDTLS_ERR_ENTROPY_NO_STRONG_SOURCE -61
-
-/**
- * Read/write error in file (-0x003F).
- */
-#define MBEDTLS_ERR_ENTROPY_FILE_IO_ERROR -63
 
 /**
  * The most bytes one `mbedtls_entropy_func` call returns (the SHA-512 accumulator size of Mbed

@@ -7,15 +7,10 @@
 #include <stdint.h>
 #include "mbedtls/build_info.h"
 
-/**
- * Generic error (-0x0001).
- */
-#define MBEDTLS_ERR_ERROR_GENERIC_ERROR -1
+/* ERROR error codes (generated from src/tables/errors.rs). */
+#define MBEDTLS_ERR_ERROR_GENERIC_ERROR                            -0x0001 /**< Generic error */
+#define MBEDTLS_ERR_ERROR_CORRUPTION_DETECTED                      -0x006E /**< Corruption detected */
 
-/**
- * A state that should be impossible was detected (-0x006E).
- */
-#define MBEDTLS_ERR_ERROR_CORRUPTION_DETECTED -110
 
 #ifdef __cplusplus
 extern "C" {

@@ -7,70 +7,21 @@
 #include <stdint.h>
 #include "mbedtls/ssl.h"
 
-/**
- * Failed to open a socket (-0x0042).
- */
-#define MBEDTLS_ERR_NET_SOCKET_FAILED -66
+/* NET error codes (generated from src/tables/errors.rs). */
+#define MBEDTLS_ERR_NET_SOCKET_FAILED                              -0x0042 /**< Could not open a socket */
+#define MBEDTLS_ERR_NET_CONNECT_FAILED                             -0x0044 /**< Could not connect */
+#define MBEDTLS_ERR_NET_BIND_FAILED                                -0x0046 /**< Could not bind the socket */
+#define MBEDTLS_ERR_NET_LISTEN_FAILED                              -0x0048 /**< Could not listen on the socket */
+#define MBEDTLS_ERR_NET_ACCEPT_FAILED                              -0x004A /**< Could not accept a connection */
+#define MBEDTLS_ERR_NET_RECV_FAILED                                -0x004C /**< Reading from the socket failed */
+#define MBEDTLS_ERR_NET_SEND_FAILED                                -0x004E /**< Writing to the socket failed */
+#define MBEDTLS_ERR_NET_CONN_RESET                                 -0x0050 /**< The connection was reset by the peer */
+#define MBEDTLS_ERR_NET_UNKNOWN_HOST                               -0x0052 /**< The host name could not be resolved */
+#define MBEDTLS_ERR_NET_BUFFER_TOO_SMALL                           -0x0043 /**< The buffer is too small */
+#define MBEDTLS_ERR_NET_INVALID_CONTEXT                            -0x0045 /**< The socket context is not open */
+#define MBEDTLS_ERR_NET_POLL_FAILED                                -0x0047 /**< Polling the socket failed */
+#define MBEDTLS_ERR_NET_BAD_INPUT_DATA                             -0x0049 /**< Invalid argument */
 
-/**
- * The connection to the given server / port failed (-0x0044).
- */
-#define MBEDTLS_ERR_NET_CONNECT_FAILED -68
-
-/**
- * Binding of the socket failed (-0x0046).
- */
-#define MBEDTLS_ERR_NET_BIND_FAILED -70
-
-/**
- * Could not listen on the socket (-0x0048).
- */
-#define MBEDTLS_ERR_NET_LISTEN_FAILED -72
-
-/**
- * Could not accept the incoming connection (-0x004A).
- */
-#define MBEDTLS_ERR_NET_ACCEPT_FAILED -74
-
-/**
- * Reading information from the socket failed (-0x004C).
- */
-#define MBEDTLS_ERR_NET_RECV_FAILED -76
-
-/**
- * Sending information through the socket failed (-0x004E).
- */
-#define MBEDTLS_ERR_NET_SEND_FAILED -78
-
-/**
- * Connection was reset by peer (-0x0050).
- */
-#define MBEDTLS_ERR_NET_CONN_RESET -80
-
-/**
- * Failed to get an IP address for the given hostname (-0x0052).
- */
-#define MBEDTLS_ERR_NET_UNKNOWN_HOST -82
-
-/**
- * Buffer is too small to hold the data (-0x0043).
- */
-#define MBEDTLS_ERR_NET_BUFFER_TOO_SMALL -67
-
-/**
- * The context is invalid, eg because it was free()ed (-0x0045).
- */
-#define MBEDTLS_ERR_NET_INVALID_CONTEXT -69
-
-/**
- * Polling the net context failed (-0x0047).
- */
-#define MBEDTLS_ERR_NET_POLL_FAILED -71
-
-/**
- * Input invalid (-0x0049).
- */
-#define MBEDTLS_ERR_NET_BAD_INPUT_DATA -73
 
 /**
  * The TCP protocol selector of `mbedtls_net_connect` / `mbedtls_net_bind`.

@@ -6,49 +6,16 @@
 #include <stdint.h>
 #include "mbedtls/build_info.h"
 
-/**
- * No PEM header or footer found (-0x1080).
- */
-#define MBEDTLS_ERR_PEM_NO_HEADER_FOOTER_PRESENT -4224
+/* PEM error codes (generated from src/tables/errors.rs). */
+#define MBEDTLS_ERR_PEM_NO_HEADER_FOOTER_PRESENT                   -0x1080 /**< No PEM header or footer found */
+#define MBEDTLS_ERR_PEM_INVALID_DATA                               -0x1100 /**< PEM data is not valid base64 */
+#define MBEDTLS_ERR_PEM_ALLOC_FAILED                               -0x1180 /**< Memory allocation failed */
+#define MBEDTLS_ERR_PEM_INVALID_ENC_IV                             -0x1200 /**< Invalid IV in the PEM encryption header */
+#define MBEDTLS_ERR_PEM_UNKNOWN_ENC_ALG                            -0x1280 /**< Unsupported PEM encryption algorithm */
+#define MBEDTLS_ERR_PEM_PASSWORD_REQUIRED                          -0x1300 /**< The PEM data is encrypted and no password was given */
+#define MBEDTLS_ERR_PEM_PASSWORD_MISMATCH                          -0x1380 /**< Wrong password for the PEM data */
+#define MBEDTLS_ERR_PEM_FEATURE_UNAVAILABLE                        -0x1400 /**< The PEM data uses a feature that is not supported */
+#define MBEDTLS_ERR_PEM_BAD_INPUT_DATA                             -0x1480 /**< Invalid argument */
 
-/**
- * PEM string is not as expected (-0x1100).
- */
-#define MBEDTLS_ERR_PEM_INVALID_DATA -4352
-
-/**
- * Failed to allocate memory (-0x1180).
- */
-#define MBEDTLS_ERR_PEM_ALLOC_FAILED -4480
-
-/**
- * RSA IV is not in hex format (-0x1200).
- */
-#define MBEDTLS_ERR_PEM_INVALID_ENC_IV -4608
-
-/**
- * Unsupported key encryption algorithm (-0x1280).
- */
-#define MBEDTLS_ERR_PEM_UNKNOWN_ENC_ALG -4736
-
-/**
- * Private key password can't be empty (-0x1300).
- */
-#define MBEDTLS_ERR_PEM_PASSWORD_REQUIRED -4864
-
-/**
- * Given private key password does not allow for correct decryption (-0x1380).
- */
-#define MBEDTLS_ERR_PEM_PASSWORD_MISMATCH -4992
-
-/**
- * Unavailable feature (-0x1400).
- */
-#define MBEDTLS_ERR_PEM_FEATURE_UNAVAILABLE -5120
-
-/**
- * Bad input parameters (-0x1480).
- */
-#define MBEDTLS_ERR_PEM_BAD_INPUT_DATA -5248
 
 #endif  /* MBEDTLS_PEM_H */

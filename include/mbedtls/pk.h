@@ -8,80 +8,23 @@
 #include "mbedtls/build_info.h"
 #include "mbedtls/platform.h"
 
-/**
- * Memory allocation failed (-0x3F80).
- */
-#define MBEDTLS_ERR_PK_ALLOC_FAILED -16256
+/* PK error codes (generated from src/tables/errors.rs). */
+#define MBEDTLS_ERR_PK_ALLOC_FAILED                                -0x3F80 /**< Memory allocation failed */
+#define MBEDTLS_ERR_PK_TYPE_MISMATCH                               -0x3F00 /**< The key type does not fit the operation */
+#define MBEDTLS_ERR_PK_BAD_INPUT_DATA                              -0x3E80 /**< Invalid argument */
+#define MBEDTLS_ERR_PK_FILE_IO_ERROR                               -0x3E00 /**< Key file could not be read */
+#define MBEDTLS_ERR_PK_KEY_INVALID_VERSION                         -0x3D80 /**< Unsupported key format version */
+#define MBEDTLS_ERR_PK_KEY_INVALID_FORMAT                          -0x3D00 /**< Malformed key */
+#define MBEDTLS_ERR_PK_UNKNOWN_PK_ALG                              -0x3C80 /**< Unknown key algorithm */
+#define MBEDTLS_ERR_PK_PASSWORD_REQUIRED                           -0x3C00 /**< The key is encrypted and no password was given */
+#define MBEDTLS_ERR_PK_PASSWORD_MISMATCH                           -0x3B80 /**< Wrong password for the encrypted key */
+#define MBEDTLS_ERR_PK_INVALID_PUBKEY                              -0x3B00 /**< Invalid public key */
+#define MBEDTLS_ERR_PK_INVALID_ALG                                 -0x3A80 /**< Invalid algorithm identifier in the key */
+#define MBEDTLS_ERR_PK_UNKNOWN_NAMED_CURVE                         -0x3A00 /**< Unsupported elliptic curve */
+#define MBEDTLS_ERR_PK_FEATURE_UNAVAILABLE                         -0x3980 /**< The key uses a feature that is not supported */
+#define MBEDTLS_ERR_PK_SIG_LEN_MISMATCH                            -0x3900 /**< Signature length does not match */
+#define MBEDTLS_ERR_PK_BUFFER_TOO_SMALL                            -0x3880 /**< The output buffer is too small */
 
-/**
- * Type mismatch, eg attempt to encrypt with an ECDSA key (-0x3F00).
- */
-#define MBEDTLS_ERR_PK_TYPE_MISMATCH -16128
-
-/**
- * Bad input parameters to function (-0x3E80).
- */
-#define MBEDTLS_ERR_PK_BAD_INPUT_DATA -16000
-
-/**
- * Read/write of file failed (-0x3E00).
- */
-#define MBEDTLS_ERR_PK_FILE_IO_ERROR -15872
-
-/**
- * Unsupported key version (-0x3D80).
- */
-#define MBEDTLS_ERR_PK_KEY_INVALID_VERSION -15744
-
-/**
- * Invalid key tag or value (-0x3D00).
- */
-#define MBEDTLS_ERR_PK_KEY_INVALID_FORMAT -15616
-
-/**
- * Key algorithm is unsupported (-0x3C80).
- */
-#define MBEDTLS_ERR_PK_UNKNOWN_PK_ALG -15488
-
-/**
- * Private key password can't be empty (-0x3C00).
- */
-#define MBEDTLS_ERR_PK_PASSWORD_REQUIRED -15360
-
-/**
- * Given private key password does not allow for correct decryption (-0x3B80).
- */
-#define MBEDTLS_ERR_PK_PASSWORD_MISMATCH -15232
-
-/**
- * The pubkey tag or value is invalid (-0x3B00).
- */
-#define MBEDTLS_ERR_PK_INVALID_PUBKEY -15104
-
-/**
- * The algorithm tag or value is invalid (-0x3A80).
- */
-#define MBEDTLS_ERR_PK_INVALID_ALG -14976
-
-/**
- * Elliptic curve is unsupported (-0x3A00).
- */
-#define MBEDTLS_ERR_PK_UNKNOWN_NAMED_CURVE -14848
-
-/**
- * Unavailable feature, e.g. RSA disabled for RSA key (-0x3980).
- */
-#define MBEDTLS_ERR_PK_FEATURE_UNAVAILABLE -14720
-
-/**
- * The buffer contains a valid signature followed by more data (-0x3900).
- */
-#define MBEDTLS_ERR_PK_SIG_LEN_MISMATCH -14592
-
-/**
- * The output buffer is too small (-0x3880).
- */
-#define MBEDTLS_ERR_PK_BUFFER_TOO_SMALL -14464
 
 /**
  * A key context: declare it, `mbedtls_pk_init` it, load a key with `mbedtls_pk_parse_key`,

@@ -23,256 +23,58 @@ typedef int mbedtls_ssl_recv_t(void *ctx, unsigned char *buf, size_t len);
     MBEDTLS_ERR_SSL_TIMEOUT when the timeout expires. */
 typedef int mbedtls_ssl_recv_timeout_t(void *ctx, unsigned char *buf, size_t len, uint32_t timeout);
 
+/* SSL error codes (generated from src/tables/errors.rs). */
+#define MBEDTLS_ERR_SSL_CRYPTO_IN_PROGRESS                         -0x7000 /**< A cryptographic operation is still in progress */
+#define MBEDTLS_ERR_SSL_FEATURE_UNAVAILABLE                        -0x7080 /**< The requested feature is not supported */
+#define MBEDTLS_ERR_SSL_BAD_INPUT_DATA                             -0x7100 /**< Invalid argument or call in the wrong state */
+#define MBEDTLS_ERR_SSL_INVALID_MAC                                -0x7180 /**< Record authentication (MAC) check failed */
+#define MBEDTLS_ERR_SSL_INVALID_RECORD                             -0x7200 /**< A malformed record was received */
+#define MBEDTLS_ERR_SSL_CONN_EOF                                   -0x7280 /**< The transport reached end of file */
+#define MBEDTLS_ERR_SSL_DECODE_ERROR                               -0x7300 /**< A message could not be decoded */
+#define MBEDTLS_ERR_SSL_NO_RNG                                     -0x7400 /**< No random number generator was configured */
+#define MBEDTLS_ERR_SSL_NO_CLIENT_CERTIFICATE                      -0x7480 /**< The client sent no certificate although one is required */
+#define MBEDTLS_ERR_SSL_UNSUPPORTED_EXTENSION                      -0x7500 /**< An extension that is not allowed here was received */
+#define MBEDTLS_ERR_SSL_NO_APPLICATION_PROTOCOL                    -0x7580 /**< No application protocol (ALPN) in common */
+#define MBEDTLS_ERR_SSL_PRIVATE_KEY_REQUIRED                       -0x7600 /**< An own certificate was configured without its private key */
+#define MBEDTLS_ERR_SSL_CA_CHAIN_REQUIRED                          -0x7680 /**< Peer verification requires a CA chain, and none is set */
+#define MBEDTLS_ERR_SSL_UNEXPECTED_MESSAGE                         -0x7700 /**< The peer sent a message that is not expected now */
+#define MBEDTLS_ERR_SSL_FATAL_ALERT_MESSAGE                        -0x7780 /**< The peer sent a fatal alert */
+#define MBEDTLS_ERR_SSL_UNRECOGNIZED_NAME                          -0x7800 /**< The requested server name is not recognized */
+#define MBEDTLS_ERR_SSL_PEER_CLOSE_NOTIFY                          -0x7880 /**< The peer closed the connection with close_notify */
+#define MBEDTLS_ERR_SSL_BAD_CERTIFICATE                            -0x7A00 /**< The peer's certificate could not be used */
+#define MBEDTLS_ERR_SSL_RECEIVED_NEW_SESSION_TICKET                -0x7B00 /**< A TLS 1.3 NewSessionTicket was received */
+#define MBEDTLS_ERR_SSL_CANNOT_READ_EARLY_DATA                     -0x7B80 /**< Early data cannot be read now */
+#define MBEDTLS_ERR_SSL_RECEIVED_EARLY_DATA                        -0x7C00 /**< Early data was received */
+#define MBEDTLS_ERR_SSL_CANNOT_WRITE_EARLY_DATA                    -0x7C80 /**< Early data cannot be written now */
+#define MBEDTLS_ERR_SSL_CACHE_ENTRY_NOT_FOUND                      -0x7E80 /**< No usable entry for this session in the cache */
+#define MBEDTLS_ERR_SSL_ALLOC_FAILED                               -0x7F00 /**< Memory allocation failed */
+#define MBEDTLS_ERR_SSL_HW_ACCEL_FAILED                            -0x7F80 /**< A hardware accelerator failed */
+#define MBEDTLS_ERR_SSL_HW_ACCEL_FALLTHROUGH                       -0x6F80 /**< A hardware accelerator declined the operation */
+#define MBEDTLS_ERR_SSL_BAD_PROTOCOL_VERSION                       -0x6E80 /**< No protocol version in common with the peer */
+#define MBEDTLS_ERR_SSL_HANDSHAKE_FAILURE                          -0x6E00 /**< The handshake failed */
+#define MBEDTLS_ERR_SSL_SESSION_TICKET_EXPIRED                     -0x6D80 /**< The session ticket has expired or its key is unknown */
+#define MBEDTLS_ERR_SSL_PK_TYPE_MISMATCH                           -0x6D00 /**< The key type does not fit the cipher suite or certificate */
+#define MBEDTLS_ERR_SSL_UNKNOWN_IDENTITY                           -0x6C80 /**< Unknown pre-shared key identity */
+#define MBEDTLS_ERR_SSL_INTERNAL_ERROR                             -0x6C00 /**< Internal error (this should not happen) */
+#define MBEDTLS_ERR_SSL_COUNTER_WRAPPING                           -0x6B80 /**< The record sequence number would wrap */
+#define MBEDTLS_ERR_SSL_WAITING_SERVER_HELLO_RENEGO                -0x6B00 /**< A non-handshake message arrived while waiting for the renegotiation ServerHello */
+#define MBEDTLS_ERR_SSL_HELLO_VERIFY_REQUIRED                      -0x6A80 /**< DTLS client must retry after HelloVerifyRequest */
+#define MBEDTLS_ERR_SSL_BUFFER_TOO_SMALL                           -0x6A00 /**< The output buffer is too small */
+#define MBEDTLS_ERR_SSL_WANT_READ                                  -0x6900 /**< The transport has no data now: call again later */
+#define MBEDTLS_ERR_SSL_WANT_WRITE                                 -0x6880 /**< The transport cannot take data now: call again later */
+#define MBEDTLS_ERR_SSL_TIMEOUT                                    -0x6800 /**< The read timed out */
+#define MBEDTLS_ERR_SSL_CLIENT_RECONNECT                           -0x6780 /**< The client reconnected from the same port */
+#define MBEDTLS_ERR_SSL_UNEXPECTED_RECORD                          -0x6700 /**< A record of an unexpected epoch or type was received */
+#define MBEDTLS_ERR_SSL_NON_FATAL                                  -0x6680 /**< A non-fatal error that the caller may ignore */
+#define MBEDTLS_ERR_SSL_ILLEGAL_PARAMETER                          -0x6600 /**< A message field has an illegal value */
+#define MBEDTLS_ERR_SSL_CONTINUE_PROCESSING                        -0x6580 /**< Internal: continue processing */
+#define MBEDTLS_ERR_SSL_ASYNC_IN_PROGRESS                          -0x6500 /**< An asynchronous operation is still in progress */
+#define MBEDTLS_ERR_SSL_EARLY_MESSAGE                              -0x6480 /**< Internal: message arrived early */
+#define MBEDTLS_ERR_SSL_UNEXPECTED_CID                             -0x6000 /**< An unexpected connection ID was received */
+#define MBEDTLS_ERR_SSL_VERSION_MISMATCH                           -0x5F00 /**< Saved data belongs to another format version */
+#define MBEDTLS_ERR_SSL_BAD_CONFIG                                 -0x5E80 /**< The configuration is unusable (nothing supported is left) */
+#define MBEDTLS_ERR_SSL_CERTIFICATE_VERIFICATION_WITHOUT_HOSTNAME  -0x5D80 /**< Certificate verification needs a host name: call mbedtls_ssl_set_hostname */
 
-/**
- * `-0x7000`.
- */
-#define MBEDTLS_ERR_SSL_CRYPTO_IN_PROGRESS -28672
-
-/**
- * `-0x7080`.
- */
-#define MBEDTLS_ERR_SSL_FEATURE_UNAVAILABLE -28800
-
-/**
- * `-0x7100`.
- */
-#define MBEDTLS_ERR_SSL_BAD_INPUT_DATA -28928
-
-/**
- * `-0x7180`.
- */
-#define MBEDTLS_ERR_SSL_INVALID_MAC -29056
-
-/**
- * `-0x7200`.
- */
-#define MBEDTLS_ERR_SSL_INVALID_RECORD -29184
-
-/**
- * `-0x7280`.
- */
-#define MBEDTLS_ERR_SSL_CONN_EOF -29312
-
-/**
- * `-0x7300`.
- */
-#define MBEDTLS_ERR_SSL_DECODE_ERROR -29440
-
-/**
- * `-0x7400`.
- */
-#define MBEDTLS_ERR_SSL_NO_RNG -29696
-
-/**
- * `-0x7480`.
- */
-#define MBEDTLS_ERR_SSL_NO_CLIENT_CERTIFICATE -29824
-
-/**
- * `-0x7500`.
- */
-#define MBEDTLS_ERR_SSL_UNSUPPORTED_EXTENSION -29952
-
-/**
- * `-0x7580`.
- */
-#define MBEDTLS_ERR_SSL_NO_APPLICATION_PROTOCOL -30080
-
-/**
- * `-0x7600`.
- */
-#define MBEDTLS_ERR_SSL_PRIVATE_KEY_REQUIRED -30208
-
-/**
- * `-0x7680`.
- */
-#define MBEDTLS_ERR_SSL_CA_CHAIN_REQUIRED -30336
-
-/**
- * `-0x7700`.
- */
-#define MBEDTLS_ERR_SSL_UNEXPECTED_MESSAGE -30464
-
-/**
- * `-0x7780`.
- */
-#define MBEDTLS_ERR_SSL_FATAL_ALERT_MESSAGE -30592
-
-/**
- * `-0x7800`.
- */
-#define MBEDTLS_ERR_SSL_UNRECOGNIZED_NAME -30720
-
-/**
- * `-0x7880`.
- */
-#define MBEDTLS_ERR_SSL_PEER_CLOSE_NOTIFY -30848
-
-/**
- * `-0x7A00`.
- */
-#define MBEDTLS_ERR_SSL_BAD_CERTIFICATE -31232
-
-/**
- * `-0x7B00`.
- */
-#define MBEDTLS_ERR_SSL_RECEIVED_NEW_SESSION_TICKET -31488
-
-/**
- * `-0x7B80`.
- */
-#define MBEDTLS_ERR_SSL_CANNOT_READ_EARLY_DATA -31616
-
-/**
- * `-0x7C00`.
- */
-#define MBEDTLS_ERR_SSL_RECEIVED_EARLY_DATA -31744
-
-/**
- * `-0x7C80`.
- */
-#define MBEDTLS_ERR_SSL_CANNOT_WRITE_EARLY_DATA -31872
-
-/**
- * `-0x7E80`.
- */
-#define MBEDTLS_ERR_SSL_CACHE_ENTRY_NOT_FOUND -32384
-
-/**
- * `-0x7F00`.
- */
-#define MBEDTLS_ERR_SSL_ALLOC_FAILED -32512
-
-/**
- * `-0x7F80`.
- */
-#define MBEDTLS_ERR_SSL_HW_ACCEL_FAILED -32640
-
-/**
- * `-0x6F80`.
- */
-#define MBEDTLS_ERR_SSL_HW_ACCEL_FALLTHROUGH -28544
-
-/**
- * `-0x6E80`.
- */
-#define MBEDTLS_ERR_SSL_BAD_PROTOCOL_VERSION -28288
-
-/**
- * `-0x6E00`.
- */
-#define MBEDTLS_ERR_SSL_HANDSHAKE_FAILURE -28160
-
-/**
- * `-0x6D80`.
- */
-#define MBEDTLS_ERR_SSL_SESSION_TICKET_EXPIRED -28032
-
-/**
- * `-0x6D00`.
- */
-#define MBEDTLS_ERR_SSL_PK_TYPE_MISMATCH -27904
-
-/**
- * `-0x6C80`.
- */
-#define MBEDTLS_ERR_SSL_UNKNOWN_IDENTITY -27776
-
-/**
- * `-0x6C00`.
- */
-#define MBEDTLS_ERR_SSL_INTERNAL_ERROR -27648
-
-/**
- * `-0x6B80`.
- */
-#define MBEDTLS_ERR_SSL_COUNTER_WRAPPING -27520
-
-/**
- * `-0x6B00`.
- */
-#define MBEDTLS_ERR_SSL_WAITING_SERVER_HELLO_RENEGO -27392
-
-/**
- * `-0x6A80`.
- */
-#define MBEDTLS_ERR_SSL_HELLO_VERIFY_REQUIRED -27264
-
-/**
- * `-0x6A00`.
- */
-#define MBEDTLS_ERR_SSL_BUFFER_TOO_SMALL -27136
-
-/**
- * `-0x6900`.
- */
-#define MBEDTLS_ERR_SSL_WANT_READ -26880
-
-/**
- * `-0x6880`.
- */
-#define MBEDTLS_ERR_SSL_WANT_WRITE -26752
-
-/**
- * `-0x6800`.
- */
-#define MBEDTLS_ERR_SSL_TIMEOUT -26624
-
-/**
- * `-0x6780`.
- */
-#define MBEDTLS_ERR_SSL_CLIENT_RECONNECT -26496
-
-/**
- * `-0x6700`.
- */
-#define MBEDTLS_ERR_SSL_UNEXPECTED_RECORD -26368
-
-/**
- * `-0x6680`.
- */
-#define MBEDTLS_ERR_SSL_NON_FATAL -26240
-
-/**
- * `-0x6600`.
- */
-#define MBEDTLS_ERR_SSL_ILLEGAL_PARAMETER -26112
-
-/**
- * `-0x6580`.
- */
-#define MBEDTLS_ERR_SSL_CONTINUE_PROCESSING -25984
-
-/**
- * `-0x6500`.
- */
-#define MBEDTLS_ERR_SSL_ASYNC_IN_PROGRESS -25856
-
-/**
- * `-0x6480`.
- */
-#define MBEDTLS_ERR_SSL_EARLY_MESSAGE -25728
-
-/**
- * `-0x6000`.
- */
-#define MBEDTLS_ERR_SSL_UNEXPECTED_CID -24576
-
-/**
- * `-0x5F00`.
- */
-#define MBEDTLS_ERR_SSL_VERSION_MISMATCH -24320
-
-/**
- * `-0x5E80`.
- */
-#define MBEDTLS_ERR_SSL_BAD_CONFIG -24192
-
-/**
- * `-0x5D80`.
- */
-#define MBEDTLS_ERR_SSL_CERTIFICATE_VERIFICATION_WITHOUT_HOSTNAME -23936
 
 /**
  * Maximum host name length for `mbedtls_ssl_set_hostname`.

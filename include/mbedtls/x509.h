@@ -8,205 +8,50 @@
 #include "mbedtls/build_info.h"
 #include "mbedtls/pk.h"
 
-/**
- * Unavailable feature, e.g. RSA hashing/encryption combination (-0x2080).
- */
-#define MBEDTLS_ERR_X509_FEATURE_UNAVAILABLE -8320
+/* X509 error codes (generated from src/tables/errors.rs). */
+#define MBEDTLS_ERR_X509_FEATURE_UNAVAILABLE                       -0x2080 /**< The requested feature is not supported */
+#define MBEDTLS_ERR_X509_UNKNOWN_OID                               -0x2100 /**< Unknown object identifier */
+#define MBEDTLS_ERR_X509_INVALID_FORMAT                            -0x2180 /**< Malformed certificate (bad DER structure) */
+#define MBEDTLS_ERR_X509_INVALID_VERSION                           -0x2200 /**< Invalid certificate version */
+#define MBEDTLS_ERR_X509_INVALID_SERIAL                            -0x2280 /**< Invalid serial number */
+#define MBEDTLS_ERR_X509_INVALID_ALG                               -0x2300 /**< Invalid algorithm identifier */
+#define MBEDTLS_ERR_X509_INVALID_NAME                              -0x2380 /**< Invalid distinguished name */
+#define MBEDTLS_ERR_X509_INVALID_DATE                              -0x2400 /**< Invalid validity date */
+#define MBEDTLS_ERR_X509_INVALID_SIGNATURE                         -0x2480 /**< Invalid signature field */
+#define MBEDTLS_ERR_X509_INVALID_EXTENSIONS                        -0x2500 /**< Invalid extensions */
+#define MBEDTLS_ERR_X509_UNKNOWN_VERSION                           -0x2580 /**< Unsupported certificate version */
+#define MBEDTLS_ERR_X509_UNKNOWN_SIG_ALG                           -0x2600 /**< Unsupported signature algorithm */
+#define MBEDTLS_ERR_X509_SIG_MISMATCH                              -0x2680 /**< Signature algorithms do not match */
+#define MBEDTLS_ERR_X509_CERT_VERIFY_FAILED                        -0x2700 /**< Certificate verification failed (see the verify flags) */
+#define MBEDTLS_ERR_X509_CERT_UNKNOWN_FORMAT                       -0x2780 /**< Input is neither PEM nor DER */
+#define MBEDTLS_ERR_X509_BAD_INPUT_DATA                            -0x2800 /**< Invalid argument */
+#define MBEDTLS_ERR_X509_ALLOC_FAILED                              -0x2880 /**< Memory allocation failed */
+#define MBEDTLS_ERR_X509_FILE_IO_ERROR                             -0x2900 /**< File could not be read */
+#define MBEDTLS_ERR_X509_BUFFER_TOO_SMALL                          -0x2980 /**< The output buffer is too small */
+#define MBEDTLS_ERR_X509_FATAL_ERROR                               -0x3000 /**< Fatal error during verification */
 
-/**
- * Requested OID is unknown (-0x2100).
- */
-#define MBEDTLS_ERR_X509_UNKNOWN_OID -8448
+/* Verification flags (generated from src/tables/verify_flags.rs). */
+#define MBEDTLS_X509_BADCERT_EXPIRED                               0x0001 /**< The certificate has expired */
+#define MBEDTLS_X509_BADCERT_REVOKED                               0x0002 /**< The certificate has been revoked (it is listed in a CRL) */
+#define MBEDTLS_X509_BADCERT_CN_MISMATCH                           0x0004 /**< The certificate's names (CN, subjectAltName) do not match the expected host name */
+#define MBEDTLS_X509_BADCERT_NOT_TRUSTED                           0x0008 /**< The certificate does not chain up to a trusted CA */
+#define MBEDTLS_X509_BADCRL_NOT_TRUSTED                            0x0010 /**< The CRL is not signed by a trusted CA */
+#define MBEDTLS_X509_BADCRL_EXPIRED                                0x0020 /**< The CRL has expired */
+#define MBEDTLS_X509_BADCERT_MISSING                               0x0040 /**< No certificate was presented */
+#define MBEDTLS_X509_BADCERT_SKIP_VERIFY                           0x0080 /**< Certificate verification was skipped */
+#define MBEDTLS_X509_BADCERT_OTHER                                 0x0100 /**< The certificate was rejected for another reason */
+#define MBEDTLS_X509_BADCERT_FUTURE                                0x0200 /**< The certificate is not valid yet */
+#define MBEDTLS_X509_BADCRL_FUTURE                                 0x0400 /**< The CRL is not valid yet */
+#define MBEDTLS_X509_BADCERT_KEY_USAGE                             0x0800 /**< The certificate's keyUsage does not allow this use */
+#define MBEDTLS_X509_BADCERT_EXT_KEY_USAGE                         0x1000 /**< The certificate's extendedKeyUsage does not allow this use */
+#define MBEDTLS_X509_BADCERT_NS_CERT_TYPE                          0x2000 /**< The certificate's nsCertType does not allow this use */
+#define MBEDTLS_X509_BADCERT_BAD_MD                                0x4000 /**< The certificate is signed with a hash algorithm that is not accepted */
+#define MBEDTLS_X509_BADCERT_BAD_PK                                0x8000 /**< The certificate is signed with a public-key algorithm that is not accepted */
+#define MBEDTLS_X509_BADCERT_BAD_KEY                               0x10000 /**< The certificate is signed with a key that is not accepted (curve or size) */
+#define MBEDTLS_X509_BADCRL_BAD_MD                                 0x20000 /**< The CRL is signed with a hash algorithm that is not accepted */
+#define MBEDTLS_X509_BADCRL_BAD_PK                                 0x40000 /**< The CRL is signed with a public-key algorithm that is not accepted */
+#define MBEDTLS_X509_BADCRL_BAD_KEY                                0x80000 /**< The CRL is signed with a key that is not accepted (curve or size) */
 
-/**
- * The CRT/CRL/CSR format is invalid (-0x2180).
- */
-#define MBEDTLS_ERR_X509_INVALID_FORMAT -8576
-
-/**
- * The CRT/CRL/CSR version element is invalid (-0x2200).
- */
-#define MBEDTLS_ERR_X509_INVALID_VERSION -8704
-
-/**
- * The serial tag or value is invalid (-0x2280).
- */
-#define MBEDTLS_ERR_X509_INVALID_SERIAL -8832
-
-/**
- * The algorithm tag or value is invalid (-0x2300).
- */
-#define MBEDTLS_ERR_X509_INVALID_ALG -8960
-
-/**
- * The name tag or value is invalid (-0x2380).
- */
-#define MBEDTLS_ERR_X509_INVALID_NAME -9088
-
-/**
- * The date tag or value is invalid (-0x2400).
- */
-#define MBEDTLS_ERR_X509_INVALID_DATE -9216
-
-/**
- * The signature tag or value is invalid (-0x2480).
- */
-#define MBEDTLS_ERR_X509_INVALID_SIGNATURE -9344
-
-/**
- * The extension tag or value is invalid (-0x2500).
- */
-#define MBEDTLS_ERR_X509_INVALID_EXTENSIONS -9472
-
-/**
- * CRT/CRL/CSR has an unsupported version number (-0x2580).
- */
-#define MBEDTLS_ERR_X509_UNKNOWN_VERSION -9600
-
-/**
- * Signature algorithm (oid) is unsupported (-0x2600).
- */
-#define MBEDTLS_ERR_X509_UNKNOWN_SIG_ALG -9728
-
-/**
- * Signature algorithms do not match (-0x2680).
- */
-#define MBEDTLS_ERR_X509_SIG_MISMATCH -9856
-
-/**
- * Certificate verification failed, e.g. CRL, CA or signature check failed (-0x2700).
- */
-#define MBEDTLS_ERR_X509_CERT_VERIFY_FAILED -9984
-
-/**
- * Format not recognized as DER or PEM (-0x2780).
- */
-#define MBEDTLS_ERR_X509_CERT_UNKNOWN_FORMAT -10112
-
-/**
- * Input invalid (-0x2800).
- */
-#define MBEDTLS_ERR_X509_BAD_INPUT_DATA -10240
-
-/**
- * Allocation of memory failed (-0x2880).
- */
-#define MBEDTLS_ERR_X509_ALLOC_FAILED -10368
-
-/**
- * Read/write of file failed (-0x2900).
- */
-#define MBEDTLS_ERR_X509_FILE_IO_ERROR -10496
-
-/**
- * Destination buffer is too small (-0x2980).
- */
-#define MBEDTLS_ERR_X509_BUFFER_TOO_SMALL -10624
-
-/**
- * A fatal error occurred, eg the chain is too long or the vrfy callback failed (-0x3000).
- */
-#define MBEDTLS_ERR_X509_FATAL_ERROR -12288
-
-/**
- * The certificate validity has expired.
- */
-#define MBEDTLS_X509_BADCERT_EXPIRED 1
-
-/**
- * The certificate has been revoked (is on a CRL).
- */
-#define MBEDTLS_X509_BADCERT_REVOKED 2
-
-/**
- * The certificate Common Name (CN) does not match with the expected CN.
- */
-#define MBEDTLS_X509_BADCERT_CN_MISMATCH 4
-
-/**
- * The certificate is not correctly signed by the trusted CA.
- */
-#define MBEDTLS_X509_BADCERT_NOT_TRUSTED 8
-
-/**
- * The CRL is not correctly signed by the trusted CA.
- */
-#define MBEDTLS_X509_BADCRL_NOT_TRUSTED 16
-
-/**
- * The CRL is expired.
- */
-#define MBEDTLS_X509_BADCRL_EXPIRED 32
-
-/**
- * Certificate was missing.
- */
-#define MBEDTLS_X509_BADCERT_MISSING 64
-
-/**
- * Certificate verification was skipped.
- */
-#define MBEDTLS_X509_BADCERT_SKIP_VERIFY 128
-
-/**
- * Other reason (can be used by verify callback).
- */
-#define MBEDTLS_X509_BADCERT_OTHER 256
-
-/**
- * The certificate validity starts in the future.
- */
-#define MBEDTLS_X509_BADCERT_FUTURE 512
-
-/**
- * The CRL is from the future.
- */
-#define MBEDTLS_X509_BADCRL_FUTURE 1024
-
-/**
- * Usage does not match the keyUsage extension.
- */
-#define MBEDTLS_X509_BADCERT_KEY_USAGE 2048
-
-/**
- * Usage does not match the extendedKeyUsage extension.
- */
-#define MBEDTLS_X509_BADCERT_EXT_KEY_USAGE 4096
-
-/**
- * Usage does not match the nsCertType extension.
- */
-#define MBEDTLS_X509_BADCERT_NS_CERT_TYPE 8192
-
-/**
- * The certificate is signed with an unacceptable hash.
- */
-#define MBEDTLS_X509_BADCERT_BAD_MD 16384
-
-/**
- * The certificate is signed with an unacceptable PK alg (eg RSA vs ECDSA).
- */
-#define MBEDTLS_X509_BADCERT_BAD_PK 32768
-
-/**
- * The certificate is signed with an unacceptable key (eg bad curve, RSA too short).
- */
-#define MBEDTLS_X509_BADCERT_BAD_KEY 65536
-
-/**
- * The CRL is signed with an unacceptable hash.
- */
-#define MBEDTLS_X509_BADCRL_BAD_MD 131072
-
-/**
- * The CRL is signed with an unacceptable PK alg (eg RSA vs ECDSA).
- */
-#define MBEDTLS_X509_BADCRL_BAD_PK 262144
-
-/**
- * The CRL is signed with an unacceptable key (eg bad curve, RSA too short).
- */
-#define MBEDTLS_X509_BADCRL_BAD_KEY 524288
 
 /**
  * A DER element inside a parsed structure: tag, length and a pointer to the bytes.

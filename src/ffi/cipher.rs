@@ -3,12 +3,7 @@
 
 use core::ffi::c_int;
 
-/// The selected feature is not available (-0x6080).
-pub const MBEDTLS_ERR_CIPHER_FEATURE_UNAVAILABLE: c_int = -0x6080;
-/// Bad input parameters (-0x6100).
-pub const MBEDTLS_ERR_CIPHER_BAD_INPUT_DATA: c_int = -0x6100;
-/// Authentication failed, for AEAD modes (-0x6300).
-pub const MBEDTLS_ERR_CIPHER_AUTH_FAILED: c_int = -0x6300;
+pub use super::error::codes::cipher::*;
 
 /// `mbedtls_cipher_type_t` (an `int`-sized enum in Mbed TLS 3.6).
 pub type mbedtls_cipher_type_t = c_int;

@@ -8,12 +8,10 @@ use std::sync::Arc;
 
 use core::ffi::c_uchar;
 
-use super::ssl::{
-    AppPtr, MBEDTLS_ERR_SSL_BAD_INPUT_DATA, MBEDTLS_ERR_SSL_BUFFER_TOO_SMALL, mbedtls_ssl_config, mbedtls_ssl_context,
-    mbedtls_ssl_session,
-};
+use super::ssl::{AppPtr, mbedtls_ssl_config, mbedtls_ssl_context, mbedtls_ssl_session};
 use super::ssl_cache::{cache_ref, mbedtls_ssl_cache_context};
 use super::{entry, error::code_of, in_slice, out_slice};
+use crate::error::Error;
 
 type NewTicketFn =
     unsafe extern "C" fn(p_ticket: *mut c_void, ssl: *mut mbedtls_ssl_context, session: *const mbedtls_ssl_session);
@@ -75,15 +73,15 @@ pub unsafe extern "C" fn mbedtls_compat_ssl_cache_save(
 ) -> c_int {
     entry!(mbedtls_compat_ssl_cache_save, {
         let (Some(cache), Some(out)) = (unsafe { cache_ref(cache) }, unsafe { out_slice(buf, buf_len) }) else {
-            return MBEDTLS_ERR_SSL_BAD_INPUT_DATA;
+            return code_of(Error::SslBadInputData);
         };
         if olen.is_null() {
-            return MBEDTLS_ERR_SSL_BAD_INPUT_DATA;
+            return code_of(Error::SslBadInputData);
         }
         let dump = cache.dump();
         unsafe { olen.write(dump.len()) };
         if out.len() < dump.len() {
-            return MBEDTLS_ERR_SSL_BUFFER_TOO_SMALL;
+            return code_of(Error::SslBufferTooSmall);
         }
         out[..dump.len()].copy_from_slice(&dump);
         0
@@ -109,7 +107,7 @@ pub unsafe extern "C" fn mbedtls_compat_ssl_cache_load(
 ) -> c_int {
     entry!(mbedtls_compat_ssl_cache_load, {
         let (Some(cache), Some(bytes)) = (unsafe { cache_ref(cache) }, unsafe { in_slice(buf, len) }) else {
-            return MBEDTLS_ERR_SSL_BAD_INPUT_DATA;
+            return code_of(Error::SslBadInputData);
         };
         match cache.restore(bytes) {
             Ok(n) => c_int::try_from(n).unwrap_or(c_int::MAX),

@@ -20,14 +20,7 @@ use core::sync::atomic::{AtomicI32, Ordering};
 use super::{entry, error::code_of, in_slice, out_slice, platform::zeroize_bytes};
 use crate::error::Error;
 
-/// The entropy source failed (-0x0034).
-pub const MBEDTLS_ERR_CTR_DRBG_ENTROPY_SOURCE_FAILED: c_int = -0x0034;
-/// The requested random buffer length is too big (-0x0036).
-pub const MBEDTLS_ERR_CTR_DRBG_REQUEST_TOO_BIG: c_int = -0x0036;
-/// The input (entropy + additional data) is too large (-0x0038).
-pub const MBEDTLS_ERR_CTR_DRBG_INPUT_TOO_BIG: c_int = -0x0038;
-/// Read or write error in file (-0x003A).
-pub const MBEDTLS_ERR_CTR_DRBG_FILE_IO_ERROR: c_int = -0x003A;
+pub use super::error::codes::ctr_drbg::*;
 
 /// The most bytes one `mbedtls_ctr_drbg_random` call returns.
 pub const MBEDTLS_CTR_DRBG_MAX_REQUEST: c_int = 1024;

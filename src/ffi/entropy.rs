@@ -11,16 +11,7 @@ use core::ffi::{c_int, c_uchar, c_void};
 use super::{entry, error::code_of, out_slice};
 use crate::error::Error;
 
-/// Critical entropy source failure (-0x003C).
-pub const MBEDTLS_ERR_ENTROPY_SOURCE_FAILED: c_int = -0x003C;
-/// No more sources can be added (-0x003E).
-pub const MBEDTLS_ERR_ENTROPY_MAX_SOURCES: c_int = -0x003E;
-/// No sources have been added to poll (-0x0040).
-pub const MBEDTLS_ERR_ENTROPY_NO_SOURCES_DEFINED: c_int = -0x0040;
-/// No strong sources have been added to poll (-0x003D).
-pub const MBEDTLS_ERR_ENTROPY_NO_STRONG_SOURCE: c_int = -0x003D;
-/// Read/write error in file (-0x003F).
-pub const MBEDTLS_ERR_ENTROPY_FILE_IO_ERROR: c_int = -0x003F;
+pub use super::error::codes::entropy::*;
 
 /// The most bytes one `mbedtls_entropy_func` call returns (the SHA-512 accumulator size of Mbed
 /// TLS).

@@ -41,7 +41,7 @@ pub(crate) trait PanicValue {
 
 impl PanicValue for c_int {
     fn panic_value() -> Self {
-        ssl::MBEDTLS_ERR_SSL_INTERNAL_ERROR
+        error::code_of(Error::SslInternalError)
     }
 }
 

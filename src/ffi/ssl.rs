@@ -17,106 +17,7 @@ use crate::error::Error;
 use crate::server_sessions::{SessionStore, TicketCodec};
 use crate::session::Session;
 
-/// `-0x7000`.
-pub const MBEDTLS_ERR_SSL_CRYPTO_IN_PROGRESS: c_int = -0x7000;
-/// `-0x7080`.
-pub const MBEDTLS_ERR_SSL_FEATURE_UNAVAILABLE: c_int = -0x7080;
-/// `-0x7100`.
-pub const MBEDTLS_ERR_SSL_BAD_INPUT_DATA: c_int = -0x7100;
-/// `-0x7180`.
-pub const MBEDTLS_ERR_SSL_INVALID_MAC: c_int = -0x7180;
-/// `-0x7200`.
-pub const MBEDTLS_ERR_SSL_INVALID_RECORD: c_int = -0x7200;
-/// `-0x7280`.
-pub const MBEDTLS_ERR_SSL_CONN_EOF: c_int = -0x7280;
-/// `-0x7300`.
-pub const MBEDTLS_ERR_SSL_DECODE_ERROR: c_int = -0x7300;
-/// `-0x7400`.
-pub const MBEDTLS_ERR_SSL_NO_RNG: c_int = -0x7400;
-/// `-0x7480`.
-pub const MBEDTLS_ERR_SSL_NO_CLIENT_CERTIFICATE: c_int = -0x7480;
-/// `-0x7500`.
-pub const MBEDTLS_ERR_SSL_UNSUPPORTED_EXTENSION: c_int = -0x7500;
-/// `-0x7580`.
-pub const MBEDTLS_ERR_SSL_NO_APPLICATION_PROTOCOL: c_int = -0x7580;
-/// `-0x7600`.
-pub const MBEDTLS_ERR_SSL_PRIVATE_KEY_REQUIRED: c_int = -0x7600;
-/// `-0x7680`.
-pub const MBEDTLS_ERR_SSL_CA_CHAIN_REQUIRED: c_int = -0x7680;
-/// `-0x7700`.
-pub const MBEDTLS_ERR_SSL_UNEXPECTED_MESSAGE: c_int = -0x7700;
-/// `-0x7780`.
-pub const MBEDTLS_ERR_SSL_FATAL_ALERT_MESSAGE: c_int = -0x7780;
-/// `-0x7800`.
-pub const MBEDTLS_ERR_SSL_UNRECOGNIZED_NAME: c_int = -0x7800;
-/// `-0x7880`.
-pub const MBEDTLS_ERR_SSL_PEER_CLOSE_NOTIFY: c_int = -0x7880;
-/// `-0x7A00`.
-pub const MBEDTLS_ERR_SSL_BAD_CERTIFICATE: c_int = -0x7A00;
-/// `-0x7B00`.
-pub const MBEDTLS_ERR_SSL_RECEIVED_NEW_SESSION_TICKET: c_int = -0x7B00;
-/// `-0x7B80`.
-pub const MBEDTLS_ERR_SSL_CANNOT_READ_EARLY_DATA: c_int = -0x7B80;
-/// `-0x7C00`.
-pub const MBEDTLS_ERR_SSL_RECEIVED_EARLY_DATA: c_int = -0x7C00;
-/// `-0x7C80`.
-pub const MBEDTLS_ERR_SSL_CANNOT_WRITE_EARLY_DATA: c_int = -0x7C80;
-/// `-0x7E80`.
-pub const MBEDTLS_ERR_SSL_CACHE_ENTRY_NOT_FOUND: c_int = -0x7E80;
-/// `-0x7F00`.
-pub const MBEDTLS_ERR_SSL_ALLOC_FAILED: c_int = -0x7F00;
-/// `-0x7F80`.
-pub const MBEDTLS_ERR_SSL_HW_ACCEL_FAILED: c_int = -0x7F80;
-/// `-0x6F80`.
-pub const MBEDTLS_ERR_SSL_HW_ACCEL_FALLTHROUGH: c_int = -0x6F80;
-/// `-0x6E80`.
-pub const MBEDTLS_ERR_SSL_BAD_PROTOCOL_VERSION: c_int = -0x6E80;
-/// `-0x6E00`.
-pub const MBEDTLS_ERR_SSL_HANDSHAKE_FAILURE: c_int = -0x6E00;
-/// `-0x6D80`.
-pub const MBEDTLS_ERR_SSL_SESSION_TICKET_EXPIRED: c_int = -0x6D80;
-/// `-0x6D00`.
-pub const MBEDTLS_ERR_SSL_PK_TYPE_MISMATCH: c_int = -0x6D00;
-/// `-0x6C80`.
-pub const MBEDTLS_ERR_SSL_UNKNOWN_IDENTITY: c_int = -0x6C80;
-/// `-0x6C00`.
-pub const MBEDTLS_ERR_SSL_INTERNAL_ERROR: c_int = -0x6C00;
-/// `-0x6B80`.
-pub const MBEDTLS_ERR_SSL_COUNTER_WRAPPING: c_int = -0x6B80;
-/// `-0x6B00`.
-pub const MBEDTLS_ERR_SSL_WAITING_SERVER_HELLO_RENEGO: c_int = -0x6B00;
-/// `-0x6A80`.
-pub const MBEDTLS_ERR_SSL_HELLO_VERIFY_REQUIRED: c_int = -0x6A80;
-/// `-0x6A00`.
-pub const MBEDTLS_ERR_SSL_BUFFER_TOO_SMALL: c_int = -0x6A00;
-/// `-0x6900`.
-pub const MBEDTLS_ERR_SSL_WANT_READ: c_int = -0x6900;
-/// `-0x6880`.
-pub const MBEDTLS_ERR_SSL_WANT_WRITE: c_int = -0x6880;
-/// `-0x6800`.
-pub const MBEDTLS_ERR_SSL_TIMEOUT: c_int = -0x6800;
-/// `-0x6780`.
-pub const MBEDTLS_ERR_SSL_CLIENT_RECONNECT: c_int = -0x6780;
-/// `-0x6700`.
-pub const MBEDTLS_ERR_SSL_UNEXPECTED_RECORD: c_int = -0x6700;
-/// `-0x6680`.
-pub const MBEDTLS_ERR_SSL_NON_FATAL: c_int = -0x6680;
-/// `-0x6600`.
-pub const MBEDTLS_ERR_SSL_ILLEGAL_PARAMETER: c_int = -0x6600;
-/// `-0x6580`.
-pub const MBEDTLS_ERR_SSL_CONTINUE_PROCESSING: c_int = -0x6580;
-/// `-0x6500`.
-pub const MBEDTLS_ERR_SSL_ASYNC_IN_PROGRESS: c_int = -0x6500;
-/// `-0x6480`.
-pub const MBEDTLS_ERR_SSL_EARLY_MESSAGE: c_int = -0x6480;
-/// `-0x6000`.
-pub const MBEDTLS_ERR_SSL_UNEXPECTED_CID: c_int = -0x6000;
-/// `-0x5F00`.
-pub const MBEDTLS_ERR_SSL_VERSION_MISMATCH: c_int = -0x5F00;
-/// `-0x5E80`.
-pub const MBEDTLS_ERR_SSL_BAD_CONFIG: c_int = -0x5E80;
-/// `-0x5D80`.
-pub const MBEDTLS_ERR_SSL_CERTIFICATE_VERIFICATION_WITHOUT_HOSTNAME: c_int = -0x5D80;
+pub use super::error::codes::ssl::*;
 
 /// Maximum host name length for `mbedtls_ssl_set_hostname`.
 pub const MBEDTLS_SSL_MAX_HOST_NAME_LEN: c_int = 255;
@@ -563,17 +464,17 @@ pub unsafe extern "C" fn mbedtls_ssl_config_defaults(
 ) -> c_int {
     entry!(mbedtls_ssl_config_defaults, {
         let Some(handle) = (unsafe { config_handle(conf) }) else {
-            return MBEDTLS_ERR_SSL_BAD_INPUT_DATA;
+            return code_of(Error::SslBadInputData);
         };
         let endpoint = match endpoint {
             MBEDTLS_SSL_IS_CLIENT => Endpoint::Client,
             MBEDTLS_SSL_IS_SERVER => Endpoint::Server,
-            _ => return MBEDTLS_ERR_SSL_BAD_INPUT_DATA,
+            _ => return code_of(Error::SslBadInputData),
         };
         match transport {
             MBEDTLS_SSL_TRANSPORT_STREAM => {}
-            MBEDTLS_SSL_TRANSPORT_DATAGRAM => return MBEDTLS_ERR_SSL_FEATURE_UNAVAILABLE,
-            _ => return MBEDTLS_ERR_SSL_BAD_INPUT_DATA,
+            MBEDTLS_SSL_TRANSPORT_DATAGRAM => return code_of(Error::SslFeatureUnavailable),
+            _ => return code_of(Error::SslBadInputData),
         }
         let preset = if preset == MBEDTLS_SSL_PRESET_SUITEB { Preset::SuiteB } else { Preset::Default };
         handle.config.update(|s| s.apply_defaults(endpoint, preset));
@@ -691,7 +592,7 @@ pub unsafe extern "C" fn mbedtls_ssl_conf_own_cert(
 ) -> c_int {
     entry!(mbedtls_ssl_conf_own_cert, {
         let Some(handle) = (unsafe { config_handle(conf) }) else {
-            return MBEDTLS_ERR_SSL_BAD_INPUT_DATA;
+            return code_of(Error::SslBadInputData);
         };
         match unsafe { own_cert_from(own_cert, pk_key) } {
             Ok(cert) => {
@@ -875,10 +776,10 @@ pub unsafe extern "C" fn mbedtls_ssl_conf_alpn_protocols(
 ) -> c_int {
     entry!(mbedtls_ssl_conf_alpn_protocols, {
         let Some(handle) = (unsafe { config_handle(conf) }) else {
-            return MBEDTLS_ERR_SSL_BAD_INPUT_DATA;
+            return code_of(Error::SslBadInputData);
         };
         if protos.is_null() {
-            return MBEDTLS_ERR_SSL_BAD_INPUT_DATA;
+            return code_of(Error::SslBadInputData);
         }
         let mut list = Vec::new();
         let mut total = 0usize;
@@ -887,11 +788,11 @@ pub unsafe extern "C" fn mbedtls_ssl_conf_alpn_protocols(
         while let Some(name) = unsafe { in_cstr(*p) } {
             let bytes = name.to_bytes();
             if bytes.is_empty() || bytes.len() > 255 {
-                return MBEDTLS_ERR_SSL_BAD_INPUT_DATA;
+                return code_of(Error::SslBadInputData);
             }
             total += bytes.len() + 1;
             if total > 65535 {
-                return MBEDTLS_ERR_SSL_BAD_INPUT_DATA;
+                return code_of(Error::SslBadInputData);
             }
             list.push(bytes.to_vec());
             p = unsafe { p.add(1) };
@@ -990,10 +891,10 @@ pub unsafe extern "C" fn mbedtls_ssl_init(ssl: *mut mbedtls_ssl_context) {
 pub unsafe extern "C" fn mbedtls_ssl_setup(ssl: *mut mbedtls_ssl_context, conf: *const mbedtls_ssl_config) -> c_int {
     entry!(mbedtls_ssl_setup, {
         let Some(config) = (unsafe { config_handle(conf) }) else {
-            return MBEDTLS_ERR_SSL_BAD_INPUT_DATA;
+            return code_of(Error::SslBadInputData);
         };
         if ssl.is_null() || unsafe { !(*ssl).private_handle.is_null() } {
-            return MBEDTLS_ERR_SSL_BAD_INPUT_DATA;
+            return code_of(Error::SslBadInputData);
         }
         match Context::new(config.config.clone()) {
             Ok(ctx) => {
@@ -1182,7 +1083,7 @@ pub unsafe extern "C" fn mbedtls_ssl_handshake_step(ssl: *mut mbedtls_ssl_contex
 pub unsafe extern "C" fn mbedtls_ssl_read(ssl: *mut mbedtls_ssl_context, buf: *mut c_uchar, len: usize) -> c_int {
     entry!(mbedtls_ssl_read, {
         let Some(out) = (unsafe { out_slice(buf, len) }) else {
-            return MBEDTLS_ERR_SSL_BAD_INPUT_DATA;
+            return code_of(Error::SslBadInputData);
         };
         count(unsafe { drive(ssl, |ctx| ctx.read(out)) })
     })
@@ -1201,7 +1102,7 @@ pub unsafe extern "C" fn mbedtls_ssl_read(ssl: *mut mbedtls_ssl_context, buf: *m
 pub unsafe extern "C" fn mbedtls_ssl_write(ssl: *mut mbedtls_ssl_context, buf: *const c_uchar, len: usize) -> c_int {
     entry!(mbedtls_ssl_write, {
         let Some(data) = (unsafe { in_slice(buf, len) }) else {
-            return MBEDTLS_ERR_SSL_BAD_INPUT_DATA;
+            return code_of(Error::SslBadInputData);
         };
         count(unsafe { drive(ssl, |ctx| ctx.write(data)) })
     })
@@ -1595,7 +1496,7 @@ pub unsafe extern "C" fn mbedtls_ssl_get_session(
 ) -> c_int {
     entry!(mbedtls_ssl_get_session, {
         if session.is_null() {
-            return MBEDTLS_ERR_SSL_BAD_INPUT_DATA;
+            return code_of(Error::SslBadInputData);
         }
         match unsafe { with_ssl(ssl, |h| h.ctx.export_session()) } {
             Ok(copy) => {
@@ -1627,7 +1528,7 @@ pub unsafe extern "C" fn mbedtls_ssl_set_session(
 ) -> c_int {
     entry!(mbedtls_ssl_set_session, {
         let Some(handle) = (unsafe { session_ref(session) }) else {
-            return MBEDTLS_ERR_SSL_BAD_INPUT_DATA;
+            return code_of(Error::SslBadInputData);
         };
         status(unsafe { with_ssl(ssl, |h| h.ctx.set_session(&handle.session)) })
     })
@@ -1654,16 +1555,16 @@ pub unsafe extern "C" fn mbedtls_ssl_session_save(
 ) -> c_int {
     entry!(mbedtls_ssl_session_save, {
         if session.is_null() {
-            return MBEDTLS_ERR_SSL_INTERNAL_ERROR;
+            return code_of(Error::SslInternalError);
         }
         if olen.is_null() {
-            return MBEDTLS_ERR_SSL_BAD_INPUT_DATA;
+            return code_of(Error::SslBadInputData);
         }
         let Some(out) = (unsafe { out_slice(buf, buf_len) }) else {
-            return MBEDTLS_ERR_SSL_BAD_INPUT_DATA;
+            return code_of(Error::SslBadInputData);
         };
         let Some(handle) = (unsafe { session_ref(session) }) else {
-            return MBEDTLS_ERR_SSL_FEATURE_UNAVAILABLE;
+            return code_of(Error::SslFeatureUnavailable);
         };
         let bytes = match handle.session.save() {
             Ok(bytes) => bytes,
@@ -1671,7 +1572,7 @@ pub unsafe extern "C" fn mbedtls_ssl_session_save(
         };
         unsafe { olen.write(bytes.len()) };
         if out.len() < bytes.len() {
-            return MBEDTLS_ERR_SSL_BUFFER_TOO_SMALL;
+            return code_of(Error::SslBufferTooSmall);
         }
         out[..bytes.len()].copy_from_slice(&bytes);
         0
@@ -1695,7 +1596,7 @@ pub unsafe extern "C" fn mbedtls_ssl_session_load(
 ) -> c_int {
     entry!(mbedtls_ssl_session_load, {
         if session.is_null() {
-            return MBEDTLS_ERR_SSL_BAD_INPUT_DATA;
+            return code_of(Error::SslBadInputData);
         }
         let result = match unsafe { in_slice(buf, len) } {
             Some(bytes) => Session::load(bytes),
@@ -1762,10 +1663,10 @@ pub unsafe extern "C" fn mbedtls_ssl_session_get_ticket_creation_time(
 ) -> c_int {
     entry!(mbedtls_ssl_session_get_ticket_creation_time, {
         let Some(handle) = (unsafe { session_ref(session) }) else {
-            return MBEDTLS_ERR_SSL_BAD_INPUT_DATA;
+            return code_of(Error::SslBadInputData);
         };
         if ticket_creation_time.is_null() || handle.session.endpoint != Endpoint::Server {
-            return MBEDTLS_ERR_SSL_BAD_INPUT_DATA;
+            return code_of(Error::SslBadInputData);
         }
         unsafe { ticket_creation_time.write(i64::try_from(handle.session.ticket_time_ms).unwrap_or(i64::MAX)) };
         0

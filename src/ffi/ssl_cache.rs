@@ -4,9 +4,10 @@
 use core::ffi::{c_int, c_uchar, c_void};
 use std::sync::Arc;
 
-use super::ssl::{MBEDTLS_ERR_SSL_BAD_INPUT_DATA, mbedtls_ssl_session, session_put, session_value};
+use super::ssl::{mbedtls_ssl_session, session_put, session_value};
 use super::{entry, error::code_of, in_slice};
 use crate::cache::SessionCache;
+use crate::error::Error;
 
 /// Default cache timeout in seconds (one day).
 pub const MBEDTLS_SSL_CACHE_DEFAULT_TIMEOUT: c_int = 86400;
@@ -96,10 +97,10 @@ pub unsafe extern "C" fn mbedtls_ssl_cache_get(
         let (Some(cache), Some(id)) =
             (unsafe { cache_ref(data.cast()) }, unsafe { in_slice(session_id, session_id_len) })
         else {
-            return MBEDTLS_ERR_SSL_BAD_INPUT_DATA;
+            return code_of(Error::SslBadInputData);
         };
         if session.is_null() {
-            return MBEDTLS_ERR_SSL_BAD_INPUT_DATA;
+            return code_of(Error::SslBadInputData);
         }
         match cache.get(id) {
             Ok(found) => {
@@ -133,7 +134,7 @@ pub unsafe extern "C" fn mbedtls_ssl_cache_set(
                 session_value(session)
             })
         else {
-            return MBEDTLS_ERR_SSL_BAD_INPUT_DATA;
+            return code_of(Error::SslBadInputData);
         };
         match cache.set(id, value) {
             Ok(()) => 0,
@@ -157,7 +158,7 @@ pub unsafe extern "C" fn mbedtls_ssl_cache_remove(
         let (Some(cache), Some(id)) =
             (unsafe { cache_ref(data.cast()) }, unsafe { in_slice(session_id, session_id_len) })
         else {
-            return MBEDTLS_ERR_SSL_BAD_INPUT_DATA;
+            return code_of(Error::SslBadInputData);
         };
         cache.remove(id);
         0

@@ -6,10 +6,9 @@ use std::sync::Arc;
 use super::cipher::{
     MBEDTLS_CIPHER_AES_128_GCM, MBEDTLS_CIPHER_AES_256_GCM, MBEDTLS_CIPHER_CHACHA20_POLY1305, mbedtls_cipher_type_t,
 };
-use super::ssl::{
-    MBEDTLS_ERR_SSL_BAD_INPUT_DATA, MBEDTLS_ERR_SSL_BUFFER_TOO_SMALL, mbedtls_ssl_session, session_put, session_value,
-};
+use super::ssl::{mbedtls_ssl_session, session_put, session_value};
 use super::{entry, error::code_of, in_slice};
+use crate::error::Error;
 use crate::ticket::{TicketAead, TicketKeys};
 
 /// Length of a ticket key name.
@@ -93,13 +92,13 @@ pub unsafe extern "C" fn mbedtls_ssl_ticket_setup(
     entry!(mbedtls_ssl_ticket_setup, {
         let _ = p_rng;
         if ctx.is_null() || f_rng.is_none() {
-            return MBEDTLS_ERR_SSL_BAD_INPUT_DATA;
+            return code_of(Error::SslBadInputData);
         }
         let aead = match cipher {
             MBEDTLS_CIPHER_AES_128_GCM => TicketAead::Aes128Gcm,
             MBEDTLS_CIPHER_AES_256_GCM => TicketAead::Aes256Gcm,
             MBEDTLS_CIPHER_CHACHA20_POLY1305 => TicketAead::ChaCha20Poly1305,
-            _ => return MBEDTLS_ERR_SSL_BAD_INPUT_DATA,
+            _ => return code_of(Error::SslBadInputData),
         };
         match TicketKeys::new(aead, lifetime) {
             Ok(keys) => {
@@ -136,7 +135,7 @@ pub unsafe extern "C" fn mbedtls_ssl_ticket_rotate(
         let (Some(keys), Some(name), Some(key)) =
             (unsafe { ticket_ref(ctx) }, unsafe { in_slice(name, nlength) }, unsafe { in_slice(k, klength) })
         else {
-            return MBEDTLS_ERR_SSL_BAD_INPUT_DATA;
+            return code_of(Error::SslBadInputData);
         };
         match keys.rotate(name, key, lifetime) {
             Ok(()) => 0,
@@ -167,17 +166,17 @@ pub unsafe extern "C" fn mbedtls_ssl_ticket_write(
     entry!(mbedtls_ssl_ticket_write, {
         let (Some(keys), Some(session)) = (unsafe { ticket_ref(p_ticket.cast()) }, unsafe { session_value(session) })
         else {
-            return MBEDTLS_ERR_SSL_BAD_INPUT_DATA;
+            return code_of(Error::SslBadInputData);
         };
         if start.is_null() || end.is_null() || tlen.is_null() || lifetime.is_null() || (end as usize) < (start as usize)
         {
-            return MBEDTLS_ERR_SSL_BAD_INPUT_DATA;
+            return code_of(Error::SslBadInputData);
         }
         let room = end as usize - start as usize;
         match keys.write(session) {
             Ok((ticket, life)) => {
                 if ticket.len() > room {
-                    return MBEDTLS_ERR_SSL_BUFFER_TOO_SMALL;
+                    return code_of(Error::SslBufferTooSmall);
                 }
                 // SAFETY: the caller gave [start, end) as writable.
                 unsafe { core::ptr::copy_nonoverlapping(ticket.as_ptr(), start, ticket.len()) };
@@ -209,10 +208,10 @@ pub unsafe extern "C" fn mbedtls_ssl_ticket_parse(
 ) -> c_int {
     entry!(mbedtls_ssl_ticket_parse, {
         let (Some(keys), Some(ticket)) = (unsafe { ticket_ref(p_ticket.cast()) }, unsafe { in_slice(buf, len) }) else {
-            return MBEDTLS_ERR_SSL_BAD_INPUT_DATA;
+            return code_of(Error::SslBadInputData);
         };
         if session.is_null() {
-            return MBEDTLS_ERR_SSL_BAD_INPUT_DATA;
+            return code_of(Error::SslBadInputData);
         }
         match keys.parse(ticket) {
             Ok(parsed) => {

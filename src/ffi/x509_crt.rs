@@ -777,38 +777,6 @@ mod tests {
     }
 
     #[test]
-    fn core_flags_are_the_c_flags() {
-        use crate::ffi::x509 as c;
-        use crate::x509::verify_flags as f;
-        let pairs = [
-            (f::BADCERT_EXPIRED, c::MBEDTLS_X509_BADCERT_EXPIRED),
-            (f::BADCERT_REVOKED, c::MBEDTLS_X509_BADCERT_REVOKED),
-            (f::BADCERT_CN_MISMATCH, c::MBEDTLS_X509_BADCERT_CN_MISMATCH),
-            (f::BADCERT_NOT_TRUSTED, c::MBEDTLS_X509_BADCERT_NOT_TRUSTED),
-            (f::BADCRL_NOT_TRUSTED, c::MBEDTLS_X509_BADCRL_NOT_TRUSTED),
-            (f::BADCRL_EXPIRED, c::MBEDTLS_X509_BADCRL_EXPIRED),
-            (f::BADCERT_MISSING, c::MBEDTLS_X509_BADCERT_MISSING),
-            (f::BADCERT_SKIP_VERIFY, c::MBEDTLS_X509_BADCERT_SKIP_VERIFY),
-            (f::BADCERT_OTHER, c::MBEDTLS_X509_BADCERT_OTHER),
-            (f::BADCERT_FUTURE, c::MBEDTLS_X509_BADCERT_FUTURE),
-            (f::BADCRL_FUTURE, c::MBEDTLS_X509_BADCRL_FUTURE),
-            (f::BADCERT_KEY_USAGE, c::MBEDTLS_X509_BADCERT_KEY_USAGE),
-            (f::BADCERT_EXT_KEY_USAGE, c::MBEDTLS_X509_BADCERT_EXT_KEY_USAGE),
-            (f::BADCERT_NS_CERT_TYPE, c::MBEDTLS_X509_BADCERT_NS_CERT_TYPE),
-            (f::BADCERT_BAD_MD, c::MBEDTLS_X509_BADCERT_BAD_MD),
-            (f::BADCERT_BAD_PK, c::MBEDTLS_X509_BADCERT_BAD_PK),
-            (f::BADCERT_BAD_KEY, c::MBEDTLS_X509_BADCERT_BAD_KEY),
-            (f::BADCRL_BAD_MD, c::MBEDTLS_X509_BADCRL_BAD_MD),
-            (f::BADCRL_BAD_PK, c::MBEDTLS_X509_BADCRL_BAD_PK),
-            (f::BADCRL_BAD_KEY, c::MBEDTLS_X509_BADCRL_BAD_KEY),
-        ];
-        for (core, c) in pairs {
-            assert_eq!(core, c);
-        }
-        assert_eq!(f::TEXTS.len(), pairs.len());
-    }
-
-    #[test]
     fn owned_chains_for_the_tls_layer() {
         let ders = [read("server-rsa.der"), read("ca.der")];
         let chain = new_chain_from_ders(&ders).unwrap();
