@@ -313,7 +313,8 @@ fn build_info_h() -> String {
 }
 
 /// The source files of an FFI module: `src/ffi/<module>.rs`, or every `.rs` file of the folder
-/// `src/ffi/<module>/` (`mod.rs` first, then by name) when the module is a folder.
+/// `src/ffi/<module>/` (`mod.rs` first) when the module is a folder. cbindgen is given the first
+/// file only: it follows the `mod` declarations of a folder's `mod.rs` itself.
 fn module_sources(module: &str) -> Vec<String> {
     let file = format!("src/ffi/{module}.rs");
     if Path::new(&file).exists() {
@@ -398,12 +399,12 @@ fn generate(header: &Header, out: &Path) {
             // cbindgen emits only the types reachable from functions; a header must also carry
             // the public types its module defines for other headers (e.g. x509.h's buffers).
             config.export.include = sources.iter().flat_map(|src| public_types(src)).collect();
-            let mut builder = cbindgen::Builder::new().with_config(config);
             for src in &sources {
                 println!("cargo:rerun-if-changed={src}");
-                builder = builder.with_src(src);
             }
-            builder
+            cbindgen::Builder::new()
+                .with_config(config)
+                .with_src(&sources[0])
                 .generate()
                 .unwrap_or_else(|e| panic!("cbindgen failed for src/ffi/{module}: {e}"))
                 .write_to_file(&path);

@@ -129,7 +129,7 @@ fn main() {
     println!("micro ticket_write {write:.0}");
     println!("micro ticket_parse {parse:.0}");
     for &size in &[50u64, 10_000, 1_000_000] {
-        let cache = SessionCache::new();
+        let cache = SessionCache::new(86400, 50);
         cache.set_max_entries(size as usize);
         for i in 0..size {
             cache.set(&id_of(i), &s).unwrap();

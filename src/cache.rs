@@ -18,9 +18,6 @@ use std::sync::Mutex;
 use crate::error::{Error, Result};
 use crate::session::{self, Session};
 
-pub const DEFAULT_TIMEOUT: u32 = 86400;
-pub const DEFAULT_MAX_ENTRIES: usize = 50;
-
 struct Entry {
     session: Session,
     timestamp: u64,
@@ -43,12 +40,6 @@ pub struct SessionCache {
 impl core::fmt::Debug for SessionCache {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         f.debug_struct("SessionCache").field("entries", &self.len()).finish_non_exhaustive()
-    }
-}
-
-impl Default for SessionCache {
-    fn default() -> Self {
-        Self::new()
     }
 }
 
@@ -86,16 +77,11 @@ impl Inner {
 }
 
 impl SessionCache {
-    /// `mbedtls_ssl_cache_init`: empty, with Mbed TLS's defaults.
-    pub fn new() -> Self {
+    /// `mbedtls_ssl_cache_init`: empty, with the given limits (the C layer passes Mbed TLS's
+    /// defaults, `MBEDTLS_SSL_CACHE_DEFAULT_TIMEOUT` and `_MAX_ENTRIES`).
+    pub fn new(timeout: u32, max_entries: usize) -> Self {
         Self {
-            inner: Mutex::new(Inner {
-                timeout: DEFAULT_TIMEOUT,
-                max_entries: DEFAULT_MAX_ENTRIES,
-                map: HashMap::new(),
-                order: VecDeque::new(),
-                next_seq: 0,
-            }),
+            inner: Mutex::new(Inner { timeout, max_entries, map: HashMap::new(), order: VecDeque::new(), next_seq: 0 }),
         }
     }
 
@@ -288,7 +274,7 @@ mod tests {
 
     #[test]
     fn get_set_overwrite_remove() {
-        let c = SessionCache::new();
+        let c = SessionCache::new(86400, 50);
         assert_eq!(c.get(b"a"), Err(Error::SslCacheEntryNotFound));
         c.set(b"a", &s(1)).unwrap();
         assert_eq!(c.get(b"a").unwrap(), s(1));
@@ -303,7 +289,7 @@ mod tests {
 
     #[test]
     fn eviction_is_oldest_first_and_zero_entries_caches_nothing() {
-        let c = SessionCache::new();
+        let c = SessionCache::new(86400, 50);
         c.set_max_entries(2);
         c.set(b"a", &s(1)).unwrap();
         c.set(b"b", &s(2)).unwrap();
@@ -318,7 +304,7 @@ mod tests {
 
     #[test]
     fn expired_entries_are_never_returned_and_zero_timeout_never_expires() {
-        let c = SessionCache::new();
+        let c = SessionCache::new(86400, 50);
         c.set_timeout(1);
         c.set_at(b"old", &s(1), session::now_secs() - 5).unwrap();
         assert_eq!(c.get(b"old"), Err(Error::SslCacheEntryNotFound));
@@ -329,7 +315,7 @@ mod tests {
 
     #[test]
     fn many_refreshes_keep_the_order_queue_bounded() {
-        let c = SessionCache::new();
+        let c = SessionCache::new(86400, 50);
         c.set_max_entries(1000);
         for i in 0..100_000u32 {
             c.set(&(i % 10).to_be_bytes(), &s(1)).unwrap();
@@ -340,18 +326,18 @@ mod tests {
 
     #[test]
     fn dump_and_restore() {
-        let c = SessionCache::new();
+        let c = SessionCache::new(86400, 50);
         c.set(b"a", &s(1)).unwrap();
         c.set(b"b", &s(2)).unwrap();
         let dump = c.dump();
-        let d = SessionCache::new();
+        let d = SessionCache::new(86400, 50);
         assert_eq!(d.restore(&dump), Ok(2));
         assert_eq!(d.get(b"b").unwrap(), s(2));
         for len in 0..dump.len() {
-            assert!(SessionCache::new().restore(&dump[..len]).is_err());
+            assert!(SessionCache::new(86400, 50).restore(&dump[..len]).is_err());
         }
         let mut bad = dump.clone();
         bad[12] ^= 1;
-        assert_eq!(SessionCache::new().restore(&bad), Err(Error::SslBadInputData));
+        assert_eq!(SessionCache::new(86400, 50).restore(&bad), Err(Error::SslBadInputData));
     }
 }

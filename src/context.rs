@@ -1405,7 +1405,7 @@ pub(crate) mod tests {
         let conf = server_config(min, max);
         conf.update(|s| {
             if cache {
-                s.session_store = Some(Arc::new(crate::cache::SessionCache::new()));
+                s.session_store = Some(Arc::new(crate::cache::SessionCache::new(86400, 50)));
             }
             if tickets {
                 s.ticket_codec =

@@ -28,6 +28,7 @@ pub(crate) struct NewTicketHook {
 /// `ssl` is NULL or an initialised context.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn mbedtls_compat_ssl_session_resumed(ssl: *const mbedtls_ssl_context) -> c_int {
+    // SAFETY: `ssl` is NULL or a context shell (the contract of this function).
     entry!(mbedtls_compat_ssl_session_resumed, { c_int::from(unsafe { super::ssl::resumed(ssl) }) })
 }
 
@@ -49,6 +50,7 @@ pub unsafe extern "C" fn mbedtls_compat_ssl_conf_new_session_ticket_cb(
 ) {
     entry!(mbedtls_compat_ssl_conf_new_session_ticket_cb, {
         let hook = f_ticket.map(|f| Arc::new(NewTicketHook { f, p: AppPtr(p_ticket) }) as Arc<dyn Any + Send + Sync>);
+        // SAFETY: `conf` is NULL or a configuration shell (the contract of this function).
         unsafe { super::ssl::update_config(conf, |s| s.new_ticket_callback = hook) };
     })
 }
@@ -72,6 +74,7 @@ pub unsafe extern "C" fn mbedtls_compat_ssl_cache_save(
     olen: *mut usize,
 ) -> c_int {
     entry!(mbedtls_compat_ssl_cache_save, {
+        // SAFETY: `cache` is NULL or a cache shell; `buf` is NULL or writable for `buf_len` bytes (the contract of this function).
         let (Some(cache), Some(out)) = (unsafe { cache_ref(cache) }, unsafe { out_slice(buf, buf_len) }) else {
             return code_of(Error::SslBadInputData);
         };
@@ -79,6 +82,7 @@ pub unsafe extern "C" fn mbedtls_compat_ssl_cache_save(
             return code_of(Error::SslBadInputData);
         }
         let dump = cache.dump();
+        // SAFETY: `olen` is not NULL (checked above) and writable (the contract of this function).
         unsafe { olen.write(dump.len()) };
         if out.len() < dump.len() {
             return code_of(Error::SslBufferTooSmall);
@@ -106,6 +110,7 @@ pub unsafe extern "C" fn mbedtls_compat_ssl_cache_load(
     len: usize,
 ) -> c_int {
     entry!(mbedtls_compat_ssl_cache_load, {
+        // SAFETY: `cache` is NULL or a cache shell; `buf` is NULL or valid for `len` bytes (the contract of this function).
         let (Some(cache), Some(bytes)) = (unsafe { cache_ref(cache) }, unsafe { in_slice(buf, len) }) else {
             return code_of(Error::SslBadInputData);
         };
@@ -131,6 +136,7 @@ pub unsafe extern "C" fn mbedtls_compat_ssl_conf_renegotiation_resumption(
     enable: c_int,
 ) {
     entry!(mbedtls_compat_ssl_conf_renegotiation_resumption, {
+        // SAFETY: `conf` is NULL or a configuration shell (the contract of this function).
         unsafe { super::ssl::update_config(conf, |s| s.renegotiation_resumption = enable != 0) };
     })
 }
@@ -143,6 +149,7 @@ pub unsafe extern "C" fn mbedtls_compat_ssl_conf_renegotiation_resumption(
 /// `ssl` is NULL or an initialised context.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn mbedtls_compat_ssl_renegotiate_abbreviated(ssl: *mut mbedtls_ssl_context) -> c_int {
+    // SAFETY: `ssl` is NULL or a context shell (the contract of this function).
     entry!(mbedtls_compat_ssl_renegotiate_abbreviated, { unsafe { super::ssl::renegotiate_abbreviated(ssl) } })
 }
 
@@ -163,6 +170,7 @@ pub unsafe extern "C" fn mbedtls_compat_ssl_conf_renegotiation_interval(
     abbreviated: c_int,
 ) {
     entry!(mbedtls_compat_ssl_conf_renegotiation_interval, {
+        // SAFETY: `conf` is NULL or a configuration shell (the contract of this function).
         unsafe {
             super::ssl::update_config(conf, |s| s.renegotiation_interval = (u64::from(seconds), abbreviated != 0))
         };
@@ -185,12 +193,15 @@ pub unsafe extern "C" fn mbedtls_compat_ssl_get_renegotiations(
     abbreviated: *mut u32,
 ) -> c_int {
     entry!(mbedtls_compat_ssl_get_renegotiations, {
+        // SAFETY: `ssl` is NULL or a context shell (the contract of this function).
         match unsafe { super::ssl::renegotiations(ssl) } {
             Ok((f, a)) => {
                 if !full.is_null() {
+                    // SAFETY: `full` is not NULL (checked above) and writable (the contract of this function).
                     unsafe { full.write(f) };
                 }
                 if !abbreviated.is_null() {
+                    // SAFETY: `abbreviated` is not NULL (checked above) and writable (the contract of this function).
                     unsafe { abbreviated.write(a) };
                 }
                 0

@@ -77,6 +77,7 @@ pub(crate) fn strerror_text(errnum: c_int) -> String {
 pub unsafe extern "C" fn mbedtls_strerror(errnum: c_int, buffer: *mut c_char, buflen: usize) {
     entry!(mbedtls_strerror, {
         let text = strerror_text(errnum);
+        // SAFETY: `buffer` is NULL or writable for `buflen` bytes (the contract of this function).
         unsafe { write_c_text(buffer, buflen, &text) };
     })
 }

@@ -4,6 +4,7 @@
 use core::ffi::{c_int, c_uchar, c_void};
 use std::sync::Arc;
 
+use super::handle::{self, shell};
 use super::ssl::{mbedtls_ssl_session, session_put, session_value};
 use super::{entry, error::code_of, in_slice};
 use crate::cache::SessionCache;
@@ -22,22 +23,15 @@ pub struct mbedtls_ssl_cache_context {
     private_handle: *mut c_void,
 }
 
-/// The cache behind a shell (a new reference), or None for NULL / uninitialised.
+shell!(mbedtls_ssl_cache_context => Arc<SessionCache>, mbedtls_ssl_cache_context { private_handle: core::ptr::null_mut() });
+
+/// The cache behind a shell, or None for NULL / uninitialised / freed.
 ///
 /// # Safety
 /// `cache` is NULL or points to an `mbedtls_ssl_cache_context`.
-pub(crate) unsafe fn cache_arc(cache: *const mbedtls_ssl_cache_context) -> Option<Arc<SessionCache>> {
-    let cache = unsafe { cache_ref(cache) }?;
-    Some(cache.clone())
-}
-
 pub(crate) unsafe fn cache_ref<'a>(cache: *const mbedtls_ssl_cache_context) -> Option<&'a Arc<SessionCache>> {
-    if cache.is_null() {
-        return None;
-    }
-    let p = unsafe { (*cache).private_handle } as *const Arc<SessionCache>;
-    // SAFETY: a non-NULL handle was created by mbedtls_ssl_cache_init and lives until free.
-    (!p.is_null()).then(|| unsafe { &*p })
+    // SAFETY: per this function's contract; the object lives until `mbedtls_ssl_cache_free`.
+    unsafe { handle::get(cache) }
 }
 
 /// Initialises an empty cache with the defaults (timeout 86400 s, 50 entries).
@@ -47,9 +41,15 @@ pub(crate) unsafe fn cache_ref<'a>(cache: *const mbedtls_ssl_cache_context) -> O
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn mbedtls_ssl_cache_init(cache: *mut mbedtls_ssl_cache_context) {
     entry!(mbedtls_ssl_cache_init, {
-        if !cache.is_null() {
-            let handle = Box::new(Arc::new(SessionCache::new()));
-            unsafe { cache.write(mbedtls_ssl_cache_context { private_handle: Box::into_raw(handle).cast() }) };
+        if cache.is_null() {
+            return;
+        }
+        let limits = (MBEDTLS_SSL_CACHE_DEFAULT_TIMEOUT as u32, MBEDTLS_SSL_CACHE_DEFAULT_MAX_ENTRIES as usize);
+        // SAFETY: `cache` is writable (the caller's contract); `init` writes without reading, so
+        // `install` then finds an empty shell.
+        unsafe {
+            handle::init(cache);
+            handle::install(cache, Arc::new(SessionCache::new(limits.0, limits.1)));
         }
     })
 }
@@ -64,15 +64,8 @@ pub unsafe extern "C" fn mbedtls_ssl_cache_init(cache: *mut mbedtls_ssl_cache_co
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn mbedtls_ssl_cache_free(cache: *mut mbedtls_ssl_cache_context) {
     entry!(mbedtls_ssl_cache_free, {
-        if cache.is_null() {
-            return;
-        }
-        let p = unsafe { (*cache).private_handle } as *mut Arc<SessionCache>;
-        if !p.is_null() {
-            // SAFETY: created by Box::into_raw in mbedtls_ssl_cache_init.
-            drop(unsafe { Box::from_raw(p) });
-        }
-        unsafe { (*cache).private_handle = core::ptr::null_mut() };
+        // SAFETY: `cache` is NULL or an initialised (or zeroed) shell (the caller's contract).
+        unsafe { handle::release(cache) }
     })
 }
 
@@ -94,6 +87,7 @@ pub unsafe extern "C" fn mbedtls_ssl_cache_get(
     session: *mut mbedtls_ssl_session,
 ) -> c_int {
     entry!(mbedtls_ssl_cache_get, {
+        // SAFETY: `data` is NULL or a cache shell; `session_id` is NULL or valid for `session_id_len` bytes (the contract of this function).
         let (Some(cache), Some(id)) =
             (unsafe { cache_ref(data.cast()) }, unsafe { in_slice(session_id, session_id_len) })
         else {
@@ -104,6 +98,7 @@ pub unsafe extern "C" fn mbedtls_ssl_cache_get(
         }
         match cache.get(id) {
             Ok(found) => {
+                // SAFETY: `session` is a session shell (not NULL: checked or our own) (the contract of this function).
                 unsafe { session_put(session, found) };
                 0
             }
@@ -129,6 +124,7 @@ pub unsafe extern "C" fn mbedtls_ssl_cache_set(
     session: *const mbedtls_ssl_session,
 ) -> c_int {
     entry!(mbedtls_ssl_cache_set, {
+        // SAFETY: `data` is NULL or a cache shell; `session_id` is NULL or valid for `session_id_len` bytes (the contract of this function).
         let (Some(cache), Some(id), Some(value)) =
             (unsafe { cache_ref(data.cast()) }, unsafe { in_slice(session_id, session_id_len) }, unsafe {
                 session_value(session)
@@ -155,6 +151,7 @@ pub unsafe extern "C" fn mbedtls_ssl_cache_remove(
     session_id_len: usize,
 ) -> c_int {
     entry!(mbedtls_ssl_cache_remove, {
+        // SAFETY: `data` is NULL or a cache shell; `session_id` is NULL or valid for `session_id_len` bytes (the contract of this function).
         let (Some(cache), Some(id)) =
             (unsafe { cache_ref(data.cast()) }, unsafe { in_slice(session_id, session_id_len) })
         else {
@@ -173,6 +170,7 @@ pub unsafe extern "C" fn mbedtls_ssl_cache_remove(
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn mbedtls_ssl_cache_set_timeout(cache: *mut mbedtls_ssl_cache_context, timeout: c_int) {
     entry!(mbedtls_ssl_cache_set_timeout, {
+        // SAFETY: `cache` is NULL or a cache shell (the contract of this function).
         if let Some(cache) = unsafe { cache_ref(cache) } {
             cache.set_timeout(u32::try_from(timeout).unwrap_or(0));
         }
@@ -186,6 +184,7 @@ pub unsafe extern "C" fn mbedtls_ssl_cache_set_timeout(cache: *mut mbedtls_ssl_c
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn mbedtls_ssl_cache_get_timeout(cache: *mut mbedtls_ssl_cache_context) -> c_int {
     entry!(mbedtls_ssl_cache_get_timeout, {
+        // SAFETY: `cache` is NULL or a cache shell (the contract of this function).
         unsafe { cache_ref(cache) }.map_or(0, |c| c_int::try_from(c.timeout()).unwrap_or(c_int::MAX))
     })
 }
@@ -198,6 +197,7 @@ pub unsafe extern "C" fn mbedtls_ssl_cache_get_timeout(cache: *mut mbedtls_ssl_c
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn mbedtls_ssl_cache_set_max_entries(cache: *mut mbedtls_ssl_cache_context, max: c_int) {
     entry!(mbedtls_ssl_cache_set_max_entries, {
+        // SAFETY: `cache` is NULL or a cache shell (the contract of this function).
         if let Some(cache) = unsafe { cache_ref(cache) } {
             cache.set_max_entries(usize::try_from(max).unwrap_or(0));
         }

@@ -165,6 +165,7 @@ pub extern "C" fn mbedtls_ssl_get_ciphersuite_name(ciphersuite_id: c_int) -> *co
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn mbedtls_ssl_get_ciphersuite_id(ciphersuite_name: *const c_char) -> c_int {
     entry!(mbedtls_ssl_get_ciphersuite_id, {
+        // SAFETY: `ciphersuite_name` is NULL or a NUL-terminated string (the contract of this function).
         let Some(name) = (unsafe { in_cstr(ciphersuite_name) }) else { return 0 };
         SUITES.iter().find(|(_, n, _)| *n == name).map_or(0, |(i, _, _)| c_int::from(*i))
     })

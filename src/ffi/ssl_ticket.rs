@@ -6,6 +6,7 @@ use std::sync::Arc;
 use super::cipher::{
     MBEDTLS_CIPHER_AES_128_GCM, MBEDTLS_CIPHER_AES_256_GCM, MBEDTLS_CIPHER_CHACHA20_POLY1305, mbedtls_cipher_type_t,
 };
+use super::handle::{self, shell};
 use super::ssl::{mbedtls_ssl_session, session_put, session_value};
 use super::{entry, error::code_of, in_slice};
 use crate::error::Error;
@@ -24,17 +25,15 @@ pub struct mbedtls_ssl_ticket_context {
     private_handle: *mut c_void,
 }
 
-/// The keys behind a shell, or None for NULL / not set up.
+shell!(mbedtls_ssl_ticket_context => Arc<TicketKeys>, mbedtls_ssl_ticket_context { private_handle: core::ptr::null_mut() });
+
+/// The keys behind a shell, or None for NULL / not set up / freed.
 ///
 /// # Safety
 /// `ctx` is NULL or points to an `mbedtls_ssl_ticket_context`.
 pub(crate) unsafe fn ticket_ref<'a>(ctx: *const mbedtls_ssl_ticket_context) -> Option<&'a Arc<TicketKeys>> {
-    if ctx.is_null() {
-        return None;
-    }
-    let p = unsafe { (*ctx).private_handle } as *const Arc<TicketKeys>;
-    // SAFETY: a non-NULL handle was created by mbedtls_ssl_ticket_setup and lives until free.
-    (!p.is_null()).then(|| unsafe { &*p })
+    // SAFETY: per this function's contract; the object lives until `mbedtls_ssl_ticket_free`.
+    unsafe { handle::get(ctx) }
 }
 
 /// Initialises a ticket context shell (no keys yet). Writes without reading.
@@ -44,9 +43,8 @@ pub(crate) unsafe fn ticket_ref<'a>(ctx: *const mbedtls_ssl_ticket_context) -> O
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn mbedtls_ssl_ticket_init(ctx: *mut mbedtls_ssl_ticket_context) {
     entry!(mbedtls_ssl_ticket_init, {
-        if !ctx.is_null() {
-            unsafe { ctx.write(mbedtls_ssl_ticket_context { private_handle: core::ptr::null_mut() }) };
-        }
+        // SAFETY: `ctx` is NULL or writable (the caller's contract).
+        unsafe { handle::init(ctx) }
     })
 }
 
@@ -57,15 +55,8 @@ pub unsafe extern "C" fn mbedtls_ssl_ticket_init(ctx: *mut mbedtls_ssl_ticket_co
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn mbedtls_ssl_ticket_free(ctx: *mut mbedtls_ssl_ticket_context) {
     entry!(mbedtls_ssl_ticket_free, {
-        if ctx.is_null() {
-            return;
-        }
-        let p = unsafe { (*ctx).private_handle } as *mut Arc<TicketKeys>;
-        if !p.is_null() {
-            // SAFETY: created by Box::into_raw in mbedtls_ssl_ticket_setup.
-            drop(unsafe { Box::from_raw(p) });
-        }
-        unsafe { (*ctx).private_handle = core::ptr::null_mut() };
+        // SAFETY: `ctx` is NULL or an initialised (or zeroed) shell (the caller's contract).
+        unsafe { handle::release(ctx) }
     })
 }
 
@@ -102,9 +93,8 @@ pub unsafe extern "C" fn mbedtls_ssl_ticket_setup(
         };
         match TicketKeys::new(aead, lifetime) {
             Ok(keys) => {
-                unsafe { mbedtls_ssl_ticket_free(ctx) };
-                let handle = Box::new(Arc::new(keys));
-                unsafe { (*ctx).private_handle = Box::into_raw(handle).cast() };
+                // SAFETY: `ctx` is a non-NULL initialised shell; earlier keys are freed.
+                unsafe { handle::install(ctx, Arc::new(keys)) };
                 0
             }
             Err(e) => code_of(e),
@@ -132,6 +122,7 @@ pub unsafe extern "C" fn mbedtls_ssl_ticket_rotate(
     lifetime: u32,
 ) -> c_int {
     entry!(mbedtls_ssl_ticket_rotate, {
+        // SAFETY: `ctx` is NULL or a ticket context shell; `name` is NULL or valid for `nlength` bytes; `k` is NULL or valid for `klength` bytes (the contract of this function).
         let (Some(keys), Some(name), Some(key)) =
             (unsafe { ticket_ref(ctx) }, unsafe { in_slice(name, nlength) }, unsafe { in_slice(k, klength) })
         else {
@@ -164,6 +155,7 @@ pub unsafe extern "C" fn mbedtls_ssl_ticket_write(
     lifetime: *mut u32,
 ) -> c_int {
     entry!(mbedtls_ssl_ticket_write, {
+        // SAFETY: `session` is NULL or a session shell; `p_ticket` is NULL or a ticket context shell (the contract of this function).
         let (Some(keys), Some(session)) = (unsafe { ticket_ref(p_ticket.cast()) }, unsafe { session_value(session) })
         else {
             return code_of(Error::SslBadInputData);
@@ -180,7 +172,9 @@ pub unsafe extern "C" fn mbedtls_ssl_ticket_write(
                 }
                 // SAFETY: the caller gave [start, end) as writable.
                 unsafe { core::ptr::copy_nonoverlapping(ticket.as_ptr(), start, ticket.len()) };
+                // SAFETY: `tlen` is not NULL (checked above) and writable (the contract of this function).
                 unsafe { tlen.write(ticket.len()) };
+                // SAFETY: `lifetime` is not NULL (checked above) and writable (the contract of this function).
                 unsafe { lifetime.write(life) };
                 0
             }
@@ -207,6 +201,7 @@ pub unsafe extern "C" fn mbedtls_ssl_ticket_parse(
     len: usize,
 ) -> c_int {
     entry!(mbedtls_ssl_ticket_parse, {
+        // SAFETY: `p_ticket` is NULL or a ticket context shell; `buf` is NULL or valid for `len` bytes (the contract of this function).
         let (Some(keys), Some(ticket)) = (unsafe { ticket_ref(p_ticket.cast()) }, unsafe { in_slice(buf, len) }) else {
             return code_of(Error::SslBadInputData);
         };
@@ -215,6 +210,7 @@ pub unsafe extern "C" fn mbedtls_ssl_ticket_parse(
         }
         match keys.parse(ticket) {
             Ok(parsed) => {
+                // SAFETY: `session` is a session shell (not NULL: checked or our own) (the contract of this function).
                 unsafe { session_put(session, parsed) };
                 0
             }

@@ -1,0 +1,323 @@
+//! `mbedtls_ssl_session`: sessions for client resumption, their byte format and accessors.
+
+use super::*;
+
+/// A TLS session: declare it, `mbedtls_ssl_session_init` it, fill it with
+/// `mbedtls_ssl_get_session` or `mbedtls_ssl_session_load`, `mbedtls_ssl_session_free` it.
+#[repr(C)]
+pub struct mbedtls_ssl_session {
+    private_handle: *mut c_void,
+}
+
+shell!(mbedtls_ssl_session => SessionHandle, mbedtls_ssl_session { private_handle: core::ptr::null_mut() });
+
+/// What `mbedtls_ssl_session.private_handle` points to.
+pub(crate) struct SessionHandle {
+    session: Session,
+    /// The session ID as the 32-byte array `mbedtls_ssl_session_get_id` points to.
+    id: [c_uchar; 32],
+}
+
+/// The session behind a shell (None for NULL or empty).
+///
+/// # Safety
+/// `session` is NULL or points to an `mbedtls_ssl_session`.
+pub(super) unsafe fn session_ref<'a>(session: *const mbedtls_ssl_session) -> Option<&'a SessionHandle> {
+    // SAFETY: per this function's contract; the object lives until the shell is freed.
+    unsafe { handle::get(session) }
+}
+
+/// Replaces whatever `shell` holds with `session`.
+///
+/// # Safety
+/// `shell` points to an initialised (or zeroed) `mbedtls_ssl_session`.
+pub(crate) unsafe fn session_put(shell: *mut mbedtls_ssl_session, session: Session) {
+    let mut id = [0; 32];
+    let n = session.id.len().min(32);
+    id[..n].copy_from_slice(&session.id[..n]);
+    // SAFETY: per this function's contract; what the shell held before is freed.
+    unsafe { handle::install(shell, SessionHandle { session, id }) };
+}
+
+/// Initialises a session shell (empty). Writes without reading.
+///
+/// # Safety
+/// `session` is NULL (ignored) or points to writable memory for an `mbedtls_ssl_session`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn mbedtls_ssl_session_init(session: *mut mbedtls_ssl_session) {
+    // SAFETY: `session` is NULL or writable (the caller's contract).
+    entry!(mbedtls_ssl_session_init, { unsafe { handle::init(session) } })
+}
+
+/// Frees what the session holds and leaves it empty. NULL, zeroed and already freed shells
+/// are fine.
+///
+/// # Safety
+/// `session` is NULL or points to a zeroed or initialised `mbedtls_ssl_session`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn mbedtls_ssl_session_free(session: *mut mbedtls_ssl_session) {
+    entry!(mbedtls_ssl_session_free, {
+        // SAFETY: `session` is NULL or an initialised (or zeroed) shell (the caller's contract).
+        unsafe { handle::release(session) }
+    })
+}
+
+/// Client: copies the connection's session into `session` (a deep copy that stays valid after
+/// the context is freed). For TLS 1.3 it is the last ticket received (see
+/// `mbedtls_ssl_conf_tls13_enable_signal_new_session_tickets`), or a session without a ticket
+/// when none has arrived yet.
+///
+/// # Returns
+/// 0; `MBEDTLS_ERR_SSL_BAD_INPUT_DATA` for NULL, a server context, or before the first
+/// handshake / after `mbedtls_ssl_session_reset`; `MBEDTLS_ERR_SSL_FEATURE_UNAVAILABLE` when
+/// this session (or this ticket) was already exported (Mbed TLS 3.6: once each).
+///
+/// # Safety
+/// `ssl` is NULL or an initialised context; `session` is NULL or an initialised session.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn mbedtls_ssl_get_session(
+    ssl: *const mbedtls_ssl_context,
+    session: *mut mbedtls_ssl_session,
+) -> c_int {
+    entry!(mbedtls_ssl_get_session, {
+        if session.is_null() {
+            return code_of(Error::SslBadInputData);
+        }
+        // SAFETY: `ssl` is NULL or a context shell (the contract of this function).
+        match unsafe { with_ssl(ssl, |h| h.ctx.export_session()) } {
+            Ok(copy) => {
+                // SAFETY: `session` is a session shell (not NULL: checked or our own) (the contract of this function).
+                unsafe { session_put(session, copy) };
+                0
+            }
+            Err(e) => code_of(e),
+        }
+    })
+}
+
+/// Client: offers `session` (copied) for resumption in the next handshake. Call after
+/// `mbedtls_ssl_setup` or `mbedtls_ssl_session_reset`, before the handshake, and set the same
+/// host name the session was established with: a session is only offered to its own host
+/// name. The server may still choose a full handshake (no error then).
+///
+/// # Returns
+/// 0; `MBEDTLS_ERR_SSL_BAD_INPUT_DATA` for NULL, an empty session, a server context or
+/// session, after the handshake started, or a TLS 1.3 session whose cipher suite the
+/// configuration does not allow; `MBEDTLS_ERR_SSL_FEATURE_UNAVAILABLE` when a session is
+/// already set for this handshake (nothing changes).
+///
+/// # Safety
+/// `ssl` is NULL or an initialised context; `session` is NULL or an initialised session.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn mbedtls_ssl_set_session(
+    ssl: *mut mbedtls_ssl_context,
+    session: *const mbedtls_ssl_session,
+) -> c_int {
+    entry!(mbedtls_ssl_set_session, {
+        // SAFETY: `session` is NULL or a session shell (the contract of this function).
+        let Some(handle) = (unsafe { session_ref(session) }) else {
+            return code_of(Error::SslBadInputData);
+        };
+        // SAFETY: `ssl` is NULL or a context shell (the contract of this function).
+        status(unsafe { with_ssl(ssl, |h| h.ctx.set_session(&handle.session)) })
+    })
+}
+
+/// Serialises the session (our own versioned format, see the README: it survives library
+/// upgrades, unlike Mbed TLS's). `*olen` is always set to the size needed.
+///
+/// # Returns
+/// 0; `MBEDTLS_ERR_SSL_BUFFER_TOO_SMALL` when `buf_len` is too small (nothing is written; call
+/// with `(NULL, 0, &olen)` to learn the size); `MBEDTLS_ERR_SSL_FEATURE_UNAVAILABLE` for an empty
+/// session; `MBEDTLS_ERR_SSL_INTERNAL_ERROR` for a NULL session (as Mbed TLS 3.6);
+/// `MBEDTLS_ERR_SSL_BAD_INPUT_DATA` for a NULL `olen` or `(NULL, buf_len > 0)`.
+///
+/// # Safety
+/// `session` is NULL or an initialised session; `buf` is NULL or valid for `buf_len` bytes;
+/// `olen` is NULL or writable.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn mbedtls_ssl_session_save(
+    session: *const mbedtls_ssl_session,
+    buf: *mut c_uchar,
+    buf_len: usize,
+    olen: *mut usize,
+) -> c_int {
+    entry!(mbedtls_ssl_session_save, {
+        if session.is_null() {
+            return code_of(Error::SslInternalError);
+        }
+        if olen.is_null() {
+            return code_of(Error::SslBadInputData);
+        }
+        // SAFETY: `buf` is NULL or writable for `buf_len` bytes (the contract of this function).
+        let Some(out) = (unsafe { out_slice(buf, buf_len) }) else {
+            return code_of(Error::SslBadInputData);
+        };
+        // SAFETY: `session` is NULL or a session shell (the contract of this function).
+        let Some(handle) = (unsafe { session_ref(session) }) else {
+            return code_of(Error::SslFeatureUnavailable);
+        };
+        let bytes = match handle.session.save() {
+            Ok(bytes) => bytes,
+            Err(e) => return code_of(e),
+        };
+        // SAFETY: `olen` is not NULL (checked above) and writable (the contract of this function).
+        unsafe { olen.write(bytes.len()) };
+        if out.len() < bytes.len() {
+            return code_of(Error::SslBufferTooSmall);
+        }
+        out[..bytes.len()].copy_from_slice(&bytes);
+        0
+    })
+}
+
+/// Loads a session saved by `mbedtls_ssl_session_save` (of this or an earlier version of this
+/// library). On any error the session is freed (left empty), as in Mbed TLS.
+///
+/// # Returns
+/// 0; `MBEDTLS_ERR_SSL_BAD_INPUT_DATA` for NULL, `(NULL, len > 0)`, and truncated, corrupted or
+/// trailing data; `MBEDTLS_ERR_SSL_VERSION_MISMATCH` for a format from a newer version.
+///
+/// # Safety
+/// `session` is NULL or an initialised session; `buf` is NULL or valid for `len` bytes.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn mbedtls_ssl_session_load(
+    session: *mut mbedtls_ssl_session,
+    buf: *const c_uchar,
+    len: usize,
+) -> c_int {
+    entry!(mbedtls_ssl_session_load, {
+        if session.is_null() {
+            return code_of(Error::SslBadInputData);
+        }
+        // SAFETY: `buf` is NULL or valid for `len` bytes (the contract of this function).
+        let result = match unsafe { in_slice(buf, len) } {
+            Some(bytes) => Session::load(bytes),
+            None => Err(Error::SslBadInputData),
+        };
+        match result {
+            Ok(loaded) => {
+                // SAFETY: `session` is a session shell (not NULL: checked or our own) (the contract of this function).
+                unsafe { session_put(session, loaded) };
+                0
+            }
+            Err(e) => {
+                // SAFETY: `session` is NULL or a session shell (the contract of this function).
+                unsafe { mbedtls_ssl_session_free(session) };
+                code_of(e)
+            }
+        }
+    })
+}
+
+/// The session ID: a pointer to 32 bytes of which `mbedtls_ssl_session_get_id_len` are used
+/// (NULL for NULL or an empty session). Valid while the session is. A real function here;
+/// inline in Mbed TLS 3.6.
+///
+/// # Safety
+/// `session` is NULL or an initialised session.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn mbedtls_ssl_session_get_id(session: *const mbedtls_ssl_session) -> *const [c_uchar; 32] {
+    entry!(mbedtls_ssl_session_get_id, {
+        // SAFETY: `session` is NULL or a session shell (the contract of this function).
+        unsafe { session_ref(session) }.map_or(core::ptr::null(), |h| &h.id as *const [c_uchar; 32])
+    })
+}
+
+/// The length of the session ID (0 for none, NULL or an empty session).
+///
+/// # Safety
+/// `session` is NULL or an initialised session.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn mbedtls_ssl_session_get_id_len(session: *const mbedtls_ssl_session) -> usize {
+    // SAFETY: `session` is NULL or a session shell (the contract of this function).
+    entry!(mbedtls_ssl_session_get_id_len, { unsafe { session_ref(session) }.map_or(0, |h| h.session.id.len()) })
+}
+
+/// The session's cipher suite (IANA number; 0 for NULL or an empty session).
+///
+/// # Safety
+/// `session` is NULL or an initialised session.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn mbedtls_ssl_session_get_ciphersuite_id(session: *const mbedtls_ssl_session) -> c_int {
+    entry!(mbedtls_ssl_session_get_ciphersuite_id, {
+        // SAFETY: `session` is NULL or a session shell (the contract of this function).
+        unsafe { session_ref(session) }.map_or(0, |h| c_int::from(h.session.suite))
+    })
+}
+
+/// Server sessions: when the ticket was issued, in ms since the epoch.
+///
+/// # Returns
+/// 0; `MBEDTLS_ERR_SSL_BAD_INPUT_DATA` for NULL arguments, an empty session or a client session
+/// (as Mbed TLS 3.6).
+///
+/// # Safety
+/// `session` is NULL or an initialised session; `ticket_creation_time` is NULL or writable.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn mbedtls_ssl_session_get_ticket_creation_time(
+    session: *mut mbedtls_ssl_session,
+    ticket_creation_time: *mut i64,
+) -> c_int {
+    entry!(mbedtls_ssl_session_get_ticket_creation_time, {
+        // SAFETY: `session` is NULL or a session shell (the contract of this function).
+        let Some(handle) = (unsafe { session_ref(session) }) else {
+            return code_of(Error::SslBadInputData);
+        };
+        if ticket_creation_time.is_null() || handle.session.endpoint != Endpoint::Server {
+            return code_of(Error::SslBadInputData);
+        }
+        // SAFETY: `ticket_creation_time` is not NULL (checked above) and writable (the contract of this function).
+        unsafe { ticket_creation_time.write(i64::try_from(handle.session.ticket_time_ms).unwrap_or(i64::MAX)) };
+        0
+    })
+}
+
+/// Crate-internal: whether the last handshake resumed (for `compat.h`).
+pub(crate) unsafe fn resumed(ssl: *const mbedtls_ssl_context) -> bool {
+    // SAFETY: `ssl` is NULL or a context shell (the contract of this function).
+    unsafe { with_ssl(ssl, |h| Ok(h.ctx.resumed())) }.unwrap_or(false)
+}
+
+/// Crate-internal: changes a configuration's settings (for `compat.h`); NULL is ignored.
+pub(crate) unsafe fn update_config(conf: *mut mbedtls_ssl_config, f: impl FnOnce(&mut config::Settings)) {
+    // SAFETY: `conf` is NULL or a configuration shell (the contract of this function).
+    if let Some(handle) = unsafe { config_handle(conf) } {
+        handle.config.update(f);
+    }
+}
+
+/// Crate-internal: the session inside a shell (None for NULL or empty).
+///
+/// # Safety
+/// `session` is NULL or points to an initialised `mbedtls_ssl_session`.
+pub(crate) unsafe fn session_value<'a>(session: *const mbedtls_ssl_session) -> Option<&'a Session> {
+    // SAFETY: `session` is NULL or a session shell (the contract of this function).
+    unsafe { session_ref(session) }.map(|h| &h.session)
+}
+
+/// Runs `f` with a session shell of our own, holding `session` (or empty), for one of the
+/// application's callbacks; returns what `f` returned and what the shell held afterwards. The
+/// shell is freed.
+pub(super) fn with_session_shell<R>(
+    session: Option<Session>,
+    f: impl FnOnce(*mut mbedtls_ssl_session) -> R,
+) -> (R, Option<Session>) {
+    let mut shell = mbedtls_ssl_session::EMPTY;
+    if let Some(session) = session {
+        // SAFETY: `shell` is our own initialised shell.
+        unsafe { session_put(&mut shell, session) };
+    }
+    let result = f(&mut shell);
+    // SAFETY: `shell` is our own shell; whatever it holds now is taken (and so freed with it).
+    (result, unsafe { session_take(&mut shell) })
+}
+
+/// Takes the session out of a shell, leaving it empty.
+///
+/// # Safety
+/// `shell` is NULL or points to an initialised `mbedtls_ssl_session`.
+pub(super) unsafe fn session_take(shell: *mut mbedtls_ssl_session) -> Option<Session> {
+    // SAFETY: per this function's contract.
+    unsafe { handle::take(shell) }.map(|h| h.session)
+}
