@@ -12,11 +12,15 @@ use std::sync::atomic::{AtomicI32, Ordering};
 
 use crate::config::DebugSink;
 
+/// The level set by `mbedtls_debug_set_threshold`: records above it are dropped.
 static THRESHOLD: AtomicI32 = AtomicI32::new(0);
-static INSTALL: Once = Once::new();
+/// Guards the one `log::set_logger` call, made by the first `set_threshold`: programs that never
+/// ask for debug output leave the `log` facade alone.
+static INSTALL_LOGGER: Once = Once::new();
 
 thread_local! {
-    static CURRENT: RefCell<Option<Arc<dyn DebugSink>>> = const { RefCell::new(None) };
+    /// The sink of the configuration whose context this thread is driving, if any.
+    static THREAD_SINK: RefCell<Option<Arc<dyn DebugSink>>> = const { RefCell::new(None) };
 }
 
 /// Mbed TLS's debug level of a `log` record: 1 error, 2 state change, 3 informational, 4 verbose.
@@ -39,9 +43,10 @@ fn max_level_for(threshold: i32) -> log::LevelFilter {
     }
 }
 
-struct Router;
+/// The `log` logger that passes records to this thread's sink.
+struct SinkLogger;
 
-impl log::Log for Router {
+impl log::Log for SinkLogger {
     fn enabled(&self, metadata: &log::Metadata<'_>) -> bool {
         level_of(metadata.level()) <= THRESHOLD.load(Ordering::Relaxed)
     }
@@ -51,7 +56,7 @@ impl log::Log for Router {
             return;
         }
         // A sink that logs from inside its own callback would re-enter here: skip instead.
-        let Ok(current) = CURRENT.try_with(|c| c.try_borrow().ok().and_then(|c| c.clone())) else {
+        let Ok(current) = THREAD_SINK.try_with(|c| c.try_borrow().ok().and_then(|c| c.clone())) else {
             return;
         };
         if let Some(sink) = current {
@@ -64,30 +69,32 @@ impl log::Log for Router {
     fn flush(&self) {}
 }
 
-static ROUTER: Router = Router;
+static SINK_LOGGER: SinkLogger = SinkLogger;
 
 /// `mbedtls_debug_set_threshold`: the highest level passed to debug callbacks (0 = none).
-pub fn set_threshold(threshold: i32) {
-    INSTALL.call_once(|| {
+pub(crate) fn set_threshold(threshold: i32) {
+    INSTALL_LOGGER.call_once(|| {
         // Fails only when the host program (a Rust program using this crate) has its own
         // logger; then that logger keeps the records.
-        let _ = log::set_logger(&ROUTER);
+        let _ = log::set_logger(&SINK_LOGGER);
     });
     THRESHOLD.store(threshold, Ordering::Relaxed);
     log::set_max_level(max_level_for(threshold));
 }
 
 /// Runs `f` with `sink` receiving this thread's debug records.
-pub fn with_sink<R>(sink: Option<&Arc<dyn DebugSink>>, f: impl FnOnce() -> R) -> R {
+pub(crate) fn with_sink<R>(sink: Option<&Arc<dyn DebugSink>>, f: impl FnOnce() -> R) -> R {
     if sink.is_none() || THRESHOLD.load(Ordering::Relaxed) <= 0 {
         return f();
     }
-    let previous = CURRENT.with(|c| c.replace(sink.cloned()));
+    let previous = THREAD_SINK.with(|c| c.replace(sink.cloned()));
+    // A guard, so that the previous sink comes back even when `f` panics (calls may nest when
+    // a callback drives another context).
     struct Restore(Option<Arc<dyn DebugSink>>);
     impl Drop for Restore {
         fn drop(&mut self) {
             let previous = self.0.take();
-            let _ = CURRENT.try_with(|c| *c.borrow_mut() = previous);
+            let _ = THREAD_SINK.try_with(|c| *c.borrow_mut() = previous);
         }
     }
     let _restore = Restore(previous);

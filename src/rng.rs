@@ -14,7 +14,7 @@ use crate::error::Error;
 /// # Errors
 /// [`Error::EntropySourceFailed`] when the generator cannot deliver (aws-lc reports failure only
 /// when the kernel source is unavailable).
-pub fn fill(buf: &mut [u8]) -> Result<(), Error> {
+pub(crate) fn fill(buf: &mut [u8]) -> Result<(), Error> {
     if buf.is_empty() {
         return Ok(());
     }

@@ -17,7 +17,10 @@
 use core::ffi::{c_int, c_uchar, c_void};
 use core::sync::atomic::{AtomicI32, Ordering};
 
-use super::{entry, error::code_of, in_slice, out_slice, platform::zeroize_bytes};
+use zeroize::Zeroize;
+
+use super::error::{code_of, status};
+use super::{entry, in_slice, out_slice};
 use crate::error::Error;
 
 pub use super::error::codes::ctr_drbg::*;
@@ -71,7 +74,7 @@ pub struct mbedtls_ctr_drbg_context {
 /// # Safety
 /// `field` must point into a live context; while the context is shared, every access to the
 /// field must go through this view.
-unsafe fn atomic<'a>(field: *mut c_int) -> &'a AtomicI32 {
+unsafe fn atomic_field<'a>(field: *mut c_int) -> &'a AtomicI32 {
     // SAFETY: c_int and AtomicI32 have the same size and alignment; the caller guarantees
     // validity and atomic-only access while shared.
     unsafe { AtomicI32::from_ptr(field) }
@@ -80,12 +83,65 @@ unsafe fn atomic<'a>(field: *mut c_int) -> &'a AtomicI32 {
 /// Calls the application's entropy callback for one seeding's worth of bytes, then wipes them.
 ///
 /// # Safety
-/// `f_entropy` and `p_entropy` are the application's; calling them is its contract.
+/// `f_entropy` must be safe to call with `p_entropy` (the application's contract).
 unsafe fn draw_entropy(f_entropy: EntropyFn, p_entropy: *mut c_void) -> Result<(), Error> {
     let mut seed = [0u8; MBEDTLS_CTR_DRBG_ENTROPY_LEN as usize];
+    // SAFETY: `seed` is writable for the length passed; the rest is the caller's guarantee.
     let ret = unsafe { f_entropy(p_entropy, seed.as_mut_ptr(), seed.len()) };
-    zeroize_bytes(&mut seed);
+    seed.zeroize();
     if ret == 0 { Ok(()) } else { Err(Error::CtrDrbgEntropySourceFailed) }
+}
+
+/// A context after init and free: unseeded, no entropy callback.
+fn unseeded() -> mbedtls_ctr_drbg_context {
+    mbedtls_ctr_drbg_context {
+        private_seeded: 0,
+        private_reseed_counter: 0,
+        private_f_entropy: None,
+        private_p_entropy: core::ptr::null_mut(),
+    }
+}
+
+/// Writes an unseeded context without reading the old one (init and free). NULL is ignored.
+///
+/// # Safety
+/// `ctx` must be NULL or point to writable memory for one `mbedtls_ctr_drbg_context`.
+unsafe fn reset(ctx: *mut mbedtls_ctr_drbg_context) {
+    if !ctx.is_null() {
+        // SAFETY: `ctx` is not NULL, and the caller guarantees that it is writable.
+        unsafe { ctx.write(unseeded()) };
+    }
+}
+
+/// Seeding as `mbedtls_ctr_drbg_reseed` defines it (which `mbedtls_ctr_drbg_seed` ends with,
+/// once it has recorded the callback): Mbed TLS's input limit, then one draw from the entropy
+/// callback recorded in `ctx`. The context is marked seeded only on success.
+///
+/// # Safety
+/// As `mbedtls_ctr_drbg_reseed`.
+unsafe fn reseed(ctx: *mut mbedtls_ctr_drbg_context, extra: *const c_uchar, len: usize) -> Result<(), Error> {
+    if ctx.is_null() {
+        return Err(Error::CtrDrbgEntropySourceFailed);
+    }
+    if len > MAX_SEED_EXTRA {
+        return Err(Error::CtrDrbgInputTooBig);
+    }
+    // SAFETY: the caller guarantees that a non-NULL `extra` is readable for `len` bytes.
+    if unsafe { in_slice(extra, len) }.is_none() {
+        return Err(Error::CtrDrbgEntropySourceFailed);
+    }
+    // SAFETY: `ctx` is not NULL, and the caller guarantees that it is an initialised context.
+    let (f_entropy, p_entropy) = unsafe { ((*ctx).private_f_entropy, (*ctx).private_p_entropy) };
+    let f_entropy = f_entropy.ok_or(Error::CtrDrbgEntropySourceFailed)?;
+    // SAFETY: the caller guarantees that the recorded callback is still valid with its argument.
+    unsafe { draw_entropy(f_entropy, p_entropy) }?;
+    // SAFETY: both fields are in the live context; `mbedtls_ctr_drbg_random` may read them
+    // concurrently, so they are written atomically.
+    unsafe {
+        atomic_field(&raw mut (*ctx).private_reseed_counter).store(1, Ordering::Relaxed);
+        atomic_field(&raw mut (*ctx).private_seeded).store(SEEDED, Ordering::Release);
+    }
+    Ok(())
 }
 
 /// Initialises a generator context: unseeded, no entropy callback.
@@ -96,20 +152,8 @@ unsafe fn draw_entropy(f_entropy: EntropyFn, p_entropy: *mut c_void) -> Result<(
 /// `ctx` must be NULL or point to writable memory for one `mbedtls_ctr_drbg_context`.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn mbedtls_ctr_drbg_init(ctx: *mut mbedtls_ctr_drbg_context) {
-    entry!(mbedtls_ctr_drbg_init, {
-        if !ctx.is_null() {
-            unsafe { ctx.write(unseeded()) };
-        }
-    })
-}
-
-fn unseeded() -> mbedtls_ctr_drbg_context {
-    mbedtls_ctr_drbg_context {
-        private_seeded: 0,
-        private_reseed_counter: 0,
-        private_f_entropy: None,
-        private_p_entropy: core::ptr::null_mut(),
-    }
+    // SAFETY: this function's contract is `reset`'s.
+    entry!(mbedtls_ctr_drbg_init, { unsafe { reset(ctx) } })
 }
 
 /// Seeds the generator: records `f_entropy`/`p_entropy` and calls `f_entropy(p_entropy, buf, 48)`
@@ -144,34 +188,15 @@ pub unsafe extern "C" fn mbedtls_ctr_drbg_seed(
     len: usize,
 ) -> c_int {
     entry!(mbedtls_ctr_drbg_seed, {
-        if ctx.is_null() {
-            return code_of(Error::CtrDrbgEntropySourceFailed);
+        if !ctx.is_null() {
+            let recorded =
+                mbedtls_ctr_drbg_context { private_f_entropy: f_entropy, private_p_entropy: p_entropy, ..unseeded() };
+            // SAFETY: the caller guarantees that a non-NULL `ctx` is writable. Written without
+            // reading, like init: a seed right after a zeroed declaration is fine.
+            unsafe { ctx.write(recorded) };
         }
-        // Written without reading, like init: a seed right after a zeroed declaration is fine.
-        unsafe {
-            ctx.write(mbedtls_ctr_drbg_context {
-                private_f_entropy: f_entropy,
-                private_p_entropy: p_entropy,
-                ..unseeded()
-            })
-        };
-        if len > MAX_SEED_EXTRA {
-            return code_of(Error::CtrDrbgInputTooBig);
-        }
-        let Some(f_entropy) = f_entropy else {
-            return code_of(Error::CtrDrbgEntropySourceFailed);
-        };
-        if unsafe { in_slice(custom, len) }.is_none() {
-            return code_of(Error::CtrDrbgEntropySourceFailed);
-        }
-        if let Err(e) = unsafe { draw_entropy(f_entropy, p_entropy) } {
-            return code_of(e);
-        }
-        unsafe {
-            (*ctx).private_reseed_counter = 1;
-            (*ctx).private_seeded = SEEDED;
-        }
-        0
+        // SAFETY: `ctx` is NULL or now initialised; the rest is this function's contract.
+        status(unsafe { reseed(ctx, custom, len) })
     })
 }
 
@@ -198,29 +223,8 @@ pub unsafe extern "C" fn mbedtls_ctr_drbg_reseed(
     additional: *const c_uchar,
     len: usize,
 ) -> c_int {
-    entry!(mbedtls_ctr_drbg_reseed, {
-        if ctx.is_null() {
-            return code_of(Error::CtrDrbgEntropySourceFailed);
-        }
-        if len > MAX_SEED_EXTRA {
-            return code_of(Error::CtrDrbgInputTooBig);
-        }
-        if unsafe { in_slice(additional, len) }.is_none() {
-            return code_of(Error::CtrDrbgEntropySourceFailed);
-        }
-        let (f_entropy, p_entropy) = unsafe { ((*ctx).private_f_entropy, (*ctx).private_p_entropy) };
-        let Some(f_entropy) = f_entropy else {
-            return code_of(Error::CtrDrbgEntropySourceFailed);
-        };
-        if let Err(e) = unsafe { draw_entropy(f_entropy, p_entropy) } {
-            return code_of(e);
-        }
-        unsafe {
-            atomic(&raw mut (*ctx).private_reseed_counter).store(1, Ordering::Relaxed);
-            atomic(&raw mut (*ctx).private_seeded).store(SEEDED, Ordering::Release);
-        }
-        0
-    })
+    // SAFETY: this function's contract is `reseed`'s.
+    entry!(mbedtls_ctr_drbg_reseed, { status(unsafe { reseed(ctx, additional, len) }) })
 }
 
 /// Fills `output` with `output_len` random bytes: the `f_rng` callback to give
@@ -244,6 +248,7 @@ pub unsafe extern "C" fn mbedtls_ctr_drbg_reseed(
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn mbedtls_ctr_drbg_random(p_rng: *mut c_void, output: *mut c_uchar, output_len: usize) -> c_int {
     entry!(mbedtls_ctr_drbg_random, {
+        // SAFETY: the caller's guarantees are those of `random_with_add`; `(NULL, 0)` is no additional input.
         unsafe { mbedtls_ctr_drbg_random_with_add(p_rng, output, output_len, core::ptr::null(), 0) }
     })
 }
@@ -276,19 +281,24 @@ pub unsafe extern "C" fn mbedtls_ctr_drbg_random_with_add(
             return code_of(Error::CtrDrbgInputTooBig);
         }
         let ctx = p_rng.cast::<mbedtls_ctr_drbg_context>();
-        if ctx.is_null() || unsafe { atomic(&raw mut (*ctx).private_seeded) }.load(Ordering::Acquire) != SEEDED {
+        // SAFETY: `ctx` is not NULL (checked first), and the caller guarantees that it is an
+        // initialised context; other threads access the field only atomically.
+        if ctx.is_null() || unsafe { atomic_field(&raw mut (*ctx).private_seeded) }.load(Ordering::Acquire) != SEEDED {
             return code_of(Error::CtrDrbgEntropySourceFailed);
         }
+        // SAFETY: the caller guarantees that a non-NULL `additional` is readable for `add_len`.
         if unsafe { in_slice(additional, add_len) }.is_none() {
             return code_of(Error::CtrDrbgEntropySourceFailed);
         }
+        // SAFETY: the caller guarantees that a non-NULL `output` is writable for `output_len`.
         let Some(out) = (unsafe { out_slice(output, output_len) }) else {
             return code_of(Error::CtrDrbgEntropySourceFailed);
         };
         if crate::rng::fill(out).is_err() {
             return code_of(Error::CtrDrbgEntropySourceFailed);
         }
-        let counter = unsafe { atomic(&raw mut (*ctx).private_reseed_counter) };
+        // SAFETY: as for `private_seeded` above.
+        let counter = unsafe { atomic_field(&raw mut (*ctx).private_reseed_counter) };
         let _ = counter.fetch_update(Ordering::Relaxed, Ordering::Relaxed, |n| n.checked_add(1));
         0
     })
@@ -321,11 +331,8 @@ pub unsafe extern "C" fn mbedtls_ctr_drbg_set_prediction_resistance(
 /// by another thread.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn mbedtls_ctr_drbg_free(ctx: *mut mbedtls_ctr_drbg_context) {
-    entry!(mbedtls_ctr_drbg_free, {
-        if !ctx.is_null() {
-            unsafe { ctx.write(unseeded()) };
-        }
-    })
+    // SAFETY: this function's contract is `reset`'s.
+    entry!(mbedtls_ctr_drbg_free, { unsafe { reset(ctx) } })
 }
 
 #[cfg(test)]
@@ -339,6 +346,7 @@ mod tests {
 
     fn new_ctx() -> mbedtls_ctr_drbg_context {
         let mut ctx = core::mem::MaybeUninit::<mbedtls_ctr_drbg_context>::uninit();
+        // SAFETY: init writes the whole context without reading it, so it is initialised afterwards.
         unsafe {
             mbedtls_ctr_drbg_init(ctx.as_mut_ptr());
             ctx.assume_init()
@@ -346,14 +354,17 @@ mod tests {
     }
 
     fn random(ctx: &mut mbedtls_ctr_drbg_context, out: &mut [u8]) -> c_int {
+        // SAFETY: `ctx` is a live context; `out` is writable for its length.
         unsafe { mbedtls_ctr_drbg_random((ctx as *mut mbedtls_ctr_drbg_context).cast(), out.as_mut_ptr(), out.len()) }
     }
 
     /// An entropy callback that counts its calls (through `p_entropy`) and records the length.
     unsafe extern "C" fn counting(p: *mut c_void, out: *mut c_uchar, len: usize) -> c_int {
+        // SAFETY: the tests pass a live `AtomicUsize` as `p_entropy`.
         let calls = unsafe { &*(p as *const AtomicUsize) };
         calls.fetch_add(1, Ordering::SeqCst);
         assert_eq!(len, 48);
+        // SAFETY: the library passes a buffer writable for `len` bytes.
         unsafe { core::ptr::write_bytes(out, 0x5A, len) };
         0
     }
@@ -365,9 +376,11 @@ mod tests {
     #[test]
     fn seed_with_entropy_func_and_draw() {
         let mut entropy = core::mem::MaybeUninit::<mbedtls_entropy_context>::uninit();
+        // SAFETY: init writes the context without reading it.
         unsafe { mbedtls_entropy_init(entropy.as_mut_ptr()) };
         let mut ctx = new_ctx();
         let pers = b"ctr_drbg test";
+        // SAFETY: `ctx` and `entropy` are live and initialised; `pers` is readable for its length.
         let ret = unsafe {
             mbedtls_ctr_drbg_seed(
                 &mut ctx,
@@ -385,8 +398,10 @@ mod tests {
         assert_ne!(a, b);
         assert_eq!(random(&mut ctx, &mut []), 0);
         assert_eq!(ctx.private_reseed_counter, 4);
+        // SAFETY: `ctx` is live and seeded with a callback whose argument still lives.
         assert_eq!(unsafe { mbedtls_ctr_drbg_reseed(&mut ctx, null(), 0) }, 0);
         assert_eq!(ctx.private_reseed_counter, 1);
+        // SAFETY: live contexts; a second free is allowed.
         unsafe {
             mbedtls_ctr_drbg_free(&mut ctx);
             mbedtls_ctr_drbg_free(&mut ctx);
@@ -400,6 +415,7 @@ mod tests {
         let calls = AtomicUsize::new(0);
         let p = (&calls as *const AtomicUsize).cast_mut().cast();
         let mut ctx = new_ctx();
+        // SAFETY: `ctx` is live; `p` points to `calls`, which outlives `ctx`'s use.
         assert_eq!(unsafe { mbedtls_ctr_drbg_seed(&mut ctx, Some(counting), p, null(), 0) }, 0);
         assert_eq!(calls.load(Ordering::SeqCst), 1);
         let mut out = [0u8; 64];
@@ -409,10 +425,13 @@ mod tests {
         // Output is not derived from the (constant) entropy.
         assert_ne!(out, [0x5A; 64]);
         assert_eq!(calls.load(Ordering::SeqCst), 1);
+        // SAFETY: `ctx` is live.
         unsafe { mbedtls_ctr_drbg_set_prediction_resistance(&mut ctx, MBEDTLS_CTR_DRBG_PR_ON) };
         assert_eq!(random(&mut ctx, &mut out), 0);
         assert_eq!(calls.load(Ordering::SeqCst), 1);
         let add = [7u8; 32];
+        // SAFETY: `ctx` is live and its callback argument `calls` still lives; `add` is readable for its
+        // length.
         assert_eq!(unsafe { mbedtls_ctr_drbg_reseed(&mut ctx, add.as_ptr(), add.len()) }, 0);
         assert_eq!(calls.load(Ordering::SeqCst), 2);
     }
@@ -420,16 +439,20 @@ mod tests {
     #[test]
     fn entropy_failure_is_reported_and_leaves_unseeded() {
         let mut ctx = new_ctx();
+        // SAFETY: `ctx` is live; `failing` ignores its argument.
         let ret = unsafe { mbedtls_ctr_drbg_seed(&mut ctx, Some(failing), null_mut(), null(), 0) };
         assert_eq!(ret, MBEDTLS_ERR_CTR_DRBG_ENTROPY_SOURCE_FAILED);
         let mut out = [0u8; 16];
         assert_eq!(random(&mut ctx, &mut out), MBEDTLS_ERR_CTR_DRBG_ENTROPY_SOURCE_FAILED);
+        // SAFETY: `ctx` is live and its callback ignores its argument.
         assert_eq!(unsafe { mbedtls_ctr_drbg_reseed(&mut ctx, null(), 0) }, MBEDTLS_ERR_CTR_DRBG_ENTROPY_SOURCE_FAILED);
         // A failed reseed of a seeded context keeps it usable.
         let calls = AtomicUsize::new(0);
         let p = (&calls as *const AtomicUsize).cast_mut().cast();
+        // SAFETY: `ctx` is live; `p` points to `calls`, which outlives `ctx`'s use.
         assert_eq!(unsafe { mbedtls_ctr_drbg_seed(&mut ctx, Some(counting), p, null(), 0) }, 0);
         ctx.private_f_entropy = Some(failing);
+        // SAFETY: `ctx` is live and its callback ignores its argument.
         assert_eq!(unsafe { mbedtls_ctr_drbg_reseed(&mut ctx, null(), 0) }, MBEDTLS_ERR_CTR_DRBG_ENTROPY_SOURCE_FAILED);
         assert_eq!(random(&mut ctx, &mut out), 0);
     }
@@ -441,12 +464,15 @@ mod tests {
         let mut ctx = new_ctx();
         let custom = [1u8; 337];
         assert_eq!(
+            // SAFETY: `ctx` is live; `p` points to `calls`; `custom` is readable for 337 bytes.
             unsafe { mbedtls_ctr_drbg_seed(&mut ctx, Some(counting), p, custom.as_ptr(), 337) },
             MBEDTLS_ERR_CTR_DRBG_INPUT_TOO_BIG
         );
         assert_eq!(calls.load(Ordering::SeqCst), 0, "length checked before the callback");
+        // SAFETY: `ctx` is live; `p` points to `calls`; `custom` is readable for 336 bytes.
         assert_eq!(unsafe { mbedtls_ctr_drbg_seed(&mut ctx, Some(counting), p, custom.as_ptr(), 336) }, 0);
         assert_eq!(
+            // SAFETY: `ctx` is live; `custom` is readable for 337 bytes.
             unsafe { mbedtls_ctr_drbg_reseed(&mut ctx, custom.as_ptr(), 337) },
             MBEDTLS_ERR_CTR_DRBG_INPUT_TOO_BIG
         );
@@ -458,12 +484,15 @@ mod tests {
         let pctx = (&mut ctx as *mut mbedtls_ctr_drbg_context).cast();
         let mut out = [0u8; 8];
         assert_eq!(
+            // SAFETY: `pctx` is a live context; `out` has 8 bytes and `add` 257.
             unsafe { mbedtls_ctr_drbg_random_with_add(pctx, out.as_mut_ptr(), 8, add.as_ptr(), 257) },
             MBEDTLS_ERR_CTR_DRBG_INPUT_TOO_BIG
         );
+        // SAFETY: `pctx` is a live context; `out` has 8 bytes and `add` at least 256.
         assert_eq!(unsafe { mbedtls_ctr_drbg_random_with_add(pctx, out.as_mut_ptr(), 8, add.as_ptr(), 256) }, 0);
         // Request size is checked before the context, as in Mbed TLS.
         assert_eq!(
+            // SAFETY: the request size is refused before any pointer is used.
             unsafe { mbedtls_ctr_drbg_random(null_mut(), out.as_mut_ptr(), 1025) },
             MBEDTLS_ERR_CTR_DRBG_REQUEST_TOO_BIG
         );
@@ -474,6 +503,7 @@ mod tests {
         let calls = AtomicUsize::new(0);
         let p = (&calls as *const AtomicUsize).cast_mut().cast();
         let mut out = [0u8; 8];
+        // SAFETY: NULL contexts are accepted; `p` points to `calls`; `out` has 8 bytes.
         unsafe {
             mbedtls_ctr_drbg_init(null_mut());
             mbedtls_ctr_drbg_free(null_mut());
@@ -490,16 +520,20 @@ mod tests {
         }
         let mut ctx = new_ctx();
         assert_eq!(
+            // SAFETY: `ctx` is live; no callback is called.
             unsafe { mbedtls_ctr_drbg_seed(&mut ctx, None, p, null(), 0) },
             MBEDTLS_ERR_CTR_DRBG_ENTROPY_SOURCE_FAILED
         );
         assert_eq!(
+            // SAFETY: `ctx` is live; `(NULL, 5)` is refused before the callback is called.
             unsafe { mbedtls_ctr_drbg_seed(&mut ctx, Some(counting), p, null(), 5) },
             MBEDTLS_ERR_CTR_DRBG_ENTROPY_SOURCE_FAILED
         );
         assert_eq!(calls.load(Ordering::SeqCst), 0);
+        // SAFETY: `ctx` is live; `p` points to `calls`, which outlives `ctx`'s use.
         assert_eq!(unsafe { mbedtls_ctr_drbg_seed(&mut ctx, Some(counting), p, null(), 0) }, 0);
         let pctx = (&mut ctx as *mut mbedtls_ctr_drbg_context).cast();
+        // SAFETY: `pctx` is a live, seeded context; NULL buffers are refused or empty; `out` has 8 bytes.
         unsafe {
             assert_eq!(mbedtls_ctr_drbg_random(pctx, null_mut(), 8), MBEDTLS_ERR_CTR_DRBG_ENTROPY_SOURCE_FAILED);
             assert_eq!(mbedtls_ctr_drbg_random(pctx, null_mut(), 0), 0);
@@ -522,6 +556,7 @@ mod tests {
     fn concurrent_draws_on_one_context() {
         let mut ctx = new_ctx();
         let mut entropy = mbedtls_entropy_context_new();
+        // SAFETY: `ctx` and `entropy` are live and initialised.
         let ret = unsafe {
             mbedtls_ctr_drbg_seed(&mut ctx, Some(mbedtls_entropy_func), (&raw mut entropy).cast(), null(), 0)
         };
@@ -532,6 +567,8 @@ mod tests {
                 s.spawn(move || {
                     let mut out = [0u8; 32];
                     for _ in 0..500 {
+                        // SAFETY: `ctx` outlives the scoped threads, and concurrent draws on one context are
+                        // supported.
                         let r = unsafe { mbedtls_ctr_drbg_random(addr as *mut c_void, out.as_mut_ptr(), out.len()) };
                         assert_eq!(r, 0);
                     }
@@ -543,6 +580,7 @@ mod tests {
 
     fn mbedtls_entropy_context_new() -> mbedtls_entropy_context {
         let mut e = core::mem::MaybeUninit::<mbedtls_entropy_context>::uninit();
+        // SAFETY: init writes the whole context without reading it, so it is initialised afterwards.
         unsafe {
             mbedtls_entropy_init(e.as_mut_ptr());
             e.assume_init()

@@ -43,6 +43,7 @@ pub struct mbedtls_entropy_context {
 pub unsafe extern "C" fn mbedtls_entropy_init(ctx: *mut mbedtls_entropy_context) {
     entry!(mbedtls_entropy_init, {
         if !ctx.is_null() {
+            // SAFETY: the caller guarantees that a non-NULL `ctx` is writable.
             unsafe { ctx.write(mbedtls_entropy_context { private_initialized: INITIALIZED }) };
         }
     })
@@ -59,6 +60,7 @@ pub unsafe extern "C" fn mbedtls_entropy_init(ctx: *mut mbedtls_entropy_context)
 pub unsafe extern "C" fn mbedtls_entropy_free(ctx: *mut mbedtls_entropy_context) {
     entry!(mbedtls_entropy_free, {
         if !ctx.is_null() {
+            // SAFETY: the caller guarantees that a non-NULL `ctx` is writable.
             unsafe { ctx.write(mbedtls_entropy_context { private_initialized: 0 }) };
         }
     })
@@ -92,9 +94,11 @@ pub unsafe extern "C" fn mbedtls_entropy_func(data: *mut c_void, output: *mut c_
             return code_of(Error::EntropySourceFailed);
         }
         let ctx = data.cast::<mbedtls_entropy_context>();
+        // SAFETY: `ctx` is not NULL (checked first), and the caller guarantees that it is readable.
         if ctx.is_null() || unsafe { (*ctx).private_initialized } != INITIALIZED {
             return MBEDTLS_ERR_ENTROPY_NO_SOURCES_DEFINED;
         }
+        // SAFETY: the caller guarantees that a non-NULL `output` is writable for `len` bytes.
         let Some(out) = (unsafe { out_slice(output, len) }) else {
             return code_of(Error::EntropySourceFailed);
         };
@@ -111,12 +115,14 @@ mod tests {
     use core::ptr::null_mut;
 
     fn func(ctx: *mut mbedtls_entropy_context, out: &mut [u8]) -> c_int {
+        // SAFETY: callers pass NULL or a live context; `out` is writable for its length.
         unsafe { mbedtls_entropy_func(ctx.cast(), out.as_mut_ptr(), out.len()) }
     }
 
     #[test]
     fn init_func_free() {
         let mut ctx = mbedtls_entropy_context { private_initialized: 0x1234 };
+        // SAFETY: `ctx` is a live local.
         unsafe { mbedtls_entropy_init(&mut ctx) };
         let mut a = [0u8; 64];
         let mut b = [0u8; 64];
@@ -124,8 +130,10 @@ mod tests {
         assert_eq!(func(&mut ctx, &mut b), 0);
         assert_ne!(a, b);
         assert_eq!(func(&mut ctx, &mut []), 0);
+        // SAFETY: `ctx` is a live local.
         unsafe { mbedtls_entropy_free(&mut ctx) };
         assert_eq!(ctx.private_initialized, 0);
+        // SAFETY: `ctx` is a live local; a second free is allowed.
         unsafe { mbedtls_entropy_free(&mut ctx) };
         assert_eq!(func(&mut ctx, &mut a), MBEDTLS_ERR_ENTROPY_NO_SOURCES_DEFINED);
     }
@@ -133,6 +141,7 @@ mod tests {
     #[test]
     fn length_limit_comes_first() {
         let mut ctx = mbedtls_entropy_context { private_initialized: 0 };
+        // SAFETY: `ctx` is a live local.
         unsafe { mbedtls_entropy_init(&mut ctx) };
         let mut big = [0u8; 65];
         assert_eq!(func(&mut ctx, &mut big), MBEDTLS_ERR_ENTROPY_SOURCE_FAILED);
@@ -143,6 +152,7 @@ mod tests {
     #[test]
     fn null_handling() {
         let mut ctx = mbedtls_entropy_context { private_initialized: 0 };
+        // SAFETY: NULL is accepted; `ctx` is a live local.
         unsafe {
             mbedtls_entropy_init(null_mut());
             mbedtls_entropy_free(null_mut());
@@ -151,7 +161,9 @@ mod tests {
         let mut out = [0u8; 8];
         assert_eq!(func(null_mut(), &mut out), MBEDTLS_ERR_ENTROPY_NO_SOURCES_DEFINED);
         let data = (&raw mut ctx).cast();
+        // SAFETY: `data` is a live context; a NULL output is refused before use.
         assert_eq!(unsafe { mbedtls_entropy_func(data, null_mut(), 1) }, MBEDTLS_ERR_ENTROPY_SOURCE_FAILED);
+        // SAFETY: `data` is a live context; `(NULL, 0)` is an empty output.
         assert_eq!(unsafe { mbedtls_entropy_func(data, null_mut(), 0) }, 0);
     }
 

@@ -20,11 +20,12 @@
 //! - NULL contexts and NULL buffers give error codes instead of crashing.
 //! - As in Mbed TLS, sockets are created without `FD_CLOEXEC`.
 
-use core::ffi::{CStr, c_int, c_uchar, c_ulong, c_void};
-use std::os::fd::{AsRawFd, FromRawFd, IntoRawFd, OwnedFd};
+use core::ffi::{CStr, c_char, c_int, c_uchar, c_ulong, c_void};
+use std::os::fd::{FromRawFd, IntoRawFd, OwnedFd};
 use std::time::{Duration, Instant};
 
-use super::{entry, error::code_of, in_cstr, in_slice, out_slice};
+use super::error::{code_of, status};
+use super::{entry, in_cstr, in_slice, out_slice};
 use crate::error::Error;
 
 pub use super::error::codes::net_sockets::*;
@@ -59,22 +60,17 @@ const SEND_FLAGS: c_int = libc::MSG_NOSIGNAL;
 #[cfg(target_vendor = "apple")]
 const SEND_FLAGS: c_int = 0;
 
+/// Sets an `int`-valued `SOL_SOCKET` option; returns `setsockopt(2)`'s result.
+fn set_socket_option(fd: c_int, option: c_int, value: c_int) -> c_int {
+    let len = core::mem::size_of::<c_int>() as libc::socklen_t;
+    // SAFETY: the option value is a live c_int and `len` is its size; a bad `fd` only fails.
+    unsafe { libc::setsockopt(fd, libc::SOL_SOCKET, option, (&raw const value).cast(), len) }
+}
+
 /// Apple systems have no `MSG_NOSIGNAL`; the socket option `SO_NOSIGPIPE` does the same job.
 fn suppress_sigpipe(fd: c_int) {
     #[cfg(target_vendor = "apple")]
-    {
-        let one: c_int = 1;
-        // SAFETY: plain setsockopt with a pointer to a live c_int of the given size.
-        unsafe {
-            libc::setsockopt(
-                fd,
-                libc::SOL_SOCKET,
-                libc::SO_NOSIGPIPE,
-                (&raw const one).cast(),
-                core::mem::size_of::<c_int>() as libc::socklen_t,
-            )
-        };
-    }
+    let _ = set_socket_option(fd, libc::SO_NOSIGPIPE, 1);
     let _ = fd;
 }
 
@@ -87,43 +83,39 @@ fn errno() -> c_int {
 /// # Safety
 /// A non-NULL `ctx` must point to a readable `mbedtls_net_context`.
 unsafe fn open_fd(ctx: *const mbedtls_net_context) -> Result<c_int, Error> {
-    if ctx.is_null() {
-        return Err(Error::NetInvalidContext);
-    }
-    match unsafe { (*ctx).fd } {
-        fd if fd < 0 => Err(Error::NetInvalidContext),
-        fd => Ok(fd),
+    // SAFETY: the caller guarantees that a non-NULL `ctx` is readable.
+    match unsafe { ctx.as_ref() } {
+        Some(&mbedtls_net_context { fd }) if fd >= 0 => Ok(fd),
+        _ => Err(Error::NetInvalidContext),
     }
 }
 
 fn is_nonblocking(fd: c_int) -> bool {
-    // SAFETY: fcntl(F_GETFL) only reads the descriptor's flags.
+    // SAFETY: fcntl(F_GETFL) takes no pointer; a descriptor that is not open only fails.
     let flags = unsafe { libc::fcntl(fd, libc::F_GETFL) };
     flags != -1 && flags & libc::O_NONBLOCK != 0
 }
 
-/// Mbed TLS's mapping of a failed `read`/`write`/`accept`: would-block only counts on a
-/// non-blocking socket (a blocking socket with `SO_RCVTIMEO` that times out is a plain failure,
-/// as in Mbed TLS), then EPIPE/ECONNRESET, then EINTR.
-fn io_error(fd: c_int, err: c_int, want: Error, failed: Error) -> Error {
-    if (err == libc::EAGAIN || err == libc::EWOULDBLOCK) && is_nonblocking(fd) {
-        return want;
-    }
-    if err == libc::EPIPE || err == libc::ECONNRESET {
-        Error::NetConnReset
-    } else if err == libc::EINTR {
-        want
-    } else {
-        failed
-    }
+/// Whether a failure with `err` means "try again later": only on a non-blocking socket (a
+/// blocking socket with `SO_RCVTIMEO` that times out is a plain failure, as in Mbed TLS).
+fn would_block(fd: c_int, err: c_int) -> bool {
+    (err == libc::EAGAIN || err == libc::EWOULDBLOCK) && is_nonblocking(fd)
+}
+
+/// The result of a `read`/`write`-style call that returned `n`: the byte count, or the error
+/// mapped as Mbed TLS does (`want` for would-block and EINTR, a reset for EPIPE/ECONNRESET,
+/// `failed` otherwise). Call it right after the system call, before `errno` changes.
+fn transferred(fd: c_int, n: isize, want: Error, failed: Error) -> Result<usize, Error> {
+    usize::try_from(n).map_err(|_| match errno() {
+        err if would_block(fd, err) || err == libc::EINTR => want,
+        libc::EPIPE | libc::ECONNRESET => Error::NetConnReset,
+        _ => failed,
+    })
 }
 
 /// A byte count (which fits: I/O lengths are capped at `c_int::MAX`) or an error, as C returns.
 fn count_or_code(result: Result<usize, Error>) -> c_int {
-    match result {
-        Ok(n) => c_int::try_from(n).unwrap_or(c_int::MAX),
-        Err(e) => code_of(e),
-    }
+    result.map_or_else(code_of, |n| c_int::try_from(n).unwrap_or(c_int::MAX))
 }
 
 /// The result list of one `getaddrinfo(3)` call, freed on drop.
@@ -161,6 +153,27 @@ impl AddrList {
         // SAFETY: getaddrinfo's list is a valid NULL-terminated chain that lives as long as self.
         core::iter::successors(unsafe { self.0.as_ref() }, |ai| unsafe { ai.ai_next.as_ref() })
     }
+
+    /// Tries the addresses in order, each with a new socket, and returns the first socket that
+    /// `setup` succeeds on. Otherwise the error of the last address tried, as Mbed TLS reports it.
+    fn first_socket(&self, setup: impl Fn(c_int, &libc::addrinfo) -> Result<(), Error>) -> Result<OwnedFd, Error> {
+        let mut error = Error::NetUnknownHost;
+        for ai in self.iter() {
+            // SAFETY: socket(2) takes no pointers; the values come from getaddrinfo.
+            let fd = unsafe { libc::socket(ai.ai_family, ai.ai_socktype, ai.ai_protocol) };
+            if fd < 0 {
+                error = Error::NetSocketFailed;
+                continue;
+            }
+            // SAFETY: a fresh descriptor that nothing else owns: dropping `sock` closes it.
+            let sock = unsafe { OwnedFd::from_raw_fd(fd) };
+            match setup(fd, ai) {
+                Ok(()) => return Ok(sock),
+                Err(e) => error = e,
+            }
+        }
+        Err(error)
+    }
 }
 
 impl Drop for AddrList {
@@ -172,84 +185,86 @@ impl Drop for AddrList {
     }
 }
 
-/// A new socket for one resolved address, closed on drop unless handed to a context.
-fn new_socket(ai: &libc::addrinfo) -> Option<OwnedFd> {
-    // SAFETY: socket(2) with values from getaddrinfo.
-    let fd = unsafe { libc::socket(ai.ai_family, ai.ai_socktype, ai.ai_protocol) };
-    // SAFETY: a fresh descriptor that nothing else owns.
-    (fd >= 0).then(|| unsafe { OwnedFd::from_raw_fd(fd) })
-}
-
-/// Connects to the first address of `host`/`port` that accepts, as Mbed TLS: the error is that of
-/// the last address tried.
+/// Connects to the first address of `host`/`port` that accepts.
 fn connect_tcp(host: Option<&CStr>, port: Option<&CStr>) -> Result<OwnedFd, Error> {
-    let list = AddrList::resolve(host, port, false)?;
-    let mut error = Error::NetUnknownHost;
-    for ai in list.iter() {
-        let Some(sock) = new_socket(ai) else {
-            error = Error::NetSocketFailed;
-            continue;
-        };
+    AddrList::resolve(host, port, false)?.first_socket(|fd, ai| {
         // SAFETY: connect(2) with an address and length from getaddrinfo.
-        if unsafe { libc::connect(sock.as_raw_fd(), ai.ai_addr, ai.ai_addrlen) } == 0 {
-            suppress_sigpipe(sock.as_raw_fd());
-            return Ok(sock);
+        if unsafe { libc::connect(fd, ai.ai_addr, ai.ai_addrlen) } != 0 {
+            return Err(Error::NetConnectFailed);
         }
-        error = Error::NetConnectFailed;
-    }
-    Err(error)
+        suppress_sigpipe(fd);
+        Ok(())
+    })
 }
 
-/// Binds and listens on the first address of `ip`/`port` that works, as Mbed TLS.
+/// Binds and listens on the first address of `ip`/`port` that works.
 fn bind_tcp(ip: Option<&CStr>, port: Option<&CStr>) -> Result<OwnedFd, Error> {
-    let list = AddrList::resolve(ip, port, ip.is_none())?;
-    let mut error = Error::NetUnknownHost;
-    for ai in list.iter() {
-        let Some(sock) = new_socket(ai) else {
-            error = Error::NetSocketFailed;
-            continue;
-        };
-        let fd = sock.as_raw_fd();
-        let one: c_int = 1;
-        // SAFETY: setsockopt with a pointer to a live c_int of the given size.
-        let reuse = unsafe {
-            libc::setsockopt(
-                fd,
-                libc::SOL_SOCKET,
-                libc::SO_REUSEADDR,
-                (&raw const one).cast(),
-                core::mem::size_of::<c_int>() as libc::socklen_t,
-            )
-        };
-        if reuse != 0 {
-            error = Error::NetSocketFailed;
-            continue;
+    AddrList::resolve(ip, port, ip.is_none())?.first_socket(|fd, ai| {
+        if set_socket_option(fd, libc::SO_REUSEADDR, 1) != 0 {
+            return Err(Error::NetSocketFailed);
         }
         // SAFETY: bind(2) with an address and length from getaddrinfo.
         if unsafe { libc::bind(fd, ai.ai_addr, ai.ai_addrlen) } != 0 {
-            error = Error::NetBindFailed;
-            continue;
+            return Err(Error::NetBindFailed);
         }
-        // SAFETY: listen(2) on our own socket.
+        // SAFETY: listen(2) takes no pointers.
         if unsafe { libc::listen(fd, MBEDTLS_NET_LISTEN_BACKLOG) } != 0 {
-            error = Error::NetListenFailed;
-            continue;
+            return Err(Error::NetListenFailed);
         }
-        return Ok(sock);
+        Ok(())
+    })
+}
+
+/// Shared body of `mbedtls_net_connect` / `mbedtls_net_bind`: checks `ctx` and `proto`, opens
+/// the socket with `open` and stores it in `ctx`, which is left unchanged on failure.
+///
+/// # Safety
+/// `ctx` must be NULL or point to a writable context; `host` and `port` must be NULL or
+/// NUL-terminated strings.
+unsafe fn open_into(
+    ctx: *mut mbedtls_net_context,
+    host: *const c_char,
+    port: *const c_char,
+    proto: c_int,
+    open: fn(Option<&CStr>, Option<&CStr>) -> Result<OwnedFd, Error>,
+) -> Result<(), Error> {
+    if ctx.is_null() || proto != MBEDTLS_NET_PROTO_TCP {
+        return Err(Error::NetBadInputData);
     }
-    Err(error)
+    // SAFETY: the caller guarantees that both are NULL or NUL-terminated strings.
+    let sock = open(unsafe { in_cstr(host) }, unsafe { in_cstr(port) })?;
+    // SAFETY: `ctx` is not NULL, and the caller guarantees that it is writable.
+    unsafe { (*ctx).fd = sock.into_raw_fd() };
+    Ok(())
+}
+
+/// The client address of an accepted connection as raw bytes in network order: 4 for IPv4, 16
+/// for IPv6, none for other families.
+fn client_ip_bytes(addr: &libc::sockaddr_storage) -> Vec<u8> {
+    let raw: *const libc::sockaddr_storage = addr;
+    match c_int::from(addr.ss_family) {
+        libc::AF_INET => {
+            // SAFETY: the kernel wrote a sockaddr_in for an AF_INET peer, and sockaddr_storage is
+            // large and aligned enough for it.
+            let v4 = unsafe { &*raw.cast::<libc::sockaddr_in>() };
+            v4.sin_addr.s_addr.to_ne_bytes().to_vec()
+        }
+        libc::AF_INET6 => {
+            // SAFETY: as above, a sockaddr_in6 for an AF_INET6 peer.
+            let v6 = unsafe { &*raw.cast::<libc::sockaddr_in6>() };
+            v6.sin6_addr.s6_addr.to_vec()
+        }
+        _ => Vec::new(),
+    }
 }
 
 /// Milliseconds for `poll(2)` until `deadline` (None: forever), rounded up so that a wait never
 /// ends early, and capped to what `poll` takes (longer waits loop).
 fn poll_ms(deadline: Option<Instant>) -> c_int {
-    match deadline {
-        None => -1,
-        Some(d) => {
-            let left = d.saturating_duration_since(Instant::now());
-            left.as_micros().div_ceil(1000).min(c_int::MAX as u128) as c_int
-        }
-    }
+    deadline.map_or(-1, |d| {
+        let left = d.saturating_duration_since(Instant::now());
+        left.as_micros().div_ceil(1000).min(c_int::MAX as u128) as c_int
+    })
 }
 
 fn deadline_after(ms: u32) -> Instant {
@@ -271,7 +286,7 @@ enum Wait {
 fn wait_for(fd: c_int, events: libc::c_short, deadline: Option<Instant>) -> Wait {
     loop {
         let mut pfd = libc::pollfd { fd: if events == 0 { -1 } else { fd }, events, revents: 0 };
-        // SAFETY: one live pollfd.
+        // SAFETY: one live pollfd, and the count passed is 1.
         let ret = unsafe { libc::poll(&mut pfd, 1, poll_ms(deadline)) };
         if ret < 0 {
             return Wait::Failed(errno());
@@ -283,6 +298,71 @@ fn wait_for(fd: c_int, events: libc::c_short, deadline: Option<Instant>) -> Wait
             return Wait::TimedOut;
         }
     }
+}
+
+/// Shared body of `mbedtls_net_recv` (`timeout` None) and `mbedtls_net_recv_timeout` (waits for
+/// data first, `Some(0)` forever).
+///
+/// # Safety
+/// As `mbedtls_net_recv`.
+unsafe fn recv_from(ctx: *mut c_void, buf: *mut c_uchar, len: usize, timeout: Option<u32>) -> Result<usize, Error> {
+    // SAFETY: the caller guarantees that `ctx` is NULL or a readable context.
+    let fd = unsafe { open_fd(ctx.cast()) }?;
+    // SAFETY: the caller guarantees that a non-NULL `buf` is writable for `len` bytes.
+    let buf = unsafe { out_slice(buf, len) }.ok_or(Error::NetBadInputData)?;
+    if let Some(timeout) = timeout {
+        match wait_for(fd, libc::POLLIN, (timeout != 0).then(|| deadline_after(timeout))) {
+            Wait::TimedOut => return Err(Error::SslTimeout),
+            Wait::Failed(libc::EINTR) => return Err(Error::SslWantRead),
+            Wait::Failed(_) => return Err(Error::NetRecvFailed),
+            Wait::Ready(revents) if revents & libc::POLLNVAL != 0 => return Err(Error::NetRecvFailed),
+            Wait::Ready(_) => {}
+        }
+    }
+    let len = buf.len().min(c_int::MAX as usize);
+    // SAFETY: `buf` is writable for `len` bytes. read(2), not recv(2), as Mbed TLS, so that any
+    // descriptor (a pipe in tests, a serial line) works.
+    let n = unsafe { libc::read(fd, buf.as_mut_ptr().cast(), len) };
+    transferred(fd, n, Error::SslWantRead, Error::NetRecvFailed)
+}
+
+/// Shared body of `mbedtls_net_set_block` / `mbedtls_net_set_nonblock`: `fcntl(2)`'s result.
+///
+/// # Safety
+/// `ctx` must be NULL or point to a readable context.
+unsafe fn set_nonblocking(ctx: *mut mbedtls_net_context, nonblocking: bool) -> c_int {
+    // SAFETY: the caller guarantees that `ctx` is NULL or a readable context.
+    let fd = match unsafe { open_fd(ctx) } {
+        Ok(fd) => fd,
+        Err(e) => return code_of(e),
+    };
+    // SAFETY: fcntl(F_GETFL) takes no pointer; a descriptor that is not open only fails.
+    let flags = unsafe { libc::fcntl(fd, libc::F_GETFL) };
+    if flags == -1 {
+        return -1;
+    }
+    let flags = if nonblocking { flags | libc::O_NONBLOCK } else { flags & !libc::O_NONBLOCK };
+    // SAFETY: as above, with an integer argument.
+    unsafe { libc::fcntl(fd, libc::F_SETFL, flags) }
+}
+
+/// Shared body of `mbedtls_net_close` / `mbedtls_net_free`: closes the descriptor, after
+/// `shutdown(2)` when `shutdown` is set, and sets `fd` to -1.
+///
+/// # Safety
+/// As `mbedtls_net_close`.
+unsafe fn release(ctx: *mut mbedtls_net_context, shutdown: bool) {
+    // SAFETY: the caller guarantees that a non-NULL `ctx` is writable.
+    let Some(ctx) = (unsafe { ctx.as_mut() }) else { return };
+    if ctx.fd >= 0 {
+        if shutdown {
+            // SAFETY: shutdown(2) takes no pointers; it fails harmlessly on non-sockets.
+            unsafe { libc::shutdown(ctx.fd, libc::SHUT_RDWR) };
+        }
+        // SAFETY: the caller owns the descriptor; it is closed once, as `fd` is reset below.
+        unsafe { libc::close(ctx.fd) };
+    }
+    ctx.fd = -1;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -298,6 +378,7 @@ fn wait_for(fd: c_int, events: libc::c_short, deadline: Option<Instant>) -> Wait
 pub unsafe extern "C" fn mbedtls_net_init(ctx: *mut mbedtls_net_context) {
     entry!(mbedtls_net_init, {
         if !ctx.is_null() {
+            // SAFETY: the caller guarantees that a non-NULL `ctx` is writable.
             unsafe { ctx.write(mbedtls_net_context { fd: -1 }) };
         }
     })
@@ -331,22 +412,13 @@ pub unsafe extern "C" fn mbedtls_net_init(ctx: *mut mbedtls_net_context) {
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn mbedtls_net_connect(
     ctx: *mut mbedtls_net_context,
-    host: *const core::ffi::c_char,
-    port: *const core::ffi::c_char,
+    host: *const c_char,
+    port: *const c_char,
     proto: c_int,
 ) -> c_int {
     entry!(mbedtls_net_connect, {
-        if ctx.is_null() || proto != MBEDTLS_NET_PROTO_TCP {
-            return code_of(Error::NetBadInputData);
-        }
-        let (host, port) = unsafe { (in_cstr(host), in_cstr(port)) };
-        match connect_tcp(host, port) {
-            Ok(sock) => {
-                unsafe { (*ctx).fd = sock.into_raw_fd() };
-                0
-            }
-            Err(e) => code_of(e),
-        }
+        // SAFETY: this function's contract is `open_into`'s.
+        status(unsafe { open_into(ctx, host, port, proto, connect_tcp) })
     })
 }
 
@@ -377,22 +449,13 @@ pub unsafe extern "C" fn mbedtls_net_connect(
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn mbedtls_net_bind(
     ctx: *mut mbedtls_net_context,
-    bind_ip: *const core::ffi::c_char,
-    port: *const core::ffi::c_char,
+    bind_ip: *const c_char,
+    port: *const c_char,
     proto: c_int,
 ) -> c_int {
     entry!(mbedtls_net_bind, {
-        if ctx.is_null() || proto != MBEDTLS_NET_PROTO_TCP {
-            return code_of(Error::NetBadInputData);
-        }
-        let (bind_ip, port) = unsafe { (in_cstr(bind_ip), in_cstr(port)) };
-        match bind_tcp(bind_ip, port) {
-            Ok(sock) => {
-                unsafe { (*ctx).fd = sock.into_raw_fd() };
-                0
-            }
-            Err(e) => code_of(e),
-        }
+        // SAFETY: this function's contract is `open_into`'s.
+        status(unsafe { open_into(ctx, bind_ip, port, proto, bind_tcp) })
     })
 }
 
@@ -432,6 +495,7 @@ pub unsafe extern "C" fn mbedtls_net_accept(
     cip_len: *mut usize,
 ) -> c_int {
     entry!(mbedtls_net_accept, {
+        // SAFETY: the caller guarantees that `bind_ctx` is NULL or a readable context.
         let listener = match unsafe { open_fd(bind_ctx) } {
             Ok(fd) => fd,
             Err(e) => return code_of(e),
@@ -456,58 +520,30 @@ pub unsafe extern "C" fn mbedtls_net_accept(
         // SAFETY: accept(2) into a live sockaddr_storage with its size.
         let fd = unsafe { libc::accept(listener, (&raw mut addr).cast(), &mut addr_len) };
         let err = errno();
+        // SAFETY: `client_ctx` is not NULL, and the caller guarantees that it is writable.
         unsafe { (*client_ctx).fd = fd };
         if fd < 0 {
             // Unlike read/write, Mbed TLS's accept knows only would-block and failure.
-            let would_block = (err == libc::EAGAIN || err == libc::EWOULDBLOCK) && is_nonblocking(listener);
-            return code_of(if would_block { Error::SslWantRead } else { Error::NetAcceptFailed });
+            return code_of(if would_block(listener, err) { Error::SslWantRead } else { Error::NetAcceptFailed });
         }
         suppress_sigpipe(fd);
 
         if client_ip.is_null() {
             return 0;
         }
-        let ip: Vec<u8> = match c_int::from(addr.ss_family) {
-            libc::AF_INET => {
-                // SAFETY: the kernel wrote a sockaddr_in for an AF_INET peer.
-                let v4 = unsafe { &*(&raw const addr).cast::<libc::sockaddr_in>() };
-                v4.sin_addr.s_addr.to_ne_bytes().to_vec()
-            }
-            libc::AF_INET6 => {
-                // SAFETY: the kernel wrote a sockaddr_in6 for an AF_INET6 peer.
-                let v6 = unsafe { &*(&raw const addr).cast::<libc::sockaddr_in6>() };
-                v6.sin6_addr.s6_addr.to_vec()
-            }
-            _ => Vec::new(),
-        };
+        let ip = client_ip_bytes(&addr);
+        // SAFETY: `cip_len` is not NULL when `client_ip` is not (checked above), and the caller
+        // guarantees that it is writable.
         unsafe { cip_len.write(ip.len()) };
         if buf_size < ip.len() {
             return code_of(Error::NetBufferTooSmall);
         }
+        // SAFETY: the caller guarantees that `client_ip` is writable for `buf_size` bytes.
         if let Some(out) = unsafe { out_slice(client_ip.cast(), buf_size) } {
             out[..ip.len()].copy_from_slice(&ip);
         }
         0
     })
-}
-
-/// Shared body of `mbedtls_net_set_block` / `mbedtls_net_set_nonblock`.
-///
-/// # Safety
-/// As the exports.
-unsafe fn set_nonblocking(ctx: *mut mbedtls_net_context, nonblocking: bool) -> c_int {
-    let fd = match unsafe { open_fd(ctx) } {
-        Ok(fd) => fd,
-        Err(e) => return code_of(e),
-    };
-    // SAFETY: fcntl on a descriptor number; a stale one just fails.
-    let flags = unsafe { libc::fcntl(fd, libc::F_GETFL) };
-    if flags == -1 {
-        return -1;
-    }
-    let flags = if nonblocking { flags | libc::O_NONBLOCK } else { flags & !libc::O_NONBLOCK };
-    // SAFETY: as above.
-    unsafe { libc::fcntl(fd, libc::F_SETFL, flags) }
 }
 
 /// Puts the socket in blocking mode (clears `O_NONBLOCK`).
@@ -521,6 +557,7 @@ unsafe fn set_nonblocking(ctx: *mut mbedtls_net_context, nonblocking: bool) -> c
 /// `ctx` must be NULL or point to a readable context.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn mbedtls_net_set_block(ctx: *mut mbedtls_net_context) -> c_int {
+    // SAFETY: this function's contract is `set_nonblocking`'s.
     entry!(mbedtls_net_set_block, { unsafe { set_nonblocking(ctx, false) } })
 }
 
@@ -534,6 +571,7 @@ pub unsafe extern "C" fn mbedtls_net_set_block(ctx: *mut mbedtls_net_context) ->
 /// `ctx` must be NULL or point to a readable context.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn mbedtls_net_set_nonblock(ctx: *mut mbedtls_net_context) -> c_int {
+    // SAFETY: this function's contract is `set_nonblocking`'s.
     entry!(mbedtls_net_set_nonblock, { unsafe { set_nonblocking(ctx, true) } })
 }
 
@@ -559,6 +597,7 @@ pub unsafe extern "C" fn mbedtls_net_set_nonblock(ctx: *mut mbedtls_net_context)
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn mbedtls_net_poll(ctx: *mut mbedtls_net_context, rw: u32, timeout: u32) -> c_int {
     entry!(mbedtls_net_poll, {
+        // SAFETY: the caller guarantees that `ctx` is NULL or a readable context.
         let fd = match unsafe { open_fd(ctx) } {
             Ok(fd) => fd,
             Err(e) => return code_of(e),
@@ -569,23 +608,15 @@ pub unsafe extern "C" fn mbedtls_net_poll(ctx: *mut mbedtls_net_context, rw: u32
         }
         let want_read = rw & MBEDTLS_NET_POLL_READ as u32 != 0;
         let want_write = rw & MBEDTLS_NET_POLL_WRITE as u32 != 0;
-        let mut events: libc::c_short = 0;
-        if want_read {
-            events |= libc::POLLIN;
-        }
-        if want_write {
-            events |= libc::POLLOUT;
-        }
+        let events = if want_read { libc::POLLIN } else { 0 } | if want_write { libc::POLLOUT } else { 0 };
         let deadline = (timeout != u32::MAX).then(|| deadline_after(timeout));
         loop {
             match wait_for(fd, events, deadline) {
                 Wait::TimedOut => return 0,
                 Wait::Failed(libc::EINTR) => continue,
                 Wait::Failed(_) => return code_of(Error::NetPollFailed),
+                Wait::Ready(revents) if revents & libc::POLLNVAL != 0 => return code_of(Error::NetPollFailed),
                 Wait::Ready(revents) => {
-                    if revents & libc::POLLNVAL != 0 {
-                        return code_of(Error::NetPollFailed);
-                    }
                     let mut ready = 0;
                     if want_read && revents & (libc::POLLIN | libc::POLLHUP | libc::POLLERR) != 0 {
                         ready |= MBEDTLS_NET_POLL_READ;
@@ -593,12 +624,9 @@ pub unsafe extern "C" fn mbedtls_net_poll(ctx: *mut mbedtls_net_context, rw: u32
                     if want_write && revents & (libc::POLLOUT | libc::POLLERR) != 0 {
                         ready |= MBEDTLS_NET_POLL_WRITE;
                     }
-                    if ready != 0 {
-                        return ready;
-                    }
-                    // Only a hang-up while waiting for writability: nothing will change any
+                    // Zero is only a hang-up while waiting for writability: nothing will change any
                     // more, so report writable and let the send show the error.
-                    return MBEDTLS_NET_POLL_WRITE;
+                    return if ready != 0 { ready } else { MBEDTLS_NET_POLL_WRITE };
                 }
             }
         }
@@ -615,18 +643,6 @@ pub unsafe extern "C" fn mbedtls_net_usleep(usec: c_ulong) {
         #[allow(clippy::useless_conversion)]
         std::thread::sleep(Duration::from_micros(u64::from(usec)));
     })
-}
-
-/// Shared body of the receive functions, once `fd` and `buf` are checked.
-fn recv_fd(fd: c_int, buf: &mut [u8]) -> Result<usize, Error> {
-    let len = buf.len().min(c_int::MAX as usize);
-    // SAFETY: `buf` is writable for `len` bytes. read(2), not recv(2), as Mbed TLS, so that any
-    // descriptor (a pipe in tests, a serial line) works.
-    let n = unsafe { libc::read(fd, buf.as_mut_ptr().cast(), len) };
-    if n < 0 {
-        return Err(io_error(fd, errno(), Error::SslWantRead, Error::NetRecvFailed));
-    }
-    Ok(n as usize)
 }
 
 /// Reads at most `len` bytes from the socket of `ctx` (a `mbedtls_net_context *`): the
@@ -651,16 +667,8 @@ fn recv_fd(fd: c_int, buf: &mut [u8]) -> Result<usize, Error> {
 /// writable for `len` bytes.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn mbedtls_net_recv(ctx: *mut c_void, buf: *mut c_uchar, len: usize) -> c_int {
-    entry!(mbedtls_net_recv, {
-        let fd = match unsafe { open_fd(ctx.cast()) } {
-            Ok(fd) => fd,
-            Err(e) => return code_of(e),
-        };
-        let Some(buf) = (unsafe { out_slice(buf, len) }) else {
-            return code_of(Error::NetBadInputData);
-        };
-        count_or_code(recv_fd(fd, buf))
-    })
+    // SAFETY: this function's contract is `recv_from`'s.
+    entry!(mbedtls_net_recv, { count_or_code(unsafe { recv_from(ctx, buf, len, None) }) })
 }
 
 /// Like `mbedtls_net_recv`, but waits at most `timeout` milliseconds for data first: the
@@ -688,23 +696,8 @@ pub unsafe extern "C" fn mbedtls_net_recv_timeout(
     len: usize,
     timeout: u32,
 ) -> c_int {
-    entry!(mbedtls_net_recv_timeout, {
-        let fd = match unsafe { open_fd(ctx.cast()) } {
-            Ok(fd) => fd,
-            Err(e) => return code_of(e),
-        };
-        let Some(buf) = (unsafe { out_slice(buf, len) }) else {
-            return code_of(Error::NetBadInputData);
-        };
-        let deadline = (timeout != 0).then(|| deadline_after(timeout));
-        match wait_for(fd, libc::POLLIN, deadline) {
-            Wait::TimedOut => code_of(Error::SslTimeout),
-            Wait::Failed(libc::EINTR) => code_of(Error::SslWantRead),
-            Wait::Failed(_) => code_of(Error::NetRecvFailed),
-            Wait::Ready(revents) if revents & libc::POLLNVAL != 0 => code_of(Error::NetRecvFailed),
-            Wait::Ready(_) => count_or_code(recv_fd(fd, buf)),
-        }
-    })
+    // SAFETY: this function's contract is `recv_from`'s.
+    entry!(mbedtls_net_recv_timeout, { count_or_code(unsafe { recv_from(ctx, buf, len, Some(timeout)) }) })
 }
 
 /// Writes at most `len` bytes to the socket of `ctx` (a `mbedtls_net_context *`): the `f_send`
@@ -731,10 +724,12 @@ pub unsafe extern "C" fn mbedtls_net_recv_timeout(
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn mbedtls_net_send(ctx: *mut c_void, buf: *const c_uchar, len: usize) -> c_int {
     entry!(mbedtls_net_send, {
+        // SAFETY: the caller guarantees that `ctx` is NULL or a readable context.
         let fd = match unsafe { open_fd(ctx.cast()) } {
             Ok(fd) => fd,
             Err(e) => return code_of(e),
         };
+        // SAFETY: the caller guarantees that a non-NULL `buf` is readable for `len` bytes.
         let Some(buf) = (unsafe { in_slice(buf, len) }) else {
             return code_of(Error::NetBadInputData);
         };
@@ -742,13 +737,10 @@ pub unsafe extern "C" fn mbedtls_net_send(ctx: *mut c_void, buf: *const c_uchar,
         // SAFETY: `buf` is readable for `len` bytes.
         let mut n = unsafe { libc::send(fd, buf.as_ptr().cast(), len, SEND_FLAGS) };
         if n < 0 && errno() == libc::ENOTSOCK {
-            // SAFETY: as above.
+            // SAFETY: as for send(2) above.
             n = unsafe { libc::write(fd, buf.as_ptr().cast(), len) };
         }
-        if n < 0 {
-            return code_of(io_error(fd, errno(), Error::SslWantWrite, Error::NetSendFailed));
-        }
-        count_or_code(Ok(n as usize))
+        count_or_code(transferred(fd, n, Error::SslWantWrite, Error::NetSendFailed))
     })
 }
 
@@ -762,17 +754,8 @@ pub unsafe extern "C" fn mbedtls_net_send(ctx: *mut c_void, buf: *const c_uchar,
 /// descriptor the caller owns.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn mbedtls_net_close(ctx: *mut mbedtls_net_context) {
-    entry!(mbedtls_net_close, {
-        if ctx.is_null() {
-            return;
-        }
-        let fd = unsafe { (*ctx).fd };
-        if fd >= 0 {
-            // SAFETY: the caller owns the descriptor.
-            unsafe { libc::close(fd) };
-        }
-        unsafe { (*ctx).fd = -1 };
-    })
+    // SAFETY: this function's contract is `release`'s.
+    entry!(mbedtls_net_close, { unsafe { release(ctx, false) } })
 }
 
 /// Shuts the connection down in both directions (`shutdown(2)`, so the peer sees end of file
@@ -784,20 +767,8 @@ pub unsafe extern "C" fn mbedtls_net_close(ctx: *mut mbedtls_net_context) {
 /// As `mbedtls_net_close`.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn mbedtls_net_free(ctx: *mut mbedtls_net_context) {
-    entry!(mbedtls_net_free, {
-        if ctx.is_null() {
-            return;
-        }
-        let fd = unsafe { (*ctx).fd };
-        if fd >= 0 {
-            // SAFETY: the caller owns the descriptor; shutdown fails harmlessly on non-sockets.
-            unsafe {
-                libc::shutdown(fd, libc::SHUT_RDWR);
-                libc::close(fd);
-            }
-        }
-        unsafe { (*ctx).fd = -1 };
-    })
+    // SAFETY: this function's contract is `release`'s.
+    entry!(mbedtls_net_free, { unsafe { release(ctx, true) } })
 }
 
 #[cfg(test)]
@@ -809,14 +780,17 @@ mod tests {
 
     fn ctx() -> mbedtls_net_context {
         let mut ctx = mbedtls_net_context { fd: 12345 };
+        // SAFETY: `ctx` is a live local.
         unsafe { mbedtls_net_init(&mut ctx) };
         assert_eq!(ctx.fd, -1);
         ctx
     }
 
     fn port_of(ctx: &mbedtls_net_context) -> u16 {
+        // SAFETY: sockaddr_in is plain C data, valid all-zero.
         let mut addr: libc::sockaddr_in = unsafe { core::mem::zeroed() };
         let mut len = core::mem::size_of::<libc::sockaddr_in>() as libc::socklen_t;
+        // SAFETY: getsockname writes at most `len` bytes into the live `addr`.
         let ret = unsafe { libc::getsockname(ctx.fd, (&raw mut addr).cast(), &mut len) };
         assert_eq!(ret, 0);
         u16::from_be(addr.sin_port)
@@ -825,6 +799,7 @@ mod tests {
     /// A listener on 127.0.0.1 with a port chosen by the kernel.
     fn listener() -> (mbedtls_net_context, u16) {
         let mut l = ctx();
+        // SAFETY: `l` is a live context; the strings are NUL-terminated literals.
         assert_eq!(unsafe { mbedtls_net_bind(&mut l, c"127.0.0.1".as_ptr(), c"0".as_ptr(), MBEDTLS_NET_PROTO_TCP) }, 0);
         assert!(l.fd >= 0);
         let port = port_of(&l);
@@ -834,6 +809,7 @@ mod tests {
     fn connect(port: u16) -> (c_int, mbedtls_net_context) {
         let mut c = ctx();
         let port = CString::new(port.to_string()).unwrap();
+        // SAFETY: `c` is a live context; the strings are NUL-terminated.
         let ret = unsafe { mbedtls_net_connect(&mut c, c"127.0.0.1".as_ptr(), port.as_ptr(), MBEDTLS_NET_PROTO_TCP) };
         (ret, c)
     }
@@ -844,25 +820,30 @@ mod tests {
         let (ret, c) = connect(port);
         assert_eq!(ret, 0);
         let mut s = ctx();
+        // SAFETY: `l` and `s` are live contexts; no address is asked for.
         assert_eq!(unsafe { mbedtls_net_accept(&mut l, &mut s, null_mut(), 0, null_mut()) }, 0);
         assert!(s.fd >= 0);
         (l, c, s)
     }
 
     fn send(c: &mut mbedtls_net_context, data: &[u8]) -> c_int {
+        // SAFETY: `c` is a live context; `data` is readable for its length.
         unsafe { mbedtls_net_send((c as *mut mbedtls_net_context).cast(), data.as_ptr(), data.len()) }
     }
 
     fn recv(c: &mut mbedtls_net_context, buf: &mut [u8]) -> c_int {
+        // SAFETY: `c` is a live context; `buf` is writable for its length.
         unsafe { mbedtls_net_recv((c as *mut mbedtls_net_context).cast(), buf.as_mut_ptr(), buf.len()) }
     }
 
     fn recv_timeout(c: &mut mbedtls_net_context, buf: &mut [u8], ms: u32) -> c_int {
+        // SAFETY: `c` is a live context; `buf` is writable for its length.
         unsafe { mbedtls_net_recv_timeout((c as *mut mbedtls_net_context).cast(), buf.as_mut_ptr(), buf.len(), ms) }
     }
 
     fn free_all(ctxs: &mut [&mut mbedtls_net_context]) {
         for c in ctxs {
+            // SAFETY: each `c` is a live context.
             unsafe { mbedtls_net_free(*c) };
             assert_eq!(c.fd, -1);
         }
@@ -876,6 +857,7 @@ mod tests {
         let mut s = ctx();
         let mut ip = [0u8; 16];
         let mut ip_len = 0usize;
+        // SAFETY: live contexts; `ip` is writable for its length and `ip_len` is a live local.
         let ret = unsafe { mbedtls_net_accept(&mut l, &mut s, ip.as_mut_ptr().cast(), ip.len(), &mut ip_len) };
         assert_eq!(ret, 0);
         assert_eq!(ip_len, 4);
@@ -890,6 +872,7 @@ mod tests {
         assert_eq!(&buf[..6], b"world!");
         // Empty I/O, including (NULL, 0).
         assert_eq!(send(&mut c, b""), 0);
+        // SAFETY: `c` is a live context; `(NULL, 0)` is an empty buffer.
         assert_eq!(unsafe { mbedtls_net_send((&raw mut c).cast(), null(), 0) }, 0);
 
         // The context is a plain value: a copy works on the same socket.
@@ -898,6 +881,7 @@ mod tests {
         assert_eq!(recv(&mut c, &mut buf), 1);
 
         free_all(&mut [&mut c, &mut s, &mut l]);
+        // SAFETY: `l` is a live context; a second free is allowed.
         unsafe { mbedtls_net_free(&mut l) };
         assert_eq!(l.fd, -1);
     }
@@ -909,6 +893,7 @@ mod tests {
         let mut s = ctx();
         let mut ip = [0u8; 3];
         let mut ip_len = 0usize;
+        // SAFETY: live contexts; `ip` is writable for its length and `ip_len` is a live local.
         let ret = unsafe { mbedtls_net_accept(&mut l, &mut s, ip.as_mut_ptr().cast(), ip.len(), &mut ip_len) };
         assert_eq!(ret, MBEDTLS_ERR_NET_BUFFER_TOO_SMALL);
         assert_eq!(ip_len, 4);
@@ -923,25 +908,32 @@ mod tests {
     #[test]
     fn non_blocking_want_read_and_want_write() {
         let (mut l, port) = listener();
+        // SAFETY: `l` is a live context.
         assert_eq!(unsafe { mbedtls_net_set_nonblock(&mut l) }, 0);
         let mut s = ctx();
+        // SAFETY: live contexts; no address is asked for.
         assert_eq!(unsafe { mbedtls_net_accept(&mut l, &mut s, null_mut(), 0, null_mut()) }, MBEDTLS_ERR_SSL_WANT_READ);
         assert_eq!(s.fd, -1);
 
         let (_, mut c) = connect(port);
         // The connection is queued: a readable listener, and a non-blocking accept takes it.
+        // SAFETY: `l` is a live context.
         assert_eq!(unsafe { mbedtls_net_poll(&mut l, MBEDTLS_NET_POLL_READ as u32, 2000) }, MBEDTLS_NET_POLL_READ);
+        // SAFETY: live contexts; no address is asked for.
         assert_eq!(unsafe { mbedtls_net_accept(&mut l, &mut s, null_mut(), 0, null_mut()) }, 0);
 
+        // SAFETY: `s` is a live context.
         assert_eq!(unsafe { mbedtls_net_set_nonblock(&mut s) }, 0);
         let mut buf = [0u8; 8];
         assert_eq!(recv(&mut s, &mut buf), MBEDTLS_ERR_SSL_WANT_READ);
         assert_eq!(send(&mut c, b"ab"), 2);
+        // SAFETY: `s` is a live context.
         assert_eq!(unsafe { mbedtls_net_poll(&mut s, MBEDTLS_NET_POLL_READ as u32, 2000) }, MBEDTLS_NET_POLL_READ);
         assert_eq!(recv(&mut s, &mut buf), 2);
         assert_eq!(recv(&mut s, &mut buf), MBEDTLS_ERR_SSL_WANT_READ);
 
         // Fill the send buffer until it would block (the peer does not read).
+        // SAFETY: `c` is a live context.
         assert_eq!(unsafe { mbedtls_net_set_nonblock(&mut c) }, 0);
         let chunk = vec![0x42u8; 1 << 16];
         let mut last = 0;
@@ -952,9 +944,11 @@ mod tests {
             }
         }
         assert_eq!(last, MBEDTLS_ERR_SSL_WANT_WRITE);
+        // SAFETY: `c` is a live context.
         assert_eq!(unsafe { mbedtls_net_poll(&mut c, MBEDTLS_NET_POLL_WRITE as u32, 0) }, 0);
 
         // Back to blocking: a blocking recv gets data at once.
+        // SAFETY: `s` is a live context.
         assert_eq!(unsafe { mbedtls_net_set_block(&mut s) }, 0);
         assert!(recv(&mut s, &mut buf) > 0);
         free_all(&mut [&mut c, &mut s, &mut l]);
@@ -964,14 +958,18 @@ mod tests {
     fn poll_and_recv_timeout() {
         let (mut l, mut c, mut s) = pair();
         let rw = (MBEDTLS_NET_POLL_READ | MBEDTLS_NET_POLL_WRITE) as u32;
+        // SAFETY: `c` is a live context.
         assert_eq!(unsafe { mbedtls_net_poll(&mut c, rw, 0) }, MBEDTLS_NET_POLL_WRITE);
         let start = Instant::now();
+        // SAFETY: `s` is a live context.
         assert_eq!(unsafe { mbedtls_net_poll(&mut s, MBEDTLS_NET_POLL_READ as u32, 80) }, 0);
         assert!(start.elapsed() >= Duration::from_millis(80));
         // rw = 0 only sleeps.
         let start = Instant::now();
+        // SAFETY: `s` is a live context.
         assert_eq!(unsafe { mbedtls_net_poll(&mut s, 0, 30) }, 0);
         assert!(start.elapsed() >= Duration::from_millis(30));
+        // SAFETY: `s` is a live context.
         assert_eq!(unsafe { mbedtls_net_poll(&mut s, 4, 0) }, MBEDTLS_ERR_NET_BAD_INPUT_DATA);
 
         let mut buf = [0u8; 8];
@@ -991,11 +989,14 @@ mod tests {
 
         // Infinite waits return as soon as data is there.
         assert_eq!(send(&mut c, b"z"), 1);
+        // SAFETY: `s` is a live context.
         assert_eq!(unsafe { mbedtls_net_poll(&mut s, rw, u32::MAX) }, rw as c_int);
         assert_eq!(recv_timeout(&mut s, &mut buf, 0), 1);
 
         // End of file counts as readable.
+        // SAFETY: `c` is a live context.
         unsafe { mbedtls_net_free(&mut c) };
+        // SAFETY: `s` is a live context.
         assert_eq!(unsafe { mbedtls_net_poll(&mut s, MBEDTLS_NET_POLL_READ as u32, 2000) }, MBEDTLS_NET_POLL_READ);
         assert_eq!(recv_timeout(&mut s, &mut buf, 2000), 0);
         free_all(&mut [&mut s, &mut l]);
@@ -1004,6 +1005,7 @@ mod tests {
     #[test]
     fn closed_peer_gives_errors_not_sigpipe() {
         let (mut l, mut c, mut s) = pair();
+        // SAFETY: `s` is a live context.
         unsafe { mbedtls_net_free(&mut s) };
         let mut buf = [0u8; 8];
         assert_eq!(recv(&mut c, &mut buf), 0, "end of file");
@@ -1024,6 +1026,7 @@ mod tests {
     fn reset_peer_gives_conn_reset_on_recv() {
         let (mut l, mut c, mut s) = pair();
         let linger = libc::linger { l_onoff: 1, l_linger: 0 };
+        // SAFETY: setsockopt reads the live `linger` of the given size.
         let ret = unsafe {
             libc::setsockopt(
                 s.fd,
@@ -1034,6 +1037,7 @@ mod tests {
             )
         };
         assert_eq!(ret, 0);
+        // SAFETY: `s` is a live context.
         unsafe { mbedtls_net_close(&mut s) };
         assert_eq!(s.fd, -1);
         let mut buf = [0u8; 8];
@@ -1045,6 +1049,7 @@ mod tests {
     fn blocking_socket_timeout_is_recv_failed_as_in_mbedtls() {
         let (mut l, mut c, mut s) = pair();
         let tv = libc::timeval { tv_sec: 0, tv_usec: 20_000 };
+        // SAFETY: setsockopt reads the live `tv` of the given size.
         let ret = unsafe {
             libc::setsockopt(
                 s.fd,
@@ -1064,6 +1069,7 @@ mod tests {
     fn connect_and_bind_failures() {
         // A port nobody listens on: bind one, learn it, close it.
         let (mut l, port) = listener();
+        // SAFETY: `l` is a live context.
         unsafe { mbedtls_net_free(&mut l) };
         let (ret, c) = connect(port);
         assert_eq!(ret, MBEDTLS_ERR_NET_CONNECT_FAILED);
@@ -1071,8 +1077,10 @@ mod tests {
 
         // Unknown service name (resolved locally, no DNS involved).
         let mut c = ctx();
+        // SAFETY: `c` is a live context; the strings are NUL-terminated literals.
         let ret = unsafe { mbedtls_net_connect(&mut c, c"127.0.0.1".as_ptr(), c"no-such-service-x".as_ptr(), 0) };
         assert_eq!(ret, MBEDTLS_ERR_NET_UNKNOWN_HOST);
+        // SAFETY: `c` is a live context; the strings are NUL-terminated literals.
         let ret = unsafe { mbedtls_net_bind(&mut c, c"not an address".as_ptr(), c"0".as_ptr(), 0) };
         assert_eq!(ret, MBEDTLS_ERR_NET_UNKNOWN_HOST);
         assert_eq!(c.fd, -1);
@@ -1081,14 +1089,17 @@ mod tests {
         let (mut l, port) = listener();
         let port_s = CString::new(port.to_string()).unwrap();
         let mut l2 = ctx();
+        // SAFETY: `l2` is a live context; the strings are NUL-terminated.
         let ret = unsafe { mbedtls_net_bind(&mut l2, c"127.0.0.1".as_ptr(), port_s.as_ptr(), 0) };
         assert_eq!(ret, MBEDTLS_ERR_NET_BIND_FAILED);
         assert_eq!(l2.fd, -1);
 
         // UDP and unknown protocols are refused up front.
         for proto in [MBEDTLS_NET_PROTO_UDP, 2, -1] {
+            // SAFETY: `c` is a live context; the strings are NUL-terminated.
             let ret = unsafe { mbedtls_net_connect(&mut c, c"127.0.0.1".as_ptr(), port_s.as_ptr(), proto) };
             assert_eq!(ret, MBEDTLS_ERR_NET_BAD_INPUT_DATA);
+            // SAFETY: `c` is a live context; the strings are NUL-terminated literals.
             let ret = unsafe { mbedtls_net_bind(&mut c, c"127.0.0.1".as_ptr(), c"0".as_ptr(), proto) };
             assert_eq!(ret, MBEDTLS_ERR_NET_BAD_INPUT_DATA);
         }
@@ -1101,6 +1112,8 @@ mod tests {
         let mut buf = [0u8; 4];
         let mut closed = ctx();
         let mut bad = mbedtls_net_context { fd: -7 };
+        // SAFETY: NULL, closed and negative contexts are all accepted; pointers are to live locals; `buf` has
+        // 4 bytes.
         unsafe {
             mbedtls_net_init(null_mut());
             mbedtls_net_free(null_mut());
@@ -1133,6 +1146,7 @@ mod tests {
         }
 
         let (mut l, mut c, mut s) = pair();
+        // SAFETY: live contexts; NULL buffers with lengths are refused before use; `buf` has 4 bytes.
         unsafe {
             assert_eq!(mbedtls_net_recv((&raw mut s).cast(), null_mut(), 4), MBEDTLS_ERR_NET_BAD_INPUT_DATA);
             assert_eq!(
@@ -1160,6 +1174,8 @@ mod tests {
         // A descriptor number that is not open.
         let mut stale = mbedtls_net_context { fd: c.fd };
         free_all(&mut [&mut c]);
+        // SAFETY: `stale` is a live context (its descriptor number is closed, which the functions handle);
+        // `buf` has 4 bytes.
         unsafe {
             assert_eq!(mbedtls_net_poll(&mut stale, 1, 0), MBEDTLS_ERR_NET_POLL_FAILED);
             assert_eq!(
@@ -1174,6 +1190,7 @@ mod tests {
     #[test]
     fn non_socket_descriptors_work() {
         let mut fds = [0 as c_int; 2];
+        // SAFETY: `fds` has room for the two descriptors pipe writes.
         assert_eq!(unsafe { libc::pipe(fds.as_mut_ptr()) }, 0);
         let mut r = mbedtls_net_context { fd: fds[0] };
         let mut w = mbedtls_net_context { fd: fds[1] };
@@ -1187,8 +1204,10 @@ mod tests {
     #[test]
     fn usleep_sleeps() {
         let start = Instant::now();
+        // SAFETY: no pointers.
         unsafe { mbedtls_net_usleep(20_000) };
         assert!(start.elapsed() >= Duration::from_millis(20));
+        // SAFETY: no pointers.
         unsafe { mbedtls_net_usleep(0) };
     }
 }

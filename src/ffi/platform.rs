@@ -5,19 +5,10 @@
 //! `platform_util.h` (its home in Mbed TLS) includes.
 
 use core::ffi::c_void;
-use core::sync::atomic::{Ordering, compiler_fence};
 
-use super::entry;
+use zeroize::Zeroize;
 
-/// Overwrites `buf` with zeros in a way the optimiser may not remove (volatile stores followed by
-/// a compiler fence), for secrets that are about to go out of scope.
-pub(crate) fn zeroize_bytes(buf: &mut [u8]) {
-    for byte in buf.iter_mut() {
-        // SAFETY: `byte` is a valid, aligned, exclusive reference.
-        unsafe { core::ptr::write_volatile(byte, 0) };
-    }
-    compiler_fence(Ordering::SeqCst);
-}
+use super::{entry, out_slice};
 
 /// Securely zeroes `len` bytes at `buf`: the stores are not optimised away even when the memory
 /// is freed or goes out of scope right after.
@@ -30,12 +21,11 @@ pub(crate) fn zeroize_bytes(buf: &mut [u8]) {
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn mbedtls_platform_zeroize(buf: *mut c_void, len: usize) {
     entry!(mbedtls_platform_zeroize, {
-        if buf.is_null() || len == 0 {
-            return;
+        // SAFETY: the caller guarantees that a non-NULL `buf` is writable for `len` bytes.
+        if let Some(bytes) = unsafe { out_slice(buf.cast(), len) } {
+            // `zeroize`, not `fill(0)`: its volatile stores are kept even when `buf` dies right after.
+            bytes.zeroize();
         }
-        // SAFETY: the caller guarantees `buf` is writable for `len` bytes.
-        let bytes = unsafe { core::slice::from_raw_parts_mut(buf.cast::<u8>(), len) };
-        zeroize_bytes(bytes);
     })
 }
 
@@ -46,6 +36,7 @@ mod tests {
     #[test]
     fn zeroes_exactly_the_range() {
         let mut buf = [0xAAu8; 32];
+        // SAFETY: `buf[4..]` is 28 writable bytes, more than the 20 wiped.
         unsafe { mbedtls_platform_zeroize(buf[4..].as_mut_ptr().cast(), 20) };
         assert_eq!(buf[..4], [0xAA; 4]);
         assert_eq!(buf[4..24], [0; 20]);
@@ -54,11 +45,13 @@ mod tests {
 
     #[test]
     fn null_and_empty_are_ignored() {
+        // SAFETY: NULL buffers are accepted whatever the length.
         unsafe {
             mbedtls_platform_zeroize(core::ptr::null_mut(), 0);
             mbedtls_platform_zeroize(core::ptr::null_mut(), 16);
         }
         let mut one = [1u8];
+        // SAFETY: `one` is writable for the 0 bytes wiped.
         unsafe { mbedtls_platform_zeroize(one.as_mut_ptr().cast(), 0) };
         assert_eq!(one, [1]);
     }

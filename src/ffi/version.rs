@@ -31,26 +31,24 @@ const PATCH: u32 = parse_decimal(env!("MBEDTLS_COMPAT_API_PATCH"));
 /// `MBEDTLS_VERSION_NUMBER`: 0xMMNNPP00.
 const VERSION_NUMBER: u32 = (MAJOR << 24) | (MINOR << 16) | (PATCH << 8);
 
+/// The version as a string literal, e.g. "3.6.6" (a macro, so that `concat!` can use it).
+macro_rules! version_literal {
+    () => {
+        concat!(
+            env!("MBEDTLS_COMPAT_API_MAJOR"),
+            ".",
+            env!("MBEDTLS_COMPAT_API_MINOR"),
+            ".",
+            env!("MBEDTLS_COMPAT_API_PATCH")
+        )
+    };
+}
+
 /// `MBEDTLS_VERSION_STRING` with its NUL, e.g. "3.6.6".
-const VERSION_STRING: &str = concat!(
-    env!("MBEDTLS_COMPAT_API_MAJOR"),
-    ".",
-    env!("MBEDTLS_COMPAT_API_MINOR"),
-    ".",
-    env!("MBEDTLS_COMPAT_API_PATCH"),
-    "\0"
-);
+const VERSION_STRING: &str = concat!(version_literal!(), "\0");
 
 /// What `mbedtls_version_get_string_full` writes, with its NUL: "Mbed TLS 3.6.6", as Mbed TLS.
-const VERSION_STRING_FULL: &str = concat!(
-    "Mbed TLS ",
-    env!("MBEDTLS_COMPAT_API_MAJOR"),
-    ".",
-    env!("MBEDTLS_COMPAT_API_MINOR"),
-    ".",
-    env!("MBEDTLS_COMPAT_API_PATCH"),
-    "\0"
-);
+const VERSION_STRING_FULL: &str = concat!("Mbed TLS ", version_literal!(), "\0");
 
 // The buffer sizes Mbed TLS documents for the two string functions.
 const _: () = assert!(VERSION_STRING.len() <= 9);
@@ -62,6 +60,8 @@ const _: () = assert!(VERSION_STRING_FULL.len() <= 18);
 /// A non-NULL `out` must be writable for `text.len()` bytes.
 unsafe fn write_version(out: *mut c_char, text: &str) {
     if !out.is_null() {
+        // SAFETY: `text` is readable for its length, and the caller guarantees that `out` is
+        // writable for as many bytes; a caller's buffer cannot overlap our constant.
         unsafe { core::ptr::copy_nonoverlapping(text.as_ptr(), out.cast::<u8>(), text.len()) };
     }
 }
@@ -89,6 +89,7 @@ pub unsafe extern "C" fn mbedtls_version_get_number() -> c_uint {
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn mbedtls_version_get_string(string: *mut c_char) {
     entry!(mbedtls_version_get_string, {
+        // SAFETY: the caller guarantees 9 writable bytes; `VERSION_STRING` fits (asserted above).
         unsafe { write_version(string, VERSION_STRING) };
     })
 }
@@ -105,6 +106,7 @@ pub unsafe extern "C" fn mbedtls_version_get_string(string: *mut c_char) {
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn mbedtls_version_get_string_full(string: *mut c_char) {
     entry!(mbedtls_version_get_string_full, {
+        // SAFETY: the caller guarantees 18 writable bytes; `VERSION_STRING_FULL` fits (asserted above).
         unsafe { write_version(string, VERSION_STRING_FULL) };
     })
 }
@@ -129,6 +131,7 @@ pub unsafe extern "C" fn mbedtls_version_get_string_full(string: *mut c_char) {
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn mbedtls_version_check_feature(feature: *const c_char) -> c_int {
     entry!(mbedtls_version_check_feature, {
+        // SAFETY: the caller guarantees that `feature` is NULL or a NUL-terminated string.
         let Some(name) = (unsafe { in_cstr(feature) }) else {
             return -1;
         };
@@ -147,15 +150,21 @@ mod tests {
 
     #[test]
     fn number_and_strings() {
+        // SAFETY: no arguments.
         assert_eq!(unsafe { mbedtls_version_get_number() }, 0x0306_0600);
         let mut buf = [0x7Fu8 as c_char; 9];
+        // SAFETY: `buf` is 9 writable bytes, as the function requires.
         unsafe { mbedtls_version_get_string(buf.as_mut_ptr()) };
+        // SAFETY: the function wrote a NUL-terminated string into `buf`.
         assert_eq!(unsafe { CStr::from_ptr(buf.as_ptr()) }.to_str().unwrap(), "3.6.6");
         assert_eq!(buf[6..], [0x7F as c_char; 3], "writes 6 bytes only");
         let mut full = [0x7Fu8 as c_char; 18];
+        // SAFETY: `full` is 18 writable bytes, as the function requires.
         unsafe { mbedtls_version_get_string_full(full.as_mut_ptr()) };
+        // SAFETY: the function wrote a NUL-terminated string into `full`.
         assert_eq!(unsafe { CStr::from_ptr(full.as_ptr()) }.to_str().unwrap(), "Mbed TLS 3.6.6");
         assert_eq!(full[15..], [0x7F as c_char; 3], "writes 15 bytes only");
+        // SAFETY: NULL is accepted.
         unsafe {
             mbedtls_version_get_string(core::ptr::null_mut());
             mbedtls_version_get_string_full(core::ptr::null_mut());
@@ -163,6 +172,7 @@ mod tests {
     }
 
     fn check(name: &CStr) -> c_int {
+        // SAFETY: `name` is a NUL-terminated string.
         unsafe { mbedtls_version_check_feature(name.as_ptr()) }
     }
 
@@ -176,6 +186,7 @@ mod tests {
         assert_eq!(check(c"MBEDTLS_"), -1);
         assert_eq!(check(c""), -1);
         assert_eq!(check(c"mbedtls_ssl_tls_c"), -1);
+        // SAFETY: NULL is accepted.
         assert_eq!(unsafe { mbedtls_version_check_feature(core::ptr::null()) }, -1);
         for f in FEATURES {
             assert!(f.starts_with("MBEDTLS_"), "{f}");
