@@ -22,6 +22,12 @@ pub(crate) fn status(result: Result<(), Error>) -> c_int {
     }
 }
 
+/// Converts a core result carrying a byte count into the C convention: the count (saturated to
+/// `int`), or the error code.
+pub(crate) fn count_or_code(result: Result<usize, Error>) -> c_int {
+    result.map_or_else(code_of, |n| c_int::try_from(n).unwrap_or(c_int::MAX))
+}
+
 fn describe(code: c_int) -> Option<(&'static str, &'static str)> {
     ERROR_TEXTS.iter().find(|(c, _, _)| *c == code).map(|(_, module, text)| (*module, *text))
 }

@@ -24,7 +24,7 @@ use core::ffi::{CStr, c_char, c_int, c_uchar, c_ulong, c_void};
 use std::os::fd::{FromRawFd, IntoRawFd, OwnedFd};
 use std::time::{Duration, Instant};
 
-use super::error::{code_of, status};
+use super::error::{code_of, count_or_code, status};
 use super::{entry, in_cstr, in_slice, out_slice};
 use crate::error::Error;
 
@@ -111,11 +111,6 @@ fn transferred(fd: c_int, n: isize, want: Error, failed: Error) -> Result<usize,
         libc::EPIPE | libc::ECONNRESET => Error::NetConnReset,
         _ => failed,
     })
-}
-
-/// A byte count (which fits: I/O lengths are capped at `c_int::MAX`) or an error, as C returns.
-fn count_or_code(result: Result<usize, Error>) -> c_int {
-    result.map_or_else(code_of, |n| c_int::try_from(n).unwrap_or(c_int::MAX))
 }
 
 /// The result list of one `getaddrinfo(3)` call, freed on drop.

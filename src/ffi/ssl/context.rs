@@ -221,7 +221,7 @@ pub unsafe extern "C" fn mbedtls_ssl_read(ssl: *mut mbedtls_ssl_context, buf: *m
             return code_of(Error::SslBadInputData);
         };
         // SAFETY: `ssl` is NULL or a context shell (the contract of this function).
-        count(unsafe { drive(ssl, |ctx| ctx.read(out)) })
+        count_or_code(unsafe { drive(ssl, |ctx| ctx.read(out)) })
     })
 }
 
@@ -242,7 +242,7 @@ pub unsafe extern "C" fn mbedtls_ssl_write(ssl: *mut mbedtls_ssl_context, buf: *
             return code_of(Error::SslBadInputData);
         };
         // SAFETY: `ssl` is NULL or a context shell; `ctx` is not NULL (checked above) and writable (the contract of this function).
-        count(unsafe { drive(ssl, |ctx| ctx.write(data)) })
+        count_or_code(unsafe { drive(ssl, |ctx| ctx.write(data)) })
     })
 }
 

@@ -12,7 +12,7 @@ use std::ffi::CString;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use super::error::{code_of, status};
+use super::error::{code_of, count_or_code, status};
 use super::handle::{self, Shell, shell};
 use super::pk::{mbedtls_pk_context, private_key_der};
 use super::x509_crt::{chain_ders, free_owned_chain, mbedtls_x509_crt, new_chain_from_ders};
@@ -324,13 +324,6 @@ unsafe fn run_pending_callback(ssl: *mut mbedtls_ssl_context) -> Result<(), Erro
             Ok(())
         }
         Due::Nothing => Ok(()),
-    }
-}
-
-fn count(result: Result<usize, Error>) -> c_int {
-    match result {
-        Ok(n) => c_int::try_from(n).unwrap_or(c_int::MAX),
-        Err(e) => code_of(e),
     }
 }
 
