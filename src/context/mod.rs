@@ -2,117 +2,34 @@
 //! application's transport with Mbed TLS's calling conventions.
 //!
 //! * Records are read one at a time and never past the end of the current record, as Mbed TLS
-//!   does, so no byte that follows the TLS stream on the socket is consumed.
+//!   does, so no byte that follows the TLS stream on the socket is consumed ([`transport`]).
 //! * `WANT_READ` / `WANT_WRITE` / `TIMEOUT` from the transport leave every piece of state in
 //!   place: calling the same function again continues where it stopped.
 //! * Output is queued and sent through the transport; a partially sent flight stays queued.
 
 use std::io::{Read, Write};
-use std::net::{IpAddr, Ipv4Addr};
 use std::sync::Arc;
 
 use rustls::client::ClientConnection;
 use rustls::pki_types::{CertificateDer, ServerName};
-use rustls::server::{Accepted, NeedsInput, ServerConfig, ServerConnection, ServerHandshake};
-use rustls::{ClientConfig, Connection, HandshakeKind, TlsInputBuffer};
+use rustls::server::{Accepted, NeedsInput, ServerConnection, ServerHandshake};
+use rustls::{Connection, HandshakeKind, TlsInputBuffer};
 
-use std::collections::VecDeque;
+mod tls_config;
+mod transport;
 
-use crate::client_sessions::{ConnectionSessions, name_of};
+use transport::RecordInput;
+pub use transport::Transport;
+
+use crate::client_sessions::{ClientSessionState, SessionFacts, name_of};
 use crate::codec::{MAX_FRAGMENT, MAX_RECORD_BODY};
-use crate::config::{AuthMode, Config, DebugSink, Endpoint, OwnCert, OwnCertResolver, Snapshot, TLS1_2, TLS1_3};
+use crate::config::{AuthMode, Config, DebugSink, Endpoint, OwnCert, Snapshot, TLS1_2};
 use crate::debug;
 use crate::error::{Error, Result};
 use crate::renegotiation::{self, HandshakeCapture, LEGACY_BREAK_HANDSHAKE, Policy};
 use crate::server_sessions::ServerSessions;
-use crate::session::{self, ClientValueInfo, Session};
-use crate::verify::{self, ClientCertVerifier, ServerCertVerifier, VerifyRecord, badcert};
-
-/// The application's transport (`mbedtls_ssl_set_bio`).
-pub trait Transport {
-    /// Sends some bytes; returns how many were taken.
-    fn send(&mut self, data: &[u8]) -> Result<usize>;
-    /// Receives at most `buf.len()` bytes; 0 means end of file. `timeout_ms` is the
-    /// configured read timeout (0 = none).
-    fn recv(&mut self, buf: &mut [u8], timeout_ms: u32) -> Result<usize>;
-}
-
-/// Incoming TLS bytes, filled one record at a time.
-#[derive(Default)]
-struct RecordInput {
-    buf: Vec<u8>,
-    used: usize,
-    /// Header of the record being received, and how much of it has arrived.
-    header: [u8; 5],
-    header_have: usize,
-    body_left: usize,
-    received_close_notify: bool,
-}
-
-impl RecordInput {
-    /// True when the record being received is complete.
-    fn record_complete(&self) -> bool {
-        self.header_have == 5 && self.body_left == 0
-    }
-
-    /// Reads what is missing of the current record (never more). Returns 0 at end of file.
-    fn read_some(&mut self, transport: &mut dyn Transport, timeout_ms: u32) -> Result<usize> {
-        let want = if self.header_have < 5 { 5 - self.header_have } else { self.body_left };
-        if self.buf.len() < self.used + want {
-            self.buf.resize(self.used + want, 0);
-        }
-        let n = transport.recv(&mut self.buf[self.used..self.used + want], timeout_ms)?;
-        if n == 0 {
-            return Ok(0);
-        }
-        if n > want {
-            return Err(Error::SslInternalError);
-        }
-        if self.header_have < 5 {
-            self.header[self.header_have..self.header_have + n].copy_from_slice(&self.buf[self.used..self.used + n]);
-            self.header_have += n;
-            if self.header_have == 5 {
-                let len = usize::from(u16::from_be_bytes([self.header[3], self.header[4]]));
-                // An oversized record is handed to rustls at once, which rejects it.
-                self.body_left = if len > MAX_RECORD_BODY { 0 } else { len };
-            }
-        } else {
-            self.body_left -= n;
-        }
-        self.used += n;
-        Ok(n)
-    }
-
-    /// The complete record has been handed to rustls; the next read starts a new one.
-    fn start_next_record(&mut self) {
-        self.header_have = 0;
-        self.body_left = 0;
-    }
-
-    fn clear(&mut self) {
-        *self = Self { buf: core::mem::take(&mut self.buf), ..Self::default() };
-    }
-}
-
-impl TlsInputBuffer for RecordInput {
-    fn slice_mut(&mut self) -> &mut [u8] {
-        &mut self.buf[..self.used]
-    }
-
-    fn discard(&mut self, num_bytes: usize) {
-        let n = num_bytes.min(self.used);
-        self.buf.copy_within(n..self.used, 0);
-        self.used -= n;
-    }
-
-    fn received_close_notify(&mut self) {
-        self.received_close_notify = true;
-    }
-
-    fn has_seen_eof(&self) -> bool {
-        false
-    }
-}
+use crate::session::Session;
+use crate::verify::{self, VerifyRecord, badcert};
 
 /// What the application said about the server's name (`mbedtls_ssl_set_hostname`).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -256,26 +173,6 @@ pub struct Context {
     periodic_refused: bool,
 }
 
-/// Client sessions of one connection: what the application offered, what the server sent.
-#[derive(Default)]
-struct ClientSessionState {
-    /// `mbedtls_ssl_set_session`: offered in the next handshake.
-    offer: Option<Session>,
-    /// The rustls store of the running handshake.
-    store: Option<Arc<ConnectionSessions>>,
-    /// What `mbedtls_ssl_get_session` hands out, and whether it already did (3.6: once each).
-    latest: Option<Session>,
-    latest_exported: bool,
-    /// TLS 1.3 tickets taken from the store so far.
-    tickets_seen: usize,
-    /// Tickets still to be signalled with `RECEIVED_NEW_SESSION_TICKET`.
-    to_signal: VecDeque<Session>,
-    /// Tickets still to be given to the application's new-ticket callback.
-    to_callback: VecDeque<Session>,
-    signal: bool,
-    callback: bool,
-}
-
 impl Context {
     /// `mbedtls_ssl_setup`: a context bound to `config`.
     pub fn new(config: Config) -> Result<Self> {
@@ -378,7 +275,7 @@ impl Context {
         self.plain.len() - self.plain_read
     }
 
-    // --- client sessions
+    // --- client sessions (the bookkeeping lives in `client_sessions`)
 
     /// `mbedtls_ssl_set_session`: offer `session` in the next handshake.
     ///
@@ -389,22 +286,8 @@ impl Context {
         if self.endpoint != Endpoint::Client || !matches!(self.engine, Engine::Idle) || self.info.is_some() {
             return Err(Error::SslBadInputData);
         }
-        if session.endpoint != Endpoint::Client || session.is_empty() {
-            return Err(Error::SslBadInputData);
-        }
-        if self.sessions.offer.is_some() {
-            return Err(Error::SslFeatureUnavailable);
-        }
         let snapshot = self.config.snapshot()?;
-        let known = match session.version {
-            TLS1_2 => snapshot.provider.tls12_cipher_suites.iter().any(|s| s.common.suite.0 == session.suite),
-            _ => snapshot.provider.tls13_cipher_suites.iter().any(|s| s.common.suite.0 == session.suite),
-        };
-        if !known && session.version == TLS1_3 {
-            return Err(Error::SslBadInputData);
-        }
-        self.sessions.offer = Some(session.clone());
-        Ok(())
+        self.sessions.offer(session, &snapshot.provider)
     }
 
     /// `mbedtls_ssl_get_session`: a copy of this connection's session (for TLS 1.3, the last
@@ -414,14 +297,7 @@ impl Context {
         if self.endpoint != Endpoint::Client {
             return Err(Error::SslBadInputData);
         }
-        let Some(latest) = &self.sessions.latest else {
-            return Err(Error::SslBadInputData);
-        };
-        if self.sessions.latest_exported {
-            return Err(Error::SslFeatureUnavailable);
-        }
-        self.sessions.latest_exported = true;
-        Ok(latest.clone())
+        self.sessions.export()
     }
 
     /// True when the last handshake resumed a session (`mbedtls_compat_ssl_session_resumed`).
@@ -431,70 +307,28 @@ impl Context {
 
     /// The next ticket for the application's new-ticket callback, if one is due.
     pub fn take_callback_ticket(&mut self) -> Option<Session> {
-        self.sessions.to_callback.pop_front()
+        self.sessions.take_callback_ticket()
     }
 
-    /// Builds a session from the connection's facts and a rustls value.
-    fn client_session(&self, version: u16, value: Vec<u8>) -> Session {
-        let info = self.info.as_ref();
-        let parsed = ClientValueInfo::parse(version, &value).unwrap_or_default();
-        let offered = self.sessions.offer.as_ref().filter(|_| info.is_some_and(|i| i.resumed));
-        Session {
-            endpoint: Endpoint::Client,
-            version,
-            suite: info.map_or(parsed.suite, |i| i.suite),
-            start: offered.map_or_else(session::now_secs, |o| o.start),
-            verify_result: self.verify_result,
-            id: parsed.id,
-            server_name: self.server_name_text(),
-            peer_cert: info
-                .and_then(|i| i.peer_chain.first().map(|c| c.to_vec()))
-                .or_else(|| offered.map(|o| o.peer_cert.clone()))
-                .unwrap_or_default(),
-            ticket_lifetime: u32::try_from(parsed.lifetime).unwrap_or(u32::MAX),
-            ticket_time_ms: if parsed.ticket_len > 0 { parsed.epoch.saturating_mul(1000) } else { 0 },
-            value,
-        }
-    }
-
-    fn server_name_text(&self) -> String {
-        match &self.hostname {
+    /// What this connection tells about the sessions it makes.
+    fn session_facts(info: Option<&HandshakeInfo>, verify_result: u32, hostname: &Hostname) -> SessionFacts {
+        let server_name = match hostname {
             Hostname::Name(n) => ServerName::try_from(n.as_str()).map(|sn| name_of(&sn)).unwrap_or_default(),
             _ => String::new(),
+        };
+        SessionFacts {
+            suite: info.map(|i| i.suite),
+            resumed: info.is_some_and(|i| i.resumed),
+            peer_cert: info.and_then(|i| i.peer_chain.first().map(|c| c.to_vec())),
+            verify_result,
+            server_name,
         }
     }
 
     /// Takes the TLS 1.3 tickets rustls received since the last look.
     fn collect_tickets(&mut self) {
-        let Some(store) = self.sessions.store.clone() else { return };
-        while self.sessions.tickets_seen < store.tls13_count() {
-            let Some(value) = store.tls13_ticket(self.sessions.tickets_seen) else { break };
-            self.sessions.tickets_seen += 1;
-            let session = self.client_session(TLS1_3, value);
-            if self.sessions.callback {
-                self.sessions.to_callback.push_back(session.clone());
-            }
-            if self.sessions.signal {
-                self.sessions.to_signal.push_back(session);
-            } else {
-                // Not signalled (3.6.1+ default): still kept, so get_session can resume.
-                self.sessions.latest = Some(session);
-                self.sessions.latest_exported = false;
-            }
-        }
-    }
-
-    /// Delivers one pending ticket signal or callback, if any (`RECEIVED_NEW_SESSION_TICKET`).
-    fn pending_event(&mut self) -> Result<()> {
-        if !self.sessions.to_callback.is_empty() {
-            return Err(Error::CallbackPending);
-        }
-        if let Some(session) = self.sessions.to_signal.pop_front() {
-            self.sessions.latest = Some(session);
-            self.sessions.latest_exported = false;
-            return Err(Error::SslReceivedNewSessionTicket);
-        }
-        Ok(())
+        let facts = Self::session_facts(self.info.as_ref(), self.verify_result, &self.hostname);
+        self.sessions.collect_tickets(&facts);
     }
 
     // --- SNI callback support
@@ -545,7 +379,7 @@ impl Context {
         let sink = self.debug_sink();
         debug::with_sink(sink.as_ref(), || {
             self.drive_handshake()?;
-            self.pending_event()
+            self.sessions.pending_event()
         })
     }
 
@@ -557,7 +391,7 @@ impl Context {
                 self.drive_handshake()?;
             }
             loop {
-                self.pending_event()?;
+                self.sessions.pending_event()?;
                 if self.plain_read < self.plain.len() {
                     let n = buf.len().min(self.plain.len() - self.plain_read);
                     buf[..n].copy_from_slice(&self.plain[self.plain_read..self.plain_read + n]);
@@ -596,7 +430,7 @@ impl Context {
                 return Err(e);
             }
             if self.pending_write.is_none() {
-                self.pending_event()?;
+                self.sessions.pending_event()?;
             }
             if let Some(n) = self.pending_write {
                 self.flush()?;
@@ -757,7 +591,7 @@ impl Context {
                 if let Some(sessions) = &self.server_sessions {
                     sessions.invalidate();
                 }
-                self.sessions.latest = None;
+                self.sessions.forget_latest();
                 Err(e)
             }
         }
@@ -848,7 +682,7 @@ impl Context {
         if let Some(sessions) = &self.server_sessions {
             sessions.invalidate();
         }
-        self.sessions.latest = None;
+        self.sessions.forget_latest();
         mapped
     }
 
@@ -910,114 +744,6 @@ impl Context {
             }
         };
         Ok(())
-    }
-
-    fn new_client(&mut self, snapshot: &Snapshot) -> Result<ClientConnection> {
-        let settings = &snapshot.settings;
-        let (server_name, expected_name) = match &self.hostname {
-            Hostname::Name(name) => {
-                let sn = ServerName::try_from(name.as_str()).map_err(|_| Error::SslBadInputData)?.to_owned();
-                (sn.clone(), Some(sn))
-            }
-            Hostname::OptedOut => (ServerName::IpAddress(IpAddr::V4(Ipv4Addr::UNSPECIFIED).into()), None),
-            Hostname::Unset => {
-                if settings.authmode == AuthMode::Required {
-                    log::error!("certificate verification without a host name: call mbedtls_ssl_set_hostname");
-                    return Err(Error::SslCertificateVerificationWithoutHostname);
-                }
-                (ServerName::IpAddress(IpAddr::V4(Ipv4Addr::UNSPECIFIED).into()), None)
-            }
-        };
-        if settings.authmode == AuthMode::Required && snapshot.roots.is_none() {
-            log::error!("peer verification is required but no CA chain is configured");
-            return Err(Error::SslCaChainRequired);
-        }
-        let verifier = ServerCertVerifier {
-            authmode: settings.authmode,
-            roots: snapshot.roots.clone(),
-            expected_name,
-            record: self.verify.clone(),
-        };
-        let mut config = ClientConfig::builder(snapshot.provider.clone())
-            .dangerous()
-            .with_custom_certificate_verifier(Arc::new(verifier))
-            .with_client_credential_resolver(snapshot.own_certs.clone())
-            .map_err(|e| Error::from_rustls(&e))?;
-        config.alpn_protocols = settings.alpn.iter().map(|p| p.clone().into()).collect();
-        let store = Arc::new(ConnectionSessions::new(self.sessions.offer.clone(), snapshot.provider.clone(), true));
-        self.sessions.store = Some(store.clone());
-        self.sessions.signal = settings.signal_new_session_tickets;
-        self.sessions.callback = settings.new_ticket_callback.is_some();
-        let tls12 = if settings.session_tickets {
-            rustls::client::Tls12Resumption::SessionIdOrTickets
-        } else {
-            rustls::client::Tls12Resumption::SessionIdOnly
-        };
-        config.resumption = rustls::client::Resumption::store(store).tls12_resumption(tls12);
-        if let Some(capture) = &self.capture {
-            config.enable_secret_extraction = true;
-            config.key_log = capture.key_log.clone();
-        }
-        let config = Arc::new(config);
-        config.connect(server_name).build().map_err(|e| Error::from_rustls(&e))
-    }
-
-    fn server_config(&mut self, snapshot: &Snapshot) -> Result<Arc<ServerConfig>> {
-        let settings = &snapshot.settings;
-        let authmode = self.overrides.authmode.unwrap_or(settings.authmode);
-        let roots = self.roots(snapshot);
-        if authmode == AuthMode::Required && roots.is_none() {
-            log::error!("client verification is required but no CA chain is configured");
-            return Err(Error::SslCaChainRequired);
-        }
-        let resolver = self.own_certs(snapshot);
-        let verifier = ClientCertVerifier::new(authmode, roots, self.verify.clone());
-        let mut config = ServerConfig::builder(snapshot.provider.clone())
-            .with_client_cert_verifier(Arc::new(verifier))
-            .with_server_credential_resolver(resolver)
-            .map_err(|e| Error::from_rustls(&e))?;
-        config.alpn_protocols = settings.alpn.iter().map(|p| p.clone().into()).collect();
-        let sessions = Arc::new(ServerSessions::new(
-            settings.session_store.clone(),
-            settings.ticket_codec.clone(),
-            settings.invalidated.clone(),
-            self.verify.clone(),
-        ));
-        config.session_storage = sessions.clone();
-        if sessions.has_tickets() {
-            config.ticketer = Some(sessions.clone());
-        }
-        // TLS 1.3 tickets: sealed by the ticket keys, or (without them) stateful, in the cache.
-        let tickets = if sessions.has_store() || sessions.has_tickets() { settings.new_session_tickets } else { 0 };
-        config.send_tls13_tickets = rustls::server::Tls13Tickets { default: tickets, max: tickets };
-        if let Some(capture) = &self.capture {
-            config.enable_secret_extraction = true;
-            config.key_log = capture.key_log.clone();
-        }
-        self.server_sessions = Some(sessions);
-        Ok(Arc::new(config))
-    }
-
-    /// The certificates of this handshake: the SNI callback's (`mbedtls_ssl_set_hs_own_cert`)
-    /// or the configuration's.
-    fn own_certs(&self, snapshot: &Snapshot) -> Arc<OwnCertResolver> {
-        match &self.overrides.own_certs {
-            Some(certs) => Arc::new(OwnCertResolver::from_certs(certs.clone())),
-            None => snapshot.own_certs.clone(),
-        }
-    }
-
-    /// The trust anchors of this handshake: the SNI callback's (`mbedtls_ssl_set_hs_ca_chain`)
-    /// or the configuration's.
-    fn roots(&self, snapshot: &Snapshot) -> Option<Arc<rustls::RootCertStore>> {
-        match &self.overrides.ca_chain {
-            Some(chain) => {
-                let mut store = rustls::RootCertStore::empty();
-                store.add_parsable_certificates(chain.iter().cloned());
-                Some(Arc::new(store))
-            }
-            None => snapshot.roots.clone(),
-        }
     }
 
     fn choose_server_config(&mut self, accepted: Box<Accepted>) {
@@ -1095,8 +821,9 @@ impl Context {
                 TLS1_2 => self.sessions.store.as_ref().and_then(|s| s.received_tls12()).unwrap_or_default(),
                 _ => Vec::new(),
             };
-            self.sessions.latest = Some(self.client_session(version, value));
-            self.sessions.latest_exported = false;
+            let facts = Self::session_facts(self.info.as_ref(), self.verify_result, &self.hostname);
+            let session = self.sessions.session(&facts, version, value);
+            self.sessions.set_latest(session);
         }
         self.keys_since = Some(std::time::Instant::now());
         let renegotiation = self.snapshot.as_ref().is_some_and(|s| s.settings.renegotiation);
@@ -1241,470 +968,6 @@ impl Context {
 }
 
 #[cfg(test)]
-pub(crate) mod tests {
-    use std::cell::RefCell;
-    use std::collections::VecDeque;
-    use std::rc::Rc;
-
-    use rustls::pki_types::PrivateKeyDer;
-    use rustls::pki_types::pem::PemObject;
-
-    use super::*;
-    use crate::config::{Preset, TLS1_2, TLS1_3};
-
-    type Pipe = Rc<RefCell<VecDeque<u8>>>;
-
-    /// One end of an in-memory duplex pipe; never blocks (WANT_READ when empty).
-    struct MemTransport {
-        rx: Pipe,
-        tx: Pipe,
-    }
-
-    impl Transport for MemTransport {
-        fn send(&mut self, data: &[u8]) -> Result<usize> {
-            self.tx.borrow_mut().extend(data);
-            Ok(data.len())
-        }
-        fn recv(&mut self, buf: &mut [u8], _timeout_ms: u32) -> Result<usize> {
-            let mut rx = self.rx.borrow_mut();
-            if rx.is_empty() {
-                return Err(Error::SslWantRead);
-            }
-            let n = buf.len().min(rx.len());
-            for b in buf.iter_mut().take(n) {
-                *b = rx.pop_front().unwrap();
-            }
-            Ok(n)
-        }
-    }
-
-    use crate::test_support::certs_dir;
-
-    pub(super) fn pair(min: u16, max: u16, client_auth: AuthMode, hostname: &str) -> (Context, Context) {
-        let server_conf = server_config(min, max);
-        pair_on(server_conf, client_config(client_auth), hostname)
-    }
-
-    pub(super) fn server_config(min: u16, max: u16) -> Config {
-        let dir = certs_dir();
-        let chain: Vec<CertificateDer<'static>> =
-            CertificateDer::pem_file_iter(dir.join("server-ec.crt")).unwrap().map(|c| c.unwrap()).collect();
-        let key = PrivateKeyDer::from_pem_file(dir.join("server-ec.key")).unwrap();
-        let server_conf = Config::new();
-        server_conf.update(|s| {
-            s.apply_defaults(Endpoint::Server, Preset::Default);
-            s.own_certs.push(Arc::new(OwnCert::new(chain, key).unwrap()));
-            s.rng_set = true;
-            s.min_version = min;
-            s.max_version = max;
-        });
-        server_conf
-    }
-
-    pub(super) fn client_config(client_auth: AuthMode) -> Config {
-        let dir = certs_dir();
-        let ca: Vec<CertificateDer<'static>> =
-            CertificateDer::pem_file_iter(dir.join("ca.crt")).unwrap().map(|c| c.unwrap()).collect();
-        let client_conf = Config::new();
-        client_conf.update(|s| {
-            s.apply_defaults(Endpoint::Client, Preset::Default);
-            s.ca_chain = Some(ca.into());
-            s.authmode = client_auth;
-            s.rng_set = true;
-        });
-        client_conf
-    }
-
-    pub(super) fn pair_on(server_conf: Config, client_conf: Config, hostname: &str) -> (Context, Context) {
-        let a: Pipe = Rc::default();
-        let b: Pipe = Rc::default();
-        let mut client = Context::new(client_conf).unwrap();
-        let mut server = Context::new(server_conf).unwrap();
-        client.set_transport(Box::new(MemTransport { rx: a.clone(), tx: b.clone() }));
-        server.set_transport(Box::new(MemTransport { rx: b, tx: a }));
-        client.set_hostname(Hostname::Name(hostname.into()));
-        (client, server)
-    }
-
-    /// Steps both sides until both handshakes finish (or one fails).
-    pub(super) fn handshake(client: &mut Context, server: &mut Context) -> (Result<()>, Result<()>) {
-        let (mut c, mut s) = (Err(Error::SslWantRead), Err(Error::SslWantRead));
-        for _ in 0..50 {
-            if !matches!(c, Ok(())) {
-                c = client.handshake();
-            }
-            if !matches!(s, Ok(())) {
-                s = server.handshake();
-            }
-            let done = |r: &Result<()>| !matches!(r, Err(Error::SslWantRead));
-            if done(&c) && done(&s) {
-                break;
-            }
-        }
-        (c, s)
-    }
-
-    #[test]
-    fn tls12_and_tls13_handshake_and_data_in_memory() {
-        for (version, expect) in [(TLS1_2, 0x0303), (TLS1_3, 0x0304)] {
-            let (mut client, mut server) = pair(version, version, AuthMode::Required, "localhost");
-            let (c, s) = handshake(&mut client, &mut server);
-            assert_eq!((c, s), (Ok(()), Ok(())));
-            assert_eq!(client.info().unwrap().version, expect);
-            assert_eq!(client.verify_result(), 0);
-            assert_eq!(client.write(b"ping").unwrap(), 4);
-            let mut buf = [0u8; 16];
-            assert_eq!(server.read(&mut buf).unwrap(), 4);
-            assert_eq!(&buf[..4], b"ping");
-            server.write(b"pong").unwrap();
-            assert_eq!(client.read(&mut buf).unwrap(), 4);
-            client.close_notify().unwrap();
-            assert_eq!(server.read(&mut buf), Err(Error::SslPeerCloseNotify));
-        }
-    }
-
-    #[test]
-    fn wrong_hostname_fails_required_and_is_reported_by_optional() {
-        let (mut client, mut server) = pair(TLS1_2, TLS1_3, AuthMode::Required, "example.com");
-        let (c, _) = handshake(&mut client, &mut server);
-        assert_eq!(c, Err(Error::X509CertVerifyFailed));
-        assert_eq!(client.verify_result(), badcert::CN_MISMATCH);
-
-        let (mut client, mut server) = pair(TLS1_2, TLS1_3, AuthMode::Optional, "example.com");
-        let (c, s) = handshake(&mut client, &mut server);
-        assert_eq!((c, s), (Ok(()), Ok(())));
-        assert_eq!(client.verify_result(), badcert::CN_MISMATCH);
-    }
-
-    #[test]
-    fn a_write_before_the_handshake_completes_it_first() {
-        let (mut client, mut server) = pair(TLS1_2, TLS1_3, AuthMode::Required, "localhost");
-        assert_eq!(client.write(b"x"), Err(Error::SslWantRead));
-        assert_eq!(server.read(&mut [0u8; 4]), Err(Error::SslWantRead));
-        assert_eq!(client.write(b"x"), Ok(1));
-        assert_eq!(server.read(&mut [0u8; 4]), Ok(1));
-    }
-
-    /// Runs a handshake and a data exchange so that TLS 1.3 tickets reach the client.
-    pub(super) fn connect(client: &mut Context, server: &mut Context) -> bool {
-        let (c, s) = handshake(client, server);
-        assert_eq!((c, s), (Ok(()), Ok(())));
-        server.write(b"x").unwrap();
-        let mut buf = [0u8; 4];
-        loop {
-            match client.read(&mut buf) {
-                Ok(_) => break,
-                Err(Error::SslReceivedNewSessionTicket) => continue,
-                Err(e) => panic!("{e:?}"),
-            }
-        }
-        client.resumed()
-    }
-
-    pub(super) fn with_cache(min: u16, max: u16, cache: bool, tickets: bool) -> Config {
-        let conf = server_config(min, max);
-        conf.update(|s| {
-            if cache {
-                s.session_store = Some(Arc::new(crate::cache::SessionCache::new(86400, 50)));
-            }
-            if tickets {
-                s.ticket_codec =
-                    Some(Arc::new(crate::ticket::TicketKeys::new(crate::ticket::TicketAead::Aes256Gcm, 3600).unwrap()));
-            }
-        });
-        conf
-    }
-
-    #[test]
-    fn client_sessions_resume_with_ids_tickets_and_tls13() {
-        for (min, max, cache, tickets) in [
-            (TLS1_2, TLS1_2, true, false),
-            (TLS1_2, TLS1_2, false, true),
-            (TLS1_3, TLS1_3, false, true),
-            (TLS1_3, TLS1_3, true, false),
-        ] {
-            let server_conf = with_cache(min, max, cache, tickets);
-            let client_conf = client_config(AuthMode::Required);
-            let (mut c1, mut s1) = pair_on(server_conf.clone(), client_conf.clone(), "localhost");
-            assert!(!connect(&mut c1, &mut s1));
-            let saved = c1.export_session().unwrap();
-            assert_eq!(c1.export_session(), Err(Error::SslFeatureUnavailable), "exported once");
-            drop(c1);
-            let bytes = saved.save().unwrap();
-            let loaded = Session::load(&bytes).unwrap();
-
-            let (mut c2, mut s2) = pair_on(server_conf, client_conf, "localhost");
-            c2.set_session(&loaded).unwrap();
-            assert_eq!(c2.set_session(&loaded), Err(Error::SslFeatureUnavailable));
-            assert!(connect(&mut c2, &mut s2), "{min:#x} cache {cache} tickets {tickets}: not resumed");
-            assert!(s2.resumed());
-            assert_eq!(c2.verify_result(), 0);
-            assert!(!c2.info().unwrap().peer_chain.is_empty());
-        }
-    }
-
-    #[test]
-    fn sessions_are_not_resumed_for_another_host_name() {
-        let server_conf = with_cache(TLS1_2, TLS1_2, true, true);
-        let client_conf = client_config(AuthMode::Optional);
-        let (mut c1, mut s1) = pair_on(server_conf.clone(), client_conf.clone(), "localhost");
-        connect(&mut c1, &mut s1);
-        let saved = c1.export_session().unwrap();
-        let (mut c2, mut s2) = pair_on(server_conf, client_conf, "other.example");
-        c2.set_session(&saved).unwrap();
-        assert!(!connect(&mut c2, &mut s2));
-    }
-
-    #[test]
-    fn a_fatal_alert_invalidates_the_server_session() {
-        for (cache, tickets) in [(true, false), (false, true)] {
-            let server_conf = with_cache(TLS1_2, TLS1_2, cache, tickets);
-            let client_conf = client_config(AuthMode::Required);
-            // Control: a normal connection's session resumes.
-            let (mut c1, mut s1) = pair_on(server_conf.clone(), client_conf.clone(), "localhost");
-            connect(&mut c1, &mut s1);
-            let good = c1.export_session().unwrap();
-            // A connection that ends with a fatal alert (the server gets a forged record).
-            let (mut c2, mut s2) = pair_on(server_conf.clone(), client_conf.clone(), "localhost");
-            connect(&mut c2, &mut s2);
-            let bad = c2.export_session().unwrap();
-            // Feed the server a forged application-data record: bad_record_mac, a fatal alert.
-            s2.input.clear();
-            s2.input.buf = vec![0x17, 3, 3, 0, 32];
-            s2.input.buf.extend_from_slice(&[0x55; 32]);
-            s2.input.used = s2.input.buf.len();
-            assert!(s2.process_input().is_err());
-
-            let (mut c3, mut s3) = pair_on(server_conf.clone(), client_conf.clone(), "localhost");
-            c3.set_session(&bad).unwrap();
-            assert!(!connect(&mut c3, &mut s3), "cache {cache}: resumed after a fatal alert");
-            let (mut c4, mut s4) = pair_on(server_conf, client_conf, "localhost");
-            c4.set_session(&good).unwrap();
-            assert!(connect(&mut c4, &mut s4), "cache {cache}: control case not resumed");
-        }
-    }
-}
-
+mod renegotiation_tests;
 #[cfg(test)]
-mod renegotiation_tests {
-    use super::tests::*;
-    use super::*;
-    use crate::config::TLS1_2;
-
-    struct Stderr(&'static str);
-    impl DebugSink for Stderr {
-        fn emit(&self, _level: i32, file: &str, line: u32, text: &str) {
-            eprint!("[{}] {file}:{line}: {text}", self.0);
-        }
-    }
-
-    /// TLS 1.2 with a session cache, renegotiation enabled on both sides; resumption in
-    /// renegotiation on the server, and on the client when `client_resumption`.
-    fn configs(client_resumption: bool) -> (Config, Config) {
-        let server_conf = with_cache(TLS1_2, TLS1_2, true, false);
-        enable(&server_conf, true);
-        let client_conf = client_config(AuthMode::Required);
-        enable(&client_conf, client_resumption);
-        (server_conf, client_conf)
-    }
-
-    fn enable(conf: &Config, resumption: bool) {
-        if std::env::var_os("RENEG_DEBUG").is_some() {
-            crate::debug::set_threshold(4);
-            let name = if conf.read(|s| s.endpoint) == Endpoint::Server { "srv" } else { "cli" };
-            conf.update(|s| s.debug = Some(Arc::new(Stderr(name))));
-        }
-        conf.update(|s| {
-            s.renegotiation = true;
-            s.renegotiation_resumption = resumption;
-        });
-    }
-
-    /// Client renegotiates (abbreviated or full) while the server reads.
-    fn client_renegotiates(client: &mut Context, server: &mut Context, abbreviated: bool) {
-        let mut c = Err(Error::SslWantRead);
-        let mut buf = [0u8; 64];
-        for _ in 0..50 {
-            c = client.renegotiate(abbreviated);
-            match server.read(&mut buf) {
-                Err(Error::SslWantRead) => {}
-                other => panic!("server read: {other:?}"),
-            }
-            if c != Err(Error::SslWantRead) {
-                break;
-            }
-        }
-        assert_eq!(c, Ok(()));
-    }
-
-    fn exchange(client: &mut Context, server: &mut Context) {
-        let mut buf = [0u8; 64];
-        assert_eq!(client.write(b"ping").unwrap(), 4);
-        assert_eq!(server.read(&mut buf).unwrap(), 4);
-        assert_eq!(&buf[..4], b"ping");
-        assert_eq!(server.write(b"pong").unwrap(), 4);
-        assert_eq!(client.read(&mut buf).unwrap(), 4);
-        assert_eq!(&buf[..4], b"pong");
-    }
-
-    #[test]
-    fn abbreviated_and_full_renegotiations_in_memory() {
-        let (server_conf, client_conf) = configs(false);
-        let (mut client, mut server) = pair_on(server_conf, client_conf, "localhost");
-        let (c, s) = handshake(&mut client, &mut server);
-        assert_eq!((c, s), (Ok(()), Ok(())));
-        exchange(&mut client, &mut server);
-        for round in 0..25 {
-            client_renegotiates(&mut client, &mut server, true);
-            assert!(client.resumed(), "round {round}: abbreviated not resumed");
-            exchange(&mut client, &mut server);
-            assert!(server.resumed());
-            client_renegotiates(&mut client, &mut server, false);
-            assert!(!client.resumed(), "round {round}: full reported resumed");
-            exchange(&mut client, &mut server);
-            assert!(!server.resumed());
-        }
-        assert_eq!(client.renegotiations(), (25, 25));
-        assert_eq!(server.renegotiations(), (25, 25));
-    }
-
-    fn connected(server_conf: Config, client_conf: Config) -> (Context, Context) {
-        let (mut client, mut server) = pair_on(server_conf, client_conf, "localhost");
-        let (c, s) = handshake(&mut client, &mut server);
-        assert_eq!((c, s), (Ok(()), Ok(())));
-        (client, server)
-    }
-
-    /// Reads on both sides until `done` holds (each read may return WANT_READ).
-    fn read_both_until(client: &mut Context, server: &mut Context, done: impl Fn(&Context, &Context) -> bool) {
-        let mut buf = [0u8; 64];
-        for _ in 0..20 {
-            if done(client, server) {
-                return;
-            }
-            for side in [&mut *client, &mut *server] {
-                match side.read(&mut buf) {
-                    Ok(_) | Err(Error::SslWantRead) => {}
-                    Err(e) => panic!("read: {e:?}"),
-                }
-            }
-        }
-        panic!("condition not reached");
-    }
-
-    #[test]
-    fn a_client_answers_the_servers_hello_request() {
-        // Without resumption on the client (Mbed TLS's way) the answer is a full handshake;
-        // with it, the client offers its session and the server resumes it.
-        for offer in [false, true] {
-            let (server_conf, client_conf) = configs(offer);
-            let (mut client, mut server) = connected(server_conf, client_conf);
-            for n in 1..=3 {
-                assert_eq!(server.renegotiate(false), Ok(()), "HelloRequest sent");
-                let expected = if offer { (0, n) } else { (n, 0) };
-                read_both_until(&mut client, &mut server, |c, s| {
-                    c.renegotiations() == expected && s.renegotiations() == expected
-                });
-                exchange(&mut client, &mut server);
-            }
-        }
-    }
-
-    #[test]
-    fn an_unanswered_hello_request_ends_the_connection_after_the_grace() {
-        for (grace, records_ok) in [(0, 0), (2, 2)] {
-            let server_conf = with_cache(TLS1_2, TLS1_2, true, false);
-            enable(&server_conf, true);
-            server_conf.update(|s| s.renegotiation_enforced = grace);
-            // The client does not renegotiate: rustls answers the HelloRequest with a warning.
-            let (mut client, mut server) = connected(server_conf, client_config(AuthMode::Required));
-            server.renegotiate(false).unwrap();
-            let mut buf = [0u8; 64];
-            assert_eq!(client.read(&mut buf), Err(Error::SslWantRead));
-            for _ in 0..records_ok {
-                client.write(b"data").unwrap();
-                assert_eq!(server.read(&mut buf), Ok(4));
-            }
-            client.write(b"data").unwrap();
-            assert_eq!(server.read(&mut buf), Err(Error::SslUnexpectedMessage), "grace {grace}");
-        }
-    }
-
-    #[test]
-    fn a_server_without_renegotiation_refuses_and_the_connection_goes_on() {
-        let server_conf = with_cache(TLS1_2, TLS1_2, true, false);
-        let client_conf = client_config(AuthMode::Required);
-        enable(&client_conf, false);
-        let (mut client, mut server) = connected(server_conf, client_conf);
-        let mut buf = [0u8; 64];
-        assert_eq!(client.renegotiate(true), Err(Error::SslWantRead));
-        assert_eq!(server.read(&mut buf), Err(Error::SslWantRead), "the server refuses and reads on");
-        assert_eq!(client.renegotiate(true), Err(Error::SslWaitingServerHelloRenego));
-        exchange(&mut client, &mut server);
-        assert_eq!(client.renegotiations(), (0, 0));
-    }
-
-    #[test]
-    fn the_record_counter_triggers_renegotiation_only_when_enabled() {
-        for enabled in [true, false] {
-            let server_conf = with_cache(TLS1_2, TLS1_2, true, false);
-            server_conf.update(|s| {
-                s.renegotiation = enabled;
-                s.renegotiation_period = 3;
-            });
-            let client_conf = client_config(AuthMode::Required);
-            enable(&client_conf, false);
-            let (mut client, mut server) = connected(server_conf, client_conf);
-            for _ in 0..8 {
-                exchange(&mut client, &mut server);
-                let mut buf = [0u8; 8];
-                let _ = client.read(&mut buf);
-            }
-            let (full, _) = client.renegotiations();
-            assert_eq!(full > 0, enabled, "enabled {enabled}: {full} renegotiations");
-        }
-    }
-
-    #[test]
-    fn renewal_by_time_offers_the_current_session() {
-        let (server_conf, client_conf) = configs(false);
-        client_conf.update(|s| s.renegotiation_interval = (1, true));
-        let (mut client, mut server) = connected(server_conf, client_conf);
-        exchange(&mut client, &mut server);
-        assert_eq!(client.renegotiations(), (0, 0));
-        std::thread::sleep(std::time::Duration::from_millis(1100));
-        // The client's next write starts the renewal (WANT_READ: the server has to answer).
-        assert_eq!(client.write(b"x"), Err(Error::SslWantRead));
-        read_both_until(&mut client, &mut server, |c, _| c.renegotiations() == (0, 1));
-        assert!(client.resumed() && server.resumed());
-        exchange(&mut client, &mut server);
-    }
-
-    #[test]
-    fn a_server_renews_by_time_with_a_hello_request() {
-        let server_conf = with_cache(TLS1_2, TLS1_2, true, false);
-        enable(&server_conf, true);
-        server_conf.update(|s| s.renegotiation_interval = (1, true));
-        let client_conf = client_config(AuthMode::Required);
-        enable(&client_conf, false);
-        let (mut client, mut server) = connected(server_conf, client_conf);
-        exchange(&mut client, &mut server);
-        std::thread::sleep(std::time::Duration::from_millis(1100));
-        // The server's next read sends the HelloRequest; our client answers with a full one.
-        read_both_until(&mut client, &mut server, |c, s| c.renegotiations() == (1, 0) && s.renegotiations() == (1, 0));
-        exchange(&mut client, &mut server);
-    }
-
-    #[test]
-    fn legacy_break_handshake_with_a_secure_peer_connects() {
-        let server_conf = with_cache(TLS1_2, TLS1_3, true, false);
-        server_conf.update(|s| s.legacy_renegotiation = LEGACY_BREAK_HANDSHAKE);
-        let client_conf = client_config(AuthMode::Required);
-        client_conf.update(|s| s.legacy_renegotiation = LEGACY_BREAK_HANDSHAKE);
-        for max in [TLS1_2, TLS1_3] {
-            client_conf.update(|s| s.max_version = max);
-            let (mut client, mut server) = connected(server_conf.clone(), client_conf.clone());
-            exchange(&mut client, &mut server);
-        }
-    }
-}
+pub(crate) mod tests;

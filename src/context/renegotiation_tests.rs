@@ -1,0 +1,223 @@
+//! In-memory tests of renegotiation through the connection: abbreviated and full, both
+//! directions, refusal, grace, periodic renewal by records and by time.
+
+use super::tests::*;
+use super::*;
+use crate::config::{TLS1_2, TLS1_3};
+
+struct Stderr(&'static str);
+impl DebugSink for Stderr {
+    fn emit(&self, _level: i32, file: &str, line: u32, text: &str) {
+        eprint!("[{}] {file}:{line}: {text}", self.0);
+    }
+}
+
+/// TLS 1.2 with a session cache, renegotiation enabled on both sides; resumption in
+/// renegotiation on the server, and on the client when `client_resumption`.
+fn configs(client_resumption: bool) -> (Config, Config) {
+    let server_conf = with_cache(TLS1_2, TLS1_2, true, false);
+    enable(&server_conf, true);
+    let client_conf = client_config(AuthMode::Required);
+    enable(&client_conf, client_resumption);
+    (server_conf, client_conf)
+}
+
+fn enable(conf: &Config, resumption: bool) {
+    if std::env::var_os("RENEG_DEBUG").is_some() {
+        crate::debug::set_threshold(4);
+        let name = if conf.read(|s| s.endpoint) == Endpoint::Server { "srv" } else { "cli" };
+        conf.update(|s| s.debug = Some(Arc::new(Stderr(name))));
+    }
+    conf.update(|s| {
+        s.renegotiation = true;
+        s.renegotiation_resumption = resumption;
+    });
+}
+
+/// Client renegotiates (abbreviated or full) while the server reads.
+fn client_renegotiates(client: &mut Context, server: &mut Context, abbreviated: bool) {
+    let mut c = Err(Error::SslWantRead);
+    let mut buf = [0u8; 64];
+    for _ in 0..50 {
+        c = client.renegotiate(abbreviated);
+        match server.read(&mut buf) {
+            Err(Error::SslWantRead) => {}
+            other => panic!("server read: {other:?}"),
+        }
+        if c != Err(Error::SslWantRead) {
+            break;
+        }
+    }
+    assert_eq!(c, Ok(()));
+}
+
+fn exchange(client: &mut Context, server: &mut Context) {
+    let mut buf = [0u8; 64];
+    assert_eq!(client.write(b"ping").unwrap(), 4);
+    assert_eq!(server.read(&mut buf).unwrap(), 4);
+    assert_eq!(&buf[..4], b"ping");
+    assert_eq!(server.write(b"pong").unwrap(), 4);
+    assert_eq!(client.read(&mut buf).unwrap(), 4);
+    assert_eq!(&buf[..4], b"pong");
+}
+
+#[test]
+fn abbreviated_and_full_renegotiations_in_memory() {
+    let (server_conf, client_conf) = configs(false);
+    let (mut client, mut server) = pair_on(server_conf, client_conf, "localhost");
+    let (c, s) = handshake(&mut client, &mut server);
+    assert_eq!((c, s), (Ok(()), Ok(())));
+    exchange(&mut client, &mut server);
+    for round in 0..25 {
+        client_renegotiates(&mut client, &mut server, true);
+        assert!(client.resumed(), "round {round}: abbreviated not resumed");
+        exchange(&mut client, &mut server);
+        assert!(server.resumed());
+        client_renegotiates(&mut client, &mut server, false);
+        assert!(!client.resumed(), "round {round}: full reported resumed");
+        exchange(&mut client, &mut server);
+        assert!(!server.resumed());
+    }
+    assert_eq!(client.renegotiations(), (25, 25));
+    assert_eq!(server.renegotiations(), (25, 25));
+}
+
+fn connected(server_conf: Config, client_conf: Config) -> (Context, Context) {
+    let (mut client, mut server) = pair_on(server_conf, client_conf, "localhost");
+    let (c, s) = handshake(&mut client, &mut server);
+    assert_eq!((c, s), (Ok(()), Ok(())));
+    (client, server)
+}
+
+/// Reads on both sides until `done` holds (each read may return WANT_READ).
+fn read_both_until(client: &mut Context, server: &mut Context, done: impl Fn(&Context, &Context) -> bool) {
+    let mut buf = [0u8; 64];
+    for _ in 0..20 {
+        if done(client, server) {
+            return;
+        }
+        for side in [&mut *client, &mut *server] {
+            match side.read(&mut buf) {
+                Ok(_) | Err(Error::SslWantRead) => {}
+                Err(e) => panic!("read: {e:?}"),
+            }
+        }
+    }
+    panic!("condition not reached");
+}
+
+#[test]
+fn a_client_answers_the_servers_hello_request() {
+    // Without resumption on the client (Mbed TLS's way) the answer is a full handshake;
+    // with it, the client offers its session and the server resumes it.
+    for offer in [false, true] {
+        let (server_conf, client_conf) = configs(offer);
+        let (mut client, mut server) = connected(server_conf, client_conf);
+        for n in 1..=3 {
+            assert_eq!(server.renegotiate(false), Ok(()), "HelloRequest sent");
+            let expected = if offer { (0, n) } else { (n, 0) };
+            read_both_until(&mut client, &mut server, |c, s| {
+                c.renegotiations() == expected && s.renegotiations() == expected
+            });
+            exchange(&mut client, &mut server);
+        }
+    }
+}
+
+#[test]
+fn an_unanswered_hello_request_ends_the_connection_after_the_grace() {
+    for (grace, records_ok) in [(0, 0), (2, 2)] {
+        let server_conf = with_cache(TLS1_2, TLS1_2, true, false);
+        enable(&server_conf, true);
+        server_conf.update(|s| s.renegotiation_enforced = grace);
+        // The client does not renegotiate: rustls answers the HelloRequest with a warning.
+        let (mut client, mut server) = connected(server_conf, client_config(AuthMode::Required));
+        server.renegotiate(false).unwrap();
+        let mut buf = [0u8; 64];
+        assert_eq!(client.read(&mut buf), Err(Error::SslWantRead));
+        for _ in 0..records_ok {
+            client.write(b"data").unwrap();
+            assert_eq!(server.read(&mut buf), Ok(4));
+        }
+        client.write(b"data").unwrap();
+        assert_eq!(server.read(&mut buf), Err(Error::SslUnexpectedMessage), "grace {grace}");
+    }
+}
+
+#[test]
+fn a_server_without_renegotiation_refuses_and_the_connection_goes_on() {
+    let server_conf = with_cache(TLS1_2, TLS1_2, true, false);
+    let client_conf = client_config(AuthMode::Required);
+    enable(&client_conf, false);
+    let (mut client, mut server) = connected(server_conf, client_conf);
+    let mut buf = [0u8; 64];
+    assert_eq!(client.renegotiate(true), Err(Error::SslWantRead));
+    assert_eq!(server.read(&mut buf), Err(Error::SslWantRead), "the server refuses and reads on");
+    assert_eq!(client.renegotiate(true), Err(Error::SslWaitingServerHelloRenego));
+    exchange(&mut client, &mut server);
+    assert_eq!(client.renegotiations(), (0, 0));
+}
+
+#[test]
+fn the_record_counter_triggers_renegotiation_only_when_enabled() {
+    for enabled in [true, false] {
+        let server_conf = with_cache(TLS1_2, TLS1_2, true, false);
+        server_conf.update(|s| {
+            s.renegotiation = enabled;
+            s.renegotiation_period = 3;
+        });
+        let client_conf = client_config(AuthMode::Required);
+        enable(&client_conf, false);
+        let (mut client, mut server) = connected(server_conf, client_conf);
+        for _ in 0..8 {
+            exchange(&mut client, &mut server);
+            let mut buf = [0u8; 8];
+            let _ = client.read(&mut buf);
+        }
+        let (full, _) = client.renegotiations();
+        assert_eq!(full > 0, enabled, "enabled {enabled}: {full} renegotiations");
+    }
+}
+
+#[test]
+fn renewal_by_time_offers_the_current_session() {
+    let (server_conf, client_conf) = configs(false);
+    client_conf.update(|s| s.renegotiation_interval = (1, true));
+    let (mut client, mut server) = connected(server_conf, client_conf);
+    exchange(&mut client, &mut server);
+    assert_eq!(client.renegotiations(), (0, 0));
+    std::thread::sleep(std::time::Duration::from_millis(1100));
+    // The client's next write starts the renewal (WANT_READ: the server has to answer).
+    assert_eq!(client.write(b"x"), Err(Error::SslWantRead));
+    read_both_until(&mut client, &mut server, |c, _| c.renegotiations() == (0, 1));
+    assert!(client.resumed() && server.resumed());
+    exchange(&mut client, &mut server);
+}
+
+#[test]
+fn a_server_renews_by_time_with_a_hello_request() {
+    let server_conf = with_cache(TLS1_2, TLS1_2, true, false);
+    enable(&server_conf, true);
+    server_conf.update(|s| s.renegotiation_interval = (1, true));
+    let client_conf = client_config(AuthMode::Required);
+    enable(&client_conf, false);
+    let (mut client, mut server) = connected(server_conf, client_conf);
+    exchange(&mut client, &mut server);
+    std::thread::sleep(std::time::Duration::from_millis(1100));
+    // The server's next read sends the HelloRequest; our client answers with a full one.
+    read_both_until(&mut client, &mut server, |c, s| c.renegotiations() == (1, 0) && s.renegotiations() == (1, 0));
+    exchange(&mut client, &mut server);
+}
+
+#[test]
+fn legacy_break_handshake_with_a_secure_peer_connects() {
+    let server_conf = with_cache(TLS1_2, TLS1_3, true, false);
+    server_conf.update(|s| s.legacy_renegotiation = LEGACY_BREAK_HANDSHAKE);
+    let client_conf = client_config(AuthMode::Required);
+    client_conf.update(|s| s.legacy_renegotiation = LEGACY_BREAK_HANDSHAKE);
+    for max in [TLS1_2, TLS1_3] {
+        client_conf.update(|s| s.max_version = max);
+        let (mut client, mut server) = connected(server_conf.clone(), client_conf.clone());
+        exchange(&mut client, &mut server);
+    }
+}

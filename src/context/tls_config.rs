@@ -1,0 +1,128 @@
+//! Building the rustls client and server configurations of one handshake from a configuration
+//! snapshot, the SNI callback's choices (`mbedtls_ssl_set_hs_*`) and the connection's
+//! verification record, session store and wire capture.
+
+use std::net::{IpAddr, Ipv4Addr};
+use std::sync::Arc;
+
+use rustls::ClientConfig;
+use rustls::client::ClientConnection;
+use rustls::pki_types::ServerName;
+use rustls::server::ServerConfig;
+
+use super::{Context, Hostname};
+use crate::client_sessions::ConnectionSessions;
+use crate::config::{AuthMode, OwnCertResolver, Snapshot};
+use crate::error::{Error, Result};
+use crate::server_sessions::ServerSessions;
+use crate::verify::{ClientCertVerifier, ServerCertVerifier};
+
+impl Context {
+    pub(super) fn new_client(&mut self, snapshot: &Snapshot) -> Result<ClientConnection> {
+        let settings = &snapshot.settings;
+        let (server_name, expected_name) = match &self.hostname {
+            Hostname::Name(name) => {
+                let sn = ServerName::try_from(name.as_str()).map_err(|_| Error::SslBadInputData)?.to_owned();
+                (sn.clone(), Some(sn))
+            }
+            Hostname::OptedOut => (ServerName::IpAddress(IpAddr::V4(Ipv4Addr::UNSPECIFIED).into()), None),
+            Hostname::Unset => {
+                if settings.authmode == AuthMode::Required {
+                    log::error!("certificate verification without a host name: call mbedtls_ssl_set_hostname");
+                    return Err(Error::SslCertificateVerificationWithoutHostname);
+                }
+                (ServerName::IpAddress(IpAddr::V4(Ipv4Addr::UNSPECIFIED).into()), None)
+            }
+        };
+        if settings.authmode == AuthMode::Required && snapshot.roots.is_none() {
+            log::error!("peer verification is required but no CA chain is configured");
+            return Err(Error::SslCaChainRequired);
+        }
+        let verifier = ServerCertVerifier {
+            authmode: settings.authmode,
+            roots: snapshot.roots.clone(),
+            expected_name,
+            record: self.verify.clone(),
+        };
+        let mut config = ClientConfig::builder(snapshot.provider.clone())
+            .dangerous()
+            .with_custom_certificate_verifier(Arc::new(verifier))
+            .with_client_credential_resolver(snapshot.own_certs.clone())
+            .map_err(|e| Error::from_rustls(&e))?;
+        config.alpn_protocols = settings.alpn.iter().map(|p| p.clone().into()).collect();
+        let store = Arc::new(ConnectionSessions::new(self.sessions.offer.clone(), snapshot.provider.clone(), true));
+        self.sessions.store = Some(store.clone());
+        self.sessions.signal = settings.signal_new_session_tickets;
+        self.sessions.callback = settings.new_ticket_callback.is_some();
+        let tls12 = if settings.session_tickets {
+            rustls::client::Tls12Resumption::SessionIdOrTickets
+        } else {
+            rustls::client::Tls12Resumption::SessionIdOnly
+        };
+        config.resumption = rustls::client::Resumption::store(store).tls12_resumption(tls12);
+        if let Some(capture) = &self.capture {
+            config.enable_secret_extraction = true;
+            config.key_log = capture.key_log.clone();
+        }
+        let config = Arc::new(config);
+        config.connect(server_name).build().map_err(|e| Error::from_rustls(&e))
+    }
+
+    pub(super) fn server_config(&mut self, snapshot: &Snapshot) -> Result<Arc<ServerConfig>> {
+        let settings = &snapshot.settings;
+        let authmode = self.overrides.authmode.unwrap_or(settings.authmode);
+        let roots = self.roots(snapshot);
+        if authmode == AuthMode::Required && roots.is_none() {
+            log::error!("client verification is required but no CA chain is configured");
+            return Err(Error::SslCaChainRequired);
+        }
+        let resolver = self.own_certs(snapshot);
+        let verifier = ClientCertVerifier::new(authmode, roots, self.verify.clone());
+        let mut config = ServerConfig::builder(snapshot.provider.clone())
+            .with_client_cert_verifier(Arc::new(verifier))
+            .with_server_credential_resolver(resolver)
+            .map_err(|e| Error::from_rustls(&e))?;
+        config.alpn_protocols = settings.alpn.iter().map(|p| p.clone().into()).collect();
+        let sessions = Arc::new(ServerSessions::new(
+            settings.session_store.clone(),
+            settings.ticket_codec.clone(),
+            settings.invalidated.clone(),
+            self.verify.clone(),
+        ));
+        config.session_storage = sessions.clone();
+        if sessions.has_tickets() {
+            config.ticketer = Some(sessions.clone());
+        }
+        // TLS 1.3 tickets: sealed by the ticket keys, or (without them) stateful, in the cache.
+        let tickets = if sessions.has_store() || sessions.has_tickets() { settings.new_session_tickets } else { 0 };
+        config.send_tls13_tickets = rustls::server::Tls13Tickets { default: tickets, max: tickets };
+        if let Some(capture) = &self.capture {
+            config.enable_secret_extraction = true;
+            config.key_log = capture.key_log.clone();
+        }
+        self.server_sessions = Some(sessions);
+        Ok(Arc::new(config))
+    }
+
+    /// The certificates of this handshake: the SNI callback's (`mbedtls_ssl_set_hs_own_cert`)
+    /// or the configuration's.
+    pub(super) fn own_certs(&self, snapshot: &Snapshot) -> Arc<OwnCertResolver> {
+        match &self.overrides.own_certs {
+            Some(certs) => Arc::new(OwnCertResolver::from_certs(certs.clone())),
+            None => snapshot.own_certs.clone(),
+        }
+    }
+
+    /// The trust anchors of this handshake: the SNI callback's (`mbedtls_ssl_set_hs_ca_chain`)
+    /// or the configuration's.
+    pub(super) fn roots(&self, snapshot: &Snapshot) -> Option<Arc<rustls::RootCertStore>> {
+        match &self.overrides.ca_chain {
+            Some(chain) => {
+                let mut store = rustls::RootCertStore::empty();
+                store.add_parsable_certificates(chain.iter().cloned());
+                Some(Arc::new(store))
+            }
+            None => snapshot.roots.clone(),
+        }
+    }
+}

@@ -1,0 +1,94 @@
+//! The application's transport and TLS record framing: incoming bytes are read one record at a
+//! time and never past the end of the current record (as Mbed TLS does), so no byte that follows
+//! the TLS stream on the socket is consumed.
+
+use rustls::TlsInputBuffer;
+
+use crate::codec::MAX_RECORD_BODY;
+use crate::error::{Error, Result};
+
+/// The application's transport (`mbedtls_ssl_set_bio`).
+pub trait Transport {
+    /// Sends some bytes; returns how many were taken.
+    fn send(&mut self, data: &[u8]) -> Result<usize>;
+    /// Receives at most `buf.len()` bytes; 0 means end of file. `timeout_ms` is the
+    /// configured read timeout (0 = none).
+    fn recv(&mut self, buf: &mut [u8], timeout_ms: u32) -> Result<usize>;
+}
+
+/// Incoming TLS bytes, filled one record at a time.
+#[derive(Default)]
+pub(super) struct RecordInput {
+    pub(super) buf: Vec<u8>,
+    pub(super) used: usize,
+    /// Header of the record being received, and how much of it has arrived.
+    pub(super) header: [u8; 5],
+    header_have: usize,
+    body_left: usize,
+    received_close_notify: bool,
+}
+
+impl RecordInput {
+    /// True when the record being received is complete.
+    pub(super) fn record_complete(&self) -> bool {
+        self.header_have == 5 && self.body_left == 0
+    }
+
+    /// Reads what is missing of the current record (never more). Returns 0 at end of file.
+    pub(super) fn read_some(&mut self, transport: &mut dyn Transport, timeout_ms: u32) -> Result<usize> {
+        let want = if self.header_have < 5 { 5 - self.header_have } else { self.body_left };
+        if self.buf.len() < self.used + want {
+            self.buf.resize(self.used + want, 0);
+        }
+        let n = transport.recv(&mut self.buf[self.used..self.used + want], timeout_ms)?;
+        if n == 0 {
+            return Ok(0);
+        }
+        if n > want {
+            return Err(Error::SslInternalError);
+        }
+        if self.header_have < 5 {
+            self.header[self.header_have..self.header_have + n].copy_from_slice(&self.buf[self.used..self.used + n]);
+            self.header_have += n;
+            if self.header_have == 5 {
+                let len = usize::from(u16::from_be_bytes([self.header[3], self.header[4]]));
+                // An oversized record is handed to rustls at once, which rejects it.
+                self.body_left = if len > MAX_RECORD_BODY { 0 } else { len };
+            }
+        } else {
+            self.body_left -= n;
+        }
+        self.used += n;
+        Ok(n)
+    }
+
+    /// The complete record has been handed to rustls; the next read starts a new one.
+    pub(super) fn start_next_record(&mut self) {
+        self.header_have = 0;
+        self.body_left = 0;
+    }
+
+    pub(super) fn clear(&mut self) {
+        *self = Self { buf: core::mem::take(&mut self.buf), ..Self::default() };
+    }
+}
+
+impl TlsInputBuffer for RecordInput {
+    fn slice_mut(&mut self) -> &mut [u8] {
+        &mut self.buf[..self.used]
+    }
+
+    fn discard(&mut self, num_bytes: usize) {
+        let n = num_bytes.min(self.used);
+        self.buf.copy_within(n..self.used, 0);
+        self.used -= n;
+    }
+
+    fn received_close_notify(&mut self) {
+        self.received_close_notify = true;
+    }
+
+    fn has_seen_eof(&self) -> bool {
+        false
+    }
+}
