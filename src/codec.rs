@@ -1,6 +1,7 @@
-//! Bounds-checked reading of the big-endian byte formats this library parses: our saved
-//! sessions (`session`) and TLS handshake messages (`renegotiation`). Running out of bytes is
-//! the error the format reports for truncated input, given when the reader is made.
+//! Bounds-checked reading and writing of the big-endian byte formats this library handles: our
+//! saved sessions (`session`) and TLS handshake messages (`renegotiation`). Running out of bytes
+//! is the error the format reports for truncated input, given when the reader is made; writing a
+//! byte string too long for its length field is refused, never truncated.
 
 use crate::error::{Error, Result};
 
@@ -92,6 +93,34 @@ impl<'a> Reader<'a> {
     }
 }
 
+/// Appends `data` after its length in `width` big-endian bytes. Every message we write is built
+/// by us, so data too long for its length field is our bug, never the peer's: it is refused
+/// (`SslInternalError`) rather than sent with a truncated length that would garble the message.
+fn put_with_length(out: &mut Vec<u8>, data: &[u8], width: usize) -> Result<()> {
+    if data.len() >> (8 * width) != 0 {
+        log::error!("{} bytes do not fit a {width}-byte length field", data.len());
+        return Err(Error::SslInternalError);
+    }
+    out.extend_from_slice(&data.len().to_be_bytes()[size_of::<usize>() - width..]);
+    out.extend_from_slice(data);
+    Ok(())
+}
+
+/// Appends a byte string with a 1-byte length (TLS `opaque x<0..2^8-1>`).
+pub fn put_vec8(out: &mut Vec<u8>, data: &[u8]) -> Result<()> {
+    put_with_length(out, data, 1)
+}
+
+/// Appends a byte string with a 2-byte length.
+pub fn put_vec16(out: &mut Vec<u8>, data: &[u8]) -> Result<()> {
+    put_with_length(out, data, 2)
+}
+
+/// Appends a byte string with a 3-byte length.
+pub fn put_vec24(out: &mut Vec<u8>, data: &[u8]) -> Result<()> {
+    put_with_length(out, data, 3)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -108,5 +137,30 @@ mod tests {
         assert_eq!(r.u16(), Err(Error::SslDecodeError));
         assert_eq!(Reader::new(&[0, 3, 1], Error::SslBadInputData).vec16(), Err(Error::SslBadInputData));
         assert_eq!(Reader::new(&[0, 1, 1], Error::SslBadInputData).u16_list(), Err(Error::SslBadInputData));
+    }
+
+    #[test]
+    fn writers_prefix_the_length_and_read_back() {
+        let mut out = Vec::new();
+        put_vec8(&mut out, &[0xAA; 255]).unwrap();
+        put_vec16(&mut out, &[0xBB; 300]).unwrap();
+        put_vec24(&mut out, &[0xCC; 70000]).unwrap();
+        put_vec16(&mut out, &[]).unwrap();
+        assert_eq!(&out[..1], &[255]);
+        let mut r = Reader::new(&out, Error::SslDecodeError);
+        assert_eq!(r.vec8(), Ok(&[0xAA; 255][..]));
+        assert_eq!(r.vec16(), Ok(&[0xBB; 300][..]));
+        assert_eq!(r.vec24(), Ok(&[0xCC; 70000][..]));
+        assert_eq!(r.vec16(), Ok(&[][..]));
+        assert!(r.is_empty());
+    }
+
+    #[test]
+    fn writers_refuse_data_too_long_for_the_length_field() {
+        let mut out = vec![1, 2];
+        assert_eq!(put_vec8(&mut out, &[0; 256]), Err(Error::SslInternalError));
+        assert_eq!(put_vec16(&mut out, &vec![0; 1 << 16]), Err(Error::SslInternalError));
+        assert_eq!(put_vec24(&mut out, &vec![0; 1 << 24]), Err(Error::SslInternalError));
+        assert_eq!(out, [1, 2], "nothing written on refusal");
     }
 }

@@ -330,6 +330,15 @@ pub fn unix_time(secs: u64) -> UnixTime {
     UnixTime::since_unix_epoch(Duration::from_secs(secs))
 }
 
+/// The certificate chain (end entity first) of an X.509 identity, as rustls reports a peer's or
+/// holds our own; `None` for a raw public key, which has no chain.
+pub(crate) fn chain_of(identity: &Identity<'_>) -> Option<Vec<CertificateDer<'static>>> {
+    let Identity::X509(identity) = identity else { return None };
+    let mut chain = vec![identity.end_entity.clone().into_owned()];
+    chain.extend(identity.intermediates.iter().map(|c| c.clone().into_owned()));
+    Some(chain)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,8 +1,8 @@
-//! The TLS 1.2 renegotiation engine (`src/renegotiation.rs`) fed records by a peer that the
-//! fuzzer controls. Two engines are built from the same `TestParts`, so records sealed by one
-//! decrypt at the other: sealed fuzzer records get past the MAC and reach the handshake, alert
-//! and ChangeCipherSpec parsers, while the honest engine on the other side can run real
-//! abbreviated and full renegotiations that the fuzzer interleaves with its own records.
+//! The TLS 1.2 renegotiation engine (`src/renegotiation/`) fed records by a peer that the
+//! fuzzer controls. Two connections are built from the same `TestParts`, so records sealed by
+//! one decrypt at the other: sealed fuzzer records get past the MAC and reach the handshake,
+//! alert and ChangeCipherSpec parsers, while the honest connection on the other side can run
+//! real abbreviated and full renegotiations that the fuzzer interleaves with its own records.
 //!
 //! Invariants: no panic; an `Err` from `process_record` has queued a fatal alert (the output
 //! grew) unless it is the peer's own fatal alert (`SslFatalAlertMessage`). After an `Err` the
@@ -17,8 +17,10 @@ use std::sync::{Arc, OnceLock};
 use libfuzzer_sys::fuzz_target;
 use mbedtls::config::{AuthMode, Endpoint, OwnCert, OwnCertResolver};
 use mbedtls::error::Error;
-use mbedtls::renegotiation::{Engine, Outcome, Policy, TestParts};
+use mbedtls::renegotiation::{Outcome, Policy, TestParts, Tls12Connection};
 use rustls::RootCertStore;
+use rustls::crypto::CipherSuite;
+use rustls::enums::ContentType;
 use rustls::pki_types::pem::PemObject;
 use rustls::pki_types::{CertificateDer, PrivateKeyDer, ServerName};
 
@@ -98,16 +100,16 @@ fn client_policy(resumption: bool, enforced: i32) -> Policy {
     }
 }
 
-/// One side of the connection: its engine, its policy, and what it sent that the other side
-/// has not read yet.
+/// One side of the connection: its TLS 1.2 connection, its policy, and what it sent that the
+/// other side has not read yet.
 struct Side {
     name: &'static str,
-    engine: Engine,
+    connection: Tls12Connection,
     policy: Policy,
     unread: Vec<u8>,
 }
 
-/// The connection is over (an engine returned an error).
+/// The connection is over (a side returned an error).
 struct Closed;
 
 /// The invariant on one `process_record` result. `Err(Closed)` on any error.
@@ -137,7 +139,7 @@ fn deliver(from: &mut Side, to: &mut Side) -> Result<(), Closed> {
         let (record, tail) = rest.split_at_mut(len);
         rest = tail;
         let before = to.unread.len();
-        let result = to.engine.process_record(record, &to.policy, &mut to.unread, &mut plain);
+        let result = to.connection.process_record(record, &to.policy, &mut to.unread, &mut plain);
         check(to.name, &result, len, before, to.unread.len())?;
     }
     Ok(())
@@ -187,12 +189,17 @@ fn run(data: &[u8]) -> Result<(), Closed> {
     let resumption = config & 1 != 0;
     let client_under_test = config & 2 != 0;
     let authmode = [AuthMode::None, AuthMode::Optional, AuthMode::Required][usize::from(config >> 2 & 3).min(2)];
-    let suite = [0xC02B, 0xC02C, 0xCCA9, 0xC02F][usize::from(config >> 4 & 3)];
+    let suite = [
+        CipherSuite::TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,
+        CipherSuite::TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384,
+        CipherSuite::TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256,
+        CipherSuite::TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256,
+    ][usize::from(config >> 4 & 3)];
     let enforced = if config & 0x40 != 0 { 2 } else { 16 };
     let parts = TestParts { suite, ..TestParts::default() };
     let side = |name, role, policy| Side {
         name,
-        engine: Engine::from_parts(role, &parts).expect("engine from parts"),
+        connection: Tls12Connection::from_parts(role, &parts).expect("connection from parts"),
         policy,
         unread: Vec::new(),
     };
@@ -204,13 +211,13 @@ fn run(data: &[u8]) -> Result<(), Closed> {
             0 => {
                 let typ = input.u8().unwrap_or(0);
                 let payload = input.bytes();
-                peer.engine.write_record(typ, payload, &mut peer.unread).expect("seal");
+                peer.connection.write_record(ContentType(typ), payload, &mut peer.unread).expect("seal");
                 deliver(&mut peer, &mut uut)?;
             }
             1 => {
                 let mut record = input.bytes().to_vec();
                 let before = uut.unread.len();
-                let result = uut.engine.process_record(&mut record, &uut.policy, &mut uut.unread, &mut Vec::new());
+                let result = uut.connection.process_record(&mut record, &uut.policy, &mut uut.unread, &mut Vec::new());
                 check(uut.name, &result, record.len(), before, uut.unread.len())?;
             }
             2 => {
@@ -221,12 +228,12 @@ fn run(data: &[u8]) -> Result<(), Closed> {
                     continue;
                 }
                 if !client_under_test {
-                    peer.engine.start_client(abbreviated, &peer.policy, &mut peer.unread).expect("ClientHello");
+                    peer.connection.start_client(abbreviated, &peer.policy, &mut peer.unread).expect("ClientHello");
                     deliver(&mut peer, &mut uut)?;
                 } else if flags & 2 == 0 {
-                    uut.engine.start_client(abbreviated, &uut.policy, &mut uut.unread).expect("ClientHello");
+                    uut.connection.start_client(abbreviated, &uut.policy, &mut uut.unread).expect("ClientHello");
                 } else {
-                    peer.engine.send_hello_request(&mut peer.unread).expect("HelloRequest");
+                    peer.connection.send_hello_request(&mut peer.unread).expect("HelloRequest");
                     deliver(&mut peer, &mut uut)?;
                 }
             }

@@ -125,7 +125,7 @@ enum Engine {
     Running(Tls),
     /// A TLS 1.2 connection with renegotiation enabled, after the initial handshake: our own
     /// record layer and renegotiation handshakes (`renegotiation` module).
-    Tls12(Box<renegotiation::Engine>),
+    Tls12(Box<renegotiation::Tls12Connection>),
     /// A fatal error happened; every call returns it (until `session_reset`).
     Failed(Error),
 }
@@ -553,7 +553,11 @@ impl Context {
         let used = self.input.used;
         let result = if record_len > 5 + MAX_RECORD_BODY || used < record_len {
             log::error!("record of {} bytes is too long", record_len - 5);
-            Err(engine.fatal_alert(renegotiation::ALERT_RECORD_OVERFLOW, Error::SslInvalidRecord, &mut self.out))
+            Err(engine.fatal_alert(
+                rustls::error::AlertDescription::RecordOverflow,
+                Error::SslInvalidRecord,
+                &mut self.out,
+            ))
         } else {
             engine.process_record(&mut self.input.buf[used - record_len..used], policy, &mut self.out, &mut self.plain)
         };
@@ -783,14 +787,7 @@ impl Context {
             .authmode
             .or_else(|| self.snapshot.as_ref().map(|s| s.settings.authmode))
             .unwrap_or(AuthMode::None);
-        let peer_chain = match out.peer_identity() {
-            Some(rustls::crypto::Identity::X509(c)) => {
-                let mut chain = vec![c.end_entity.clone().into_owned()];
-                chain.extend(c.intermediates.iter().map(|i| i.clone().into_owned()));
-                chain
-            }
-            _ => Vec::new(),
-        };
+        let peer_chain = out.peer_identity().and_then(verify::chain_of).unwrap_or_default();
         let resumed = out.handshake_kind() == Some(HandshakeKind::Resumed);
         let offered_result = match self.endpoint {
             Endpoint::Client => self.sessions.offer.as_ref().map(|o| o.verify_result),
@@ -853,7 +850,7 @@ impl Context {
             log::error!("cannot take over the connection: {e}");
             Error::SslInternalError
         })?;
-        let engine = renegotiation::Engine::new(self.endpoint, suite, &capture, secrets)?;
+        let engine = renegotiation::Tls12Connection::new(self.endpoint, suite, &capture, secrets)?;
         let snapshot = self.snapshot.clone().ok_or(Error::SslInternalError)?;
         let settings = &snapshot.settings;
         self.policy = Some(Policy {

@@ -1,0 +1,428 @@
+//! Unit tests of the renegotiation engine: two connections (one per role) built from the same
+//! handshake parts renegotiate with each other in memory, and hand-built or out-of-place
+//! messages check that every refusal ends with the right fatal alert.
+
+use rustls::pki_types::PrivateKeyDer;
+use rustls::pki_types::pem::PemObject;
+
+use super::key_schedule::NewKeys;
+use super::messages::{EXT_EMS, EXT_RENEGOTIATION_INFO, Hello, parse_client_hello, parse_server_hello, put_ext};
+use super::*;
+use crate::codec::{put_vec8, put_vec16};
+use crate::config::OwnCert;
+use crate::verify::badcert;
+
+/// A server policy (server certificate, client certificates not asked for).
+fn policy(enabled: bool, resumption: bool) -> Policy {
+    policy_with(enabled, resumption, "server-ec", AuthMode::None)
+}
+
+/// A client policy: the server certificate is checked, a client certificate is available.
+fn client_policy() -> Policy {
+    policy_with(true, false, "client", AuthMode::Required)
+}
+
+fn policy_with(enabled: bool, resumption: bool, own: &str, authmode: AuthMode) -> Policy {
+    let dir = crate::test_support::certs_dir();
+    let chain: Vec<CertificateDer<'static>> =
+        CertificateDer::pem_file_iter(dir.join(format!("{own}.crt"))).unwrap().map(|c| c.unwrap()).collect();
+    let key = PrivateKeyDer::from_pem_file(dir.join(format!("{own}.key"))).unwrap();
+    let mut roots = RootCertStore::empty();
+    roots.add_parsable_certificates(CertificateDer::pem_file_iter(dir.join("ca.crt")).unwrap().map(|c| c.unwrap()));
+    Policy {
+        enabled,
+        resumption,
+        enforced: 16,
+        provider: Arc::new(rustls_aws_lc_rs::DEFAULT_PROVIDER),
+        own_certs: Arc::new(OwnCertResolver::from_certs(vec![Arc::new(OwnCert::new(chain, key).unwrap())])),
+        authmode,
+        roots: Some(Arc::new(roots)),
+        server_name: Some(ServerName::try_from("localhost").unwrap()),
+        peer_cert: None,
+    }
+}
+
+fn connections(client_parts: &TestParts, server_parts: &TestParts) -> (Tls12Connection, Tls12Connection) {
+    (
+        Tls12Connection::from_parts(Endpoint::Client, client_parts).unwrap(),
+        Tls12Connection::from_parts(Endpoint::Server, server_parts).unwrap(),
+    )
+}
+
+/// Hands every whole record in `wire` to `to`; returns the results in order.
+fn deliver(
+    wire: &mut Vec<u8>,
+    to: &mut Tls12Connection,
+    policy: &Policy,
+    reply: &mut Vec<u8>,
+    plain: &mut Vec<u8>,
+) -> Vec<Result<Outcome>> {
+    let mut results = Vec::new();
+    while wire.len() >= 5 {
+        let len = 5 + usize::from(u16::from_be_bytes([wire[3], wire[4]]));
+        let mut record: Vec<u8> = wire.drain(..len.min(wire.len())).collect();
+        results.push(to.process_record(&mut record, policy, reply, plain));
+    }
+    results
+}
+
+/// Runs records back and forth until neither side has anything to send.
+fn pump(
+    client: &mut Tls12Connection,
+    server: &mut Tls12Connection,
+    c_out: &mut Vec<u8>,
+    cp: &Policy,
+    sp: &Policy,
+) -> Vec<Result<Outcome>> {
+    let mut all = Vec::new();
+    let mut plain = Vec::new();
+    for _ in 0..10 {
+        let mut s_out = Vec::new();
+        all.extend(deliver(c_out, server, sp, &mut s_out, &mut plain));
+        all.extend(deliver(&mut s_out, client, cp, c_out, &mut plain));
+        if c_out.is_empty() {
+            break;
+        }
+    }
+    all
+}
+
+/// The alert (level, description) `wire` carries, read by `reader`.
+fn alert_in(
+    wire: &mut Vec<u8>,
+    reader: &mut Tls12Connection,
+    policy: &Policy,
+) -> Option<(AlertLevel, AlertDescription)> {
+    deliver(wire, reader, policy, &mut Vec::new(), &mut Vec::new());
+    reader.received_alert
+}
+
+#[test]
+fn abbreviated_renegotiation_between_two_engines_keeps_the_session() {
+    let parts = TestParts::default();
+    let (mut client, mut server) = connections(&parts, &parts);
+    let (cp, sp) = (client_policy(), policy(true, true));
+    let mut c_out = Vec::new();
+    client.start_client(true, &cp, &mut c_out).unwrap();
+    let results = pump(&mut client, &mut server, &mut c_out, &cp, &sp);
+    assert!(results.iter().all(|r| r.is_ok()), "{results:?}");
+    assert_eq!((client.abbreviated_renegotiations, server.abbreviated_renegotiations), (1, 1));
+    assert_eq!(client.session_id(), &parts.session_id[..]);
+    assert_ne!(client.state.client_vd, parts.client_vd.to_vec(), "new verify data");
+    // Data flows under the new keys.
+    client.write_app(b"after", &mut c_out).unwrap();
+    let mut plain = Vec::new();
+    let results = deliver(&mut c_out, &mut server, &sp, &mut Vec::new(), &mut plain);
+    assert!(results.iter().all(|r| r.is_ok()));
+    assert_eq!(plain, b"after");
+}
+
+#[test]
+fn without_resumption_the_server_answers_with_a_full_handshake() {
+    let parts = TestParts::default();
+    let (mut client, mut server) = connections(&parts, &parts);
+    let (cp, sp) = (client_policy(), policy(true, false));
+    let mut c_out = Vec::new();
+    client.start_client(true, &cp, &mut c_out).unwrap();
+    let results = pump(&mut client, &mut server, &mut c_out, &cp, &sp);
+    assert!(results.iter().all(|r| r.is_ok()), "{results:?}");
+    assert_eq!((client.full_renegotiations, server.full_renegotiations), (1, 1));
+    assert_ne!(client.session_id(), &parts.session_id[..], "a new session");
+    assert_eq!(client.session_id(), server.session_id());
+    assert_eq!(client.verify_result, Some(0), "the server certificate was checked again");
+}
+
+#[test]
+fn a_full_renegotiation_checks_the_client_certificate_again() {
+    let parts = TestParts::default();
+    for (server_authmode, client_cert, expect_ok) in [
+        (AuthMode::Required, "client", true),
+        (AuthMode::Optional, "client", true),
+        // A server certificate lacks the client-authentication key purpose.
+        (AuthMode::Required, "server-rsa", false),
+    ] {
+        let (mut client, mut server) = connections(&parts, &parts);
+        let cp = policy_with(true, false, client_cert, AuthMode::Required);
+        let sp = policy_with(true, false, "server-ec", server_authmode);
+        let mut c_out = Vec::new();
+        client.start_client(false, &cp, &mut c_out).unwrap();
+        let results = pump(&mut client, &mut server, &mut c_out, &cp, &sp);
+        if expect_ok {
+            assert!(results.iter().all(|r| r.is_ok()), "{client_cert}: {results:?}");
+            assert_eq!(server.verify_result, Some(0));
+            assert_eq!(server.peer_chain.as_ref().map(|c| c.len()), Some(1));
+        } else {
+            assert!(results.contains(&Err(Error::X509CertVerifyFailed)), "{results:?}");
+            assert_eq!(server.verify_result, Some(badcert::EXT_KEY_USAGE));
+            assert_eq!(server.full_renegotiations, 0);
+        }
+    }
+}
+
+#[test]
+fn the_server_certificate_must_not_change_in_a_renegotiation() {
+    let parts = TestParts::default();
+    let (mut client, mut server) = connections(&parts, &parts);
+    let dir = crate::test_support::certs_dir();
+    let mut cp = client_policy();
+    cp.peer_cert = CertificateDer::pem_file_iter(dir.join("server-rsa.crt")).unwrap().next().map(|c| c.unwrap());
+    let sp = policy(true, false);
+    let mut c_out = Vec::new();
+    client.start_client(false, &cp, &mut c_out).unwrap();
+    let results = pump(&mut client, &mut server, &mut c_out, &cp, &sp);
+    assert!(results.contains(&Err(Error::SslBadCertificate)), "{results:?}");
+    assert_eq!(client.full_renegotiations, 0);
+}
+
+#[test]
+fn a_wrong_renegotiation_info_gets_a_fatal_handshake_failure() {
+    let parts = TestParts::default();
+    let liar = TestParts { client_vd: [9; 12], ..parts.clone() };
+    let (mut client, mut server) = connections(&liar, &parts);
+    let (cp, sp) = (client_policy(), policy(true, true));
+    let mut c_out = Vec::new();
+    client.start_client(true, &cp, &mut c_out).unwrap();
+    let mut s_out = Vec::new();
+    let results = deliver(&mut c_out, &mut server, &sp, &mut s_out, &mut Vec::new());
+    assert_eq!(results, vec![Err(Error::SslHandshakeFailure)]);
+    assert_eq!(alert_in(&mut s_out, &mut client, &cp), Some((AlertLevel::FATAL, AlertDescription::HandshakeFailure)));
+}
+
+/// A renegotiation ClientHello built by hand.
+fn client_hello(renegotiation_info: Option<&[u8]>, scsv: bool) -> Vec<u8> {
+    let mut body = vec![3, 3];
+    body.extend_from_slice(&[8; 32]);
+    put_vec8(&mut body, &[3; 32]).unwrap();
+    let mut suites = vec![0xC0, 0x2B];
+    if scsv {
+        suites.extend_from_slice(&[0x00, 0xFF]);
+    }
+    put_vec16(&mut body, &suites).unwrap();
+    put_vec8(&mut body, &[0]).unwrap();
+    let mut exts = Vec::new();
+    if let Some(ri) = renegotiation_info {
+        let mut b = Vec::new();
+        put_vec8(&mut b, ri).unwrap();
+        put_ext(&mut exts, EXT_RENEGOTIATION_INFO, &b).unwrap();
+    }
+    put_ext(&mut exts, EXT_EMS, &[]).unwrap();
+    put_vec16(&mut body, &exts).unwrap();
+    handshake_message(HandshakeType::ClientHello, &body).unwrap()
+}
+
+#[test]
+fn malformed_renegotiation_messages_end_the_connection_with_a_fatal_alert() {
+    let parts = TestParts::default();
+    let sp = policy(true, true);
+    let cp = client_policy();
+    let (hs_fail, decode, unexpected) =
+        (AlertDescription::HandshakeFailure, AlertDescription::DecodeError, AlertDescription::UnexpectedMessage);
+    let cases: Vec<(&str, ContentType, Vec<u8>, Error, AlertDescription)> = vec![
+        (
+            "SCSV in a renegotiation",
+            ContentType::Handshake,
+            client_hello(Some(&[4; 12]), true),
+            Error::SslHandshakeFailure,
+            hs_fail,
+        ),
+        (
+            "no renegotiation_info",
+            ContentType::Handshake,
+            client_hello(None, false),
+            Error::SslHandshakeFailure,
+            hs_fail,
+        ),
+        (
+            "truncated ClientHello",
+            ContentType::Handshake,
+            vec![HandshakeType::ClientHello.0, 0, 0, 3, 3, 3, 0],
+            Error::SslDecodeError,
+            decode,
+        ),
+        (
+            "huge handshake length",
+            ContentType::Handshake,
+            vec![HandshakeType::ClientHello.0, 0xff, 0xff, 0xff],
+            Error::SslDecodeError,
+            decode,
+        ),
+        (
+            "HelloRequest to a server",
+            ContentType::Handshake,
+            vec![HandshakeType::HelloRequest.0, 0, 0, 0],
+            Error::SslUnexpectedMessage,
+            unexpected,
+        ),
+        (
+            "Finished out of place",
+            ContentType::Handshake,
+            handshake_message(HandshakeType::Finished, &[0; 12]).unwrap(),
+            Error::SslUnexpectedMessage,
+            unexpected,
+        ),
+        (
+            "ChangeCipherSpec out of place",
+            ContentType::ChangeCipherSpec,
+            vec![1],
+            Error::SslUnexpectedMessage,
+            unexpected,
+        ),
+        ("bad ChangeCipherSpec", ContentType::ChangeCipherSpec, vec![2], Error::SslDecodeError, decode),
+        ("alert of 3 bytes", ContentType::Alert, vec![2, 40, 0], Error::SslDecodeError, decode),
+        ("unknown content type", ContentType(99), vec![1, 2, 3], Error::SslInvalidRecord, unexpected),
+        (
+            "TLS 1.1 ClientHello",
+            ContentType::Handshake,
+            {
+                let mut ch = client_hello(Some(&[4; 12]), false);
+                ch[5] = 2;
+                ch
+            },
+            Error::SslBadProtocolVersion,
+            AlertDescription::ProtocolVersion,
+        ),
+    ];
+    for (name, typ, payload, expected, alert) in cases {
+        let (mut client, mut server) = connections(&parts, &parts);
+        let mut wire = Vec::new();
+        client.write_record(typ, &payload, &mut wire).unwrap();
+        let mut s_out = Vec::new();
+        let results = deliver(&mut wire, &mut server, &sp, &mut s_out, &mut Vec::new());
+        assert_eq!(results, vec![Err(expected)], "{name}");
+        assert_eq!(alert_in(&mut s_out, &mut client, &cp), Some((AlertLevel::FATAL, alert)), "{name}: no fatal alert");
+    }
+    // A record that does not decrypt.
+    let (_, mut server) = connections(&parts, &parts);
+    let mut forged = vec![ContentType::ApplicationData.0, 3, 3, 0, 30];
+    forged.extend_from_slice(&[0x55; 30]);
+    let mut s_out = Vec::new();
+    assert_eq!(server.process_record(&mut forged, &sp, &mut s_out, &mut Vec::new()), Err(Error::SslInvalidMac));
+    let (mut client, _) = connections(&parts, &parts);
+    assert_eq!(alert_in(&mut s_out, &mut client, &cp), Some((AlertLevel::FATAL, AlertDescription::BadRecordMac)));
+    // A ClientHello sent to a client.
+    let (mut client, mut server) = connections(&parts, &parts);
+    let mut wire = Vec::new();
+    server.write_record(ContentType::Handshake, &client_hello(Some(&[4; 12]), false), &mut wire).unwrap();
+    let results = deliver(&mut wire, &mut client, &cp, &mut Vec::new(), &mut Vec::new());
+    assert_eq!(results, vec![Err(Error::SslUnexpectedMessage)]);
+}
+
+#[test]
+fn the_client_checks_the_order_and_the_kind_of_the_servers_answer() {
+    let parts = TestParts::default();
+    let cp = client_policy();
+    // (ServerHello fields, messages after it, expected error)
+    let no_ems = Hello { ems: false, ..Hello::default() };
+    let with_ems = Hello { ems: true, ..Hello::default() };
+    type Case<'a> = (&'a str, &'a Hello, Vec<u8>, Vec<u8>, Error);
+    let cases: Vec<Case<'_>> = vec![
+        ("resumed without EMS", &no_ems, parts.session_id.clone(), vec![], Error::SslHandshakeFailure),
+        (
+            "ServerHelloDone right after ServerHello",
+            &with_ems,
+            vec![9; 32],
+            handshake_message(HandshakeType::ServerHelloDone, &[]).unwrap(),
+            Error::SslUnexpectedMessage,
+        ),
+        (
+            "ServerKeyExchange before Certificate",
+            &with_ems,
+            vec![9; 32],
+            handshake_message(HandshakeType::ServerKeyExchange, &[3, 0, 0x17, 0]).unwrap(),
+            Error::SslUnexpectedMessage,
+        ),
+    ];
+    for (name, hello, session_id, rest, expected) in cases {
+        let (mut client, mut server) = connections(&parts, &parts);
+        let mut c_out = Vec::new();
+        client.start_client(true, &cp, &mut c_out).unwrap();
+        let mut flight = server.server_hello_message(&[6; 32], &session_id, parts.suite, hello).unwrap();
+        flight.extend_from_slice(&rest);
+        let mut wire = Vec::new();
+        server.write_record(ContentType::Handshake, &flight, &mut wire).unwrap();
+        let results = deliver(&mut wire, &mut client, &cp, &mut c_out, &mut Vec::new());
+        assert_eq!(results, vec![Err(expected)], "{name}");
+    }
+    // A HelloRequest with a body, an alert of an unknown level.
+    for (payload, typ, expected) in [
+        (vec![HandshakeType::HelloRequest.0, 0, 0, 1, 0], ContentType::Handshake, Error::SslDecodeError),
+        (vec![3, 40], ContentType::Alert, Error::SslIllegalParameter),
+    ] {
+        let (mut client, mut server) = connections(&parts, &parts);
+        let mut wire = Vec::new();
+        server.write_record(typ, &payload, &mut wire).unwrap();
+        assert_eq!(deliver(&mut wire, &mut client, &cp, &mut Vec::new(), &mut Vec::new()), vec![Err(expected)]);
+    }
+}
+
+#[test]
+fn application_data_between_change_cipher_spec_and_finished_is_refused() {
+    let parts = TestParts::default();
+    let (mut client, mut server) = connections(&parts, &parts);
+    let (cp, sp) = (client_policy(), policy(true, true));
+    let mut c_out = Vec::new();
+    client.start_client(true, &cp, &mut c_out).unwrap();
+    let mut s_out = Vec::new();
+    assert!(deliver(&mut c_out, &mut server, &sp, &mut s_out, &mut Vec::new()).iter().all(|r| r.is_ok()));
+    // A peer that knows the new keys (a forger built from them) sends data where its
+    // Finished should be: only the honest client's ChangeCipherSpec, then that record.
+    let Handshake::SrvAbbreviated { transcript, keys, .. } = &server.hs else { panic!("not waiting for the client") };
+    // The randoms of the ClientHello and ServerHello that open the transcript.
+    let ch_len = 4 + u24(&transcript[1..4]);
+    let client_random = parse_client_hello(&transcript[4..ch_len]).unwrap().random;
+    let server_random = parse_server_hello(&transcript[ch_len + 4..]).unwrap().random;
+    let mut forger = Tls12Connection::from_parts(Endpoint::Client, &parts).unwrap();
+    let mut new_keys = NewKeys::derive(Endpoint::Client, keys.state.resumed(), &client_random, &server_random).unwrap();
+    forger.records.change_write(new_keys.write.take().unwrap());
+    assert!(deliver(&mut s_out, &mut client, &cp, &mut c_out, &mut Vec::new()).iter().all(|r| r.is_ok()));
+    let ccs_len = 5 + usize::from(u16::from_be_bytes([c_out[3], c_out[4]]));
+    let mut wire: Vec<u8> = c_out[..ccs_len].to_vec();
+    forger.write_app(b"too early", &mut wire).unwrap();
+    let results = deliver(&mut wire, &mut server, &sp, &mut Vec::new(), &mut Vec::new());
+    assert_eq!(results, vec![Ok(Outcome::default()), Err(Error::SslUnexpectedMessage)]);
+}
+
+#[test]
+fn a_refused_renegotiation_leaves_the_connection_working() {
+    for (enabled, secure) in [(false, true), (true, false)] {
+        let parts = TestParts { peer_secure: secure, ..TestParts::default() };
+        let (mut client, mut server) = connections(&TestParts::default(), &parts);
+        let (cp, sp) = (client_policy(), policy(enabled, true));
+        let mut c_out = Vec::new();
+        client.start_client(true, &cp, &mut c_out).unwrap();
+        let mut s_out = Vec::new();
+        let results = deliver(&mut c_out, &mut server, &sp, &mut s_out, &mut Vec::new());
+        assert_eq!(results, vec![Ok(Outcome::default())]);
+        let results = deliver(&mut s_out, &mut client, &cp, &mut c_out, &mut Vec::new());
+        assert_eq!(results, vec![Ok(Outcome { refused: true, ..Outcome::default() })], "warning no_renegotiation");
+        client.write_app(b"still here", &mut c_out).unwrap();
+        let mut plain = Vec::new();
+        assert!(deliver(&mut c_out, &mut server, &sp, &mut s_out, &mut plain).iter().all(|r| r.is_ok()));
+        assert_eq!(plain, b"still here");
+    }
+}
+
+#[test]
+fn application_data_interleaved_with_a_renegotiation_is_delivered() {
+    let parts = TestParts::default();
+    let (mut client, mut server) = connections(&parts, &parts);
+    let (cp, sp) = (client_policy(), policy(true, false));
+    let mut c_out = Vec::new();
+    client.write_app(b"one ", &mut c_out).unwrap();
+    client.start_client(false, &cp, &mut c_out).unwrap();
+    client.write_app(b"two ", &mut c_out).unwrap();
+    let mut s_out = Vec::new();
+    let mut s_plain = Vec::new();
+    assert!(deliver(&mut c_out, &mut server, &sp, &mut s_out, &mut s_plain).iter().all(|r| r.is_ok()));
+    // The server's flight, with data of its own in the middle.
+    server.write_app(b"srv ", &mut s_out).unwrap();
+    let mut c_plain = Vec::new();
+    assert!(deliver(&mut s_out, &mut client, &cp, &mut c_out, &mut c_plain).iter().all(|r| r.is_ok()));
+    client.write_app(b"three", &mut c_out).unwrap();
+    let results = deliver(&mut c_out, &mut server, &sp, &mut s_out, &mut s_plain);
+    assert!(results.iter().all(|r| r.is_ok()), "{results:?}");
+    assert!(deliver(&mut s_out, &mut client, &cp, &mut c_out, &mut c_plain).iter().all(|r| r.is_ok()));
+    assert_eq!(s_plain, b"one two three");
+    assert_eq!(c_plain, b"srv ");
+    assert_eq!((client.full_renegotiations, server.full_renegotiations), (1, 1));
+}
