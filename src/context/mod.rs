@@ -15,18 +15,22 @@ use rustls::pki_types::{CertificateDer, ServerName};
 use rustls::server::{Accepted, NeedsInput, ServerConnection, ServerHandshake};
 use rustls::{Connection, HandshakeKind, TlsInputBuffer};
 
+mod tls12;
 mod tls_config;
 mod transport;
 
 use transport::RecordInput;
 pub use transport::Transport;
 
+use rustls::enums::ContentType;
+use rustls::error::AlertDescription;
+
 use crate::client_sessions::{ClientSessionState, SessionFacts, name_of};
-use crate::codec::{MAX_FRAGMENT, MAX_RECORD_BODY};
+use crate::codec::MAX_FRAGMENT;
 use crate::config::{AuthMode, Config, DebugSink, Endpoint, OwnCert, Snapshot, TLS1_2};
 use crate::debug;
 use crate::error::{Error, Result};
-use crate::renegotiation::{self, HandshakeCapture, LEGACY_BREAK_HANDSHAKE, Policy};
+use crate::renegotiation::{self, AlertLevel, HandshakeCapture, LEGACY_BREAK_HANDSHAKE, Policy, RenewalClock};
 use crate::server_sessions::ServerSessions;
 use crate::session::Session;
 use crate::verify::{self, VerifyRecord, badcert};
@@ -115,7 +119,9 @@ macro_rules! connection_ops {
 connection_ops!(ClientConnection);
 connection_ops!(ServerConnection);
 
-enum Engine {
+/// Where the connection is: before, in or after rustls's handshake, or taken over by the TLS 1.2
+/// renegotiation engine.
+enum Stage {
     /// Set up; no handshake started yet.
     Idle,
     /// Server with an SNI callback, waiting for the whole ClientHello.
@@ -146,7 +152,7 @@ pub struct Context {
     endpoint: Endpoint,
     hostname: Hostname,
     transport: Option<Box<dyn Transport>>,
-    engine: Engine,
+    stage: Stage,
     snapshot: Option<Arc<Snapshot>>,
     input: RecordInput,
     out: Vec<u8>,
@@ -166,11 +172,8 @@ pub struct Context {
     /// What rustls's initial TLS 1.2 handshake showed on the wire, for the renegotiation engine.
     capture: Option<HandshakeCapture>,
     policy: Option<Policy>,
-    /// When the keys were last renewed (for the time-based renegotiation interval).
-    keys_since: Option<std::time::Instant>,
-    /// The peer refused a renegotiation started by the record counter: not again with
-    /// these keys.
-    periodic_refused: bool,
+    /// Periodic key renewal (by records or by time).
+    renewal: RenewalClock,
 }
 
 impl Context {
@@ -179,12 +182,17 @@ impl Context {
         // Refuse an unusable configuration now, as Mbed TLS's setup refuses bad settings.
         config.snapshot()?;
         let endpoint = config.read(|s| s.endpoint);
-        Ok(Self {
+        Ok(Self::fresh(config, endpoint, Hostname::Unset, None))
+    }
+
+    /// The one constructor: a connection before its handshake, over what a reset keeps.
+    fn fresh(config: Config, endpoint: Endpoint, hostname: Hostname, transport: Option<Box<dyn Transport>>) -> Self {
+        Self {
             config,
             endpoint,
-            hostname: Hostname::Unset,
-            transport: None,
-            engine: Engine::Idle,
+            hostname,
+            transport,
+            stage: Stage::Idle,
             snapshot: None,
             input: RecordInput::default(),
             out: Vec::new(),
@@ -202,9 +210,8 @@ impl Context {
             server_sessions: None,
             capture: None,
             policy: None,
-            keys_since: None,
-            periodic_refused: false,
-        })
+            renewal: RenewalClock::default(),
+        }
     }
 
     pub fn config(&self) -> &Config {
@@ -218,26 +225,8 @@ impl Context {
     /// `mbedtls_ssl_session_reset`: back to before the handshake; keeps the configuration, the
     /// transport and the host name.
     pub fn reset(&mut self) {
-        self.engine = Engine::Idle;
-        self.snapshot = None;
-        self.input.clear();
-        self.out.clear();
-        self.out_sent = 0;
-        self.plain.clear();
-        self.plain_read = 0;
-        self.pending_write = None;
-        self.peer_closed = false;
-        self.close_sent = false;
-        self.overrides = HandshakeOverrides::default();
-        self.verify = VerifyRecord::default();
-        self.verify_result = verify::NO_RESULT;
-        self.info = None;
-        self.sessions = ClientSessionState::default();
-        self.server_sessions = None;
-        self.capture = None;
-        self.policy = None;
-        self.keys_since = None;
-        self.periodic_refused = false;
+        let hostname = core::mem::replace(&mut self.hostname, Hostname::Unset);
+        *self = Self::fresh(self.config.clone(), self.endpoint, hostname, self.transport.take());
     }
 
     pub fn set_transport(&mut self, transport: Box<dyn Transport>) {
@@ -283,7 +272,7 @@ impl Context {
     /// (`BAD_INPUT_DATA` otherwise); a second call before the handshake is
     /// `FEATURE_UNAVAILABLE` and changes nothing.
     pub fn set_session(&mut self, session: &Session) -> Result<()> {
-        if self.endpoint != Endpoint::Client || !matches!(self.engine, Engine::Idle) || self.info.is_some() {
+        if self.endpoint != Endpoint::Client || !matches!(self.stage, Stage::Idle) || self.info.is_some() {
             return Err(Error::SslBadInputData);
         }
         let snapshot = self.config.snapshot()?;
@@ -335,8 +324,8 @@ impl Context {
 
     /// The host name the client asked for, while the SNI callback is due.
     pub fn pending_sni(&self) -> Option<&str> {
-        match &self.engine {
-            Engine::Choosing(_, name) => Some(name),
+        match &self.stage {
+            Stage::Choosing(_, name) => Some(name),
             _ => None,
         }
     }
@@ -357,12 +346,12 @@ impl Context {
     /// A non-zero result refuses the name: fatal `unrecognized_name` alert,
     /// `MBEDTLS_ERR_SSL_UNRECOGNIZED_NAME`.
     pub fn finish_sni(&mut self, callback_result: i32) {
-        let Engine::Choosing(accepted, name) = core::mem::replace(&mut self.engine, Engine::Idle) else {
+        let Stage::Choosing(accepted, name) = core::mem::replace(&mut self.stage, Stage::Idle) else {
             return;
         };
         if callback_result != 0 {
             log::error!("SNI callback refused server name {name:?} ({callback_result})");
-            self.fail_in_hello(112, Error::SslUnrecognizedName);
+            self.fail_in_hello(AlertDescription::UnrecognizedName, Error::SslUnrecognizedName);
             return;
         }
         self.choose_server_config(accepted);
@@ -405,7 +394,7 @@ impl Context {
                 if self.peer_closed {
                     return Err(Error::SslPeerCloseNotify);
                 }
-                if let Engine::Failed(e) = self.engine {
+                if let Stage::Failed(e) = self.stage {
                     return Err(e);
                 }
                 self.maybe_renew()?;
@@ -426,7 +415,7 @@ impl Context {
             if self.info.is_none() {
                 self.drive_handshake()?;
             }
-            if let Engine::Failed(e) = self.engine {
+            if let Stage::Failed(e) = self.stage {
                 return Err(e);
             }
             if self.pending_write.is_none() {
@@ -439,11 +428,9 @@ impl Context {
             }
             self.maybe_renew()?;
             let take = data.len().min(MAX_FRAGMENT);
-            let n = match &mut self.engine {
-                Engine::Running(tls) => {
-                    tls.conn().writer().write(&data[..take]).map_err(|_| Error::SslInternalError)?
-                }
-                Engine::Tls12(engine) => {
+            let n = match &mut self.stage {
+                Stage::Running(tls) => tls.conn().writer().write(&data[..take]).map_err(|_| Error::SslInternalError)?,
+                Stage::Tls12(engine) => {
                     engine.write_app(&data[..take], &mut self.out)?;
                     take
                 }
@@ -462,9 +449,9 @@ impl Context {
             return Ok(());
         }
         if !self.close_sent {
-            match &mut self.engine {
-                Engine::Running(tls) => tls.conn().send_close_notify(),
-                Engine::Tls12(engine) => engine.send_close_notify(&mut self.out)?,
+            match &mut self.stage {
+                Stage::Running(tls) => tls.conn().send_close_notify(),
+                Stage::Tls12(engine) => engine.send_close_notify(&mut self.out)?,
                 _ => {}
             }
             self.close_sent = true;
@@ -474,15 +461,15 @@ impl Context {
 
     fn drive_handshake(&mut self) -> Result<()> {
         loop {
-            match &self.engine {
-                Engine::Failed(e) => return Err(*e),
-                Engine::Idle => self.start()?,
-                Engine::Choosing(..) => return Err(Error::CallbackPending),
-                Engine::Tls12(_) => return Ok(()),
-                Engine::Accepting(_) | Engine::Running(_) => {}
+            match &self.stage {
+                Stage::Failed(e) => return Err(*e),
+                Stage::Idle => self.start()?,
+                Stage::Choosing(..) => return Err(Error::CallbackPending),
+                Stage::Tls12(_) => return Ok(()),
+                Stage::Accepting(_) | Stage::Running(_) => {}
             }
             self.flush()?;
-            if let Engine::Running(tls) = &mut self.engine {
+            if let Stage::Running(tls) = &mut self.stage {
                 if !tls.conn().is_handshaking() {
                     if self.info.is_none() {
                         self.finish_handshake();
@@ -502,7 +489,7 @@ impl Context {
             if self.input.read_some(transport, timeout)? == 0 {
                 log::debug!("transport reached end of file");
                 if self.info.is_none() {
-                    self.engine = Engine::Failed(Error::SslConnEof);
+                    self.stage = Stage::Failed(Error::SslConnEof);
                 }
                 return Err(Error::SslConnEof);
             }
@@ -514,120 +501,48 @@ impl Context {
             capture.incoming(&self.input.buf[used.saturating_sub(record_len)..used]);
             self.refuse_legacy_peer()?;
         }
-        if matches!(self.engine, Engine::Tls12(_)) {
+        if matches!(self.stage, Stage::Tls12(_)) {
             return self.process_engine_record(record_len);
         }
         self.process_input()
     }
 
-    /// `MBEDTLS_SSL_LEGACY_BREAK_HANDSHAKE`: as soon as the peer's hello shows that it lacks
-    /// RFC 5746, the handshake ends with a fatal `handshake_failure` (a plaintext alert: no
-    /// keys exist yet), as Mbed TLS does at the same point.
-    fn refuse_legacy_peer(&mut self) -> Result<()> {
-        let break_handshake =
-            self.snapshot.as_ref().is_some_and(|s| s.settings.legacy_renegotiation == LEGACY_BREAK_HANDSHAKE);
-        let Some(capture) = self.capture.as_ref() else { return Ok(()) };
-        if !break_handshake || self.info.is_some() || capture.peer_supports_rfc5746(self.endpoint) != Some(false) {
-            return Ok(());
-        }
-        log::error!("peer lacks RFC 5746 secure renegotiation (MBEDTLS_SSL_LEGACY_BREAK_HANDSHAKE)");
-        self.fail_in_hello(40, Error::SslHandshakeFailure);
-        if let Some(sessions) = &self.server_sessions {
-            sessions.invalidate();
-        }
-        Err(Error::SslHandshakeFailure)
-    }
-
     /// Ends a handshake that has no keys yet: a plaintext fatal alert `description`, and every
     /// later call returns `err`.
-    fn fail_in_hello(&mut self, description: u8, err: Error) {
-        self.out.extend_from_slice(&[0x15, 0x03, 0x03, 0x00, 0x02, 0x02, description]);
+    fn fail_in_hello(&mut self, description: AlertDescription, err: Error) {
+        let record = [u8::from(ContentType::Alert), 3, 3, 0, 2, AlertLevel::FATAL.0, u8::from(description)];
+        self.out.extend_from_slice(&record);
         let _ = self.send_queued();
-        self.engine = Engine::Failed(err);
-    }
-
-    /// One record for the renegotiation engine.
-    fn process_engine_record(&mut self, record_len: usize) -> Result<()> {
-        let Engine::Tls12(engine) = &mut self.engine else { return Ok(()) };
-        let Some(policy) = self.policy.as_ref() else { return Err(Error::SslInternalError) };
-        let used = self.input.used;
-        let result = if record_len > 5 + MAX_RECORD_BODY || used < record_len {
-            log::error!("record of {} bytes is too long", record_len - 5);
-            Err(engine.fatal_alert(
-                rustls::error::AlertDescription::RecordOverflow,
-                Error::SslInvalidRecord,
-                &mut self.out,
-            ))
-        } else {
-            engine.process_record(&mut self.input.buf[used - record_len..used], policy, &mut self.out, &mut self.plain)
-        };
-        self.input.used = 0;
-        match result {
-            Ok(outcome) => {
-                if outcome.peer_closed {
-                    log::debug!("peer sent close_notify");
-                    self.peer_closed = true;
-                }
-                if let Some(abbreviated) = outcome.renegotiated {
-                    self.keys_since = Some(std::time::Instant::now());
-                    self.periodic_refused = false;
-                    if let Some(info) = self.info.as_mut() {
-                        info.suite = engine.suite();
-                        info.resumed = abbreviated;
-                        if let Some(chain) = engine.peer_chain.take() {
-                            info.peer_chain = chain;
-                        }
-                    }
-                    if let Some(flags) = engine.verify_result.take() {
-                        self.verify_result = flags;
-                    }
-                }
-                if outcome.refused {
-                    return Err(Error::SslWaitingServerHelloRenego);
-                }
-                Ok(())
-            }
-            Err(e) => {
-                // As after a fatal error in the initial handshake (`fail`): RFC 5246 7.2.2, a
-                // session whose connection ended with a fatal alert is not resumed.
-                let _ = self.send_queued();
-                self.engine = Engine::Failed(e);
-                if let Some(sessions) = &self.server_sessions {
-                    sessions.invalidate();
-                }
-                self.sessions.forget_latest();
-                Err(e)
-            }
-        }
+        self.stage = Stage::Failed(err);
     }
 
     fn process_input(&mut self) -> Result<()> {
-        match core::mem::replace(&mut self.engine, Engine::Idle) {
-            Engine::Accepting(needs) => {
+        match core::mem::replace(&mut self.stage, Stage::Idle) {
+            Stage::Accepting(needs) => {
                 let mut output = Vec::new();
                 let result = needs.process(&mut self.input, &mut output);
                 for chunk in output {
                     self.out.extend_from_slice(&chunk);
                 }
                 match result {
-                    Ok(ServerHandshake::NeedsInput(needs)) => self.engine = Engine::Accepting(Box::new(needs)),
+                    Ok(ServerHandshake::NeedsInput(needs)) => self.stage = Stage::Accepting(Box::new(needs)),
                     Ok(ServerHandshake::Accepted(accepted)) => {
                         let name = accepted.client_hello().server_name().map(|n| n.as_ref().to_string());
                         match name {
                             Some(name) => {
                                 log::debug!("client asks for server name {name:?}: calling the SNI callback");
-                                self.engine = Engine::Choosing(Box::new(accepted), name);
+                                self.stage = Stage::Choosing(Box::new(accepted), name);
                                 return Err(Error::CallbackPending);
                             }
                             None => self.choose_server_config(Box::new(accepted)),
                         }
                     }
-                    Ok(_) => self.engine = Engine::Failed(Error::SslInternalError),
+                    Ok(_) => self.stage = Stage::Failed(Error::SslInternalError),
                     Err(e) => return Err(self.fail(&e)),
                 }
                 self.engine_error()
             }
-            Engine::Running(mut tls) => {
+            Stage::Running(mut tls) => {
                 let result = tls.conn().process(&mut self.input);
                 match result {
                     Ok(state) => {
@@ -638,7 +553,7 @@ impl Context {
                             log::debug!("peer sent close_notify");
                             self.peer_closed = true;
                         }
-                        self.engine = Engine::Running(tls);
+                        self.stage = Stage::Running(tls);
                         if self.info.is_some() && self.endpoint == Endpoint::Client {
                             self.collect_tickets();
                         }
@@ -646,21 +561,21 @@ impl Context {
                     }
                     Err(e) => {
                         let _ = tls.conn().write_tls_to(&mut self.out);
-                        self.engine = Engine::Running(tls);
+                        self.stage = Stage::Running(tls);
                         Err(self.fail(&e))
                     }
                 }
             }
             other => {
-                self.engine = other;
+                self.stage = other;
                 self.engine_error()
             }
         }
     }
 
     fn engine_error(&self) -> Result<()> {
-        match self.engine {
-            Engine::Failed(e) => Err(e),
+        match self.stage {
+            Stage::Failed(e) => Err(e),
             _ => Ok(()),
         }
     }
@@ -673,7 +588,7 @@ impl Context {
         if let Some(flags) = self.verify.flags() {
             self.verify_result = flags;
         }
-        if let Engine::Running(tls) = &mut self.engine {
+        if let Stage::Running(tls) = &mut self.stage {
             while tls.conn().wants_write() {
                 if tls.conn().write_tls_to(&mut self.out).is_err() {
                     break;
@@ -681,7 +596,7 @@ impl Context {
             }
         }
         let _ = self.send_queued();
-        self.engine = Engine::Failed(mapped);
+        self.stage = Stage::Failed(mapped);
         // RFC 5246 7.2.2: a session whose connection ended with a fatal alert is not resumed.
         if let Some(sessions) = &self.server_sessions {
             sessions.invalidate();
@@ -692,7 +607,7 @@ impl Context {
 
     /// Sends whatever rustls has queued and whatever is left of earlier output.
     fn flush(&mut self) -> Result<()> {
-        if let Engine::Running(tls) = &mut self.engine {
+        if let Stage::Running(tls) = &mut self.stage {
             while tls.conn().wants_write() {
                 tls.conn().write_tls_to(&mut self.out).map_err(|_| Error::SslInternalError)?;
             }
@@ -736,15 +651,15 @@ impl Context {
         self.capture = (tls12_possible
             && (settings.renegotiation || settings.legacy_renegotiation == LEGACY_BREAK_HANDSHAKE))
             .then(HandshakeCapture::default);
-        self.engine = match self.endpoint {
-            Endpoint::Client => Engine::Running(Tls::Client(Box::new(self.new_client(&snapshot)?))),
+        self.stage = match self.endpoint {
+            Endpoint::Client => Stage::Running(Tls::Client(Box::new(self.new_client(&snapshot)?))),
             Endpoint::Server if snapshot.settings.sni_callback.is_some() => {
-                Engine::Accepting(Box::new(ServerHandshake::start()))
+                Stage::Accepting(Box::new(ServerHandshake::start()))
             }
             Endpoint::Server => {
                 let config = self.server_config(&snapshot)?;
                 let conn = ServerConnection::new(config).map_err(|e| Error::from_rustls(&e))?;
-                Engine::Running(Tls::Server(Box::new(conn)))
+                Stage::Running(Tls::Server(Box::new(conn)))
             }
         };
         Ok(())
@@ -752,13 +667,13 @@ impl Context {
 
     fn choose_server_config(&mut self, accepted: Box<Accepted>) {
         let Some(snapshot) = self.snapshot.clone() else {
-            self.engine = Engine::Failed(Error::SslInternalError);
+            self.stage = Stage::Failed(Error::SslInternalError);
             return;
         };
         let config = match self.server_config(&snapshot) {
             Ok(config) => config,
             Err(e) => {
-                self.engine = Engine::Failed(e);
+                self.stage = Stage::Failed(e);
                 return;
             }
         };
@@ -769,18 +684,18 @@ impl Context {
         }
         match result {
             Ok(ServerHandshake::NeedsInput(needs)) => {
-                self.engine = Engine::Running(Tls::Server(Box::new(needs.into_buffered_connection())));
+                self.stage = Stage::Running(Tls::Server(Box::new(needs.into_buffered_connection())));
             }
-            Ok(_) => self.engine = Engine::Failed(Error::SslInternalError),
+            Ok(_) => self.stage = Stage::Failed(Error::SslInternalError),
             Err(e) => {
                 let _ = self.send_queued();
-                self.engine = Engine::Failed(Error::from_rustls(&e));
+                self.stage = Stage::Failed(Error::from_rustls(&e));
             }
         }
     }
 
     fn finish_handshake(&mut self) {
-        let Engine::Running(tls) = &self.engine else { return };
+        let Stage::Running(tls) = &self.stage else { return };
         let out = tls.outputs();
         let authmode = self
             .overrides
@@ -822,144 +737,14 @@ impl Context {
             let session = self.sessions.session(&facts, version, value);
             self.sessions.set_latest(session);
         }
-        self.keys_since = Some(std::time::Instant::now());
+        self.renewal.keys_renewed();
         let renegotiation = self.snapshot.as_ref().is_some_and(|s| s.settings.renegotiation);
         if version == TLS1_2 && renegotiation && self.capture.is_some() {
             if let Err(e) = self.take_over() {
-                self.engine = Engine::Failed(e);
+                self.stage = Stage::Failed(e);
             }
         } else {
             self.capture = None;
-        }
-    }
-
-    /// Hands the established TLS 1.2 connection from rustls to the renegotiation engine.
-    fn take_over(&mut self) -> Result<()> {
-        let Some(capture) = self.capture.take() else { return Ok(()) };
-        let Engine::Running(tls) = core::mem::replace(&mut self.engine, Engine::Idle) else {
-            return Err(Error::SslInternalError);
-        };
-        let Some(rustls::SupportedCipherSuite::Tls12(suite)) = tls.outputs().negotiated_cipher_suite() else {
-            return Err(Error::SslInternalError);
-        };
-        let secrets = match tls {
-            Tls::Client(c) => (*c).dangerous_extract_secrets(),
-            Tls::Server(c) => (*c).dangerous_extract_secrets(),
-        }
-        .map_err(|e| {
-            log::error!("cannot take over the connection: {e}");
-            Error::SslInternalError
-        })?;
-        let engine = renegotiation::Tls12Connection::new(self.endpoint, suite, &capture, secrets)?;
-        let snapshot = self.snapshot.clone().ok_or(Error::SslInternalError)?;
-        let settings = &snapshot.settings;
-        self.policy = Some(Policy {
-            enabled: settings.renegotiation,
-            resumption: settings.renegotiation_resumption,
-            enforced: settings.renegotiation_enforced,
-            provider: snapshot.provider.clone(),
-            own_certs: self.own_certs(&snapshot),
-            authmode: self.overrides.authmode.unwrap_or(settings.authmode),
-            roots: self.roots(&snapshot),
-            server_name: match &self.hostname {
-                Hostname::Name(n) => ServerName::try_from(n.as_str()).ok().map(|s| s.to_owned()),
-                _ => None,
-            },
-            peer_cert: match self.endpoint {
-                Endpoint::Client => self.info.as_ref().and_then(|i| i.peer_chain.first().cloned()),
-                Endpoint::Server => None,
-            },
-        });
-        self.engine = Engine::Tls12(Box::new(engine));
-        Ok(())
-    }
-
-    /// `mbedtls_ssl_renegotiate` (and our abbreviated variant for clients). A server sends a
-    /// HelloRequest and returns; the renegotiation runs inside later reads. A client runs the
-    /// renegotiation to its end (WANT_READ/WANT_WRITE: call again).
-    pub fn renegotiate(&mut self, abbreviated: bool) -> Result<()> {
-        let sink = self.debug_sink();
-        debug::with_sink(sink.as_ref(), || {
-            if self.info.is_none() {
-                return Err(Error::SslBadInputData);
-            }
-            let Engine::Tls12(engine) = &mut self.engine else {
-                if let Engine::Failed(e) = self.engine {
-                    return Err(e);
-                }
-                log::error!("renegotiation needs a TLS 1.2 connection with renegotiation enabled");
-                return Err(Error::SslBadInputData);
-            };
-            if !engine.peer_secure() {
-                log::error!("the peer does not support secure renegotiation (RFC 5746)");
-                return Err(Error::SslBadInputData);
-            }
-            if abbreviated && self.endpoint == Endpoint::Server {
-                log::error!("only a client can offer its session in a renegotiation");
-                return Err(Error::SslBadInputData);
-            }
-            match self.endpoint {
-                Endpoint::Server => {
-                    engine.send_hello_request(&mut self.out)?;
-                    self.flush()
-                }
-                Endpoint::Client => {
-                    let policy = self.policy.as_ref().ok_or(Error::SslInternalError)?;
-                    engine.start_client(abbreviated, policy, &mut self.out)?;
-                    loop {
-                        self.flush()?;
-                        match &self.engine {
-                            Engine::Tls12(e) if !e.handshaking() => return Ok(()),
-                            Engine::Failed(e) => return Err(*e),
-                            _ => {}
-                        }
-                        self.receive_record()?;
-                    }
-                }
-            }
-        })
-    }
-
-    /// Renegotiation counters: (full, abbreviated) since the initial handshake.
-    pub fn renegotiations(&self) -> (u32, u32) {
-        match &self.engine {
-            Engine::Tls12(e) => (e.full_renegotiations, e.abbreviated_renegotiations),
-            _ => (0, 0),
-        }
-    }
-
-    /// Periodic renewal: after `renegotiation_period` records, or the configured interval.
-    fn maybe_renew(&mut self) -> Result<()> {
-        let Engine::Tls12(engine) = &self.engine else { return Ok(()) };
-        let Some(snapshot) = self.snapshot.as_ref() else { return Ok(()) };
-        let settings = &snapshot.settings;
-        if !settings.renegotiation || engine.handshaking() || engine.hello_requested() || !engine.peer_secure() {
-            return Ok(());
-        }
-        let (tx, rx) = engine.record_counts();
-        let by_records =
-            !self.periodic_refused && (tx > settings.renegotiation_period || rx > settings.renegotiation_period);
-        let (interval, abbreviated) = settings.renegotiation_interval;
-        let by_time = interval > 0 && self.keys_since.is_some_and(|t| t.elapsed().as_secs() >= interval);
-        if !(by_records || by_time) {
-            return Ok(());
-        }
-        log::debug!(
-            "{}: renegotiate",
-            if by_records { "record counter limit reached" } else { "renegotiation interval elapsed" }
-        );
-        self.keys_since = Some(std::time::Instant::now());
-        // A server's request is a HelloRequest: the client decides what to offer.
-        let offer_session = abbreviated && by_time && self.endpoint == Endpoint::Client;
-        match self.renegotiate(offer_session) {
-            // The peer said no_renegotiation: the connection goes on with its keys (as
-            // `mbedtls_ssl_read` continues in Mbed TLS); no new attempt until the next interval.
-            Err(Error::SslWaitingServerHelloRenego) => {
-                log::debug!("the peer refused the periodic renegotiation");
-                self.periodic_refused = true;
-                Ok(())
-            }
-            other => other,
         }
     }
 }

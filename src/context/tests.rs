@@ -227,7 +227,7 @@ fn a_fatal_alert_invalidates_the_server_session() {
         connect(&mut c2, &mut s2);
         let bad = c2.export_session().unwrap();
         // Feed the server a forged application-data record: bad_record_mac, a fatal alert.
-        s2.input.clear();
+        s2.input = transport::RecordInput::default();
         s2.input.buf = vec![0x17, 3, 3, 0, 32];
         s2.input.buf.extend_from_slice(&[0x55; 32]);
         s2.input.used = s2.input.buf.len();

@@ -67,10 +67,6 @@ impl RecordInput {
         self.header_have = 0;
         self.body_left = 0;
     }
-
-    pub(super) fn clear(&mut self) {
-        *self = Self { buf: core::mem::take(&mut self.buf), ..Self::default() };
-    }
 }
 
 impl TlsInputBuffer for RecordInput {

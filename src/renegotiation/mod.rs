@@ -44,6 +44,7 @@ mod client;
 mod key_schedule;
 mod messages;
 mod record;
+mod renewal;
 mod server;
 mod signatures;
 #[cfg(test)]
@@ -53,7 +54,9 @@ pub(crate) use capture::HandshakeCapture;
 use client::FullClient;
 use key_schedule::{Established, NewKeys};
 use messages::handshake_message;
-use record::{AlertLevel, Tls12RecordLayer, TrafficKeys};
+pub(crate) use record::AlertLevel;
+use record::{Tls12RecordLayer, TrafficKeys};
+pub(crate) use renewal::RenewalClock;
 use server::{FullServer, FullServerStage};
 
 /// `mbedtls_ssl_conf_legacy_renegotiation` value that aborts handshakes with legacy peers.

@@ -16,11 +16,11 @@ use crate::error::{Error, Result};
 
 /// An alert's level (RFC 5246 7.2); rustls has the same type, but not among its public ones.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(super) struct AlertLevel(pub(super) u8);
+pub(crate) struct AlertLevel(pub(crate) u8);
 
 impl AlertLevel {
-    pub(super) const WARNING: Self = Self(1);
-    pub(super) const FATAL: Self = Self(2);
+    pub(crate) const WARNING: Self = Self(1);
+    pub(crate) const FATAL: Self = Self(2);
 }
 
 /// Both directions of record protection with their sequence numbers.

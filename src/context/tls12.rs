@@ -1,0 +1,197 @@
+//! The connection's side of the TLS 1.2 hand-over: after rustls's initial handshake on a
+//! connection with renegotiation enabled, the renegotiation engine (`crate::renegotiation`) takes
+//! the keys over and runs records and renegotiations; this file feeds it records, applies what
+//! it reports (new keys, peer certificate, verify result), starts renegotiations
+//! (`mbedtls_ssl_renegotiate`, periodic renewal) and refuses legacy peers when configured to.
+
+use rustls::Connection;
+use rustls::pki_types::ServerName;
+
+use super::{Context, Hostname, Stage, Tls};
+use crate::codec::MAX_RECORD_BODY;
+use crate::config::Endpoint;
+use crate::debug;
+use crate::error::{Error, Result};
+use crate::renegotiation::{self, LEGACY_BREAK_HANDSHAKE, Policy};
+
+impl Context {
+    /// `MBEDTLS_SSL_LEGACY_BREAK_HANDSHAKE`: as soon as the peer's hello shows that it lacks
+    /// RFC 5746, the handshake ends with a fatal `handshake_failure` (a plaintext alert: no
+    /// keys exist yet), as Mbed TLS does at the same point.
+    pub(super) fn refuse_legacy_peer(&mut self) -> Result<()> {
+        let break_handshake =
+            self.snapshot.as_ref().is_some_and(|s| s.settings.legacy_renegotiation == LEGACY_BREAK_HANDSHAKE);
+        let Some(capture) = self.capture.as_ref() else { return Ok(()) };
+        if !break_handshake || self.info.is_some() || capture.peer_supports_rfc5746(self.endpoint) != Some(false) {
+            return Ok(());
+        }
+        log::error!("peer lacks RFC 5746 secure renegotiation (MBEDTLS_SSL_LEGACY_BREAK_HANDSHAKE)");
+        self.fail_in_hello(rustls::error::AlertDescription::HandshakeFailure, Error::SslHandshakeFailure);
+        if let Some(sessions) = &self.server_sessions {
+            sessions.invalidate();
+        }
+        Err(Error::SslHandshakeFailure)
+    }
+
+    /// One record for the renegotiation engine.
+    pub(super) fn process_engine_record(&mut self, record_len: usize) -> Result<()> {
+        let Stage::Tls12(engine) = &mut self.stage else { return Ok(()) };
+        let Some(policy) = self.policy.as_ref() else { return Err(Error::SslInternalError) };
+        let used = self.input.used;
+        let result = if record_len > 5 + MAX_RECORD_BODY || used < record_len {
+            log::error!("record of {} bytes is too long", record_len - 5);
+            Err(engine.fatal_alert(
+                rustls::error::AlertDescription::RecordOverflow,
+                Error::SslInvalidRecord,
+                &mut self.out,
+            ))
+        } else {
+            engine.process_record(&mut self.input.buf[used - record_len..used], policy, &mut self.out, &mut self.plain)
+        };
+        self.input.used = 0;
+        match result {
+            Ok(outcome) => {
+                if outcome.peer_closed {
+                    log::debug!("peer sent close_notify");
+                    self.peer_closed = true;
+                }
+                if let Some(abbreviated) = outcome.renegotiated {
+                    self.renewal.keys_renewed();
+                    if let Some(info) = self.info.as_mut() {
+                        info.suite = engine.suite();
+                        info.resumed = abbreviated;
+                        if let Some(chain) = engine.peer_chain.take() {
+                            info.peer_chain = chain;
+                        }
+                    }
+                    if let Some(flags) = engine.verify_result.take() {
+                        self.verify_result = flags;
+                    }
+                }
+                if outcome.refused {
+                    return Err(Error::SslWaitingServerHelloRenego);
+                }
+                Ok(())
+            }
+            Err(e) => {
+                // As after a fatal error in the initial handshake (`fail`): RFC 5246 7.2.2, a
+                // session whose connection ended with a fatal alert is not resumed.
+                let _ = self.send_queued();
+                self.stage = Stage::Failed(e);
+                if let Some(sessions) = &self.server_sessions {
+                    sessions.invalidate();
+                }
+                self.sessions.forget_latest();
+                Err(e)
+            }
+        }
+    }
+
+    /// Hands the established TLS 1.2 connection from rustls to the renegotiation engine.
+    pub(super) fn take_over(&mut self) -> Result<()> {
+        let Some(capture) = self.capture.take() else { return Ok(()) };
+        let Stage::Running(tls) = core::mem::replace(&mut self.stage, Stage::Idle) else {
+            return Err(Error::SslInternalError);
+        };
+        let Some(rustls::SupportedCipherSuite::Tls12(suite)) = tls.outputs().negotiated_cipher_suite() else {
+            return Err(Error::SslInternalError);
+        };
+        let secrets = match tls {
+            Tls::Client(c) => (*c).dangerous_extract_secrets(),
+            Tls::Server(c) => (*c).dangerous_extract_secrets(),
+        }
+        .map_err(|e| {
+            log::error!("cannot take over the connection: {e}");
+            Error::SslInternalError
+        })?;
+        let engine = renegotiation::Tls12Connection::new(self.endpoint, suite, &capture, secrets)?;
+        let snapshot = self.snapshot.clone().ok_or(Error::SslInternalError)?;
+        let settings = &snapshot.settings;
+        self.policy = Some(Policy {
+            enabled: settings.renegotiation,
+            resumption: settings.renegotiation_resumption,
+            enforced: settings.renegotiation_enforced,
+            provider: snapshot.provider.clone(),
+            own_certs: self.own_certs(&snapshot),
+            authmode: self.overrides.authmode.unwrap_or(settings.authmode),
+            roots: self.roots(&snapshot),
+            server_name: match &self.hostname {
+                Hostname::Name(n) => ServerName::try_from(n.as_str()).ok().map(|s| s.to_owned()),
+                _ => None,
+            },
+            peer_cert: match self.endpoint {
+                Endpoint::Client => self.info.as_ref().and_then(|i| i.peer_chain.first().cloned()),
+                Endpoint::Server => None,
+            },
+        });
+        self.stage = Stage::Tls12(Box::new(engine));
+        Ok(())
+    }
+
+    /// `mbedtls_ssl_renegotiate` (and our abbreviated variant for clients). A server sends a
+    /// HelloRequest and returns; the renegotiation runs inside later reads. A client runs the
+    /// renegotiation to its end (WANT_READ/WANT_WRITE: call again).
+    pub fn renegotiate(&mut self, abbreviated: bool) -> Result<()> {
+        let sink = self.debug_sink();
+        debug::with_sink(sink.as_ref(), || {
+            if self.info.is_none() {
+                return Err(Error::SslBadInputData);
+            }
+            let Stage::Tls12(engine) = &mut self.stage else {
+                if let Stage::Failed(e) = self.stage {
+                    return Err(e);
+                }
+                log::error!("renegotiation needs a TLS 1.2 connection with renegotiation enabled");
+                return Err(Error::SslBadInputData);
+            };
+            if !engine.peer_secure() {
+                log::error!("the peer does not support secure renegotiation (RFC 5746)");
+                return Err(Error::SslBadInputData);
+            }
+            if abbreviated && self.endpoint == Endpoint::Server {
+                log::error!("only a client can offer its session in a renegotiation");
+                return Err(Error::SslBadInputData);
+            }
+            match self.endpoint {
+                Endpoint::Server => {
+                    engine.send_hello_request(&mut self.out)?;
+                    self.flush()
+                }
+                Endpoint::Client => {
+                    let policy = self.policy.as_ref().ok_or(Error::SslInternalError)?;
+                    engine.start_client(abbreviated, policy, &mut self.out)?;
+                    loop {
+                        self.flush()?;
+                        match &self.stage {
+                            Stage::Tls12(e) if !e.handshaking() => return Ok(()),
+                            Stage::Failed(e) => return Err(*e),
+                            _ => {}
+                        }
+                        self.receive_record()?;
+                    }
+                }
+            }
+        })
+    }
+
+    /// Renegotiation counters: (full, abbreviated) since the initial handshake.
+    pub fn renegotiations(&self) -> (u32, u32) {
+        match &self.stage {
+            Stage::Tls12(e) => (e.full_renegotiations, e.abbreviated_renegotiations),
+            _ => (0, 0),
+        }
+    }
+
+    /// Periodic renewal: after `renegotiation_period` records, or the configured interval.
+    pub(super) fn maybe_renew(&mut self) -> Result<()> {
+        let (Stage::Tls12(conn), Some(snapshot)) = (&self.stage, self.snapshot.as_ref()) else { return Ok(()) };
+        let Some(offer_session) = self.renewal.due(conn, &snapshot.settings, self.endpoint) else { return Ok(()) };
+        match self.renegotiate(offer_session) {
+            Err(Error::SslWaitingServerHelloRenego) => {
+                self.renewal.peer_refused();
+                Ok(())
+            }
+            other => other,
+        }
+    }
+}
