@@ -1,10 +1,11 @@
 //! A TLS configuration (`mbedtls_ssl_config`): the settings a program makes, and the rustls
-//! pieces built from them.
+//! pieces built from them (crypto provider, trust anchors, certificate resolver).
 //!
-//! Settings can change at any time (Mbed TLS contexts read their configuration live). Each
-//! change bumps a generation; the next handshake asks for a [`Snapshot`], which is rebuilt only
-//! when the settings changed since the last one. A snapshot is immutable and shared, so any number
-//! of contexts on any number of threads can use one configuration.
+//! Settings can change at any time (Mbed TLS contexts read their configuration live). A change
+//! drops the cached [`Snapshot`]; the next handshake that asks for one builds it again. A
+//! snapshot is immutable and shared, so any number of contexts on any number of threads can use
+//! one configuration. The rustls `ClientConfig`/`ServerConfig` of a handshake are built from
+//! the snapshot by the connection (`context/tls_config.rs`).
 
 use std::any::Any;
 use std::borrow::Cow;
