@@ -14,6 +14,9 @@
 //! carry comments). Like Mbed TLS, which works on C strings, decoding stops at the first NUL
 //! byte: callers may pass buffers with or without the terminating NUL.
 
+use base64ct::{Base64, Encoding as _};
+use zeroize::Zeroizing;
+
 use crate::error::Error;
 
 /// One decoded PEM block.
@@ -190,64 +193,30 @@ fn trim(mut s: &[u8]) -> &[u8] {
     s
 }
 
-fn base64_value(c: u8) -> Option<u32> {
-    Some(match c {
-        b'A'..=b'Z' => c - b'A',
-        b'a'..=b'z' => c - b'a' + 26,
-        b'0'..=b'9' => c - b'0' + 52,
-        b'+' => 62,
-        b'/' => 63,
-        _ => return None,
-    } as u32)
-}
-
-/// Decodes standard base64 (RFC 4648 alphabet, `=` padding), ignoring white space.
+/// Decodes standard base64 (RFC 4648 alphabet, `=` padding), ignoring white space. The digits
+/// are decoded by `base64ct`, in constant time: PEM blocks carry private keys.
 ///
 /// Strict otherwise: any other character, padding anywhere but at the end, more than two
 /// padding characters, or a length that is not a multiple of four is `Error::PemInvalidData`.
-pub fn base64_decode(text: &[u8]) -> Result<Vec<u8>, Error> {
-    let mut out = Vec::with_capacity(text.len() / 4 * 3);
-    let mut acc: u32 = 0;
-    let mut count = 0usize; // base64 digits and padding seen
-    let mut padding = 0usize;
-    for &c in text {
-        if c.is_ascii_whitespace() {
-            continue;
-        }
-        if c == b'=' {
-            padding += 1;
-            count += 1;
-            if padding > 2 {
-                return Err(Error::PemInvalidData);
-            }
-            continue;
-        }
-        if padding > 0 {
-            return Err(Error::PemInvalidData);
-        }
-        let v = base64_value(c).ok_or(Error::PemInvalidData)?;
-        acc = (acc << 6) | v;
-        count += 1;
-        if count % 4 == 0 {
-            out.extend_from_slice(&[(acc >> 16) as u8, (acc >> 8) as u8, acc as u8]);
-            acc = 0;
-        }
-    }
-    if count % 4 != 0 {
+/// As Mbed TLS does, the unused low bits of the last digit before the padding are ignored.
+pub(crate) fn base64_decode(text: &[u8]) -> Result<Vec<u8>, Error> {
+    // Only white space and padding are told apart byte by byte; neither is a digit, so these
+    // branches reveal nothing of the data. The copy is wiped (and never reallocated: the
+    // capacity is enough).
+    let mut digits = Zeroizing::new(Vec::with_capacity(text.len()));
+    digits.extend(text.iter().copied().filter(|c| !c.is_ascii_whitespace()));
+    let padding = digits.iter().rev().take_while(|&&c| c == b'=').count();
+    let unpadded = digits.len() - padding;
+    if padding > 2 || digits.len() % 4 != 0 || digits[..unpadded].contains(&b'=') {
         return Err(Error::PemInvalidData);
     }
-    match padding {
-        0 => {}
-        // The last quantum held 2 digits (1 byte) or 3 digits (2 bytes).
-        1 => {
-            let acc = acc << 6;
-            out.extend_from_slice(&[(acc >> 16) as u8, (acc >> 8) as u8]);
-        }
-        _ => {
-            let acc = acc << 12;
-            out.push((acc >> 16) as u8);
-        }
-    }
+    // The last quantum decoded with zero digits ('A') in place of the padding gives its bytes
+    // followed by `padding` zero bytes, whatever the unused bits of its last digit (which
+    // base64ct would otherwise refuse as a non-canonical encoding).
+    digits[unpadded..].fill(b'A');
+    let mut out = vec![0u8; digits.len() / 4 * 3];
+    let decoded = Base64::decode(&digits[..], &mut out).map_err(|_| Error::PemInvalidData)?.len();
+    out.truncate(decoded - padding);
     Ok(out)
 }
 
@@ -276,9 +245,35 @@ mod tests {
 
     #[test]
     fn base64_rejects_malformed() {
-        for bad in ["Zm9", "Zg=", "Z===", "Zg==Zg==", "Zm9v!", "Zm=v", "=Zm9", "Zm9vY", "Zg=a"] {
+        for bad in [
+            "Zm9",
+            "Zg=",
+            "Z===",
+            "Zg==Zg==",
+            "Zm9v!",
+            "Zm=v",
+            "=Zm9",
+            "Zm9vY",
+            "Zg=a",
+            "====",
+            "Zm9!",
+            "Zm-v",
+            "Zm_v",
+            "Zm9v\0",
+            "Zg==\u{e9}",
+        ] {
             assert_eq!(base64_decode(bad.as_bytes()), Err(Error::PemInvalidData), "{bad}");
         }
+    }
+
+    #[test]
+    fn base64_ignores_the_unused_bits_of_the_last_digit() {
+        // Non-canonical encodings (low bits set before the padding) decode as Mbed TLS decodes
+        // them: the bits are dropped.
+        assert_eq!(base64_decode(b"Zh==").unwrap(), b"f");
+        assert_eq!(base64_decode(b"Zm9=").unwrap(), b"fo");
+        assert_eq!(base64_decode(b"Zm9vYh==").unwrap(), b"foob");
+        assert_eq!(base64_decode(b"Zm9v\n Zh = =\n").unwrap(), b"foof");
     }
 
     #[test]

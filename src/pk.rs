@@ -13,10 +13,12 @@ use aws_lc_rs::iv::FixedLength;
 use aws_lc_rs::pbkdf2;
 use rustls::pki_types::{PrivateKeyDer, PrivatePkcs1KeyDer, PrivatePkcs8KeyDer, PrivateSec1KeyDer};
 
+use zeroize::Zeroizing;
+
+use crate::der::{self, Reader, Tlv};
 use crate::error::Error;
+use crate::oid;
 use crate::pem;
-use crate::x509::der::{self, Reader, Tlv};
-use crate::x509::oid;
 
 /// What a key is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -91,20 +93,10 @@ impl PublicKey {
     /// `PkUnknownPkAlg`, `PkUnknownNamedCurve`.
     pub fn from_spki(input: &[u8]) -> Result<PublicKey, Error> {
         use der::*;
-        let mut r = Reader::new(input);
-        let spki = r.read(SEQUENCE, Error::PkKeyInvalidFormat)?;
-        r.finish(Error::PkKeyInvalidFormat)?;
-        let mut s = spki.reader();
-        let alg = s.read(SEQUENCE, Error::PkInvalidAlg)?;
-        let mut a = alg.reader();
-        let alg_oid = a.read(OID, Error::PkInvalidAlg)?;
-        let params = if a.is_empty() { None } else { Some(a.read_any(Error::PkInvalidAlg)?) };
-        a.finish(Error::PkInvalidAlg)?;
+        let mut s = single(input, SEQUENCE, Error::PkKeyInvalidFormat)?.reader();
+        let (alg_oid, params) = s.read_algorithm(Error::PkInvalidAlg)?;
         let bits = s.read(BIT_STRING, Error::PkInvalidPubkey)?;
-        let key = match bit_string(bits.value) {
-            Some((0, key)) if !key.is_empty() => key,
-            _ => return Err(Error::PkInvalidPubkey),
-        };
+        let key = whole_bytes(bits.value).ok_or(Error::PkInvalidPubkey)?;
         s.finish(Error::PkKeyInvalidFormat)?;
         let dotted = oid::to_dotted(alg_oid.value).ok_or(Error::PkUnknownPkAlg)?;
         let kind = match dotted.as_str() {
@@ -172,13 +164,15 @@ impl PublicKey {
 /// Modulus size of an RSAPublicKey `SEQUENCE { n INTEGER, e INTEGER }`.
 fn rsa_public_bits(der: &[u8]) -> Result<usize, Error> {
     let err = Error::PkInvalidPubkey;
-    let mut r = Reader::new(der);
-    let seq = r.read(der::SEQUENCE, err)?;
-    r.finish(err)?;
-    let mut s = seq.reader();
+    let mut s = der::single(der, der::SEQUENCE, err)?.reader();
     let n = s.read(der::INTEGER, err)?;
     s.read(der::INTEGER, err)?;
     s.finish(err)?;
+    modulus_bits(&n, err)
+}
+
+/// The size in bits of an RSA modulus (an INTEGER); `err` for zero.
+fn modulus_bits(n: &Tlv<'_>, err: Error) -> Result<usize, Error> {
     match der::uint_bits(n.value) {
         0 => Err(err),
         bits => Ok(bits),
@@ -287,19 +281,12 @@ impl PrivateKey {
     fn from_pkcs8(der: &[u8]) -> Result<PrivateKey, Error> {
         use der::*;
         let err = Error::PkKeyInvalidFormat;
-        let mut r = Reader::new(der);
-        let info = r.read(SEQUENCE, err)?;
-        r.finish(err)?;
-        let mut s = info.reader();
+        let mut s = single(der, SEQUENCE, err)?.reader();
         let version = s.read(INTEGER, err)?;
         if !matches!(version.value, [0] | [1]) {
             return Err(Error::PkKeyInvalidVersion);
         }
-        let alg = s.read(SEQUENCE, Error::PkInvalidAlg)?;
-        let mut a = alg.reader();
-        let alg_oid = a.read(OID, Error::PkInvalidAlg)?;
-        let params = if a.is_empty() { None } else { Some(a.read_any(Error::PkInvalidAlg)?) };
-        a.finish(Error::PkInvalidAlg)?;
+        let (alg_oid, params) = s.read_algorithm(Error::PkInvalidAlg)?;
         let private = s.read(OCTET_STRING, err)?;
         s.read_optional(context(0, true), err)?;
         s.read_optional(context(1, false), err)?;
@@ -313,9 +300,7 @@ impl PrivateKey {
                 kind
             }
             Some(oid::ED25519) => {
-                let mut kr = Reader::new(private.value);
-                let seed = kr.read(OCTET_STRING, err)?;
-                kr.finish(err)?;
+                let seed = single(private.value, OCTET_STRING, err)?;
                 if seed.value.len() != 32 {
                     return Err(err);
                 }
@@ -344,10 +329,7 @@ impl PrivateKey {
         let plain = decrypt_pkcs8(der, password)?;
         // A wrong password that happens to leave valid padding (1 in 256) gives garbage, which
         // is not one DER element: same error as bad padding.
-        let mut r = Reader::new(&plain);
-        if r.read(der::SEQUENCE, Error::PkPasswordMismatch).is_err() || !r.is_empty() {
-            return Err(Error::PkPasswordMismatch);
-        }
+        der::single(&plain, der::SEQUENCE, Error::PkPasswordMismatch)?;
         PrivateKey::from_pkcs8(&plain)
     }
 
@@ -370,10 +352,7 @@ fn signing_curve(oid_der: &[u8]) -> Result<KeyKind, Error> {
 /// RSAPrivateKey `SEQUENCE { version, n, e, d, p, q, dp, dq, qinv }` (two-prime only).
 fn rsa_private_kind(der: &[u8]) -> Result<KeyKind, Error> {
     let err = Error::PkKeyInvalidFormat;
-    let mut r = Reader::new(der);
-    let seq = r.read(der::SEQUENCE, err)?;
-    r.finish(err)?;
-    let mut s = seq.reader();
+    let mut s = der::single(der, der::SEQUENCE, err)?.reader();
     let version = s.read(der::INTEGER, err)?;
     if version.value != [0] {
         return Err(Error::PkKeyInvalidVersion);
@@ -383,10 +362,7 @@ fn rsa_private_kind(der: &[u8]) -> Result<KeyKind, Error> {
         s.read(der::INTEGER, err)?;
     }
     s.finish(err)?;
-    match der::uint_bits(n.value) {
-        0 => Err(err),
-        bits => Ok(KeyKind::Rsa { bits }),
-    }
+    Ok(KeyKind::Rsa { bits: modulus_bits(&n, err)? })
 }
 
 /// ECPrivateKey `SEQUENCE { 1, privateKey OCTET STRING, [0] parameters OPTIONAL, [1] publicKey
@@ -394,10 +370,7 @@ fn rsa_private_kind(der: &[u8]) -> Result<KeyKind, Error> {
 fn sec1_curve(der: &[u8]) -> Result<Option<Vec<u8>>, Error> {
     use der::*;
     let err = Error::PkKeyInvalidFormat;
-    let mut r = Reader::new(der);
-    let seq = r.read(SEQUENCE, err)?;
-    r.finish(err)?;
-    let mut s = seq.reader();
+    let mut s = single(der, SEQUENCE, err)?.reader();
     let version = s.read(INTEGER, err)?;
     if version.value != [1] {
         return Err(Error::PkKeyInvalidVersion);
@@ -420,15 +393,13 @@ fn sec1_curve(der: &[u8]) -> Result<Option<Vec<u8>>, Error> {
     Ok(curve)
 }
 
-/// Decrypts an EncryptedPrivateKeyInfo protected with PBES2 (PBKDF2 + AES-CBC).
-fn decrypt_pkcs8(der: &[u8], password: Option<&[u8]>) -> Result<Vec<u8>, Error> {
+/// Decrypts an EncryptedPrivateKeyInfo protected with PBES2 (PBKDF2 + AES-CBC). The derived
+/// key and the plaintext are wiped when dropped.
+fn decrypt_pkcs8(der: &[u8], password: Option<&[u8]>) -> Result<Zeroizing<Vec<u8>>, Error> {
     use der::*;
     let err = Error::PkKeyInvalidFormat;
     let unsupported = Error::PkFeatureUnavailable;
-    let mut r = Reader::new(der);
-    let info = r.read(SEQUENCE, err)?;
-    r.finish(err)?;
-    let mut s = info.reader();
+    let mut s = single(der, SEQUENCE, err)?.reader();
     let (scheme, scheme_params) = algorithm(&mut s, err)?;
     let data = s.read(OCTET_STRING, err)?;
     s.finish(err)?;
@@ -478,12 +449,12 @@ fn decrypt_pkcs8(der: &[u8], password: Option<&[u8]>) -> Result<Vec<u8>, Error> 
     if data.value.is_empty() || data.value.len() % 16 != 0 {
         return Err(err);
     }
-    let mut key = [0u8; 32];
+    let mut key = Zeroizing::new([0u8; 32]);
     pbkdf2::derive(prf, iterations, salt, password, &mut key[..key_len]);
     let cipher_key = UnboundCipherKey::new(cipher_alg, &key[..key_len]).map_err(|_| err)?;
-    key.fill(0);
+    drop(key);
     let decrypting = PaddedBlockDecryptingKey::cbc_pkcs7(cipher_key).map_err(|_| err)?;
-    let mut buf = data.value.to_vec();
+    let mut buf = Zeroizing::new(data.value.to_vec());
     let plain_len = decrypting
         .decrypt(&mut buf, DecryptionContext::Iv128(FixedLength::from(iv)))
         .map_err(|_| Error::PkPasswordMismatch)?
@@ -494,12 +465,8 @@ fn decrypt_pkcs8(der: &[u8], password: Option<&[u8]>) -> Result<Vec<u8>, Error> 
 
 /// An AlgorithmIdentifier as (dotted OID, parameters).
 fn algorithm<'a>(r: &mut Reader<'a>, err: Error) -> Result<(String, Option<Tlv<'a>>), Error> {
-    let alg = r.read(der::SEQUENCE, err)?;
-    let mut a = alg.reader();
-    let oid = oid::to_dotted(a.read(der::OID, err)?.value).ok_or(err)?;
-    let params = if a.is_empty() { None } else { Some(a.read_any(err)?) };
-    a.finish(err)?;
-    Ok((oid, params))
+    let (oid, params) = r.read_algorithm(err)?;
+    Ok((oid::to_dotted(oid.value).ok_or(err)?, params))
 }
 
 #[cfg(test)]

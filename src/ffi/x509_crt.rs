@@ -779,33 +779,37 @@ mod tests {
     #[test]
     fn core_flags_are_the_c_flags() {
         use crate::ffi::x509 as c;
-        use crate::x509::verify_flags as f;
+        use crate::verify::badcert as f;
+        use crate::x509::never_set_flags as n;
         let pairs = [
-            (f::BADCERT_EXPIRED, c::MBEDTLS_X509_BADCERT_EXPIRED),
-            (f::BADCERT_REVOKED, c::MBEDTLS_X509_BADCERT_REVOKED),
-            (f::BADCERT_CN_MISMATCH, c::MBEDTLS_X509_BADCERT_CN_MISMATCH),
-            (f::BADCERT_NOT_TRUSTED, c::MBEDTLS_X509_BADCERT_NOT_TRUSTED),
-            (f::BADCRL_NOT_TRUSTED, c::MBEDTLS_X509_BADCRL_NOT_TRUSTED),
-            (f::BADCRL_EXPIRED, c::MBEDTLS_X509_BADCRL_EXPIRED),
-            (f::BADCERT_MISSING, c::MBEDTLS_X509_BADCERT_MISSING),
-            (f::BADCERT_SKIP_VERIFY, c::MBEDTLS_X509_BADCERT_SKIP_VERIFY),
-            (f::BADCERT_OTHER, c::MBEDTLS_X509_BADCERT_OTHER),
-            (f::BADCERT_FUTURE, c::MBEDTLS_X509_BADCERT_FUTURE),
-            (f::BADCRL_FUTURE, c::MBEDTLS_X509_BADCRL_FUTURE),
-            (f::BADCERT_KEY_USAGE, c::MBEDTLS_X509_BADCERT_KEY_USAGE),
-            (f::BADCERT_EXT_KEY_USAGE, c::MBEDTLS_X509_BADCERT_EXT_KEY_USAGE),
-            (f::BADCERT_NS_CERT_TYPE, c::MBEDTLS_X509_BADCERT_NS_CERT_TYPE),
-            (f::BADCERT_BAD_MD, c::MBEDTLS_X509_BADCERT_BAD_MD),
-            (f::BADCERT_BAD_PK, c::MBEDTLS_X509_BADCERT_BAD_PK),
-            (f::BADCERT_BAD_KEY, c::MBEDTLS_X509_BADCERT_BAD_KEY),
-            (f::BADCRL_BAD_MD, c::MBEDTLS_X509_BADCRL_BAD_MD),
-            (f::BADCRL_BAD_PK, c::MBEDTLS_X509_BADCRL_BAD_PK),
-            (f::BADCRL_BAD_KEY, c::MBEDTLS_X509_BADCRL_BAD_KEY),
+            (f::EXPIRED, c::MBEDTLS_X509_BADCERT_EXPIRED),
+            (f::REVOKED, c::MBEDTLS_X509_BADCERT_REVOKED),
+            (f::CN_MISMATCH, c::MBEDTLS_X509_BADCERT_CN_MISMATCH),
+            (f::NOT_TRUSTED, c::MBEDTLS_X509_BADCERT_NOT_TRUSTED),
+            (n::BADCRL_NOT_TRUSTED, c::MBEDTLS_X509_BADCRL_NOT_TRUSTED),
+            (n::BADCRL_EXPIRED, c::MBEDTLS_X509_BADCRL_EXPIRED),
+            (f::MISSING, c::MBEDTLS_X509_BADCERT_MISSING),
+            (f::SKIP_VERIFY, c::MBEDTLS_X509_BADCERT_SKIP_VERIFY),
+            (f::OTHER, c::MBEDTLS_X509_BADCERT_OTHER),
+            (f::FUTURE, c::MBEDTLS_X509_BADCERT_FUTURE),
+            (n::BADCRL_FUTURE, c::MBEDTLS_X509_BADCRL_FUTURE),
+            (f::KEY_USAGE, c::MBEDTLS_X509_BADCERT_KEY_USAGE),
+            (f::EXT_KEY_USAGE, c::MBEDTLS_X509_BADCERT_EXT_KEY_USAGE),
+            (n::BADCERT_NS_CERT_TYPE, c::MBEDTLS_X509_BADCERT_NS_CERT_TYPE),
+            (f::BAD_MD, c::MBEDTLS_X509_BADCERT_BAD_MD),
+            (n::BADCERT_BAD_PK, c::MBEDTLS_X509_BADCERT_BAD_PK),
+            (n::BADCERT_BAD_KEY, c::MBEDTLS_X509_BADCERT_BAD_KEY),
+            (n::BADCRL_BAD_MD, c::MBEDTLS_X509_BADCRL_BAD_MD),
+            (n::BADCRL_BAD_PK, c::MBEDTLS_X509_BADCRL_BAD_PK),
+            (n::BADCRL_BAD_KEY, c::MBEDTLS_X509_BADCRL_BAD_KEY),
         ];
         for (core, c) in pairs {
             assert_eq!(core, c);
         }
-        assert_eq!(f::TEXTS.len(), pairs.len());
+        // The texts of mbedtls_x509_crt_verify_info cover every flag, in flag order.
+        let texts = crate::x509::VERIFY_TEXTS;
+        assert_eq!(texts.len(), pairs.len());
+        assert!(texts.iter().zip(&pairs).all(|((text_flag, _), (_, c))| text_flag == c));
     }
 
     #[test]
