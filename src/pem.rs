@@ -21,13 +21,13 @@ use crate::error::Error;
 
 /// One decoded PEM block.
 #[derive(Clone, PartialEq, Eq)]
-pub struct PemBlock {
+pub(crate) struct PemBlock {
     /// The label between `BEGIN ` and the dashes, e.g. `CERTIFICATE`.
-    pub label: String,
+    pub(crate) label: String,
     /// The RFC 1421 header lines (`Proc-Type`, `DEK-Info`, ...) in order, names as written.
-    pub headers: Vec<(String, String)>,
+    pub(crate) headers: Vec<(String, String)>,
     /// The base64-decoded contents.
-    pub der: Vec<u8>,
+    pub(crate) der: Vec<u8>,
 }
 
 impl core::fmt::Debug for PemBlock {
@@ -43,12 +43,12 @@ impl core::fmt::Debug for PemBlock {
 
 impl PemBlock {
     /// The value of header `name` (ASCII case-insensitive), if present.
-    pub fn header(&self, name: &str) -> Option<&str> {
+    pub(crate) fn header(&self, name: &str) -> Option<&str> {
         self.headers.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
     }
 
     /// True for a block encrypted the legacy OpenSSL way (`Proc-Type: 4,ENCRYPTED`).
-    pub fn is_legacy_encrypted(&self) -> bool {
+    pub(crate) fn is_legacy_encrypted(&self) -> bool {
         self.header("Proc-Type").is_some_and(|v| {
             let mut parts = v.split(',').map(str::trim);
             parts.next() == Some("4") && parts.next().is_some_and(|p| p.eq_ignore_ascii_case("ENCRYPTED"))
@@ -75,30 +75,26 @@ fn find(haystack: &[u8], needle: &[u8], from: usize) -> Option<usize> {
 }
 
 /// True when `input` contains a PEM begin line (`-----BEGIN `).
-pub fn is_pem(input: &[u8]) -> bool {
+pub(crate) fn is_pem(input: &[u8]) -> bool {
     find(c_text(input), BEGIN, 0).is_some()
 }
 
 /// True when `input` contains the begin line of a block labelled `label`.
-pub fn contains_label(input: &[u8], label: &str) -> bool {
+pub(crate) fn contains_label(input: &[u8], label: &str) -> bool {
     let mut marker = BEGIN.to_vec();
     marker.extend_from_slice(label.as_bytes());
     marker.extend_from_slice(DASHES);
     find(c_text(input), &marker, 0).is_some()
 }
 
-/// Decodes every block of `input`, in order.
+/// Decodes every block of `input`, in order, each with its label.
 ///
 /// A block whose begin line has no matching end line is skipped (there is nothing to decode);
 /// a block with an end line but a body that is not valid base64 yields
 /// `Err(Error::PemInvalidData)` in its place, so callers can count failures as Mbed TLS does.
-pub fn blocks(input: &[u8]) -> Vec<Result<PemBlock, Error>> {
-    labelled_blocks(input).into_iter().map(|(_, block)| block).collect()
-}
-
-/// Like [`blocks`], with each block's label also for the blocks that failed to decode (so a
-/// caller looking for one label can report that block's error).
-pub fn labelled_blocks(input: &[u8]) -> Vec<(String, Result<PemBlock, Error>)> {
+/// Failed blocks keep their label too, so a caller looking for one label can report that
+/// block's error.
+pub(crate) fn labelled_blocks(input: &[u8]) -> Vec<(String, Result<PemBlock, Error>)> {
     let text = c_text(input);
     let mut out = Vec::new();
     let mut pos = 0;
@@ -131,6 +127,12 @@ pub fn labelled_blocks(input: &[u8]) -> Vec<(String, Result<PemBlock, Error>)> {
         pos = footer_at + footer.len();
     }
     out
+}
+
+/// The blocks of [`labelled_blocks`] without their labels.
+#[cfg(test)]
+pub(crate) fn blocks(input: &[u8]) -> Vec<Result<PemBlock, Error>> {
+    labelled_blocks(input).into_iter().map(|(_, block)| block).collect()
 }
 
 /// Index of the `\n` ending the line that contains `from`, or the end of `text`.

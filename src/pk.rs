@@ -22,7 +22,7 @@ use crate::pem;
 
 /// What a key is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum KeyKind {
+pub(crate) enum KeyKind {
     /// RSA, with the modulus size in bits.
     Rsa { bits: usize },
     /// An elliptic-curve key (ECDSA or ECDH), with Mbed TLS's curve name (`secp256r1`, ...).
@@ -36,7 +36,7 @@ pub enum KeyKind {
 impl KeyKind {
     /// The name `mbedtls_pk_get_name` returns: `RSA`, `EC`, and for the kinds Mbed TLS 3.6
     /// lacks, `Ed25519` / `unknown`.
-    pub fn name(self) -> &'static str {
+    pub(crate) fn name(self) -> &'static str {
         match self {
             KeyKind::Rsa { .. } => "RSA",
             KeyKind::Ec { .. } => "EC",
@@ -47,7 +47,7 @@ impl KeyKind {
 
     /// Key size in bits (`mbedtls_pk_get_bitlen`): the modulus for RSA, the curve's size for EC,
     /// 255 for Ed25519, 0 for `Other`.
-    pub fn bits(self) -> usize {
+    pub(crate) fn bits(self) -> usize {
         match self {
             KeyKind::Rsa { bits } | KeyKind::Ec { bits, .. } => bits,
             KeyKind::Ed25519 => 255,
@@ -80,7 +80,7 @@ const RSA_ALGORITHM: &[u8] =
 
 /// A public key: its kind and its SubjectPublicKeyInfo DER.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct PublicKey {
+pub(crate) struct PublicKey {
     kind: KeyKind,
     spki: Vec<u8>,
 }
@@ -91,7 +91,7 @@ impl PublicKey {
     /// Errors as Mbed TLS's `mbedtls_pk_parse_subpubkey`: `PkKeyInvalidFormat` (structure),
     /// `PkInvalidAlg` (AlgorithmIdentifier), `PkInvalidPubkey` (key bits),
     /// `PkUnknownPkAlg`, `PkUnknownNamedCurve`.
-    pub fn from_spki(input: &[u8]) -> Result<PublicKey, Error> {
+    pub(crate) fn from_spki(input: &[u8]) -> Result<PublicKey, Error> {
         use der::*;
         let mut s = single(input, SEQUENCE, Error::PkKeyInvalidFormat)?.reader();
         let (alg_oid, params) = s.read_algorithm(Error::PkInvalidAlg)?;
@@ -121,7 +121,7 @@ impl PublicKey {
 
     /// Parses a public key as `mbedtls_pk_parse_public_key` does: PEM `PUBLIC KEY`
     /// (SubjectPublicKeyInfo) or `RSA PUBLIC KEY` (PKCS#1), or the DER of either.
-    pub fn parse(input: &[u8]) -> Result<PublicKey, Error> {
+    pub(crate) fn parse(input: &[u8]) -> Result<PublicKey, Error> {
         if pem::is_pem(input) {
             for (label, block) in pem::labelled_blocks(input) {
                 match label.as_str() {
@@ -151,12 +151,13 @@ impl PublicKey {
         Ok(PublicKey { kind: KeyKind::Rsa { bits }, spki })
     }
 
-    pub fn kind(&self) -> KeyKind {
+    pub(crate) fn kind(&self) -> KeyKind {
         self.kind
     }
 
     /// The SubjectPublicKeyInfo, DER.
-    pub fn spki(&self) -> &[u8] {
+    #[allow(dead_code, reason = "not exposed to C yet (mbedtls_pk_write_pubkey_der); read by the tests")]
+    pub(crate) fn spki(&self) -> &[u8] {
         &self.spki
     }
 }
@@ -180,7 +181,7 @@ fn modulus_bits(n: &Tlv<'_>, err: Error) -> Result<usize, Error> {
 }
 
 /// A private key the TLS layer can sign with.
-pub struct PrivateKey {
+pub(crate) struct PrivateKey {
     der: PrivateKeyDer<'static>,
     kind: KeyKind,
 }
@@ -221,7 +222,7 @@ impl PrivateKey {
     /// * `PkKeyInvalidVersion`, `PkInvalidAlg`, `PkUnknownPkAlg`, `PkUnknownNamedCurve` (a curve
     ///   the TLS layer cannot sign with), `PkKeyInvalidFormat` (anything else malformed, or a
     ///   key aws-lc refuses).
-    pub fn parse(input: &[u8], password: Option<&[u8]>) -> Result<PrivateKey, Error> {
+    pub(crate) fn parse(input: &[u8], password: Option<&[u8]>) -> Result<PrivateKey, Error> {
         let password = password.filter(|p| !p.is_empty());
         if pem::is_pem(input) {
             let found = pem::labelled_blocks(input).into_iter().find(|(l, _)| PEM_KEY_LABELS.contains(&l.as_str()));
@@ -245,7 +246,7 @@ impl PrivateKey {
 
     /// DER of any supported form. Bytes after the key are ignored (Mbed TLS's
     /// `mbedtls_pk_parse_keyfile` passes a NUL after DER files too).
-    pub fn from_der(input: &[u8], password: Option<&[u8]>) -> Result<PrivateKey, Error> {
+    pub(crate) fn from_der(input: &[u8], password: Option<&[u8]>) -> Result<PrivateKey, Error> {
         use der::*;
         let err = Error::PkKeyInvalidFormat;
         let mut r = Reader::new(input);
@@ -269,11 +270,11 @@ impl PrivateKey {
     }
 
     /// A copy of the key in the form rustls takes.
-    pub fn key_der(&self) -> PrivateKeyDer<'static> {
+    pub(crate) fn key_der(&self) -> PrivateKeyDer<'static> {
         self.der.clone_key()
     }
 
-    pub fn kind(&self) -> KeyKind {
+    pub(crate) fn kind(&self) -> KeyKind {
         self.kind
     }
 

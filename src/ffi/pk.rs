@@ -139,6 +139,8 @@ unsafe fn value<'a>(ctx: *const mbedtls_pk_context) -> Option<&'a PkValue> {
 /// `ctx` is NULL or valid for reads of a `mbedtls_pk_context`.
 #[allow(dead_code)] // used by the TLS layer
 pub(crate) unsafe fn private_key(ctx: *const mbedtls_pk_context) -> Option<PrivateKey> {
+    // SAFETY: the caller guarantees `ctx` is NULL or valid for reads; the key is cloned before
+    // anything can free it.
     match unsafe { value(ctx) }? {
         PkValue::Private(key) => Some(key.clone()),
         PkValue::Public(_) => None,
@@ -151,6 +153,7 @@ pub(crate) unsafe fn private_key(ctx: *const mbedtls_pk_context) -> Option<Priva
 /// As [`private_key`].
 #[allow(dead_code)] // used by the TLS layer (mbedtls_ssl_conf_own_cert)
 pub(crate) unsafe fn private_key_der(ctx: *const mbedtls_pk_context) -> Option<PrivateKeyDer<'static>> {
+    // SAFETY: the same contract as ours.
     unsafe { private_key(ctx) }.map(|k| k.key_der())
 }
 
@@ -159,6 +162,7 @@ pub(crate) unsafe fn private_key_der(ctx: *const mbedtls_pk_context) -> Option<P
 /// # Safety
 /// As [`private_key`].
 pub(crate) unsafe fn key_kind(ctx: *const mbedtls_pk_context) -> Option<KeyKind> {
+    // SAFETY: the caller guarantees `ctx` is NULL or valid for reads; the kind is copied out.
     unsafe { value(ctx) }.map(PkValue::kind)
 }
 
@@ -185,14 +189,21 @@ unsafe fn install(ctx: *mut mbedtls_pk_context, value: Result<PkValue, Error>) -
     }
 }
 
+/// Whether a key can be parsed into `ctx`: it is non-NULL and holds no key yet.
+///
 /// # Safety
-/// `ctx` is non-NULL and valid for reads.
-unsafe fn is_loaded(ctx: *const mbedtls_pk_context) -> bool {
-    unsafe { value(ctx) }.is_some()
+/// `ctx` is NULL or valid for reads of a `mbedtls_pk_context`.
+unsafe fn can_take_key(ctx: *const mbedtls_pk_context) -> bool {
+    // SAFETY: `ctx` is non-NULL here, and valid for reads (caller).
+    !ctx.is_null() && unsafe { value(ctx) }.is_none()
 }
 
-fn read_key_file(path: *const c_char) -> Result<Vec<u8>, c_int> {
-    // SAFETY: the caller of the export guarantees `path` is NULL or a C string.
+/// The contents of the key file `path`.
+///
+/// # Safety
+/// `path` is NULL or a C string.
+unsafe fn read_key_file(path: *const c_char) -> Result<Vec<u8>, c_int> {
+    // SAFETY: the caller guarantees `path` is NULL or a C string.
     let path = unsafe { in_cstr(path) }.ok_or(MBEDTLS_ERR_PK_BAD_INPUT_DATA)?;
     std::fs::read(OsStr::from_bytes(path.to_bytes())).map_err(|_| MBEDTLS_ERR_PK_FILE_IO_ERROR)
 }
@@ -281,11 +292,12 @@ pub unsafe extern "C" fn mbedtls_pk_parse_key(
         let (Some(key), Some(pwd)) = (unsafe { in_slice(key, keylen) }, unsafe { in_slice(pwd, pwdlen) }) else {
             return MBEDTLS_ERR_PK_BAD_INPUT_DATA;
         };
-        // SAFETY: caller guarantees `ctx` is NULL or valid.
-        if ctx.is_null() || unsafe { is_loaded(ctx) } {
+        // SAFETY: caller guarantees `ctx` is NULL or an initialised context.
+        if !unsafe { can_take_key(ctx) } {
             return MBEDTLS_ERR_PK_BAD_INPUT_DATA;
         }
         let value = PrivateKey::parse(key, Some(pwd)).map(PkValue::Private);
+        // SAFETY: `ctx` is non-NULL, valid and empty (checked above).
         unsafe { install(ctx, value) }
     })
 }
@@ -314,17 +326,19 @@ pub unsafe extern "C" fn mbedtls_pk_parse_keyfile(
 ) -> c_int {
     entry!(mbedtls_pk_parse_keyfile, {
         let _ = (f_rng, p_rng);
-        // SAFETY: caller guarantees `ctx` is NULL or valid.
-        if ctx.is_null() || unsafe { is_loaded(ctx) } {
+        // SAFETY: caller guarantees `ctx` is NULL or an initialised context.
+        if !unsafe { can_take_key(ctx) } {
             return MBEDTLS_ERR_PK_BAD_INPUT_DATA;
         }
-        let data = match read_key_file(path) {
+        // SAFETY: caller guarantees `path` is NULL or a C string.
+        let data = match unsafe { read_key_file(path) } {
             Ok(data) => data,
             Err(code) => return code,
         };
         // SAFETY: caller guarantees `password` is NULL or a C string.
         let password = unsafe { in_cstr(password) }.map(CStr::to_bytes);
         let value = PrivateKey::parse(&data, password).map(PkValue::Private);
+        // SAFETY: `ctx` is non-NULL, valid and empty (checked above).
         unsafe { install(ctx, value) }
     })
 }
@@ -354,11 +368,12 @@ pub unsafe extern "C" fn mbedtls_pk_parse_public_key(
         let Some(key) = (unsafe { in_slice(key, keylen) }) else {
             return MBEDTLS_ERR_PK_BAD_INPUT_DATA;
         };
-        // SAFETY: caller guarantees `ctx` is NULL or valid.
-        if ctx.is_null() || unsafe { is_loaded(ctx) } {
+        // SAFETY: caller guarantees `ctx` is NULL or an initialised context.
+        if !unsafe { can_take_key(ctx) } {
             return MBEDTLS_ERR_PK_BAD_INPUT_DATA;
         }
         let value = PublicKey::parse(key).map(PkValue::Public);
+        // SAFETY: `ctx` is non-NULL, valid and empty (checked above).
         unsafe { install(ctx, value) }
     })
 }

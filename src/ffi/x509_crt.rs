@@ -136,10 +136,11 @@ unsafe fn fill(node: *mut mbedtls_x509_crt, cert: Certificate, next: *mut mbedtl
 /// `crt` is non-NULL and valid for reads of a `mbedtls_x509_crt`.
 unsafe fn nodes(crt: *const mbedtls_x509_crt) -> Vec<*mut mbedtls_x509_crt> {
     let mut out = vec![crt.cast_mut()];
-    // SAFETY: `crt` is valid (caller); later nodes are live registered allocations.
+    // SAFETY: the caller guarantees `crt` is valid for reads.
     let mut next = unsafe { (*crt).next };
     while handle_is::<mbedtls_x509_crt>(next.cast()) && !out.contains(&next) {
         out.push(next);
+        // SAFETY: the registry just confirmed `next` as a live struct allocated by `append`.
         next = unsafe { (*next).next };
     }
     out
@@ -164,21 +165,29 @@ pub(crate) unsafe fn certificate<'a>(crt: *const mbedtls_x509_crt) -> Option<&'a
 /// # Safety
 /// `chain` is non-NULL and valid for reads and writes of a `mbedtls_x509_crt`.
 unsafe fn append(chain: *mut mbedtls_x509_crt, cert: Certificate) {
-    for node in unsafe { nodes(chain) } {
-        // SAFETY: every node is valid (see `nodes`).
-        if unsafe { certificate(node) }.is_none() {
-            let next = unsafe { (*node).next };
+    // SAFETY: the caller guarantees `chain` is non-NULL and valid for reads.
+    let nodes = unsafe { nodes(chain) };
+    for &node in &nodes {
+        // SAFETY: every node is valid for reads and writes: the head by the caller's contract,
+        // the others because the registry confirmed them as live structs allocated here.
+        unsafe {
+            if certificate(node).is_some() {
+                continue;
+            }
+            let next = (*node).next;
             let next = if handle_is::<mbedtls_x509_crt>(next.cast()) { next } else { ptr::null_mut() };
             // The struct may hold a stale public key context (e.g. garbage before init): it is
-            // not ours unless registered, and `fill` overwrites it.
-            unsafe { release_context(&raw mut (*node).pk) };
-            unsafe { fill(node, cert, next) };
-            return;
+            // not ours unless registered (`release_context` asks the registry), and `fill`
+            // overwrites it.
+            release_context(&raw mut (*node).pk);
+            fill(node, cert, next);
         }
+        return;
     }
-    let last = *unsafe { nodes(chain) }.last().expect("at least the head");
+    let last = *nodes.last().expect("at least the head");
     let node = handle_new(empty_crt()).cast::<mbedtls_x509_crt>();
-    // SAFETY: `node` was just allocated; `last` is valid (see `nodes`).
+    // SAFETY: `node` was just allocated (an empty struct) by the registry; `last` is valid for
+    // writes (see the loop above), and linking `node` hands it to the chain, which frees it.
     unsafe {
         fill(node, cert, ptr::null_mut());
         (*last).next = node;
@@ -190,6 +199,8 @@ unsafe fn append(chain: *mut mbedtls_x509_crt, cert: Certificate) {
 /// # Safety
 /// `node` is valid for reads and writes of a `mbedtls_x509_crt`.
 unsafe fn release_node(node: *mut mbedtls_x509_crt) {
+    // SAFETY: the caller guarantees `node` is valid; each handle is only freed when the registry
+    // confirms it as live and of the expected type, so stale or copied handles are ignored.
     unsafe {
         drop(handle_take::<Certificate>((*node).private_handle));
         release_context(&raw mut (*node).pk);
@@ -204,8 +215,10 @@ unsafe fn free_chain(crt: *mut mbedtls_x509_crt) {
     if crt.is_null() {
         return;
     }
+    // SAFETY: `crt` is non-NULL and valid (caller).
     let nodes = unsafe { nodes(crt) };
     for (i, &node) in nodes.iter().enumerate() {
+        // SAFETY: every node is valid (see `nodes`); its contents go before the node itself.
         unsafe { release_node(node) };
         if i > 0 {
             drop(handle_take::<mbedtls_x509_crt>(node.cast()));
@@ -228,10 +241,13 @@ pub(crate) unsafe fn chain_ders(crt: *const mbedtls_x509_crt) -> Option<Vec<Cert
     if crt.is_null() {
         return None;
     }
+    // SAFETY: `crt` is non-NULL and valid for reads (caller).
     let nodes = unsafe { nodes(crt) };
     Some(
         nodes
             .into_iter()
+            // SAFETY: every node is valid for reads (see `nodes`); each certificate is copied
+            // before anything can free it.
             .filter_map(|node| unsafe { certificate(node) })
             .map(|cert| CertificateDer::from(cert.der().to_vec()))
             .collect(),
@@ -276,6 +292,7 @@ pub(crate) unsafe fn free_owned_chain(chain: Box<mbedtls_x509_crt>) {
 unsafe fn add_all(chain: *mut mbedtls_x509_crt, parsed: x509::ChainParse) -> c_int {
     let result = parsed.result();
     for cert in parsed.certs {
+        // SAFETY: the caller guarantees `chain` is non-NULL and valid for reads and writes.
         unsafe { append(chain, cert) };
     }
     match result {
@@ -284,12 +301,40 @@ unsafe fn add_all(chain: *mut mbedtls_x509_crt, parsed: x509::ChainParse) -> c_i
     }
 }
 
+/// The input of `mbedtls_x509_crt_parse_der` / `mbedtls_x509_crt_parse`: None when `chain` or
+/// `buf` is NULL (`buf` NULL is refused even with `buflen` 0).
+///
+/// # Safety
+/// `buf` is NULL or valid for `buflen` bytes during `'a`.
+unsafe fn parse_input<'a>(chain: *mut mbedtls_x509_crt, buf: *const c_uchar, buflen: usize) -> Option<&'a [u8]> {
+    if chain.is_null() || buf.is_null() {
+        return None;
+    }
+    // SAFETY: the caller guarantees `buf`, non-NULL here, is valid for `buflen` bytes.
+    unsafe { in_slice(buf, buflen) }
+}
+
+/// The path of `mbedtls_x509_crt_parse_file` / `mbedtls_x509_crt_parse_path`: None when
+/// `chain` or `path` is NULL.
+///
+/// # Safety
+/// `path` is NULL or a C string that stays valid during `'a`.
+unsafe fn parse_path_arg<'a>(chain: *mut mbedtls_x509_crt, path: *const c_char) -> Option<&'a Path> {
+    // SAFETY: the caller guarantees `path` is NULL or a C string.
+    let path = unsafe { in_cstr(path) }?;
+    if chain.is_null() {
+        return None;
+    }
+    Some(Path::new(OsStr::from_bytes(path.to_bytes())))
+}
+
 /// `mbedtls_x509_crt_parse_file` on a validated path.
 ///
 /// # Safety
 /// `chain` is non-NULL and valid for reads and writes.
 unsafe fn parse_file(chain: *mut mbedtls_x509_crt, path: &Path) -> c_int {
     match std::fs::read(path) {
+        // SAFETY: the caller guarantees `chain` is non-NULL and valid for reads and writes.
         Ok(data) => unsafe { add_all(chain, x509::parse_chain(&data)) },
         Err(_) => MBEDTLS_ERR_PK_FILE_IO_ERROR,
     }
@@ -372,11 +417,8 @@ pub unsafe extern "C" fn mbedtls_x509_crt_parse_der(
     buflen: usize,
 ) -> c_int {
     entry!(mbedtls_x509_crt_parse_der, {
-        if chain.is_null() || buf.is_null() {
-            return MBEDTLS_ERR_X509_BAD_INPUT_DATA;
-        }
-        // SAFETY: caller guarantees `buf` is valid for `buflen` bytes.
-        let Some(der) = (unsafe { in_slice(buf, buflen) }) else {
+        // SAFETY: caller guarantees `buf` is NULL or valid for `buflen` bytes.
+        let Some(der) = (unsafe { parse_input(chain, buf, buflen) }) else {
             return MBEDTLS_ERR_X509_BAD_INPUT_DATA;
         };
         match Certificate::from_der(der) {
@@ -437,11 +479,8 @@ pub unsafe extern "C" fn mbedtls_x509_crt_parse(
     buflen: usize,
 ) -> c_int {
     entry!(mbedtls_x509_crt_parse, {
-        if chain.is_null() || buf.is_null() {
-            return MBEDTLS_ERR_X509_BAD_INPUT_DATA;
-        }
-        // SAFETY: caller guarantees `buf` is valid for `buflen` bytes.
-        let Some(input) = (unsafe { in_slice(buf, buflen) }) else {
+        // SAFETY: caller guarantees `buf` is NULL or valid for `buflen` bytes.
+        let Some(input) = (unsafe { parse_input(chain, buf, buflen) }) else {
             return MBEDTLS_ERR_X509_BAD_INPUT_DATA;
         };
         // SAFETY: caller guarantees `chain` is valid.
@@ -463,14 +502,11 @@ pub unsafe extern "C" fn mbedtls_x509_crt_parse(
 pub unsafe extern "C" fn mbedtls_x509_crt_parse_file(chain: *mut mbedtls_x509_crt, path: *const c_char) -> c_int {
     entry!(mbedtls_x509_crt_parse_file, {
         // SAFETY: caller guarantees `path` is NULL or a C string.
-        let Some(path) = (unsafe { in_cstr(path) }) else {
+        let Some(path) = (unsafe { parse_path_arg(chain, path) }) else {
             return MBEDTLS_ERR_X509_BAD_INPUT_DATA;
         };
-        if chain.is_null() {
-            return MBEDTLS_ERR_X509_BAD_INPUT_DATA;
-        }
-        // SAFETY: caller guarantees `chain` is valid.
-        unsafe { parse_file(chain, Path::new(OsStr::from_bytes(path.to_bytes()))) }
+        // SAFETY: caller guarantees `chain` (non-NULL here) is an initialised struct.
+        unsafe { parse_file(chain, path) }
     })
 }
 
@@ -492,13 +528,9 @@ pub unsafe extern "C" fn mbedtls_x509_crt_parse_file(chain: *mut mbedtls_x509_cr
 pub unsafe extern "C" fn mbedtls_x509_crt_parse_path(chain: *mut mbedtls_x509_crt, path: *const c_char) -> c_int {
     entry!(mbedtls_x509_crt_parse_path, {
         // SAFETY: caller guarantees `path` is NULL or a C string.
-        let Some(path) = (unsafe { in_cstr(path) }) else {
+        let Some(dir) = (unsafe { parse_path_arg(chain, path) }) else {
             return MBEDTLS_ERR_X509_BAD_INPUT_DATA;
         };
-        if chain.is_null() {
-            return MBEDTLS_ERR_X509_BAD_INPUT_DATA;
-        }
-        let dir = Path::new(OsStr::from_bytes(path.to_bytes()));
         let Ok(entries) = std::fs::read_dir(dir) else {
             return MBEDTLS_ERR_X509_FILE_IO_ERROR;
         };
@@ -554,6 +586,8 @@ pub unsafe extern "C" fn mbedtls_x509_crt_info(
     entry!(mbedtls_x509_crt_info, {
         // SAFETY: caller guarantees `prefix` is NULL or a C string, `crt` NULL or valid.
         let prefix = unsafe { in_cstr(prefix) }.map(|p| p.to_string_lossy()).unwrap_or_default();
+        // SAFETY: caller guarantees `crt` is NULL or an initialised struct; the certificate
+        // lives until the text is written.
         let text = match unsafe { certificate(crt) } {
             Some(cert) => x509::info(cert, &prefix),
             None => "\nCertificate is uninitialised (no certificate parsed into it)\n".to_string(),

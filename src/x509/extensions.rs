@@ -10,7 +10,7 @@ use super::name::{NameAttribute, parse_name};
 
 /// A subjectAltName entry.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub enum GeneralName {
+pub(crate) enum GeneralName {
     Dns(String),
     /// 4 bytes (IPv4) or 16 bytes (IPv6); other lengths are kept as found.
     Ip(Vec<u8>),
@@ -26,16 +26,16 @@ pub enum GeneralName {
 }
 
 /// keyUsage bits, as `mbedtls_x509_crt.key_usage` holds them.
-pub mod key_usage {
-    pub const DIGITAL_SIGNATURE: u32 = 0x80;
-    pub const NON_REPUDIATION: u32 = 0x40;
-    pub const KEY_ENCIPHERMENT: u32 = 0x20;
-    pub const DATA_ENCIPHERMENT: u32 = 0x10;
-    pub const KEY_AGREEMENT: u32 = 0x08;
-    pub const KEY_CERT_SIGN: u32 = 0x04;
-    pub const CRL_SIGN: u32 = 0x02;
-    pub const ENCIPHER_ONLY: u32 = 0x01;
-    pub const DECIPHER_ONLY: u32 = 0x8000;
+pub(crate) mod key_usage {
+    pub(crate) const DIGITAL_SIGNATURE: u32 = 0x80;
+    pub(crate) const NON_REPUDIATION: u32 = 0x40;
+    pub(crate) const KEY_ENCIPHERMENT: u32 = 0x20;
+    pub(crate) const DATA_ENCIPHERMENT: u32 = 0x10;
+    pub(crate) const KEY_AGREEMENT: u32 = 0x08;
+    pub(crate) const KEY_CERT_SIGN: u32 = 0x04;
+    pub(crate) const CRL_SIGN: u32 = 0x02;
+    pub(crate) const ENCIPHER_ONLY: u32 = 0x01;
+    pub(crate) const DECIPHER_ONLY: u32 = 0x8000;
 
     /// The names `mbedtls_x509_crt_info` prints, in its order.
     pub(crate) const NAMES: &[(u32, &str)] = &[
@@ -65,24 +65,24 @@ pub(crate) const NS_CERT_TYPE_NAMES: &[(u8, &str)] = &[
 
 /// The basicConstraints extension.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct BasicConstraints {
-    pub ca: bool,
-    pub path_len: Option<u32>,
+pub(crate) struct BasicConstraints {
+    pub(crate) ca: bool,
+    pub(crate) path_len: Option<u32>,
 }
 
 /// The extensions this library interprets (others are skipped unless critical).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Extensions {
-    pub basic_constraints: Option<BasicConstraints>,
+pub(crate) struct Extensions {
+    pub(crate) basic_constraints: Option<BasicConstraints>,
     /// keyUsage bits (see [`key_usage`]).
-    pub key_usage: Option<u32>,
+    pub(crate) key_usage: Option<u32>,
     /// extKeyUsage purposes, dotted OIDs.
-    pub ext_key_usage: Option<Vec<String>>,
-    pub subject_alt_names: Option<Vec<GeneralName>>,
-    pub ns_cert_type: Option<u8>,
+    pub(crate) ext_key_usage: Option<Vec<String>>,
+    pub(crate) subject_alt_names: Option<Vec<GeneralName>>,
+    pub(crate) ns_cert_type: Option<u8>,
     /// certificatePolicies, dotted OIDs.
-    pub certificate_policies: Option<Vec<String>>,
-    pub subject_key_id: Option<Vec<u8>>,
+    pub(crate) certificate_policies: Option<Vec<String>>,
+    pub(crate) subject_key_id: Option<Vec<u8>>,
 }
 
 /// The `[3]` extensions element of a v3 TBSCertificate.

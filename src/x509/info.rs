@@ -12,7 +12,7 @@ use crate::verify::badcert;
 
 /// A serial number as `mbedtls_x509_serial_gets` writes it: `01:AB:...`, a leading zero byte
 /// dropped, at most 28 bytes followed by `....` when longer than 32.
-pub fn serial_string(serial: &[u8]) -> String {
+pub(crate) fn serial_string(serial: &[u8]) -> String {
     let shown = if serial.len() <= 32 { serial.len() } else { 28 };
     let mut out = String::new();
     for (i, b) in serial[..shown].iter().enumerate() {
@@ -48,7 +48,7 @@ fn joined<'a>(items: impl Iterator<Item = &'a str>) -> String {
 
 /// The text of `mbedtls_x509_crt_info` for one certificate: one `label : value` line per field,
 /// each starting with `prefix`, the labels padded to 18 columns as Mbed TLS does.
-pub fn info(cert: &Certificate, prefix: &str) -> String {
+pub(crate) fn info(cert: &Certificate, prefix: &str) -> String {
     let p = prefix;
     let mut s = String::new();
     let kind = cert.key_kind();
@@ -158,7 +158,7 @@ pub(crate) const VERIFY_TEXTS: &[(u32, &str)] = {
 
 /// The text of `mbedtls_x509_crt_verify_info`: one line per flag set in `flags`, each starting
 /// with `prefix`; a final line for bits that are no known flag; empty for 0.
-pub fn verify_info(flags: u32, prefix: &str) -> String {
+pub(crate) fn verify_info(flags: u32, prefix: &str) -> String {
     let mut s = String::new();
     let mut rest = flags;
     for &(flag, text) in VERIFY_TEXTS {

@@ -18,33 +18,30 @@ mod name;
 mod signature;
 mod time;
 
-pub use certificate::{Certificate, Span};
-pub use extensions::{BasicConstraints, Extensions, GeneralName, key_usage};
+pub(crate) use certificate::{Certificate, Span};
 #[cfg(test)]
 pub(crate) use info::{VERIFY_TEXTS, never_set_flags};
-pub use info::{info, serial_string, verify_info};
-pub use name::{NameAttribute, dn_string};
-pub use signature::SignatureAlgorithm;
-pub use time::Time;
+pub(crate) use info::{info, verify_info};
+pub(crate) use time::Time;
 
 use crate::error::Error;
 use crate::pem;
 
 /// The outcome of [`parse_chain`]: the certificates that parsed, and what failed.
 #[derive(Debug, Default)]
-pub struct ChainParse {
-    pub certs: Vec<Certificate>,
+pub(crate) struct ChainParse {
+    pub(crate) certs: Vec<Certificate>,
     /// Number of certificates (PEM blocks) that failed to parse.
-    pub failed: usize,
+    pub(crate) failed: usize,
     /// The error of the first failure.
-    pub first_error: Option<Error>,
+    pub(crate) first_error: Option<Error>,
 }
 
 impl ChainParse {
     /// Mbed TLS's result: `Ok(0)` when everything parsed, `Ok(n)` when `n` certificates failed
     /// but at least one parsed, otherwise the first failure's error, or
     /// `X509CertUnknownFormat` when PEM input held no certificate block at all.
-    pub fn result(&self) -> Result<usize, Error> {
+    pub(crate) fn result(&self) -> Result<usize, Error> {
         if !self.certs.is_empty() {
             Ok(self.failed)
         } else {
@@ -57,7 +54,7 @@ impl ChainParse {
 /// `-----BEGIN CERTIFICATE-----` line before any NUL byte (a trailing NUL, which Mbed TLS
 /// requires, is allowed but not required), otherwise one DER certificate. Every
 /// `CERTIFICATE` block of a PEM input is parsed; other blocks are ignored.
-pub fn parse_chain(input: &[u8]) -> ChainParse {
+pub(crate) fn parse_chain(input: &[u8]) -> ChainParse {
     let mut out = ChainParse::default();
     let mut record = |result: Result<Certificate, Error>| match result {
         Ok(cert) => out.certs.push(cert),

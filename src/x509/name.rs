@@ -9,14 +9,14 @@ use crate::oid;
 
 /// One attribute of a distinguished name (`CN=localhost`).
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct NameAttribute {
+pub(crate) struct NameAttribute {
     /// DER contents of the attribute type OID.
-    pub oid: Vec<u8>,
+    pub(crate) oid: Vec<u8>,
     /// DER tag of the value (UTF8String, PrintableString, ...).
-    pub tag: u8,
-    pub value: Vec<u8>,
+    pub(crate) tag: u8,
+    pub(crate) value: Vec<u8>,
     /// True when the next attribute belongs to the same (multi-valued) RDN.
-    pub merged_with_next: bool,
+    pub(crate) merged_with_next: bool,
 }
 
 /// Name ::= SEQUENCE OF SET OF AttributeTypeAndValue (`r` reads the SEQUENCE's contents).
@@ -65,7 +65,7 @@ pub(super) fn push_hex(out: &mut String, bytes: &[u8]) {
 /// A distinguished name as `mbedtls_x509_dn_gets` writes it: `short=value` pairs joined by
 /// `", "` (`" + "` inside a multi-valued RDN), RFC 4514 escaping, values that are not text
 /// (and attributes without a short name, shown by dotted OID) as `#` + hex of their DER.
-pub fn dn_string(names: &[NameAttribute]) -> String {
+pub(crate) fn dn_string(names: &[NameAttribute]) -> String {
     let mut out = String::new();
     let mut merged = false;
     for (i, attr) in names.iter().enumerate() {

@@ -7,11 +7,11 @@ use crate::oid;
 
 /// The signature algorithm of a certificate.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct SignatureAlgorithm {
+pub(crate) struct SignatureAlgorithm {
     /// Dotted OID.
-    pub oid: String,
+    pub(crate) oid: String,
     /// Description as Mbed TLS prints it ("RSA with SHA-256", "ECDSA with SHA256", ...).
-    pub name: String,
+    pub(crate) name: String,
 }
 
 fn params_absent_or_null(params: Option<&Tlv<'_>>) -> bool {

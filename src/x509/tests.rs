@@ -4,6 +4,9 @@
 use super::*;
 use std::process::Command;
 
+use super::extensions::{GeneralName, key_usage};
+use super::info::serial_string;
+use super::name::{NameAttribute, dn_string};
 use crate::der::{self, Reader};
 use crate::oid;
 use crate::pk::KeyKind;
@@ -240,6 +243,18 @@ fn with_tbs(der: &[u8], edit: impl FnOnce(Vec<Vec<u8>>) -> Vec<Vec<u8>>) -> Vec<
     der::tlv(der::SEQUENCE, &[tbs, rest.to_vec()].concat())
 }
 
+/// Rebuilds `der` (a v3 certificate) with `extension` appended to its extensions.
+fn with_extension(der: &[u8], extension: &[u8]) -> Vec<u8> {
+    with_tbs(der, |mut f| {
+        let last = f.pop().unwrap();
+        let wrapper = der::single(&last, der::context(3, true), Error::X509InvalidFormat).unwrap();
+        let list = der::single(wrapper.value, der::SEQUENCE, Error::X509InvalidFormat).unwrap();
+        let list = der::tlv(der::SEQUENCE, &[list.value, extension].concat());
+        f.push(der::tlv(der::context(3, true), &list));
+        f
+    })
+}
+
 #[test]
 fn mbedtls_error_codes() {
     let der = read("server-rsa.der");
@@ -294,32 +309,14 @@ fn mbedtls_error_codes() {
         &[der::tlv(der::OID, &[0x2A, 0x03, 0x04]), vec![0x01, 0x01, 0xFF], der::tlv(der::OCTET_STRING, &[0x05, 0x00])]
             .concat(),
     );
-    let ext = with_tbs(&der, |mut f| {
-        let last = f.pop().unwrap();
-        let mut r = Reader::new(&last);
-        let wrapper = r.read(der::context(3, true), Error::X509InvalidFormat).unwrap();
-        let mut wr = wrapper.reader();
-        let list = wr.read(der::SEQUENCE, Error::X509InvalidFormat).unwrap();
-        let list = der::tlv(der::SEQUENCE, &[list.value.to_vec(), critical_unknown.clone()].concat());
-        f.push(der::tlv(der::context(3, true), &list));
-        f
-    });
+    let ext = with_extension(&der, &critical_unknown);
     assert_eq!(Certificate::from_der(&ext).unwrap_err(), Error::X509InvalidExtensions);
     // The same extension, not critical, is skipped.
     let non_critical = der::tlv(
         der::SEQUENCE,
         &[der::tlv(der::OID, &[0x2A, 0x03, 0x04]), der::tlv(der::OCTET_STRING, &[0x05, 0x00])].concat(),
     );
-    let ext = with_tbs(&der, |mut f| {
-        let last = f.pop().unwrap();
-        let mut r = Reader::new(&last);
-        let wrapper = r.read(der::context(3, true), Error::X509InvalidFormat).unwrap();
-        let mut wr = wrapper.reader();
-        let list = wr.read(der::SEQUENCE, Error::X509InvalidFormat).unwrap();
-        let list = der::tlv(der::SEQUENCE, &[list.value.to_vec(), non_critical.clone()].concat());
-        f.push(der::tlv(der::context(3, true), &list));
-        f
-    });
+    let ext = with_extension(&der, &non_critical);
     assert!(Certificate::from_der(&ext).is_ok());
     // Extensions in a v1 certificate (no version field): trailing data in the TBS.
     let v1 = with_tbs(&der, |mut f| {

@@ -6,13 +6,13 @@ use crate::error::Error;
 
 /// A UTC calendar time, as in `mbedtls_x509_time`. Ordering is chronological.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct Time {
-    pub year: i32,
-    pub mon: i32,
-    pub day: i32,
-    pub hour: i32,
-    pub min: i32,
-    pub sec: i32,
+pub(crate) struct Time {
+    pub(crate) year: i32,
+    pub(crate) mon: i32,
+    pub(crate) day: i32,
+    pub(crate) hour: i32,
+    pub(crate) min: i32,
+    pub(crate) sec: i32,
 }
 
 impl core::fmt::Display for Time {
