@@ -474,37 +474,55 @@ mod tests {
     use crate::test_support::cert_path as certs;
 
     fn parse(ctx: &mut mbedtls_pk_context, data: &[u8], pwd: &[u8]) -> c_int {
+        // SAFETY: each pointer is NULL (accepted) or from a live local or slice, with its length.
         unsafe { mbedtls_pk_parse_key(ctx, data.as_ptr(), data.len(), pwd.as_ptr(), pwd.len(), None, ptr::null_mut()) }
     }
 
     #[test]
     fn lifecycle_and_queries() {
         let mut ctx = mbedtls_pk_context { private_handle: 0x1234 as *mut c_void }; // garbage
+        // SAFETY: each pointer is NULL (accepted) or from a live local or slice, with its length.
         unsafe { mbedtls_pk_init(&mut ctx) };
+        // SAFETY: each pointer is NULL (accepted) or from a live local or slice, with its length.
         assert_eq!(unsafe { mbedtls_pk_get_type(&ctx) }, MBEDTLS_PK_NONE);
+        // SAFETY: the context is an initialised local; the name is a static C string.
         assert_eq!(unsafe { CStr::from_ptr(mbedtls_pk_get_name(&ctx)) }, c"invalid PK");
         let mut pem = std::fs::read(certs("server-ec.key")).unwrap();
         pem.push(0);
         assert_eq!(parse(&mut ctx, &pem, b""), 0);
+        // SAFETY: each pointer is NULL (accepted) or from a live local or slice, with its length.
         assert_eq!(unsafe { mbedtls_pk_get_type(&ctx) }, MBEDTLS_PK_ECKEY);
+        // SAFETY: each pointer is NULL (accepted) or from a live local or slice, with its length.
         assert_eq!(unsafe { mbedtls_pk_get_bitlen(&ctx) }, 256);
+        // SAFETY: each pointer is NULL (accepted) or from a live local or slice, with its length.
         assert_eq!(unsafe { mbedtls_pk_get_len(&ctx) }, 32);
+        // SAFETY: the context is an initialised local; the name is a static C string.
         assert_eq!(unsafe { CStr::from_ptr(mbedtls_pk_get_name(&ctx)) }, c"EC");
+        // SAFETY: each pointer is NULL (accepted) or from a live local or slice, with its length.
         assert_eq!(unsafe { mbedtls_pk_can_do(&ctx, MBEDTLS_PK_ECDSA) }, 1);
+        // SAFETY: each pointer is NULL (accepted) or from a live local or slice, with its length.
         assert_eq!(unsafe { mbedtls_pk_can_do(&ctx, MBEDTLS_PK_RSA) }, 0);
+        // SAFETY: each pointer is NULL (accepted) or from a live local or slice, with its length.
         assert!(unsafe { private_key_der(&ctx) }.is_some());
         // A loaded context refuses a second key and keeps the first.
         assert_eq!(parse(&mut ctx, &pem, b""), MBEDTLS_ERR_PK_BAD_INPUT_DATA);
+        // SAFETY: each pointer is NULL (accepted) or from a live local or slice, with its length.
         assert_eq!(unsafe { mbedtls_pk_get_bitlen(&ctx) }, 256);
         // A copy of the shell sees the same key; after freeing, the copy reads as empty and
         // freeing it again is harmless.
         let mut copy = mbedtls_pk_context { private_handle: ctx.private_handle };
+        // SAFETY: each pointer is NULL (accepted) or from a live local or slice, with its length.
         unsafe { mbedtls_pk_free(&mut ctx) };
         assert!(ctx.private_handle.is_null());
+        // SAFETY: each pointer is NULL (accepted) or from a live local or slice, with its length.
         assert_eq!(unsafe { mbedtls_pk_get_type(&copy) }, MBEDTLS_PK_NONE);
+        // SAFETY: each pointer is NULL (accepted) or from a live local or slice, with its length.
         unsafe { mbedtls_pk_free(&mut copy) };
+        // SAFETY: each pointer is NULL (accepted) or from a live local or slice, with its length.
         unsafe { mbedtls_pk_free(&mut ctx) };
+        // SAFETY: each pointer is NULL (accepted) or from a live local or slice, with its length.
         unsafe { mbedtls_pk_free(ptr::null_mut()) };
+        // SAFETY: each pointer is NULL (accepted) or from a live local or slice, with its length.
         unsafe { mbedtls_pk_init(ptr::null_mut()) };
     }
 
@@ -517,18 +535,24 @@ mod tests {
         assert_eq!(parse(&mut ctx, b"", b""), MBEDTLS_ERR_PK_KEY_INVALID_FORMAT);
         assert_eq!(parse(&mut ctx, b"garbage", b""), MBEDTLS_ERR_PK_KEY_INVALID_FORMAT);
         assert!(ctx.private_handle.is_null());
+        // SAFETY: each pointer is NULL (accepted) or from a live local or slice, with its length.
         let null_buf = unsafe { mbedtls_pk_parse_key(&mut ctx, ptr::null(), 5, ptr::null(), 0, None, ptr::null_mut()) };
         assert_eq!(null_buf, MBEDTLS_ERR_PK_BAD_INPUT_DATA);
         let null_pwd =
+            // SAFETY: each pointer is NULL (accepted) or from a live local or slice, with its length.
             unsafe { mbedtls_pk_parse_key(&mut ctx, enc.as_ptr(), enc.len(), ptr::null(), 3, None, ptr::null_mut()) };
         assert_eq!(null_pwd, MBEDTLS_ERR_PK_BAD_INPUT_DATA);
+        // SAFETY: each pointer is NULL (accepted) or from a live local or slice, with its length.
         let null_ctx = unsafe {
             mbedtls_pk_parse_key(ptr::null_mut(), enc.as_ptr(), enc.len(), ptr::null(), 0, None, ptr::null_mut())
         };
         assert_eq!(null_ctx, MBEDTLS_ERR_PK_BAD_INPUT_DATA);
         assert_eq!(parse(&mut ctx, &enc, b"secret"), 0);
+        // SAFETY: each pointer is NULL (accepted) or from a live local or slice, with its length.
         assert_eq!(unsafe { mbedtls_pk_get_type(&ctx) }, MBEDTLS_PK_RSA);
+        // SAFETY: each pointer is NULL (accepted) or from a live local or slice, with its length.
         assert_eq!(unsafe { mbedtls_pk_get_bitlen(&ctx) }, 2048);
+        // SAFETY: each pointer is NULL (accepted) or from a live local or slice, with its length.
         unsafe { mbedtls_pk_free(&mut ctx) };
     }
 
@@ -536,29 +560,39 @@ mod tests {
     fn key_files_and_public_keys() {
         let mut ctx = empty_context();
         let path = std::ffi::CString::new(certs("server-ec.enc.key").to_str().unwrap()).unwrap();
+        // SAFETY: each pointer is NULL (accepted) or from a live local or slice, with its length.
         let f = |ctx: &mut mbedtls_pk_context, pwd: *const c_char| unsafe {
             mbedtls_pk_parse_keyfile(ctx, path.as_ptr(), pwd, None, ptr::null_mut())
         };
         assert_eq!(f(&mut ctx, ptr::null()), MBEDTLS_ERR_PK_PASSWORD_REQUIRED);
         assert_eq!(f(&mut ctx, c"nope".as_ptr()), MBEDTLS_ERR_PK_PASSWORD_MISMATCH);
         assert_eq!(f(&mut ctx, c"secret".as_ptr()), 0);
+        // SAFETY: each pointer is NULL (accepted) or from a live local or slice, with its length.
         unsafe { mbedtls_pk_free(&mut ctx) };
+        // SAFETY: each pointer is NULL (accepted) or from a live local or slice, with its length.
         let missing = unsafe {
             mbedtls_pk_parse_keyfile(&mut ctx, c"/nonexistent/key.pem".as_ptr(), ptr::null(), None, ptr::null_mut())
         };
         assert_eq!(missing, MBEDTLS_ERR_PK_FILE_IO_ERROR);
+        // SAFETY: each pointer is NULL (accepted) or from a live local or slice, with its length.
         let null_path = unsafe { mbedtls_pk_parse_keyfile(&mut ctx, ptr::null(), ptr::null(), None, ptr::null_mut()) };
         assert_eq!(null_path, MBEDTLS_ERR_PK_BAD_INPUT_DATA);
 
         // A public key: queryable, but no private key for the TLS layer.
         let cert = crate::x509::parse_chain(&std::fs::read(certs("server-rsa.crt")).unwrap()).certs.remove(0);
         let spki = cert.bytes(cert.pk_raw());
+        // SAFETY: each pointer is NULL (accepted) or from a live local or slice, with its length.
         assert_eq!(unsafe { mbedtls_pk_parse_public_key(&mut ctx, spki.as_ptr(), spki.len()) }, 0);
+        // SAFETY: each pointer is NULL (accepted) or from a live local or slice, with its length.
         assert_eq!(unsafe { mbedtls_pk_get_type(&ctx) }, MBEDTLS_PK_RSA);
+        // SAFETY: each pointer is NULL (accepted) or from a live local or slice, with its length.
         assert!(unsafe { private_key(&ctx) }.is_none());
+        // SAFETY: each pointer is NULL (accepted) or from a live local or slice, with its length.
         unsafe { mbedtls_pk_free(&mut ctx) };
+        // SAFETY: each pointer is NULL (accepted) or from a live local or slice, with its length.
         assert_eq!(unsafe { mbedtls_pk_parse_public_key(&mut ctx, ptr::null(), 1) }, MBEDTLS_ERR_PK_BAD_INPUT_DATA);
         assert_eq!(
+            // SAFETY: each pointer is NULL (accepted) or from a live local or slice, with its length.
             unsafe { mbedtls_pk_parse_public_key(&mut ctx, b"x".as_ptr(), 1) },
             MBEDTLS_ERR_PK_KEY_INVALID_FORMAT
         );
@@ -569,6 +603,7 @@ mod tests {
         let handle = handle_new(5u32);
         assert!(handle_is::<u32>(handle));
         assert!(!handle_is::<u64>(handle));
+        // SAFETY: the registry checks the handle's type before it is dereferenced.
         assert!(unsafe { handle_ref::<PkValue>(handle) }.is_none());
         assert!(handle_take::<PkValue>(handle).is_none());
         assert_eq!(handle_take::<u32>(handle).as_deref(), Some(&5));

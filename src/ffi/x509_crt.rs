@@ -638,16 +638,19 @@ mod tests {
     use crate::test_support::{certs_dir, read_cert as read};
 
     fn parse(chain: &mut mbedtls_x509_crt, data: &[u8]) -> c_int {
+        // SAFETY: each pointer is NULL (accepted) or from a live local or slice, with its length.
         unsafe { mbedtls_x509_crt_parse(chain, data.as_ptr(), data.len()) }
     }
 
     fn new_crt() -> mbedtls_x509_crt {
         let mut crt = empty_crt();
+        // SAFETY: each pointer is NULL (accepted) or from a live local or slice, with its length.
         unsafe { mbedtls_x509_crt_init(&mut crt) };
         crt
     }
 
     fn raw(crt: &mbedtls_x509_crt) -> &[u8] {
+        // SAFETY: `raw` points into the DER the chain owns, which `crt` keeps alive.
         unsafe { core::slice::from_raw_parts(crt.raw.p, crt.raw.len) }
     }
 
@@ -661,35 +664,49 @@ mod tests {
         assert_eq!(raw(&chain), &read("server-rsa.der")[..]);
         assert_eq!(chain.raw.tag, 0x30);
         assert_eq!(chain.valid_from.year, certificate_of(&chain).valid_from().year);
+        // SAFETY: each pointer is NULL (accepted) or from a live local or slice, with its length.
         assert_eq!(unsafe { mbedtls_pk_get_type(&chain.pk) }, MBEDTLS_PK_RSA);
+        // SAFETY: each pointer is NULL (accepted) or from a live local or slice, with its length.
         assert_eq!(unsafe { mbedtls_pk_get_bitlen(&chain.pk) }, 2048);
+        // SAFETY: `next` is a live struct allocated by the chain, which outlives this reference.
         let second = unsafe { &*chain.next };
         assert_eq!(raw(second), &read("ca.der")[..]);
         assert!(second.next.is_null());
         // DER appends a third.
         let ec = read("server-ec.crt");
         assert_eq!(parse(&mut chain, &ec), 0);
+        // SAFETY: `next` is a live struct allocated by the chain, which outlives this reference.
         let third = unsafe { &*second.next };
+        // SAFETY: each pointer is NULL (accepted) or from a live local or slice, with its length.
         assert_eq!(unsafe { mbedtls_pk_get_type(&third.pk) }, MBEDTLS_PK_ECKEY);
+        // SAFETY: each pointer is NULL (accepted) or from a live local or slice, with its length.
         let ders = unsafe { chain_ders(&chain) }.unwrap();
         assert_eq!(ders.len(), 3);
         // Any struct of the chain is a start (programs pass `srvcert.next`).
+        // SAFETY: each pointer is NULL (accepted) or from a live local or slice, with its length.
         let from_next = unsafe { chain_ders(chain.next) }.unwrap();
         assert_eq!(from_next.len(), 2);
         assert_eq!(from_next[0].as_ref(), &read("ca.der")[..]);
+        // SAFETY: each pointer is NULL (accepted) or from a live local or slice, with its length.
         assert!(unsafe { chain_ders(ptr::null()) }.is_none());
         // Free is complete, idempotent, and leaves the head as after init.
+        // SAFETY: each pointer is NULL (accepted) or from a live local or slice, with its length.
         unsafe { mbedtls_x509_crt_free(&mut chain) };
         assert!(chain.next.is_null() && chain.raw.p.is_null() && chain.version == 0);
+        // SAFETY: each pointer is NULL (accepted) or from a live local or slice, with its length.
         assert_eq!(unsafe { chain_ders(&chain) }.unwrap().len(), 0);
+        // SAFETY: each pointer is NULL (accepted) or from a live local or slice, with its length.
         unsafe { mbedtls_x509_crt_free(&mut chain) };
+        // SAFETY: each pointer is NULL (accepted) or from a live local or slice, with its length.
         unsafe { mbedtls_x509_crt_free(ptr::null_mut()) };
         // Reusable after free.
         assert_eq!(parse(&mut chain, &read("ca.der")), 0);
+        // SAFETY: each pointer is NULL (accepted) or from a live local or slice, with its length.
         unsafe { mbedtls_x509_crt_free(&mut chain) };
     }
 
     fn certificate_of(crt: &mbedtls_x509_crt) -> &Certificate {
+        // SAFETY: each pointer is NULL (accepted) or from a live local or slice, with its length.
         unsafe { certificate(crt) }.unwrap()
     }
 
@@ -698,11 +715,16 @@ mod tests {
         let mut chain = new_crt();
         assert_eq!(parse(&mut chain, &read("server-ec-chain.crt")), 0);
         // A C struct copy (`copy = chain;`).
+        // SAFETY: a bitwise copy as C makes (`copy = chain;`); the struct has no destructor.
         let mut copy = unsafe { ptr::read(&chain) };
+        // SAFETY: each pointer is NULL (accepted) or from a live local or slice, with its length.
         unsafe { mbedtls_x509_crt_free(&mut chain) };
         // The copy's handles are dead: it reads as empty, and freeing it touches nothing.
+        // SAFETY: each pointer is NULL (accepted) or from a live local or slice, with its length.
         assert!(unsafe { certificate(&copy) }.is_none());
+        // SAFETY: each pointer is NULL (accepted) or from a live local or slice, with its length.
         assert_eq!(unsafe { chain_ders(&copy) }.unwrap().len(), 0);
+        // SAFETY: each pointer is NULL (accepted) or from a live local or slice, with its length.
         unsafe { mbedtls_x509_crt_free(&mut copy) };
         // A struct never initialised (garbage pointers) gets filled, its garbage ignored.
         let mut garbage = empty_crt();
@@ -710,6 +732,7 @@ mod tests {
         garbage.private_handle = 0x20 as *mut c_void;
         assert_eq!(parse(&mut garbage, &read("ca.crt")), 0);
         assert!(garbage.next.is_null());
+        // SAFETY: each pointer is NULL (accepted) or from a live local or slice, with its length.
         unsafe { mbedtls_x509_crt_free(&mut garbage) };
     }
 
@@ -717,28 +740,37 @@ mod tests {
     fn parse_results() {
         let mut chain = new_crt();
         // Bad input.
+        // SAFETY: each pointer is NULL (accepted) or from a live local or slice, with its length.
         assert_eq!(unsafe { mbedtls_x509_crt_parse(&mut chain, ptr::null(), 10) }, MBEDTLS_ERR_X509_BAD_INPUT_DATA);
         assert_eq!(
+            // SAFETY: each pointer is NULL (accepted) or from a live local or slice, with its length.
             unsafe { mbedtls_x509_crt_parse(ptr::null_mut(), b"x".as_ptr(), 1) },
             MBEDTLS_ERR_X509_BAD_INPUT_DATA
         );
+        // SAFETY: each pointer is NULL (accepted) or from a live local or slice, with its length.
         assert_eq!(unsafe { mbedtls_x509_crt_parse_der(&mut chain, ptr::null(), 0) }, MBEDTLS_ERR_X509_BAD_INPUT_DATA);
         // One good, one broken: 1 failed.
         let mut text = read("server-rsa.crt");
         text.extend_from_slice(b"-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n");
         assert_eq!(parse(&mut chain, &text), 1);
+        // SAFETY: each pointer is NULL (accepted) or from a live local or slice, with its length.
         assert_eq!(unsafe { chain_ders(&chain) }.unwrap().len(), 1);
         // Failures leave the chain as it was.
         assert_eq!(parse(&mut chain, b"-----BEGIN CERTIFICATE-----\n"), MBEDTLS_ERR_X509_CERT_UNKNOWN_FORMAT);
         assert_eq!(parse(&mut chain, b"\x30\x03\x02\x01\x00"), code_of(Error::X509InvalidFormat));
         let der = read("server-rsa.der");
         assert_eq!(
+            // SAFETY: each pointer is NULL (accepted) or from a live local or slice, with its length.
             unsafe { mbedtls_x509_crt_parse_der(&mut chain, der.as_ptr(), der.len() - 1) },
             code_of(Error::X509InvalidFormat)
         );
+        // SAFETY: each pointer is NULL (accepted) or from a live local or slice, with its length.
         assert_eq!(unsafe { chain_ders(&chain) }.unwrap().len(), 1);
+        // SAFETY: each pointer is NULL (accepted) or from a live local or slice, with its length.
         assert_eq!(unsafe { mbedtls_x509_crt_parse_der_nocopy(&mut chain, der.as_ptr(), der.len()) }, 0);
+        // SAFETY: each pointer is NULL (accepted) or from a live local or slice, with its length.
         assert_eq!(unsafe { chain_ders(&chain) }.unwrap().len(), 2);
+        // SAFETY: each pointer is NULL (accepted) or from a live local or slice, with its length.
         unsafe { mbedtls_x509_crt_free(&mut chain) };
     }
 
@@ -746,12 +778,16 @@ mod tests {
     fn files_and_directories() {
         let mut chain = new_crt();
         let file = CString::new(certs_dir().join("server-rsa-chain.crt").to_str().unwrap()).unwrap();
+        // SAFETY: each pointer is NULL (accepted) or from a live local or slice, with its length.
         assert_eq!(unsafe { mbedtls_x509_crt_parse_file(&mut chain, file.as_ptr()) }, 0);
         assert_eq!(
+            // SAFETY: each pointer is NULL (accepted) or from a live local or slice, with its length.
             unsafe { mbedtls_x509_crt_parse_file(&mut chain, c"/nonexistent".as_ptr()) },
             MBEDTLS_ERR_PK_FILE_IO_ERROR
         );
+        // SAFETY: each pointer is NULL (accepted) or from a live local or slice, with its length.
         assert_eq!(unsafe { mbedtls_x509_crt_parse_file(&mut chain, ptr::null()) }, MBEDTLS_ERR_X509_BAD_INPUT_DATA);
+        // SAFETY: each pointer is NULL (accepted) or from a live local or slice, with its length.
         unsafe { mbedtls_x509_crt_free(&mut chain) };
 
         // A directory with 2 good files (3 certs), 2 files without certificates, one
@@ -765,10 +801,14 @@ mod tests {
         std::fs::write(dir.join("d.txt"), b"hello").unwrap();
         std::os::unix::fs::symlink(dir.join("missing"), dir.join("e.crt")).unwrap();
         let c_dir = CString::new(dir.to_str().unwrap()).unwrap();
+        // SAFETY: each pointer is NULL (accepted) or from a live local or slice, with its length.
         assert_eq!(unsafe { mbedtls_x509_crt_parse_path(&mut chain, c_dir.as_ptr()) }, 2);
+        // SAFETY: each pointer is NULL (accepted) or from a live local or slice, with its length.
         assert_eq!(unsafe { chain_ders(&chain) }.unwrap().len(), 3);
+        // SAFETY: each pointer is NULL (accepted) or from a live local or slice, with its length.
         unsafe { mbedtls_x509_crt_free(&mut chain) };
         assert_eq!(
+            // SAFETY: each pointer is NULL (accepted) or from a live local or slice, with its length.
             unsafe { mbedtls_x509_crt_parse_path(&mut chain, c"/nonexistent".as_ptr()) },
             MBEDTLS_ERR_X509_FILE_IO_ERROR
         );
@@ -780,33 +820,44 @@ mod tests {
         let mut chain = new_crt();
         assert_eq!(parse(&mut chain, &read("server-rsa.crt")), 0);
         let mut buf = vec![0 as c_char; 4096];
+        // SAFETY: each pointer is NULL (accepted) or from a live local or slice, with its length.
         let n = unsafe { mbedtls_x509_crt_info(buf.as_mut_ptr(), buf.len(), c"  ".as_ptr(), &chain) };
+        // SAFETY: the buffer is a live local that the function NUL-terminated.
         let text = unsafe { CStr::from_ptr(buf.as_ptr()) }.to_str().unwrap().to_string();
         assert_eq!(n as usize, text.len());
         assert_eq!(text, x509::info(certificate_of(&chain), "  "));
         // Too small: truncated, NUL-terminated, error.
         let mut small = vec![0x55 as c_char; 20];
+        // SAFETY: each pointer is NULL (accepted) or from a live local or slice, with its length.
         let r = unsafe { mbedtls_x509_crt_info(small.as_mut_ptr(), small.len(), ptr::null(), &chain) };
         assert_eq!(r, MBEDTLS_ERR_X509_BUFFER_TOO_SMALL);
         assert_eq!(small[19], 0);
+        // SAFETY: the buffer is a live local that the function NUL-terminated.
         assert_eq!(unsafe { CStr::from_ptr(small.as_ptr()) }.to_bytes(), b"cert. version     :");
         assert_eq!(
+            // SAFETY: each pointer is NULL (accepted) or from a live local or slice, with its length.
             unsafe { mbedtls_x509_crt_info(ptr::null_mut(), 10, ptr::null(), &chain) },
             MBEDTLS_ERR_X509_BAD_INPUT_DATA
         );
         assert_eq!(
+            // SAFETY: each pointer is NULL (accepted) or from a live local or slice, with its length.
             unsafe { mbedtls_x509_crt_info(small.as_mut_ptr(), 0, ptr::null(), &chain) },
             MBEDTLS_ERR_X509_BUFFER_TOO_SMALL
         );
         // NULL certificate: a note, not a crash.
+        // SAFETY: each pointer is NULL (accepted) or from a live local or slice, with its length.
         let r = unsafe { mbedtls_x509_crt_info(buf.as_mut_ptr(), buf.len(), ptr::null(), ptr::null()) };
         assert!(r > 0);
         // verify_info.
+        // SAFETY: each pointer is NULL (accepted) or from a live local or slice, with its length.
         let r = unsafe { mbedtls_x509_crt_verify_info(buf.as_mut_ptr(), buf.len(), c"! ".as_ptr(), 0x08) };
+        // SAFETY: the buffer is a live local that the function NUL-terminated.
         let text = unsafe { CStr::from_ptr(buf.as_ptr()) }.to_str().unwrap();
         assert_eq!(r as usize, text.len());
         assert!(text.starts_with("! ") && text.ends_with('\n'));
+        // SAFETY: each pointer is NULL (accepted) or from a live local or slice, with its length.
         assert_eq!(unsafe { mbedtls_x509_crt_verify_info(buf.as_mut_ptr(), buf.len(), c"".as_ptr(), 0) }, 0);
+        // SAFETY: each pointer is NULL (accepted) or from a live local or slice, with its length.
         unsafe { mbedtls_x509_crt_free(&mut chain) };
     }
 
@@ -851,12 +902,16 @@ mod tests {
         let ders = [read("server-rsa.der"), read("ca.der")];
         let chain = new_chain_from_ders(&ders).unwrap();
         assert_eq!(raw(&chain), &ders[0][..]);
+        // SAFETY: each pointer is NULL (accepted) or from a live local or slice, with its length.
         let got = unsafe { chain_ders(&*chain) }.unwrap();
         assert_eq!(got.iter().map(|d| d.as_ref().to_vec()).collect::<Vec<_>>(), ders.to_vec());
+        // SAFETY: each pointer is NULL (accepted) or from a live local or slice, with its length.
         unsafe { free_owned_chain(chain) };
         assert_eq!(new_chain_from_ders(&[b"junk".to_vec()]).err(), Some(Error::X509InvalidFormat));
         let empty = new_chain_from_ders::<Vec<u8>>(&[]).unwrap();
+        // SAFETY: each pointer is NULL (accepted) or from a live local or slice, with its length.
         assert!(unsafe { certificate(&*empty) }.is_none());
+        // SAFETY: each pointer is NULL (accepted) or from a live local or slice, with its length.
         unsafe { free_owned_chain(empty) };
     }
 }
