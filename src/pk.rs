@@ -6,6 +6,7 @@
 //! Decryption of encrypted PKCS#8 uses aws-lc's PBKDF2 and AES-CBC; no cryptography is
 //! written here.
 
+use core::ffi::CStr;
 use core::num::NonZeroU32;
 
 use aws_lc_rs::cipher::{AES_128, AES_192, AES_256, DecryptionContext, PaddedBlockDecryptingKey, UnboundCipherKey};
@@ -35,14 +36,19 @@ pub(crate) enum KeyKind {
 
 impl KeyKind {
     /// The name `mbedtls_pk_get_name` returns: `RSA`, `EC`, and for the kinds Mbed TLS 3.6
-    /// lacks, `Ed25519` / `unknown`.
-    pub(crate) fn name(self) -> &'static str {
+    /// lacks, `Ed25519` / `unknown`. A C string, so that the C layer can hand it out as is.
+    pub(crate) fn c_name(self) -> &'static CStr {
         match self {
-            KeyKind::Rsa { .. } => "RSA",
-            KeyKind::Ec { .. } => "EC",
-            KeyKind::Ed25519 => "Ed25519",
-            KeyKind::Other => "unknown",
+            KeyKind::Rsa { .. } => c"RSA",
+            KeyKind::Ec { .. } => c"EC",
+            KeyKind::Ed25519 => c"Ed25519",
+            KeyKind::Other => c"unknown",
         }
+    }
+
+    /// [`KeyKind::c_name`] as text.
+    pub(crate) fn name(self) -> &'static str {
+        self.c_name().to_str().unwrap_or_default()
     }
 
     /// Key size in bits (`mbedtls_pk_get_bitlen`): the modulus for RSA, the curve's size for EC,

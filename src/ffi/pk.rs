@@ -1,8 +1,8 @@
 //! `pk.h`: key contexts (`mbedtls_pk_context`): private keys for `mbedtls_ssl_conf_own_cert`,
 //! public keys (also the `pk` field of every parsed certificate).
 //!
-//! The context is a shell holding one handle to a [`PkValue`]. This module also holds the
-//! registry of handles that `x509_crt` uses too: every Rust object a C struct points to is
+//! The context is a shell holding one handle to a [`PkValue`], in the registry of handles of
+//! `ffi` (`handle_*`), which `x509_crt` uses too: every Rust object a C struct points to is
 //! registered with its type, and a handle is only dereferenced after the registry confirms it
 //! is live and of the expected type. A never-initialised struct, a copy of a freed struct or a
 //! double free therefore reads as "empty" instead of touching freed memory.
@@ -432,13 +432,7 @@ pub unsafe extern "C" fn mbedtls_pk_get_len(ctx: *const mbedtls_pk_context) -> u
 pub unsafe extern "C" fn mbedtls_pk_get_name(ctx: *const mbedtls_pk_context) -> *const c_char {
     entry!(mbedtls_pk_get_name, on_panic = c"invalid PK".as_ptr(), {
         // SAFETY: caller guarantees `ctx` is NULL or valid.
-        match unsafe { key_kind(ctx) } {
-            None => c"invalid PK".as_ptr(),
-            Some(KeyKind::Rsa { .. }) => c"RSA".as_ptr(),
-            Some(KeyKind::Ec { .. }) => c"EC".as_ptr(),
-            Some(KeyKind::Ed25519) => c"Ed25519".as_ptr(),
-            Some(KeyKind::Other) => c"unknown".as_ptr(),
-        }
+        unsafe { key_kind(ctx) }.map_or(c"invalid PK", KeyKind::c_name).as_ptr()
     })
 }
 

@@ -4,7 +4,7 @@
 //! further certificates get structs allocated here, linked through `next`, and freed by
 //! `mbedtls_x509_crt_free`. Each struct's `private_handle` owns the parsed [`Certificate`],
 //! whose DER the public `mbedtls_x509_buf` fields point into. Handles and `next` pointers are
-//! checked against the registry of `ffi::pk` before use, so an uninitialised `next`, a copied
+//! checked against the handle registry of `ffi` before use, so an uninitialised `next`, a copied
 //! struct or a second free never reach freed memory.
 
 use core::ffi::{c_char, c_int, c_uchar, c_void};
