@@ -14,17 +14,20 @@
 //! carry comments). Like Mbed TLS, which works on C strings, decoding stops at the first NUL
 //! byte: callers may pass buffers with or without the terminating NUL.
 
+use base64ct::{Base64, Encoding as _};
+use zeroize::Zeroizing;
+
 use crate::error::Error;
 
 /// One decoded PEM block.
 #[derive(Clone, PartialEq, Eq)]
-pub struct PemBlock {
+pub(crate) struct PemBlock {
     /// The label between `BEGIN ` and the dashes, e.g. `CERTIFICATE`.
-    pub label: String,
+    pub(crate) label: String,
     /// The RFC 1421 header lines (`Proc-Type`, `DEK-Info`, ...) in order, names as written.
-    pub headers: Vec<(String, String)>,
+    pub(crate) headers: Vec<(String, String)>,
     /// The base64-decoded contents.
-    pub der: Vec<u8>,
+    pub(crate) der: Vec<u8>,
 }
 
 impl core::fmt::Debug for PemBlock {
@@ -40,12 +43,12 @@ impl core::fmt::Debug for PemBlock {
 
 impl PemBlock {
     /// The value of header `name` (ASCII case-insensitive), if present.
-    pub fn header(&self, name: &str) -> Option<&str> {
+    pub(crate) fn header(&self, name: &str) -> Option<&str> {
         self.headers.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
     }
 
     /// True for a block encrypted the legacy OpenSSL way (`Proc-Type: 4,ENCRYPTED`).
-    pub fn is_legacy_encrypted(&self) -> bool {
+    pub(crate) fn is_legacy_encrypted(&self) -> bool {
         self.header("Proc-Type").is_some_and(|v| {
             let mut parts = v.split(',').map(str::trim);
             parts.next() == Some("4") && parts.next().is_some_and(|p| p.eq_ignore_ascii_case("ENCRYPTED"))
@@ -72,30 +75,26 @@ fn find(haystack: &[u8], needle: &[u8], from: usize) -> Option<usize> {
 }
 
 /// True when `input` contains a PEM begin line (`-----BEGIN `).
-pub fn is_pem(input: &[u8]) -> bool {
+pub(crate) fn is_pem(input: &[u8]) -> bool {
     find(c_text(input), BEGIN, 0).is_some()
 }
 
 /// True when `input` contains the begin line of a block labelled `label`.
-pub fn contains_label(input: &[u8], label: &str) -> bool {
+pub(crate) fn contains_label(input: &[u8], label: &str) -> bool {
     let mut marker = BEGIN.to_vec();
     marker.extend_from_slice(label.as_bytes());
     marker.extend_from_slice(DASHES);
     find(c_text(input), &marker, 0).is_some()
 }
 
-/// Decodes every block of `input`, in order.
+/// Decodes every block of `input`, in order, each with its label.
 ///
 /// A block whose begin line has no matching end line is skipped (there is nothing to decode);
 /// a block with an end line but a body that is not valid base64 yields
 /// `Err(Error::PemInvalidData)` in its place, so callers can count failures as Mbed TLS does.
-pub fn blocks(input: &[u8]) -> Vec<Result<PemBlock, Error>> {
-    labelled_blocks(input).into_iter().map(|(_, block)| block).collect()
-}
-
-/// Like [`blocks`], with each block's label also for the blocks that failed to decode (so a
-/// caller looking for one label can report that block's error).
-pub fn labelled_blocks(input: &[u8]) -> Vec<(String, Result<PemBlock, Error>)> {
+/// Failed blocks keep their label too, so a caller looking for one label can report that
+/// block's error.
+pub(crate) fn labelled_blocks(input: &[u8]) -> Vec<(String, Result<PemBlock, Error>)> {
     let text = c_text(input);
     let mut out = Vec::new();
     let mut pos = 0;
@@ -128,6 +127,12 @@ pub fn labelled_blocks(input: &[u8]) -> Vec<(String, Result<PemBlock, Error>)> {
         pos = footer_at + footer.len();
     }
     out
+}
+
+/// The blocks of [`labelled_blocks`] without their labels.
+#[cfg(test)]
+pub(crate) fn blocks(input: &[u8]) -> Vec<Result<PemBlock, Error>> {
+    labelled_blocks(input).into_iter().map(|(_, block)| block).collect()
 }
 
 /// Index of the `\n` ending the line that contains `from`, or the end of `text`.
@@ -190,64 +195,30 @@ fn trim(mut s: &[u8]) -> &[u8] {
     s
 }
 
-fn base64_value(c: u8) -> Option<u32> {
-    Some(match c {
-        b'A'..=b'Z' => c - b'A',
-        b'a'..=b'z' => c - b'a' + 26,
-        b'0'..=b'9' => c - b'0' + 52,
-        b'+' => 62,
-        b'/' => 63,
-        _ => return None,
-    } as u32)
-}
-
-/// Decodes standard base64 (RFC 4648 alphabet, `=` padding), ignoring white space.
+/// Decodes standard base64 (RFC 4648 alphabet, `=` padding), ignoring white space. The digits
+/// are decoded by `base64ct`, in constant time: PEM blocks carry private keys.
 ///
 /// Strict otherwise: any other character, padding anywhere but at the end, more than two
 /// padding characters, or a length that is not a multiple of four is `Error::PemInvalidData`.
-pub fn base64_decode(text: &[u8]) -> Result<Vec<u8>, Error> {
-    let mut out = Vec::with_capacity(text.len() / 4 * 3);
-    let mut acc: u32 = 0;
-    let mut count = 0usize; // base64 digits and padding seen
-    let mut padding = 0usize;
-    for &c in text {
-        if c.is_ascii_whitespace() {
-            continue;
-        }
-        if c == b'=' {
-            padding += 1;
-            count += 1;
-            if padding > 2 {
-                return Err(Error::PemInvalidData);
-            }
-            continue;
-        }
-        if padding > 0 {
-            return Err(Error::PemInvalidData);
-        }
-        let v = base64_value(c).ok_or(Error::PemInvalidData)?;
-        acc = (acc << 6) | v;
-        count += 1;
-        if count % 4 == 0 {
-            out.extend_from_slice(&[(acc >> 16) as u8, (acc >> 8) as u8, acc as u8]);
-            acc = 0;
-        }
-    }
-    if count % 4 != 0 {
+/// As Mbed TLS does, the unused low bits of the last digit before the padding are ignored.
+pub(crate) fn base64_decode(text: &[u8]) -> Result<Vec<u8>, Error> {
+    // Only white space and padding are told apart byte by byte; neither is a digit, so these
+    // branches reveal nothing of the data. The copy is wiped (and never reallocated: the
+    // capacity is enough).
+    let mut digits = Zeroizing::new(Vec::with_capacity(text.len()));
+    digits.extend(text.iter().copied().filter(|c| !c.is_ascii_whitespace()));
+    let padding = digits.iter().rev().take_while(|&&c| c == b'=').count();
+    let unpadded = digits.len() - padding;
+    if padding > 2 || digits.len() % 4 != 0 || digits[..unpadded].contains(&b'=') {
         return Err(Error::PemInvalidData);
     }
-    match padding {
-        0 => {}
-        // The last quantum held 2 digits (1 byte) or 3 digits (2 bytes).
-        1 => {
-            let acc = acc << 6;
-            out.extend_from_slice(&[(acc >> 16) as u8, (acc >> 8) as u8]);
-        }
-        _ => {
-            let acc = acc << 12;
-            out.push((acc >> 16) as u8);
-        }
-    }
+    // The last quantum decoded with zero digits ('A') in place of the padding gives its bytes
+    // followed by `padding` zero bytes, whatever the unused bits of its last digit (which
+    // base64ct would otherwise refuse as a non-canonical encoding).
+    digits[unpadded..].fill(b'A');
+    let mut out = vec![0u8; digits.len() / 4 * 3];
+    let decoded = Base64::decode(&digits[..], &mut out).map_err(|_| Error::PemInvalidData)?.len();
+    out.truncate(decoded - padding);
     Ok(out)
 }
 
@@ -276,9 +247,35 @@ mod tests {
 
     #[test]
     fn base64_rejects_malformed() {
-        for bad in ["Zm9", "Zg=", "Z===", "Zg==Zg==", "Zm9v!", "Zm=v", "=Zm9", "Zm9vY", "Zg=a"] {
+        for bad in [
+            "Zm9",
+            "Zg=",
+            "Z===",
+            "Zg==Zg==",
+            "Zm9v!",
+            "Zm=v",
+            "=Zm9",
+            "Zm9vY",
+            "Zg=a",
+            "====",
+            "Zm9!",
+            "Zm-v",
+            "Zm_v",
+            "Zm9v\0",
+            "Zg==\u{e9}",
+        ] {
             assert_eq!(base64_decode(bad.as_bytes()), Err(Error::PemInvalidData), "{bad}");
         }
+    }
+
+    #[test]
+    fn base64_ignores_the_unused_bits_of_the_last_digit() {
+        // Non-canonical encodings (low bits set before the padding) decode as Mbed TLS decodes
+        // them: the bits are dropped.
+        assert_eq!(base64_decode(b"Zh==").unwrap(), b"f");
+        assert_eq!(base64_decode(b"Zm9=").unwrap(), b"fo");
+        assert_eq!(base64_decode(b"Zm9vYh==").unwrap(), b"foob");
+        assert_eq!(base64_decode(b"Zm9v\n Zh = =\n").unwrap(), b"foof");
     }
 
     #[test]

@@ -6,6 +6,7 @@
 //! Decryption of encrypted PKCS#8 uses aws-lc's PBKDF2 and AES-CBC; no cryptography is
 //! written here.
 
+use core::ffi::CStr;
 use core::num::NonZeroU32;
 
 use aws_lc_rs::cipher::{AES_128, AES_192, AES_256, DecryptionContext, PaddedBlockDecryptingKey, UnboundCipherKey};
@@ -13,14 +14,16 @@ use aws_lc_rs::iv::FixedLength;
 use aws_lc_rs::pbkdf2;
 use rustls::pki_types::{PrivateKeyDer, PrivatePkcs1KeyDer, PrivatePkcs8KeyDer, PrivateSec1KeyDer};
 
+use zeroize::Zeroizing;
+
+use crate::der::{self, Reader, Tlv};
 use crate::error::Error;
+use crate::oid;
 use crate::pem;
-use crate::x509::der::{self, Reader, Tlv};
-use crate::x509::oid;
 
 /// What a key is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum KeyKind {
+pub(crate) enum KeyKind {
     /// RSA, with the modulus size in bits.
     Rsa { bits: usize },
     /// An elliptic-curve key (ECDSA or ECDH), with Mbed TLS's curve name (`secp256r1`, ...).
@@ -33,19 +36,24 @@ pub enum KeyKind {
 
 impl KeyKind {
     /// The name `mbedtls_pk_get_name` returns: `RSA`, `EC`, and for the kinds Mbed TLS 3.6
-    /// lacks, `Ed25519` / `unknown`.
-    pub fn name(self) -> &'static str {
+    /// lacks, `Ed25519` / `unknown`. A C string, so that the C layer can hand it out as is.
+    pub(crate) fn c_name(self) -> &'static CStr {
         match self {
-            KeyKind::Rsa { .. } => "RSA",
-            KeyKind::Ec { .. } => "EC",
-            KeyKind::Ed25519 => "Ed25519",
-            KeyKind::Other => "unknown",
+            KeyKind::Rsa { .. } => c"RSA",
+            KeyKind::Ec { .. } => c"EC",
+            KeyKind::Ed25519 => c"Ed25519",
+            KeyKind::Other => c"unknown",
         }
+    }
+
+    /// [`KeyKind::c_name`] as text.
+    pub(crate) fn name(self) -> &'static str {
+        self.c_name().to_str().unwrap_or_default()
     }
 
     /// Key size in bits (`mbedtls_pk_get_bitlen`): the modulus for RSA, the curve's size for EC,
     /// 255 for Ed25519, 0 for `Other`.
-    pub fn bits(self) -> usize {
+    pub(crate) fn bits(self) -> usize {
         match self {
             KeyKind::Rsa { bits } | KeyKind::Ec { bits, .. } => bits,
             KeyKind::Ed25519 => 255,
@@ -78,7 +86,7 @@ const RSA_ALGORITHM: &[u8] =
 
 /// A public key: its kind and its SubjectPublicKeyInfo DER.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct PublicKey {
+pub(crate) struct PublicKey {
     kind: KeyKind,
     spki: Vec<u8>,
 }
@@ -89,22 +97,12 @@ impl PublicKey {
     /// Errors as Mbed TLS's `mbedtls_pk_parse_subpubkey`: `PkKeyInvalidFormat` (structure),
     /// `PkInvalidAlg` (AlgorithmIdentifier), `PkInvalidPubkey` (key bits),
     /// `PkUnknownPkAlg`, `PkUnknownNamedCurve`.
-    pub fn from_spki(input: &[u8]) -> Result<PublicKey, Error> {
+    pub(crate) fn from_spki(input: &[u8]) -> Result<PublicKey, Error> {
         use der::*;
-        let mut r = Reader::new(input);
-        let spki = r.read(SEQUENCE, Error::PkKeyInvalidFormat)?;
-        r.finish(Error::PkKeyInvalidFormat)?;
-        let mut s = spki.reader();
-        let alg = s.read(SEQUENCE, Error::PkInvalidAlg)?;
-        let mut a = alg.reader();
-        let alg_oid = a.read(OID, Error::PkInvalidAlg)?;
-        let params = if a.is_empty() { None } else { Some(a.read_any(Error::PkInvalidAlg)?) };
-        a.finish(Error::PkInvalidAlg)?;
+        let mut s = single(input, SEQUENCE, Error::PkKeyInvalidFormat)?.reader();
+        let (alg_oid, params) = s.read_algorithm(Error::PkInvalidAlg)?;
         let bits = s.read(BIT_STRING, Error::PkInvalidPubkey)?;
-        let key = match bit_string(bits.value) {
-            Some((0, key)) if !key.is_empty() => key,
-            _ => return Err(Error::PkInvalidPubkey),
-        };
+        let key = whole_bytes(bits.value).ok_or(Error::PkInvalidPubkey)?;
         s.finish(Error::PkKeyInvalidFormat)?;
         let dotted = oid::to_dotted(alg_oid.value).ok_or(Error::PkUnknownPkAlg)?;
         let kind = match dotted.as_str() {
@@ -129,7 +127,7 @@ impl PublicKey {
 
     /// Parses a public key as `mbedtls_pk_parse_public_key` does: PEM `PUBLIC KEY`
     /// (SubjectPublicKeyInfo) or `RSA PUBLIC KEY` (PKCS#1), or the DER of either.
-    pub fn parse(input: &[u8]) -> Result<PublicKey, Error> {
+    pub(crate) fn parse(input: &[u8]) -> Result<PublicKey, Error> {
         if pem::is_pem(input) {
             for (label, block) in pem::labelled_blocks(input) {
                 match label.as_str() {
@@ -159,12 +157,13 @@ impl PublicKey {
         Ok(PublicKey { kind: KeyKind::Rsa { bits }, spki })
     }
 
-    pub fn kind(&self) -> KeyKind {
+    pub(crate) fn kind(&self) -> KeyKind {
         self.kind
     }
 
     /// The SubjectPublicKeyInfo, DER.
-    pub fn spki(&self) -> &[u8] {
+    #[allow(dead_code, reason = "not exposed to C yet (mbedtls_pk_write_pubkey_der); read by the tests")]
+    pub(crate) fn spki(&self) -> &[u8] {
         &self.spki
     }
 }
@@ -172,13 +171,15 @@ impl PublicKey {
 /// Modulus size of an RSAPublicKey `SEQUENCE { n INTEGER, e INTEGER }`.
 fn rsa_public_bits(der: &[u8]) -> Result<usize, Error> {
     let err = Error::PkInvalidPubkey;
-    let mut r = Reader::new(der);
-    let seq = r.read(der::SEQUENCE, err)?;
-    r.finish(err)?;
-    let mut s = seq.reader();
+    let mut s = der::single(der, der::SEQUENCE, err)?.reader();
     let n = s.read(der::INTEGER, err)?;
     s.read(der::INTEGER, err)?;
     s.finish(err)?;
+    modulus_bits(&n, err)
+}
+
+/// The size in bits of an RSA modulus (an INTEGER); `err` for zero.
+fn modulus_bits(n: &Tlv<'_>, err: Error) -> Result<usize, Error> {
     match der::uint_bits(n.value) {
         0 => Err(err),
         bits => Ok(bits),
@@ -186,7 +187,7 @@ fn rsa_public_bits(der: &[u8]) -> Result<usize, Error> {
 }
 
 /// A private key the TLS layer can sign with.
-pub struct PrivateKey {
+pub(crate) struct PrivateKey {
     der: PrivateKeyDer<'static>,
     kind: KeyKind,
 }
@@ -227,7 +228,7 @@ impl PrivateKey {
     /// * `PkKeyInvalidVersion`, `PkInvalidAlg`, `PkUnknownPkAlg`, `PkUnknownNamedCurve` (a curve
     ///   the TLS layer cannot sign with), `PkKeyInvalidFormat` (anything else malformed, or a
     ///   key aws-lc refuses).
-    pub fn parse(input: &[u8], password: Option<&[u8]>) -> Result<PrivateKey, Error> {
+    pub(crate) fn parse(input: &[u8], password: Option<&[u8]>) -> Result<PrivateKey, Error> {
         let password = password.filter(|p| !p.is_empty());
         if pem::is_pem(input) {
             let found = pem::labelled_blocks(input).into_iter().find(|(l, _)| PEM_KEY_LABELS.contains(&l.as_str()));
@@ -251,7 +252,7 @@ impl PrivateKey {
 
     /// DER of any supported form. Bytes after the key are ignored (Mbed TLS's
     /// `mbedtls_pk_parse_keyfile` passes a NUL after DER files too).
-    pub fn from_der(input: &[u8], password: Option<&[u8]>) -> Result<PrivateKey, Error> {
+    pub(crate) fn from_der(input: &[u8], password: Option<&[u8]>) -> Result<PrivateKey, Error> {
         use der::*;
         let err = Error::PkKeyInvalidFormat;
         let mut r = Reader::new(input);
@@ -275,11 +276,11 @@ impl PrivateKey {
     }
 
     /// A copy of the key in the form rustls takes.
-    pub fn key_der(&self) -> PrivateKeyDer<'static> {
+    pub(crate) fn key_der(&self) -> PrivateKeyDer<'static> {
         self.der.clone_key()
     }
 
-    pub fn kind(&self) -> KeyKind {
+    pub(crate) fn kind(&self) -> KeyKind {
         self.kind
     }
 
@@ -287,19 +288,12 @@ impl PrivateKey {
     fn from_pkcs8(der: &[u8]) -> Result<PrivateKey, Error> {
         use der::*;
         let err = Error::PkKeyInvalidFormat;
-        let mut r = Reader::new(der);
-        let info = r.read(SEQUENCE, err)?;
-        r.finish(err)?;
-        let mut s = info.reader();
+        let mut s = single(der, SEQUENCE, err)?.reader();
         let version = s.read(INTEGER, err)?;
         if !matches!(version.value, [0] | [1]) {
             return Err(Error::PkKeyInvalidVersion);
         }
-        let alg = s.read(SEQUENCE, Error::PkInvalidAlg)?;
-        let mut a = alg.reader();
-        let alg_oid = a.read(OID, Error::PkInvalidAlg)?;
-        let params = if a.is_empty() { None } else { Some(a.read_any(Error::PkInvalidAlg)?) };
-        a.finish(Error::PkInvalidAlg)?;
+        let (alg_oid, params) = s.read_algorithm(Error::PkInvalidAlg)?;
         let private = s.read(OCTET_STRING, err)?;
         s.read_optional(context(0, true), err)?;
         s.read_optional(context(1, false), err)?;
@@ -313,9 +307,7 @@ impl PrivateKey {
                 kind
             }
             Some(oid::ED25519) => {
-                let mut kr = Reader::new(private.value);
-                let seed = kr.read(OCTET_STRING, err)?;
-                kr.finish(err)?;
+                let seed = single(private.value, OCTET_STRING, err)?;
                 if seed.value.len() != 32 {
                     return Err(err);
                 }
@@ -344,10 +336,7 @@ impl PrivateKey {
         let plain = decrypt_pkcs8(der, password)?;
         // A wrong password that happens to leave valid padding (1 in 256) gives garbage, which
         // is not one DER element: same error as bad padding.
-        let mut r = Reader::new(&plain);
-        if r.read(der::SEQUENCE, Error::PkPasswordMismatch).is_err() || !r.is_empty() {
-            return Err(Error::PkPasswordMismatch);
-        }
+        der::single(&plain, der::SEQUENCE, Error::PkPasswordMismatch)?;
         PrivateKey::from_pkcs8(&plain)
     }
 
@@ -370,10 +359,7 @@ fn signing_curve(oid_der: &[u8]) -> Result<KeyKind, Error> {
 /// RSAPrivateKey `SEQUENCE { version, n, e, d, p, q, dp, dq, qinv }` (two-prime only).
 fn rsa_private_kind(der: &[u8]) -> Result<KeyKind, Error> {
     let err = Error::PkKeyInvalidFormat;
-    let mut r = Reader::new(der);
-    let seq = r.read(der::SEQUENCE, err)?;
-    r.finish(err)?;
-    let mut s = seq.reader();
+    let mut s = der::single(der, der::SEQUENCE, err)?.reader();
     let version = s.read(der::INTEGER, err)?;
     if version.value != [0] {
         return Err(Error::PkKeyInvalidVersion);
@@ -383,10 +369,7 @@ fn rsa_private_kind(der: &[u8]) -> Result<KeyKind, Error> {
         s.read(der::INTEGER, err)?;
     }
     s.finish(err)?;
-    match der::uint_bits(n.value) {
-        0 => Err(err),
-        bits => Ok(KeyKind::Rsa { bits }),
-    }
+    Ok(KeyKind::Rsa { bits: modulus_bits(&n, err)? })
 }
 
 /// ECPrivateKey `SEQUENCE { 1, privateKey OCTET STRING, [0] parameters OPTIONAL, [1] publicKey
@@ -394,10 +377,7 @@ fn rsa_private_kind(der: &[u8]) -> Result<KeyKind, Error> {
 fn sec1_curve(der: &[u8]) -> Result<Option<Vec<u8>>, Error> {
     use der::*;
     let err = Error::PkKeyInvalidFormat;
-    let mut r = Reader::new(der);
-    let seq = r.read(SEQUENCE, err)?;
-    r.finish(err)?;
-    let mut s = seq.reader();
+    let mut s = single(der, SEQUENCE, err)?.reader();
     let version = s.read(INTEGER, err)?;
     if version.value != [1] {
         return Err(Error::PkKeyInvalidVersion);
@@ -420,15 +400,13 @@ fn sec1_curve(der: &[u8]) -> Result<Option<Vec<u8>>, Error> {
     Ok(curve)
 }
 
-/// Decrypts an EncryptedPrivateKeyInfo protected with PBES2 (PBKDF2 + AES-CBC).
-fn decrypt_pkcs8(der: &[u8], password: Option<&[u8]>) -> Result<Vec<u8>, Error> {
+/// Decrypts an EncryptedPrivateKeyInfo protected with PBES2 (PBKDF2 + AES-CBC). The derived
+/// key and the plaintext are wiped when dropped.
+fn decrypt_pkcs8(der: &[u8], password: Option<&[u8]>) -> Result<Zeroizing<Vec<u8>>, Error> {
     use der::*;
     let err = Error::PkKeyInvalidFormat;
     let unsupported = Error::PkFeatureUnavailable;
-    let mut r = Reader::new(der);
-    let info = r.read(SEQUENCE, err)?;
-    r.finish(err)?;
-    let mut s = info.reader();
+    let mut s = single(der, SEQUENCE, err)?.reader();
     let (scheme, scheme_params) = algorithm(&mut s, err)?;
     let data = s.read(OCTET_STRING, err)?;
     s.finish(err)?;
@@ -478,12 +456,12 @@ fn decrypt_pkcs8(der: &[u8], password: Option<&[u8]>) -> Result<Vec<u8>, Error> 
     if data.value.is_empty() || data.value.len() % 16 != 0 {
         return Err(err);
     }
-    let mut key = [0u8; 32];
+    let mut key = Zeroizing::new([0u8; 32]);
     pbkdf2::derive(prf, iterations, salt, password, &mut key[..key_len]);
     let cipher_key = UnboundCipherKey::new(cipher_alg, &key[..key_len]).map_err(|_| err)?;
-    key.fill(0);
+    drop(key);
     let decrypting = PaddedBlockDecryptingKey::cbc_pkcs7(cipher_key).map_err(|_| err)?;
-    let mut buf = data.value.to_vec();
+    let mut buf = Zeroizing::new(data.value.to_vec());
     let plain_len = decrypting
         .decrypt(&mut buf, DecryptionContext::Iv128(FixedLength::from(iv)))
         .map_err(|_| Error::PkPasswordMismatch)?
@@ -494,12 +472,8 @@ fn decrypt_pkcs8(der: &[u8], password: Option<&[u8]>) -> Result<Vec<u8>, Error> 
 
 /// An AlgorithmIdentifier as (dotted OID, parameters).
 fn algorithm<'a>(r: &mut Reader<'a>, err: Error) -> Result<(String, Option<Tlv<'a>>), Error> {
-    let alg = r.read(der::SEQUENCE, err)?;
-    let mut a = alg.reader();
-    let oid = oid::to_dotted(a.read(der::OID, err)?.value).ok_or(err)?;
-    let params = if a.is_empty() { None } else { Some(a.read_any(err)?) };
-    a.finish(err)?;
-    Ok((oid, params))
+    let (oid, params) = r.read_algorithm(err)?;
+    Ok((oid::to_dotted(oid.value).ok_or(err)?, params))
 }
 
 #[cfg(test)]

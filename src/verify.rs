@@ -7,7 +7,6 @@
 //! Handshake signatures are always checked, whatever the mode.
 
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
 
 use rustls::client::danger::{
     HandshakeSignatureValid, PeerVerified, ServerIdentity, ServerVerifier, SignatureVerificationInput,
@@ -27,7 +26,7 @@ use crate::config::AuthMode;
 include!(concat!(env!("OUT_DIR"), "/verify_flags.rs"));
 
 /// "No verification result available" (`mbedtls_ssl_get_verify_result` before a handshake).
-pub const NO_RESULT: u32 = u32::MAX;
+pub(crate) const NO_RESULT: u32 = u32::MAX;
 
 /// The verification result of one handshake, shared between the verifier and its connection.
 #[derive(Clone, Debug, Default)]
@@ -89,6 +88,18 @@ fn failure_for(flags: u32) -> rustls::Error {
     rustls::Error::InvalidCertificate(e)
 }
 
+/// What a chain check needs: a non-empty root store and the end-entity certificate parsed (as
+/// `C`). Otherwise the flags to report: `NOT_TRUSTED` without roots, `OTHER | NOT_TRUSTED` for a
+/// certificate that does not parse.
+fn roots_and_parsed<'r, 'c, C: TryFrom<&'c CertificateDer<'c>>>(
+    roots: Option<&'r RootCertStore>,
+    ee: &'c CertificateDer<'c>,
+) -> Result<(&'r RootCertStore, C), u32> {
+    let roots = roots.filter(|r| !r.is_empty()).ok_or(badcert::NOT_TRUSTED)?;
+    let parsed = C::try_from(ee).map_err(|_| badcert::OTHER | badcert::NOT_TRUSTED)?;
+    Ok((roots, parsed))
+}
+
 /// Chain flags for a server certificate: trust, validity period, key purpose. An expired or
 /// not-yet-valid certificate is checked once more at a time inside its validity period, so that
 /// an untrusted expired certificate reports both bits, as Mbed TLS does.
@@ -98,11 +109,9 @@ fn server_chain_flags(
     roots: Option<&RootCertStore>,
     now: UnixTime,
 ) -> u32 {
-    let Some(roots) = roots.filter(|r| !r.is_empty()) else {
-        return badcert::NOT_TRUSTED;
-    };
-    let Ok(parsed) = ParsedCertificate::try_from(ee) else {
-        return badcert::OTHER | badcert::NOT_TRUSTED;
+    let (roots, parsed) = match roots_and_parsed::<ParsedCertificate<'_>>(roots, ee) {
+        Ok(inputs) => inputs,
+        Err(flags) => return flags,
     };
     let algs = rustls_aws_lc_rs::ALL_VERIFICATION_ALGS;
     let check = |at: UnixTime| verify_identity_signed_by_trust_anchor(&parsed, roots, intermediates, at, algs);
@@ -132,7 +141,7 @@ fn server_chain_flags(
 /// Every problem of a server certificate chain as BADCERT bits: trust, validity, key purpose
 /// and (when `expected_name` is given) the host name. Used by the handshake verifier below and
 /// by renegotiation handshakes, which rustls does not run.
-pub fn server_certificate_flags(
+pub(crate) fn server_certificate_flags(
     ee: &CertificateDer<'_>,
     intermediates: &[CertificateDer<'_>],
     roots: Option<&RootCertStore>,
@@ -156,17 +165,15 @@ pub fn server_certificate_flags(
 /// Every problem of a client certificate chain as BADCERT bits (trust, validity, the
 /// client-authentication key purpose), as rustls's WebPKI client verifier checks it. Used by
 /// the handshake verifier below and by renegotiation handshakes.
-pub fn client_certificate_flags(
+pub(crate) fn client_certificate_flags(
     ee: &CertificateDer<'_>,
     intermediates: &[CertificateDer<'_>],
     roots: Option<&RootCertStore>,
     now: UnixTime,
 ) -> u32 {
-    let Some(roots) = roots.filter(|r| !r.is_empty()) else {
-        return badcert::NOT_TRUSTED;
-    };
-    let Ok(cert) = webpki::EndEntityCert::try_from(ee) else {
-        return badcert::OTHER | badcert::NOT_TRUSTED;
+    let (roots, cert) = match roots_and_parsed::<webpki::EndEntityCert<'_>>(roots, ee) {
+        Ok(inputs) => inputs,
+        Err(flags) => return flags,
     };
     let usage = webpki::ExtendedKeyUsage::client_auth();
     match cert.verify_for_usage(
@@ -199,14 +206,50 @@ fn webpki_flags(err: &webpki::Error) -> u32 {
     }
 }
 
+/// Records the flags of a peer certificate (`peer`: "server" or "client") and decides: only
+/// `VERIFY_REQUIRED` fails the handshake, and only when some flag is set.
+fn conclude(record: &VerifyRecord, authmode: AuthMode, peer: &str, flags: u32) -> Result<PeerVerified, rustls::Error> {
+    record.set(flags);
+    log::debug!("{peer} certificate verification flags: {flags:#x}");
+    if flags != 0 && authmode == AuthMode::Required {
+        return Err(failure_for(flags));
+    }
+    Ok(PeerVerified::assertion())
+}
+
+/// The handshake-signature methods of both verifiers (the same trait methods in
+/// `ServerVerifier` and `ClientVerifier`): signatures are always checked, whatever the
+/// authmode, with the provider's algorithms.
+macro_rules! handshake_signature_checks {
+    () => {
+        fn verify_tls12_signature(
+            &self,
+            input: &SignatureVerificationInput<'_>,
+        ) -> Result<HandshakeSignatureValid, rustls::Error> {
+            rustls::crypto::verify_tls12_signature(input, algorithms())
+        }
+
+        fn verify_tls13_signature(
+            &self,
+            input: &SignatureVerificationInput<'_>,
+        ) -> Result<HandshakeSignatureValid, rustls::Error> {
+            rustls::crypto::verify_tls13_signature(input, algorithms())
+        }
+
+        fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
+            algorithms().supported_schemes()
+        }
+    };
+}
+
 /// The client side's verifier of the server certificate.
 #[derive(Debug)]
-pub struct ServerCertVerifier {
-    pub authmode: AuthMode,
-    pub roots: Option<Arc<RootCertStore>>,
+pub(crate) struct ServerCertVerifier {
+    pub(crate) authmode: AuthMode,
+    pub(crate) roots: Option<Arc<RootCertStore>>,
     /// The host name to match; None when the application opted out (`set_hostname(NULL)`).
-    pub expected_name: Option<ServerName<'static>>,
-    pub record: VerifyRecord,
+    pub(crate) expected_name: Option<ServerName<'static>>,
+    pub(crate) record: VerifyRecord,
 }
 
 impl ServerVerifier for ServerCertVerifier {
@@ -226,31 +269,10 @@ impl ServerVerifier for ServerCertVerifier {
             self.expected_name.as_ref(),
             identity.now,
         );
-        self.record.set(flags);
-        log::debug!("server certificate verification flags: {flags:#x}");
-        if flags != 0 && self.authmode == AuthMode::Required {
-            return Err(failure_for(flags));
-        }
-        Ok(PeerVerified::assertion())
+        conclude(&self.record, self.authmode, "server", flags)
     }
 
-    fn verify_tls12_signature(
-        &self,
-        input: &SignatureVerificationInput<'_>,
-    ) -> Result<HandshakeSignatureValid, rustls::Error> {
-        rustls::crypto::verify_tls12_signature(input, algorithms())
-    }
-
-    fn verify_tls13_signature(
-        &self,
-        input: &SignatureVerificationInput<'_>,
-    ) -> Result<HandshakeSignatureValid, rustls::Error> {
-        rustls::crypto::verify_tls13_signature(input, algorithms())
-    }
-
-    fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
-        algorithms().supported_schemes()
-    }
+    handshake_signature_checks!();
 
     fn request_ocsp_response(&self) -> bool {
         false
@@ -264,15 +286,15 @@ impl ServerVerifier for ServerCertVerifier {
 
 /// The server side's verifier of client certificates (`mbedtls_ssl_conf_authmode` on a server).
 #[derive(Debug)]
-pub struct ClientCertVerifier {
+pub(crate) struct ClientCertVerifier {
     authmode: AuthMode,
     roots: Option<Arc<RootCertStore>>,
     subjects: Arc<[DistinguishedName]>,
-    pub record: VerifyRecord,
+    pub(crate) record: VerifyRecord,
 }
 
 impl ClientCertVerifier {
-    pub fn new(authmode: AuthMode, roots: Option<Arc<RootCertStore>>, record: VerifyRecord) -> Self {
+    pub(crate) fn new(authmode: AuthMode, roots: Option<Arc<RootCertStore>>, record: VerifyRecord) -> Self {
         let subjects: Arc<[DistinguishedName]> = roots.as_ref().map(|r| r.subjects()).unwrap_or_default().into();
         Self { authmode, roots, subjects, record }
     }
@@ -286,27 +308,10 @@ impl ClientVerifier for ClientCertVerifier {
             }
             _ => badcert::OTHER,
         };
-        self.record.set(flags);
-        log::debug!("client certificate verification flags: {flags:#x}");
-        if flags != 0 && self.authmode == AuthMode::Required {
-            return Err(failure_for(flags));
-        }
-        Ok(PeerVerified::assertion())
+        conclude(&self.record, self.authmode, "client", flags)
     }
 
-    fn verify_tls12_signature(
-        &self,
-        input: &SignatureVerificationInput<'_>,
-    ) -> Result<HandshakeSignatureValid, rustls::Error> {
-        rustls::crypto::verify_tls12_signature(input, algorithms())
-    }
-
-    fn verify_tls13_signature(
-        &self,
-        input: &SignatureVerificationInput<'_>,
-    ) -> Result<HandshakeSignatureValid, rustls::Error> {
-        rustls::crypto::verify_tls13_signature(input, algorithms())
-    }
+    handshake_signature_checks!();
 
     fn root_hint_subjects(&self) -> Arc<[DistinguishedName]> {
         self.subjects.clone()
@@ -319,15 +324,6 @@ impl ClientVerifier for ClientCertVerifier {
     fn offer_client_auth(&self) -> bool {
         self.authmode != AuthMode::None
     }
-
-    fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
-        algorithms().supported_schemes()
-    }
-}
-
-/// Seconds since the epoch as a `UnixTime` (for tests).
-pub fn unix_time(secs: u64) -> UnixTime {
-    UnixTime::since_unix_epoch(Duration::from_secs(secs))
 }
 
 /// The certificate chain (end entity first) of an X.509 identity, as rustls reports a peer's or

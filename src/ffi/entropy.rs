@@ -96,7 +96,7 @@ pub unsafe extern "C" fn mbedtls_entropy_func(data: *mut c_void, output: *mut c_
         let ctx = data.cast::<mbedtls_entropy_context>();
         // SAFETY: `ctx` is not NULL (checked first), and the caller guarantees that it is readable.
         if ctx.is_null() || unsafe { (*ctx).private_initialized } != INITIALIZED {
-            return MBEDTLS_ERR_ENTROPY_NO_SOURCES_DEFINED;
+            return code_of(Error::EntropyNoSourcesDefined);
         }
         // SAFETY: the caller guarantees that a non-NULL `output` is writable for `len` bytes.
         let Some(out) = (unsafe { out_slice(output, len) }) else {

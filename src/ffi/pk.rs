@@ -1,8 +1,8 @@
 //! `pk.h`: key contexts (`mbedtls_pk_context`): private keys for `mbedtls_ssl_conf_own_cert`,
 //! public keys (also the `pk` field of every parsed certificate).
 //!
-//! The context is a shell holding one handle to a [`PkValue`]. This module also holds the
-//! registry of handles that `x509_crt` uses too: every Rust object a C struct points to is
+//! The context is a shell holding one handle to a [`PkValue`], in the registry of handles of
+//! `ffi` (`handle_*`), which `x509_crt` uses too: every Rust object a C struct points to is
 //! registered with its type, and a handle is only dereferenced after the registry confirms it
 //! is live and of the expected type. A never-initialised struct, a copy of a freed struct or a
 //! double free therefore reads as "empty" instead of touching freed memory.
@@ -110,6 +110,8 @@ unsafe fn value<'a>(ctx: *const mbedtls_pk_context) -> Option<&'a PkValue> {
 /// `ctx` is NULL or valid for reads of a `mbedtls_pk_context`.
 #[allow(dead_code)] // used by the TLS layer
 pub(crate) unsafe fn private_key(ctx: *const mbedtls_pk_context) -> Option<PrivateKey> {
+    // SAFETY: the caller guarantees `ctx` is NULL or valid for reads; the key is cloned before
+    // anything can free it.
     match unsafe { value(ctx) }? {
         PkValue::Private(key) => Some(key.clone()),
         PkValue::Public(_) => None,
@@ -122,6 +124,7 @@ pub(crate) unsafe fn private_key(ctx: *const mbedtls_pk_context) -> Option<Priva
 /// As [`private_key`].
 #[allow(dead_code)] // used by the TLS layer (mbedtls_ssl_conf_own_cert)
 pub(crate) unsafe fn private_key_der(ctx: *const mbedtls_pk_context) -> Option<PrivateKeyDer<'static>> {
+    // SAFETY: the same contract as ours.
     unsafe { private_key(ctx) }.map(|k| k.key_der())
 }
 
@@ -130,6 +133,7 @@ pub(crate) unsafe fn private_key_der(ctx: *const mbedtls_pk_context) -> Option<P
 /// # Safety
 /// As [`private_key`].
 pub(crate) unsafe fn key_kind(ctx: *const mbedtls_pk_context) -> Option<KeyKind> {
+    // SAFETY: the caller guarantees `ctx` is NULL or valid for reads; the kind is copied out.
     unsafe { value(ctx) }.map(PkValue::kind)
 }
 
@@ -156,16 +160,23 @@ unsafe fn install(ctx: *mut mbedtls_pk_context, value: Result<PkValue, Error>) -
     }
 }
 
+/// Whether a key can be parsed into `ctx`: it is non-NULL and holds no key yet.
+///
 /// # Safety
-/// `ctx` is non-NULL and valid for reads.
-unsafe fn is_loaded(ctx: *const mbedtls_pk_context) -> bool {
-    unsafe { value(ctx) }.is_some()
+/// `ctx` is NULL or valid for reads of a `mbedtls_pk_context`.
+unsafe fn can_take_key(ctx: *const mbedtls_pk_context) -> bool {
+    // SAFETY: `ctx` is non-NULL here, and valid for reads (caller).
+    !ctx.is_null() && unsafe { value(ctx) }.is_none()
 }
 
-fn read_key_file(path: *const c_char) -> Result<Vec<u8>, c_int> {
-    // SAFETY: the caller of the export guarantees `path` is NULL or a C string.
-    let path = unsafe { in_cstr(path) }.ok_or(MBEDTLS_ERR_PK_BAD_INPUT_DATA)?;
-    std::fs::read(OsStr::from_bytes(path.to_bytes())).map_err(|_| MBEDTLS_ERR_PK_FILE_IO_ERROR)
+/// The contents of the key file `path`.
+///
+/// # Safety
+/// `path` is NULL or a C string.
+unsafe fn read_key_file(path: *const c_char) -> Result<Vec<u8>, c_int> {
+    // SAFETY: the caller guarantees `path` is NULL or a C string.
+    let path = unsafe { in_cstr(path) }.ok_or(code_of(Error::PkBadInputData))?;
+    std::fs::read(OsStr::from_bytes(path.to_bytes())).map_err(|_| code_of(Error::PkFileIoError))
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -250,13 +261,14 @@ pub unsafe extern "C" fn mbedtls_pk_parse_key(
         let _ = (f_rng, p_rng);
         // SAFETY: caller guarantees the buffers are NULL or valid for their lengths.
         let (Some(key), Some(pwd)) = (unsafe { in_slice(key, keylen) }, unsafe { in_slice(pwd, pwdlen) }) else {
-            return MBEDTLS_ERR_PK_BAD_INPUT_DATA;
+            return code_of(Error::PkBadInputData);
         };
-        // SAFETY: caller guarantees `ctx` is NULL or valid.
-        if ctx.is_null() || unsafe { is_loaded(ctx) } {
-            return MBEDTLS_ERR_PK_BAD_INPUT_DATA;
+        // SAFETY: caller guarantees `ctx` is NULL or an initialised context.
+        if !unsafe { can_take_key(ctx) } {
+            return code_of(Error::PkBadInputData);
         }
         let value = PrivateKey::parse(key, Some(pwd)).map(PkValue::Private);
+        // SAFETY: `ctx` is non-NULL, valid and empty (checked above).
         unsafe { install(ctx, value) }
     })
 }
@@ -285,17 +297,19 @@ pub unsafe extern "C" fn mbedtls_pk_parse_keyfile(
 ) -> c_int {
     entry!(mbedtls_pk_parse_keyfile, {
         let _ = (f_rng, p_rng);
-        // SAFETY: caller guarantees `ctx` is NULL or valid.
-        if ctx.is_null() || unsafe { is_loaded(ctx) } {
-            return MBEDTLS_ERR_PK_BAD_INPUT_DATA;
+        // SAFETY: caller guarantees `ctx` is NULL or an initialised context.
+        if !unsafe { can_take_key(ctx) } {
+            return code_of(Error::PkBadInputData);
         }
-        let data = match read_key_file(path) {
+        // SAFETY: caller guarantees `path` is NULL or a C string.
+        let data = match unsafe { read_key_file(path) } {
             Ok(data) => data,
             Err(code) => return code,
         };
         // SAFETY: caller guarantees `password` is NULL or a C string.
         let password = unsafe { in_cstr(password) }.map(CStr::to_bytes);
         let value = PrivateKey::parse(&data, password).map(PkValue::Private);
+        // SAFETY: `ctx` is non-NULL, valid and empty (checked above).
         unsafe { install(ctx, value) }
     })
 }
@@ -323,13 +337,14 @@ pub unsafe extern "C" fn mbedtls_pk_parse_public_key(
     entry!(mbedtls_pk_parse_public_key, {
         // SAFETY: caller guarantees `key` is NULL or valid for `keylen` bytes.
         let Some(key) = (unsafe { in_slice(key, keylen) }) else {
-            return MBEDTLS_ERR_PK_BAD_INPUT_DATA;
+            return code_of(Error::PkBadInputData);
         };
-        // SAFETY: caller guarantees `ctx` is NULL or valid.
-        if ctx.is_null() || unsafe { is_loaded(ctx) } {
-            return MBEDTLS_ERR_PK_BAD_INPUT_DATA;
+        // SAFETY: caller guarantees `ctx` is NULL or an initialised context.
+        if !unsafe { can_take_key(ctx) } {
+            return code_of(Error::PkBadInputData);
         }
         let value = PublicKey::parse(key).map(PkValue::Public);
+        // SAFETY: `ctx` is non-NULL, valid and empty (checked above).
         unsafe { install(ctx, value) }
     })
 }
@@ -388,13 +403,7 @@ pub unsafe extern "C" fn mbedtls_pk_get_len(ctx: *const mbedtls_pk_context) -> u
 pub unsafe extern "C" fn mbedtls_pk_get_name(ctx: *const mbedtls_pk_context) -> *const c_char {
     entry!(mbedtls_pk_get_name, on_panic = c"invalid PK".as_ptr(), {
         // SAFETY: caller guarantees `ctx` is NULL or valid.
-        match unsafe { key_kind(ctx) } {
-            None => c"invalid PK".as_ptr(),
-            Some(KeyKind::Rsa { .. }) => c"RSA".as_ptr(),
-            Some(KeyKind::Ec { .. }) => c"EC".as_ptr(),
-            Some(KeyKind::Ed25519) => c"Ed25519".as_ptr(),
-            Some(KeyKind::Other) => c"unknown".as_ptr(),
-        }
+        unsafe { key_kind(ctx) }.map_or(c"invalid PK", KeyKind::c_name).as_ptr()
     })
 }
 
@@ -430,37 +439,55 @@ mod tests {
     use crate::test_support::cert_path as certs;
 
     fn parse(ctx: &mut mbedtls_pk_context, data: &[u8], pwd: &[u8]) -> c_int {
+        // SAFETY: each pointer is NULL (accepted) or from a live local or slice, with its length.
         unsafe { mbedtls_pk_parse_key(ctx, data.as_ptr(), data.len(), pwd.as_ptr(), pwd.len(), None, ptr::null_mut()) }
     }
 
     #[test]
     fn lifecycle_and_queries() {
         let mut ctx = mbedtls_pk_context { private_handle: 0x1234 as *mut c_void }; // garbage
+        // SAFETY: each pointer is NULL (accepted) or from a live local or slice, with its length.
         unsafe { mbedtls_pk_init(&mut ctx) };
+        // SAFETY: each pointer is NULL (accepted) or from a live local or slice, with its length.
         assert_eq!(unsafe { mbedtls_pk_get_type(&ctx) }, MBEDTLS_PK_NONE);
+        // SAFETY: the context is an initialised local; the name is a static C string.
         assert_eq!(unsafe { CStr::from_ptr(mbedtls_pk_get_name(&ctx)) }, c"invalid PK");
         let mut pem = std::fs::read(certs("server-ec.key")).unwrap();
         pem.push(0);
         assert_eq!(parse(&mut ctx, &pem, b""), 0);
+        // SAFETY: each pointer is NULL (accepted) or from a live local or slice, with its length.
         assert_eq!(unsafe { mbedtls_pk_get_type(&ctx) }, MBEDTLS_PK_ECKEY);
+        // SAFETY: each pointer is NULL (accepted) or from a live local or slice, with its length.
         assert_eq!(unsafe { mbedtls_pk_get_bitlen(&ctx) }, 256);
+        // SAFETY: each pointer is NULL (accepted) or from a live local or slice, with its length.
         assert_eq!(unsafe { mbedtls_pk_get_len(&ctx) }, 32);
+        // SAFETY: the context is an initialised local; the name is a static C string.
         assert_eq!(unsafe { CStr::from_ptr(mbedtls_pk_get_name(&ctx)) }, c"EC");
+        // SAFETY: each pointer is NULL (accepted) or from a live local or slice, with its length.
         assert_eq!(unsafe { mbedtls_pk_can_do(&ctx, MBEDTLS_PK_ECDSA) }, 1);
+        // SAFETY: each pointer is NULL (accepted) or from a live local or slice, with its length.
         assert_eq!(unsafe { mbedtls_pk_can_do(&ctx, MBEDTLS_PK_RSA) }, 0);
+        // SAFETY: each pointer is NULL (accepted) or from a live local or slice, with its length.
         assert!(unsafe { private_key_der(&ctx) }.is_some());
         // A loaded context refuses a second key and keeps the first.
         assert_eq!(parse(&mut ctx, &pem, b""), MBEDTLS_ERR_PK_BAD_INPUT_DATA);
+        // SAFETY: each pointer is NULL (accepted) or from a live local or slice, with its length.
         assert_eq!(unsafe { mbedtls_pk_get_bitlen(&ctx) }, 256);
         // A copy of the shell sees the same key; after freeing, the copy reads as empty and
         // freeing it again is harmless.
         let mut copy = mbedtls_pk_context { private_handle: ctx.private_handle };
+        // SAFETY: each pointer is NULL (accepted) or from a live local or slice, with its length.
         unsafe { mbedtls_pk_free(&mut ctx) };
         assert!(ctx.private_handle.is_null());
+        // SAFETY: each pointer is NULL (accepted) or from a live local or slice, with its length.
         assert_eq!(unsafe { mbedtls_pk_get_type(&copy) }, MBEDTLS_PK_NONE);
+        // SAFETY: each pointer is NULL (accepted) or from a live local or slice, with its length.
         unsafe { mbedtls_pk_free(&mut copy) };
+        // SAFETY: each pointer is NULL (accepted) or from a live local or slice, with its length.
         unsafe { mbedtls_pk_free(&mut ctx) };
+        // SAFETY: each pointer is NULL (accepted) or from a live local or slice, with its length.
         unsafe { mbedtls_pk_free(ptr::null_mut()) };
+        // SAFETY: each pointer is NULL (accepted) or from a live local or slice, with its length.
         unsafe { mbedtls_pk_init(ptr::null_mut()) };
     }
 
@@ -473,18 +500,24 @@ mod tests {
         assert_eq!(parse(&mut ctx, b"", b""), MBEDTLS_ERR_PK_KEY_INVALID_FORMAT);
         assert_eq!(parse(&mut ctx, b"garbage", b""), MBEDTLS_ERR_PK_KEY_INVALID_FORMAT);
         assert!(ctx.private_handle.is_null());
+        // SAFETY: each pointer is NULL (accepted) or from a live local or slice, with its length.
         let null_buf = unsafe { mbedtls_pk_parse_key(&mut ctx, ptr::null(), 5, ptr::null(), 0, None, ptr::null_mut()) };
         assert_eq!(null_buf, MBEDTLS_ERR_PK_BAD_INPUT_DATA);
         let null_pwd =
+            // SAFETY: each pointer is NULL (accepted) or from a live local or slice, with its length.
             unsafe { mbedtls_pk_parse_key(&mut ctx, enc.as_ptr(), enc.len(), ptr::null(), 3, None, ptr::null_mut()) };
         assert_eq!(null_pwd, MBEDTLS_ERR_PK_BAD_INPUT_DATA);
+        // SAFETY: each pointer is NULL (accepted) or from a live local or slice, with its length.
         let null_ctx = unsafe {
             mbedtls_pk_parse_key(ptr::null_mut(), enc.as_ptr(), enc.len(), ptr::null(), 0, None, ptr::null_mut())
         };
         assert_eq!(null_ctx, MBEDTLS_ERR_PK_BAD_INPUT_DATA);
         assert_eq!(parse(&mut ctx, &enc, b"secret"), 0);
+        // SAFETY: each pointer is NULL (accepted) or from a live local or slice, with its length.
         assert_eq!(unsafe { mbedtls_pk_get_type(&ctx) }, MBEDTLS_PK_RSA);
+        // SAFETY: each pointer is NULL (accepted) or from a live local or slice, with its length.
         assert_eq!(unsafe { mbedtls_pk_get_bitlen(&ctx) }, 2048);
+        // SAFETY: each pointer is NULL (accepted) or from a live local or slice, with its length.
         unsafe { mbedtls_pk_free(&mut ctx) };
     }
 
@@ -492,29 +525,39 @@ mod tests {
     fn key_files_and_public_keys() {
         let mut ctx = empty_context();
         let path = std::ffi::CString::new(certs("server-ec.enc.key").to_str().unwrap()).unwrap();
+        // SAFETY: each pointer is NULL (accepted) or from a live local or slice, with its length.
         let f = |ctx: &mut mbedtls_pk_context, pwd: *const c_char| unsafe {
             mbedtls_pk_parse_keyfile(ctx, path.as_ptr(), pwd, None, ptr::null_mut())
         };
         assert_eq!(f(&mut ctx, ptr::null()), MBEDTLS_ERR_PK_PASSWORD_REQUIRED);
         assert_eq!(f(&mut ctx, c"nope".as_ptr()), MBEDTLS_ERR_PK_PASSWORD_MISMATCH);
         assert_eq!(f(&mut ctx, c"secret".as_ptr()), 0);
+        // SAFETY: each pointer is NULL (accepted) or from a live local or slice, with its length.
         unsafe { mbedtls_pk_free(&mut ctx) };
+        // SAFETY: each pointer is NULL (accepted) or from a live local or slice, with its length.
         let missing = unsafe {
             mbedtls_pk_parse_keyfile(&mut ctx, c"/nonexistent/key.pem".as_ptr(), ptr::null(), None, ptr::null_mut())
         };
         assert_eq!(missing, MBEDTLS_ERR_PK_FILE_IO_ERROR);
+        // SAFETY: each pointer is NULL (accepted) or from a live local or slice, with its length.
         let null_path = unsafe { mbedtls_pk_parse_keyfile(&mut ctx, ptr::null(), ptr::null(), None, ptr::null_mut()) };
         assert_eq!(null_path, MBEDTLS_ERR_PK_BAD_INPUT_DATA);
 
         // A public key: queryable, but no private key for the TLS layer.
         let cert = crate::x509::parse_chain(&std::fs::read(certs("server-rsa.crt")).unwrap()).certs.remove(0);
         let spki = cert.bytes(cert.pk_raw());
+        // SAFETY: each pointer is NULL (accepted) or from a live local or slice, with its length.
         assert_eq!(unsafe { mbedtls_pk_parse_public_key(&mut ctx, spki.as_ptr(), spki.len()) }, 0);
+        // SAFETY: each pointer is NULL (accepted) or from a live local or slice, with its length.
         assert_eq!(unsafe { mbedtls_pk_get_type(&ctx) }, MBEDTLS_PK_RSA);
+        // SAFETY: each pointer is NULL (accepted) or from a live local or slice, with its length.
         assert!(unsafe { private_key(&ctx) }.is_none());
+        // SAFETY: each pointer is NULL (accepted) or from a live local or slice, with its length.
         unsafe { mbedtls_pk_free(&mut ctx) };
+        // SAFETY: each pointer is NULL (accepted) or from a live local or slice, with its length.
         assert_eq!(unsafe { mbedtls_pk_parse_public_key(&mut ctx, ptr::null(), 1) }, MBEDTLS_ERR_PK_BAD_INPUT_DATA);
         assert_eq!(
+            // SAFETY: each pointer is NULL (accepted) or from a live local or slice, with its length.
             unsafe { mbedtls_pk_parse_public_key(&mut ctx, b"x".as_ptr(), 1) },
             MBEDTLS_ERR_PK_KEY_INVALID_FORMAT
         );
@@ -525,6 +568,7 @@ mod tests {
         let handle = handle_new(5u32);
         assert!(handle_is::<u32>(handle));
         assert!(!handle_is::<u64>(handle));
+        // SAFETY: the registry checks the handle's type before it is dereferenced.
         assert!(unsafe { handle_ref::<PkValue>(handle) }.is_none());
         assert!(handle_take::<PkValue>(handle).is_none());
         assert_eq!(handle_take::<u32>(handle).as_deref(), Some(&5));

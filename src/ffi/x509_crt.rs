@@ -4,7 +4,7 @@
 //! further certificates get structs allocated here, linked through `next`, and freed by
 //! `mbedtls_x509_crt_free`. Each struct's `private_handle` owns the parsed [`Certificate`],
 //! whose DER the public `mbedtls_x509_buf` fields point into. Handles and `next` pointers are
-//! checked against the registry of `ffi::pk` before use, so an uninitialised `next`, a copied
+//! checked against the handle registry of `ffi` before use, so an uninitialised `next`, a copied
 //! struct or a second free never reach freed memory.
 
 use core::ffi::{c_char, c_int, c_uchar, c_void};
@@ -16,11 +16,8 @@ use std::path::Path;
 use rustls::pki_types::CertificateDer;
 
 use super::error::code_of;
-use super::pk::{MBEDTLS_ERR_PK_FILE_IO_ERROR, empty_context, mbedtls_pk_context, public_context, release_context};
-use super::x509::{
-    MBEDTLS_ERR_X509_BAD_INPUT_DATA, MBEDTLS_ERR_X509_BUFFER_TOO_SMALL, MBEDTLS_ERR_X509_FILE_IO_ERROR,
-    mbedtls_x509_buf, mbedtls_x509_time,
-};
+use super::pk::{empty_context, mbedtls_pk_context, public_context, release_context};
+use super::x509::{mbedtls_x509_buf, mbedtls_x509_time};
 use super::{entry, in_cstr, in_slice, write_c_text};
 use super::{handle_is, handle_new, handle_ref, handle_take};
 use crate::error::Error;
@@ -136,10 +133,11 @@ unsafe fn fill(node: *mut mbedtls_x509_crt, cert: Certificate, next: *mut mbedtl
 /// `crt` is non-NULL and valid for reads of a `mbedtls_x509_crt`.
 unsafe fn nodes(crt: *const mbedtls_x509_crt) -> Vec<*mut mbedtls_x509_crt> {
     let mut out = vec![crt.cast_mut()];
-    // SAFETY: `crt` is valid (caller); later nodes are live registered allocations.
+    // SAFETY: the caller guarantees `crt` is valid for reads.
     let mut next = unsafe { (*crt).next };
     while handle_is::<mbedtls_x509_crt>(next.cast()) && !out.contains(&next) {
         out.push(next);
+        // SAFETY: the registry just confirmed `next` as a live struct allocated by `append`.
         next = unsafe { (*next).next };
     }
     out
@@ -164,21 +162,29 @@ pub(crate) unsafe fn certificate<'a>(crt: *const mbedtls_x509_crt) -> Option<&'a
 /// # Safety
 /// `chain` is non-NULL and valid for reads and writes of a `mbedtls_x509_crt`.
 unsafe fn append(chain: *mut mbedtls_x509_crt, cert: Certificate) {
-    for node in unsafe { nodes(chain) } {
-        // SAFETY: every node is valid (see `nodes`).
-        if unsafe { certificate(node) }.is_none() {
-            let next = unsafe { (*node).next };
+    // SAFETY: the caller guarantees `chain` is non-NULL and valid for reads.
+    let nodes = unsafe { nodes(chain) };
+    for &node in &nodes {
+        // SAFETY: every node is valid for reads and writes: the head by the caller's contract,
+        // the others because the registry confirmed them as live structs allocated here.
+        unsafe {
+            if certificate(node).is_some() {
+                continue;
+            }
+            let next = (*node).next;
             let next = if handle_is::<mbedtls_x509_crt>(next.cast()) { next } else { ptr::null_mut() };
             // The struct may hold a stale public key context (e.g. garbage before init): it is
-            // not ours unless registered, and `fill` overwrites it.
-            unsafe { release_context(&raw mut (*node).pk) };
-            unsafe { fill(node, cert, next) };
-            return;
+            // not ours unless registered (`release_context` asks the registry), and `fill`
+            // overwrites it.
+            release_context(&raw mut (*node).pk);
+            fill(node, cert, next);
         }
+        return;
     }
-    let last = *unsafe { nodes(chain) }.last().expect("at least the head");
+    let last = *nodes.last().expect("at least the head");
     let node = handle_new(empty_crt()).cast::<mbedtls_x509_crt>();
-    // SAFETY: `node` was just allocated; `last` is valid (see `nodes`).
+    // SAFETY: `node` was just allocated (an empty struct) by the registry; `last` is valid for
+    // writes (see the loop above), and linking `node` hands it to the chain, which frees it.
     unsafe {
         fill(node, cert, ptr::null_mut());
         (*last).next = node;
@@ -190,6 +196,8 @@ unsafe fn append(chain: *mut mbedtls_x509_crt, cert: Certificate) {
 /// # Safety
 /// `node` is valid for reads and writes of a `mbedtls_x509_crt`.
 unsafe fn release_node(node: *mut mbedtls_x509_crt) {
+    // SAFETY: the caller guarantees `node` is valid; each handle is only freed when the registry
+    // confirms it as live and of the expected type, so stale or copied handles are ignored.
     unsafe {
         drop(handle_take::<Certificate>((*node).private_handle));
         release_context(&raw mut (*node).pk);
@@ -204,8 +212,10 @@ unsafe fn free_chain(crt: *mut mbedtls_x509_crt) {
     if crt.is_null() {
         return;
     }
+    // SAFETY: `crt` is non-NULL and valid (caller).
     let nodes = unsafe { nodes(crt) };
     for (i, &node) in nodes.iter().enumerate() {
+        // SAFETY: every node is valid (see `nodes`); its contents go before the node itself.
         unsafe { release_node(node) };
         if i > 0 {
             drop(handle_take::<mbedtls_x509_crt>(node.cast()));
@@ -228,10 +238,13 @@ pub(crate) unsafe fn chain_ders(crt: *const mbedtls_x509_crt) -> Option<Vec<Cert
     if crt.is_null() {
         return None;
     }
+    // SAFETY: `crt` is non-NULL and valid for reads (caller).
     let nodes = unsafe { nodes(crt) };
     Some(
         nodes
             .into_iter()
+            // SAFETY: every node is valid for reads (see `nodes`); each certificate is copied
+            // before anything can free it.
             .filter_map(|node| unsafe { certificate(node) })
             .map(|cert| CertificateDer::from(cert.der().to_vec()))
             .collect(),
@@ -276,6 +289,7 @@ pub(crate) unsafe fn free_owned_chain(chain: Box<mbedtls_x509_crt>) {
 unsafe fn add_all(chain: *mut mbedtls_x509_crt, parsed: x509::ChainParse) -> c_int {
     let result = parsed.result();
     for cert in parsed.certs {
+        // SAFETY: the caller guarantees `chain` is non-NULL and valid for reads and writes.
         unsafe { append(chain, cert) };
     }
     match result {
@@ -284,14 +298,42 @@ unsafe fn add_all(chain: *mut mbedtls_x509_crt, parsed: x509::ChainParse) -> c_i
     }
 }
 
+/// The input of `mbedtls_x509_crt_parse_der` / `mbedtls_x509_crt_parse`: None when `chain` or
+/// `buf` is NULL (`buf` NULL is refused even with `buflen` 0).
+///
+/// # Safety
+/// `buf` is NULL or valid for `buflen` bytes during `'a`.
+unsafe fn parse_input<'a>(chain: *mut mbedtls_x509_crt, buf: *const c_uchar, buflen: usize) -> Option<&'a [u8]> {
+    if chain.is_null() || buf.is_null() {
+        return None;
+    }
+    // SAFETY: the caller guarantees `buf`, non-NULL here, is valid for `buflen` bytes.
+    unsafe { in_slice(buf, buflen) }
+}
+
+/// The path of `mbedtls_x509_crt_parse_file` / `mbedtls_x509_crt_parse_path`: None when
+/// `chain` or `path` is NULL.
+///
+/// # Safety
+/// `path` is NULL or a C string that stays valid during `'a`.
+unsafe fn parse_path_arg<'a>(chain: *mut mbedtls_x509_crt, path: *const c_char) -> Option<&'a Path> {
+    // SAFETY: the caller guarantees `path` is NULL or a C string.
+    let path = unsafe { in_cstr(path) }?;
+    if chain.is_null() {
+        return None;
+    }
+    Some(Path::new(OsStr::from_bytes(path.to_bytes())))
+}
+
 /// `mbedtls_x509_crt_parse_file` on a validated path.
 ///
 /// # Safety
 /// `chain` is non-NULL and valid for reads and writes.
 unsafe fn parse_file(chain: *mut mbedtls_x509_crt, path: &Path) -> c_int {
     match std::fs::read(path) {
+        // SAFETY: the caller guarantees `chain` is non-NULL and valid for reads and writes.
         Ok(data) => unsafe { add_all(chain, x509::parse_chain(&data)) },
-        Err(_) => MBEDTLS_ERR_PK_FILE_IO_ERROR,
+        Err(_) => code_of(Error::PkFileIoError),
     }
 }
 
@@ -301,12 +343,12 @@ unsafe fn parse_file(chain: *mut mbedtls_x509_crt, path: &Path) -> c_int {
 /// `buf` is NULL or valid for writes of `size` bytes.
 unsafe fn write_info(buf: *mut c_char, size: usize, text: &str) -> c_int {
     if buf.is_null() {
-        return MBEDTLS_ERR_X509_BAD_INPUT_DATA;
+        return code_of(Error::X509BadInputData);
     }
     // SAFETY: caller guarantees `buf` is valid for `size` bytes.
     match unsafe { write_c_text(buf, size, text) }.and_then(|n| c_int::try_from(n).ok()) {
         Some(n) => n,
-        None => MBEDTLS_ERR_X509_BUFFER_TOO_SMALL,
+        None => code_of(Error::X509BufferTooSmall),
     }
 }
 
@@ -372,12 +414,9 @@ pub unsafe extern "C" fn mbedtls_x509_crt_parse_der(
     buflen: usize,
 ) -> c_int {
     entry!(mbedtls_x509_crt_parse_der, {
-        if chain.is_null() || buf.is_null() {
-            return MBEDTLS_ERR_X509_BAD_INPUT_DATA;
-        }
-        // SAFETY: caller guarantees `buf` is valid for `buflen` bytes.
-        let Some(der) = (unsafe { in_slice(buf, buflen) }) else {
-            return MBEDTLS_ERR_X509_BAD_INPUT_DATA;
+        // SAFETY: caller guarantees `buf` is NULL or valid for `buflen` bytes.
+        let Some(der) = (unsafe { parse_input(chain, buf, buflen) }) else {
+            return code_of(Error::X509BadInputData);
         };
         match Certificate::from_der(der) {
             Ok(cert) => {
@@ -437,12 +476,9 @@ pub unsafe extern "C" fn mbedtls_x509_crt_parse(
     buflen: usize,
 ) -> c_int {
     entry!(mbedtls_x509_crt_parse, {
-        if chain.is_null() || buf.is_null() {
-            return MBEDTLS_ERR_X509_BAD_INPUT_DATA;
-        }
-        // SAFETY: caller guarantees `buf` is valid for `buflen` bytes.
-        let Some(input) = (unsafe { in_slice(buf, buflen) }) else {
-            return MBEDTLS_ERR_X509_BAD_INPUT_DATA;
+        // SAFETY: caller guarantees `buf` is NULL or valid for `buflen` bytes.
+        let Some(input) = (unsafe { parse_input(chain, buf, buflen) }) else {
+            return code_of(Error::X509BadInputData);
         };
         // SAFETY: caller guarantees `chain` is valid.
         unsafe { add_all(chain, x509::parse_chain(input)) }
@@ -463,14 +499,11 @@ pub unsafe extern "C" fn mbedtls_x509_crt_parse(
 pub unsafe extern "C" fn mbedtls_x509_crt_parse_file(chain: *mut mbedtls_x509_crt, path: *const c_char) -> c_int {
     entry!(mbedtls_x509_crt_parse_file, {
         // SAFETY: caller guarantees `path` is NULL or a C string.
-        let Some(path) = (unsafe { in_cstr(path) }) else {
-            return MBEDTLS_ERR_X509_BAD_INPUT_DATA;
+        let Some(path) = (unsafe { parse_path_arg(chain, path) }) else {
+            return code_of(Error::X509BadInputData);
         };
-        if chain.is_null() {
-            return MBEDTLS_ERR_X509_BAD_INPUT_DATA;
-        }
-        // SAFETY: caller guarantees `chain` is valid.
-        unsafe { parse_file(chain, Path::new(OsStr::from_bytes(path.to_bytes()))) }
+        // SAFETY: caller guarantees `chain` (non-NULL here) is an initialised struct.
+        unsafe { parse_file(chain, path) }
     })
 }
 
@@ -492,21 +525,17 @@ pub unsafe extern "C" fn mbedtls_x509_crt_parse_file(chain: *mut mbedtls_x509_cr
 pub unsafe extern "C" fn mbedtls_x509_crt_parse_path(chain: *mut mbedtls_x509_crt, path: *const c_char) -> c_int {
     entry!(mbedtls_x509_crt_parse_path, {
         // SAFETY: caller guarantees `path` is NULL or a C string.
-        let Some(path) = (unsafe { in_cstr(path) }) else {
-            return MBEDTLS_ERR_X509_BAD_INPUT_DATA;
+        let Some(dir) = (unsafe { parse_path_arg(chain, path) }) else {
+            return code_of(Error::X509BadInputData);
         };
-        if chain.is_null() {
-            return MBEDTLS_ERR_X509_BAD_INPUT_DATA;
-        }
-        let dir = Path::new(OsStr::from_bytes(path.to_bytes()));
         let Ok(entries) = std::fs::read_dir(dir) else {
-            return MBEDTLS_ERR_X509_FILE_IO_ERROR;
+            return code_of(Error::X509FileIoError);
         };
         let mut paths = Vec::new();
         for entry in entries {
             match entry {
                 Ok(entry) => paths.push(entry.path()),
-                Err(_) => return MBEDTLS_ERR_X509_FILE_IO_ERROR,
+                Err(_) => return code_of(Error::X509FileIoError),
             }
         }
         paths.sort();
@@ -516,7 +545,7 @@ pub unsafe extern "C" fn mbedtls_x509_crt_parse_path(chain: *mut mbedtls_x509_cr
                 Ok(meta) if meta.is_file() => {}
                 Ok(_) => continue,
                 Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
-                Err(_) => return MBEDTLS_ERR_X509_FILE_IO_ERROR,
+                Err(_) => return code_of(Error::X509FileIoError),
             }
             // SAFETY: caller guarantees `chain` is valid.
             let ret = unsafe { parse_file(chain, &file) };
@@ -554,6 +583,8 @@ pub unsafe extern "C" fn mbedtls_x509_crt_info(
     entry!(mbedtls_x509_crt_info, {
         // SAFETY: caller guarantees `prefix` is NULL or a C string, `crt` NULL or valid.
         let prefix = unsafe { in_cstr(prefix) }.map(|p| p.to_string_lossy()).unwrap_or_default();
+        // SAFETY: caller guarantees `crt` is NULL or an initialised struct; the certificate
+        // lives until the text is written.
         let text = match unsafe { certificate(crt) } {
             Some(cert) => x509::info(cert, &prefix),
             None => "\nCertificate is uninitialised (no certificate parsed into it)\n".to_string(),
@@ -597,23 +628,28 @@ pub unsafe extern "C" fn mbedtls_x509_crt_verify_info(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ffi::pk::{MBEDTLS_PK_ECKEY, MBEDTLS_PK_RSA, mbedtls_pk_get_bitlen, mbedtls_pk_get_type};
-    use crate::ffi::x509::MBEDTLS_ERR_X509_CERT_UNKNOWN_FORMAT;
+    use crate::ffi::pk::{
+        MBEDTLS_ERR_PK_FILE_IO_ERROR, MBEDTLS_PK_ECKEY, MBEDTLS_PK_RSA, mbedtls_pk_get_bitlen, mbedtls_pk_get_type,
+    };
+    use crate::ffi::x509::*;
     use std::ffi::{CStr, CString};
 
     use crate::test_support::{certs_dir, read_cert as read};
 
     fn parse(chain: &mut mbedtls_x509_crt, data: &[u8]) -> c_int {
+        // SAFETY: each pointer is NULL (accepted) or from a live local or slice, with its length.
         unsafe { mbedtls_x509_crt_parse(chain, data.as_ptr(), data.len()) }
     }
 
     fn new_crt() -> mbedtls_x509_crt {
         let mut crt = empty_crt();
+        // SAFETY: each pointer is NULL (accepted) or from a live local or slice, with its length.
         unsafe { mbedtls_x509_crt_init(&mut crt) };
         crt
     }
 
     fn raw(crt: &mbedtls_x509_crt) -> &[u8] {
+        // SAFETY: `raw` points into the DER the chain owns, which `crt` keeps alive.
         unsafe { core::slice::from_raw_parts(crt.raw.p, crt.raw.len) }
     }
 
@@ -627,35 +663,49 @@ mod tests {
         assert_eq!(raw(&chain), &read("server-rsa.der")[..]);
         assert_eq!(chain.raw.tag, 0x30);
         assert_eq!(chain.valid_from.year, certificate_of(&chain).valid_from().year);
+        // SAFETY: each pointer is NULL (accepted) or from a live local or slice, with its length.
         assert_eq!(unsafe { mbedtls_pk_get_type(&chain.pk) }, MBEDTLS_PK_RSA);
+        // SAFETY: each pointer is NULL (accepted) or from a live local or slice, with its length.
         assert_eq!(unsafe { mbedtls_pk_get_bitlen(&chain.pk) }, 2048);
+        // SAFETY: `next` is a live struct allocated by the chain, which outlives this reference.
         let second = unsafe { &*chain.next };
         assert_eq!(raw(second), &read("ca.der")[..]);
         assert!(second.next.is_null());
         // DER appends a third.
         let ec = read("server-ec.crt");
         assert_eq!(parse(&mut chain, &ec), 0);
+        // SAFETY: `next` is a live struct allocated by the chain, which outlives this reference.
         let third = unsafe { &*second.next };
+        // SAFETY: each pointer is NULL (accepted) or from a live local or slice, with its length.
         assert_eq!(unsafe { mbedtls_pk_get_type(&third.pk) }, MBEDTLS_PK_ECKEY);
+        // SAFETY: each pointer is NULL (accepted) or from a live local or slice, with its length.
         let ders = unsafe { chain_ders(&chain) }.unwrap();
         assert_eq!(ders.len(), 3);
         // Any struct of the chain is a start (programs pass `srvcert.next`).
+        // SAFETY: each pointer is NULL (accepted) or from a live local or slice, with its length.
         let from_next = unsafe { chain_ders(chain.next) }.unwrap();
         assert_eq!(from_next.len(), 2);
         assert_eq!(from_next[0].as_ref(), &read("ca.der")[..]);
+        // SAFETY: each pointer is NULL (accepted) or from a live local or slice, with its length.
         assert!(unsafe { chain_ders(ptr::null()) }.is_none());
         // Free is complete, idempotent, and leaves the head as after init.
+        // SAFETY: each pointer is NULL (accepted) or from a live local or slice, with its length.
         unsafe { mbedtls_x509_crt_free(&mut chain) };
         assert!(chain.next.is_null() && chain.raw.p.is_null() && chain.version == 0);
+        // SAFETY: each pointer is NULL (accepted) or from a live local or slice, with its length.
         assert_eq!(unsafe { chain_ders(&chain) }.unwrap().len(), 0);
+        // SAFETY: each pointer is NULL (accepted) or from a live local or slice, with its length.
         unsafe { mbedtls_x509_crt_free(&mut chain) };
+        // SAFETY: each pointer is NULL (accepted) or from a live local or slice, with its length.
         unsafe { mbedtls_x509_crt_free(ptr::null_mut()) };
         // Reusable after free.
         assert_eq!(parse(&mut chain, &read("ca.der")), 0);
+        // SAFETY: each pointer is NULL (accepted) or from a live local or slice, with its length.
         unsafe { mbedtls_x509_crt_free(&mut chain) };
     }
 
     fn certificate_of(crt: &mbedtls_x509_crt) -> &Certificate {
+        // SAFETY: each pointer is NULL (accepted) or from a live local or slice, with its length.
         unsafe { certificate(crt) }.unwrap()
     }
 
@@ -664,11 +714,16 @@ mod tests {
         let mut chain = new_crt();
         assert_eq!(parse(&mut chain, &read("server-ec-chain.crt")), 0);
         // A C struct copy (`copy = chain;`).
+        // SAFETY: a bitwise copy as C makes (`copy = chain;`); the struct has no destructor.
         let mut copy = unsafe { ptr::read(&chain) };
+        // SAFETY: each pointer is NULL (accepted) or from a live local or slice, with its length.
         unsafe { mbedtls_x509_crt_free(&mut chain) };
         // The copy's handles are dead: it reads as empty, and freeing it touches nothing.
+        // SAFETY: each pointer is NULL (accepted) or from a live local or slice, with its length.
         assert!(unsafe { certificate(&copy) }.is_none());
+        // SAFETY: each pointer is NULL (accepted) or from a live local or slice, with its length.
         assert_eq!(unsafe { chain_ders(&copy) }.unwrap().len(), 0);
+        // SAFETY: each pointer is NULL (accepted) or from a live local or slice, with its length.
         unsafe { mbedtls_x509_crt_free(&mut copy) };
         // A struct never initialised (garbage pointers) gets filled, its garbage ignored.
         let mut garbage = empty_crt();
@@ -676,6 +731,7 @@ mod tests {
         garbage.private_handle = 0x20 as *mut c_void;
         assert_eq!(parse(&mut garbage, &read("ca.crt")), 0);
         assert!(garbage.next.is_null());
+        // SAFETY: each pointer is NULL (accepted) or from a live local or slice, with its length.
         unsafe { mbedtls_x509_crt_free(&mut garbage) };
     }
 
@@ -683,28 +739,37 @@ mod tests {
     fn parse_results() {
         let mut chain = new_crt();
         // Bad input.
+        // SAFETY: each pointer is NULL (accepted) or from a live local or slice, with its length.
         assert_eq!(unsafe { mbedtls_x509_crt_parse(&mut chain, ptr::null(), 10) }, MBEDTLS_ERR_X509_BAD_INPUT_DATA);
         assert_eq!(
+            // SAFETY: each pointer is NULL (accepted) or from a live local or slice, with its length.
             unsafe { mbedtls_x509_crt_parse(ptr::null_mut(), b"x".as_ptr(), 1) },
             MBEDTLS_ERR_X509_BAD_INPUT_DATA
         );
+        // SAFETY: each pointer is NULL (accepted) or from a live local or slice, with its length.
         assert_eq!(unsafe { mbedtls_x509_crt_parse_der(&mut chain, ptr::null(), 0) }, MBEDTLS_ERR_X509_BAD_INPUT_DATA);
         // One good, one broken: 1 failed.
         let mut text = read("server-rsa.crt");
         text.extend_from_slice(b"-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n");
         assert_eq!(parse(&mut chain, &text), 1);
+        // SAFETY: each pointer is NULL (accepted) or from a live local or slice, with its length.
         assert_eq!(unsafe { chain_ders(&chain) }.unwrap().len(), 1);
         // Failures leave the chain as it was.
         assert_eq!(parse(&mut chain, b"-----BEGIN CERTIFICATE-----\n"), MBEDTLS_ERR_X509_CERT_UNKNOWN_FORMAT);
         assert_eq!(parse(&mut chain, b"\x30\x03\x02\x01\x00"), code_of(Error::X509InvalidFormat));
         let der = read("server-rsa.der");
         assert_eq!(
+            // SAFETY: each pointer is NULL (accepted) or from a live local or slice, with its length.
             unsafe { mbedtls_x509_crt_parse_der(&mut chain, der.as_ptr(), der.len() - 1) },
             code_of(Error::X509InvalidFormat)
         );
+        // SAFETY: each pointer is NULL (accepted) or from a live local or slice, with its length.
         assert_eq!(unsafe { chain_ders(&chain) }.unwrap().len(), 1);
+        // SAFETY: each pointer is NULL (accepted) or from a live local or slice, with its length.
         assert_eq!(unsafe { mbedtls_x509_crt_parse_der_nocopy(&mut chain, der.as_ptr(), der.len()) }, 0);
+        // SAFETY: each pointer is NULL (accepted) or from a live local or slice, with its length.
         assert_eq!(unsafe { chain_ders(&chain) }.unwrap().len(), 2);
+        // SAFETY: each pointer is NULL (accepted) or from a live local or slice, with its length.
         unsafe { mbedtls_x509_crt_free(&mut chain) };
     }
 
@@ -712,12 +777,16 @@ mod tests {
     fn files_and_directories() {
         let mut chain = new_crt();
         let file = CString::new(certs_dir().join("server-rsa-chain.crt").to_str().unwrap()).unwrap();
+        // SAFETY: each pointer is NULL (accepted) or from a live local or slice, with its length.
         assert_eq!(unsafe { mbedtls_x509_crt_parse_file(&mut chain, file.as_ptr()) }, 0);
         assert_eq!(
+            // SAFETY: each pointer is NULL (accepted) or from a live local or slice, with its length.
             unsafe { mbedtls_x509_crt_parse_file(&mut chain, c"/nonexistent".as_ptr()) },
             MBEDTLS_ERR_PK_FILE_IO_ERROR
         );
+        // SAFETY: each pointer is NULL (accepted) or from a live local or slice, with its length.
         assert_eq!(unsafe { mbedtls_x509_crt_parse_file(&mut chain, ptr::null()) }, MBEDTLS_ERR_X509_BAD_INPUT_DATA);
+        // SAFETY: each pointer is NULL (accepted) or from a live local or slice, with its length.
         unsafe { mbedtls_x509_crt_free(&mut chain) };
 
         // A directory with 2 good files (3 certs), 2 files without certificates, one
@@ -731,10 +800,14 @@ mod tests {
         std::fs::write(dir.join("d.txt"), b"hello").unwrap();
         std::os::unix::fs::symlink(dir.join("missing"), dir.join("e.crt")).unwrap();
         let c_dir = CString::new(dir.to_str().unwrap()).unwrap();
+        // SAFETY: each pointer is NULL (accepted) or from a live local or slice, with its length.
         assert_eq!(unsafe { mbedtls_x509_crt_parse_path(&mut chain, c_dir.as_ptr()) }, 2);
+        // SAFETY: each pointer is NULL (accepted) or from a live local or slice, with its length.
         assert_eq!(unsafe { chain_ders(&chain) }.unwrap().len(), 3);
+        // SAFETY: each pointer is NULL (accepted) or from a live local or slice, with its length.
         unsafe { mbedtls_x509_crt_free(&mut chain) };
         assert_eq!(
+            // SAFETY: each pointer is NULL (accepted) or from a live local or slice, with its length.
             unsafe { mbedtls_x509_crt_parse_path(&mut chain, c"/nonexistent".as_ptr()) },
             MBEDTLS_ERR_X509_FILE_IO_ERROR
         );
@@ -746,33 +819,44 @@ mod tests {
         let mut chain = new_crt();
         assert_eq!(parse(&mut chain, &read("server-rsa.crt")), 0);
         let mut buf = vec![0 as c_char; 4096];
+        // SAFETY: each pointer is NULL (accepted) or from a live local or slice, with its length.
         let n = unsafe { mbedtls_x509_crt_info(buf.as_mut_ptr(), buf.len(), c"  ".as_ptr(), &chain) };
+        // SAFETY: the buffer is a live local that the function NUL-terminated.
         let text = unsafe { CStr::from_ptr(buf.as_ptr()) }.to_str().unwrap().to_string();
         assert_eq!(n as usize, text.len());
         assert_eq!(text, x509::info(certificate_of(&chain), "  "));
         // Too small: truncated, NUL-terminated, error.
         let mut small = vec![0x55 as c_char; 20];
+        // SAFETY: each pointer is NULL (accepted) or from a live local or slice, with its length.
         let r = unsafe { mbedtls_x509_crt_info(small.as_mut_ptr(), small.len(), ptr::null(), &chain) };
         assert_eq!(r, MBEDTLS_ERR_X509_BUFFER_TOO_SMALL);
         assert_eq!(small[19], 0);
+        // SAFETY: the buffer is a live local that the function NUL-terminated.
         assert_eq!(unsafe { CStr::from_ptr(small.as_ptr()) }.to_bytes(), b"cert. version     :");
         assert_eq!(
+            // SAFETY: each pointer is NULL (accepted) or from a live local or slice, with its length.
             unsafe { mbedtls_x509_crt_info(ptr::null_mut(), 10, ptr::null(), &chain) },
             MBEDTLS_ERR_X509_BAD_INPUT_DATA
         );
         assert_eq!(
+            // SAFETY: each pointer is NULL (accepted) or from a live local or slice, with its length.
             unsafe { mbedtls_x509_crt_info(small.as_mut_ptr(), 0, ptr::null(), &chain) },
             MBEDTLS_ERR_X509_BUFFER_TOO_SMALL
         );
         // NULL certificate: a note, not a crash.
+        // SAFETY: each pointer is NULL (accepted) or from a live local or slice, with its length.
         let r = unsafe { mbedtls_x509_crt_info(buf.as_mut_ptr(), buf.len(), ptr::null(), ptr::null()) };
         assert!(r > 0);
         // verify_info.
+        // SAFETY: each pointer is NULL (accepted) or from a live local or slice, with its length.
         let r = unsafe { mbedtls_x509_crt_verify_info(buf.as_mut_ptr(), buf.len(), c"! ".as_ptr(), 0x08) };
+        // SAFETY: the buffer is a live local that the function NUL-terminated.
         let text = unsafe { CStr::from_ptr(buf.as_ptr()) }.to_str().unwrap();
         assert_eq!(r as usize, text.len());
         assert!(text.starts_with("! ") && text.ends_with('\n'));
+        // SAFETY: each pointer is NULL (accepted) or from a live local or slice, with its length.
         assert_eq!(unsafe { mbedtls_x509_crt_verify_info(buf.as_mut_ptr(), buf.len(), c"".as_ptr(), 0) }, 0);
+        // SAFETY: each pointer is NULL (accepted) or from a live local or slice, with its length.
         unsafe { mbedtls_x509_crt_free(&mut chain) };
     }
 
@@ -781,12 +865,16 @@ mod tests {
         let ders = [read("server-rsa.der"), read("ca.der")];
         let chain = new_chain_from_ders(&ders).unwrap();
         assert_eq!(raw(&chain), &ders[0][..]);
+        // SAFETY: each pointer is NULL (accepted) or from a live local or slice, with its length.
         let got = unsafe { chain_ders(&*chain) }.unwrap();
         assert_eq!(got.iter().map(|d| d.as_ref().to_vec()).collect::<Vec<_>>(), ders.to_vec());
+        // SAFETY: each pointer is NULL (accepted) or from a live local or slice, with its length.
         unsafe { free_owned_chain(chain) };
         assert_eq!(new_chain_from_ders(&[b"junk".to_vec()]).err(), Some(Error::X509InvalidFormat));
         let empty = new_chain_from_ders::<Vec<u8>>(&[]).unwrap();
+        // SAFETY: each pointer is NULL (accepted) or from a live local or slice, with its length.
         assert!(unsafe { certificate(&*empty) }.is_none());
+        // SAFETY: each pointer is NULL (accepted) or from a live local or slice, with its length.
         unsafe { free_owned_chain(empty) };
     }
 }

@@ -184,7 +184,7 @@ const ERROR_TABLE: &[ErrorModule] = &[
         &[
             ("EntropySourceFailed", "MBEDTLS_ERR_ENTROPY_SOURCE_FAILED", -0x003C, "The entropy source failed"),
             ("", "MBEDTLS_ERR_ENTROPY_MAX_SOURCES", -0x003E, "No more entropy sources can be added"),
-            ("", "MBEDTLS_ERR_ENTROPY_NO_SOURCES_DEFINED", -0x0040, "No entropy sources are defined"),
+            ("EntropyNoSourcesDefined", "MBEDTLS_ERR_ENTROPY_NO_SOURCES_DEFINED", -0x0040, "No entropy sources are defined"),
             ("", "MBEDTLS_ERR_ENTROPY_NO_STRONG_SOURCE", -0x003D, "No strong entropy source is available"),
             ("", "MBEDTLS_ERR_ENTROPY_FILE_IO_ERROR", -0x003F, "Seed file could not be read or written"),
         ],
