@@ -6,10 +6,7 @@
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 
-use mbedtls::cache::SessionCache;
-use mbedtls::config::Endpoint;
-use mbedtls::session::{self, Session};
-use mbedtls::ticket::{TicketAead, TicketKeys};
+use mbedtls::internals::{Endpoint, Session, SessionCache, TicketAead, TicketKeys, now_ms, now_secs};
 
 /// Mbed TLS's cache shape: a singly linked list searched from the head.
 struct ListCache {
@@ -73,14 +70,14 @@ fn sample() -> Session {
         endpoint: Endpoint::Server,
         version: 0x0303,
         suite: 0xC02B,
-        start: session::now_secs(),
+        start: now_secs(),
         verify_result: 0,
         id: vec![7; 32],
         server_name: "localhost".into(),
         peer_cert: Vec::new(),
         value: vec![0x5A; 120],
         ticket_lifetime: 0,
-        ticket_time_ms: session::now_ms(),
+        ticket_time_ms: now_ms(),
     }
 }
 

@@ -360,11 +360,6 @@ impl Config {
         state.snapshot = Some(snapshot.clone());
         Ok(snapshot)
     }
-
-    /// True when both handles share one configuration.
-    pub fn same_as(&self, other: &Config) -> bool {
-        Arc::ptr_eq(&self.state, &other.state)
-    }
 }
 
 #[cfg(test)]

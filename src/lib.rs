@@ -1,28 +1,44 @@
 //! rustls-mbedtls-compat: the Mbed TLS 3.6 C API implemented on rustls.
 //!
-//! Three layers (DESIGN.md §3): the safe core modules below, the C boundary in [`ffi`] (one
-//! module per Mbed TLS header, all `unsafe` code), and the generated headers in `include/`.
+//! Three layers (ARCHITECTURE.md): the safe core modules below (crate-private), the C boundary
+//! in [`ffi`] (one module per Mbed TLS header, all `unsafe` code), and the generated headers in
+//! `include/`. The library's API is the C API; [`ffi`] is public only so that Rust tests can call
+//! the C functions directly.
 
 #![allow(non_camel_case_types)]
 
-pub mod cache;
-pub mod client_sessions;
-pub mod codec;
-pub mod config;
-pub mod context;
-pub mod debug;
+pub(crate) mod cache;
+pub(crate) mod client_sessions;
+pub(crate) mod codec;
+pub(crate) mod config;
+pub(crate) mod context;
+pub(crate) mod debug;
 pub(crate) mod der;
-pub mod error;
+pub(crate) mod error;
 pub mod ffi;
 pub(crate) mod oid;
-pub mod pem;
-pub mod pk;
-pub mod renegotiation;
-pub mod rng;
-pub mod server_sessions;
-pub mod session;
+pub(crate) mod pem;
+pub(crate) mod pk;
+pub(crate) mod renegotiation;
+pub(crate) mod rng;
+pub(crate) mod server_sessions;
+pub(crate) mod session;
 #[cfg(test)]
 mod test_support;
-pub mod ticket;
-pub mod verify;
-pub mod x509;
+pub(crate) mod ticket;
+pub(crate) mod verify;
+pub(crate) mod x509;
+
+/// The few core types the fuzz targets (`fuzz/`) and the micro-benchmarks (`benches/`) drive
+/// directly. Not an API: it changes with the code.
+#[doc(hidden)]
+pub mod internals {
+    pub use crate::cache::SessionCache;
+    pub use crate::config::{AuthMode, Endpoint, OwnCert, OwnCertResolver};
+    pub use crate::error::Error;
+    #[cfg(fuzzing)]
+    pub use crate::renegotiation::TestParts;
+    pub use crate::renegotiation::{Outcome, Policy, Tls12Connection};
+    pub use crate::session::{Session, now_ms, now_secs};
+    pub use crate::ticket::{TicketAead, TicketKeys};
+}

@@ -162,7 +162,7 @@ impl PublicKey {
     }
 
     /// The SubjectPublicKeyInfo, DER.
-    #[allow(dead_code, reason = "not exposed to C yet (mbedtls_pk_write_pubkey_der); read by the tests")]
+    #[cfg(test)]
     pub(crate) fn spki(&self) -> &[u8] {
         &self.spki
     }

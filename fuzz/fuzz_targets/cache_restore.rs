@@ -4,7 +4,7 @@
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
-    let cache = mbedtls::cache::SessionCache::new(86400, 50);
+    let cache = mbedtls::internals::SessionCache::new(86400, 50);
     if let Ok(n) = cache.restore(data) {
         assert!(n <= cache.len().max(n));
     }

@@ -15,9 +15,9 @@ use std::path::PathBuf;
 use std::sync::{Arc, OnceLock};
 
 use libfuzzer_sys::fuzz_target;
-use mbedtls::config::{AuthMode, Endpoint, OwnCert, OwnCertResolver};
-use mbedtls::error::Error;
-use mbedtls::renegotiation::{Outcome, Policy, TestParts, Tls12Connection};
+use mbedtls::internals::{
+    AuthMode, Endpoint, Error, Outcome, OwnCert, OwnCertResolver, Policy, TestParts, Tls12Connection,
+};
 use rustls::RootCertStore;
 use rustls::crypto::CipherSuite;
 use rustls::enums::ContentType;

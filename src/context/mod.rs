@@ -218,10 +218,6 @@ impl Context {
         &self.config
     }
 
-    pub fn endpoint(&self) -> Endpoint {
-        self.endpoint
-    }
-
     /// `mbedtls_ssl_session_reset`: back to before the handshake; keeps the configuration, the
     /// transport and the host name.
     pub fn reset(&mut self) {
@@ -235,10 +231,6 @@ impl Context {
 
     pub fn set_hostname(&mut self, hostname: Hostname) {
         self.hostname = hostname;
-    }
-
-    pub fn hostname(&self) -> &Hostname {
-        &self.hostname
     }
 
     pub fn is_handshake_over(&self) -> bool {

@@ -108,7 +108,6 @@ unsafe fn value<'a>(ctx: *const mbedtls_pk_context) -> Option<&'a PkValue> {
 ///
 /// # Safety
 /// `ctx` is NULL or valid for reads of a `mbedtls_pk_context`.
-#[allow(dead_code)] // used by the TLS layer
 pub(crate) unsafe fn private_key(ctx: *const mbedtls_pk_context) -> Option<PrivateKey> {
     // SAFETY: the caller guarantees `ctx` is NULL or valid for reads; the key is cloned before
     // anything can free it.
@@ -122,7 +121,6 @@ pub(crate) unsafe fn private_key(ctx: *const mbedtls_pk_context) -> Option<Priva
 ///
 /// # Safety
 /// As [`private_key`].
-#[allow(dead_code)] // used by the TLS layer (mbedtls_ssl_conf_own_cert)
 pub(crate) unsafe fn private_key_der(ctx: *const mbedtls_pk_context) -> Option<PrivateKeyDer<'static>> {
     // SAFETY: the same contract as ours.
     unsafe { private_key(ctx) }.map(|k| k.key_der())

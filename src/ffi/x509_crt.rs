@@ -233,7 +233,6 @@ unsafe fn free_chain(crt: *mut mbedtls_x509_crt) {
 ///
 /// # Safety
 /// `crt` is NULL or valid for reads of a `mbedtls_x509_crt`.
-#[allow(dead_code)] // used by the TLS layer
 pub(crate) unsafe fn chain_ders(crt: *const mbedtls_x509_crt) -> Option<Vec<CertificateDer<'static>>> {
     if crt.is_null() {
         return None;
@@ -257,7 +256,6 @@ pub(crate) unsafe fn chain_ders(crt: *const mbedtls_x509_crt) -> Option<Vec<Cert
 ///
 /// # Errors
 /// The parse error of the first certificate that does not parse (nothing is leaked).
-#[allow(dead_code)] // used by the TLS layer
 pub(crate) fn new_chain_from_ders<D: AsRef<[u8]>>(ders: &[D]) -> Result<Box<mbedtls_x509_crt>, Error> {
     let certs = ders.iter().map(|d| Certificate::from_der(d.as_ref())).collect::<Result<Vec<_>, _>>()?;
     let mut head = Box::new(empty_crt());
@@ -272,7 +270,6 @@ pub(crate) fn new_chain_from_ders<D: AsRef<[u8]>>(ders: &[D]) -> Result<Box<mbed
 ///
 /// # Safety
 /// No pointer into the chain (handed to C code) may be used afterwards.
-#[allow(dead_code)] // used by the TLS layer
 pub(crate) unsafe fn free_owned_chain(chain: Box<mbedtls_x509_crt>) {
     let raw = Box::into_raw(chain);
     // SAFETY: `raw` is a valid struct from a Box; after freeing its chain, the Box is rebuilt once.

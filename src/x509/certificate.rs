@@ -207,7 +207,7 @@ impl Certificate {
 
 /// Fields of Mbed TLS's `mbedtls_x509_crt` that the C struct of this library does not carry
 /// (`sig`, the `issuer` / `subject` name lists, `ca_istrue`, `subject_alt_names`): parsed and
-/// checked by the tests, waiting for the C layer to expose them.
+/// checked by the tests, waiting for the C layer to expose them (the real-programs issue).
 #[allow(dead_code, reason = "not exposed to C yet; read by the tests")]
 impl Certificate {
     /// The signature value (the BIT STRING's bytes after the unused-bits octet).
