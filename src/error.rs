@@ -1,7 +1,7 @@
 //! The one error type of the safe core.
 //!
 //! Every variant stands for exactly one `MBEDTLS_ERR_*` value of Mbed TLS 3.6. The enum is generated
-//! by build.rs from the one table of codes, `src/tables/errors.rs`, which also gives the C side its
+//! by build.rs from the one table of codes, `src/tables/errors.txt`, which also gives the C side its
 //! constants, `code_of` and texts (`ffi::error`), so the core never deals in magic integers. Errors
 //! that come out of rustls are mapped here, in one place (`Error::from_rustls`).
 

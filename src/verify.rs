@@ -22,7 +22,7 @@ use rustls::{DistinguishedName, RootCertStore};
 use crate::config::AuthMode;
 
 // The `MBEDTLS_X509_BADCERT_*` / `BADCRL_*` bits (`badcert`, `badcrl`) and their texts
-// (`FLAG_TEXTS`), generated from the one table in src/tables/verify_flags.rs.
+// (`FLAG_TEXTS`), generated from the one table in src/tables/verify_flags.txt.
 include!(concat!(env!("OUT_DIR"), "/verify_flags.rs"));
 
 /// "No verification result available" (`mbedtls_ssl_get_verify_result` before a handshake).

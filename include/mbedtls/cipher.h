@@ -6,7 +6,16 @@
 #include <stdint.h>
 #include "mbedtls/build_info.h"
 
-/* CIPHER error codes (generated from src/tables/errors.rs). */
+/* Constants (generated from src/tables/constants.txt). */
+#define MBEDTLS_CIPHER_NONE                                        0 /**< No cipher. */
+#define MBEDTLS_CIPHER_AES_128_GCM                                 14 /**< AES-128 in GCM mode. */
+#define MBEDTLS_CIPHER_AES_192_GCM                                 15 /**< AES-192 in GCM mode (not supported for tickets). */
+#define MBEDTLS_CIPHER_AES_256_GCM                                 16 /**< AES-256 in GCM mode. */
+#define MBEDTLS_CIPHER_AES_128_CCM                                 38 /**< AES-128 in CCM mode (not supported for tickets). */
+#define MBEDTLS_CIPHER_AES_256_CCM                                 40 /**< AES-256 in CCM mode (not supported for tickets). */
+#define MBEDTLS_CIPHER_CHACHA20_POLY1305                           77 /**< ChaCha20-Poly1305 AEAD. */
+
+/* CIPHER error codes (generated from src/tables/errors.txt). */
 #define MBEDTLS_ERR_CIPHER_FEATURE_UNAVAILABLE                     -0x6080 /**< The requested cipher is not supported */
 #define MBEDTLS_ERR_CIPHER_BAD_INPUT_DATA                          -0x6100 /**< Invalid argument */
 #define MBEDTLS_ERR_CIPHER_AUTH_FAILED                             -0x6300 /**< Authentication of the ciphertext failed */
@@ -16,40 +25,5 @@
  * `mbedtls_cipher_type_t` (an `int`-sized enum in Mbed TLS 3.6).
  */
 typedef int mbedtls_cipher_type_t;
-
-/**
- * No cipher.
- */
-#define MBEDTLS_CIPHER_NONE 0
-
-/**
- * AES-128 in GCM mode.
- */
-#define MBEDTLS_CIPHER_AES_128_GCM 14
-
-/**
- * AES-192 in GCM mode (not supported for tickets).
- */
-#define MBEDTLS_CIPHER_AES_192_GCM 15
-
-/**
- * AES-256 in GCM mode.
- */
-#define MBEDTLS_CIPHER_AES_256_GCM 16
-
-/**
- * AES-128 in CCM mode (not supported for tickets).
- */
-#define MBEDTLS_CIPHER_AES_128_CCM 38
-
-/**
- * AES-256 in CCM mode (not supported for tickets).
- */
-#define MBEDTLS_CIPHER_AES_256_CCM 40
-
-/**
- * ChaCha20-Poly1305 AEAD.
- */
-#define MBEDTLS_CIPHER_CHACHA20_POLY1305 77
 
 #endif  /* MBEDTLS_CIPHER_H */

@@ -8,47 +8,21 @@
 #include "mbedtls/build_info.h"
 #include "mbedtls/entropy.h"
 
-/* CTR_DRBG error codes (generated from src/tables/errors.rs). */
+/* Constants (generated from src/tables/constants.txt). */
+#define MBEDTLS_CTR_DRBG_MAX_REQUEST                               1024 /**< The most bytes one `mbedtls_ctr_drbg_random` call returns. */
+#define MBEDTLS_CTR_DRBG_MAX_INPUT                                 256 /**< The most additional-input bytes one `mbedtls_ctr_drbg_random_with_add` call accepts. */
+#define MBEDTLS_CTR_DRBG_MAX_SEED_INPUT                            384 /**< The most bytes of entropy plus personalisation or additional input one seeding takes. */
+#define MBEDTLS_CTR_DRBG_ENTROPY_LEN                               48 /**< Bytes of entropy requested from the entropy callback per seeding. */
+#define MBEDTLS_CTR_DRBG_RESEED_INTERVAL                           10000 /**< Mbed TLS's automatic reseed interval, in requests (not applied here: see the module docs). */
+#define MBEDTLS_CTR_DRBG_PR_OFF                                    0 /**< Prediction resistance off (default). */
+#define MBEDTLS_CTR_DRBG_PR_ON                                     1 /**< Prediction resistance on. */
+
+/* CTR_DRBG error codes (generated from src/tables/errors.txt). */
 #define MBEDTLS_ERR_CTR_DRBG_ENTROPY_SOURCE_FAILED                 -0x0034 /**< The entropy source failed or the generator is not seeded */
 #define MBEDTLS_ERR_CTR_DRBG_REQUEST_TOO_BIG                       -0x0036 /**< Too many random bytes requested at once */
 #define MBEDTLS_ERR_CTR_DRBG_INPUT_TOO_BIG                         -0x0038 /**< The personalisation input is too long */
 #define MBEDTLS_ERR_CTR_DRBG_FILE_IO_ERROR                         -0x003A /**< Seed file could not be read or written */
 
-
-/**
- * The most bytes one `mbedtls_ctr_drbg_random` call returns.
- */
-#define MBEDTLS_CTR_DRBG_MAX_REQUEST 1024
-
-/**
- * The most additional-input bytes one `mbedtls_ctr_drbg_random_with_add` call accepts.
- */
-#define MBEDTLS_CTR_DRBG_MAX_INPUT 256
-
-/**
- * The most bytes of entropy plus personalisation or additional input one seeding takes.
- */
-#define MBEDTLS_CTR_DRBG_MAX_SEED_INPUT 384
-
-/**
- * Bytes of entropy requested from the entropy callback per seeding.
- */
-#define MBEDTLS_CTR_DRBG_ENTROPY_LEN 48
-
-/**
- * Mbed TLS's automatic reseed interval, in requests (not applied here: see the module docs).
- */
-#define MBEDTLS_CTR_DRBG_RESEED_INTERVAL 10000
-
-/**
- * Prediction resistance off (default).
- */
-#define MBEDTLS_CTR_DRBG_PR_OFF 0
-
-/**
- * Prediction resistance on.
- */
-#define MBEDTLS_CTR_DRBG_PR_ON 1
 
 /**
  * A random generator context. Declare it anywhere, `mbedtls_ctr_drbg_init` it,

@@ -7,25 +7,17 @@
 #include <stdint.h>
 #include "mbedtls/build_info.h"
 
-/* ENTROPY error codes (generated from src/tables/errors.rs). */
+/* Constants (generated from src/tables/constants.txt). */
+#define MBEDTLS_ENTROPY_BLOCK_SIZE                                 64 /**< The most bytes one `mbedtls_entropy_func` call returns (the SHA-512 accumulator size of Mbed TLS). */
+#define MBEDTLS_ENTROPY_MAX_SOURCES                                20 /**< The source limit of Mbed TLS; kept for programs that size tables with it. No sources can be added here. */
+
+/* ENTROPY error codes (generated from src/tables/errors.txt). */
 #define MBEDTLS_ERR_ENTROPY_SOURCE_FAILED                          -0x003C /**< The entropy source failed */
 #define MBEDTLS_ERR_ENTROPY_MAX_SOURCES                            -0x003E /**< No more entropy sources can be added */
 #define MBEDTLS_ERR_ENTROPY_NO_SOURCES_DEFINED                     -0x0040 /**< No entropy sources are defined */
 #define MBEDTLS_ERR_ENTROPY_NO_STRONG_SOURCE                       -0x003D /**< No strong entropy source is available */
 #define MBEDTLS_ERR_ENTROPY_FILE_IO_ERROR                          -0x003F /**< Seed file could not be read or written */
 
-
-/**
- * The most bytes one `mbedtls_entropy_func` call returns (the SHA-512 accumulator size of Mbed
- * TLS).
- */
-#define MBEDTLS_ENTROPY_BLOCK_SIZE 64
-
-/**
- * The source limit of Mbed TLS; kept for programs that size tables with it. No sources can be
- * added here.
- */
-#define MBEDTLS_ENTROPY_MAX_SOURCES 20
 
 /**
  * An entropy context. Declare it anywhere, `mbedtls_entropy_init` it, pass it as `p_entropy`

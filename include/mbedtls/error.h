@@ -7,7 +7,7 @@
 #include <stdint.h>
 #include "mbedtls/build_info.h"
 
-/* ERROR error codes (generated from src/tables/errors.rs). */
+/* ERROR error codes (generated from src/tables/errors.txt). */
 #define MBEDTLS_ERR_ERROR_GENERIC_ERROR                            -0x0001 /**< Generic error */
 #define MBEDTLS_ERR_ERROR_CORRUPTION_DETECTED                      -0x006E /**< Corruption detected */
 

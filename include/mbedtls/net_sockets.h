@@ -7,7 +7,14 @@
 #include <stdint.h>
 #include "mbedtls/ssl.h"
 
-/* NET error codes (generated from src/tables/errors.rs). */
+/* Constants (generated from src/tables/constants.txt). */
+#define MBEDTLS_NET_PROTO_TCP                                      0 /**< The TCP protocol selector of `mbedtls_net_connect` / `mbedtls_net_bind`. */
+#define MBEDTLS_NET_PROTO_UDP                                      1 /**< The UDP protocol selector: refused here (no DTLS), see `mbedtls_net_connect`. */
+#define MBEDTLS_NET_POLL_READ                                      1 /**< `mbedtls_net_poll`: wait until the socket is readable. */
+#define MBEDTLS_NET_POLL_WRITE                                     2 /**< `mbedtls_net_poll`: wait until the socket is writable. */
+#define MBEDTLS_NET_LISTEN_BACKLOG                                 10 /**< The backlog `mbedtls_net_bind` passes to `listen(2)`. */
+
+/* NET error codes (generated from src/tables/errors.txt). */
 #define MBEDTLS_ERR_NET_SOCKET_FAILED                              -0x0042 /**< Could not open a socket */
 #define MBEDTLS_ERR_NET_CONNECT_FAILED                             -0x0044 /**< Could not connect */
 #define MBEDTLS_ERR_NET_BIND_FAILED                                -0x0046 /**< Could not bind the socket */
@@ -22,31 +29,6 @@
 #define MBEDTLS_ERR_NET_POLL_FAILED                                -0x0047 /**< Polling the socket failed */
 #define MBEDTLS_ERR_NET_BAD_INPUT_DATA                             -0x0049 /**< Invalid argument */
 
-
-/**
- * The TCP protocol selector of `mbedtls_net_connect` / `mbedtls_net_bind`.
- */
-#define MBEDTLS_NET_PROTO_TCP 0
-
-/**
- * The UDP protocol selector: refused here (no DTLS), see `mbedtls_net_connect`.
- */
-#define MBEDTLS_NET_PROTO_UDP 1
-
-/**
- * `mbedtls_net_poll`: wait until the socket is readable.
- */
-#define MBEDTLS_NET_POLL_READ 1
-
-/**
- * `mbedtls_net_poll`: wait until the socket is writable.
- */
-#define MBEDTLS_NET_POLL_WRITE 2
-
-/**
- * The backlog `mbedtls_net_bind` passes to `listen(2)`.
- */
-#define MBEDTLS_NET_LISTEN_BACKLOG 10
 
 /**
  * A network endpoint: just the socket's file descriptor, -1 when closed.

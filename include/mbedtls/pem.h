@@ -6,7 +6,7 @@
 #include <stdint.h>
 #include "mbedtls/build_info.h"
 
-/* PEM error codes (generated from src/tables/errors.rs). */
+/* PEM error codes (generated from src/tables/errors.txt). */
 #define MBEDTLS_ERR_PEM_NO_HEADER_FOOTER_PRESENT                   -0x1080 /**< No PEM header or footer found */
 #define MBEDTLS_ERR_PEM_INVALID_DATA                               -0x1100 /**< PEM data is not valid base64 */
 #define MBEDTLS_ERR_PEM_ALLOC_FAILED                               -0x1180 /**< Memory allocation failed */

@@ -8,7 +8,17 @@
 #include "mbedtls/build_info.h"
 #include "mbedtls/platform.h"
 
-/* PK error codes (generated from src/tables/errors.rs). */
+/* Constants (generated from src/tables/constants.txt). */
+#define MBEDTLS_PK_NONE                                            0 /**< No key. */
+#define MBEDTLS_PK_RSA                                             1 /**< RSA key. */
+#define MBEDTLS_PK_ECKEY                                           2 /**< Elliptic-curve key usable for ECDSA and ECDH (what EC keys and certificates parse to). */
+#define MBEDTLS_PK_ECKEY_DH                                        3 /**< Elliptic-curve key restricted to ECDH. */
+#define MBEDTLS_PK_ECDSA                                           4 /**< Elliptic-curve key restricted to ECDSA. */
+#define MBEDTLS_PK_RSA_ALT                                         5 /**< RSA key with an alternative implementation (not produced by this library). */
+#define MBEDTLS_PK_RSASSA_PSS                                      6 /**< RSASSA-PSS (a signature type for `mbedtls_pk_can_do`). */
+#define MBEDTLS_PK_OPAQUE                                          7 /**< A key whose material is not accessible. Here: Ed25519 and other keys Mbed TLS 3.6 has no type for. */
+
+/* PK error codes (generated from src/tables/errors.txt). */
 #define MBEDTLS_ERR_PK_ALLOC_FAILED                                -0x3F80 /**< Memory allocation failed */
 #define MBEDTLS_ERR_PK_TYPE_MISMATCH                               -0x3F00 /**< The key type does not fit the operation */
 #define MBEDTLS_ERR_PK_BAD_INPUT_DATA                              -0x3E80 /**< Invalid argument */
@@ -39,47 +49,6 @@ typedef struct mbedtls_pk_context {
  * Key types (`mbedtls_pk_type_t`), the values of Mbed TLS 3.6.
  */
 typedef int mbedtls_pk_type_t;
-
-/**
- * No key.
- */
-#define MBEDTLS_PK_NONE 0
-
-/**
- * RSA key.
- */
-#define MBEDTLS_PK_RSA 1
-
-/**
- * Elliptic-curve key usable for ECDSA and ECDH (what EC keys and certificates parse to).
- */
-#define MBEDTLS_PK_ECKEY 2
-
-/**
- * Elliptic-curve key restricted to ECDH.
- */
-#define MBEDTLS_PK_ECKEY_DH 3
-
-/**
- * Elliptic-curve key restricted to ECDSA.
- */
-#define MBEDTLS_PK_ECDSA 4
-
-/**
- * RSA key with an alternative implementation (not produced by this library).
- */
-#define MBEDTLS_PK_RSA_ALT 5
-
-/**
- * RSASSA-PSS (a signature type for `mbedtls_pk_can_do`).
- */
-#define MBEDTLS_PK_RSASSA_PSS 6
-
-/**
- * A key whose material is not accessible. Here: Ed25519 and other keys Mbed TLS 3.6 has no
- * type for.
- */
-#define MBEDTLS_PK_OPAQUE 7
 
 #ifdef __cplusplus
 extern "C" {

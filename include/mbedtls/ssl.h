@@ -23,7 +23,73 @@ typedef int mbedtls_ssl_recv_t(void *ctx, unsigned char *buf, size_t len);
     MBEDTLS_ERR_SSL_TIMEOUT when the timeout expires. */
 typedef int mbedtls_ssl_recv_timeout_t(void *ctx, unsigned char *buf, size_t len, uint32_t timeout);
 
-/* SSL error codes (generated from src/tables/errors.rs). */
+/* Constants (generated from src/tables/constants.txt). */
+#define MBEDTLS_SSL_MAX_HOST_NAME_LEN                              255 /**< Maximum host name length for `mbedtls_ssl_set_hostname`. */
+#define MBEDTLS_SSL_MAX_ALPN_NAME_LEN                              255 /**< Maximum length of an ALPN protocol name. */
+#define MBEDTLS_SSL_IN_CONTENT_LEN                                 16384 /**< Maximum plaintext bytes per record received. */
+#define MBEDTLS_SSL_OUT_CONTENT_LEN                                16384 /**< Maximum plaintext bytes per record sent (one `mbedtls_ssl_write` returns at most this). */
+#define MBEDTLS_SSL_MAX_CONTENT_LEN                                16384 /**< Compatibility name of `MBEDTLS_SSL_OUT_CONTENT_LEN`. */
+#define MBEDTLS_SSL_MAJOR_VERSION_3                                3 /**< SSL/TLS major version 3. */
+#define MBEDTLS_SSL_MINOR_VERSION_3                                3 /**< Minor version of TLS 1.2. */
+#define MBEDTLS_SSL_MINOR_VERSION_4                                4 /**< Minor version of TLS 1.3. */
+#define MBEDTLS_SSL_VERSION_UNKNOWN                                0 /**< Version not known yet (before the handshake). */
+#define MBEDTLS_SSL_VERSION_TLS1_2                                 0x0303 /**< TLS 1.2. */
+#define MBEDTLS_SSL_VERSION_TLS1_3                                 0x0304 /**< TLS 1.3. */
+#define MBEDTLS_SSL_TRANSPORT_STREAM                               0 /**< Stream transport (TLS). */
+#define MBEDTLS_SSL_TRANSPORT_DATAGRAM                             1 /**< Datagram transport (DTLS): not supported here. */
+#define MBEDTLS_SSL_IS_CLIENT                                      0 /**< Client endpoint. */
+#define MBEDTLS_SSL_IS_SERVER                                      1 /**< Server endpoint. */
+#define MBEDTLS_SSL_PRESET_DEFAULT                                 0 /**< Default preset. */
+#define MBEDTLS_SSL_PRESET_SUITEB                                  2 /**< NSA Suite B preset: ECDSA with P-256/P-384 and AES-GCM only. */
+#define MBEDTLS_SSL_VERIFY_NONE                                    0 /**< Do not verify the peer certificate. */
+#define MBEDTLS_SSL_VERIFY_OPTIONAL                                1 /**< Verify the peer certificate, report the result, go on anyway. */
+#define MBEDTLS_SSL_VERIFY_REQUIRED                                2 /**< Verify the peer certificate and abort the handshake on failure. */
+#define MBEDTLS_SSL_VERIFY_UNSET                                   3 /**< Used only in the SNI callback: keep the configuration's authmode. */
+#define MBEDTLS_SSL_SESSION_TICKETS_DISABLED                       0 /**< Session tickets off. */
+#define MBEDTLS_SSL_SESSION_TICKETS_ENABLED                        1 /**< Session tickets on. */
+#define MBEDTLS_SSL_TLS1_3_SIGNAL_NEW_SESSION_TICKETS_DISABLED     0 /**< TLS 1.3 NewSessionTicket signalling off (default). */
+#define MBEDTLS_SSL_TLS1_3_SIGNAL_NEW_SESSION_TICKETS_ENABLED      1 /**< TLS 1.3 NewSessionTicket signalling on. */
+#define MBEDTLS_SSL_RENEGOTIATION_DISABLED                         0 /**< Renegotiation refused (default). */
+#define MBEDTLS_SSL_RENEGOTIATION_ENABLED                          1 /**< Renegotiation accepted. */
+#define MBEDTLS_SSL_RENEGOTIATION_NOT_ENFORCED                     -1 /**< No limit on the records accepted while a requested renegotiation is pending. */
+#define MBEDTLS_SSL_RENEGO_MAX_RECORDS_DEFAULT                     16 /**< Default grace, in records, for a requested renegotiation. */
+#define MBEDTLS_SSL_LEGACY_NO_RENEGOTIATION                        0 /**< Refuse insecure (non-RFC 5746) renegotiation; connect to legacy peers (default). */
+#define MBEDTLS_SSL_LEGACY_ALLOW_RENEGOTIATION                     1 /**< Allow insecure renegotiation (refused by this library in every mode). */
+#define MBEDTLS_SSL_LEGACY_BREAK_HANDSHAKE                         2 /**< Abort handshakes with peers that lack RFC 5746. */
+#define MBEDTLS_SSL_LEGACY_RENEGOTIATION                           0 /**< `secure_renegotiation` state: legacy peer. */
+#define MBEDTLS_SSL_SECURE_RENEGOTIATION                           1 /**< `secure_renegotiation` state: RFC 5746 peer. */
+#define MBEDTLS_SSL_EXTENDED_MS_DISABLED                           0 /**< Extended master secret off. */
+#define MBEDTLS_SSL_EXTENDED_MS_ENABLED                            1 /**< Extended master secret on. */
+#define MBEDTLS_SSL_ETM_DISABLED                                   0 /**< Encrypt-then-MAC off (no CBC suites here: always off). */
+#define MBEDTLS_SSL_ETM_ENABLED                                    1 /**< Encrypt-then-MAC on. */
+#define MBEDTLS_SSL_MAX_FRAG_LEN_NONE                              0 /**< No maximum fragment length. */
+#define MBEDTLS_SSL_ALERT_LEVEL_WARNING                            1 /**< Alert level: warning. */
+#define MBEDTLS_SSL_ALERT_LEVEL_FATAL                              2 /**< Alert level: fatal. */
+#define MBEDTLS_SSL_ALERT_MSG_CLOSE_NOTIFY                         0 /**< Alert: close_notify. */
+#define MBEDTLS_SSL_ALERT_MSG_UNEXPECTED_MESSAGE                   10 /**< Alert: unexpected_message. */
+#define MBEDTLS_SSL_ALERT_MSG_BAD_RECORD_MAC                       20 /**< Alert: bad_record_mac. */
+#define MBEDTLS_SSL_ALERT_MSG_HANDSHAKE_FAILURE                    40 /**< Alert: handshake_failure. */
+#define MBEDTLS_SSL_ALERT_MSG_NO_CERT                              41 /**< Alert: no_certificate (SSL 3.0). */
+#define MBEDTLS_SSL_ALERT_MSG_BAD_CERT                             42 /**< Alert: bad_certificate. */
+#define MBEDTLS_SSL_ALERT_MSG_CERT_EXPIRED                         45 /**< Alert: certificate_expired. */
+#define MBEDTLS_SSL_ALERT_MSG_ILLEGAL_PARAMETER                    47 /**< Alert: illegal_parameter. */
+#define MBEDTLS_SSL_ALERT_MSG_UNKNOWN_CA                           48 /**< Alert: unknown_ca. */
+#define MBEDTLS_SSL_ALERT_MSG_ACCESS_DENIED                        49 /**< Alert: access_denied. */
+#define MBEDTLS_SSL_ALERT_MSG_DECODE_ERROR                         50 /**< Alert: decode_error. */
+#define MBEDTLS_SSL_ALERT_MSG_DECRYPT_ERROR                        51 /**< Alert: decrypt_error. */
+#define MBEDTLS_SSL_ALERT_MSG_PROTOCOL_VERSION                     70 /**< Alert: protocol_version. */
+#define MBEDTLS_SSL_ALERT_MSG_INSUFFICIENT_SECURITY                71 /**< Alert: insufficient_security. */
+#define MBEDTLS_SSL_ALERT_MSG_INTERNAL_ERROR                       80 /**< Alert: internal_error. */
+#define MBEDTLS_SSL_ALERT_MSG_INAPROPRIATE_FALLBACK                86 /**< Alert: inappropriate_fallback. */
+#define MBEDTLS_SSL_ALERT_MSG_USER_CANCELED                        90 /**< Alert: user_canceled. */
+#define MBEDTLS_SSL_ALERT_MSG_NO_RENEGOTIATION                     100 /**< Alert: no_renegotiation. */
+#define MBEDTLS_SSL_ALERT_MSG_UNRECOGNIZED_NAME                    112 /**< Alert: unrecognized_name. */
+#define MBEDTLS_SSL_ALERT_MSG_CERT_REQUIRED                        116 /**< Alert: certificate_required. */
+#define MBEDTLS_SSL_ALERT_MSG_NO_APPLICATION_PROTOCOL              120 /**< Alert: no_application_protocol. */
+#define MBEDTLS_SSL_HELLO_REQUEST                                  0 /**< Handshake state: before the first message (`ssl->state` values are internal here). */
+#define MBEDTLS_SSL_HANDSHAKE_OVER                                 27 /**< Handshake state: the handshake is complete. */
+
+/* SSL error codes (generated from src/tables/errors.txt). */
 #define MBEDTLS_ERR_SSL_CRYPTO_IN_PROGRESS                         -0x7000 /**< A cryptographic operation is still in progress */
 #define MBEDTLS_ERR_SSL_FEATURE_UNAVAILABLE                        -0x7080 /**< The requested feature is not supported */
 #define MBEDTLS_ERR_SSL_BAD_INPUT_DATA                             -0x7100 /**< Invalid argument or call in the wrong state */
@@ -77,311 +143,6 @@ typedef int mbedtls_ssl_recv_timeout_t(void *ctx, unsigned char *buf, size_t len
 
 
 /**
- * Maximum host name length for `mbedtls_ssl_set_hostname`.
- */
-#define MBEDTLS_SSL_MAX_HOST_NAME_LEN 255
-
-/**
- * Maximum length of an ALPN protocol name.
- */
-#define MBEDTLS_SSL_MAX_ALPN_NAME_LEN 255
-
-/**
- * Maximum plaintext bytes per record received.
- */
-#define MBEDTLS_SSL_IN_CONTENT_LEN 16384
-
-/**
- * Maximum plaintext bytes per record sent (one `mbedtls_ssl_write` returns at most this).
- */
-#define MBEDTLS_SSL_OUT_CONTENT_LEN 16384
-
-/**
- * Compatibility name of `MBEDTLS_SSL_OUT_CONTENT_LEN`.
- */
-#define MBEDTLS_SSL_MAX_CONTENT_LEN 16384
-
-/**
- * SSL/TLS major version 3.
- */
-#define MBEDTLS_SSL_MAJOR_VERSION_3 3
-
-/**
- * Minor version of TLS 1.2.
- */
-#define MBEDTLS_SSL_MINOR_VERSION_3 3
-
-/**
- * Minor version of TLS 1.3.
- */
-#define MBEDTLS_SSL_MINOR_VERSION_4 4
-
-/**
- * Stream transport (TLS).
- */
-#define MBEDTLS_SSL_TRANSPORT_STREAM 0
-
-/**
- * Datagram transport (DTLS): not supported here.
- */
-#define MBEDTLS_SSL_TRANSPORT_DATAGRAM 1
-
-/**
- * Client endpoint.
- */
-#define MBEDTLS_SSL_IS_CLIENT 0
-
-/**
- * Server endpoint.
- */
-#define MBEDTLS_SSL_IS_SERVER 1
-
-/**
- * Default preset.
- */
-#define MBEDTLS_SSL_PRESET_DEFAULT 0
-
-/**
- * NSA Suite B preset: ECDSA with P-256/P-384 and AES-GCM only.
- */
-#define MBEDTLS_SSL_PRESET_SUITEB 2
-
-/**
- * Do not verify the peer certificate.
- */
-#define MBEDTLS_SSL_VERIFY_NONE 0
-
-/**
- * Verify the peer certificate, report the result, go on anyway.
- */
-#define MBEDTLS_SSL_VERIFY_OPTIONAL 1
-
-/**
- * Verify the peer certificate and abort the handshake on failure.
- */
-#define MBEDTLS_SSL_VERIFY_REQUIRED 2
-
-/**
- * Used only in the SNI callback: keep the configuration's authmode.
- */
-#define MBEDTLS_SSL_VERIFY_UNSET 3
-
-/**
- * Session tickets off.
- */
-#define MBEDTLS_SSL_SESSION_TICKETS_DISABLED 0
-
-/**
- * Session tickets on.
- */
-#define MBEDTLS_SSL_SESSION_TICKETS_ENABLED 1
-
-/**
- * TLS 1.3 NewSessionTicket signalling off (default).
- */
-#define MBEDTLS_SSL_TLS1_3_SIGNAL_NEW_SESSION_TICKETS_DISABLED 0
-
-/**
- * TLS 1.3 NewSessionTicket signalling on.
- */
-#define MBEDTLS_SSL_TLS1_3_SIGNAL_NEW_SESSION_TICKETS_ENABLED 1
-
-/**
- * Renegotiation refused (default).
- */
-#define MBEDTLS_SSL_RENEGOTIATION_DISABLED 0
-
-/**
- * Renegotiation accepted.
- */
-#define MBEDTLS_SSL_RENEGOTIATION_ENABLED 1
-
-/**
- * No limit on the records accepted while a requested renegotiation is pending.
- */
-#define MBEDTLS_SSL_RENEGOTIATION_NOT_ENFORCED -1
-
-/**
- * Default grace, in records, for a requested renegotiation.
- */
-#define MBEDTLS_SSL_RENEGO_MAX_RECORDS_DEFAULT 16
-
-/**
- * Refuse insecure (non-RFC 5746) renegotiation; connect to legacy peers (default).
- */
-#define MBEDTLS_SSL_LEGACY_NO_RENEGOTIATION 0
-
-/**
- * Allow insecure renegotiation (refused by this library in every mode).
- */
-#define MBEDTLS_SSL_LEGACY_ALLOW_RENEGOTIATION 1
-
-/**
- * Abort handshakes with peers that lack RFC 5746.
- */
-#define MBEDTLS_SSL_LEGACY_BREAK_HANDSHAKE 2
-
-/**
- * `secure_renegotiation` state: legacy peer.
- */
-#define MBEDTLS_SSL_LEGACY_RENEGOTIATION 0
-
-/**
- * `secure_renegotiation` state: RFC 5746 peer.
- */
-#define MBEDTLS_SSL_SECURE_RENEGOTIATION 1
-
-/**
- * Extended master secret off.
- */
-#define MBEDTLS_SSL_EXTENDED_MS_DISABLED 0
-
-/**
- * Extended master secret on.
- */
-#define MBEDTLS_SSL_EXTENDED_MS_ENABLED 1
-
-/**
- * Encrypt-then-MAC off (no CBC suites here: always off).
- */
-#define MBEDTLS_SSL_ETM_DISABLED 0
-
-/**
- * Encrypt-then-MAC on.
- */
-#define MBEDTLS_SSL_ETM_ENABLED 1
-
-/**
- * No maximum fragment length.
- */
-#define MBEDTLS_SSL_MAX_FRAG_LEN_NONE 0
-
-/**
- * Alert level: warning.
- */
-#define MBEDTLS_SSL_ALERT_LEVEL_WARNING 1
-
-/**
- * Alert level: fatal.
- */
-#define MBEDTLS_SSL_ALERT_LEVEL_FATAL 2
-
-/**
- * Alert: close_notify.
- */
-#define MBEDTLS_SSL_ALERT_MSG_CLOSE_NOTIFY 0
-
-/**
- * Alert: unexpected_message.
- */
-#define MBEDTLS_SSL_ALERT_MSG_UNEXPECTED_MESSAGE 10
-
-/**
- * Alert: bad_record_mac.
- */
-#define MBEDTLS_SSL_ALERT_MSG_BAD_RECORD_MAC 20
-
-/**
- * Alert: handshake_failure.
- */
-#define MBEDTLS_SSL_ALERT_MSG_HANDSHAKE_FAILURE 40
-
-/**
- * Alert: no_certificate (SSL 3.0).
- */
-#define MBEDTLS_SSL_ALERT_MSG_NO_CERT 41
-
-/**
- * Alert: bad_certificate.
- */
-#define MBEDTLS_SSL_ALERT_MSG_BAD_CERT 42
-
-/**
- * Alert: certificate_expired.
- */
-#define MBEDTLS_SSL_ALERT_MSG_CERT_EXPIRED 45
-
-/**
- * Alert: illegal_parameter.
- */
-#define MBEDTLS_SSL_ALERT_MSG_ILLEGAL_PARAMETER 47
-
-/**
- * Alert: unknown_ca.
- */
-#define MBEDTLS_SSL_ALERT_MSG_UNKNOWN_CA 48
-
-/**
- * Alert: access_denied.
- */
-#define MBEDTLS_SSL_ALERT_MSG_ACCESS_DENIED 49
-
-/**
- * Alert: decode_error.
- */
-#define MBEDTLS_SSL_ALERT_MSG_DECODE_ERROR 50
-
-/**
- * Alert: decrypt_error.
- */
-#define MBEDTLS_SSL_ALERT_MSG_DECRYPT_ERROR 51
-
-/**
- * Alert: protocol_version.
- */
-#define MBEDTLS_SSL_ALERT_MSG_PROTOCOL_VERSION 70
-
-/**
- * Alert: insufficient_security.
- */
-#define MBEDTLS_SSL_ALERT_MSG_INSUFFICIENT_SECURITY 71
-
-/**
- * Alert: internal_error.
- */
-#define MBEDTLS_SSL_ALERT_MSG_INTERNAL_ERROR 80
-
-/**
- * Alert: inappropriate_fallback.
- */
-#define MBEDTLS_SSL_ALERT_MSG_INAPROPRIATE_FALLBACK 86
-
-/**
- * Alert: user_canceled.
- */
-#define MBEDTLS_SSL_ALERT_MSG_USER_CANCELED 90
-
-/**
- * Alert: no_renegotiation.
- */
-#define MBEDTLS_SSL_ALERT_MSG_NO_RENEGOTIATION 100
-
-/**
- * Alert: unrecognized_name.
- */
-#define MBEDTLS_SSL_ALERT_MSG_UNRECOGNIZED_NAME 112
-
-/**
- * Alert: certificate_required.
- */
-#define MBEDTLS_SSL_ALERT_MSG_CERT_REQUIRED 116
-
-/**
- * Alert: no_application_protocol.
- */
-#define MBEDTLS_SSL_ALERT_MSG_NO_APPLICATION_PROTOCOL 120
-
-/**
- * Handshake state: before the first message (`ssl->state` values are internal here).
- */
-#define MBEDTLS_SSL_HELLO_REQUEST 0
-
-/**
- * Handshake state: the handshake is complete.
- */
-#define MBEDTLS_SSL_HANDSHAKE_OVER 27
-
-/**
  * A TLS configuration, shared by any number of contexts (also across threads).
  */
 typedef struct mbedtls_ssl_config {
@@ -408,21 +169,6 @@ typedef int mbedtls_ssl_protocol_version;
 typedef struct mbedtls_ssl_context {
   void *private_handle;
 } mbedtls_ssl_context;
-
-/**
- * Version not known yet (before the handshake).
- */
-#define MBEDTLS_SSL_VERSION_UNKNOWN 0
-
-/**
- * TLS 1.2.
- */
-#define MBEDTLS_SSL_VERSION_TLS1_2 771
-
-/**
- * TLS 1.3.
- */
-#define MBEDTLS_SSL_VERSION_TLS1_3 772
 
 #ifdef __cplusplus
 extern "C" {

@@ -6,15 +6,10 @@
 #include <stdint.h>
 #include "mbedtls/ssl.h"
 
-/**
- * Default cache timeout in seconds (one day).
- */
-#define MBEDTLS_SSL_CACHE_DEFAULT_TIMEOUT 86400
+/* Constants (generated from src/tables/constants.txt). */
+#define MBEDTLS_SSL_CACHE_DEFAULT_TIMEOUT                          86400 /**< Default cache timeout in seconds (one day). */
+#define MBEDTLS_SSL_CACHE_DEFAULT_MAX_ENTRIES                      50 /**< Default maximum number of cache entries. */
 
-/**
- * Default maximum number of cache entries.
- */
-#define MBEDTLS_SSL_CACHE_DEFAULT_MAX_ENTRIES 50
 
 /**
  * A session cache. Declare it, `mbedtls_ssl_cache_init` it, pass it to

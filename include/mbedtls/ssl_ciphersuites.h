@@ -6,190 +6,45 @@
 #include <stdint.h>
 #include "mbedtls/build_info.h"
 
-/**
- * `TLS1-3-AES-128-GCM-SHA256` (0x1301). Supported.
- */
-#define MBEDTLS_TLS1_3_AES_128_GCM_SHA256 4865
+/* Constants (generated from src/tables/constants.txt). */
+#define MBEDTLS_TLS1_3_AES_128_GCM_SHA256                          0x1301 /**< `TLS1-3-AES-128-GCM-SHA256` (0x1301). Supported. */
+#define MBEDTLS_TLS1_3_AES_256_GCM_SHA384                          0x1302 /**< `TLS1-3-AES-256-GCM-SHA384` (0x1302). Supported. */
+#define MBEDTLS_TLS1_3_CHACHA20_POLY1305_SHA256                    0x1303 /**< `TLS1-3-CHACHA20-POLY1305-SHA256` (0x1303). Supported. */
+#define MBEDTLS_TLS1_3_AES_128_CCM_SHA256                          0x1304 /**< `TLS1-3-AES-128-CCM-SHA256` (0x1304). Not supported here (ignored by `mbedtls_ssl_conf_ciphersuites`). */
+#define MBEDTLS_TLS1_3_AES_128_CCM_8_SHA256                        0x1305 /**< `TLS1-3-AES-128-CCM-8-SHA256` (0x1305). Not supported here (ignored by `mbedtls_ssl_conf_ciphersuites`). */
+#define MBEDTLS_TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256            0xC02B /**< `TLS-ECDHE-ECDSA-WITH-AES-128-GCM-SHA256` (0xC02B). Supported. */
+#define MBEDTLS_TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384            0xC02C /**< `TLS-ECDHE-ECDSA-WITH-AES-256-GCM-SHA384` (0xC02C). Supported. */
+#define MBEDTLS_TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256      0xCCA9 /**< `TLS-ECDHE-ECDSA-WITH-CHACHA20-POLY1305-SHA256` (0xCCA9). Supported. */
+#define MBEDTLS_TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256              0xC02F /**< `TLS-ECDHE-RSA-WITH-AES-128-GCM-SHA256` (0xC02F). Supported. */
+#define MBEDTLS_TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384              0xC030 /**< `TLS-ECDHE-RSA-WITH-AES-256-GCM-SHA384` (0xC030). Supported. */
+#define MBEDTLS_TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256        0xCCA8 /**< `TLS-ECDHE-RSA-WITH-CHACHA20-POLY1305-SHA256` (0xCCA8). Supported. */
+#define MBEDTLS_TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA               0xC009 /**< `TLS-ECDHE-ECDSA-WITH-AES-128-CBC-SHA` (0xC009). Not supported here (ignored by `mbedtls_ssl_conf_ciphersuites`). */
+#define MBEDTLS_TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA               0xC00A /**< `TLS-ECDHE-ECDSA-WITH-AES-256-CBC-SHA` (0xC00A). Not supported here (ignored by `mbedtls_ssl_conf_ciphersuites`). */
+#define MBEDTLS_TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA256            0xC023 /**< `TLS-ECDHE-ECDSA-WITH-AES-128-CBC-SHA256` (0xC023). Not supported here (ignored by `mbedtls_ssl_conf_ciphersuites`). */
+#define MBEDTLS_TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA384            0xC024 /**< `TLS-ECDHE-ECDSA-WITH-AES-256-CBC-SHA384` (0xC024). Not supported here (ignored by `mbedtls_ssl_conf_ciphersuites`). */
+#define MBEDTLS_TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA                 0xC013 /**< `TLS-ECDHE-RSA-WITH-AES-128-CBC-SHA` (0xC013). Not supported here (ignored by `mbedtls_ssl_conf_ciphersuites`). */
+#define MBEDTLS_TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA                 0xC014 /**< `TLS-ECDHE-RSA-WITH-AES-256-CBC-SHA` (0xC014). Not supported here (ignored by `mbedtls_ssl_conf_ciphersuites`). */
+#define MBEDTLS_TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA256              0xC027 /**< `TLS-ECDHE-RSA-WITH-AES-128-CBC-SHA256` (0xC027). Not supported here (ignored by `mbedtls_ssl_conf_ciphersuites`). */
+#define MBEDTLS_TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA384              0xC028 /**< `TLS-ECDHE-RSA-WITH-AES-256-CBC-SHA384` (0xC028). Not supported here (ignored by `mbedtls_ssl_conf_ciphersuites`). */
+#define MBEDTLS_TLS_ECDHE_ECDSA_WITH_AES_128_CCM                   0xC0AC /**< `TLS-ECDHE-ECDSA-WITH-AES-128-CCM` (0xC0AC). Not supported here (ignored by `mbedtls_ssl_conf_ciphersuites`). */
+#define MBEDTLS_TLS_ECDHE_ECDSA_WITH_AES_256_CCM                   0xC0AD /**< `TLS-ECDHE-ECDSA-WITH-AES-256-CCM` (0xC0AD). Not supported here (ignored by `mbedtls_ssl_conf_ciphersuites`). */
+#define MBEDTLS_TLS_RSA_WITH_AES_128_CBC_SHA                       0x002F /**< `TLS-RSA-WITH-AES-128-CBC-SHA` (0x002F). Not supported here (ignored by `mbedtls_ssl_conf_ciphersuites`). */
+#define MBEDTLS_TLS_RSA_WITH_AES_256_CBC_SHA                       0x0035 /**< `TLS-RSA-WITH-AES-256-CBC-SHA` (0x0035). Not supported here (ignored by `mbedtls_ssl_conf_ciphersuites`). */
+#define MBEDTLS_TLS_RSA_WITH_AES_128_CBC_SHA256                    0x003C /**< `TLS-RSA-WITH-AES-128-CBC-SHA256` (0x003C). Not supported here (ignored by `mbedtls_ssl_conf_ciphersuites`). */
+#define MBEDTLS_TLS_RSA_WITH_AES_256_CBC_SHA256                    0x003D /**< `TLS-RSA-WITH-AES-256-CBC-SHA256` (0x003D). Not supported here (ignored by `mbedtls_ssl_conf_ciphersuites`). */
+#define MBEDTLS_TLS_RSA_WITH_AES_128_GCM_SHA256                    0x009C /**< `TLS-RSA-WITH-AES-128-GCM-SHA256` (0x009C). Not supported here (ignored by `mbedtls_ssl_conf_ciphersuites`). */
+#define MBEDTLS_TLS_RSA_WITH_AES_256_GCM_SHA384                    0x009D /**< `TLS-RSA-WITH-AES-256-GCM-SHA384` (0x009D). Not supported here (ignored by `mbedtls_ssl_conf_ciphersuites`). */
+#define MBEDTLS_TLS_DHE_RSA_WITH_AES_128_GCM_SHA256                0x009E /**< `TLS-DHE-RSA-WITH-AES-128-GCM-SHA256` (0x009E). Not supported here (ignored by `mbedtls_ssl_conf_ciphersuites`). */
+#define MBEDTLS_TLS_DHE_RSA_WITH_AES_256_GCM_SHA384                0x009F /**< `TLS-DHE-RSA-WITH-AES-256-GCM-SHA384` (0x009F). Not supported here (ignored by `mbedtls_ssl_conf_ciphersuites`). */
+#define MBEDTLS_TLS_DHE_RSA_WITH_AES_128_CBC_SHA                   0x0033 /**< `TLS-DHE-RSA-WITH-AES-128-CBC-SHA` (0x0033). Not supported here (ignored by `mbedtls_ssl_conf_ciphersuites`). */
+#define MBEDTLS_TLS_DHE_RSA_WITH_AES_256_CBC_SHA                   0x0039 /**< `TLS-DHE-RSA-WITH-AES-256-CBC-SHA` (0x0039). Not supported here (ignored by `mbedtls_ssl_conf_ciphersuites`). */
+#define MBEDTLS_TLS_PSK_WITH_AES_128_GCM_SHA256                    0x00A8 /**< `TLS-PSK-WITH-AES-128-GCM-SHA256` (0x00A8). Not supported here (ignored by `mbedtls_ssl_conf_ciphersuites`). */
+#define MBEDTLS_TLS_PSK_WITH_AES_256_GCM_SHA384                    0x00A9 /**< `TLS-PSK-WITH-AES-256-GCM-SHA384` (0x00A9). Not supported here (ignored by `mbedtls_ssl_conf_ciphersuites`). */
+#define MBEDTLS_TLS_PSK_WITH_AES_128_CBC_SHA                       0x008C /**< `TLS-PSK-WITH-AES-128-CBC-SHA` (0x008C). Not supported here (ignored by `mbedtls_ssl_conf_ciphersuites`). */
+#define MBEDTLS_TLS_PSK_WITH_AES_128_CCM                           0xC0A4 /**< `TLS-PSK-WITH-AES-128-CCM` (0xC0A4). Not supported here (ignored by `mbedtls_ssl_conf_ciphersuites`). */
+#define MBEDTLS_TLS_PSK_WITH_CHACHA20_POLY1305_SHA256              0xCCAB /**< `TLS-PSK-WITH-CHACHA20-POLY1305-SHA256` (0xCCAB). Not supported here (ignored by `mbedtls_ssl_conf_ciphersuites`). */
+#define MBEDTLS_TLS_ECDHE_PSK_WITH_AES_128_CBC_SHA256              0xC037 /**< `TLS-ECDHE-PSK-WITH-AES-128-CBC-SHA256` (0xC037). Not supported here (ignored by `mbedtls_ssl_conf_ciphersuites`). */
 
-/**
- * `TLS1-3-AES-256-GCM-SHA384` (0x1302). Supported.
- */
-#define MBEDTLS_TLS1_3_AES_256_GCM_SHA384 4866
-
-/**
- * `TLS1-3-CHACHA20-POLY1305-SHA256` (0x1303). Supported.
- */
-#define MBEDTLS_TLS1_3_CHACHA20_POLY1305_SHA256 4867
-
-/**
- * `TLS1-3-AES-128-CCM-SHA256` (0x1304). Not supported here (ignored by `mbedtls_ssl_conf_ciphersuites`).
- */
-#define MBEDTLS_TLS1_3_AES_128_CCM_SHA256 4868
-
-/**
- * `TLS1-3-AES-128-CCM-8-SHA256` (0x1305). Not supported here (ignored by `mbedtls_ssl_conf_ciphersuites`).
- */
-#define MBEDTLS_TLS1_3_AES_128_CCM_8_SHA256 4869
-
-/**
- * `TLS-ECDHE-ECDSA-WITH-AES-128-GCM-SHA256` (0xC02B). Supported.
- */
-#define MBEDTLS_TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256 49195
-
-/**
- * `TLS-ECDHE-ECDSA-WITH-AES-256-GCM-SHA384` (0xC02C). Supported.
- */
-#define MBEDTLS_TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384 49196
-
-/**
- * `TLS-ECDHE-ECDSA-WITH-CHACHA20-POLY1305-SHA256` (0xCCA9). Supported.
- */
-#define MBEDTLS_TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256 52393
-
-/**
- * `TLS-ECDHE-RSA-WITH-AES-128-GCM-SHA256` (0xC02F). Supported.
- */
-#define MBEDTLS_TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256 49199
-
-/**
- * `TLS-ECDHE-RSA-WITH-AES-256-GCM-SHA384` (0xC030). Supported.
- */
-#define MBEDTLS_TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384 49200
-
-/**
- * `TLS-ECDHE-RSA-WITH-CHACHA20-POLY1305-SHA256` (0xCCA8). Supported.
- */
-#define MBEDTLS_TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256 52392
-
-/**
- * `TLS-ECDHE-ECDSA-WITH-AES-128-CBC-SHA` (0xC009). Not supported here (ignored by `mbedtls_ssl_conf_ciphersuites`).
- */
-#define MBEDTLS_TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA 49161
-
-/**
- * `TLS-ECDHE-ECDSA-WITH-AES-256-CBC-SHA` (0xC00A). Not supported here (ignored by `mbedtls_ssl_conf_ciphersuites`).
- */
-#define MBEDTLS_TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA 49162
-
-/**
- * `TLS-ECDHE-ECDSA-WITH-AES-128-CBC-SHA256` (0xC023). Not supported here (ignored by `mbedtls_ssl_conf_ciphersuites`).
- */
-#define MBEDTLS_TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA256 49187
-
-/**
- * `TLS-ECDHE-ECDSA-WITH-AES-256-CBC-SHA384` (0xC024). Not supported here (ignored by `mbedtls_ssl_conf_ciphersuites`).
- */
-#define MBEDTLS_TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA384 49188
-
-/**
- * `TLS-ECDHE-RSA-WITH-AES-128-CBC-SHA` (0xC013). Not supported here (ignored by `mbedtls_ssl_conf_ciphersuites`).
- */
-#define MBEDTLS_TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA 49171
-
-/**
- * `TLS-ECDHE-RSA-WITH-AES-256-CBC-SHA` (0xC014). Not supported here (ignored by `mbedtls_ssl_conf_ciphersuites`).
- */
-#define MBEDTLS_TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA 49172
-
-/**
- * `TLS-ECDHE-RSA-WITH-AES-128-CBC-SHA256` (0xC027). Not supported here (ignored by `mbedtls_ssl_conf_ciphersuites`).
- */
-#define MBEDTLS_TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA256 49191
-
-/**
- * `TLS-ECDHE-RSA-WITH-AES-256-CBC-SHA384` (0xC028). Not supported here (ignored by `mbedtls_ssl_conf_ciphersuites`).
- */
-#define MBEDTLS_TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA384 49192
-
-/**
- * `TLS-ECDHE-ECDSA-WITH-AES-128-CCM` (0xC0AC). Not supported here (ignored by `mbedtls_ssl_conf_ciphersuites`).
- */
-#define MBEDTLS_TLS_ECDHE_ECDSA_WITH_AES_128_CCM 49324
-
-/**
- * `TLS-ECDHE-ECDSA-WITH-AES-256-CCM` (0xC0AD). Not supported here (ignored by `mbedtls_ssl_conf_ciphersuites`).
- */
-#define MBEDTLS_TLS_ECDHE_ECDSA_WITH_AES_256_CCM 49325
-
-/**
- * `TLS-RSA-WITH-AES-128-CBC-SHA` (0x002F). Not supported here (ignored by `mbedtls_ssl_conf_ciphersuites`).
- */
-#define MBEDTLS_TLS_RSA_WITH_AES_128_CBC_SHA 47
-
-/**
- * `TLS-RSA-WITH-AES-256-CBC-SHA` (0x0035). Not supported here (ignored by `mbedtls_ssl_conf_ciphersuites`).
- */
-#define MBEDTLS_TLS_RSA_WITH_AES_256_CBC_SHA 53
-
-/**
- * `TLS-RSA-WITH-AES-128-CBC-SHA256` (0x003C). Not supported here (ignored by `mbedtls_ssl_conf_ciphersuites`).
- */
-#define MBEDTLS_TLS_RSA_WITH_AES_128_CBC_SHA256 60
-
-/**
- * `TLS-RSA-WITH-AES-256-CBC-SHA256` (0x003D). Not supported here (ignored by `mbedtls_ssl_conf_ciphersuites`).
- */
-#define MBEDTLS_TLS_RSA_WITH_AES_256_CBC_SHA256 61
-
-/**
- * `TLS-RSA-WITH-AES-128-GCM-SHA256` (0x009C). Not supported here (ignored by `mbedtls_ssl_conf_ciphersuites`).
- */
-#define MBEDTLS_TLS_RSA_WITH_AES_128_GCM_SHA256 156
-
-/**
- * `TLS-RSA-WITH-AES-256-GCM-SHA384` (0x009D). Not supported here (ignored by `mbedtls_ssl_conf_ciphersuites`).
- */
-#define MBEDTLS_TLS_RSA_WITH_AES_256_GCM_SHA384 157
-
-/**
- * `TLS-DHE-RSA-WITH-AES-128-GCM-SHA256` (0x009E). Not supported here (ignored by `mbedtls_ssl_conf_ciphersuites`).
- */
-#define MBEDTLS_TLS_DHE_RSA_WITH_AES_128_GCM_SHA256 158
-
-/**
- * `TLS-DHE-RSA-WITH-AES-256-GCM-SHA384` (0x009F). Not supported here (ignored by `mbedtls_ssl_conf_ciphersuites`).
- */
-#define MBEDTLS_TLS_DHE_RSA_WITH_AES_256_GCM_SHA384 159
-
-/**
- * `TLS-DHE-RSA-WITH-AES-128-CBC-SHA` (0x0033). Not supported here (ignored by `mbedtls_ssl_conf_ciphersuites`).
- */
-#define MBEDTLS_TLS_DHE_RSA_WITH_AES_128_CBC_SHA 51
-
-/**
- * `TLS-DHE-RSA-WITH-AES-256-CBC-SHA` (0x0039). Not supported here (ignored by `mbedtls_ssl_conf_ciphersuites`).
- */
-#define MBEDTLS_TLS_DHE_RSA_WITH_AES_256_CBC_SHA 57
-
-/**
- * `TLS-PSK-WITH-AES-128-GCM-SHA256` (0x00A8). Not supported here (ignored by `mbedtls_ssl_conf_ciphersuites`).
- */
-#define MBEDTLS_TLS_PSK_WITH_AES_128_GCM_SHA256 168
-
-/**
- * `TLS-PSK-WITH-AES-256-GCM-SHA384` (0x00A9). Not supported here (ignored by `mbedtls_ssl_conf_ciphersuites`).
- */
-#define MBEDTLS_TLS_PSK_WITH_AES_256_GCM_SHA384 169
-
-/**
- * `TLS-PSK-WITH-AES-128-CBC-SHA` (0x008C). Not supported here (ignored by `mbedtls_ssl_conf_ciphersuites`).
- */
-#define MBEDTLS_TLS_PSK_WITH_AES_128_CBC_SHA 140
-
-/**
- * `TLS-PSK-WITH-AES-128-CCM` (0xC0A4). Not supported here (ignored by `mbedtls_ssl_conf_ciphersuites`).
- */
-#define MBEDTLS_TLS_PSK_WITH_AES_128_CCM 49316
-
-/**
- * `TLS-PSK-WITH-CHACHA20-POLY1305-SHA256` (0xCCAB). Not supported here (ignored by `mbedtls_ssl_conf_ciphersuites`).
- */
-#define MBEDTLS_TLS_PSK_WITH_CHACHA20_POLY1305_SHA256 52395
-
-/**
- * `TLS-ECDHE-PSK-WITH-AES-128-CBC-SHA256` (0xC037). Not supported here (ignored by `mbedtls_ssl_conf_ciphersuites`).
- */
-#define MBEDTLS_TLS_ECDHE_PSK_WITH_AES_128_CBC_SHA256 49207
 
 #ifdef __cplusplus
 extern "C" {

@@ -7,15 +7,10 @@
 #include "mbedtls/ssl.h"
 #include "mbedtls/cipher.h"
 
-/**
- * Length of a ticket key name.
- */
-#define MBEDTLS_SSL_TICKET_KEY_NAME_BYTES 4
+/* Constants (generated from src/tables/constants.txt). */
+#define MBEDTLS_SSL_TICKET_KEY_NAME_BYTES                          4 /**< Length of a ticket key name. */
+#define MBEDTLS_SSL_TICKET_MAX_KEY_BYTES                           32 /**< Largest ticket key accepted (AES-256 / ChaCha20). */
 
-/**
- * Largest ticket key accepted (AES-256 / ChaCha20).
- */
-#define MBEDTLS_SSL_TICKET_MAX_KEY_BYTES 32
 
 /**
  * A ticket key context. Declare it, `mbedtls_ssl_ticket_init` + `mbedtls_ssl_ticket_setup` it,

@@ -8,7 +8,7 @@
 #include "mbedtls/build_info.h"
 #include "mbedtls/pk.h"
 
-/* X509 error codes (generated from src/tables/errors.rs). */
+/* X509 error codes (generated from src/tables/errors.txt). */
 #define MBEDTLS_ERR_X509_FEATURE_UNAVAILABLE                       -0x2080 /**< The requested feature is not supported */
 #define MBEDTLS_ERR_X509_UNKNOWN_OID                               -0x2100 /**< Unknown object identifier */
 #define MBEDTLS_ERR_X509_INVALID_FORMAT                            -0x2180 /**< Malformed certificate (bad DER structure) */
@@ -30,7 +30,7 @@
 #define MBEDTLS_ERR_X509_BUFFER_TOO_SMALL                          -0x2980 /**< The output buffer is too small */
 #define MBEDTLS_ERR_X509_FATAL_ERROR                               -0x3000 /**< Fatal error during verification */
 
-/* Verification flags (generated from src/tables/verify_flags.rs). */
+/* Verification flags (generated from src/tables/verify_flags.txt). */
 #define MBEDTLS_X509_BADCERT_EXPIRED                               0x0001 /**< The certificate has expired */
 #define MBEDTLS_X509_BADCERT_REVOKED                               0x0002 /**< The certificate has been revoked (it is listed in a CRL) */
 #define MBEDTLS_X509_BADCERT_CN_MISMATCH                           0x0004 /**< The certificate's names (CN, subjectAltName) do not match the expected host name */

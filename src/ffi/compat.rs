@@ -8,9 +8,10 @@ use std::sync::Arc;
 
 use core::ffi::c_uchar;
 
+use super::handle;
 use super::ssl::{AppPtr, mbedtls_ssl_config, mbedtls_ssl_context, mbedtls_ssl_session};
-use super::ssl_cache::{cache_ref, mbedtls_ssl_cache_context};
-use super::{entry, error::code_of, in_slice, out_slice};
+use super::ssl_cache::mbedtls_ssl_cache_context;
+use super::{copy_out, entry, error::code_of, in_slice, out_slice};
 use crate::error::Error;
 
 type NewTicketFn =
@@ -75,20 +76,14 @@ pub unsafe extern "C" fn mbedtls_compat_ssl_cache_save(
 ) -> c_int {
     entry!(mbedtls_compat_ssl_cache_save, {
         // SAFETY: `cache` is NULL or a cache shell; `buf` is NULL or writable for `buf_len` bytes (the contract of this function).
-        let (Some(cache), Some(out)) = (unsafe { cache_ref(cache) }, unsafe { out_slice(buf, buf_len) }) else {
+        let (Some(cache), Some(out)) = (unsafe { handle::get(cache) }, unsafe { out_slice(buf, buf_len) }) else {
             return code_of(Error::SslBadInputData);
         };
         if olen.is_null() {
             return code_of(Error::SslBadInputData);
         }
-        let dump = cache.dump();
         // SAFETY: `olen` is not NULL (checked above) and writable (the contract of this function).
-        unsafe { olen.write(dump.len()) };
-        if out.len() < dump.len() {
-            return code_of(Error::SslBufferTooSmall);
-        }
-        out[..dump.len()].copy_from_slice(&dump);
-        0
+        unsafe { copy_out(&cache.dump(), out, olen) }
     })
 }
 
@@ -111,7 +106,7 @@ pub unsafe extern "C" fn mbedtls_compat_ssl_cache_load(
 ) -> c_int {
     entry!(mbedtls_compat_ssl_cache_load, {
         // SAFETY: `cache` is NULL or a cache shell; `buf` is NULL or valid for `len` bytes (the contract of this function).
-        let (Some(cache), Some(bytes)) = (unsafe { cache_ref(cache) }, unsafe { in_slice(buf, len) }) else {
+        let (Some(cache), Some(bytes)) = (unsafe { handle::get(cache) }, unsafe { in_slice(buf, len) }) else {
             return code_of(Error::SslBadInputData);
         };
         match cache.restore(bytes) {

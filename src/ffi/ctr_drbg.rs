@@ -25,21 +25,6 @@ use crate::error::Error;
 
 pub use super::error::codes::ctr_drbg::*;
 
-/// The most bytes one `mbedtls_ctr_drbg_random` call returns.
-pub const MBEDTLS_CTR_DRBG_MAX_REQUEST: c_int = 1024;
-/// The most additional-input bytes one `mbedtls_ctr_drbg_random_with_add` call accepts.
-pub const MBEDTLS_CTR_DRBG_MAX_INPUT: c_int = 256;
-/// The most bytes of entropy plus personalisation or additional input one seeding takes.
-pub const MBEDTLS_CTR_DRBG_MAX_SEED_INPUT: c_int = 384;
-/// Bytes of entropy requested from the entropy callback per seeding.
-pub const MBEDTLS_CTR_DRBG_ENTROPY_LEN: c_int = 48;
-/// Mbed TLS's automatic reseed interval, in requests (not applied here: see the module docs).
-pub const MBEDTLS_CTR_DRBG_RESEED_INTERVAL: c_int = 10000;
-/// Prediction resistance off (default).
-pub const MBEDTLS_CTR_DRBG_PR_OFF: c_int = 0;
-/// Prediction resistance on.
-pub const MBEDTLS_CTR_DRBG_PR_ON: c_int = 1;
-
 /// Entropy callback type of `mbedtls_ctr_drbg_seed`: fills `output` with `len` bytes, returns 0.
 /// (Spelled out in the exported items, where cbindgen needs the literal type.)
 type EntropyFn = unsafe extern "C" fn(*mut c_void, *mut c_uchar, usize) -> c_int;
@@ -334,6 +319,10 @@ pub unsafe extern "C" fn mbedtls_ctr_drbg_free(ctx: *mut mbedtls_ctr_drbg_contex
     // SAFETY: this function's contract is `reset`'s.
     entry!(mbedtls_ctr_drbg_free, { unsafe { reset(ctx) } })
 }
+
+// The header's constants (`MBEDTLS_*` values and their docs), generated from
+// src/tables/constants.txt.
+include!(concat!(env!("OUT_DIR"), "/constants/ctr_drbg.rs"));
 
 #[cfg(test)]
 mod tests {

@@ -13,13 +13,6 @@ use crate::error::Error;
 
 pub use super::error::codes::entropy::*;
 
-/// The most bytes one `mbedtls_entropy_func` call returns (the SHA-512 accumulator size of Mbed
-/// TLS).
-pub const MBEDTLS_ENTROPY_BLOCK_SIZE: c_int = 64;
-/// The source limit of Mbed TLS; kept for programs that size tables with it. No sources can be
-/// added here.
-pub const MBEDTLS_ENTROPY_MAX_SOURCES: c_int = 20;
-
 /// Value of `private_initialized` between `mbedtls_entropy_init` and `mbedtls_entropy_free`
 /// ("ENTP"): zeroed or never-initialised memory is very unlikely to hold it.
 const INITIALIZED: c_int = 0x454E_5450;
@@ -108,6 +101,10 @@ pub unsafe extern "C" fn mbedtls_entropy_func(data: *mut c_void, output: *mut c_
         }
     })
 }
+
+// The header's constants (`MBEDTLS_*` values and their docs), generated from
+// src/tables/constants.txt.
+include!(concat!(env!("OUT_DIR"), "/constants/entropy.rs"));
 
 #[cfg(test)]
 mod tests {

@@ -7,7 +7,7 @@ use super::{entry, ssl, write_c_text};
 use crate::error::Error;
 
 /// The codes of every header, `code_of` and the `mbedtls_strerror` texts, generated from
-/// `src/tables/errors.rs`; each `ffi::<header>` module re-exports its own codes.
+/// `src/tables/errors.txt`; each `ffi::<header>` module re-exports its own codes.
 pub mod codes {
     include!(concat!(env!("OUT_DIR"), "/error_codes.rs"));
 }

@@ -264,4 +264,17 @@ mod tests {
         assert_eq!(unsafe { take(&mut a) }.as_deref().map(String::as_str), Some("two"));
         assert!(a.private_handle.is_null());
     }
+
+    #[test]
+    fn registry_checks_type() {
+        let handle = handle_new(5u32);
+        assert!(handle_is::<u32>(handle));
+        assert!(!handle_is::<u64>(handle));
+        // SAFETY: the registry checks the handle's type before it is dereferenced.
+        assert!(unsafe { handle_ref::<String>(handle) }.is_none());
+        assert!(handle_take::<String>(handle).is_none());
+        assert_eq!(handle_take::<u32>(handle).as_deref(), Some(&5));
+        assert!(handle_take::<u32>(handle).is_none());
+        assert!(!handle_is::<u32>(core::ptr::null()));
+    }
 }

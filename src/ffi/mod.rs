@@ -12,7 +12,7 @@ use core::ffi::{CStr, c_char, c_int, c_uchar};
 use crate::error::Error;
 
 pub(crate) mod handle;
-pub(crate) use handle::{Guarded, handle_is, handle_new, handle_ref, handle_take};
+pub(crate) use handle::Guarded;
 
 pub mod cipher;
 pub mod compat;
@@ -92,6 +92,25 @@ macro_rules! entry {
 }
 pub(crate) use entry;
 
+/// The object behind a shell pointer, or an early `return` of `$fail` (`()` when omitted) for
+/// NULL, uninitialised, freed or foreign shells. Used only in exports whose `# Safety` contract
+/// says that `$shell` is NULL or points to a shell of its type (rustls-ffi's `try_ref_from_ptr!`).
+macro_rules! shell_or_return {
+    ($shell:expr) => {
+        shell_or_return!($shell, ())
+    };
+    ($shell:expr, $fail:expr) => {
+        // SAFETY: the contract of the export this expands in: `$shell` is NULL or a shell of its
+        // type; the object lives until that shell is freed, which the caller does not do
+        // concurrently.
+        match unsafe { $crate::ffi::handle::get($shell) } {
+            Some(object) => object,
+            None => return $fail,
+        }
+    };
+}
+pub(crate) use shell_or_return;
+
 // ---------------------------------------------------------------------------------------------
 // Pointer helpers (the only place raw buffers become slices)
 
@@ -147,6 +166,24 @@ pub(crate) unsafe fn until_terminator<T: Copy + PartialEq>(ptr: *const T, termin
             return Some(items);
         }
         items.push(item);
+    }
+}
+
+/// Hands out serialised bytes as Mbed TLS's `*_save` functions do: `*olen` is always set to the
+/// size needed; the bytes are copied only when they fit (`MBEDTLS_ERR_SSL_BUFFER_TOO_SMALL`
+/// otherwise, with nothing written).
+///
+/// # Safety
+/// `olen` is non-NULL and writable.
+pub(crate) unsafe fn copy_out(bytes: &[u8], out: &mut [u8], olen: *mut usize) -> c_int {
+    // SAFETY: non-NULL and writable (the contract of this function).
+    unsafe { olen.write(bytes.len()) };
+    match out.get_mut(..bytes.len()) {
+        Some(dest) => {
+            dest.copy_from_slice(bytes);
+            0
+        }
+        None => error::code_of(Error::SslBufferTooSmall),
     }
 }
 

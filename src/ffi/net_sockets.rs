@@ -30,17 +30,6 @@ use crate::error::Error;
 
 pub use super::error::codes::net_sockets::*;
 
-/// The TCP protocol selector of `mbedtls_net_connect` / `mbedtls_net_bind`.
-pub const MBEDTLS_NET_PROTO_TCP: c_int = 0;
-/// The UDP protocol selector: refused here (no DTLS), see `mbedtls_net_connect`.
-pub const MBEDTLS_NET_PROTO_UDP: c_int = 1;
-/// `mbedtls_net_poll`: wait until the socket is readable.
-pub const MBEDTLS_NET_POLL_READ: c_int = 1;
-/// `mbedtls_net_poll`: wait until the socket is writable.
-pub const MBEDTLS_NET_POLL_WRITE: c_int = 2;
-/// The backlog `mbedtls_net_bind` passes to `listen(2)`.
-pub const MBEDTLS_NET_LISTEN_BACKLOG: c_int = 10;
-
 /// A network endpoint: just the socket's file descriptor, -1 when closed.
 ///
 /// A plain value: programs copy it (e.g. to hand a client to a thread), read `fd` to add it to
@@ -765,6 +754,10 @@ pub unsafe extern "C" fn mbedtls_net_free(ctx: *mut mbedtls_net_context) {
     // SAFETY: this function's contract is `release`'s.
     entry!(mbedtls_net_free, { unsafe { release(ctx, true) } })
 }
+
+// The header's constants (`MBEDTLS_*` values and their docs), generated from
+// src/tables/constants.txt.
+include!(concat!(env!("OUT_DIR"), "/constants/net_sockets.rs"));
 
 #[cfg(test)]
 mod tests {

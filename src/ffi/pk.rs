@@ -14,7 +14,8 @@ use std::os::unix::ffi::OsStrExt;
 use rustls::pki_types::PrivateKeyDer;
 
 use super::error::code_of;
-use super::{entry, handle_new, handle_ref, handle_take, in_cstr, in_slice};
+use super::handle::{self, Shell, shell};
+use super::{entry, in_cstr, in_slice};
 use crate::error::Error;
 use crate::pk::{KeyKind, PrivateKey, PublicKey};
 
@@ -22,23 +23,6 @@ pub use super::error::codes::pk::*;
 
 /// Key types (`mbedtls_pk_type_t`), the values of Mbed TLS 3.6.
 pub type mbedtls_pk_type_t = c_int;
-/// No key.
-pub const MBEDTLS_PK_NONE: mbedtls_pk_type_t = 0;
-/// RSA key.
-pub const MBEDTLS_PK_RSA: mbedtls_pk_type_t = 1;
-/// Elliptic-curve key usable for ECDSA and ECDH (what EC keys and certificates parse to).
-pub const MBEDTLS_PK_ECKEY: mbedtls_pk_type_t = 2;
-/// Elliptic-curve key restricted to ECDH.
-pub const MBEDTLS_PK_ECKEY_DH: mbedtls_pk_type_t = 3;
-/// Elliptic-curve key restricted to ECDSA.
-pub const MBEDTLS_PK_ECDSA: mbedtls_pk_type_t = 4;
-/// RSA key with an alternative implementation (not produced by this library).
-pub const MBEDTLS_PK_RSA_ALT: mbedtls_pk_type_t = 5;
-/// RSASSA-PSS (a signature type for `mbedtls_pk_can_do`).
-pub const MBEDTLS_PK_RSASSA_PSS: mbedtls_pk_type_t = 6;
-/// A key whose material is not accessible. Here: Ed25519 and other keys Mbed TLS 3.6 has no
-/// type for.
-pub const MBEDTLS_PK_OPAQUE: mbedtls_pk_type_t = 7;
 
 /// A key context: declare it, `mbedtls_pk_init` it, load a key with `mbedtls_pk_parse_key`,
 /// `mbedtls_pk_parse_keyfile` or `mbedtls_pk_parse_public_key`, and `mbedtls_pk_free` it.
@@ -66,29 +50,14 @@ impl PkValue {
 // ---------------------------------------------------------------------------------------------
 // Crate-internal access for the TLS and X.509 layers
 
+shell!(mbedtls_pk_context => PkValue, mbedtls_pk_context { private_handle: core::ptr::null_mut() });
+
 /// A context holding `key`, for the `pk` field of a certificate struct.
 pub(crate) fn public_context(key: PublicKey) -> mbedtls_pk_context {
-    mbedtls_pk_context { private_handle: handle_new(PkValue::Public(key)) }
-}
-
-/// An empty context (as after `mbedtls_pk_init`).
-pub(crate) const fn empty_context() -> mbedtls_pk_context {
-    mbedtls_pk_context { private_handle: core::ptr::null_mut() }
-}
-
-/// Frees what `ctx` holds and leaves it empty. NULL, empty and already-freed contexts are fine.
-///
-/// # Safety
-/// `ctx` is NULL or valid for reads and writes of a `mbedtls_pk_context`.
-pub(crate) unsafe fn release_context(ctx: *mut mbedtls_pk_context) {
-    if ctx.is_null() {
-        return;
-    }
-    // SAFETY: caller guarantees `ctx` is valid; the handle is only used after the registry check.
-    unsafe {
-        drop(handle_take::<PkValue>((*ctx).private_handle));
-        (*ctx).private_handle = core::ptr::null_mut();
-    }
+    let mut ctx = mbedtls_pk_context::EMPTY;
+    // SAFETY: `ctx` is our own empty shell.
+    unsafe { handle::install(&mut ctx, PkValue::Public(key)) };
+    ctx
 }
 
 /// The value a context holds.
@@ -96,11 +65,8 @@ pub(crate) unsafe fn release_context(ctx: *mut mbedtls_pk_context) {
 /// # Safety
 /// `ctx` is NULL or valid for reads of a `mbedtls_pk_context`, and not freed during `'a`.
 unsafe fn value<'a>(ctx: *const mbedtls_pk_context) -> Option<&'a PkValue> {
-    if ctx.is_null() {
-        return None;
-    }
-    // SAFETY: caller guarantees `ctx` is valid for reads.
-    unsafe { handle_ref::<PkValue>((*ctx).private_handle) }
+    // SAFETY: per this function's contract.
+    unsafe { handle::get(ctx) }
 }
 
 /// The private key held by `ctx` (a copy), for `mbedtls_ssl_conf_own_cert`. None for NULL, an
@@ -150,8 +116,8 @@ fn type_of(kind: KeyKind) -> mbedtls_pk_type_t {
 unsafe fn install(ctx: *mut mbedtls_pk_context, value: Result<PkValue, Error>) -> c_int {
     match value {
         Ok(value) => {
-            // SAFETY: caller guarantees `ctx` is valid.
-            unsafe { (*ctx).private_handle = handle_new(value) };
+            // SAFETY: caller guarantees `ctx` is a valid, empty shell.
+            unsafe { handle::install(ctx, value) };
             0
         }
         Err(e) => code_of(e),
@@ -188,12 +154,8 @@ unsafe fn read_key_file(path: *const c_char) -> Result<Vec<u8>, c_int> {
 /// `ctx` is NULL or valid for writes of a `mbedtls_pk_context`.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn mbedtls_pk_init(ctx: *mut mbedtls_pk_context) {
-    entry!(mbedtls_pk_init, {
-        if !ctx.is_null() {
-            // SAFETY: caller guarantees `ctx` is valid for writes.
-            unsafe { ctx.write(empty_context()) };
-        }
-    })
+    // SAFETY: `ctx` is NULL or writable (the contract of this function).
+    entry!(mbedtls_pk_init, { unsafe { handle::init(ctx) } })
 }
 
 /// Frees the key a context holds and leaves it empty (as after `mbedtls_pk_init`).
@@ -205,10 +167,8 @@ pub unsafe extern "C" fn mbedtls_pk_init(ctx: *mut mbedtls_pk_context) {
 /// `ctx` is NULL or an initialised context (or a zeroed one).
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn mbedtls_pk_free(ctx: *mut mbedtls_pk_context) {
-    entry!(mbedtls_pk_free, {
-        // SAFETY: caller guarantees `ctx` is NULL or valid.
-        unsafe { release_context(ctx) };
-    })
+    // SAFETY: `ctx` is NULL or an initialised (or zeroed) context (the contract of this function).
+    entry!(mbedtls_pk_free, { unsafe { handle::release(ctx) } })
 }
 
 /// Parses a private key into an empty context.
@@ -428,10 +388,13 @@ pub unsafe extern "C" fn mbedtls_pk_can_do(ctx: *const mbedtls_pk_context, pk_ty
     })
 }
 
+// The header's constants (`MBEDTLS_*` values and their docs), generated from
+// src/tables/constants.txt.
+include!(concat!(env!("OUT_DIR"), "/constants/pk.rs"));
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ffi::handle_is;
     use core::ptr;
 
     use crate::test_support::cert_path as certs;
@@ -491,7 +454,7 @@ mod tests {
 
     #[test]
     fn errors() {
-        let mut ctx = empty_context();
+        let mut ctx = mbedtls_pk_context::EMPTY;
         let enc = std::fs::read(certs("server-rsa.enc.key")).unwrap();
         assert_eq!(parse(&mut ctx, &enc, b""), MBEDTLS_ERR_PK_PASSWORD_REQUIRED);
         assert_eq!(parse(&mut ctx, &enc, b"wrong"), MBEDTLS_ERR_PK_PASSWORD_MISMATCH);
@@ -521,7 +484,7 @@ mod tests {
 
     #[test]
     fn key_files_and_public_keys() {
-        let mut ctx = empty_context();
+        let mut ctx = mbedtls_pk_context::EMPTY;
         let path = std::ffi::CString::new(certs("server-ec.enc.key").to_str().unwrap()).unwrap();
         // SAFETY: each pointer is NULL (accepted) or from a live local or slice, with its length.
         let f = |ctx: &mut mbedtls_pk_context, pwd: *const c_char| unsafe {
@@ -559,18 +522,5 @@ mod tests {
             unsafe { mbedtls_pk_parse_public_key(&mut ctx, b"x".as_ptr(), 1) },
             MBEDTLS_ERR_PK_KEY_INVALID_FORMAT
         );
-    }
-
-    #[test]
-    fn registry_checks_type() {
-        let handle = handle_new(5u32);
-        assert!(handle_is::<u32>(handle));
-        assert!(!handle_is::<u64>(handle));
-        // SAFETY: the registry checks the handle's type before it is dereferenced.
-        assert!(unsafe { handle_ref::<PkValue>(handle) }.is_none());
-        assert!(handle_take::<PkValue>(handle).is_none());
-        assert_eq!(handle_take::<u32>(handle).as_deref(), Some(&5));
-        assert!(handle_take::<u32>(handle).is_none());
-        assert!(!handle_is::<u32>(ptr::null()));
     }
 }

@@ -4,16 +4,12 @@
 use core::ffi::{c_int, c_uchar, c_void};
 use std::sync::Arc;
 
+use super::error::{code_of, status};
 use super::handle::{self, shell};
 use super::ssl::{mbedtls_ssl_session, session_put, session_value};
-use super::{entry, error::code_of, in_slice};
+use super::{entry, in_slice};
 use crate::cache::SessionCache;
 use crate::error::Error;
-
-/// Default cache timeout in seconds (one day).
-pub const MBEDTLS_SSL_CACHE_DEFAULT_TIMEOUT: c_int = 86400;
-/// Default maximum number of cache entries.
-pub const MBEDTLS_SSL_CACHE_DEFAULT_MAX_ENTRIES: c_int = 50;
 
 /// A session cache. Declare it, `mbedtls_ssl_cache_init` it, pass it to
 /// `mbedtls_ssl_conf_session_cache(conf, &cache, mbedtls_ssl_cache_get, mbedtls_ssl_cache_set)`,
@@ -24,15 +20,6 @@ pub struct mbedtls_ssl_cache_context {
 }
 
 shell!(mbedtls_ssl_cache_context => Arc<SessionCache>, mbedtls_ssl_cache_context { private_handle: core::ptr::null_mut() });
-
-/// The cache behind a shell, or None for NULL / uninitialised / freed.
-///
-/// # Safety
-/// `cache` is NULL or points to an `mbedtls_ssl_cache_context`.
-pub(crate) unsafe fn cache_ref<'a>(cache: *const mbedtls_ssl_cache_context) -> Option<&'a Arc<SessionCache>> {
-    // SAFETY: per this function's contract; the object lives until `mbedtls_ssl_cache_free`.
-    unsafe { handle::get(cache) }
-}
 
 /// Initialises an empty cache with the defaults (timeout 86400 s, 50 entries).
 ///
@@ -69,6 +56,23 @@ pub unsafe extern "C" fn mbedtls_ssl_cache_free(cache: *mut mbedtls_ssl_cache_co
     })
 }
 
+/// The cache and the session ID that the cache callbacks receive (the cache as `void *`), or
+/// `MBEDTLS_ERR_SSL_BAD_INPUT_DATA` for NULL.
+///
+/// # Safety
+/// `data` is NULL or a cache shell; `session_id` is NULL or valid for `len` bytes, during `'a`.
+unsafe fn cache_and_id<'a>(
+    data: *mut c_void,
+    session_id: *const c_uchar,
+    len: usize,
+) -> Result<(&'a Arc<SessionCache>, &'a [u8]), Error> {
+    // SAFETY: per this function's contract.
+    let cache = unsafe { handle::get(data.cast::<mbedtls_ssl_cache_context>()) };
+    // SAFETY: per this function's contract.
+    let id = unsafe { in_slice(session_id, len) };
+    cache.zip(id).ok_or(Error::SslBadInputData)
+}
+
 /// Looks up a session by ID (the `f_get_cache` of `mbedtls_ssl_conf_session_cache`).
 /// Expired entries are never returned.
 ///
@@ -87,18 +91,12 @@ pub unsafe extern "C" fn mbedtls_ssl_cache_get(
     session: *mut mbedtls_ssl_session,
 ) -> c_int {
     entry!(mbedtls_ssl_cache_get, {
-        // SAFETY: `data` is NULL or a cache shell; `session_id` is NULL or valid for `session_id_len` bytes (the contract of this function).
-        let (Some(cache), Some(id)) =
-            (unsafe { cache_ref(data.cast()) }, unsafe { in_slice(session_id, session_id_len) })
-        else {
-            return code_of(Error::SslBadInputData);
-        };
-        if session.is_null() {
-            return code_of(Error::SslBadInputData);
-        }
-        match cache.get(id) {
+        // SAFETY: the pointers are as `cache_and_id` requires (the contract of this function).
+        let target = unsafe { cache_and_id(data, session_id, session_id_len) };
+        let target = target.and_then(|t| if session.is_null() { Err(Error::SslBadInputData) } else { Ok(t) });
+        match target.and_then(|(cache, id)| cache.get(id)) {
             Ok(found) => {
-                // SAFETY: `session` is a session shell (not NULL: checked or our own) (the contract of this function).
+                // SAFETY: `session` is a non-NULL (checked) initialised session shell (the contract).
                 unsafe { session_put(session, found) };
                 0
             }
@@ -124,18 +122,11 @@ pub unsafe extern "C" fn mbedtls_ssl_cache_set(
     session: *const mbedtls_ssl_session,
 ) -> c_int {
     entry!(mbedtls_ssl_cache_set, {
-        // SAFETY: `data` is NULL or a cache shell; `session_id` is NULL or valid for `session_id_len` bytes (the contract of this function).
-        let (Some(cache), Some(id), Some(value)) =
-            (unsafe { cache_ref(data.cast()) }, unsafe { in_slice(session_id, session_id_len) }, unsafe {
-                session_value(session)
-            })
-        else {
-            return code_of(Error::SslBadInputData);
-        };
-        match cache.set(id, value) {
-            Ok(()) => 0,
-            Err(e) => code_of(e),
-        }
+        // SAFETY: `session` is NULL or a session shell (the contract of this function).
+        let value = unsafe { session_value(session) }.ok_or(Error::SslBadInputData);
+        // SAFETY: the pointers are as `cache_and_id` requires (the contract of this function).
+        let target = unsafe { cache_and_id(data, session_id, session_id_len) };
+        status(target.and_then(|(cache, id)| cache.set(id, value?)))
     })
 }
 
@@ -151,14 +142,8 @@ pub unsafe extern "C" fn mbedtls_ssl_cache_remove(
     session_id_len: usize,
 ) -> c_int {
     entry!(mbedtls_ssl_cache_remove, {
-        // SAFETY: `data` is NULL or a cache shell; `session_id` is NULL or valid for `session_id_len` bytes (the contract of this function).
-        let (Some(cache), Some(id)) =
-            (unsafe { cache_ref(data.cast()) }, unsafe { in_slice(session_id, session_id_len) })
-        else {
-            return code_of(Error::SslBadInputData);
-        };
-        cache.remove(id);
-        0
+        // SAFETY: the pointers are as `cache_and_id` requires (the contract of this function).
+        status(unsafe { cache_and_id(data, session_id, session_id_len) }.map(|(cache, id)| cache.remove(id)))
     })
 }
 
@@ -171,7 +156,7 @@ pub unsafe extern "C" fn mbedtls_ssl_cache_remove(
 pub unsafe extern "C" fn mbedtls_ssl_cache_set_timeout(cache: *mut mbedtls_ssl_cache_context, timeout: c_int) {
     entry!(mbedtls_ssl_cache_set_timeout, {
         // SAFETY: `cache` is NULL or a cache shell (the contract of this function).
-        if let Some(cache) = unsafe { cache_ref(cache) } {
+        if let Some(cache) = unsafe { handle::get(cache) } {
             cache.set_timeout(u32::try_from(timeout).unwrap_or(0));
         }
     })
@@ -185,7 +170,7 @@ pub unsafe extern "C" fn mbedtls_ssl_cache_set_timeout(cache: *mut mbedtls_ssl_c
 pub unsafe extern "C" fn mbedtls_ssl_cache_get_timeout(cache: *mut mbedtls_ssl_cache_context) -> c_int {
     entry!(mbedtls_ssl_cache_get_timeout, {
         // SAFETY: `cache` is NULL or a cache shell (the contract of this function).
-        unsafe { cache_ref(cache) }.map_or(0, |c| c_int::try_from(c.timeout()).unwrap_or(c_int::MAX))
+        unsafe { handle::get(cache) }.map_or(0, |c| c_int::try_from(c.timeout()).unwrap_or(c_int::MAX))
     })
 }
 
@@ -198,8 +183,12 @@ pub unsafe extern "C" fn mbedtls_ssl_cache_get_timeout(cache: *mut mbedtls_ssl_c
 pub unsafe extern "C" fn mbedtls_ssl_cache_set_max_entries(cache: *mut mbedtls_ssl_cache_context, max: c_int) {
     entry!(mbedtls_ssl_cache_set_max_entries, {
         // SAFETY: `cache` is NULL or a cache shell (the contract of this function).
-        if let Some(cache) = unsafe { cache_ref(cache) } {
+        if let Some(cache) = unsafe { handle::get(cache) } {
             cache.set_max_entries(usize::try_from(max).unwrap_or(0));
         }
     })
 }
+
+// The header's constants (`MBEDTLS_*` values and their docs), generated from
+// src/tables/constants.txt.
+include!(concat!(env!("OUT_DIR"), "/constants/ssl_cache.rs"));

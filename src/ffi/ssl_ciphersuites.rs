@@ -7,81 +7,6 @@ use core::ffi::{CStr, c_char, c_int};
 
 use super::{entry, in_cstr};
 
-/// `TLS1-3-AES-128-GCM-SHA256` (0x1301). Supported.
-pub const MBEDTLS_TLS1_3_AES_128_GCM_SHA256: c_int = 0x1301;
-/// `TLS1-3-AES-256-GCM-SHA384` (0x1302). Supported.
-pub const MBEDTLS_TLS1_3_AES_256_GCM_SHA384: c_int = 0x1302;
-/// `TLS1-3-CHACHA20-POLY1305-SHA256` (0x1303). Supported.
-pub const MBEDTLS_TLS1_3_CHACHA20_POLY1305_SHA256: c_int = 0x1303;
-/// `TLS1-3-AES-128-CCM-SHA256` (0x1304). Not supported here (ignored by `mbedtls_ssl_conf_ciphersuites`).
-pub const MBEDTLS_TLS1_3_AES_128_CCM_SHA256: c_int = 0x1304;
-/// `TLS1-3-AES-128-CCM-8-SHA256` (0x1305). Not supported here (ignored by `mbedtls_ssl_conf_ciphersuites`).
-pub const MBEDTLS_TLS1_3_AES_128_CCM_8_SHA256: c_int = 0x1305;
-/// `TLS-ECDHE-ECDSA-WITH-AES-128-GCM-SHA256` (0xC02B). Supported.
-pub const MBEDTLS_TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256: c_int = 0xC02B;
-/// `TLS-ECDHE-ECDSA-WITH-AES-256-GCM-SHA384` (0xC02C). Supported.
-pub const MBEDTLS_TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384: c_int = 0xC02C;
-/// `TLS-ECDHE-ECDSA-WITH-CHACHA20-POLY1305-SHA256` (0xCCA9). Supported.
-pub const MBEDTLS_TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256: c_int = 0xCCA9;
-/// `TLS-ECDHE-RSA-WITH-AES-128-GCM-SHA256` (0xC02F). Supported.
-pub const MBEDTLS_TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256: c_int = 0xC02F;
-/// `TLS-ECDHE-RSA-WITH-AES-256-GCM-SHA384` (0xC030). Supported.
-pub const MBEDTLS_TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384: c_int = 0xC030;
-/// `TLS-ECDHE-RSA-WITH-CHACHA20-POLY1305-SHA256` (0xCCA8). Supported.
-pub const MBEDTLS_TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256: c_int = 0xCCA8;
-/// `TLS-ECDHE-ECDSA-WITH-AES-128-CBC-SHA` (0xC009). Not supported here (ignored by `mbedtls_ssl_conf_ciphersuites`).
-pub const MBEDTLS_TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA: c_int = 0xC009;
-/// `TLS-ECDHE-ECDSA-WITH-AES-256-CBC-SHA` (0xC00A). Not supported here (ignored by `mbedtls_ssl_conf_ciphersuites`).
-pub const MBEDTLS_TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA: c_int = 0xC00A;
-/// `TLS-ECDHE-ECDSA-WITH-AES-128-CBC-SHA256` (0xC023). Not supported here (ignored by `mbedtls_ssl_conf_ciphersuites`).
-pub const MBEDTLS_TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA256: c_int = 0xC023;
-/// `TLS-ECDHE-ECDSA-WITH-AES-256-CBC-SHA384` (0xC024). Not supported here (ignored by `mbedtls_ssl_conf_ciphersuites`).
-pub const MBEDTLS_TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA384: c_int = 0xC024;
-/// `TLS-ECDHE-RSA-WITH-AES-128-CBC-SHA` (0xC013). Not supported here (ignored by `mbedtls_ssl_conf_ciphersuites`).
-pub const MBEDTLS_TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA: c_int = 0xC013;
-/// `TLS-ECDHE-RSA-WITH-AES-256-CBC-SHA` (0xC014). Not supported here (ignored by `mbedtls_ssl_conf_ciphersuites`).
-pub const MBEDTLS_TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA: c_int = 0xC014;
-/// `TLS-ECDHE-RSA-WITH-AES-128-CBC-SHA256` (0xC027). Not supported here (ignored by `mbedtls_ssl_conf_ciphersuites`).
-pub const MBEDTLS_TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA256: c_int = 0xC027;
-/// `TLS-ECDHE-RSA-WITH-AES-256-CBC-SHA384` (0xC028). Not supported here (ignored by `mbedtls_ssl_conf_ciphersuites`).
-pub const MBEDTLS_TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA384: c_int = 0xC028;
-/// `TLS-ECDHE-ECDSA-WITH-AES-128-CCM` (0xC0AC). Not supported here (ignored by `mbedtls_ssl_conf_ciphersuites`).
-pub const MBEDTLS_TLS_ECDHE_ECDSA_WITH_AES_128_CCM: c_int = 0xC0AC;
-/// `TLS-ECDHE-ECDSA-WITH-AES-256-CCM` (0xC0AD). Not supported here (ignored by `mbedtls_ssl_conf_ciphersuites`).
-pub const MBEDTLS_TLS_ECDHE_ECDSA_WITH_AES_256_CCM: c_int = 0xC0AD;
-/// `TLS-RSA-WITH-AES-128-CBC-SHA` (0x002F). Not supported here (ignored by `mbedtls_ssl_conf_ciphersuites`).
-pub const MBEDTLS_TLS_RSA_WITH_AES_128_CBC_SHA: c_int = 0x002F;
-/// `TLS-RSA-WITH-AES-256-CBC-SHA` (0x0035). Not supported here (ignored by `mbedtls_ssl_conf_ciphersuites`).
-pub const MBEDTLS_TLS_RSA_WITH_AES_256_CBC_SHA: c_int = 0x0035;
-/// `TLS-RSA-WITH-AES-128-CBC-SHA256` (0x003C). Not supported here (ignored by `mbedtls_ssl_conf_ciphersuites`).
-pub const MBEDTLS_TLS_RSA_WITH_AES_128_CBC_SHA256: c_int = 0x003C;
-/// `TLS-RSA-WITH-AES-256-CBC-SHA256` (0x003D). Not supported here (ignored by `mbedtls_ssl_conf_ciphersuites`).
-pub const MBEDTLS_TLS_RSA_WITH_AES_256_CBC_SHA256: c_int = 0x003D;
-/// `TLS-RSA-WITH-AES-128-GCM-SHA256` (0x009C). Not supported here (ignored by `mbedtls_ssl_conf_ciphersuites`).
-pub const MBEDTLS_TLS_RSA_WITH_AES_128_GCM_SHA256: c_int = 0x009C;
-/// `TLS-RSA-WITH-AES-256-GCM-SHA384` (0x009D). Not supported here (ignored by `mbedtls_ssl_conf_ciphersuites`).
-pub const MBEDTLS_TLS_RSA_WITH_AES_256_GCM_SHA384: c_int = 0x009D;
-/// `TLS-DHE-RSA-WITH-AES-128-GCM-SHA256` (0x009E). Not supported here (ignored by `mbedtls_ssl_conf_ciphersuites`).
-pub const MBEDTLS_TLS_DHE_RSA_WITH_AES_128_GCM_SHA256: c_int = 0x009E;
-/// `TLS-DHE-RSA-WITH-AES-256-GCM-SHA384` (0x009F). Not supported here (ignored by `mbedtls_ssl_conf_ciphersuites`).
-pub const MBEDTLS_TLS_DHE_RSA_WITH_AES_256_GCM_SHA384: c_int = 0x009F;
-/// `TLS-DHE-RSA-WITH-AES-128-CBC-SHA` (0x0033). Not supported here (ignored by `mbedtls_ssl_conf_ciphersuites`).
-pub const MBEDTLS_TLS_DHE_RSA_WITH_AES_128_CBC_SHA: c_int = 0x0033;
-/// `TLS-DHE-RSA-WITH-AES-256-CBC-SHA` (0x0039). Not supported here (ignored by `mbedtls_ssl_conf_ciphersuites`).
-pub const MBEDTLS_TLS_DHE_RSA_WITH_AES_256_CBC_SHA: c_int = 0x0039;
-/// `TLS-PSK-WITH-AES-128-GCM-SHA256` (0x00A8). Not supported here (ignored by `mbedtls_ssl_conf_ciphersuites`).
-pub const MBEDTLS_TLS_PSK_WITH_AES_128_GCM_SHA256: c_int = 0x00A8;
-/// `TLS-PSK-WITH-AES-256-GCM-SHA384` (0x00A9). Not supported here (ignored by `mbedtls_ssl_conf_ciphersuites`).
-pub const MBEDTLS_TLS_PSK_WITH_AES_256_GCM_SHA384: c_int = 0x00A9;
-/// `TLS-PSK-WITH-AES-128-CBC-SHA` (0x008C). Not supported here (ignored by `mbedtls_ssl_conf_ciphersuites`).
-pub const MBEDTLS_TLS_PSK_WITH_AES_128_CBC_SHA: c_int = 0x008C;
-/// `TLS-PSK-WITH-AES-128-CCM` (0xC0A4). Not supported here (ignored by `mbedtls_ssl_conf_ciphersuites`).
-pub const MBEDTLS_TLS_PSK_WITH_AES_128_CCM: c_int = 0xC0A4;
-/// `TLS-PSK-WITH-CHACHA20-POLY1305-SHA256` (0xCCAB). Not supported here (ignored by `mbedtls_ssl_conf_ciphersuites`).
-pub const MBEDTLS_TLS_PSK_WITH_CHACHA20_POLY1305_SHA256: c_int = 0xCCAB;
-/// `TLS-ECDHE-PSK-WITH-AES-128-CBC-SHA256` (0xC037). Not supported here (ignored by `mbedtls_ssl_conf_ciphersuites`).
-pub const MBEDTLS_TLS_ECDHE_PSK_WITH_AES_128_CBC_SHA256: c_int = 0xC037;
-
 /// Every identifier this library knows: (IANA number, Mbed TLS name, negotiable here).
 const SUITES: &[(u16, &CStr, bool)] = &[
     (0x1301, c"TLS1-3-AES-128-GCM-SHA256", true),
@@ -170,6 +95,10 @@ pub unsafe extern "C" fn mbedtls_ssl_get_ciphersuite_id(ciphersuite_name: *const
         SUITES.iter().find(|(_, n, _)| *n == name).map_or(0, |(i, _, _)| c_int::from(*i))
     })
 }
+
+// The header's constants (`MBEDTLS_*` values and their docs), generated from
+// src/tables/constants.txt.
+include!(concat!(env!("OUT_DIR"), "/constants/ssl_ciphersuites.rs"));
 
 #[cfg(test)]
 mod tests {

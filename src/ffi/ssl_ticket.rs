@@ -12,11 +12,6 @@ use super::{entry, error::code_of, in_slice};
 use crate::error::Error;
 use crate::ticket::{TicketAead, TicketKeys};
 
-/// Length of a ticket key name.
-pub const MBEDTLS_SSL_TICKET_KEY_NAME_BYTES: c_int = 4;
-/// Largest ticket key accepted (AES-256 / ChaCha20).
-pub const MBEDTLS_SSL_TICKET_MAX_KEY_BYTES: c_int = 32;
-
 /// A ticket key context. Declare it, `mbedtls_ssl_ticket_init` + `mbedtls_ssl_ticket_setup` it,
 /// pass it to `mbedtls_ssl_conf_session_tickets_cb(conf, mbedtls_ssl_ticket_write,
 /// mbedtls_ssl_ticket_parse, &ctx)`, `mbedtls_ssl_ticket_free` it. Thread-safe.
@@ -26,15 +21,6 @@ pub struct mbedtls_ssl_ticket_context {
 }
 
 shell!(mbedtls_ssl_ticket_context => Arc<TicketKeys>, mbedtls_ssl_ticket_context { private_handle: core::ptr::null_mut() });
-
-/// The keys behind a shell, or None for NULL / not set up / freed.
-///
-/// # Safety
-/// `ctx` is NULL or points to an `mbedtls_ssl_ticket_context`.
-pub(crate) unsafe fn ticket_ref<'a>(ctx: *const mbedtls_ssl_ticket_context) -> Option<&'a Arc<TicketKeys>> {
-    // SAFETY: per this function's contract; the object lives until `mbedtls_ssl_ticket_free`.
-    unsafe { handle::get(ctx) }
-}
 
 /// Initialises a ticket context shell (no keys yet). Writes without reading.
 ///
@@ -124,7 +110,7 @@ pub unsafe extern "C" fn mbedtls_ssl_ticket_rotate(
     entry!(mbedtls_ssl_ticket_rotate, {
         // SAFETY: `ctx` is NULL or a ticket context shell; `name` is NULL or valid for `nlength` bytes; `k` is NULL or valid for `klength` bytes (the contract of this function).
         let (Some(keys), Some(name), Some(key)) =
-            (unsafe { ticket_ref(ctx) }, unsafe { in_slice(name, nlength) }, unsafe { in_slice(k, klength) })
+            (unsafe { handle::get(ctx) }, unsafe { in_slice(name, nlength) }, unsafe { in_slice(k, klength) })
         else {
             return code_of(Error::SslBadInputData);
         };
@@ -156,7 +142,8 @@ pub unsafe extern "C" fn mbedtls_ssl_ticket_write(
 ) -> c_int {
     entry!(mbedtls_ssl_ticket_write, {
         // SAFETY: `session` is NULL or a session shell; `p_ticket` is NULL or a ticket context shell (the contract of this function).
-        let (Some(keys), Some(session)) = (unsafe { ticket_ref(p_ticket.cast()) }, unsafe { session_value(session) })
+        let (Some(keys), Some(session)) =
+            (unsafe { handle::get(p_ticket.cast::<mbedtls_ssl_ticket_context>()) }, unsafe { session_value(session) })
         else {
             return code_of(Error::SslBadInputData);
         };
@@ -202,7 +189,9 @@ pub unsafe extern "C" fn mbedtls_ssl_ticket_parse(
 ) -> c_int {
     entry!(mbedtls_ssl_ticket_parse, {
         // SAFETY: `p_ticket` is NULL or a ticket context shell; `buf` is NULL or valid for `len` bytes (the contract of this function).
-        let (Some(keys), Some(ticket)) = (unsafe { ticket_ref(p_ticket.cast()) }, unsafe { in_slice(buf, len) }) else {
+        let (Some(keys), Some(ticket)) =
+            (unsafe { handle::get(p_ticket.cast::<mbedtls_ssl_ticket_context>()) }, unsafe { in_slice(buf, len) })
+        else {
             return code_of(Error::SslBadInputData);
         };
         if session.is_null() {
@@ -218,3 +207,7 @@ pub unsafe extern "C" fn mbedtls_ssl_ticket_parse(
         }
     })
 }
+
+// The header's constants (`MBEDTLS_*` values and their docs), generated from
+// src/tables/constants.txt.
+include!(concat!(env!("OUT_DIR"), "/constants/ssl_ticket.rs"));

@@ -16,10 +16,11 @@ use std::path::Path;
 use rustls::pki_types::CertificateDer;
 
 use super::error::code_of;
-use super::pk::{empty_context, mbedtls_pk_context, public_context, release_context};
+use super::handle::{self, Shell, shell};
+use super::handle::{handle_is, handle_new, handle_ref, handle_take};
+use super::pk::{mbedtls_pk_context, public_context};
 use super::x509::{mbedtls_x509_buf, mbedtls_x509_time};
 use super::{entry, in_cstr, in_slice, write_c_text};
-use super::{handle_is, handle_new, handle_ref, handle_take};
 use crate::error::Error;
 use crate::x509::{self, Certificate, Span, Time};
 
@@ -63,29 +64,29 @@ pub struct mbedtls_x509_crt {
     private_handle: *mut c_void,
 }
 
-fn empty_buf() -> mbedtls_x509_buf {
-    mbedtls_x509_buf { tag: 0, len: 0, p: ptr::null_mut() }
-}
+const EMPTY_BUF: mbedtls_x509_buf = mbedtls_x509_buf { tag: 0, len: 0, p: ptr::null_mut() };
+const EMPTY_TIME: mbedtls_x509_time = mbedtls_x509_time { year: 0, mon: 0, day: 0, hour: 0, min: 0, sec: 0 };
 
-/// A struct holding no certificate (as after `mbedtls_x509_crt_init`).
-fn empty_crt() -> mbedtls_x509_crt {
+// The struct holding no certificate (as after `mbedtls_x509_crt_init`) is its `EMPTY`.
+shell!(
+    mbedtls_x509_crt => Certificate,
     mbedtls_x509_crt {
         private_own_buffer: 0,
-        raw: empty_buf(),
-        tbs: empty_buf(),
+        raw: EMPTY_BUF,
+        tbs: EMPTY_BUF,
         version: 0,
-        serial: empty_buf(),
-        sig_oid: empty_buf(),
-        issuer_raw: empty_buf(),
-        subject_raw: empty_buf(),
-        valid_from: mbedtls_x509_time::default(),
-        valid_to: mbedtls_x509_time::default(),
-        pk_raw: empty_buf(),
-        pk: empty_context(),
+        serial: EMPTY_BUF,
+        sig_oid: EMPTY_BUF,
+        issuer_raw: EMPTY_BUF,
+        subject_raw: EMPTY_BUF,
+        valid_from: EMPTY_TIME,
+        valid_to: EMPTY_TIME,
+        pk_raw: EMPTY_BUF,
+        pk: mbedtls_pk_context::EMPTY,
         next: ptr::null_mut(),
         private_handle: ptr::null_mut(),
     }
-}
+);
 
 fn c_time(t: Time) -> mbedtls_x509_time {
     mbedtls_x509_time { year: t.year, mon: t.mon, day: t.day, hour: t.hour, min: t.min, sec: t.sec }
@@ -149,11 +150,8 @@ unsafe fn nodes(crt: *const mbedtls_x509_crt) -> Vec<*mut mbedtls_x509_crt> {
 /// `crt` is NULL or valid for reads of a `mbedtls_x509_crt`; the certificate must not be freed
 /// while the reference is used.
 pub(crate) unsafe fn certificate<'a>(crt: *const mbedtls_x509_crt) -> Option<&'a Certificate> {
-    if crt.is_null() {
-        return None;
-    }
-    // SAFETY: caller guarantees `crt` is valid; the handle is checked by the registry.
-    unsafe { handle_ref::<Certificate>((*crt).private_handle) }
+    // SAFETY: per this function's contract; the handle is checked by the registry.
+    unsafe { handle::get(crt) }
 }
 
 /// Appends `cert` to the chain starting at `chain`: into the first struct that holds no
@@ -176,13 +174,13 @@ unsafe fn append(chain: *mut mbedtls_x509_crt, cert: Certificate) {
             // The struct may hold a stale public key context (e.g. garbage before init): it is
             // not ours unless registered (`release_context` asks the registry), and `fill`
             // overwrites it.
-            release_context(&raw mut (*node).pk);
+            handle::release(&raw mut (*node).pk);
             fill(node, cert, next);
         }
         return;
     }
     let last = *nodes.last().expect("at least the head");
-    let node = handle_new(empty_crt()).cast::<mbedtls_x509_crt>();
+    let node = handle_new(mbedtls_x509_crt::EMPTY).cast::<mbedtls_x509_crt>();
     // SAFETY: `node` was just allocated (an empty struct) by the registry; `last` is valid for
     // writes (see the loop above), and linking `node` hands it to the chain, which frees it.
     unsafe {
@@ -199,8 +197,8 @@ unsafe fn release_node(node: *mut mbedtls_x509_crt) {
     // SAFETY: the caller guarantees `node` is valid; each handle is only freed when the registry
     // confirms it as live and of the expected type, so stale or copied handles are ignored.
     unsafe {
-        drop(handle_take::<Certificate>((*node).private_handle));
-        release_context(&raw mut (*node).pk);
+        drop(handle::take(node));
+        handle::release(&raw mut (*node).pk);
     }
 }
 
@@ -222,7 +220,7 @@ unsafe fn free_chain(crt: *mut mbedtls_x509_crt) {
         }
     }
     // SAFETY: caller guarantees `crt` is valid for writes; everything it owned is released.
-    unsafe { crt.write(empty_crt()) };
+    unsafe { crt.write(mbedtls_x509_crt::EMPTY) };
 }
 
 /// The DER certificates of the chain starting at `crt` (any struct of a chain, e.g.
@@ -258,7 +256,7 @@ pub(crate) unsafe fn chain_ders(crt: *const mbedtls_x509_crt) -> Option<Vec<Cert
 /// The parse error of the first certificate that does not parse (nothing is leaked).
 pub(crate) fn new_chain_from_ders<D: AsRef<[u8]>>(ders: &[D]) -> Result<Box<mbedtls_x509_crt>, Error> {
     let certs = ders.iter().map(|d| Certificate::from_der(d.as_ref())).collect::<Result<Vec<_>, _>>()?;
-    let mut head = Box::new(empty_crt());
+    let mut head = Box::new(mbedtls_x509_crt::EMPTY);
     for cert in certs {
         // SAFETY: `head` is a valid, initialised struct.
         unsafe { append(&mut *head, cert) };
@@ -295,17 +293,26 @@ unsafe fn add_all(chain: *mut mbedtls_x509_crt, parsed: x509::ChainParse) -> c_i
     }
 }
 
-/// The input of `mbedtls_x509_crt_parse_der` / `mbedtls_x509_crt_parse`: None when `chain` or
-/// `buf` is NULL (`buf` NULL is refused even with `buflen` 0).
+/// The body of `mbedtls_x509_crt_parse_der` / `mbedtls_x509_crt_parse`: runs `parse` on the
+/// input, or gives `MBEDTLS_ERR_X509_BAD_INPUT_DATA` when `chain` or `buf` is NULL (`buf` NULL
+/// is refused even with `buflen` 0).
 ///
 /// # Safety
-/// `buf` is NULL or valid for `buflen` bytes during `'a`.
-unsafe fn parse_input<'a>(chain: *mut mbedtls_x509_crt, buf: *const c_uchar, buflen: usize) -> Option<&'a [u8]> {
+/// `buf` is NULL or valid for `buflen` bytes.
+unsafe fn parse_buffer(
+    chain: *mut mbedtls_x509_crt,
+    buf: *const c_uchar,
+    buflen: usize,
+    parse: impl FnOnce(&[u8]) -> c_int,
+) -> c_int {
     if chain.is_null() || buf.is_null() {
-        return None;
+        return code_of(Error::X509BadInputData);
     }
     // SAFETY: the caller guarantees `buf`, non-NULL here, is valid for `buflen` bytes.
-    unsafe { in_slice(buf, buflen) }
+    match unsafe { in_slice(buf, buflen) } {
+        Some(input) => parse(input),
+        None => code_of(Error::X509BadInputData),
+    }
 }
 
 /// The path of `mbedtls_x509_crt_parse_file` / `mbedtls_x509_crt_parse_path`: None when
@@ -364,7 +371,7 @@ pub unsafe extern "C" fn mbedtls_x509_crt_init(crt: *mut mbedtls_x509_crt) {
     entry!(mbedtls_x509_crt_init, {
         if !crt.is_null() {
             // SAFETY: caller guarantees `crt` is valid for writes.
-            unsafe { crt.write(empty_crt()) };
+            unsafe { crt.write(mbedtls_x509_crt::EMPTY) };
         }
     })
 }
@@ -411,18 +418,17 @@ pub unsafe extern "C" fn mbedtls_x509_crt_parse_der(
     buflen: usize,
 ) -> c_int {
     entry!(mbedtls_x509_crt_parse_der, {
-        // SAFETY: caller guarantees `buf` is NULL or valid for `buflen` bytes.
-        let Some(der) = (unsafe { parse_input(chain, buf, buflen) }) else {
-            return code_of(Error::X509BadInputData);
-        };
-        match Certificate::from_der(der) {
+        let parse = |der: &[u8]| match Certificate::from_der(der) {
             Ok(cert) => {
-                // SAFETY: caller guarantees `chain` is valid.
+                // SAFETY: `chain` is non-NULL (checked by `parse_buffer`) and initialised (the
+                // contract of this function).
                 unsafe { append(chain, cert) };
                 0
             }
             Err(e) => code_of(e),
-        }
+        };
+        // SAFETY: `buf` is NULL or valid for `buflen` bytes (the contract of this function).
+        unsafe { parse_buffer(chain, buf, buflen, parse) }
     })
 }
 
@@ -473,12 +479,9 @@ pub unsafe extern "C" fn mbedtls_x509_crt_parse(
     buflen: usize,
 ) -> c_int {
     entry!(mbedtls_x509_crt_parse, {
-        // SAFETY: caller guarantees `buf` is NULL or valid for `buflen` bytes.
-        let Some(input) = (unsafe { parse_input(chain, buf, buflen) }) else {
-            return code_of(Error::X509BadInputData);
-        };
-        // SAFETY: caller guarantees `chain` is valid.
-        unsafe { add_all(chain, x509::parse_chain(input)) }
+        // SAFETY: `chain` is non-NULL when `parse_buffer` runs the closure, and initialised; `buf`
+        // is NULL or valid for `buflen` bytes (the contract of this function).
+        unsafe { parse_buffer(chain, buf, buflen, |input| add_all(chain, x509::parse_chain(input))) }
     })
 }
 
@@ -639,7 +642,7 @@ mod tests {
     }
 
     fn new_crt() -> mbedtls_x509_crt {
-        let mut crt = empty_crt();
+        let mut crt = mbedtls_x509_crt::EMPTY;
         // SAFETY: each pointer is NULL (accepted) or from a live local or slice, with its length.
         unsafe { mbedtls_x509_crt_init(&mut crt) };
         crt
@@ -723,7 +726,7 @@ mod tests {
         // SAFETY: each pointer is NULL (accepted) or from a live local or slice, with its length.
         unsafe { mbedtls_x509_crt_free(&mut copy) };
         // A struct never initialised (garbage pointers) gets filled, its garbage ignored.
-        let mut garbage = empty_crt();
+        let mut garbage = mbedtls_x509_crt::EMPTY;
         garbage.next = 0x10 as *mut mbedtls_x509_crt;
         garbage.private_handle = 0x20 as *mut c_void;
         assert_eq!(parse(&mut garbage, &read("ca.crt")), 0);

@@ -188,18 +188,19 @@ pub unsafe extern "C" fn mbedtls_ssl_conf_session_cache(
     f_set_cache: Option<unsafe extern "C" fn(*mut c_void, *const c_uchar, usize, *const mbedtls_ssl_session) -> c_int>,
 ) {
     entry!(mbedtls_ssl_conf_session_cache, {
-        // SAFETY: `conf` is NULL or a configuration shell (the contract of this function).
-        let Some(handle) = (unsafe { config_handle(conf) }) else { return };
+        let handle = shell_or_return!(conf);
         let builtin = f_get_cache.map(|f| f as usize) == Some(ssl_cache::mbedtls_ssl_cache_get as *const () as usize)
             && f_set_cache.map(|f| f as usize) == Some(ssl_cache::mbedtls_ssl_cache_set as *const () as usize);
         let store: Option<Arc<dyn SessionStore>> = match (f_get_cache, f_set_cache) {
             (None, None) => None,
             // The built-in cache, called directly rather than through its C entry points.
-            // SAFETY: `p_cache` is NULL or a cache shell (the contract of this function).
-            _ if builtin => match unsafe { ssl_cache::cache_ref(p_cache.cast()).cloned() } {
-                Some(cache) => Some(cache),
-                None => Some(Arc::new(CCacheStore { f_get: f_get_cache, f_set: f_set_cache, p: AppPtr(p_cache) })),
-            },
+            _ if builtin => {
+                // SAFETY: `p_cache` is NULL or a cache shell (the contract of this function).
+                match unsafe { handle::get(p_cache.cast::<ssl_cache::mbedtls_ssl_cache_context>()).cloned() } {
+                    Some(cache) => Some(cache),
+                    None => Some(Arc::new(CCacheStore { f_get: f_get_cache, f_set: f_set_cache, p: AppPtr(p_cache) })),
+                }
+            }
             _ => Some(Arc::new(CCacheStore { f_get: f_get_cache, f_set: f_set_cache, p: AppPtr(p_cache) })),
         };
         handle.config.update(|s| s.session_store = store);
@@ -232,15 +233,14 @@ pub unsafe extern "C" fn mbedtls_ssl_conf_session_tickets_cb(
     p_ticket: *mut c_void,
 ) {
     entry!(mbedtls_ssl_conf_session_tickets_cb, {
-        // SAFETY: `conf` is NULL or a configuration shell (the contract of this function).
-        let Some(handle) = (unsafe { config_handle(conf) }) else { return };
+        let handle = shell_or_return!(conf);
         let codec: Option<Arc<dyn TicketCodec>> = match (f_ticket_write, f_ticket_parse) {
             (Some(w), Some(p))
                 if w as usize == ssl_ticket::mbedtls_ssl_ticket_write as *const () as usize
                     && p as usize == ssl_ticket::mbedtls_ssl_ticket_parse as *const () as usize =>
             {
                 // SAFETY: `p_ticket` is NULL or a ticket context shell (the contract of this function).
-                match unsafe { ssl_ticket::ticket_ref(p_ticket.cast()) } {
+                match unsafe { handle::get(p_ticket.cast::<ssl_ticket::mbedtls_ssl_ticket_context>()) } {
                     Some(keys) => Some(keys.clone()),
                     None => Some(Arc::new(CTicketCodec { f_write: w, f_parse: p, p: AppPtr(p_ticket) })),
                 }
@@ -260,7 +260,7 @@ pub unsafe extern "C" fn mbedtls_ssl_conf_session_tickets_cb(
 pub unsafe extern "C" fn mbedtls_ssl_conf_new_session_tickets(conf: *mut mbedtls_ssl_config, num_tickets: u16) {
     entry!(mbedtls_ssl_conf_new_session_tickets, {
         // SAFETY: `conf` is NULL or a configuration shell (the contract of this function).
-        if let Some(handle) = unsafe { config_handle(conf) } {
+        if let Some(handle) = unsafe { handle::get(conf) } {
             handle.config.update(|s| s.new_session_tickets = usize::from(num_tickets));
         }
     })

@@ -60,10 +60,7 @@ pub unsafe extern "C" fn mbedtls_ssl_config_defaults(
     preset: c_int,
 ) -> c_int {
     entry!(mbedtls_ssl_config_defaults, {
-        // SAFETY: `conf` is NULL or a configuration shell (the contract of this function).
-        let Some(handle) = (unsafe { config_handle(conf) }) else {
-            return code_of(Error::SslBadInputData);
-        };
+        let handle = shell_or_return!(conf, code_of(Error::SslBadInputData));
         let endpoint = match endpoint {
             MBEDTLS_SSL_IS_CLIENT => Endpoint::Client,
             MBEDTLS_SSL_IS_SERVER => Endpoint::Server,
@@ -87,8 +84,7 @@ pub unsafe extern "C" fn mbedtls_ssl_config_defaults(
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn mbedtls_ssl_conf_endpoint(conf: *mut mbedtls_ssl_config, endpoint: c_int) {
     entry!(mbedtls_ssl_conf_endpoint, {
-        // SAFETY: `conf` is NULL or a configuration shell (the contract of this function).
-        let Some(handle) = (unsafe { config_handle(conf) }) else { return };
+        let handle = shell_or_return!(conf);
         let endpoint = match endpoint {
             MBEDTLS_SSL_IS_CLIENT => Endpoint::Client,
             MBEDTLS_SSL_IS_SERVER => Endpoint::Server,
@@ -107,7 +103,7 @@ pub unsafe extern "C" fn mbedtls_ssl_conf_endpoint(conf: *mut mbedtls_ssl_config
 pub unsafe extern "C" fn mbedtls_ssl_conf_get_endpoint(conf: *const mbedtls_ssl_config) -> c_int {
     entry!(mbedtls_ssl_conf_get_endpoint, {
         // SAFETY: `conf` is NULL or a configuration shell (the contract of this function).
-        match unsafe { config_handle(conf) }.map(|h| h.config.read(|s| s.endpoint)) {
+        match unsafe { handle::get(conf) }.map(|h| h.config.read(|s| s.endpoint)) {
             Some(Endpoint::Server) => MBEDTLS_SSL_IS_SERVER,
             _ => MBEDTLS_SSL_IS_CLIENT,
         }
@@ -140,7 +136,7 @@ pub unsafe extern "C" fn mbedtls_ssl_conf_transport(conf: *mut mbedtls_ssl_confi
 pub unsafe extern "C" fn mbedtls_ssl_conf_authmode(conf: *mut mbedtls_ssl_config, authmode: c_int) {
     entry!(mbedtls_ssl_conf_authmode, {
         // SAFETY: `conf` is NULL or a configuration shell (the contract of this function).
-        let (Some(handle), Some(mode)) = (unsafe { config_handle(conf) }, authmode_from(authmode)) else {
+        let (Some(handle), Some(mode)) = (unsafe { handle::get(conf) }, authmode_from(authmode)) else {
             return;
         };
         handle.config.update(|s| s.authmode = mode);
@@ -162,8 +158,7 @@ pub unsafe extern "C" fn mbedtls_ssl_conf_ca_chain(
     ca_crl: *mut c_void,
 ) {
     entry!(mbedtls_ssl_conf_ca_chain, {
-        // SAFETY: `conf` is NULL or a configuration shell (the contract of this function).
-        let Some(handle) = (unsafe { config_handle(conf) }) else { return };
+        let handle = shell_or_return!(conf);
         if !ca_crl.is_null() {
             log::error!("CRLs are not supported; ca_crl is ignored");
         }
@@ -194,10 +189,7 @@ pub unsafe extern "C" fn mbedtls_ssl_conf_own_cert(
     pk_key: *mut mbedtls_pk_context,
 ) -> c_int {
     entry!(mbedtls_ssl_conf_own_cert, {
-        // SAFETY: `conf` is NULL or a configuration shell (the contract of this function).
-        let Some(handle) = (unsafe { config_handle(conf) }) else {
-            return code_of(Error::SslBadInputData);
-        };
+        let handle = shell_or_return!(conf, code_of(Error::SslBadInputData));
         // SAFETY: `own_cert` is NULL or an initialised shell (the contract of this function).
         match unsafe { own_cert_from(own_cert, pk_key) } {
             Ok(cert) => {
@@ -236,8 +228,7 @@ pub unsafe extern "C" fn mbedtls_ssl_conf_rng(
 ) {
     entry!(mbedtls_ssl_conf_rng, {
         let _ = p_rng;
-        // SAFETY: `conf` is NULL or a configuration shell (the contract of this function).
-        let Some(handle) = (unsafe { config_handle(conf) }) else { return };
+        let handle = shell_or_return!(conf);
         handle.config.update(|s| s.rng_set = f_rng.is_some());
     })
 }
@@ -255,8 +246,7 @@ pub unsafe extern "C" fn mbedtls_ssl_conf_dbg(
     p_dbg: *mut c_void,
 ) {
     entry!(mbedtls_ssl_conf_dbg, {
-        // SAFETY: `conf` is NULL or a configuration shell (the contract of this function).
-        let Some(handle) = (unsafe { config_handle(conf) }) else { return };
+        let handle = shell_or_return!(conf);
         let sink = f_dbg.map(|f| Arc::new(CDebug { f, p: AppPtr(p_dbg) }) as Arc<dyn DebugSink>);
         handle.config.update(|s| s.debug = sink);
     })
@@ -270,8 +260,7 @@ pub unsafe extern "C" fn mbedtls_ssl_conf_dbg(
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn mbedtls_ssl_conf_read_timeout(conf: *mut mbedtls_ssl_config, timeout: u32) {
     entry!(mbedtls_ssl_conf_read_timeout, {
-        // SAFETY: `conf` is NULL or a configuration shell (the contract of this function).
-        let Some(handle) = (unsafe { config_handle(conf) }) else { return };
+        let handle = shell_or_return!(conf);
         handle.config.update(|s| s.read_timeout_ms = timeout);
     })
 }
@@ -289,8 +278,7 @@ pub unsafe extern "C" fn mbedtls_ssl_conf_read_timeout(conf: *mut mbedtls_ssl_co
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn mbedtls_ssl_conf_ciphersuites(conf: *mut mbedtls_ssl_config, ciphersuites: *const c_int) {
     entry!(mbedtls_ssl_conf_ciphersuites, {
-        // SAFETY: `conf` is NULL or a configuration shell (the contract of this function).
-        let Some(handle) = (unsafe { config_handle(conf) }) else { return };
+        let handle = shell_or_return!(conf);
         // SAFETY: `ciphersuites` is NULL or 0-terminated (the contract of this function).
         let ids = unsafe { until_terminator(ciphersuites, 0) };
         let list = ids.map(|ids| ids.into_iter().filter_map(|id| u16::try_from(id).ok()).collect());
@@ -315,7 +303,7 @@ pub unsafe extern "C" fn mbedtls_ssl_conf_min_tls_version(
 ) {
     entry!(mbedtls_ssl_conf_min_tls_version, {
         // SAFETY: `conf` is NULL or a configuration shell (the contract of this function).
-        let (Some(handle), Some(v)) = (unsafe { config_handle(conf) }, version_from(tls_version)) else { return };
+        let (Some(handle), Some(v)) = (unsafe { handle::get(conf) }, version_from(tls_version)) else { return };
         handle.config.update(|s| s.min_version = v.max(config::TLS1_2));
     })
 }
@@ -333,7 +321,7 @@ pub unsafe extern "C" fn mbedtls_ssl_conf_max_tls_version(
 ) {
     entry!(mbedtls_ssl_conf_max_tls_version, {
         // SAFETY: `conf` is NULL or a configuration shell (the contract of this function).
-        let (Some(handle), Some(v)) = (unsafe { config_handle(conf) }, version_from(tls_version)) else { return };
+        let (Some(handle), Some(v)) = (unsafe { handle::get(conf) }, version_from(tls_version)) else { return };
         handle.config.update(|s| s.max_version = v);
     })
 }
@@ -384,10 +372,7 @@ pub unsafe extern "C" fn mbedtls_ssl_conf_alpn_protocols(
     protos: *const *const c_char,
 ) -> c_int {
     entry!(mbedtls_ssl_conf_alpn_protocols, {
-        // SAFETY: `conf` is NULL or a configuration shell (the contract of this function).
-        let Some(handle) = (unsafe { config_handle(conf) }) else {
-            return code_of(Error::SslBadInputData);
-        };
+        let handle = shell_or_return!(conf, code_of(Error::SslBadInputData));
         // SAFETY: `protos` is NULL or a NULL-terminated array (the contract of this function).
         let Some(names) = (unsafe { until_terminator(protos, core::ptr::null()) }) else {
             return code_of(Error::SslBadInputData);
@@ -426,8 +411,7 @@ pub unsafe extern "C" fn mbedtls_ssl_conf_sni(
     p_sni: *mut c_void,
 ) {
     entry!(mbedtls_ssl_conf_sni, {
-        // SAFETY: `conf` is NULL or a configuration shell (the contract of this function).
-        let Some(handle) = (unsafe { config_handle(conf) }) else { return };
+        let handle = shell_or_return!(conf);
         let hook = f_sni.map(|f| Arc::new(SniHook { f, p: AppPtr(p_sni) }) as Arc<dyn Any + Send + Sync>);
         handle.config.update(|s| s.sni_callback = hook);
     })
@@ -441,8 +425,7 @@ pub unsafe extern "C" fn mbedtls_ssl_conf_sni(
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn mbedtls_ssl_conf_session_tickets(conf: *mut mbedtls_ssl_config, use_tickets: c_int) {
     entry!(mbedtls_ssl_conf_session_tickets, {
-        // SAFETY: `conf` is NULL or a configuration shell (the contract of this function).
-        let Some(handle) = (unsafe { config_handle(conf) }) else { return };
+        let handle = shell_or_return!(conf);
         handle.config.update(|s| s.session_tickets = use_tickets != 0);
     })
 }
@@ -455,7 +438,7 @@ pub unsafe extern "C" fn mbedtls_ssl_conf_session_tickets(conf: *mut mbedtls_ssl
 pub unsafe extern "C" fn mbedtls_ssl_conf_set_user_data_p(conf: *mut mbedtls_ssl_config, p: *mut c_void) {
     entry!(mbedtls_ssl_conf_set_user_data_p, {
         // SAFETY: `conf` is NULL or a configuration shell (the contract of this function).
-        if let Some(handle) = unsafe { config_handle(conf) } {
+        if let Some(handle) = unsafe { handle::get(conf) } {
             handle.user_data.store(p as usize, Ordering::Relaxed);
         }
     })
@@ -469,7 +452,7 @@ pub unsafe extern "C" fn mbedtls_ssl_conf_set_user_data_p(conf: *mut mbedtls_ssl
 pub unsafe extern "C" fn mbedtls_ssl_conf_get_user_data_p(conf: *mut mbedtls_ssl_config) -> *mut c_void {
     entry!(mbedtls_ssl_conf_get_user_data_p, {
         // SAFETY: `conf` is NULL or a configuration shell (the contract of this function).
-        unsafe { config_handle(conf) }
+        unsafe { handle::get(conf) }
             .map_or(core::ptr::null_mut(), |h| h.user_data.load(Ordering::Relaxed) as *mut c_void)
     })
 }

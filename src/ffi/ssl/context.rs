@@ -26,10 +26,7 @@ pub unsafe extern "C" fn mbedtls_ssl_init(ssl: *mut mbedtls_ssl_context) {
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn mbedtls_ssl_setup(ssl: *mut mbedtls_ssl_context, conf: *const mbedtls_ssl_config) -> c_int {
     entry!(mbedtls_ssl_setup, {
-        // SAFETY: `conf` is NULL or a configuration shell (the contract of this function).
-        let Some(config) = (unsafe { config_handle(conf) }) else {
-            return code_of(Error::SslBadInputData);
-        };
+        let config = shell_or_return!(conf, code_of(Error::SslBadInputData));
         // SAFETY: `ssl` is NULL or an initialised shell (the caller's contract).
         if ssl.is_null() || unsafe { handle::is_set(ssl) } {
             return code_of(Error::SslBadInputData);
@@ -217,11 +214,9 @@ pub unsafe extern "C" fn mbedtls_ssl_handshake_step(ssl: *mut mbedtls_ssl_contex
 pub unsafe extern "C" fn mbedtls_ssl_read(ssl: *mut mbedtls_ssl_context, buf: *mut c_uchar, len: usize) -> c_int {
     entry!(mbedtls_ssl_read, {
         // SAFETY: `buf` is NULL or writable for `len` bytes (the contract of this function).
-        let Some(out) = (unsafe { out_slice(buf, len) }) else {
-            return code_of(Error::SslBadInputData);
-        };
+        let out = unsafe { out_slice(buf, len) }.ok_or(Error::SslBadInputData);
         // SAFETY: `ssl` is NULL or a context shell (the contract of this function).
-        count_or_code(unsafe { drive(ssl, |ctx| ctx.read(out)) })
+        count_or_code(out.and_then(|out| unsafe { drive(ssl, |ctx| ctx.read(out)) }))
     })
 }
 
@@ -238,11 +233,9 @@ pub unsafe extern "C" fn mbedtls_ssl_read(ssl: *mut mbedtls_ssl_context, buf: *m
 pub unsafe extern "C" fn mbedtls_ssl_write(ssl: *mut mbedtls_ssl_context, buf: *const c_uchar, len: usize) -> c_int {
     entry!(mbedtls_ssl_write, {
         // SAFETY: `buf` is NULL or valid for `len` bytes (the contract of this function).
-        let Some(data) = (unsafe { in_slice(buf, len) }) else {
-            return code_of(Error::SslBadInputData);
-        };
-        // SAFETY: `ssl` is NULL or a context shell; `ctx` is not NULL (checked above) and writable (the contract of this function).
-        count_or_code(unsafe { drive(ssl, |ctx| ctx.write(data)) })
+        let data = unsafe { in_slice(buf, len) }.ok_or(Error::SslBadInputData);
+        // SAFETY: `ssl` is NULL or a context shell (the contract of this function).
+        count_or_code(data.and_then(|data| unsafe { drive(ssl, |ctx| ctx.write(data)) }))
     })
 }
 
@@ -557,8 +550,7 @@ pub unsafe extern "C" fn mbedtls_ssl_conf_tls13_enable_signal_new_session_ticket
     signal_new_session_tickets: c_int,
 ) {
     entry!(mbedtls_ssl_conf_tls13_enable_signal_new_session_tickets, {
-        // SAFETY: `conf` is NULL or a configuration shell (the contract of this function).
-        let Some(handle) = (unsafe { config_handle(conf) }) else { return };
+        let handle = shell_or_return!(conf);
         handle.config.update(|s| s.signal_new_session_tickets = signal_new_session_tickets != 0);
     })
 }

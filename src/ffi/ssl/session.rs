@@ -18,15 +18,6 @@ pub(crate) struct SessionHandle {
     id: [c_uchar; 32],
 }
 
-/// The session behind a shell (None for NULL or empty).
-///
-/// # Safety
-/// `session` is NULL or points to an `mbedtls_ssl_session`.
-pub(super) unsafe fn session_ref<'a>(session: *const mbedtls_ssl_session) -> Option<&'a SessionHandle> {
-    // SAFETY: per this function's contract; the object lives until the shell is freed.
-    unsafe { handle::get(session) }
-}
-
 /// Replaces whatever `shell` holds with `session`.
 ///
 /// # Safety
@@ -114,10 +105,7 @@ pub unsafe extern "C" fn mbedtls_ssl_set_session(
     session: *const mbedtls_ssl_session,
 ) -> c_int {
     entry!(mbedtls_ssl_set_session, {
-        // SAFETY: `session` is NULL or a session shell (the contract of this function).
-        let Some(handle) = (unsafe { session_ref(session) }) else {
-            return code_of(Error::SslBadInputData);
-        };
+        let handle = shell_or_return!(session, code_of(Error::SslBadInputData));
         // SAFETY: `ssl` is NULL or a context shell (the contract of this function).
         status(unsafe { with_ssl(ssl, |h| h.ctx.set_session(&handle.session)) })
     })
@@ -153,21 +141,12 @@ pub unsafe extern "C" fn mbedtls_ssl_session_save(
         let Some(out) = (unsafe { out_slice(buf, buf_len) }) else {
             return code_of(Error::SslBadInputData);
         };
-        // SAFETY: `session` is NULL or a session shell (the contract of this function).
-        let Some(handle) = (unsafe { session_ref(session) }) else {
-            return code_of(Error::SslFeatureUnavailable);
-        };
-        let bytes = match handle.session.save() {
-            Ok(bytes) => bytes,
-            Err(e) => return code_of(e),
-        };
-        // SAFETY: `olen` is not NULL (checked above) and writable (the contract of this function).
-        unsafe { olen.write(bytes.len()) };
-        if out.len() < bytes.len() {
-            return code_of(Error::SslBufferTooSmall);
+        let handle = shell_or_return!(session, code_of(Error::SslFeatureUnavailable));
+        match handle.session.save() {
+            // SAFETY: `olen` is not NULL (checked above) and writable (the contract of this function).
+            Ok(bytes) => unsafe { copy_out(&bytes, out, olen) },
+            Err(e) => code_of(e),
         }
-        out[..bytes.len()].copy_from_slice(&bytes);
-        0
     })
 }
 
@@ -220,7 +199,7 @@ pub unsafe extern "C" fn mbedtls_ssl_session_load(
 pub unsafe extern "C" fn mbedtls_ssl_session_get_id(session: *const mbedtls_ssl_session) -> *const [c_uchar; 32] {
     entry!(mbedtls_ssl_session_get_id, {
         // SAFETY: `session` is NULL or a session shell (the contract of this function).
-        unsafe { session_ref(session) }.map_or(core::ptr::null(), |h| &h.id as *const [c_uchar; 32])
+        unsafe { handle::get(session) }.map_or(core::ptr::null(), |h| &h.id as *const [c_uchar; 32])
     })
 }
 
@@ -231,7 +210,7 @@ pub unsafe extern "C" fn mbedtls_ssl_session_get_id(session: *const mbedtls_ssl_
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn mbedtls_ssl_session_get_id_len(session: *const mbedtls_ssl_session) -> usize {
     // SAFETY: `session` is NULL or a session shell (the contract of this function).
-    entry!(mbedtls_ssl_session_get_id_len, { unsafe { session_ref(session) }.map_or(0, |h| h.session.id.len()) })
+    entry!(mbedtls_ssl_session_get_id_len, { unsafe { handle::get(session) }.map_or(0, |h| h.session.id.len()) })
 }
 
 /// The session's cipher suite (IANA number; 0 for NULL or an empty session).
@@ -242,7 +221,7 @@ pub unsafe extern "C" fn mbedtls_ssl_session_get_id_len(session: *const mbedtls_
 pub unsafe extern "C" fn mbedtls_ssl_session_get_ciphersuite_id(session: *const mbedtls_ssl_session) -> c_int {
     entry!(mbedtls_ssl_session_get_ciphersuite_id, {
         // SAFETY: `session` is NULL or a session shell (the contract of this function).
-        unsafe { session_ref(session) }.map_or(0, |h| c_int::from(h.session.suite))
+        unsafe { handle::get(session) }.map_or(0, |h| c_int::from(h.session.suite))
     })
 }
 
@@ -260,10 +239,7 @@ pub unsafe extern "C" fn mbedtls_ssl_session_get_ticket_creation_time(
     ticket_creation_time: *mut i64,
 ) -> c_int {
     entry!(mbedtls_ssl_session_get_ticket_creation_time, {
-        // SAFETY: `session` is NULL or a session shell (the contract of this function).
-        let Some(handle) = (unsafe { session_ref(session) }) else {
-            return code_of(Error::SslBadInputData);
-        };
+        let handle = shell_or_return!(session, code_of(Error::SslBadInputData));
         if ticket_creation_time.is_null() || handle.session.endpoint != Endpoint::Server {
             return code_of(Error::SslBadInputData);
         }
@@ -282,7 +258,7 @@ pub(crate) unsafe fn resumed(ssl: *const mbedtls_ssl_context) -> bool {
 /// Crate-internal: changes a configuration's settings (for `compat.h`); NULL is ignored.
 pub(crate) unsafe fn update_config(conf: *mut mbedtls_ssl_config, f: impl FnOnce(&mut config::Settings)) {
     // SAFETY: `conf` is NULL or a configuration shell (the contract of this function).
-    if let Some(handle) = unsafe { config_handle(conf) } {
+    if let Some(handle) = unsafe { handle::get(conf) } {
         handle.config.update(f);
     }
 }
@@ -293,7 +269,7 @@ pub(crate) unsafe fn update_config(conf: *mut mbedtls_ssl_config, f: impl FnOnce
 /// `session` is NULL or points to an initialised `mbedtls_ssl_session`.
 pub(crate) unsafe fn session_value<'a>(session: *const mbedtls_ssl_session) -> Option<&'a Session> {
     // SAFETY: `session` is NULL or a session shell (the contract of this function).
-    unsafe { session_ref(session) }.map(|h| &h.session)
+    unsafe { handle::get(session) }.map(|h| &h.session)
 }
 
 /// Runs `f` with a session shell of our own, holding `session` (or empty), for one of the
