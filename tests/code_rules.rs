@@ -1,7 +1,6 @@
 //! Rules of this codebase that a reader should not have to check by hand (STYLE.md):
-//! every `unsafe` block or impl of the library carries a `// SAFETY:` comment, and no source
-//! file holds more than about 800 lines of non-test code. (Unit-test modules call the C
-//! functions with buffers they own; their `unsafe` blocks are not counted.)
+//! every `unsafe` block or impl (library and unit tests) carries a `// SAFETY:` comment, and no
+//! source file holds more than about 800 lines of non-test code.
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -68,7 +67,7 @@ fn every_unsafe_block_has_a_safety_comment() {
     let mut missing = Vec::new();
     let mut count = 0;
     for (name, text) in sources() {
-        let lines = code_lines(&text);
+        let lines: Vec<&str> = text.lines().collect();
         for (i, line) in lines.iter().enumerate() {
             let code = line.split("//").next().unwrap();
             if !(code.contains("unsafe {") || code.contains("unsafe impl")) {
@@ -80,7 +79,7 @@ fn every_unsafe_block_has_a_safety_comment() {
             }
         }
     }
-    assert!(count > 200, "only {count} unsafe lines found: is the scan broken?");
+    assert!(count > 400, "only {count} unsafe lines found: is the scan broken?");
     assert!(
         missing.is_empty(),
         "{} of {count} unsafe lines lack a `// SAFETY:` comment:\n{}",

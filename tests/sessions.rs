@@ -391,13 +391,27 @@ path = sys.argv[1]
 text = open(path).read()
 body = "".join(l for l in text.splitlines() if not l.startswith("-----"))
 der = bytearray(base64.b64decode(body))
-# The ticket is the OCTET STRING inside the [10] (0xAA) field of the SSL_SESSION sequence.
-i = der.find(b"\xaa")
-while i >= 0:
-    if der[i + 2] == 0x04 or der[i + 3] == 0x04:
+# The ticket is the OCTET STRING inside the [10] (0xAA) field of the SSL_SESSION sequence: walk
+# the sequence's elements (a byte search could hit 0xAA inside another field).
+def header(pos):
+    tag, first = der[pos], der[pos + 1]
+    if first < 0x80:
+        return tag, first, pos + 2
+    n = first & 0x7F
+    return tag, int.from_bytes(der[pos + 2:pos + 2 + n], "big"), pos + 2 + n
+tag, length, pos = header(0)
+assert tag == 0x30, "not an SSL_SESSION sequence"
+end = pos + length
+while pos < end:
+    tag, length, body = header(pos)
+    if tag == 0xAA:
+        inner, ticket_len, ticket = header(body)
+        assert inner == 0x04 and ticket_len > 40, "no ticket in the session"
         break
-    i = der.find(b"\xaa", i + 1)
-mid = i + 40
+    pos = body + length
+else:
+    raise SystemExit("no [10] ticket field in the session")
+mid = ticket + ticket_len // 2
 der[mid] ^= 0xFF
 out = base64.encodebytes(bytes(der)).decode()
 open(path, "w").write("-----BEGIN SSL SESSION PARAMETERS-----\n" + out + "-----END SSL SESSION PARAMETERS-----\n")

@@ -235,33 +235,39 @@ mod tests {
     #[test]
     fn copies_double_frees_garbage_and_foreign_handles_are_caught() {
         let mut a = TestShell { private_handle: 0x1234 as *mut c_void, public: 7 }; // garbage
-        assert!(unsafe { get(&a) }.is_none());
-        unsafe { init(&mut a) };
-        assert_eq!(a.public, 0);
-        unsafe { install(&mut a, "x".to_string()) };
-        assert_eq!(unsafe { get(&a) }.map(String::as_str), Some("x"));
-        // A shell of another type holding the same address is not accepted.
-        let foreign = OtherShell { private_handle: a.private_handle };
-        assert!(unsafe { get(&foreign) }.is_none());
-        // A copy freed first leaves the original stale, and both frees are harmless.
-        let mut copy = TestShell { private_handle: a.private_handle, public: 0 };
-        unsafe { release(&mut copy) };
-        assert!(copy.private_handle.is_null());
-        assert!(unsafe { get(&a) }.is_none() && !unsafe { is_set(&a) });
-        unsafe { release(&mut a) };
-        unsafe { release(&mut a) };
-        unsafe { release::<TestShell>(core::ptr::null_mut()) };
-        assert!(unsafe { get::<TestShell>(core::ptr::null()) }.is_none());
+        let mut copy = TestShell::EMPTY;
+        // SAFETY: every pointer passed is a local shell of this test (valid memory) or NULL.
+        unsafe {
+            assert!(get(&a).is_none());
+            init(&mut a);
+            assert_eq!(a.public, 0);
+            install(&mut a, "x".to_string());
+            assert_eq!(get(&a).map(String::as_str), Some("x"));
+            // A shell of another type holding the same address is not accepted.
+            assert!(get(&OtherShell { private_handle: a.private_handle }).is_none());
+            // A copy freed first leaves the original stale, and both frees are harmless.
+            copy.private_handle = a.private_handle;
+            release(&mut copy);
+            assert!(copy.private_handle.is_null());
+            assert!(get(&a).is_none() && !is_set(&a));
+            release(&mut a);
+            release(&mut a);
+            release::<TestShell>(core::ptr::null_mut());
+            assert!(get::<TestShell>(core::ptr::null()).is_none());
+        }
     }
 
     #[test]
     fn install_replaces_the_old_object() {
         let mut a = TestShell::EMPTY;
-        unsafe { install(&mut a, "one".to_string()) };
-        let first = a.private_handle;
-        unsafe { install(&mut a, "two".to_string()) };
-        assert!(!handle_is::<String>(first) || first == a.private_handle);
-        assert_eq!(unsafe { take(&mut a) }.as_deref().map(String::as_str), Some("two"));
+        // SAFETY: `a` is a local shell of this test.
+        unsafe {
+            install(&mut a, "one".to_string());
+            let first = a.private_handle;
+            install(&mut a, "two".to_string());
+            assert!(!handle_is::<String>(first) || first == a.private_handle);
+            assert_eq!(take(&mut a).as_deref().map(String::as_str), Some("two"));
+        }
         assert!(a.private_handle.is_null());
     }
 
