@@ -31,6 +31,8 @@ mod conf;
 mod context;
 mod renegotiation;
 mod session;
+#[cfg(test)]
+mod tests;
 
 pub use callbacks::*;
 pub use conf::*;
