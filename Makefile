@@ -87,6 +87,7 @@ test: deps all lint
 
 # The benchmark (not part of `make test`): writes BENCHMARKS.md.
 bench: deps all $(BUILD)/bench/idle_server $(BUILD)/bench/idle_server-2.28
+	@bash scripts/gen-test-certs.sh >/dev/null
 	python3 scripts/bench.py
 
 $(BUILD)/bench/idle_server: bench/idle_server.c $(RUST_LIB)

@@ -15,6 +15,7 @@
 use std::collections::{HashMap, VecDeque};
 use std::sync::Mutex;
 
+use crate::codec::{CHECK_LEN, Reader, check_value};
 use crate::error::{Error, Result};
 use crate::session::{self, Session};
 
@@ -207,36 +208,27 @@ impl SessionCache {
     /// `SSL_BAD_INPUT_DATA` for a truncated, corrupted or foreign dump (nothing is added),
     /// `SSL_VERSION_MISMATCH` for a dump format this build does not know.
     pub fn restore(&self, bytes: &[u8]) -> Result<usize> {
-        if bytes.len() < 4 + 2 + 4 + 8 || &bytes[..4] != DUMP_MAGIC {
+        if bytes.len() < 4 + 2 + 4 + CHECK_LEN || &bytes[..4] != DUMP_MAGIC {
             return Err(Error::SslBadInputData);
         }
         if u16::from_be_bytes([bytes[4], bytes[5]]) != 1 {
             return Err(Error::SslVersionMismatch);
         }
-        let (data, check) = bytes.split_at(bytes.len() - 8);
+        let (data, check) = bytes.split_at(bytes.len() - CHECK_LEN);
         if check_value(data) != check && !cfg!(fuzzing) {
             return Err(Error::SslBadInputData);
         }
-        let count = u32::from_be_bytes([data[6], data[7], data[8], data[9]]) as usize;
-        let mut rest = &data[10..];
-        let mut take = |n: usize| -> Result<&[u8]> {
-            if rest.len() < n {
-                return Err(Error::SslBadInputData);
-            }
-            let (head, tail) = rest.split_at(n);
-            rest = tail;
-            Ok(head)
-        };
+        let mut r = Reader::new(&data[6..], Error::SslBadInputData);
+        let count = r.u32()?;
         let mut parsed = Vec::new();
         for _ in 0..count {
-            let id_len = usize::from(take(1)?[0]);
-            let id = take(id_len)?.to_vec();
-            let timestamp = u64::from_be_bytes(take(8)?.try_into().map_err(|_| Error::SslBadInputData)?);
-            let len = u32::from_be_bytes(take(4)?.try_into().map_err(|_| Error::SslBadInputData)?) as usize;
-            let session = Session::load(take(len)?)?;
+            let id = r.vec8()?.to_vec();
+            let timestamp = r.u64()?;
+            let len = r.u32()? as usize;
+            let session = Session::load(r.take(len)?)?;
             parsed.push((id, timestamp, session));
         }
-        if !rest.is_empty() {
+        if !r.is_empty() {
             return Err(Error::SslBadInputData);
         }
         let now = session::now_secs();
@@ -255,13 +247,6 @@ impl SessionCache {
 }
 
 const DUMP_MAGIC: &[u8; 4] = b"RMTC";
-
-fn check_value(data: &[u8]) -> [u8; 8] {
-    let digest = aws_lc_rs::digest::digest(&aws_lc_rs::digest::SHA256, data);
-    let mut out = [0u8; 8];
-    out.copy_from_slice(&digest.as_ref()[..8]);
-    out
-}
 
 #[cfg(test)]
 mod tests {

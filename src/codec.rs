@@ -1,5 +1,6 @@
 //! Bounds-checked reading and writing of the big-endian byte formats this library handles: our
-//! saved sessions (`session`) and TLS handshake messages (`renegotiation`). Running out of bytes
+//! saved sessions (`session`), cache dumps (`cache`), rustls's session values (`server_sessions`)
+//! and TLS handshake messages (`renegotiation`). Running out of bytes
 //! is the error the format reports for truncated input, given when the reader is made; writing a
 //! byte string too long for its length field is refused, never truncated.
 
@@ -10,6 +11,18 @@ use crate::error::{Error, Result};
 pub const MAX_FRAGMENT: usize = 16384;
 /// Largest record body accepted from the wire (TLS 1.2: 2^14 + 2048 of expansion).
 pub const MAX_RECORD_BODY: usize = MAX_FRAGMENT + 2048;
+
+/// Length of the check value that ends our saved formats (sessions, cache dumps).
+pub const CHECK_LEN: usize = 8;
+
+/// The check value of a saved blob: the first bytes of its SHA-256, so that a torn or bit-flipped
+/// blob is refused (not a MAC: the blobs are not secret-keyed).
+pub fn check_value(data: &[u8]) -> [u8; CHECK_LEN] {
+    let digest = aws_lc_rs::digest::digest(&aws_lc_rs::digest::SHA256, data);
+    let mut out = [0u8; CHECK_LEN];
+    out.copy_from_slice(&digest.as_ref()[..CHECK_LEN]);
+    out
+}
 
 /// A 24-bit big-endian length (TLS handshake and certificate lengths); `b` holds 3 bytes.
 pub fn u24(b: &[u8]) -> usize {

@@ -17,7 +17,9 @@ use std::time::Duration;
 use rustls::crypto::TicketProducer;
 use rustls::server::{ServerSessionKey, StoresServerSessions};
 
+use crate::codec::Reader;
 use crate::config::Endpoint;
+use crate::error::{Error, Result};
 use crate::session::{self, Session};
 use crate::verify::VerifyRecord;
 
@@ -112,34 +114,22 @@ struct ServerValueInfo {
 }
 
 fn parse_server_value(value: &[u8]) -> Option<ServerValueInfo> {
-    let mut r = value;
-    let mut take = |n: usize| -> Option<&[u8]> {
-        if r.len() < n {
-            return None;
-        }
-        let (h, t) = r.split_at(n);
-        r = t;
-        Some(h)
+    let mut r = Reader::new(value, Error::SslDecodeError);
+    let mut fields = || -> Result<ServerValueInfo> {
+        let version = r.u16()?;
+        let creation = r.u64()?;
+        let sni = match r.u8()? {
+            1 => String::from_utf8(r.vec8()?.to_vec()).map_err(|_| Error::SslDecodeError)?,
+            _ => String::new(),
+        };
+        let suite = r.u16()?;
+        let peer_cert = match r.u8()? {
+            1 if r.u8()? == 0 => r.vec24()?.to_vec(),
+            _ => Vec::new(),
+        };
+        Ok(ServerValueInfo { version, creation, sni, suite, peer_cert })
     };
-    let version = u16::from_be_bytes(take(2)?.try_into().ok()?);
-    let creation = u64::from_be_bytes(take(8)?.try_into().ok()?);
-    let sni = match take(1)?[0] {
-        1 => {
-            let n = usize::from(take(1)?[0]);
-            String::from_utf8(take(n)?.to_vec()).ok()?
-        }
-        _ => String::new(),
-    };
-    let suite = u16::from_be_bytes(take(2)?.try_into().ok()?);
-    let peer_cert = match take(1)?[0] {
-        1 if take(1)?[0] == 0 => {
-            let l = take(3)?;
-            let n = usize::from(l[0]) << 16 | usize::from(l[1]) << 8 | usize::from(l[2]);
-            take(n)?.to_vec()
-        }
-        _ => Vec::new(),
-    };
-    Some(ServerValueInfo { version, creation, sni, suite, peer_cert })
+    fields().ok()
 }
 
 #[derive(Default)]

@@ -26,7 +26,7 @@
 
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use crate::codec::Reader;
+use crate::codec::{CHECK_LEN, Reader, check_value};
 use crate::config::{Endpoint, TLS1_2, TLS1_3};
 use crate::error::{Error, Result};
 
@@ -34,7 +34,6 @@ const MAGIC: &[u8; 4] = b"RMTS";
 /// The format version this build writes.
 pub const FORMAT_VERSION: u16 = 1;
 const HEADER_LEN: usize = 4 + 2 + 4;
-const CHECK_LEN: usize = 8;
 
 /// A TLS session: what a client needs to resume, or what a server remembers.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -204,13 +203,6 @@ impl Session {
         }
         Ok(session)
     }
-}
-
-fn check_value(data: &[u8]) -> [u8; CHECK_LEN] {
-    let digest = aws_lc_rs::digest::digest(&aws_lc_rs::digest::SHA256, data);
-    let mut out = [0u8; CHECK_LEN];
-    out.copy_from_slice(&digest.as_ref()[..CHECK_LEN]);
-    out
 }
 
 /// The fields of a rustls client session value this library reports (`Tls12Session` /

@@ -467,7 +467,7 @@ fn a_restarted_server_resumes_sessions_saved_by_its_predecessor() {
     let first = persistent_client(port, &session, &["tickets=0"]);
     one.wait(10);
     assert!(first.contains("resumed: no"), "{first}");
-    let (mut two, port) = server(&["max_connections=2", "tickets=0", "max_version=tls12", &cache_file]);
+    let (mut two, port) = server(&["max_connections=1", "tickets=0", "max_version=tls12", &cache_file]);
     assert!(two.output().contains("[1 cached sessions loaded"), "{}", two.output());
     let second = persistent_client(port, &session, &["tickets=0"]);
     assert!(second.contains("resumed: yes"), "our client did not resume after the restart:\n{second}");

@@ -11,6 +11,8 @@ use std::io::{Read, Write};
 use std::sync::Arc;
 
 use rustls::client::ClientConnection;
+use rustls::enums::ContentType;
+use rustls::error::AlertDescription;
 use rustls::pki_types::{CertificateDer, ServerName};
 use rustls::server::{Accepted, NeedsInput, ServerConnection, ServerHandshake};
 use rustls::{Connection, HandshakeKind, TlsInputBuffer};
@@ -21,9 +23,6 @@ mod transport;
 
 use transport::RecordInput;
 pub use transport::Transport;
-
-use rustls::enums::ContentType;
-use rustls::error::AlertDescription;
 
 use crate::client_sessions::{ClientSessionState, SessionFacts, name_of};
 use crate::codec::MAX_FRAGMENT;

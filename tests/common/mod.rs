@@ -142,8 +142,7 @@ impl Proc {
                 return status;
             }
             if Instant::now() > deadline {
-                let _ = self.child.kill();
-                let status = self.child.wait().unwrap();
+                let status = self.stop();
                 thread::sleep(Duration::from_millis(50));
                 return status;
             }
@@ -152,11 +151,29 @@ impl Proc {
     }
 }
 
+impl Proc {
+    /// Ends the process: SIGTERM to `timeout`, which passes it on to the program it runs, then
+    /// SIGKILL if it lingers. (A SIGKILL to `timeout` alone would orphan the program.)
+    fn stop(&mut self) -> ExitStatus {
+        let pid = libc::pid_t::try_from(self.child.id()).expect("pid");
+        // SAFETY: `kill` only sends a signal, to the process this `Proc` started and still owns
+        // (not reaped yet, so the PID cannot have been reused).
+        unsafe { libc::kill(pid, libc::SIGTERM) };
+        for _ in 0..150 {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                return status;
+            }
+            thread::sleep(Duration::from_millis(20));
+        }
+        let _ = self.child.kill();
+        self.child.wait().unwrap()
+    }
+}
+
 impl Drop for Proc {
     fn drop(&mut self) {
         if self.child.try_wait().ok().flatten().is_none() {
-            let _ = self.child.kill();
-            let _ = self.child.wait();
+            self.stop();
         }
     }
 }
