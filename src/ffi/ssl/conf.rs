@@ -61,10 +61,8 @@ pub unsafe extern "C" fn mbedtls_ssl_config_defaults(
 ) -> c_int {
     entry!(mbedtls_ssl_config_defaults, {
         let handle = shell_or_return!(conf, code_of(Error::SslBadInputData));
-        let endpoint = match endpoint {
-            MBEDTLS_SSL_IS_CLIENT => Endpoint::Client,
-            MBEDTLS_SSL_IS_SERVER => Endpoint::Server,
-            _ => return code_of(Error::SslBadInputData),
+        let Some(endpoint) = endpoint_from(endpoint) else {
+            return code_of(Error::SslBadInputData);
         };
         match transport {
             MBEDTLS_SSL_TRANSPORT_STREAM => {}
@@ -85,12 +83,9 @@ pub unsafe extern "C" fn mbedtls_ssl_config_defaults(
 pub unsafe extern "C" fn mbedtls_ssl_conf_endpoint(conf: *mut mbedtls_ssl_config, endpoint: c_int) {
     entry!(mbedtls_ssl_conf_endpoint, {
         let handle = shell_or_return!(conf);
-        let endpoint = match endpoint {
-            MBEDTLS_SSL_IS_CLIENT => Endpoint::Client,
-            MBEDTLS_SSL_IS_SERVER => Endpoint::Server,
-            _ => return,
-        };
-        handle.config.update(|s| s.endpoint = endpoint);
+        if let Some(endpoint) = endpoint_from(endpoint) {
+            handle.config.update(|s| s.endpoint = endpoint);
+        }
     })
 }
 

@@ -184,6 +184,14 @@ unsafe fn run_pending_callback(ssl: *mut mbedtls_ssl_context) -> Result<(), Erro
     }
 }
 
+fn endpoint_from(value: c_int) -> Option<Endpoint> {
+    match value {
+        MBEDTLS_SSL_IS_CLIENT => Some(Endpoint::Client),
+        MBEDTLS_SSL_IS_SERVER => Some(Endpoint::Server),
+        _ => None,
+    }
+}
+
 fn authmode_from(value: c_int) -> Option<AuthMode> {
     match value {
         MBEDTLS_SSL_VERIFY_NONE => Some(AuthMode::None),
