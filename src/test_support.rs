@@ -30,3 +30,15 @@ pub(crate) fn cert_path(name: &str) -> PathBuf {
 pub(crate) fn read_cert(name: &str) -> Vec<u8> {
     std::fs::read(cert_path(name)).unwrap_or_else(|e| panic!("{name}: {e}"))
 }
+
+/// Every single-byte corruption of `data` the parser tests feed in (each byte flipped with three
+/// patterns).
+pub(crate) fn corruptions(data: &[u8]) -> impl Iterator<Item = Vec<u8>> + '_ {
+    (0..data.len()).flat_map(move |i| {
+        [0xFFu8, 0x80, 0x01].into_iter().map(move |x| {
+            let mut d = data.to_vec();
+            d[i] ^= x;
+            d
+        })
+    })
+}

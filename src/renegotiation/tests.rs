@@ -87,6 +87,21 @@ fn pump(
     all
 }
 
+/// The client starts a renegotiation (offering its session when `abbreviated`) and both sides
+/// exchange records until quiet: every record's outcome, and what the client still has to send.
+fn renegotiate(
+    client: &mut Tls12Connection,
+    server: &mut Tls12Connection,
+    abbreviated: bool,
+    cp: &Policy,
+    sp: &Policy,
+) -> (Vec<Result<Outcome>>, Vec<u8>) {
+    let mut c_out = Vec::new();
+    client.start_client(abbreviated, cp, &mut c_out).unwrap();
+    let results = pump(client, server, &mut c_out, cp, sp);
+    (results, c_out)
+}
+
 /// The alert (level, description) `wire` carries, read by `reader`.
 fn alert_in(
     wire: &mut Vec<u8>,
@@ -102,9 +117,7 @@ fn abbreviated_renegotiation_between_two_engines_keeps_the_session() {
     let parts = TestParts::default();
     let (mut client, mut server) = connections(&parts, &parts);
     let (cp, sp) = (client_policy(), policy(true, true));
-    let mut c_out = Vec::new();
-    client.start_client(true, &cp, &mut c_out).unwrap();
-    let results = pump(&mut client, &mut server, &mut c_out, &cp, &sp);
+    let (results, mut c_out) = renegotiate(&mut client, &mut server, true, &cp, &sp);
     assert!(results.iter().all(|r| r.is_ok()), "{results:?}");
     assert_eq!((client.abbreviated_renegotiations, server.abbreviated_renegotiations), (1, 1));
     assert_eq!(client.session_id(), &parts.session_id[..]);
@@ -122,9 +135,7 @@ fn without_resumption_the_server_answers_with_a_full_handshake() {
     let parts = TestParts::default();
     let (mut client, mut server) = connections(&parts, &parts);
     let (cp, sp) = (client_policy(), policy(true, false));
-    let mut c_out = Vec::new();
-    client.start_client(true, &cp, &mut c_out).unwrap();
-    let results = pump(&mut client, &mut server, &mut c_out, &cp, &sp);
+    let (results, _) = renegotiate(&mut client, &mut server, true, &cp, &sp);
     assert!(results.iter().all(|r| r.is_ok()), "{results:?}");
     assert_eq!((client.full_renegotiations, server.full_renegotiations), (1, 1));
     assert_ne!(client.session_id(), &parts.session_id[..], "a new session");
@@ -144,9 +155,7 @@ fn a_full_renegotiation_checks_the_client_certificate_again() {
         let (mut client, mut server) = connections(&parts, &parts);
         let cp = policy_with(true, false, client_cert, AuthMode::Required);
         let sp = policy_with(true, false, "server-ec", server_authmode);
-        let mut c_out = Vec::new();
-        client.start_client(false, &cp, &mut c_out).unwrap();
-        let results = pump(&mut client, &mut server, &mut c_out, &cp, &sp);
+        let (results, _) = renegotiate(&mut client, &mut server, false, &cp, &sp);
         if expect_ok {
             assert!(results.iter().all(|r| r.is_ok()), "{client_cert}: {results:?}");
             assert_eq!(server.verify_result, Some(0));
@@ -167,9 +176,7 @@ fn the_server_certificate_must_not_change_in_a_renegotiation() {
     let mut cp = client_policy();
     cp.peer_cert = CertificateDer::pem_file_iter(dir.join("server-rsa.crt")).unwrap().next().map(|c| c.unwrap());
     let sp = policy(true, false);
-    let mut c_out = Vec::new();
-    client.start_client(false, &cp, &mut c_out).unwrap();
-    let results = pump(&mut client, &mut server, &mut c_out, &cp, &sp);
+    let (results, _) = renegotiate(&mut client, &mut server, false, &cp, &sp);
     assert!(results.contains(&Err(Error::SslBadCertificate)), "{results:?}");
     assert_eq!(client.full_renegotiations, 0);
 }

@@ -215,13 +215,8 @@ fn truncations_give_errors() {
 #[test]
 fn corruptions_never_panic() {
     // Flip every byte of the certificate in turn (three patterns): must not panic.
-    let der = read("server-rsa.der");
-    for i in 0..der.len() {
-        for x in [0xFFu8, 0x80, 0x01] {
-            let mut d = der.clone();
-            d[i] ^= x;
-            let _ = Certificate::from_der(&d);
-        }
+    for d in crate::test_support::corruptions(&read("server-rsa.der")) {
+        let _ = Certificate::from_der(&d);
     }
 }
 
