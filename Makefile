@@ -56,11 +56,17 @@ reference:
 # C test programs of tests/c/ (each built against this library), and the peers of tests/peers/
 # (built against another TLS library: independent real peers).
 TEST_PROGRAMS := $(filter-out $(BUILD)/tests/bind_loopback,$(patsubst tests/c/%.c,$(BUILD)/tests/%,$(wildcard tests/c/*.c)))
-test-support: $(BUILD)/libbindlo.so $(TEST_PROGRAMS) $(BUILD)/peers/openssl_renego_client
+test-support: $(BUILD)/libbindlo.so $(TEST_PROGRAMS) $(BUILD)/peers/openssl_renego_client \
+	$(BUILD)/mbedtls-2.28/tests/base64_cases
 
 $(BUILD)/tests/%: tests/c/%.c $(RUST_LIB) $(wildcard include/mbedtls/*.h)
 	@mkdir -p $(BUILD)/tests
 	$(CC) $(CFLAGS) $(WARN) -Iinclude -o $@ $< $(RUST_LIB) $(SYS_LIBS)
+
+# Test programs also built against Debian's Mbed TLS 2.28 (differential tests).
+$(BUILD)/mbedtls-2.28/tests/%: tests/c/%.c
+	@mkdir -p $(BUILD)/mbedtls-2.28/tests
+	$(CC) $(CFLAGS) $(WARN) -o $@ $< -lmbedtls -lmbedx509 -lmbedcrypto
 
 # OpenSSL's libssl (libssl-dev), renegotiating by session resumption and in full.
 $(BUILD)/peers/openssl_renego_client: tests/peers/openssl_renego_client.c

@@ -165,6 +165,14 @@ const HEADERS: &[Header] = &[
         after: "",
     },
     Header {
+        name: "base64.h",
+        module: Some("base64"),
+        includes: &["mbedtls/build_info.h"],
+        sys_includes: &["stddef.h"],
+        before: "",
+        after: "",
+    },
+    Header {
         name: "pem.h",
         module: Some("pem"),
         includes: &["mbedtls/build_info.h"],

@@ -7,6 +7,7 @@
 
 #![allow(non_camel_case_types)]
 
+pub(crate) mod base64;
 pub(crate) mod cache;
 pub(crate) mod client_sessions;
 pub(crate) mod codec;

@@ -14,9 +14,9 @@
 //! carry comments). Like Mbed TLS, which works on C strings, decoding stops at the first NUL
 //! byte: callers may pass buffers with or without the terminating NUL.
 
-use base64ct::{Base64, Encoding as _};
 use zeroize::Zeroizing;
 
+use crate::base64;
 use crate::error::Error;
 
 /// One decoded PEM block.
@@ -195,31 +195,15 @@ fn trim(mut s: &[u8]) -> &[u8] {
     s
 }
 
-/// Decodes standard base64 (RFC 4648 alphabet, `=` padding), ignoring white space. The digits
-/// are decoded by `base64ct`, in constant time: PEM blocks carry private keys.
-///
-/// Strict otherwise: any other character, padding anywhere but at the end, more than two
-/// padding characters, or a length that is not a multiple of four is `Error::PemInvalidData`.
-/// As Mbed TLS does, the unused low bits of the last digit before the padding are ignored.
+/// Decodes the base64 body of a PEM block, ignoring white space (any ASCII white space, where
+/// `mbedtls_base64_decode` allows only line ends): `Error::PemInvalidData` for anything else that
+/// is not strict base64 ([`base64::decode_digits`]).
 pub(crate) fn base64_decode(text: &[u8]) -> Result<Vec<u8>, Error> {
-    // Only white space and padding are told apart byte by byte; neither is a digit, so these
-    // branches reveal nothing of the data. The copy is wiped (and never reallocated: the
-    // capacity is enough).
+    // Only white space is told apart byte by byte; it is no digit, so this reveals nothing of the
+    // data. The copy is wiped (and never reallocated: the capacity is enough).
     let mut digits = Zeroizing::new(Vec::with_capacity(text.len()));
     digits.extend(text.iter().copied().filter(|c| !c.is_ascii_whitespace()));
-    let padding = digits.iter().rev().take_while(|&&c| c == b'=').count();
-    let unpadded = digits.len() - padding;
-    if padding > 2 || digits.len() % 4 != 0 || digits[..unpadded].contains(&b'=') {
-        return Err(Error::PemInvalidData);
-    }
-    // The last quantum decoded with zero digits ('A') in place of the padding gives its bytes
-    // followed by `padding` zero bytes, whatever the unused bits of its last digit (which
-    // base64ct would otherwise refuse as a non-canonical encoding).
-    digits[unpadded..].fill(b'A');
-    let mut out = vec![0u8; digits.len() / 4 * 3];
-    let decoded = Base64::decode(&digits[..], &mut out).map_err(|_| Error::PemInvalidData)?.len();
-    out.truncate(decoded - padding);
-    Ok(out)
+    base64::decode_digits(digits).ok_or(Error::PemInvalidData)
 }
 
 #[cfg(test)]

@@ -4,7 +4,7 @@
 
 use std::ffi::{CStr, c_char};
 
-use mbedtls::ffi::{cipher, ctr_drbg, entropy, error, net_sockets, pem, pk, ssl, x509};
+use mbedtls::ffi::{base64, cipher, ctr_drbg, entropy, error, net_sockets, pem, pk, ssl, x509};
 
 /// (name, our value, Mbed TLS 3.6's value)
 const TABLE: &[(&str, i32, i32)] = &[
@@ -133,6 +133,8 @@ const TABLE: &[(&str, i32, i32)] = &[
     ("MBEDTLS_ERR_CIPHER_FEATURE_UNAVAILABLE", cipher::MBEDTLS_ERR_CIPHER_FEATURE_UNAVAILABLE, -0x6080),
     ("MBEDTLS_ERR_CIPHER_BAD_INPUT_DATA", cipher::MBEDTLS_ERR_CIPHER_BAD_INPUT_DATA, -0x6100),
     ("MBEDTLS_ERR_CIPHER_AUTH_FAILED", cipher::MBEDTLS_ERR_CIPHER_AUTH_FAILED, -0x6300),
+    ("MBEDTLS_ERR_BASE64_BUFFER_TOO_SMALL", base64::MBEDTLS_ERR_BASE64_BUFFER_TOO_SMALL, -0x002A),
+    ("MBEDTLS_ERR_BASE64_INVALID_CHARACTER", base64::MBEDTLS_ERR_BASE64_INVALID_CHARACTER, -0x002C),
 ];
 
 #[test]

@@ -14,6 +14,7 @@ use crate::error::Error;
 pub(crate) mod handle;
 pub(crate) use handle::Guarded;
 
+pub mod base64;
 pub mod cipher;
 pub mod compat;
 pub mod ctr_drbg;
