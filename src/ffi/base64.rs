@@ -7,30 +7,45 @@ use super::error::code_of;
 use super::{entry, in_slice, out_slice};
 use crate::base64;
 use crate::error::Error;
+use zeroize::Zeroizing;
 
 pub use super::error::codes::base64::*;
 
-/// Copies `bytes` (plus a NUL when `nul`) into `(dst, dlen)` with `*olen` = `bytes.len()`, or
-/// sets `*olen` to the size needed and returns `MBEDTLS_ERR_BASE64_BUFFER_TOO_SMALL`.
+/// The body of both exports: `convert` runs on the input (None: not base64); the output, plus a
+/// NUL after a non-empty one when `nul`, is copied to `(dst, dlen)` with `*olen` = its length, or
+/// `*olen` is set to the size needed and `MBEDTLS_ERR_BASE64_BUFFER_TOO_SMALL` returned.
 ///
 /// # Safety
-/// `olen` is non-NULL and writable; `dst` is NULL or writable for `dlen` bytes.
-unsafe fn hand_out(bytes: &[u8], nul: bool, dst: *mut c_uchar, dlen: usize, olen: *mut usize) -> c_int {
-    let needed = bytes.len() + usize::from(nul);
+/// `dst` is NULL or writable for `dlen` bytes; `olen` is NULL or writable; `src` is NULL or valid
+/// for `slen` bytes.
+unsafe fn transcode(
+    (dst, dlen, olen): (*mut c_uchar, usize, *mut usize),
+    (src, slen): (*const c_uchar, usize),
+    nul: bool,
+    convert: impl FnOnce(&[u8]) -> Option<Vec<u8>>,
+) -> c_int {
+    if olen.is_null() {
+        return code_of(Error::Base64BufferTooSmall);
+    }
+    // SAFETY: `src` is NULL or valid for `slen` bytes (the contract of this function).
+    let Some(output) = (unsafe { in_slice(src, slen) }).and_then(convert).map(Zeroizing::new) else {
+        return code_of(Error::Base64InvalidCharacter);
+    };
+    let needed = output.len() + usize::from(nul && !output.is_empty());
     // An empty output fits anywhere, NULL included (Mbed TLS: `malloc(0)` may return NULL).
     // SAFETY: `dst` is NULL or writable for `dlen` bytes (the contract of this function).
     let out = if dst.is_null() && needed > 0 { None } else { unsafe { out_slice(dst, dlen) } };
     let Some(out) = out.filter(|out| out.len() >= needed) else {
-        // SAFETY: `olen` is non-NULL and writable (the contract of this function).
+        // SAFETY: `olen` is non-NULL (checked above) and writable (the contract of this function).
         unsafe { olen.write(needed) };
         return code_of(Error::Base64BufferTooSmall);
     };
-    out[..bytes.len()].copy_from_slice(bytes);
-    if nul {
-        out[bytes.len()] = 0;
+    out[..output.len()].copy_from_slice(&output);
+    if needed > output.len() {
+        out[output.len()] = 0;
     }
     // SAFETY: as above.
-    unsafe { olen.write(bytes.len()) };
+    unsafe { olen.write(output.len()) };
     0
 }
 
@@ -59,25 +74,17 @@ pub unsafe extern "C" fn mbedtls_base64_encode(
     slen: usize,
 ) -> c_int {
     entry!(mbedtls_base64_encode, {
-        if olen.is_null() {
-            return code_of(Error::Base64BufferTooSmall);
-        }
-        // SAFETY: `src` is NULL or valid for `slen` bytes (the contract of this function).
-        let Some(input) = (unsafe { in_slice(src, slen) }) else {
-            return code_of(Error::Base64InvalidCharacter);
-        };
-        if input.is_empty() {
-            // SAFETY: `olen` is not NULL (checked above) and writable (the contract of this function).
-            unsafe { olen.write(0) };
-            return 0;
-        }
+        // No buffer can be that long (checked before the input becomes a slice): Mbed TLS reports
+        // the size it cannot represent.
         if slen.div_ceil(3) > (usize::MAX - 1) / 4 {
-            // SAFETY: as above.
-            unsafe { olen.write(usize::MAX) };
+            if !olen.is_null() {
+                // SAFETY: `olen` is not NULL and writable (the contract of this function).
+                unsafe { olen.write(usize::MAX) };
+            }
             return code_of(Error::Base64BufferTooSmall);
         }
-        // SAFETY: `olen` is not NULL; `dst` is NULL or writable for `dlen` bytes (the contract).
-        unsafe { hand_out(&base64::encode(input), true, dst, dlen, olen) }
+        // SAFETY: the pointers are as `transcode` requires (the contract of this function).
+        unsafe { transcode((dst, dlen, olen), (src, slen), true, |input| Some(base64::encode(input))) }
     })
 }
 
@@ -108,16 +115,8 @@ pub unsafe extern "C" fn mbedtls_base64_decode(
     slen: usize,
 ) -> c_int {
     entry!(mbedtls_base64_decode, {
-        if olen.is_null() {
-            return code_of(Error::Base64BufferTooSmall);
-        }
-        // SAFETY: `src` is NULL or valid for `slen` bytes (the contract of this function).
-        let decoded = unsafe { in_slice(src, slen) }.and_then(base64::decode_lines);
-        let Some(decoded) = decoded.map(zeroize::Zeroizing::new) else {
-            return code_of(Error::Base64InvalidCharacter);
-        };
-        // SAFETY: `olen` is not NULL; `dst` is NULL or writable for `dlen` bytes (the contract).
-        unsafe { hand_out(&decoded, false, dst, dlen, olen) }
+        // SAFETY: the pointers are as `transcode` requires (the contract of this function).
+        unsafe { transcode((dst, dlen, olen), (src, slen), false, base64::decode_lines) }
     })
 }
 
