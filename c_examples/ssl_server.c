@@ -186,6 +186,11 @@ static int sni_callback(void *data, mbedtls_ssl_context *ssl, const unsigned cha
 {
     const struct sni_choice *choice = data;
     mbedtls_printf("  . SNI callback: client asks for %.*s\n", (int) len, (const char *) name);
+#if MBEDTLS_VERSION_NUMBER >= 0x03000000
+    size_t hs_len = 0;
+    const unsigned char *hs_name = mbedtls_ssl_get_hs_sni(ssl, &hs_len);
+    mbedtls_printf("  . mbedtls_ssl_get_hs_sni: %.*s\n", (int) hs_len, hs_name != NULL ? (const char *) hs_name : "");
+#endif
     if (strlen(choice->name) == len && memcmp(choice->name, name, len) == 0) {
         return mbedtls_ssl_set_hs_own_cert(ssl, choice->crt, choice->key);
     }

@@ -374,6 +374,7 @@ fn sni_callback_chooses_the_certificate() {
     server.wait(10);
     let srv = server.output();
     assert!(srv.contains("SNI callback: client asks for other.example"), "{srv}");
+    assert!(srv.contains("mbedtls_ssl_get_hs_sni: other.example\n"), "{srv}");
     assert!(srv.contains("handshake returned -0x7800"), "UNRECOGNIZED_NAME expected:\n{srv}");
 }
 

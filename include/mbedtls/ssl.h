@@ -715,6 +715,46 @@ int mbedtls_ssl_get_ciphersuite_id_from_ssl(const struct mbedtls_ssl_context *ss
 uint32_t mbedtls_ssl_get_verify_result(const struct mbedtls_ssl_context *ssl);
 
 /**
+ * Server: the host name the client sent (SNI), while the handshake runs: in the SNI callback
+ * (`mbedtls_ssl_conf_sni`) and until the handshake ends. Not NUL-terminated: `*name_len` is
+ * its length. NULL (and 0) at any other time, on a client, and for NULL. Valid until the next
+ * call, a reset or free.
+ *
+ * Differences from Mbed TLS: calling it outside a handshake returns NULL (Mbed TLS reads freed
+ * handshake state); a NULL `name_len` is allowed.
+ *
+ * # Safety
+ * `ssl` is NULL or an initialised context; `name_len` is NULL or writable.
+ */
+const unsigned char *mbedtls_ssl_get_hs_sni(struct mbedtls_ssl_context *ssl, size_t *name_len);
+
+/**
+ * The largest plaintext one record carries out: `MBEDTLS_SSL_OUT_CONTENT_LEN` (16384), the
+ * most one `mbedtls_ssl_write` takes.
+ *
+ * # Returns
+ * 16384; `MBEDTLS_ERR_SSL_BAD_INPUT_DATA` for a NULL or not-set-up context.
+ *
+ * Differences from Mbed TLS: 16384 on TLS 1.3 connections too (Mbed TLS gives 16383 there,
+ * keeping room for its record padding; rustls does not pad).
+ *
+ * # Safety
+ * `ssl` is NULL or an initialised context.
+ */
+int mbedtls_ssl_get_max_out_record_payload(const struct mbedtls_ssl_context *ssl);
+
+/**
+ * The largest plaintext one incoming record may carry: `MBEDTLS_SSL_IN_CONTENT_LEN` (16384).
+ *
+ * # Returns
+ * 16384; `MBEDTLS_ERR_SSL_BAD_INPUT_DATA` for a NULL or not-set-up context.
+ *
+ * # Safety
+ * `ssl` is NULL or an initialised context.
+ */
+int mbedtls_ssl_get_max_in_record_payload(const struct mbedtls_ssl_context *ssl);
+
+/**
  * The negotiated ALPN protocol, or NULL. Valid until the context is reset or freed.
  *
  * # Safety

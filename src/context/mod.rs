@@ -321,6 +321,18 @@ impl Context {
         }
     }
 
+    /// `mbedtls_ssl_get_hs_sni`: the host name the client asked for, while a server's handshake
+    /// runs (in the SNI callback and until the handshake ends).
+    pub fn handshake_sni(&self) -> Option<String> {
+        match &self.stage {
+            Stage::Choosing(_, name) => Some(name.clone()),
+            Stage::Running(Tls::Server(conn)) if Connection::is_handshaking(conn.as_ref()) => {
+                conn.server_name().map(|name| name.as_ref().to_string())
+            }
+            _ => None,
+        }
+    }
+
     pub fn set_hs_own_cert(&mut self, cert: Arc<OwnCert>) {
         self.overrides.own_certs.get_or_insert_with(Vec::new).push(cert);
     }

@@ -34,8 +34,15 @@ pub unsafe extern "C" fn mbedtls_ssl_setup(ssl: *mut mbedtls_ssl_context, conf: 
         match Context::new(config.config.clone()) {
             Ok(ctx) => {
                 let conf_shell = conf as usize;
-                let object =
-                    SslHandle { ctx, conf_shell, hostname_c: None, alpn_c: None, peer_crt: None, user_data: 0 };
+                let object = SslHandle {
+                    ctx,
+                    conf_shell,
+                    hostname_c: None,
+                    hs_sni: None,
+                    alpn_c: None,
+                    peer_crt: None,
+                    user_data: 0,
+                };
                 // SAFETY: `ssl` is a non-NULL initialised shell holding no object (checked above).
                 unsafe { handle::install(ssl, Guarded::new(object)) };
                 0
@@ -363,6 +370,70 @@ pub unsafe extern "C" fn mbedtls_ssl_get_verify_result(ssl: *const mbedtls_ssl_c
         // SAFETY: `ssl` is NULL or a context shell (the contract of this function).
         unsafe { with_ssl(ssl, |h| Ok(h.ctx.verify_result())) }.unwrap_or(u32::MAX)
     })
+}
+
+/// Server: the host name the client sent (SNI), while the handshake runs: in the SNI callback
+/// (`mbedtls_ssl_conf_sni`) and until the handshake ends. Not NUL-terminated: `*name_len` is
+/// its length. NULL (and 0) at any other time, on a client, and for NULL. Valid until the next
+/// call, a reset or free.
+///
+/// Differences from Mbed TLS: calling it outside a handshake returns NULL (Mbed TLS reads freed
+/// handshake state); a NULL `name_len` is allowed.
+///
+/// # Safety
+/// `ssl` is NULL or an initialised context; `name_len` is NULL or writable.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn mbedtls_ssl_get_hs_sni(ssl: *mut mbedtls_ssl_context, name_len: *mut usize) -> *const c_uchar {
+    entry!(mbedtls_ssl_get_hs_sni, {
+        // SAFETY: `ssl` is NULL or a context shell (the contract of this function).
+        let name = unsafe {
+            with_ssl(ssl, |h| {
+                h.hs_sni = h.ctx.handshake_sni().map(String::into_bytes);
+                Ok(h.hs_sni.as_ref().map_or((core::ptr::null(), 0), |n| (n.as_ptr(), n.len())))
+            })
+        };
+        let (ptr, len) = name.unwrap_or((core::ptr::null(), 0));
+        if !name_len.is_null() {
+            // SAFETY: `name_len` is not NULL and writable (the contract of this function).
+            unsafe { name_len.write(len) };
+        }
+        ptr
+    })
+}
+
+/// The largest plaintext one record carries out: `MBEDTLS_SSL_OUT_CONTENT_LEN` (16384), the
+/// most one `mbedtls_ssl_write` takes.
+///
+/// # Returns
+/// 16384; `MBEDTLS_ERR_SSL_BAD_INPUT_DATA` for a NULL or not-set-up context.
+///
+/// Differences from Mbed TLS: 16384 on TLS 1.3 connections too (Mbed TLS gives 16383 there,
+/// keeping room for its record padding; rustls does not pad).
+///
+/// # Safety
+/// `ssl` is NULL or an initialised context.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn mbedtls_ssl_get_max_out_record_payload(ssl: *const mbedtls_ssl_context) -> c_int {
+    // SAFETY: `ssl` is NULL or a context shell (the contract of this function).
+    entry!(mbedtls_ssl_get_max_out_record_payload, { record_payload(unsafe { with_ssl(ssl, |_| Ok(())) }) })
+}
+
+/// The largest plaintext one incoming record may carry: `MBEDTLS_SSL_IN_CONTENT_LEN` (16384).
+///
+/// # Returns
+/// 16384; `MBEDTLS_ERR_SSL_BAD_INPUT_DATA` for a NULL or not-set-up context.
+///
+/// # Safety
+/// `ssl` is NULL or an initialised context.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn mbedtls_ssl_get_max_in_record_payload(ssl: *const mbedtls_ssl_context) -> c_int {
+    // SAFETY: `ssl` is NULL or a context shell (the contract of this function).
+    entry!(mbedtls_ssl_get_max_in_record_payload, { record_payload(unsafe { with_ssl(ssl, |_| Ok(())) }) })
+}
+
+/// Both record payload limits: the protocol's 2^14 (no maximum fragment length extension here).
+fn record_payload(context: Result<(), Error>) -> c_int {
+    count_or_code(context.map(|()| crate::codec::MAX_FRAGMENT))
 }
 
 /// The negotiated ALPN protocol, or NULL. Valid until the context is reset or freed.

@@ -77,6 +77,8 @@ pub(crate) struct SslHandle {
     /// (returned to the caller, never dereferenced here).
     conf_shell: usize,
     hostname_c: Option<CString>,
+    /// The name `mbedtls_ssl_get_hs_sni` last handed out.
+    hs_sni: Option<Vec<u8>>,
     alpn_c: Option<CString>,
     /// The peer's certificates as C structs, built on the first `mbedtls_ssl_get_peer_cert`
     /// after a handshake; dropped on reset.

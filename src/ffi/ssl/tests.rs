@@ -128,3 +128,25 @@ fn caches_and_ticket_contexts_freed_or_garbage() {
         mbedtls_ssl_session_free(&mut session);
     }
 }
+
+#[test]
+fn record_payload_limits_and_handshake_sni_outside_a_handshake() {
+    let mut conf = mbedtls_ssl_config { private_handle: ptr::null_mut() };
+    client_config(&mut conf);
+    let mut ssl = mbedtls_ssl_context::EMPTY;
+    let mut len = 7usize;
+    // SAFETY: every pointer is a local shell or variable of this test, or NULL.
+    unsafe {
+        assert_eq!(mbedtls_ssl_get_max_out_record_payload(ptr::null()), BAD_INPUT);
+        assert_eq!(mbedtls_ssl_get_max_in_record_payload(&ssl), BAD_INPUT, "not set up");
+        mbedtls_ssl_init(&mut ssl);
+        assert_eq!(mbedtls_ssl_setup(&mut ssl, &conf), 0);
+        assert_eq!(mbedtls_ssl_get_max_out_record_payload(&ssl), 16384);
+        assert_eq!(mbedtls_ssl_get_max_in_record_payload(&ssl), 16384);
+        assert!(mbedtls_ssl_get_hs_sni(&mut ssl, &mut len).is_null());
+        assert_eq!(len, 0, "no handshake runs");
+        assert!(mbedtls_ssl_get_hs_sni(ptr::null_mut(), ptr::null_mut()).is_null());
+        mbedtls_ssl_free(&mut ssl);
+        mbedtls_ssl_config_free(&mut conf);
+    }
+}
