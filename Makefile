@@ -4,6 +4,7 @@
 #   make test    install what is missing, build, check fmt and clippy, run every test (README; CI runs this)
 #   make lib     build target/release/libmbedtls.{a,so} and build/lib/ (the link directory)
 #   make examples  the C examples against this library (and against Debian's Mbed TLS 2.28)
+#   make headers / make coverage   refresh the generated headers / API_COVERAGE.md
 
 CARGO      ?= cargo
 CC         ?= cc
@@ -20,7 +21,7 @@ OURS       := $(addprefix $(BUILD)/,$(EXAMPLES))
 # the differential tests and the benchmark baseline.
 REF        := $(addprefix $(BUILD)/mbedtls-2.28/,ssl_client ssl_server iec62351_server)
 
-.PHONY: all lib examples reference deps demo test lint clean headers test-support bench
+.PHONY: all lib examples reference deps demo test lint clean headers coverage test-support bench
 
 all: lib examples test-support
 
@@ -79,6 +80,10 @@ $(BUILD)/libbindlo.so: tests/c/bind_loopback.c
 
 headers:
 	MBEDTLS_COMPAT_UPDATE_HEADERS=1 $(CARGO) build --lib
+
+# API_COVERAGE.md: which Mbed TLS 3.6 functions are implemented (checked fresh by tests/headers.rs).
+coverage: lib
+	python3 scripts/api_coverage.py target/release/libmbedtls.so
 
 demo: deps all
 	@bash scripts/demo.sh

@@ -65,3 +65,23 @@ fn static_archive_defines_no_foreign_c_symbols() {
         }
     }
 }
+
+/// API_COVERAGE.md is what scripts/api_coverage.py makes of the library as built (`make coverage`).
+#[test]
+fn api_coverage_matrix_is_fresh() {
+    let profile_dir = Path::new(env!("OUT_DIR")).ancestors().nth(3).unwrap().to_path_buf();
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let fresh = std::env::temp_dir().join(format!("api-coverage-{}.md", std::process::id()));
+    let status = Command::new("python3")
+        .arg(root.join("scripts/api_coverage.py"))
+        .arg(profile_dir.join("libmbedtls.so"))
+        .arg(&fresh)
+        .status()
+        .expect("python3");
+    assert!(status.success());
+    let fresh_text = fs::read_to_string(&fresh).unwrap();
+    let _ = fs::remove_file(&fresh);
+    let committed = fs::read_to_string(root.join("API_COVERAGE.md")).expect("API_COVERAGE.md is committed");
+    assert!(fresh_text.contains("implemented") && fresh_text.lines().count() > 50);
+    assert!(fresh_text == committed, "API_COVERAGE.md is stale: run `make coverage` and commit");
+}
