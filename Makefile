@@ -12,6 +12,7 @@ WARN       := -Wall -Wextra -Werror
 BUILD      := build
 LIBDIR     := $(BUILD)/lib
 RUST_LIB   := target/release/libmbedtls.a
+HEADERS    := $(wildcard include/mbedtls/*.h include/psa/*.h)
 SYS_LIBS   := -lpthread -ldl -lm -lrt -lutil -lgcc_s
 
 EXAMPLES   := ssl_client ssl_server persistent_client ssl_pthread_server iec62351_server
@@ -36,7 +37,7 @@ lib:
 	@rm -f $(LIBDIR)/libmbedx509.a $(LIBDIR)/libmbedcrypto.a
 	@ar rcs $(LIBDIR)/libmbedx509.a && ar rcs $(LIBDIR)/libmbedcrypto.a
 
-$(BUILD)/%: c_examples/%.c $(RUST_LIB) $(wildcard include/mbedtls/*.h)
+$(BUILD)/%: c_examples/%.c $(RUST_LIB) $(HEADERS)
 	@mkdir -p $(BUILD)
 	$(CC) $(CFLAGS) $(WARN) -Iinclude -o $@ $< $(RUST_LIB) $(SYS_LIBS)
 
@@ -58,7 +59,7 @@ reference:
 TEST_PROGRAMS := $(filter-out $(BUILD)/tests/bind_loopback,$(patsubst tests/c/%.c,$(BUILD)/tests/%,$(wildcard tests/c/*.c)))
 test-support: $(BUILD)/libbindlo.so $(TEST_PROGRAMS) $(BUILD)/peers/openssl_renego_client
 
-$(BUILD)/tests/%: tests/c/%.c $(RUST_LIB) $(wildcard include/mbedtls/*.h)
+$(BUILD)/tests/%: tests/c/%.c $(RUST_LIB) $(HEADERS)
 	@mkdir -p $(BUILD)/tests
 	$(CC) $(CFLAGS) $(WARN) -Iinclude -o $@ $< $(RUST_LIB) $(SYS_LIBS)
 
