@@ -13,6 +13,7 @@ WARN       := -Wall -Wextra -Werror
 BUILD      := build
 LIBDIR     := $(BUILD)/lib
 RUST_LIB   := target/release/libmbedtls.a
+HEADERS    := $(wildcard include/mbedtls/*.h include/psa/*.h)
 SYS_LIBS   := -lpthread -ldl -lm -lrt -lutil -lgcc_s
 
 EXAMPLES   := ssl_client ssl_server persistent_client ssl_pthread_server iec62351_server
@@ -37,7 +38,7 @@ lib:
 	@rm -f $(LIBDIR)/libmbedx509.a $(LIBDIR)/libmbedcrypto.a
 	@ar rcs $(LIBDIR)/libmbedx509.a && ar rcs $(LIBDIR)/libmbedcrypto.a
 
-$(BUILD)/%: c_examples/%.c $(RUST_LIB) $(wildcard include/mbedtls/*.h)
+$(BUILD)/%: c_examples/%.c $(RUST_LIB) $(HEADERS)
 	@mkdir -p $(BUILD)
 	$(CC) $(CFLAGS) $(WARN) -Iinclude -o $@ $< $(RUST_LIB) $(SYS_LIBS)
 
@@ -60,7 +61,7 @@ TEST_PROGRAMS := $(filter-out $(BUILD)/tests/bind_loopback,$(patsubst tests/c/%.
 test-support: $(BUILD)/libbindlo.so $(TEST_PROGRAMS) $(BUILD)/peers/openssl_renego_client \
 	$(BUILD)/mbedtls-2.28/tests/base64_cases
 
-$(BUILD)/tests/%: tests/c/%.c $(RUST_LIB) $(wildcard include/mbedtls/*.h)
+$(BUILD)/tests/%: tests/c/%.c $(RUST_LIB) $(HEADERS)
 	@mkdir -p $(BUILD)/tests
 	$(CC) $(CFLAGS) $(WARN) -Iinclude -o $@ $< $(RUST_LIB) $(SYS_LIBS)
 

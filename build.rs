@@ -1,10 +1,11 @@
-//! Generates the C headers (`include/mbedtls/*.h`) from the `src/ffi/*.rs` modules with cbindgen.
+//! Generates the C headers (`include/mbedtls/*.h`, `include/psa/*.h`) from the `src/ffi/*.rs`
+//! modules with cbindgen.
 //!
 //! Each Mbed TLS header is produced from the one FFI module of the same name, plus the bits of
 //! plain C that cbindgen cannot express (function-type typedefs, `#define`s without a value,
-//! platform macros). The headers are written to `$OUT_DIR/include/mbedtls/`; the committed copies
-//! under `include/` are compared with them by `tests/headers.rs`. Run `scripts/update-headers`
-//! (or build with `MBEDTLS_COMPAT_UPDATE_HEADERS=1`) to refresh the committed copies.
+//! platform macros). The headers are written to `$OUT_DIR/include/`; the committed copies under
+//! `include/` are compared with them by `tests/headers.rs`. Run `make headers` (a build with
+//! `MBEDTLS_COMPAT_UPDATE_HEADERS=1`) to refresh the committed copies.
 
 use std::env;
 use std::fs;
@@ -14,8 +15,12 @@ use std::path::{Path, PathBuf};
 mod tables;
 use tables::Tables;
 
-/// One public header: its file name, the FFI module that defines its items (if any), the
-/// headers it includes, and raw C placed before and after the generated items.
+/// One public header: its name, the FFI module that defines its items (if any), the headers it
+/// includes, and raw C placed before and after the generated items.
+///
+/// The name is how a program includes the header, without the `mbedtls/` of Mbed TLS's own
+/// headers (`ssl.h` is `include/mbedtls/ssl.h`); the PSA headers keep their directory
+/// (`psa/crypto.h`). The tables of `src/tables/` name headers the same way.
 struct Header {
     name: &'static str,
     module: Option<&'static str>,
@@ -91,6 +96,7 @@ const FEATURES: &[(&str, &str)] = &[
     ("MBEDTLS_SHA512_C", "SHA-512"),
     ("MBEDTLS_CIPHER_C", "cipher type identifiers"),
     ("MBEDTLS_OID_C", "object identifiers"),
+    ("MBEDTLS_PSA_CRYPTO_C", "PSA crypto subset (psa/crypto.h): init, random bytes, SHA-1/SHA-2 hashes"),
 ];
 
 const SSL_TYPEDEFS: &str = r#"
@@ -129,6 +135,41 @@ const PLATFORM_MACROS: &str = r#"
 #define MBEDTLS_EXIT_FAILURE EXIT_FAILURE
 typedef time_t mbedtls_time_t;
 typedef int64_t mbedtls_ms_time_t;
+"#;
+
+/// The function-like macros of `psa/crypto.h` (its constants come from the tables). As in
+/// Mbed TLS 3.6, `PSA_HASH_LENGTH` also accepts an HMAC algorithm and knows the hash algorithms
+/// this library does not compute; the all-zero operation is the inactive one.
+const PSA_MACROS: &str = r#"
+/** 1 if `alg` is a hash algorithm, 0 otherwise. */
+#define PSA_ALG_IS_HASH(alg) \
+    (((alg) & PSA_ALG_CATEGORY_MASK) == PSA_ALG_CATEGORY_HASH)
+
+/** The hash algorithm of the HMAC algorithm `hmac_alg`. */
+#define PSA_ALG_HMAC_GET_HASH(hmac_alg) \
+    (PSA_ALG_CATEGORY_HASH | ((hmac_alg) & PSA_ALG_HASH_MASK))
+
+/** The digest size in bytes of the hash algorithm `alg` (or of the hash of the HMAC algorithm
+    `alg`); 0 for an algorithm that is not a known hash. */
+#define PSA_HASH_LENGTH(alg) \
+    (PSA_ALG_HMAC_GET_HASH(alg) == PSA_ALG_MD5 ? 16 : \
+     PSA_ALG_HMAC_GET_HASH(alg) == PSA_ALG_RIPEMD160 ? 20 : \
+     PSA_ALG_HMAC_GET_HASH(alg) == PSA_ALG_SHA_1 ? 20 : \
+     PSA_ALG_HMAC_GET_HASH(alg) == PSA_ALG_SHA_224 ? 28 : \
+     PSA_ALG_HMAC_GET_HASH(alg) == PSA_ALG_SHA_256 ? 32 : \
+     PSA_ALG_HMAC_GET_HASH(alg) == PSA_ALG_SHA_384 ? 48 : \
+     PSA_ALG_HMAC_GET_HASH(alg) == PSA_ALG_SHA_512 ? 64 : \
+     PSA_ALG_HMAC_GET_HASH(alg) == PSA_ALG_SHA_512_224 ? 28 : \
+     PSA_ALG_HMAC_GET_HASH(alg) == PSA_ALG_SHA_512_256 ? 32 : \
+     PSA_ALG_HMAC_GET_HASH(alg) == PSA_ALG_SHA3_224 ? 28 : \
+     PSA_ALG_HMAC_GET_HASH(alg) == PSA_ALG_SHA3_256 ? 32 : \
+     PSA_ALG_HMAC_GET_HASH(alg) == PSA_ALG_SHA3_384 ? 48 : \
+     PSA_ALG_HMAC_GET_HASH(alg) == PSA_ALG_SHA3_512 ? 64 : \
+     0)
+
+/** Initialiser of an inactive `psa_hash_operation_t`: `psa_hash_operation_t op = PSA_HASH_OPERATION_INIT;`.
+    An all-zero operation (static storage, memset) is inactive too. */
+#define PSA_HASH_OPERATION_INIT {0}
 "#;
 
 const HEADERS: &[Header] = &[
@@ -247,6 +288,8 @@ const HEADERS: &[Header] = &[
             "mbedtls/x509_crt.h",
             "mbedtls/pk.h",
             "mbedtls/cipher.h",
+            // As in 3.6: programs call psa_crypto_init() with only ssl.h included.
+            "psa/crypto.h",
         ],
         sys_includes: &["stddef.h"],
         before: SSL_TYPEDEFS,
@@ -282,6 +325,14 @@ const HEADERS: &[Header] = &[
         includes: &["mbedtls/ssl.h"],
         sys_includes: &[],
         before: "",
+        after: "",
+    },
+    Header {
+        name: "psa/crypto.h",
+        module: Some("psa"),
+        includes: &["mbedtls/build_info.h"],
+        sys_includes: &["stddef.h"],
+        before: PSA_MACROS,
         after: "",
     },
     Header {
@@ -359,8 +410,14 @@ fn public_types(src: &str) -> Vec<String> {
         .collect()
 }
 
+/// Where a header lives under `include/` (see [`Header`]): `ssl.h` → `mbedtls/ssl.h`.
+fn path_under_include(name: &str) -> String {
+    if name.contains('/') { name.to_string() } else { format!("mbedtls/{name}") }
+}
+
+/// The include guard: `MBEDTLS_SSL_H`, `PSA_CRYPTO_H` (Mbed TLS's own guards).
 fn guard(name: &str) -> String {
-    format!("MBEDTLS_{}", name.replace('.', "_").to_uppercase())
+    path_under_include(name).replace(['/', '.'], "_").to_uppercase()
 }
 
 fn generate(header: &Header, tables: &Tables, out: &Path) {
@@ -400,7 +457,8 @@ fn generate(header: &Header, tables: &Tables, out: &Path) {
     if !header.after.is_empty() {
         config.trailer = Some(header.after.to_string());
     }
-    let path = out.join(header.name);
+    let path = out.join(path_under_include(header.name));
+    fs::create_dir_all(path.parent().unwrap()).unwrap();
     match header.module {
         Some(module) => {
             let sources = module_sources(module);
@@ -456,19 +514,21 @@ fn main() {
     println!("cargo:rerun-if-changed=codegen");
     let tables = Tables::load();
     tables.write_rust(&PathBuf::from(env::var("OUT_DIR").unwrap()));
-    let out_dir = PathBuf::from(env::var("OUT_DIR").unwrap()).join("include/mbedtls");
-    fs::create_dir_all(&out_dir).unwrap();
-    fs::write(out_dir.join("build_info.h"), build_info_h()).unwrap();
+    let out_dir = PathBuf::from(env::var("OUT_DIR").unwrap()).join("include");
+    fs::create_dir_all(out_dir.join("mbedtls")).unwrap();
+    fs::write(out_dir.join("mbedtls/build_info.h"), build_info_h()).unwrap();
     for header in HEADERS {
         generate(header, &tables, &out_dir);
     }
     if env::var_os("MBEDTLS_COMPAT_UPDATE_HEADERS").is_some() {
         let manifest = PathBuf::from(env::var("CARGO_MANIFEST_DIR").unwrap());
-        let committed = manifest.join("include/mbedtls");
-        fs::create_dir_all(&committed).unwrap();
-        for entry in fs::read_dir(&out_dir).unwrap() {
-            let entry = entry.unwrap();
-            fs::copy(entry.path(), committed.join(entry.file_name())).unwrap();
+        for dir in ["mbedtls", "psa"] {
+            let committed = manifest.join("include").join(dir);
+            fs::create_dir_all(&committed).unwrap();
+            for entry in fs::read_dir(out_dir.join(dir)).unwrap() {
+                let entry = entry.unwrap();
+                fs::copy(entry.path(), committed.join(entry.file_name())).unwrap();
+            }
         }
     }
 }

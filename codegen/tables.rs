@@ -63,7 +63,7 @@ pub struct Tables {
     errors: Vec<Section>,
     /// Rows `value name text`.
     flags: Vec<Section>,
-    /// Sections `ffi-module header`; rows `name type value text`.
+    /// Sections `ffi-module header [cast]`; rows `name type value text`.
     constants: Vec<Section>,
 }
 
@@ -81,8 +81,10 @@ impl Tables {
         let mut s = String::new();
         for section in self.constants.iter().filter(|sec| sec.head[1] == header) {
             s.push_str("\n/* Constants (generated from src/tables/constants.txt). */\n");
+            let cast = section.head.get(2).is_some_and(|word| word == "cast");
             for row in &section.rows {
-                s.push_str(&format!("#define {:<58} {} /**< {} */\n", row[0], row[2], row[3]));
+                let value = if cast && row[1] != "int" { format!("(({}){})", row[1], row[2]) } else { row[2].clone() };
+                s.push_str(&format!("#define {:<58} {value} /**< {} */\n", row[0], row[3]));
             }
         }
         for section in self.errors.iter().filter(|sec| sec.head[1] == header) {

@@ -17,6 +17,7 @@ pub(crate) mod debug;
 pub(crate) mod der;
 pub(crate) mod error;
 pub mod ffi;
+pub(crate) mod hash;
 pub(crate) mod oid;
 pub(crate) mod pem;
 pub(crate) mod pk;

@@ -1,10 +1,11 @@
 //! Every `MBEDTLS_ERR_*` value this library defines equals Mbed TLS 3.6's, and
 //! `mbedtls_strerror` names each one. The expected values below were copied from the 3.6 column
-//! of ../shared/reference/mbedtls-api.md §6 (itself from Mbed TLS's headers at v3.6.6).
+//! of ../shared/reference/mbedtls-api.md §6 (itself from Mbed TLS's headers at v3.6.6); the PSA
+//! values from Mbed TLS's `include/psa/crypto_values.h`.
 
 use std::ffi::{CStr, c_char};
 
-use mbedtls::ffi::{base64, cipher, ctr_drbg, entropy, error, net_sockets, pem, pk, ssl, x509};
+use mbedtls::ffi::{base64, cipher, ctr_drbg, entropy, error, net_sockets, pem, pk, psa, ssl, x509};
 
 /// (name, our value, Mbed TLS 3.6's value)
 const TABLE: &[(&str, i32, i32)] = &[
@@ -234,4 +235,82 @@ fn header_defines_equal_mbedtls_3_6() {
         count += 1;
     }
     assert_eq!(count, defined.len(), "headers define codes the expected list lacks");
+}
+
+/// (name, our value, Mbed TLS 3.6's value) of the PSA status codes and algorithm identifiers.
+const PSA_TABLE: &[(&str, i64, i64)] = &[
+    ("PSA_SUCCESS", psa::PSA_SUCCESS as i64, 0),
+    ("PSA_ERROR_GENERIC_ERROR", psa::PSA_ERROR_GENERIC_ERROR as i64, -132),
+    ("PSA_ERROR_NOT_PERMITTED", psa::PSA_ERROR_NOT_PERMITTED as i64, -133),
+    ("PSA_ERROR_NOT_SUPPORTED", psa::PSA_ERROR_NOT_SUPPORTED as i64, -134),
+    ("PSA_ERROR_INVALID_ARGUMENT", psa::PSA_ERROR_INVALID_ARGUMENT as i64, -135),
+    ("PSA_ERROR_INVALID_HANDLE", psa::PSA_ERROR_INVALID_HANDLE as i64, -136),
+    ("PSA_ERROR_BAD_STATE", psa::PSA_ERROR_BAD_STATE as i64, -137),
+    ("PSA_ERROR_BUFFER_TOO_SMALL", psa::PSA_ERROR_BUFFER_TOO_SMALL as i64, -138),
+    ("PSA_ERROR_ALREADY_EXISTS", psa::PSA_ERROR_ALREADY_EXISTS as i64, -139),
+    ("PSA_ERROR_DOES_NOT_EXIST", psa::PSA_ERROR_DOES_NOT_EXIST as i64, -140),
+    ("PSA_ERROR_INSUFFICIENT_MEMORY", psa::PSA_ERROR_INSUFFICIENT_MEMORY as i64, -141),
+    ("PSA_ERROR_INSUFFICIENT_STORAGE", psa::PSA_ERROR_INSUFFICIENT_STORAGE as i64, -142),
+    ("PSA_ERROR_INSUFFICIENT_DATA", psa::PSA_ERROR_INSUFFICIENT_DATA as i64, -143),
+    ("PSA_ERROR_COMMUNICATION_FAILURE", psa::PSA_ERROR_COMMUNICATION_FAILURE as i64, -145),
+    ("PSA_ERROR_STORAGE_FAILURE", psa::PSA_ERROR_STORAGE_FAILURE as i64, -146),
+    ("PSA_ERROR_HARDWARE_FAILURE", psa::PSA_ERROR_HARDWARE_FAILURE as i64, -147),
+    ("PSA_ERROR_INSUFFICIENT_ENTROPY", psa::PSA_ERROR_INSUFFICIENT_ENTROPY as i64, -148),
+    ("PSA_ERROR_INVALID_SIGNATURE", psa::PSA_ERROR_INVALID_SIGNATURE as i64, -149),
+    ("PSA_ERROR_INVALID_PADDING", psa::PSA_ERROR_INVALID_PADDING as i64, -150),
+    ("PSA_ERROR_CORRUPTION_DETECTED", psa::PSA_ERROR_CORRUPTION_DETECTED as i64, -151),
+    ("PSA_ERROR_DATA_CORRUPT", psa::PSA_ERROR_DATA_CORRUPT as i64, -152),
+    ("PSA_ERROR_DATA_INVALID", psa::PSA_ERROR_DATA_INVALID as i64, -153),
+    ("PSA_ALG_NONE", psa::PSA_ALG_NONE as i64, 0),
+    ("PSA_ALG_CATEGORY_MASK", psa::PSA_ALG_CATEGORY_MASK as i64, 0x7f00_0000),
+    ("PSA_ALG_CATEGORY_HASH", psa::PSA_ALG_CATEGORY_HASH as i64, 0x0200_0000),
+    ("PSA_ALG_HASH_MASK", psa::PSA_ALG_HASH_MASK as i64, 0xff),
+    ("PSA_ALG_MD5", psa::PSA_ALG_MD5 as i64, 0x0200_0003),
+    ("PSA_ALG_RIPEMD160", psa::PSA_ALG_RIPEMD160 as i64, 0x0200_0004),
+    ("PSA_ALG_SHA_1", psa::PSA_ALG_SHA_1 as i64, 0x0200_0005),
+    ("PSA_ALG_SHA_224", psa::PSA_ALG_SHA_224 as i64, 0x0200_0008),
+    ("PSA_ALG_SHA_256", psa::PSA_ALG_SHA_256 as i64, 0x0200_0009),
+    ("PSA_ALG_SHA_384", psa::PSA_ALG_SHA_384 as i64, 0x0200_000a),
+    ("PSA_ALG_SHA_512", psa::PSA_ALG_SHA_512 as i64, 0x0200_000b),
+    ("PSA_ALG_SHA_512_224", psa::PSA_ALG_SHA_512_224 as i64, 0x0200_000c),
+    ("PSA_ALG_SHA_512_256", psa::PSA_ALG_SHA_512_256 as i64, 0x0200_000d),
+    ("PSA_ALG_SHA3_224", psa::PSA_ALG_SHA3_224 as i64, 0x0200_0010),
+    ("PSA_ALG_SHA3_256", psa::PSA_ALG_SHA3_256 as i64, 0x0200_0011),
+    ("PSA_ALG_SHA3_384", psa::PSA_ALG_SHA3_384 as i64, 0x0200_0012),
+    ("PSA_ALG_SHA3_512", psa::PSA_ALG_SHA3_512 as i64, 0x0200_0013),
+    ("PSA_HASH_MAX_SIZE", psa::PSA_HASH_MAX_SIZE as i64, 64),
+];
+
+/// The PSA values in Rust and in `include/psa/crypto.h` (where they are written
+/// `((psa_status_t)-134)`, as Mbed TLS writes them) are Mbed TLS 3.6's.
+#[test]
+fn psa_values_equal_mbedtls_3_6() {
+    for (name, ours, theirs) in PSA_TABLE {
+        assert_eq!(ours, theirs, "{name}");
+    }
+    let header = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("include/psa/crypto.h");
+    let text = std::fs::read_to_string(header).unwrap();
+    let mut defined = std::collections::HashMap::new();
+    for line in text.lines() {
+        let mut words = line.split_whitespace();
+        let (Some("#define"), Some(name), Some(value)) = (words.next(), words.next(), words.next()) else {
+            continue;
+        };
+        if !PSA_TABLE.iter().any(|(n, _, _)| *n == name) {
+            continue;
+        }
+        // `((psa_status_t)-134)` or `64`: the number after the cast.
+        let number = value.rsplit(')').find(|part| !part.is_empty()).unwrap_or(value);
+        let (negative, digits) = number.strip_prefix('-').map_or((false, number), |d| (true, d));
+        let magnitude = match digits.strip_prefix("0x") {
+            Some(hex) => i64::from_str_radix(hex, 16),
+            None => digits.parse(),
+        }
+        .unwrap_or_else(|_| panic!("{name}: value {value:?} is not a number"));
+        let value = if negative { -magnitude } else { magnitude };
+        assert!(defined.insert(name, value).is_none(), "{name} is defined twice");
+    }
+    for (name, _, theirs) in PSA_TABLE {
+        assert_eq!(defined.get(name), Some(theirs), "{name} in psa/crypto.h");
+    }
 }

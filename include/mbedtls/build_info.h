@@ -71,6 +71,7 @@
 #define MBEDTLS_SHA512_C                                           /* SHA-512 */
 #define MBEDTLS_CIPHER_C                                           /* cipher type identifiers */
 #define MBEDTLS_OID_C                                              /* object identifiers */
+#define MBEDTLS_PSA_CRYPTO_C                                       /* PSA crypto subset (psa/crypto.h): init, random bytes, SHA-1/SHA-2 hashes */
 
 /* Private struct fields are plain names here; this macro is kept so that code
    written with MBEDTLS_PRIVATE() compiles. */

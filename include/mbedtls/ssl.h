@@ -12,6 +12,7 @@
 #include "mbedtls/x509_crt.h"
 #include "mbedtls/pk.h"
 #include "mbedtls/cipher.h"
+#include "psa/crypto.h"
 
 /** Send callback: returns the number of bytes sent, or a negative error code
     (MBEDTLS_ERR_SSL_WANT_WRITE when it would block). */

@@ -25,6 +25,7 @@ pub mod net_sockets;
 pub mod pem;
 pub mod pk;
 pub mod platform;
+pub mod psa;
 pub mod ssl;
 pub mod ssl_cache;
 pub mod ssl_ciphersuites;
