@@ -1,10 +1,11 @@
 //! Every `MBEDTLS_ERR_*` value this library defines equals Mbed TLS 3.6's, and
 //! `mbedtls_strerror` names each one. The expected values below were copied from the 3.6 column
-//! of ../shared/reference/mbedtls-api.md §6 (itself from Mbed TLS's headers at v3.6.6).
+//! of ../shared/reference/mbedtls-api.md §6 (itself from Mbed TLS's headers at v3.6.6); the MD
+//! and SHA codes, which that table lacks, from Mbed TLS 3.6's md.h, sha1.h, sha256.h and sha512.h.
 
 use std::ffi::{CStr, c_char};
 
-use mbedtls::ffi::{cipher, ctr_drbg, entropy, error, net_sockets, pem, pk, ssl, x509};
+use mbedtls::ffi::{cipher, ctr_drbg, entropy, error, md, net_sockets, pem, pk, sha1, sha256, sha512, ssl, x509};
 
 /// (name, our value, Mbed TLS 3.6's value)
 const TABLE: &[(&str, i32, i32)] = &[
@@ -133,6 +134,13 @@ const TABLE: &[(&str, i32, i32)] = &[
     ("MBEDTLS_ERR_CIPHER_FEATURE_UNAVAILABLE", cipher::MBEDTLS_ERR_CIPHER_FEATURE_UNAVAILABLE, -0x6080),
     ("MBEDTLS_ERR_CIPHER_BAD_INPUT_DATA", cipher::MBEDTLS_ERR_CIPHER_BAD_INPUT_DATA, -0x6100),
     ("MBEDTLS_ERR_CIPHER_AUTH_FAILED", cipher::MBEDTLS_ERR_CIPHER_AUTH_FAILED, -0x6300),
+    ("MBEDTLS_ERR_MD_FEATURE_UNAVAILABLE", md::MBEDTLS_ERR_MD_FEATURE_UNAVAILABLE, -0x5080),
+    ("MBEDTLS_ERR_MD_BAD_INPUT_DATA", md::MBEDTLS_ERR_MD_BAD_INPUT_DATA, -0x5100),
+    ("MBEDTLS_ERR_MD_ALLOC_FAILED", md::MBEDTLS_ERR_MD_ALLOC_FAILED, -0x5180),
+    ("MBEDTLS_ERR_MD_FILE_IO_ERROR", md::MBEDTLS_ERR_MD_FILE_IO_ERROR, -0x5200),
+    ("MBEDTLS_ERR_SHA1_BAD_INPUT_DATA", sha1::MBEDTLS_ERR_SHA1_BAD_INPUT_DATA, -0x0073),
+    ("MBEDTLS_ERR_SHA256_BAD_INPUT_DATA", sha256::MBEDTLS_ERR_SHA256_BAD_INPUT_DATA, -0x0074),
+    ("MBEDTLS_ERR_SHA512_BAD_INPUT_DATA", sha512::MBEDTLS_ERR_SHA512_BAD_INPUT_DATA, -0x0075),
 ];
 
 #[test]
