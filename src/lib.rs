@@ -15,6 +15,7 @@ pub(crate) mod config;
 pub(crate) mod context;
 pub(crate) mod debug;
 pub(crate) mod der;
+pub(crate) mod digest;
 pub(crate) mod error;
 pub mod ffi;
 pub(crate) mod hash;

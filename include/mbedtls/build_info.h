@@ -65,10 +65,12 @@
 #define MBEDTLS_CHACHA20_C                                         /* ChaCha20 */
 #define MBEDTLS_POLY1305_C                                         /* Poly1305 */
 #define MBEDTLS_CHACHAPOLY_C                                       /* ChaCha20-Poly1305 */
-#define MBEDTLS_MD_C                                               /* message digests */
-#define MBEDTLS_SHA256_C                                           /* SHA-256 */
-#define MBEDTLS_SHA384_C                                           /* SHA-384 */
-#define MBEDTLS_SHA512_C                                           /* SHA-512 */
+#define MBEDTLS_MD_C                                               /* message digests and HMAC (md.h) */
+#define MBEDTLS_SHA1_C                                             /* SHA-1 (sha1.h) */
+#define MBEDTLS_SHA224_C                                           /* SHA-224 (sha256.h) */
+#define MBEDTLS_SHA256_C                                           /* SHA-256 (sha256.h) */
+#define MBEDTLS_SHA384_C                                           /* SHA-384 (sha512.h) */
+#define MBEDTLS_SHA512_C                                           /* SHA-512 (sha512.h) */
 #define MBEDTLS_CIPHER_C                                           /* cipher type identifiers */
 #define MBEDTLS_OID_C                                              /* object identifiers */
 #define MBEDTLS_PSA_CRYPTO_C                                       /* PSA crypto subset (psa/crypto.h): init, random bytes, SHA-1/SHA-2 hashes */

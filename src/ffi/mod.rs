@@ -12,6 +12,7 @@ use core::ffi::{CStr, c_char, c_int, c_uchar};
 use crate::error::Error;
 
 pub(crate) mod handle;
+pub(crate) mod hash_context;
 pub(crate) use handle::Guarded;
 
 pub mod base64;
@@ -21,11 +22,15 @@ pub mod ctr_drbg;
 pub mod debug;
 pub mod entropy;
 pub mod error;
+pub mod md;
 pub mod net_sockets;
 pub mod pem;
 pub mod pk;
 pub mod platform;
 pub mod psa;
+pub mod sha1;
+pub mod sha256;
+pub mod sha512;
 pub mod ssl;
 pub mod ssl_cache;
 pub mod ssl_ciphersuites;
