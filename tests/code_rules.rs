@@ -35,11 +35,16 @@ fn sources() -> Vec<(String, String)> {
 fn code_lines(text: &str) -> Vec<&str> {
     let lines: Vec<&str> = text.lines().collect();
     let end = (0..lines.len())
-        .find(|&i| {
-            lines[i].trim() == "#[cfg(test)]" && lines.get(i + 1).is_some_and(|l| l.trim_start().starts_with("mod "))
-        })
+        .find(|&i| lines[i].trim() == "#[cfg(test)]" && lines.get(i + 1).is_some_and(|l| is_test_module(l)))
         .unwrap_or(lines.len());
     lines[..end].to_vec()
+}
+
+/// `mod tests {`, `pub(crate) mod tests {`, ...: a module declaration (after `#[cfg(test)]`).
+fn is_test_module(line: &str) -> bool {
+    let line = line.trim_start();
+    let line = line.strip_prefix("pub(crate) ").or_else(|| line.strip_prefix("pub(super) ")).unwrap_or(line);
+    line.starts_with("mod ")
 }
 
 /// True when a `// SAFETY:` comment stands right above line `i`, or above the first line of the

@@ -23,14 +23,11 @@
 //!   Mbed TLS's behaviour is undefined.
 
 use core::ffi::{CStr, c_char, c_int, c_uchar, c_void};
-use std::ffi::OsStr;
-use std::os::unix::ffi::OsStrExt;
-use std::path::Path;
 use std::sync::{Mutex, PoisonError};
 
 use super::error::{code_of, status};
 use super::handle::{self, shell};
-use super::{entry, hash_context, in_cstr, in_slice, out_slice};
+use super::{entry, hash_context, in_cstr, in_path, in_slice, out_slice};
 use crate::digest::{self, Algorithm, MdContext, Mode};
 use crate::error::Error;
 
@@ -385,12 +382,12 @@ pub unsafe extern "C" fn mbedtls_md_file(
 ) -> c_int {
     entry!(mbedtls_md_file, {
         // SAFETY: NULL or NUL-terminated (the caller's contract).
-        let (Some(info), Some(path)) = (info_at(md_info), unsafe { in_cstr(path) }) else {
+        let (Some(info), Some(path)) = (info_at(md_info), unsafe { in_path(path) }) else {
             return code_of(Error::MdBadInputData);
         };
         // SAFETY: NULL or writable for the digest's size (the caller's contract).
-        let result = unsafe { output_for(output, info.algorithm) }
-            .and_then(|out| digest::hash_file(info.algorithm, Path::new(OsStr::from_bytes(path.to_bytes())), out));
+        let result =
+            unsafe { output_for(output, info.algorithm) }.and_then(|out| digest::hash_file(info.algorithm, path, out));
         status(result)
     })
 }

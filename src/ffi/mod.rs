@@ -157,6 +157,18 @@ pub(crate) unsafe fn in_cstr<'a>(ptr: *const c_char) -> Option<&'a CStr> {
     Some(unsafe { CStr::from_ptr(ptr) })
 }
 
+/// A NUL-terminated C string as a file system path (its bytes, as Unix takes them), or None for
+/// NULL.
+///
+/// # Safety
+/// A non-NULL `ptr` must point to a NUL-terminated string valid for `'a`.
+pub(crate) unsafe fn in_path<'a>(ptr: *const c_char) -> Option<&'a std::path::Path> {
+    use std::os::unix::ffi::OsStrExt as _;
+    // SAFETY: per this function's contract.
+    let text = unsafe { in_cstr(ptr) }?;
+    Some(std::path::Path::new(std::ffi::OsStr::from_bytes(text.to_bytes())))
+}
+
 /// The items of a C array that ends with `terminator` (not included), or None for NULL.
 ///
 /// # Safety

@@ -8,14 +8,12 @@
 //! double free therefore reads as "empty" instead of touching freed memory.
 
 use core::ffi::{CStr, c_char, c_int, c_uchar, c_void};
-use std::ffi::OsStr;
-use std::os::unix::ffi::OsStrExt;
 
 use rustls::pki_types::PrivateKeyDer;
 
 use super::error::code_of;
 use super::handle::{self, Shell, shell};
-use super::{entry, in_cstr, in_slice};
+use super::{entry, in_cstr, in_path, in_slice};
 use crate::error::Error;
 use crate::pk::{KeyKind, PrivateKey, PublicKey};
 
@@ -139,8 +137,8 @@ unsafe fn can_take_key(ctx: *const mbedtls_pk_context) -> bool {
 /// `path` is NULL or a C string.
 unsafe fn read_key_file(path: *const c_char) -> Result<Vec<u8>, c_int> {
     // SAFETY: the caller guarantees `path` is NULL or a C string.
-    let path = unsafe { in_cstr(path) }.ok_or(code_of(Error::PkBadInputData))?;
-    std::fs::read(OsStr::from_bytes(path.to_bytes())).map_err(|_| code_of(Error::PkFileIoError))
+    let path = unsafe { in_path(path) }.ok_or(code_of(Error::PkBadInputData))?;
+    std::fs::read(path).map_err(|_| code_of(Error::PkFileIoError))
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -9,8 +9,6 @@
 
 use core::ffi::{c_char, c_int, c_uchar, c_void};
 use core::ptr;
-use std::ffi::OsStr;
-use std::os::unix::ffi::OsStrExt;
 use std::path::Path;
 
 use rustls::pki_types::CertificateDer;
@@ -20,7 +18,7 @@ use super::handle::{self, Shell, shell};
 use super::handle::{handle_is, handle_new, handle_ref, handle_take};
 use super::pk::{mbedtls_pk_context, public_context};
 use super::x509::{mbedtls_x509_buf, mbedtls_x509_time};
-use super::{entry, in_cstr, in_slice, write_c_text};
+use super::{entry, in_cstr, in_path, in_slice, write_c_text};
 use crate::error::Error;
 use crate::x509::{self, Certificate, Span, Time};
 
@@ -322,11 +320,11 @@ unsafe fn parse_buffer(
 /// `path` is NULL or a C string that stays valid during `'a`.
 unsafe fn parse_path_arg<'a>(chain: *mut mbedtls_x509_crt, path: *const c_char) -> Option<&'a Path> {
     // SAFETY: the caller guarantees `path` is NULL or a C string.
-    let path = unsafe { in_cstr(path) }?;
+    let path = unsafe { in_path(path) }?;
     if chain.is_null() {
         return None;
     }
-    Some(Path::new(OsStr::from_bytes(path.to_bytes())))
+    Some(path)
 }
 
 /// `mbedtls_x509_crt_parse_file` on a validated path.
