@@ -19,6 +19,7 @@ pub(crate) mod digest;
 pub(crate) mod error;
 pub mod ffi;
 pub(crate) mod hash;
+pub(crate) mod hkdf;
 pub(crate) mod oid;
 pub(crate) mod pem;
 pub(crate) mod pk;

@@ -1,13 +1,13 @@
 //! Every `MBEDTLS_ERR_*` value this library defines equals Mbed TLS 3.6's, and
 //! `mbedtls_strerror` names each one. The expected values below were copied from the 3.6 column
 //! of ../shared/reference/mbedtls-api.md §6 (itself from Mbed TLS's headers at v3.6.6); the PSA
-//! values from Mbed TLS's `include/psa/crypto_values.h`; the MD, SHA and BASE64 codes, which that
-//! table lacks, from Mbed TLS 3.6's md.h, sha1.h, sha256.h, sha512.h and base64.h.
+//! values from Mbed TLS's `include/psa/crypto_values.h`; the MD, SHA, BASE64 and HKDF codes, which
+//! that table lacks, from Mbed TLS 3.6's md.h, sha1.h, sha256.h, sha512.h, base64.h and hkdf.h.
 
 use std::ffi::{CStr, c_char};
 
 use mbedtls::ffi::{
-    base64, cipher, ctr_drbg, entropy, error, md, net_sockets, pem, pk, psa, sha1, sha256, sha512, ssl, x509,
+    base64, cipher, ctr_drbg, entropy, error, hkdf, md, net_sockets, pem, pk, psa, sha1, sha256, sha512, ssl, x509,
 };
 
 /// (name, our value, Mbed TLS 3.6's value)
@@ -139,6 +139,7 @@ const TABLE: &[(&str, i32, i32)] = &[
     ("MBEDTLS_ERR_CIPHER_AUTH_FAILED", cipher::MBEDTLS_ERR_CIPHER_AUTH_FAILED, -0x6300),
     ("MBEDTLS_ERR_BASE64_BUFFER_TOO_SMALL", base64::MBEDTLS_ERR_BASE64_BUFFER_TOO_SMALL, -0x002A),
     ("MBEDTLS_ERR_BASE64_INVALID_CHARACTER", base64::MBEDTLS_ERR_BASE64_INVALID_CHARACTER, -0x002C),
+    ("MBEDTLS_ERR_HKDF_BAD_INPUT_DATA", hkdf::MBEDTLS_ERR_HKDF_BAD_INPUT_DATA, -0x5F80),
     ("MBEDTLS_ERR_MD_FEATURE_UNAVAILABLE", md::MBEDTLS_ERR_MD_FEATURE_UNAVAILABLE, -0x5080),
     ("MBEDTLS_ERR_MD_BAD_INPUT_DATA", md::MBEDTLS_ERR_MD_BAD_INPUT_DATA, -0x5100),
     ("MBEDTLS_ERR_MD_ALLOC_FAILED", md::MBEDTLS_ERR_MD_ALLOC_FAILED, -0x5180),

@@ -66,6 +66,7 @@
 #define MBEDTLS_POLY1305_C                                         /* Poly1305 */
 #define MBEDTLS_CHACHAPOLY_C                                       /* ChaCha20-Poly1305 */
 #define MBEDTLS_MD_C                                               /* message digests and HMAC (md.h) */
+#define MBEDTLS_HKDF_C                                             /* HKDF key derivation (hkdf.h) */
 #define MBEDTLS_SHA1_C                                             /* SHA-1 (sha1.h) */
 #define MBEDTLS_SHA224_C                                           /* SHA-224 (sha256.h) */
 #define MBEDTLS_SHA256_C                                           /* SHA-256 (sha256.h) */

@@ -75,6 +75,12 @@ fn info_at(info: *const mbedtls_md_info_t) -> Option<&'static mbedtls_md_info_t>
     INFOS.iter().find(|candidate| core::ptr::eq(*candidate, info))
 }
 
+/// The algorithm an `mbedtls_md_info_t *` describes (None for NULL or anything else), for the
+/// other headers that take one (`hkdf.h`).
+pub(crate) fn algorithm_of(info: *const mbedtls_md_info_t) -> Option<Algorithm> {
+    info_at(info).map(|info| info.algorithm)
+}
+
 fn info_of(algorithm: Algorithm) -> &'static mbedtls_md_info_t {
     INFOS.iter().find(|info| info.algorithm == algorithm).expect("every algorithm has a description")
 }

@@ -22,6 +22,7 @@ pub mod ctr_drbg;
 pub mod debug;
 pub mod entropy;
 pub mod error;
+pub mod hkdf;
 pub mod md;
 pub mod net_sockets;
 pub mod pem;
