@@ -61,7 +61,7 @@ TEST_PROGRAMS := $(filter-out $(BUILD)/tests/bind_loopback,$(patsubst tests/c/%.
 test-support: $(BUILD)/libbindlo.so $(TEST_PROGRAMS) $(BUILD)/peers/openssl_renego_client \
 	$(BUILD)/mbedtls-2.28/tests/base64_cases
 
-$(BUILD)/tests/%: tests/c/%.c $(RUST_LIB) $(HEADERS)
+$(BUILD)/tests/%: tests/c/%.c tests/c/check.h $(RUST_LIB) $(HEADERS)
 	@mkdir -p $(BUILD)/tests
 	$(CC) $(CFLAGS) $(WARN) -Iinclude -o $@ $< $(RUST_LIB) $(SYS_LIBS)
 

@@ -117,6 +117,11 @@ typedef int mbedtls_ssl_recv_timeout_t(void *ctx, unsigned char *buf, size_t len
 const PLATFORM_UTIL_TYPEDEFS: &str = r#"
 /** Random generator callback: fills `output` with `output_size` random bytes, returns 0. */
 typedef int mbedtls_f_rng_t(void *p_rng, unsigned char *output, size_t output_size);
+
+/** Thread-safe gmtime: the UTC calendar time of `*tt` in `*tm_buf`, which is returned; NULL
+    when either pointer is NULL or the time cannot be represented. (Defined in
+    src/ffi/platform.rs; declared here because cbindgen cannot name `struct tm`.) */
+struct tm *mbedtls_platform_gmtime_r(const mbedtls_time_t *tt, struct tm *tm_buf);
 "#;
 
 const PLATFORM_MACROS: &str = r#"
@@ -198,6 +203,14 @@ const HEADERS: &[Header] = &[
         includes: &["mbedtls/platform.h"],
         sys_includes: &[],
         before: PLATFORM_UTIL_TYPEDEFS,
+        after: "",
+    },
+    Header {
+        name: "platform_time.h",
+        module: None,
+        includes: &["mbedtls/platform.h"],
+        sys_includes: &[],
+        before: "\n/* mbedtls_ms_time_t, mbedtls_time_t and mbedtls_ms_time() are declared in platform.h. */\n",
         after: "",
     },
     Header {

@@ -147,8 +147,8 @@ impl Tables {
             "/// The `MBEDTLS_ERR_*` value of a core error.\npub(crate) fn code_of(err: Error) -> c_int {\n    match err {\n",
         );
         let mut texts = String::from(
-            "/// Every code with its `mbedtls_strerror` module prefix and text.\n\
-             pub(crate) const ERROR_TEXTS: &[(c_int, &str, &str)] = &[\n",
+            "/// Every code with its text as `mbedtls_strerror` prints it (`MODULE - text`).\n\
+             pub(crate) const ERROR_TEXTS: &[(c_int, &core::ffi::CStr)] = &[\n",
         );
         for section in &self.errors {
             let (module, prefix) = (&section.head[0], &section.head[2]);
@@ -158,7 +158,7 @@ impl Tables {
             for row in &section.rows {
                 let (value, name, variant, text) = (hex_code(number(&row[0])), &row[1], &row[2], &row[3]);
                 c.push_str(&format!("    /// {text} (`{value}`).\n    pub const {name}: c_int = {value};\n"));
-                texts.push_str(&format!("    ({module}::{name}, {prefix:?}, {text:?}),\n"));
+                texts.push_str(&format!("    ({module}::{name}, c{:?}),\n", format!("{prefix} - {text}")));
                 if variant != "-" {
                     code_of.push_str(&format!("        Error::{variant} => {module}::{name},\n"));
                 }

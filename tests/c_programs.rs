@@ -1,8 +1,9 @@
 //! The C test programs of tests/c/, built against our headers and library with
 //! `-Wall -Wextra -Werror`, run under valgrind (`--error-exitcode`, full leak check): bad input
 //! and wrong call order across the API, the X.509/PK and socket/RNG smoke tests, the PSA smoke
-//! test, the digests and HMACs of md.h / sha*.h (all checked against Python's hashlib and hmac),
-//! and base64 against Debian's Mbed TLS 2.28 and Python.
+//! test, error.h's texts and the platform layer (clock, gmtime_r), the digests and HMACs of
+//! md.h / sha*.h (all checked against Python's hashlib and hmac), and base64 against Debian's
+//! Mbed TLS 2.28 and Python.
 
 mod common;
 
@@ -44,6 +45,12 @@ fn x509_and_pk_smoke_test() {
 #[test]
 fn sockets_and_random_smoke_test() {
     under_valgrind("net_rng_smoke", &[]);
+}
+
+#[test]
+fn error_texts_and_platform_layer_smoke_test() {
+    let out = under_valgrind("util_smoke", &[]);
+    assert!(out.contains("util smoke test passed"), "{out}");
 }
 
 /// Writes the base64 cases: well-formed encodings of random data (with the line ends and trailing

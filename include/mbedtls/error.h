@@ -17,6 +17,20 @@ extern "C" {
 #endif // __cplusplus
 
 /**
+ * The text of the high-level part of `error_code` (`"SSL - ..."`, `"X509 - ..."`), or NULL when
+ * that part is 0 or not a code of this library. A static string: do not modify or free it.
+ * Codes may be given negative (as returned) or positive.
+ */
+const char *mbedtls_high_level_strerr(int error_code);
+
+/**
+ * The text of the low-level part of `error_code` (`"NET - ..."`, `"CTR_DRBG - ..."`), or NULL
+ * when that part is 0 or not a code of this library. A static string, as for
+ * `mbedtls_high_level_strerr`.
+ */
+const char *mbedtls_low_level_strerr(int error_code);
+
+/**
  * Writes a human-readable description of `errnum` into `buffer`.
  *
  * The text is `"<MODULE> - <description>"` for the high-level part of the code, followed by

@@ -26,6 +26,14 @@ typedef time_t mbedtls_time_t;
 typedef int64_t mbedtls_ms_time_t;
 
 
+/**
+ * The platform context of `mbedtls_platform_setup` (nothing to hold: the platform is the C
+ * library).
+ */
+typedef struct mbedtls_platform_context {
+  char private_dummy;
+} mbedtls_platform_context;
+
 #ifdef __cplusplus
 extern "C" {
 #endif // __cplusplus
@@ -41,6 +49,31 @@ extern "C" {
  * A non-NULL `buf` must be valid for writes of `len` bytes.
  */
 void mbedtls_platform_zeroize(void *buf, size_t len);
+
+/**
+ * Prepares the platform layer: nothing to do here (the C library needs no setup).
+ *
+ * # Returns
+ * 0, also for NULL.
+ *
+ * # Safety
+ * `ctx` is NULL or points to an `mbedtls_platform_context` (not read).
+ */
+int mbedtls_platform_setup(struct mbedtls_platform_context *ctx);
+
+/**
+ * Ends the platform layer: nothing to do here.
+ *
+ * # Safety
+ * `ctx` is NULL or points to an `mbedtls_platform_context` (not read).
+ */
+void mbedtls_platform_teardown(struct mbedtls_platform_context *ctx);
+
+/**
+ * Milliseconds from a fixed point (the monotonic clock: it never goes back), for measuring
+ * intervals (`mbedtls_ms_time_t`).
+ */
+int64_t mbedtls_ms_time(void);
 
 #ifdef __cplusplus
 }  // extern "C"

@@ -7,4 +7,9 @@
 /** Random generator callback: fills `output` with `output_size` random bytes, returns 0. */
 typedef int mbedtls_f_rng_t(void *p_rng, unsigned char *output, size_t output_size);
 
+/** Thread-safe gmtime: the UTC calendar time of `*tt` in `*tm_buf`, which is returned; NULL
+    when either pointer is NULL or the time cannot be represented. (Defined in
+    src/ffi/platform.rs; declared here because cbindgen cannot name `struct tm`.) */
+struct tm *mbedtls_platform_gmtime_r(const mbedtls_time_t *tt, struct tm *tm_buf);
+
 #endif /* MBEDTLS_PLATFORM_UTIL_H */

@@ -1,7 +1,7 @@
 //! `error.h`: `mbedtls_strerror`, the generic error codes, and the one mapping from core errors
 //! to `MBEDTLS_ERR_*` values.
 
-use core::ffi::{c_char, c_int};
+use core::ffi::{CStr, c_char, c_int};
 
 use super::{entry, ssl, write_c_text};
 use crate::error::Error;
@@ -28,28 +28,33 @@ pub(crate) fn count_or_code(result: Result<usize, Error>) -> c_int {
     result.map_or_else(code_of, |n| c_int::try_from(n).unwrap_or(c_int::MAX))
 }
 
-fn describe(code: c_int) -> Option<(&'static str, &'static str)> {
-    ERROR_TEXTS.iter().find(|(c, _, _)| *c == code).map(|(_, module, text)| (*module, *text))
+/// The text of one code (`MODULE - text`), if it is one of ours.
+fn describe(code: c_int) -> Option<&'static CStr> {
+    ERROR_TEXTS.iter().find(|(c, _)| *c == code).map(|(_, text)| *text)
 }
 
-/// The text `mbedtls_strerror` prints for `errnum`.
-///
-/// As in Mbed TLS, a negative code is split into a high-level part (bits 7..15, SSL, X509,
-/// PK, PEM, CIPHER) and a low-level part (bits 0..6, NET, CTR_DRBG, ENTROPY, ...), and each part
-/// found is printed as `MODULE - text`, joined with `" : "`.
-pub(crate) fn strerror_text(errnum: c_int) -> String {
+/// The high-level (bits 7..15: SSL, X509, PK, PEM, CIPHER ...) and low-level (bits 0..6: NET,
+/// CTR_DRBG, ENTROPY, ...) parts of a code, given negative (as returned) or positive.
+fn parts(errnum: c_int) -> (u32, u32) {
     let value = errnum.unsigned_abs();
-    if value == 0 {
-        return String::new();
+    (value & 0xFF80, value & !0xFF80 & 0xFFFF)
+}
+
+/// The text of one part of a code, or `UNKNOWN ERROR CODE (XXXX)`.
+fn part_text(part: u32) -> String {
+    match describe(-(part as c_int)) {
+        Some(text) => text.to_string_lossy().into_owned(),
+        None => format!("UNKNOWN ERROR CODE ({part:04X})"),
     }
-    let high = value & 0xFF80;
-    let low = value & !0xFF80 & 0xFFFF;
+}
+
+/// The text `mbedtls_strerror` prints for `errnum`: each part found as `MODULE - text`, joined
+/// with `" : "`, as Mbed TLS does.
+pub(crate) fn strerror_text(errnum: c_int) -> String {
+    let (high, low) = parts(errnum);
     let mut text = String::new();
     if high != 0 {
-        match describe(-(high as c_int)) {
-            Some((module, t)) => text.push_str(&format!("{module} - {t}")),
-            None => text.push_str(&format!("UNKNOWN ERROR CODE ({high:04X})")),
-        }
+        text.push_str(&part_text(high));
         if high as c_int == -ssl::MBEDTLS_ERR_SSL_FATAL_ALERT_MESSAGE {
             return text;
         }
@@ -58,12 +63,30 @@ pub(crate) fn strerror_text(errnum: c_int) -> String {
         if !text.is_empty() {
             text.push_str(" : ");
         }
-        match describe(-(low as c_int)) {
-            Some((module, t)) => text.push_str(&format!("{module} - {t}")),
-            None => text.push_str(&format!("UNKNOWN ERROR CODE ({low:04X})")),
-        }
+        text.push_str(&part_text(low));
     }
     text
+}
+
+/// The text of the high-level part of `error_code` (`"SSL - ..."`, `"X509 - ..."`), or NULL when
+/// that part is 0 or not a code of this library. A static string: do not modify or free it.
+/// Codes may be given negative (as returned) or positive.
+#[unsafe(no_mangle)]
+pub extern "C" fn mbedtls_high_level_strerr(error_code: c_int) -> *const c_char {
+    entry!(mbedtls_high_level_strerr, { part_ptr(parts(error_code).0) })
+}
+
+/// The text of the low-level part of `error_code` (`"NET - ..."`, `"CTR_DRBG - ..."`), or NULL
+/// when that part is 0 or not a code of this library. A static string, as for
+/// `mbedtls_high_level_strerr`.
+#[unsafe(no_mangle)]
+pub extern "C" fn mbedtls_low_level_strerr(error_code: c_int) -> *const c_char {
+    entry!(mbedtls_low_level_strerr, { part_ptr(parts(error_code).1) })
+}
+
+/// A part's static text as a C string, NULL for 0 or an unknown part.
+fn part_ptr(part: u32) -> *const c_char {
+    describe(-(part as c_int)).filter(|_| part != 0).map_or(core::ptr::null(), CStr::as_ptr)
 }
 
 /// Writes a human-readable description of `errnum` into `buffer`.
@@ -86,4 +109,28 @@ pub unsafe extern "C" fn mbedtls_strerror(errnum: c_int, buffer: *mut c_char, bu
         // SAFETY: `buffer` is NULL or writable for `buflen` bytes (the contract of this function).
         unsafe { write_c_text(buffer, buflen, &text) };
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn text(ptr: *const c_char) -> Option<String> {
+        // SAFETY: the functions return NULL or one of the static NUL-terminated texts.
+        (!ptr.is_null()).then(|| unsafe { CStr::from_ptr(ptr) }.to_string_lossy().into_owned())
+    }
+
+    #[test]
+    fn high_and_low_level_parts_as_static_texts() {
+        let combined = ssl::MBEDTLS_ERR_SSL_INVALID_MAC + codes::net_sockets::MBEDTLS_ERR_NET_CONN_RESET;
+        let high = text(mbedtls_high_level_strerr(combined)).unwrap();
+        let low = text(mbedtls_low_level_strerr(combined)).unwrap();
+        assert!(high.starts_with("SSL - ") && low.starts_with("NET - "), "{high} / {low}");
+        assert_eq!(strerror_text(combined), format!("{high} : {low}"));
+        assert_eq!(text(mbedtls_high_level_strerr(-combined)), Some(high), "positive codes too");
+        assert_eq!(text(mbedtls_low_level_strerr(ssl::MBEDTLS_ERR_SSL_INVALID_MAC)), None, "no low part");
+        assert_eq!(text(mbedtls_high_level_strerr(codes::net_sockets::MBEDTLS_ERR_NET_CONN_RESET)), None);
+        assert_eq!(text(mbedtls_high_level_strerr(0)), None);
+        assert_eq!(text(mbedtls_low_level_strerr(-0x0077)), None, "not a code of ours");
+    }
 }

@@ -1,10 +1,13 @@
-//! `platform.h` / `platform_util.h`: the C library as platform layer, and `mbedtls_platform_zeroize`.
+//! `platform.h` / `platform_util.h` / `platform_time.h`: the C library as platform layer
+//! (`mbedtls_platform_setup`/`teardown` have nothing to do), `mbedtls_platform_zeroize`,
+//! `mbedtls_platform_gmtime_r` and `mbedtls_ms_time`.
 //!
-//! The platform macros (`mbedtls_printf`, `mbedtls_calloc`, ...) are plain C written by build.rs;
-//! the only function is `mbedtls_platform_zeroize`. It is declared in `platform.h`, which
-//! `platform_util.h` (its home in Mbed TLS) includes.
+//! The platform macros (`mbedtls_printf`, `mbedtls_calloc`, ...) are plain C written by build.rs.
+//! The functions are declared in `platform.h`, which `platform_util.h` and `platform_time.h`
+//! (their homes in Mbed TLS) include; `mbedtls_platform_gmtime_r`'s prototype is written by
+//! build.rs into `platform_util.h`.
 
-use core::ffi::c_void;
+use core::ffi::{c_char, c_int, c_void};
 
 use zeroize::Zeroize;
 
@@ -26,6 +29,70 @@ pub unsafe extern "C" fn mbedtls_platform_zeroize(buf: *mut c_void, len: usize) 
             // `zeroize`, not `fill(0)`: its volatile stores are kept even when `buf` dies right after.
             bytes.zeroize();
         }
+    })
+}
+
+/// The platform context of `mbedtls_platform_setup` (nothing to hold: the platform is the C
+/// library).
+#[repr(C)]
+pub struct mbedtls_platform_context {
+    private_dummy: c_char,
+}
+
+/// Prepares the platform layer: nothing to do here (the C library needs no setup).
+///
+/// # Returns
+/// 0, also for NULL.
+///
+/// # Safety
+/// `ctx` is NULL or points to an `mbedtls_platform_context` (not read).
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn mbedtls_platform_setup(ctx: *mut mbedtls_platform_context) -> c_int {
+    entry!(mbedtls_platform_setup, {
+        let _ = ctx;
+        0
+    })
+}
+
+/// Ends the platform layer: nothing to do here.
+///
+/// # Safety
+/// `ctx` is NULL or points to an `mbedtls_platform_context` (not read).
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn mbedtls_platform_teardown(ctx: *mut mbedtls_platform_context) {
+    entry!(mbedtls_platform_teardown, {
+        let _ = ctx;
+    })
+}
+
+/// Milliseconds from a fixed point (the monotonic clock: it never goes back), for measuring
+/// intervals (`mbedtls_ms_time_t`).
+#[unsafe(no_mangle)]
+pub extern "C" fn mbedtls_ms_time() -> i64 {
+    entry!(mbedtls_ms_time, on_panic = 0, {
+        let mut now = libc::timespec { tv_sec: 0, tv_nsec: 0 };
+        // SAFETY: `now` is a valid timespec to write; CLOCK_MONOTONIC exists on every Linux.
+        unsafe { libc::clock_gettime(libc::CLOCK_MONOTONIC, &mut now) };
+        now.tv_sec * 1000 + now.tv_nsec / 1_000_000
+    })
+}
+
+/// Thread-safe `gmtime`: the UTC calendar time of `*tt` into `*tm_buf`.
+///
+/// # Returns
+/// `tm_buf`; NULL when either pointer is NULL or the time cannot be represented.
+///
+/// # Safety
+/// `tt` is NULL or readable; `tm_buf` is NULL or writable for a `struct tm`.
+/// cbindgen:ignore
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn mbedtls_platform_gmtime_r(tt: *const libc::time_t, tm_buf: *mut libc::tm) -> *mut libc::tm {
+    entry!(mbedtls_platform_gmtime_r, {
+        if tt.is_null() || tm_buf.is_null() {
+            return core::ptr::null_mut();
+        }
+        // SAFETY: both pointers are non-NULL and valid (the contract of this function).
+        unsafe { libc::gmtime_r(tt, tm_buf) }
     })
 }
 

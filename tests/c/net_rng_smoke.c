@@ -22,14 +22,7 @@
 #include "mbedtls/net_sockets.h"
 #include "mbedtls/platform_util.h"
 #include "mbedtls/version.h"
-
-#define CHECK(cond)                                                          \
-    do {                                                                     \
-        if (!(cond)) {                                                       \
-            mbedtls_printf("FAILED line %d: %s\n", __LINE__, #cond);         \
-            goto exit;                                                       \
-        }                                                                    \
-    } while (0)
+#include "check.h"
 
 #define CHECK_RET(expr, expected)                                            \
     do {                                                                     \

@@ -18,18 +18,11 @@
 #include "mbedtls/build_info.h"
 #include "mbedtls/platform.h"
 #include "psa/crypto.h"
+#include "check.h"
 
 #if !defined(MBEDTLS_PSA_CRYPTO_C)
 #error "MBEDTLS_PSA_CRYPTO_C is not defined"
 #endif
-
-#define CHECK(cond)                                                          \
-    do {                                                                     \
-        if (!(cond)) {                                                       \
-            mbedtls_printf("FAILED line %d: %s\n", __LINE__, #cond);         \
-            goto exit;                                                       \
-        }                                                                    \
-    } while (0)
 
 #define CHECK_STATUS(expr, expected)                                         \
     do {                                                                     \
