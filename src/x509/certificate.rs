@@ -8,6 +8,7 @@ use crate::pk::{KeyKind, PublicKey};
 use super::extensions::{Extensions, GeneralName, parse_extensions};
 use super::name::{NameAttribute, dn_string, parse_name};
 use super::signature::{SignatureAlgorithm, signature_algorithm};
+use super::signed::{SignatureCheck, check_signature};
 use super::time::{Time, parse_time};
 
 /// Where a field lies inside [`Certificate::der`], with the DER tag `mbedtls_x509_buf.tag` gets.
@@ -38,6 +39,8 @@ pub(crate) struct Certificate {
     tbs: Span,
     serial: Span,
     sig_oid: Span,
+    /// The contents of the signatureAlgorithm AlgorithmIdentifier (OID and parameters).
+    sig_alg_id: Span,
     issuer_raw: Span,
     subject_raw: Span,
     pk_raw: Span,
@@ -128,6 +131,11 @@ impl Certificate {
             tbs: Span::whole(&tbs),
             serial: Span::contents(&serial),
             sig_oid: Span::contents(&sig_oid),
+            sig_alg_id: Span {
+                tag: OID,
+                offset: outer_oid.start,
+                len: outer_params.map_or(outer_oid.end(), |p| p.end()) - outer_oid.start,
+            },
             issuer_raw: Span::whole(&issuer),
             subject_raw: Span::whole(&subject),
             pk_raw: Span::whole(&spki),
@@ -185,6 +193,10 @@ impl Certificate {
     }
     pub(crate) fn signature_algorithm(&self) -> &SignatureAlgorithm {
         &self.signature_algorithm
+    }
+    /// Whether `issuer_spki` (a DER SubjectPublicKeyInfo) verifies this certificate's signature.
+    pub(crate) fn signature_check(&self, issuer_spki: &[u8]) -> SignatureCheck {
+        check_signature(self.bytes(self.sig_alg_id), self.bytes(self.tbs), self.bytes(self.signature), issuer_spki)
     }
     pub(crate) fn public_key(&self) -> &PublicKey {
         &self.public_key

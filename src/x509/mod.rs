@@ -1,10 +1,11 @@
 //! X.509 certificates: parsing (RFC 5280 profile, Mbed TLS's error codes), the fields Mbed TLS
 //! exposes, and the texts of `mbedtls_x509_crt_info` / `mbedtls_x509_crt_verify_info`.
 //!
-//! Parsing here only decodes; it never verifies signatures or trust (the TLS layer does that
-//! with webpki). It is as strict as Mbed TLS where that gives an error code programs may check
-//! (unknown critical extension, mismatched signature algorithms, bad dates), and every
-//! malformed or truncated input gives an error, never a panic.
+//! Parsing here only decodes; [`signed`] checks one signature with a given issuer key (for the
+//! chain builder of `verify`), and trust is decided there, never while parsing. Parsing is as
+//! strict as Mbed TLS where that gives an error code programs may check (unknown critical
+//! extension, mismatched signature algorithms, bad dates), and every malformed or truncated
+//! input gives an error, never a panic.
 //!
 //! One file per concern: [`certificate`] (the structure and its fields), [`signature`]
 //! (signature algorithms), [`name`] (distinguished names), [`time`] (validity),
@@ -16,10 +17,12 @@ mod extensions;
 mod info;
 mod name;
 mod signature;
+mod signed;
 mod time;
 
 pub(crate) use certificate::{Certificate, Span};
 pub(crate) use info::{info, verify_info};
+pub(crate) use signed::{SignatureCheck, check_signature};
 pub(crate) use time::Time;
 
 use crate::error::Error;

@@ -329,3 +329,27 @@ fn mbedtls_error_codes() {
     assert_eq!(v1.version(), 1);
     assert!(info(&v1, "").contains("cert. version     : 1\n"));
 }
+
+#[test]
+fn signatures_check_against_the_issuer_key_only() {
+    let ca = one("ca.crt");
+    let wrong_ca = one("wrong-ca.crt");
+    let ca_key = ca.bytes(ca.pk_raw()).to_vec();
+    for name in ["server-rsa.crt", "server-ec.crt", "client.crt", "ca.crt"] {
+        let crt = one(name);
+        assert_eq!(crt.signature_check(&ca_key), SignatureCheck::Valid, "{name}");
+        assert_eq!(crt.signature_check(wrong_ca.bytes(wrong_ca.pk_raw())), SignatureCheck::Invalid, "{name}");
+    }
+    // An EC key cannot check an RSA signature: no algorithm for that pair.
+    let ec = one("server-ec.crt");
+    assert_eq!(ca.signature_check(ec.bytes(ec.pk_raw())), SignatureCheck::Unsupported);
+    // A corrupted signature or key never verifies.
+    let crt = one("server-rsa.crt");
+    let mut der = crt.der().to_vec();
+    let last = der.len() - 1;
+    der[last] ^= 1;
+    let bad = Certificate::from_der(&der).unwrap();
+    assert_eq!(bad.signature_check(&ca_key), SignatureCheck::Invalid);
+    assert_eq!(crt.signature_check(&ca_key[..ca_key.len() - 1]), SignatureCheck::Invalid);
+    assert_eq!(crt.signature_check(b""), SignatureCheck::Invalid);
+}
