@@ -40,6 +40,7 @@ pub(crate) struct Certificate {
     serial: Span,
     sig_oid: Span,
     /// The contents of the signatureAlgorithm AlgorithmIdentifier (OID and parameters).
+    #[allow(dead_code, reason = "the chain builder of verify (being written) reads it")]
     sig_alg_id: Span,
     issuer_raw: Span,
     subject_raw: Span,
@@ -194,10 +195,6 @@ impl Certificate {
     pub(crate) fn signature_algorithm(&self) -> &SignatureAlgorithm {
         &self.signature_algorithm
     }
-    /// Whether `issuer_spki` (a DER SubjectPublicKeyInfo) verifies this certificate's signature.
-    pub(crate) fn signature_check(&self, issuer_spki: &[u8]) -> SignatureCheck {
-        check_signature(self.bytes(self.sig_alg_id), self.bytes(self.tbs), self.bytes(self.signature), issuer_spki)
-    }
     pub(crate) fn public_key(&self) -> &PublicKey {
         &self.public_key
     }
@@ -239,5 +236,9 @@ impl Certificate {
     /// The subjectAltName entries (empty when the extension is absent).
     pub(crate) fn subject_alt_names(&self) -> &[GeneralName] {
         self.extensions.subject_alt_names.as_deref().unwrap_or(&[])
+    }
+    /// Whether `issuer_spki` (a DER SubjectPublicKeyInfo) verifies this certificate's signature.
+    pub(crate) fn signature_check(&self, issuer_spki: &[u8]) -> SignatureCheck {
+        check_signature(self.bytes(self.sig_alg_id), self.bytes(self.tbs), self.bytes(self.signature), issuer_spki)
     }
 }
