@@ -304,9 +304,10 @@ const HEADERS: &[Header] = &[
     Header {
         name: "x509_crt.h",
         module: Some("x509_crt"),
-        includes: &["mbedtls/x509.h"],
+        includes: &["mbedtls/x509.h", "mbedtls/md.h"],
         sys_includes: &[],
-        before: "",
+        before: "/* The bit of an algorithm or curve id in a certificate profile's masks. */\n\
+                 #define MBEDTLS_X509_ID_FLAG(id) (1 << ((id) - 1))\n",
         after: "",
     },
     Header {

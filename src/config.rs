@@ -14,10 +14,11 @@ use std::sync::{Arc, Mutex};
 use rustls::crypto::{Credentials, CryptoProvider, Identity, SelectedCredential, SignatureScheme};
 use rustls::enums::CertificateType;
 use rustls::pki_types::{CertificateDer, PrivateKeyDer};
-use rustls::{RootCertStore, Tls12CipherSuite, Tls13CipherSuite};
+use rustls::{Tls12CipherSuite, Tls13CipherSuite};
 
 use crate::error::{Error, Result};
 use crate::server_sessions::{Invalidated, SessionStore, TicketCodec};
+use crate::verify::{Profile, TrustStore, VerifyCallback};
 
 /// Which side of the connection a configuration is for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -88,6 +89,10 @@ pub struct Settings {
     pub authmode: AuthMode,
     /// Trusted CAs; None when `mbedtls_ssl_conf_ca_chain` was never called.
     pub ca_chain: Option<Arc<[CertificateDer<'static>]>>,
+    /// `mbedtls_ssl_conf_cert_profile` (the preset's profile after `config_defaults`).
+    pub cert_profile: Profile,
+    /// `mbedtls_ssl_conf_verify`: the application's verify callback.
+    pub verify_callback: Option<Arc<dyn VerifyCallback>>,
     /// Own certificates, in the order they were added (the first usable one is chosen).
     pub own_certs: Vec<Arc<OwnCert>>,
     pub rng_set: bool,
@@ -139,6 +144,8 @@ impl Settings {
             preset: Preset::Default,
             authmode: AuthMode::None,
             ca_chain: None,
+            cert_profile: Profile::DEFAULT,
+            verify_callback: None,
             own_certs: Vec::new(),
             rng_set: false,
             debug: None,
@@ -173,6 +180,7 @@ impl Settings {
             Endpoint::Client => AuthMode::Required,
             Endpoint::Server => AuthMode::None,
         };
+        self.cert_profile = if preset == Preset::SuiteB { Profile::SUITE_B } else { Profile::DEFAULT };
         self.session_tickets = endpoint == Endpoint::Client;
         self.signal_new_session_tickets = false;
         self.ciphersuites = None;
@@ -188,21 +196,17 @@ impl Settings {
 pub struct Snapshot {
     pub settings: Settings,
     pub provider: Arc<CryptoProvider>,
-    /// The trust anchors parsed from `ca_chain` (None when no CA chain is configured).
-    pub roots: Option<Arc<RootCertStore>>,
+    /// The CAs parsed from `ca_chain` (None when no CA chain is configured).
+    pub trust: Option<Arc<TrustStore>>,
     pub own_certs: Arc<OwnCertResolver>,
 }
 
 impl Snapshot {
     fn build(settings: Settings) -> Result<Self> {
         let provider = Arc::new(provider_for(&settings)?);
-        let roots = settings.ca_chain.as_ref().map(|chain| {
-            let mut store = RootCertStore::empty();
-            let (_added, _ignored) = store.add_parsable_certificates(chain.iter().cloned());
-            Arc::new(store)
-        });
+        let trust = settings.ca_chain.as_ref().map(|chain| Arc::new(TrustStore::from_ders(chain)));
         let own_certs = Arc::new(OwnCertResolver { certs: settings.own_certs.clone() });
-        Ok(Self { settings, provider, roots, own_certs })
+        Ok(Self { settings, provider, trust, own_certs })
     }
 }
 

@@ -1048,6 +1048,54 @@ int mbedtls_ssl_session_get_ciphersuite_id(const struct mbedtls_ssl_session *ses
 int mbedtls_ssl_session_get_ticket_creation_time(struct mbedtls_ssl_session *session,
                                                  int64_t *ticket_creation_time);
 
+/**
+ * Sets the verify callback of the configuration's handshakes: after the peer's chain is built
+ * and checked, `f_vrfy(p_vrfy, crt, depth, &flags)` is called for each certificate from the
+ * highest depth (the trusted CA, or the last certificate reached) down to 0 (the peer's own),
+ * and may set or clear bits of that certificate's flags; the handshake's flags
+ * (`mbedtls_ssl_get_verify_result`) are what it leaves, and `VERIFY_REQUIRED` refuses the peer
+ * only when some are left. A non-zero return ends the handshake with that code, whatever the
+ * authmode (`MBEDTLS_ERR_X509_CERT_VERIFY_FAILED` becomes `MBEDTLS_ERR_X509_FATAL_ERROR`). The
+ * key-usage checks of the peer's certificate run after the callback. Also in renegotiations.
+ * NULL `f_vrfy` removes the callback.
+ *
+ * Differences from Mbed TLS: `crt` (and its `next`) is valid during the call only; its chain is
+ * the chain as built (the peer's certificate, then its parents).
+ *
+ * # Safety
+ * `conf` is NULL (ignored) or an initialised configuration; `f_vrfy` honours the contract
+ * above, and `p_vrfy` is valid for it whenever a handshake runs.
+ */
+void mbedtls_ssl_conf_verify(struct mbedtls_ssl_config *conf,
+                             int (*f_vrfy)(void*, mbedtls_x509_crt*, int, uint32_t*),
+                             void *p_vrfy);
+
+/**
+ * Sets this context's verify callback, used instead of the configuration's (see
+ * `mbedtls_ssl_conf_verify`); NULL `f_vrfy` goes back to the configuration's. Kept by
+ * `mbedtls_ssl_session_reset`.
+ *
+ * # Safety
+ * `ssl` is NULL (ignored) or an initialised context; as `mbedtls_ssl_conf_verify` otherwise.
+ */
+void mbedtls_ssl_set_verify(struct mbedtls_ssl_context *ssl,
+                            int (*f_vrfy)(void*, mbedtls_x509_crt*, int, uint32_t*),
+                            void *p_vrfy);
+
+/**
+ * Sets the certificate profile the peer's chain is checked with (hashes, key types, curves,
+ * RSA size: `MBEDTLS_X509_BADCERT_BAD_MD`, `BAD_PK`, `BAD_KEY`). `mbedtls_ssl_config_defaults`
+ * sets `mbedtls_x509_crt_profile_default` (Suite B preset: `_suiteb`).
+ *
+ * Differences from Mbed TLS: the profile is copied (it may be freed after the call); NULL is
+ * ignored (in Mbed TLS it makes every verification fail).
+ *
+ * # Safety
+ * `conf` is NULL (ignored) or an initialised configuration; `profile` NULL or readable.
+ */
+void mbedtls_ssl_conf_cert_profile(struct mbedtls_ssl_config *conf,
+                                   const mbedtls_x509_crt_profile *profile);
+
 #ifdef __cplusplus
 }  // extern "C"
 #endif  // __cplusplus

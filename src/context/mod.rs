@@ -32,7 +32,7 @@ use crate::error::{Error, Result};
 use crate::renegotiation::{self, AlertLevel, HandshakeCapture, LEGACY_BREAK_HANDSHAKE, Policy, RenewalClock};
 use crate::server_sessions::ServerSessions;
 use crate::session::Session;
-use crate::verify::{self, VerifyRecord, badcert};
+use crate::verify::{self, VerifyCallback, VerifyRecord, badcert};
 
 /// What the application said about the server's name (`mbedtls_ssl_set_hostname`).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -173,6 +173,8 @@ pub struct Context {
     policy: Option<Policy>,
     /// Periodic key renewal (by records or by time).
     renewal: RenewalClock,
+    /// `mbedtls_ssl_set_verify`: this context's verify callback (before the configuration's).
+    verify_callback: Option<Arc<dyn VerifyCallback>>,
 }
 
 impl Context {
@@ -210,6 +212,7 @@ impl Context {
             capture: None,
             policy: None,
             renewal: RenewalClock::default(),
+            verify_callback: None,
         }
     }
 
@@ -221,7 +224,15 @@ impl Context {
     /// transport and the host name.
     pub fn reset(&mut self) {
         let hostname = core::mem::replace(&mut self.hostname, Hostname::Unset);
+        let verify_callback = self.verify_callback.take();
         *self = Self::fresh(self.config.clone(), self.endpoint, hostname, self.transport.take());
+        self.verify_callback = verify_callback;
+    }
+
+    /// `mbedtls_ssl_set_verify`: the verify callback of this context's handshakes (None: the
+    /// configuration's). Kept by `reset`, as Mbed TLS keeps it.
+    pub fn set_verify_callback(&mut self, callback: Option<Arc<dyn VerifyCallback>>) {
+        self.verify_callback = callback;
     }
 
     pub fn set_transport(&mut self, transport: Box<dyn Transport>) {
@@ -586,7 +597,12 @@ impl Context {
     /// Records a fatal rustls error: tries to send the queued alert, maps the error, and makes
     /// every later call return it.
     fn fail(&mut self, err: &rustls::Error) -> Error {
-        let mapped = Error::from_rustls(err);
+        // A verification that failed by itself (the verify callback's error) ends the handshake
+        // with its own code, as in Mbed TLS.
+        let mapped = match (err, self.verify.error()) {
+            (rustls::Error::InvalidCertificate(_), Some(own)) => own,
+            _ => Error::from_rustls(err),
+        };
         log::error!("handshake or record failure: {err}");
         if let Some(flags) = self.verify.flags() {
             self.verify_result = flags;

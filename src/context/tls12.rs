@@ -5,7 +5,6 @@
 //! (`mbedtls_ssl_renegotiate`, periodic renewal) and refuses legacy peers when configured to.
 
 use rustls::Connection;
-use rustls::pki_types::ServerName;
 
 use super::{Context, Hostname, Stage, Tls};
 use crate::codec::MAX_RECORD_BODY;
@@ -113,12 +112,13 @@ impl Context {
             enforced: settings.renegotiation_enforced,
             provider: snapshot.provider.clone(),
             own_certs: self.own_certs(&snapshot),
-            authmode: self.overrides.authmode.unwrap_or(settings.authmode),
-            roots: self.roots(&snapshot),
-            server_name: match &self.hostname {
-                Hostname::Name(n) => ServerName::try_from(n.as_str()).ok().map(|s| s.to_owned()),
-                _ => None,
-            },
+            check: self.peer_check(
+                &snapshot,
+                match &self.hostname {
+                    Hostname::Name(n) => Some(n.clone()),
+                    _ => None,
+                },
+            ),
             peer_cert: match self.endpoint {
                 Endpoint::Client => self.info.as_ref().and_then(|i| i.peer_chain.first().cloned()),
                 Endpoint::Server => None,

@@ -12,10 +12,10 @@ use rustls::server::ServerConfig;
 
 use super::{Context, Hostname};
 use crate::client_sessions::ConnectionSessions;
-use crate::config::{AuthMode, OwnCertResolver, Snapshot};
+use crate::config::{AuthMode, Endpoint, OwnCertResolver, Snapshot};
 use crate::error::{Error, Result};
 use crate::server_sessions::ServerSessions;
-use crate::verify::{ClientCertVerifier, ServerCertVerifier};
+use crate::verify::{ClientCertVerifier, PeerCheck, PeerRole, ServerCertVerifier, TrustStore};
 
 impl Context {
     pub(super) fn new_client(&mut self, snapshot: &Snapshot) -> Result<ClientConnection> {
@@ -23,7 +23,7 @@ impl Context {
         let (server_name, expected_name) = match &self.hostname {
             Hostname::Name(name) => {
                 let sn = ServerName::try_from(name.as_str()).map_err(|_| Error::SslBadInputData)?.to_owned();
-                (sn.clone(), Some(sn))
+                (sn, Some(name.clone()))
             }
             Hostname::OptedOut => (ServerName::IpAddress(IpAddr::V4(Ipv4Addr::UNSPECIFIED).into()), None),
             Hostname::Unset => {
@@ -34,16 +34,12 @@ impl Context {
                 (ServerName::IpAddress(IpAddr::V4(Ipv4Addr::UNSPECIFIED).into()), None)
             }
         };
-        if settings.authmode == AuthMode::Required && snapshot.roots.is_none() {
+        if settings.authmode == AuthMode::Required && snapshot.trust.is_none() {
             log::error!("peer verification is required but no CA chain is configured");
             return Err(Error::SslCaChainRequired);
         }
-        let verifier = ServerCertVerifier {
-            authmode: settings.authmode,
-            roots: snapshot.roots.clone(),
-            expected_name,
-            record: self.verify.clone(),
-        };
+        let verifier =
+            ServerCertVerifier { check: self.peer_check(snapshot, expected_name), record: self.verify.clone() };
         let mut config = ClientConfig::builder(snapshot.provider.clone())
             .dangerous()
             .with_custom_certificate_verifier(Arc::new(verifier))
@@ -70,14 +66,13 @@ impl Context {
 
     pub(super) fn server_config(&mut self, snapshot: &Snapshot) -> Result<Arc<ServerConfig>> {
         let settings = &snapshot.settings;
-        let authmode = self.overrides.authmode.unwrap_or(settings.authmode);
-        let roots = self.roots(snapshot);
-        if authmode == AuthMode::Required && roots.is_none() {
+        let check = self.peer_check(snapshot, None);
+        if check.authmode == AuthMode::Required && check.trust.is_none() {
             log::error!("client verification is required but no CA chain is configured");
             return Err(Error::SslCaChainRequired);
         }
         let resolver = self.own_certs(snapshot);
-        let verifier = ClientCertVerifier::new(authmode, roots, self.verify.clone());
+        let verifier = ClientCertVerifier::new(check, self.verify.clone());
         let mut config = ServerConfig::builder(snapshot.provider.clone())
             .with_client_cert_verifier(Arc::new(verifier))
             .with_server_credential_resolver(resolver)
@@ -113,16 +108,26 @@ impl Context {
         }
     }
 
-    /// The trust anchors of this handshake: the SNI callback's (`mbedtls_ssl_set_hs_ca_chain`)
-    /// or the configuration's.
-    pub(super) fn roots(&self, snapshot: &Snapshot) -> Option<Arc<rustls::RootCertStore>> {
-        match &self.overrides.ca_chain {
-            Some(chain) => {
-                let mut store = rustls::RootCertStore::empty();
-                store.add_parsable_certificates(chain.iter().cloned());
-                Some(Arc::new(store))
-            }
-            None => snapshot.roots.clone(),
+    /// How this handshake verifies the peer: the authmode and CAs the SNI callback chose
+    /// (`mbedtls_ssl_set_hs_authmode`, `_ca_chain`) or the configuration's, the context's verify
+    /// callback (`mbedtls_ssl_set_verify`) or the configuration's, the configuration's profile,
+    /// and (client) the host name to check.
+    pub(super) fn peer_check(&self, snapshot: &Snapshot, expected_name: Option<String>) -> PeerCheck {
+        let settings = &snapshot.settings;
+        let trust = match &self.overrides.ca_chain {
+            Some(chain) => Some(Arc::new(TrustStore::from_ders(chain))),
+            None => snapshot.trust.clone(),
+        };
+        PeerCheck {
+            authmode: self.overrides.authmode.unwrap_or(settings.authmode),
+            trust,
+            profile: settings.cert_profile,
+            callback: self.verify_callback.clone().or_else(|| settings.verify_callback.clone()),
+            expected_name,
+            peer: match self.endpoint {
+                Endpoint::Client => PeerRole::Server,
+                Endpoint::Server => PeerRole::Client,
+            },
         }
     }
 }

@@ -187,18 +187,17 @@ impl Tls12Connection {
                     Ok(c) => c,
                     Err(e) => return Err(self.fatal(AlertDescription::DecodeError, e, out)),
                 };
-                let flags = if policy.authmode == AuthMode::None {
-                    badcert::SKIP_VERIFY
+                let outcome = if policy.check.authmode == AuthMode::None {
+                    Ok(badcert::SKIP_VERIFY)
                 } else {
-                    match full.server_chain.split_first() {
-                        Some((ee, rest)) => verify::server_certificate_flags(
-                            ee,
-                            rest,
-                            policy.roots.as_deref(),
-                            policy.server_name.as_ref(),
-                            UnixTime::now(),
-                        ),
-                        None => badcert::MISSING,
+                    policy.check.flags(&full.server_chain, UnixTime::now())
+                };
+                let flags = match outcome {
+                    Ok(flags) => flags,
+                    Err(e) => {
+                        self.verify_result = Some(u32::MAX);
+                        log::error!("server certificate verification failed in renegotiation: {e:?}");
+                        return Err(self.fatal(AlertDescription::AccessDenied, e, out));
                     }
                 };
                 // The server's certificate must not change in a renegotiation (as Mbed TLS;
@@ -210,7 +209,7 @@ impl Tls12Connection {
                     }
                 }
                 self.verify_result = Some(flags);
-                if policy.authmode == AuthMode::Required && flags != 0 {
+                if policy.check.authmode == AuthMode::Required && flags != 0 {
                     log::error!("server certificate refused in renegotiation (flags {flags:#x})");
                     return Err(self.fatal(AlertDescription::BadCertificate, Error::X509CertVerifyFailed, out));
                 }

@@ -4,7 +4,6 @@
 //! CertificateRequest, ClientKeyExchange and CertificateVerify. Only encoding lives here; what
 //! the fields mean to the connection is decided by the client and server state machines.
 
-use rustls::RootCertStore;
 use rustls::crypto::kx::NamedGroup;
 use rustls::crypto::{CipherSuite, SignatureScheme};
 use rustls::enums::{HandshakeType, ProtocolVersion};
@@ -12,6 +11,7 @@ use rustls::pki_types::CertificateDer;
 
 use crate::codec::{Reader, put_vec8, put_vec16, put_vec24};
 use crate::error::{Error, Result};
+use crate::verify::TrustStore;
 
 // Extension types (rustls has an `ExtensionType`, but not among its public types).
 pub(super) const EXT_RENEGOTIATION_INFO: u16 = 0xff01;
@@ -284,12 +284,12 @@ pub(super) fn parse_server_key_exchange(body: &[u8]) -> Result<ServerKeyExchange
     Ok(ServerKeyExchange { group, public, params, scheme, signature })
 }
 
-/// A CertificateRequest for RSA or ECDSA certificates under the subjects of `roots`.
-pub(super) fn certificate_request(roots: Option<&RootCertStore>) -> Result<Vec<u8>> {
+/// A CertificateRequest for RSA or ECDSA certificates under the subjects of `trust`.
+pub(super) fn certificate_request(trust: Option<&TrustStore>) -> Result<Vec<u8>> {
     let mut body = vec![2, 1, 64]; // rsa_sign, ecdsa_sign
     put_supported_schemes(&mut body)?;
     let mut names = Vec::new();
-    for subject in roots.map(|r| r.subjects()).unwrap_or_default() {
+    for subject in trust.map(|t| t.subjects()).unwrap_or_default() {
         put_vec16(&mut names, subject.as_ref())?;
     }
     put_vec16(&mut body, &names)?;

@@ -32,12 +32,13 @@ use std::sync::Arc;
 use rustls::crypto::CryptoProvider;
 use rustls::enums::{ContentType, HandshakeType, ProtocolVersion};
 use rustls::error::AlertDescription;
-use rustls::pki_types::{CertificateDer, ServerName};
-use rustls::{ExtractedSecrets, RootCertStore, Tls12CipherSuite};
+use rustls::pki_types::CertificateDer;
+use rustls::{ExtractedSecrets, Tls12CipherSuite};
 
 use crate::codec::u24;
-use crate::config::{AuthMode, Endpoint, OwnCertResolver};
+use crate::config::{Endpoint, OwnCertResolver};
 use crate::error::{Error, Result};
+use crate::verify::PeerCheck;
 
 mod capture;
 mod client;
@@ -74,10 +75,9 @@ pub struct Policy {
     pub enforced: i32,
     pub provider: Arc<CryptoProvider>,
     pub own_certs: Arc<OwnCertResolver>,
-    pub authmode: AuthMode,
-    pub roots: Option<Arc<RootCertStore>>,
-    /// Client: the server name checked against a new server certificate.
-    pub server_name: Option<ServerName<'static>>,
+    /// How the peer's certificate of a full renegotiation is checked (authmode, CAs, profile,
+    /// verify callback, client: the server name), as in the initial handshake.
+    pub(crate) check: PeerCheck,
     /// Client: the server's certificate of the initial handshake (it must not change).
     pub peer_cert: Option<CertificateDer<'static>>,
 }

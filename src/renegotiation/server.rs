@@ -175,12 +175,12 @@ impl Tls12Connection {
             Err(_) => return Err(self.fatal(AlertDescription::HandshakeFailure, Error::SslInternalError, out)),
         };
         let ske = server_key_exchange(params, scheme, &signature)?;
-        let wants_cert = policy.authmode != AuthMode::None;
+        let wants_cert = policy.check.authmode != AuthMode::None;
         let mut flight = sh;
         flight.extend_from_slice(&cert);
         flight.extend_from_slice(&ske);
         if wants_cert {
-            flight.extend_from_slice(&certificate_request(policy.roots.as_deref())?);
+            flight.extend_from_slice(&certificate_request(policy.check.trust.as_deref())?);
         }
         flight.extend_from_slice(&handshake_message(HandshakeType::ServerHelloDone, &[])?);
         self.send_handshake(&flight, out)?;
@@ -219,18 +219,20 @@ impl Tls12Connection {
                     Ok(c) => c,
                     Err(e) => return Err(self.fatal(AlertDescription::DecodeError, e, out)),
                 };
-                let flags = match chain.split_first() {
-                    Some((ee, rest)) => {
-                        verify::client_certificate_flags(ee, rest, policy.roots.as_deref(), UnixTime::now())
+                let flags = match policy.check.flags(&chain, UnixTime::now()) {
+                    Ok(flags) => flags,
+                    Err(e) => {
+                        self.verify_result = Some(u32::MAX);
+                        log::error!("client certificate verification failed in renegotiation: {e:?}");
+                        return Err(self.fatal(AlertDescription::AccessDenied, e, out));
                     }
-                    None => badcert::MISSING,
                 };
-                self.verify_result = Some(if policy.authmode == AuthMode::Optional && chain.is_empty() {
+                self.verify_result = Some(if policy.check.authmode == AuthMode::Optional && chain.is_empty() {
                     badcert::MISSING
                 } else {
                     flags
                 });
-                if policy.authmode == AuthMode::Required && (chain.is_empty() || flags != 0) {
+                if policy.check.authmode == AuthMode::Required && (chain.is_empty() || flags != 0) {
                     log::error!("client certificate refused in renegotiation (flags {flags:#x})");
                     let err =
                         if chain.is_empty() { Error::SslNoClientCertificate } else { Error::X509CertVerifyFailed };

@@ -9,35 +9,43 @@ use super::key_schedule::NewKeys;
 use super::messages::{EXT_EMS, EXT_RENEGOTIATION_INFO, Hello, parse_client_hello, parse_server_hello, put_ext};
 use super::*;
 use crate::codec::{put_vec8, put_vec16};
+use crate::config::AuthMode;
 use crate::config::OwnCert;
-use crate::verify::badcert;
+use crate::verify::{PeerRole, Profile, TrustStore, badcert};
 
 /// A server policy (server certificate, client certificates not asked for).
 fn policy(enabled: bool, resumption: bool) -> Policy {
-    policy_with(enabled, resumption, "server-ec", AuthMode::None)
+    policy_with(enabled, resumption, "server-ec", AuthMode::None, Endpoint::Server)
 }
 
 /// A client policy: the server certificate is checked, a client certificate is available.
 fn client_policy() -> Policy {
-    policy_with(true, false, "client", AuthMode::Required)
+    policy_with(true, false, "client", AuthMode::Required, Endpoint::Client)
 }
 
-fn policy_with(enabled: bool, resumption: bool, own: &str, authmode: AuthMode) -> Policy {
+/// The policy of the `side` endpoint, with `own` as its certificate.
+fn policy_with(enabled: bool, resumption: bool, own: &str, authmode: AuthMode, side: Endpoint) -> Policy {
     let dir = crate::test_support::certs_dir();
     let chain: Vec<CertificateDer<'static>> =
         CertificateDer::pem_file_iter(dir.join(format!("{own}.crt"))).unwrap().map(|c| c.unwrap()).collect();
     let key = PrivateKeyDer::from_pem_file(dir.join(format!("{own}.key"))).unwrap();
-    let mut roots = RootCertStore::empty();
-    roots.add_parsable_certificates(CertificateDer::pem_file_iter(dir.join("ca.crt")).unwrap().map(|c| c.unwrap()));
+    let cas: Vec<CertificateDer<'static>> =
+        CertificateDer::pem_file_iter(dir.join("ca.crt")).unwrap().map(|c| c.unwrap()).collect();
+    let is_client = side == Endpoint::Client;
     Policy {
         enabled,
         resumption,
         enforced: 16,
         provider: Arc::new(rustls_aws_lc_rs::DEFAULT_PROVIDER),
         own_certs: Arc::new(OwnCertResolver::from_certs(vec![Arc::new(OwnCert::new(chain, key).unwrap())])),
-        authmode,
-        roots: Some(Arc::new(roots)),
-        server_name: Some(ServerName::try_from("localhost").unwrap()),
+        check: PeerCheck {
+            authmode,
+            trust: Some(Arc::new(TrustStore::from_ders(&cas))),
+            profile: Profile::DEFAULT,
+            callback: None,
+            expected_name: is_client.then(|| "localhost".to_string()),
+            peer: if is_client { PeerRole::Server } else { PeerRole::Client },
+        },
         peer_cert: None,
     }
 }
@@ -153,8 +161,8 @@ fn a_full_renegotiation_checks_the_client_certificate_again() {
         (AuthMode::Required, "server-rsa", false),
     ] {
         let (mut client, mut server) = connections(&parts, &parts);
-        let cp = policy_with(true, false, client_cert, AuthMode::Required);
-        let sp = policy_with(true, false, "server-ec", server_authmode);
+        let cp = policy_with(true, false, client_cert, AuthMode::Required, Endpoint::Client);
+        let sp = policy_with(true, false, "server-ec", server_authmode, Endpoint::Server);
         let (results, _) = renegotiate(&mut client, &mut server, false, &cp, &sp);
         if expect_ok {
             assert!(results.iter().all(|r| r.is_ok()), "{client_cert}: {results:?}");

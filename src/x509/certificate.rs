@@ -40,7 +40,6 @@ pub(crate) struct Certificate {
     serial: Span,
     sig_oid: Span,
     /// The contents of the signatureAlgorithm AlgorithmIdentifier (OID and parameters).
-    #[allow(dead_code, reason = "the chain builder of verify (being written) reads it")]
     sig_alg_id: Span,
     issuer_raw: Span,
     subject_raw: Span,
@@ -212,17 +211,6 @@ impl Certificate {
     pub(crate) fn extensions(&self) -> &Extensions {
         &self.extensions
     }
-}
-
-/// Fields of Mbed TLS's `mbedtls_x509_crt` that the C struct of this library does not carry
-/// (`sig`, the `issuer` / `subject` name lists, `ca_istrue`, `subject_alt_names`): parsed and
-/// checked by the tests, waiting for the C layer to expose them (the real-programs issue).
-#[allow(dead_code, reason = "not exposed to C yet; read by the tests")]
-impl Certificate {
-    /// The signature value (the BIT STRING's bytes after the unused-bits octet).
-    pub(crate) fn signature(&self) -> Span {
-        self.signature
-    }
     pub(crate) fn issuer(&self) -> &[NameAttribute] {
         &self.issuer
     }
@@ -240,5 +228,15 @@ impl Certificate {
     /// Whether `issuer_spki` (a DER SubjectPublicKeyInfo) verifies this certificate's signature.
     pub(crate) fn signature_check(&self, issuer_spki: &[u8]) -> SignatureCheck {
         check_signature(self.bytes(self.sig_alg_id), self.bytes(self.tbs), self.bytes(self.signature), issuer_spki)
+    }
+}
+
+/// The signature value: parsed and checked by the tests, waiting for the C layer to expose it as
+/// `mbedtls_x509_crt.sig`.
+#[allow(dead_code, reason = "not exposed to C yet; read by the tests")]
+impl Certificate {
+    /// The signature value (the BIT STRING's bytes after the unused-bits octet).
+    pub(crate) fn signature(&self) -> Span {
+        self.signature
     }
 }

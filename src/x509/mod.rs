@@ -17,14 +17,15 @@ mod extensions;
 mod info;
 mod name;
 mod signature;
-#[allow(dead_code, reason = "the chain builder of verify (being written) is its caller")]
 mod signed;
 mod time;
 
 pub(crate) use certificate::{Certificate, Span};
+pub(crate) use extensions::{GeneralName, key_usage};
 pub(crate) use info::{info, verify_info};
-#[allow(unused_imports, reason = "the chain builder of verify (being written) is its caller")]
-pub(crate) use signed::{SignatureCheck, check_signature};
+pub(crate) use name::NameAttribute;
+pub(crate) use signature::SignatureAlgorithm;
+pub(crate) use signed::SignatureCheck;
 pub(crate) use time::Time;
 
 use crate::error::Error;

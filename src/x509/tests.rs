@@ -353,3 +353,14 @@ fn signatures_check_against_the_issuer_key_only() {
     assert_eq!(crt.signature_check(&ca_key[..ca_key.len() - 1]), SignatureCheck::Invalid);
     assert_eq!(crt.signature_check(b""), SignatureCheck::Invalid);
 }
+
+#[test]
+fn unix_seconds_to_calendar_time() {
+    let t = |secs| Time::from_unix(secs).to_string();
+    assert_eq!(t(0), "1970-01-01 00:00:00");
+    assert_eq!(t(951_782_400), "2000-02-29 00:00:00");
+    assert_eq!(t(1_796_294_399), "2026-12-03 10:39:59");
+    assert_eq!(t(4_107_542_399), "2100-02-28 23:59:59");
+    assert_eq!(t(4_107_542_400), "2100-03-01 00:00:00");
+    assert_eq!(t(253_402_300_799), "9999-12-31 23:59:59");
+}

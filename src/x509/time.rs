@@ -15,6 +15,25 @@ pub(crate) struct Time {
     pub(crate) sec: i32,
 }
 
+impl Time {
+    /// The UTC calendar time of `secs` seconds after 1970-01-01 00:00:00 UTC.
+    pub(crate) fn from_unix(secs: u64) -> Time {
+        // Days to civil date: the proleptic Gregorian calendar counted in 400-year eras from
+        // 0000-03-01, so that leap days fall at the end of each year.
+        let days = (secs / 86_400) as i64 + 719_468;
+        let rem = (secs % 86_400) as i32;
+        let era = days.div_euclid(146_097);
+        let day_of_era = days - era * 146_097;
+        let year_of_era = (day_of_era - day_of_era / 1460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
+        let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
+        let mp = (5 * day_of_year + 2) / 153;
+        let day = (day_of_year - (153 * mp + 2) / 5 + 1) as i32;
+        let mon = if mp < 10 { mp + 3 } else { mp - 9 } as i32;
+        let year = (year_of_era + era * 400) as i32 + i32::from(mon <= 2);
+        Time { year, mon, day, hour: rem / 3600, min: rem / 60 % 60, sec: rem % 60 }
+    }
+}
+
 impl core::fmt::Display for Time {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         write!(f, "{:04}-{:02}-{:02} {:02}:{:02}:{:02}", self.year, self.mon, self.day, self.hour, self.min, self.sec)

@@ -3,8 +3,8 @@
 //!
 //! This file holds the header's constants, the shells and what their handles own, and the
 //! helpers every function of the header uses (`with_ssl`, `drive`); the functions live in one
-//! file per concern: [`conf`], [`context`], [`session`], [`renegotiation`], and the
-//! application's callbacks in [`callbacks`].
+//! file per concern: [`conf`], [`context`], [`session`], [`renegotiation`], peer verification
+//! settings in [`verify`], and the application's callbacks in [`callbacks`].
 
 use core::ffi::{CStr, c_char, c_int, c_uchar, c_void};
 use std::any::Any;
@@ -33,12 +33,14 @@ mod renegotiation;
 mod session;
 #[cfg(test)]
 mod tests;
+mod verify;
 
 pub use callbacks::*;
 pub use conf::*;
 pub use context::*;
 pub use renegotiation::*;
 pub use session::*;
+pub use verify::*;
 
 pub use super::error::codes::ssl::*;
 

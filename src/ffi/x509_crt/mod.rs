@@ -22,6 +22,9 @@ use super::{entry, in_cstr, in_path, in_slice, write_c_text};
 use crate::error::Error;
 use crate::x509::{self, Certificate, Span, Time};
 
+mod verify;
+pub use verify::*;
+
 /// An X.509 certificate, and the head of a chain of them through `next`.
 ///
 /// Declare it, `mbedtls_x509_crt_init` it, add certificates with `mbedtls_x509_crt_parse*`,

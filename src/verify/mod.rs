@@ -1,0 +1,351 @@
+//! Peer certificate verification with Mbed TLS's semantics.
+//!
+//! rustls stops at the first problem; Mbed TLS reports every problem as a bit in a
+//! `MBEDTLS_X509_BADCERT_*` mask per certificate, lets the application's verify callback see and
+//! change those bits (highest depth first), and lets `VERIFY_OPTIONAL` connections go on. The
+//! chain is built and checked here the way Mbed TLS does it ([`chain`]), with the certificate
+//! profile ([`profile`]) and host-name rules ([`hostname`]) of Mbed TLS; signatures are checked
+//! with the crypto provider's algorithms. [`PeerCheck`] is one verification's settings; the
+//! rustls verifiers below and renegotiation handshakes use it, and `mbedtls_x509_crt_verify`
+//! calls [`verify_chain`] directly. Handshake signatures are always checked, whatever the mode.
+
+mod chain;
+mod hostname;
+pub(crate) mod profile;
+
+use std::fmt;
+use std::sync::{Arc, Mutex};
+
+use rustls::DistinguishedName;
+use rustls::client::danger::{
+    HandshakeSignatureValid, PeerVerified, ServerIdentity, ServerVerifier, SignatureVerificationInput,
+};
+use rustls::crypto::{Identity, SignatureScheme, WebPkiSupportedAlgorithms};
+use rustls::error::{CertificateError, OtherError};
+use rustls::pki_types::{CertificateDer, UnixTime};
+use rustls::server::danger::{ClientIdentity, ClientVerifier};
+
+use crate::config::AuthMode;
+use crate::error::Error;
+use crate::x509::{Certificate, Time, key_usage};
+
+pub(crate) use chain::has_key_usage;
+pub(crate) use profile::Profile;
+
+// The `MBEDTLS_X509_BADCERT_*` / `BADCRL_*` bits (`badcert`, `badcrl`) and their texts
+// (`FLAG_TEXTS`), generated from the one table in src/tables/verify_flags.txt.
+include!(concat!(env!("OUT_DIR"), "/verify_flags.rs"));
+
+/// "No verification result available" (`mbedtls_ssl_get_verify_result` before a handshake).
+pub(crate) const NO_RESULT: u32 = u32::MAX;
+
+/// The outcome of one handshake's verification, shared between the verifier and its connection:
+/// the flags, and the error that ends the handshake when verification itself failed (the verify
+/// callback's error, a chain too long).
+#[derive(Clone, Debug, Default)]
+pub struct VerifyRecord {
+    inner: Arc<Mutex<(Option<u32>, Option<Error>)>>,
+}
+
+impl VerifyRecord {
+    fn set(&self, flags: u32, error: Option<Error>) {
+        *self.inner.lock().unwrap_or_else(|p| p.into_inner()) = (Some(flags), error);
+    }
+
+    /// The flags recorded by the last verification, if one ran.
+    pub fn flags(&self) -> Option<u32> {
+        self.inner.lock().unwrap_or_else(|p| p.into_inner()).0
+    }
+
+    /// The error the last verification ended the handshake with, if it did so itself (rather
+    /// than by flags under `VERIFY_REQUIRED`, which is `MBEDTLS_ERR_X509_CERT_VERIFY_FAILED`).
+    pub fn error(&self) -> Option<Error> {
+        self.inner.lock().unwrap_or_else(|p| p.into_inner()).1
+    }
+}
+
+/// The application's verify callback (`mbedtls_ssl_conf_verify`, `mbedtls_ssl_set_verify`,
+/// the callback argument of `mbedtls_x509_crt_verify`), implemented by the C layer.
+pub(crate) trait VerifyCallback: Send + Sync + fmt::Debug {
+    /// Calls the application once per certificate of `chain` (index = depth, 0 the peer's own)
+    /// from the highest depth down to 0, with `flags[depth]`, which it may change. Stops at the
+    /// first call that fails and returns its error (`Passthrough` of the application's code;
+    /// `X509FatalError` for `MBEDTLS_ERR_X509_CERT_VERIFY_FAILED`, so that `VERIFY_OPTIONAL`
+    /// cannot ignore it).
+    fn run(&self, chain: &[&Certificate], flags: &mut [u32]) -> Result<(), Error>;
+}
+
+/// Trusted CAs (`mbedtls_ssl_conf_ca_chain`, `mbedtls_ssl_set_hs_ca_chain`), parsed once.
+#[derive(Debug, Default)]
+pub(crate) struct TrustStore {
+    cas: Vec<Certificate>,
+}
+
+impl TrustStore {
+    /// The CAs of `ders` that parse (Mbed TLS's lists only hold parsed certificates).
+    pub(crate) fn from_ders(ders: &[CertificateDer<'_>]) -> TrustStore {
+        TrustStore { cas: ders.iter().filter_map(|d| Certificate::from_der(d).ok()).collect() }
+    }
+
+    /// The subjects of the CAs (the names a server lists in its CertificateRequest).
+    pub(crate) fn subjects(&self) -> Vec<DistinguishedName> {
+        self.cas.iter().map(|c| DistinguishedName::from(c.bytes(c.subject_raw()).to_vec())).collect()
+    }
+}
+
+/// Which side's certificate is checked, for the key-usage checks that follow the chain check.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum PeerRole {
+    /// A server's certificate (checked by a client): extendedKeyUsage serverAuth.
+    Server,
+    /// A client's certificate (checked by a server): extendedKeyUsage clientAuth.
+    Client,
+}
+
+/// Everything one peer verification uses.
+#[derive(Clone, Debug)]
+pub(crate) struct PeerCheck {
+    pub(crate) authmode: AuthMode,
+    pub(crate) trust: Option<Arc<TrustStore>>,
+    pub(crate) profile: Profile,
+    pub(crate) callback: Option<Arc<dyn VerifyCallback>>,
+    /// Client: the host name the server certificate must be valid for (None: not checked).
+    pub(crate) expected_name: Option<String>,
+    pub(crate) peer: PeerRole,
+}
+
+impl PeerCheck {
+    /// Checks a peer's chain (its certificate first) as Mbed TLS's
+    /// `mbedtls_ssl_verify_certificate` does: the chain with the profile, the CAs and the
+    /// expected name, the verify callback, then the key-usage checks the callback cannot clear.
+    ///
+    /// # Errors
+    /// The callback's error, or `X509FatalError` for a chain longer than Mbed TLS allows.
+    pub(crate) fn flags(&self, chain: &[CertificateDer<'_>], now: UnixTime) -> Result<u32, Error> {
+        let Some(ee) = chain.first() else { return Ok(badcert::MISSING) };
+        let Ok(ee) = Certificate::from_der(ee) else {
+            log::debug!("the peer's certificate does not parse");
+            return Ok(badcert::OTHER | badcert::NOT_TRUSTED);
+        };
+        let mut peer = vec![ee];
+        peer.extend(chain[1..].iter().filter_map(|d| Certificate::from_der(d).ok()));
+        let trusted = self.trust.as_deref().map_or(&[][..], |t| &t.cas);
+        let mut flags =
+            verify_chain(&peer, trusted, &self.profile, self.expected_name.as_deref(), now, self.callback.as_deref())?;
+        flags |= self.usage_flags(&peer[0]);
+        Ok(flags)
+    }
+
+    /// `mbedtls_ssl_check_cert_usage`: digitalSignature (the only key use of the ECDHE and
+    /// TLS 1.3 key exchanges rustls offers) and the extended key usage of the peer's role.
+    fn usage_flags(&self, ee: &Certificate) -> u32 {
+        let mut flags = 0;
+        if !has_key_usage(ee, key_usage::DIGITAL_SIGNATURE) {
+            flags |= badcert::KEY_USAGE;
+        }
+        let purpose = match self.peer {
+            PeerRole::Server => SERVER_AUTH,
+            PeerRole::Client => CLIENT_AUTH,
+        };
+        if !has_extended_key_usage(ee, purpose) {
+            flags |= badcert::EXT_KEY_USAGE;
+        }
+        flags
+    }
+
+    /// Records the outcome of [`PeerCheck::flags`] and decides as Mbed TLS does: an error
+    /// always ends the handshake (flags all set), flags only under `VERIFY_REQUIRED`.
+    fn conclude(&self, record: &VerifyRecord, outcome: Result<u32, Error>) -> Result<PeerVerified, rustls::Error> {
+        match outcome {
+            Ok(flags) => {
+                record.set(flags, None);
+                log::debug!("{:?} certificate verification flags: {flags:#x}", self.peer);
+                if flags != 0 && self.authmode == AuthMode::Required {
+                    return Err(failure_for(flags));
+                }
+                Ok(PeerVerified::assertion())
+            }
+            Err(e) => {
+                log::error!("{:?} certificate verification failed: {e:?}", self.peer);
+                record.set(u32::MAX, Some(e));
+                Err(failure_for(u32::MAX))
+            }
+        }
+    }
+}
+
+/// Dotted OIDs of the extended key usages checked here.
+const SERVER_AUTH: &str = "1.3.6.1.5.5.7.3.1";
+const CLIENT_AUTH: &str = "1.3.6.1.5.5.7.3.2";
+const ANY_EXTENDED_KEY_USAGE: &str = "2.5.29.37.0";
+
+/// `mbedtls_x509_crt_check_extended_key_usage`: true without the extension, else when it lists
+/// `purpose` (dotted) or anyExtendedKeyUsage.
+pub(crate) fn has_extended_key_usage(cert: &Certificate, purpose: &str) -> bool {
+    cert.extensions()
+        .ext_key_usage
+        .as_ref()
+        .is_none_or(|list| list.iter().any(|p| p == purpose || p == ANY_EXTENDED_KEY_USAGE))
+}
+
+/// `mbedtls_x509_crt_verify_with_profile`: builds and checks the chain of `peer` (its
+/// certificate first) against `trusted`, runs `callback` on it, and returns the merged flags.
+///
+/// # Errors
+/// The callback's error, `X509FatalError` for a chain too long, `X509BadInputData` for an
+/// empty `peer`.
+pub(crate) fn verify_chain(
+    peer: &[Certificate],
+    trusted: &[Certificate],
+    profile: &Profile,
+    name: Option<&str>,
+    now: UnixTime,
+    callback: Option<&dyn VerifyCallback>,
+) -> Result<u32, Error> {
+    let no_crl = |_: &Certificate, _: &Certificate| 0;
+    let inputs = chain::Inputs { trusted, profile, name, now: Time::from_unix(now.as_secs()), revocation: &no_crl };
+    let links = chain::build(peer, &inputs)?;
+    let certs: Vec<&Certificate> = links.iter().map(|l| l.cert).collect();
+    let mut flags: Vec<u32> = links.iter().map(|l| l.flags).collect();
+    if let Some(callback) = callback {
+        callback.run(&certs, &mut flags)?;
+    }
+    Ok(flags.iter().fold(0, |all, f| all | f))
+}
+
+/// The certificate error that fails a handshake with `flags`: it selects the alert Mbed TLS
+/// sends for them (checked in Mbed TLS's order: access_denied, bad_certificate,
+/// unsupported_certificate, certificate_expired, certificate_revoked, unknown_ca,
+/// certificate_unknown).
+fn failure_for(flags: u32) -> rustls::Error {
+    let unsupported =
+        badcert::KEY_USAGE | badcert::EXT_KEY_USAGE | badcert::NS_CERT_TYPE | badcert::BAD_PK | badcert::BAD_KEY;
+    let e = if flags & badcert::OTHER != 0 {
+        CertificateError::ApplicationVerificationFailure
+    } else if flags & badcert::CN_MISMATCH != 0 {
+        CertificateError::NotValidForName
+    } else if flags & unsupported != 0 {
+        CertificateError::InvalidPurpose
+    } else if flags & badcert::EXPIRED != 0 {
+        CertificateError::Expired
+    } else if flags & badcert::REVOKED != 0 {
+        CertificateError::Revoked
+    } else if flags & badcert::NOT_TRUSTED != 0 {
+        CertificateError::UnknownIssuer
+    } else {
+        CertificateError::Other(OtherError::new(std::io::Error::other(format!("verification flags {flags:#x}"))))
+    };
+    rustls::Error::InvalidCertificate(e)
+}
+
+fn algorithms() -> &'static WebPkiSupportedAlgorithms {
+    &rustls_aws_lc_rs::SUPPORTED_SIG_ALGS
+}
+
+/// The handshake-signature methods of both verifiers (the same trait methods in
+/// `ServerVerifier` and `ClientVerifier`): signatures are always checked, whatever the
+/// authmode, with the provider's algorithms.
+macro_rules! handshake_signature_checks {
+    () => {
+        fn verify_tls12_signature(
+            &self,
+            input: &SignatureVerificationInput<'_>,
+        ) -> Result<HandshakeSignatureValid, rustls::Error> {
+            rustls::crypto::verify_tls12_signature(input, algorithms())
+        }
+
+        fn verify_tls13_signature(
+            &self,
+            input: &SignatureVerificationInput<'_>,
+        ) -> Result<HandshakeSignatureValid, rustls::Error> {
+            rustls::crypto::verify_tls13_signature(input, algorithms())
+        }
+
+        fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
+            algorithms().supported_schemes()
+        }
+    };
+}
+
+/// The client side's verifier of the server certificate.
+#[derive(Debug)]
+pub(crate) struct ServerCertVerifier {
+    pub(crate) check: PeerCheck,
+    pub(crate) record: VerifyRecord,
+}
+
+impl ServerVerifier for ServerCertVerifier {
+    fn verify_identity(&self, identity: &ServerIdentity<'_>) -> Result<PeerVerified, rustls::Error> {
+        if self.check.authmode == AuthMode::None {
+            self.record.set(badcert::SKIP_VERIFY, None);
+            return Ok(PeerVerified::assertion());
+        }
+        let Some(chain) = chain_of(identity.identity) else {
+            self.record.set(badcert::OTHER, None);
+            return Err(rustls::Error::InvalidCertificate(CertificateError::BadEncoding));
+        };
+        self.check.conclude(&self.record, self.check.flags(&chain, identity.now))
+    }
+
+    handshake_signature_checks!();
+
+    fn request_ocsp_response(&self) -> bool {
+        false
+    }
+
+    fn hash_config(&self, h: &mut dyn core::hash::Hasher) {
+        h.write_u8(self.check.authmode as u8);
+        h.write_usize(self.check.trust.as_ref().map_or(0, |r| Arc::as_ptr(r) as usize));
+    }
+}
+
+/// The server side's verifier of client certificates (`mbedtls_ssl_conf_authmode` on a server).
+#[derive(Debug)]
+pub(crate) struct ClientCertVerifier {
+    check: PeerCheck,
+    subjects: Arc<[DistinguishedName]>,
+    pub(crate) record: VerifyRecord,
+}
+
+impl ClientCertVerifier {
+    pub(crate) fn new(check: PeerCheck, record: VerifyRecord) -> Self {
+        let subjects: Arc<[DistinguishedName]> = check.trust.as_ref().map(|t| t.subjects()).unwrap_or_default().into();
+        Self { check, subjects, record }
+    }
+}
+
+impl ClientVerifier for ClientCertVerifier {
+    fn verify_identity(&self, identity: &ClientIdentity<'_>) -> Result<PeerVerified, rustls::Error> {
+        let outcome = match chain_of(identity.identity) {
+            Some(chain) => self.check.flags(&chain, identity.now),
+            None => Ok(badcert::OTHER),
+        };
+        self.check.conclude(&self.record, outcome)
+    }
+
+    handshake_signature_checks!();
+
+    fn root_hint_subjects(&self) -> Arc<[DistinguishedName]> {
+        self.subjects.clone()
+    }
+
+    fn client_auth_mandatory(&self) -> bool {
+        self.check.authmode == AuthMode::Required
+    }
+
+    fn offer_client_auth(&self) -> bool {
+        self.check.authmode != AuthMode::None
+    }
+}
+
+/// The certificate chain (end entity first) of an X.509 identity, as rustls reports a peer's or
+/// holds our own; `None` for a raw public key, which has no chain.
+pub(crate) fn chain_of(identity: &Identity<'_>) -> Option<Vec<CertificateDer<'static>>> {
+    let Identity::X509(identity) = identity else { return None };
+    let mut chain = vec![identity.end_entity.clone().into_owned()];
+    chain.extend(identity.intermediates.iter().map(|c| c.clone().into_owned()));
+    Some(chain)
+}
+
+#[cfg(test)]
+mod tests;
