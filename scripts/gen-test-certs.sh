@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # Generates the test PKI into DIR (default: tests/certs/generated): a test CA, a second
 # ("wrong") CA, RSA-2048 and P-256 server certificates for localhost / 127.0.0.1, a client
-# certificate, an expired server certificate, and encrypted copies of the keys.
+# certificate, an expired server certificate, encrypted copies of the keys, and (in chains/) the
+# chains of the verification tests (gen-verify-chains.sh).
 # Idempotent: does nothing when DIR/.complete exists. Safe to start many times at once (test
 # threads and test binaries do): the first holds a lock on DIR/.lock while it generates, the others
 # wait for it and then find DIR/.complete. A run that was interrupted starts over.
 set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
 dir=${1:-"$(dirname "$0")/../tests/certs/generated"}
 mkdir -p "$dir"
 cd "$dir"
@@ -90,4 +92,5 @@ openssl pkcs8 -topk8 -in server-rsa.key -v2 aes-256-cbc -v2prf hmacWithSHA256 \
     -passout pass:secret -out server-rsa.enc.key
 openssl pkcs8 -topk8 -in server-ec.key -v2 aes-128-cbc -v2prf hmacWithSHA256 \
     -passout pass:secret -out server-ec.enc.key
+bash "$here/gen-verify-chains.sh" chains
 touch .complete

@@ -3,7 +3,8 @@
 //! and wrong call order across the API, the X.509/PK and socket/RNG smoke tests, the PSA smoke
 //! test, error.h's texts and the platform layer (clock, gmtime_r), the digests and HMACs of
 //! md.h / sha*.h (all checked against Python's hashlib and hmac), and base64 against Debian's
-//! Mbed TLS 2.28 and Python.
+//! Mbed TLS 2.28 and Python, and chain verification with verify callbacks against Debian's Mbed
+//! TLS 2.28.
 
 mod common;
 
@@ -12,16 +13,20 @@ use std::process::Command;
 
 use common::*;
 
+/// valgrind's options for every C test program: memory errors and definite or indirect leaks
+/// fail the run (the library's global handle registry is reachable, not leaked).
+const VALGRIND: &[&str] = &[
+    "valgrind",
+    "--error-exitcode=99",
+    "--leak-check=full",
+    "--errors-for-leak-kinds=definite,indirect",
+    "--show-leak-kinds=definite,indirect",
+];
+
 fn under_valgrind(name: &str, args: &[&str]) -> String {
     let prog = program(&format!("tests/{name}"));
-    let mut argv = vec![
-        "valgrind",
-        "--error-exitcode=99",
-        "--leak-check=full",
-        "--errors-for-leak-kinds=definite,indirect",
-        "--show-leak-kinds=definite,indirect",
-        &prog,
-    ];
+    let mut argv = VALGRIND.to_vec();
+    argv.push(&prog);
     argv.extend_from_slice(args);
     let (status, out) = run(name, &argv, b"", 300);
     assert!(status.success(), "{name} failed under valgrind (exit {status:?}):\n{out}");
@@ -87,7 +92,7 @@ fn base64_matches_mbedtls_2_28_and_python() {
     assert!(status.success(), "{generated}");
     let (cases, expected) = generated.split_once("--\n").expect("case list");
     let ours = program("tests/base64_cases");
-    let argv = ["valgrind", "--error-exitcode=99", "--leak-check=full", "-q", ours.as_str()];
+    let argv = [VALGRIND, &["-q", ours.as_str()]].concat();
     let (status, ours) = run("base64_cases", &argv, cases.as_bytes(), 300);
     assert!(status.success(), "ours under valgrind:\n{ours}");
     let reference = program("mbedtls-2.28/tests/base64_cases");
@@ -104,6 +109,38 @@ fn base64_matches_mbedtls_2_28_and_python() {
         let i: usize = i.parse().unwrap();
         assert_eq!(ours[i].trim_end(), want.trim_end(), "case {i}: {}", cases[i]);
     }
+}
+
+/// Chain verification (`mbedtls_x509_crt_verify` / `_with_profile` with a verify callback) on
+/// the chains of scripts/gen-verify-chains.sh: every callback call (depth, flags) and every
+/// result equal Debian's Mbed TLS 2.28's, case by case; ours runs under valgrind.
+#[test]
+fn chain_verification_and_callbacks_match_mbedtls_2_28() {
+    let dir = certs().join("chains");
+    let dir = dir.to_str().unwrap();
+    let ours = program("tests/verify_chains");
+    let argv = [VALGRIND, &["-q", ours.as_str(), dir]].concat();
+    let (status, ours) = run("verify_chains", &argv, b"", 300);
+    assert!(status.success(), "ours under valgrind:\n{ours}");
+    let reference = program("mbedtls-2.28/tests/verify_chains");
+    let (status, theirs) = run("verify_chains-2.28", &[reference.as_str(), dir], b"", 60);
+    assert!(status.success(), "{theirs}");
+    let cases = theirs.lines().filter(|l| l.starts_with("case ")).count();
+    assert!(cases >= 20, "{theirs}");
+    // Each case's lines, compared as a block so that a difference names its case.
+    let blocks = |out: &str| -> Vec<String> {
+        out.split("case ").filter(|b| !b.is_empty()).map(|b| format!("case {b}")).collect()
+    };
+    let (ours, theirs) = (blocks(&ours), blocks(&theirs));
+    assert_eq!(ours.len(), theirs.len());
+    for (a, b) in ours.iter().zip(&theirs) {
+        assert_eq!(a, b);
+    }
+    // Sanity of the reference itself: pinning and callback errors behave as documented.
+    let find = |name: &str| theirs.iter().find(|b| b.starts_with(&format!("case {name}\n"))).unwrap().clone();
+    assert!(find("self-signed, pinned").ends_with("ret -0x0000 flags 0x00000000\n"));
+    assert!(find("callback error").contains("ret -0x1234 flags 0xffffffff"));
+    assert!(find("callback returns VERIFY_FAILED").contains("ret -0x3000"));
 }
 
 /// The inputs of tests/c/psa_smoke.c, hashed by Python's hashlib: `alg input hex` lines.
