@@ -117,25 +117,10 @@ fn a_callback_error_ends_the_handshake_and_optional_mode_reports_flags() {
 fn the_client_layer_against_openssl_s_server() {
     let port = free_port();
     let (accept, c, k, ca) = (port.to_string(), cert("server-rsa.crt"), cert("server-rsa.key"), cert("ca.crt"));
+    #[rustfmt::skip]
     let argv = [
-        "openssl",
-        "s_server",
-        "-accept",
-        &accept,
-        "-cert",
-        &c,
-        "-key",
-        &k,
-        "-CAfile",
-        &ca,
-        "-Verify",
-        "1",
-        "-verify_return_error",
-        "-rev",
-        "-naccept",
-        "2",
-        "-client_renegotiation",
-        "-tls1_2",
+        "openssl", "s_server", "-accept", &accept, "-cert", &c, "-key", &k, "-CAfile", &ca, "-Verify", "1",
+        "-verify_return_error", "-rev", "-naccept", "2", "-client_renegotiation", "-tls1_2",
     ];
     let s = Proc::start("openssl s_server", &argv, &[], 60);
     s.expect("ACCEPT", 20);
@@ -157,22 +142,10 @@ fn the_server_layer_against_openssl_s_client() {
     let sess = sess.to_str().unwrap().to_string();
     let (connect, c, k, ca) = (format!("127.0.0.1:{port}"), cert("client.crt"), cert("client.key"), cert("ca.crt"));
     let s_client = |sess_flag: &str, pause_ms: u64| {
+        #[rustfmt::skip]
         let argv = [
-            "openssl",
-            "s_client",
-            "-connect",
-            &connect,
-            "-cert",
-            &c,
-            "-key",
-            &k,
-            "-CAfile",
-            &ca,
-            "-servername",
-            "localhost",
-            "-verify_return_error",
-            sess_flag,
-            &sess,
+            "openssl", "s_client", "-connect", &connect, "-cert", &c, "-key", &k, "-CAfile", &ca,
+            "-servername", "localhost", "-verify_return_error", sess_flag, &sess,
         ];
         let mut p = Proc::start("openssl s_client", &argv, &[], 30);
         p.expect("Verify return code: 0", 20);
