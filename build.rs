@@ -112,6 +112,18 @@ typedef int mbedtls_ssl_recv_t(void *ctx, unsigned char *buf, size_t len);
 /** Receive callback with a timeout in milliseconds (0 = wait forever); returns
     MBEDTLS_ERR_SSL_TIMEOUT when the timeout expires. */
 typedef int mbedtls_ssl_recv_timeout_t(void *ctx, unsigned char *buf, size_t len, uint32_t timeout);
+/** Timer callbacks (DTLS only in Mbed TLS; accepted and not called here). */
+typedef void mbedtls_ssl_set_timer_t(void *ctx, uint32_t int_ms, uint32_t fin_ms);
+typedef int mbedtls_ssl_get_timer_t(void *ctx);
+"#;
+
+const SSL_AFTER: &str = r#"
+/** The session cache callbacks of `mbedtls_ssl_conf_session_cache`: look a session up by ID
+    (0 when found), and store one under its ID. */
+typedef int mbedtls_ssl_cache_get_t(void *data, unsigned char const *session_id, size_t session_id_len,
+                                    mbedtls_ssl_session *session);
+typedef int mbedtls_ssl_cache_set_t(void *data, unsigned char const *session_id, size_t session_id_len,
+                                    const mbedtls_ssl_session *session);
 "#;
 
 const PLATFORM_UTIL_TYPEDEFS: &str = r#"
@@ -286,9 +298,17 @@ const HEADERS: &[Header] = &[
         after: "",
     },
     Header {
+        name: "ecp.h",
+        module: Some("ecp"),
+        includes: &["mbedtls/build_info.h"],
+        sys_includes: &[],
+        before: "",
+        after: "",
+    },
+    Header {
         name: "pk.h",
         module: Some("pk"),
-        includes: &["mbedtls/build_info.h", "mbedtls/platform.h"],
+        includes: &["mbedtls/build_info.h", "mbedtls/platform.h", "mbedtls/ecp.h"],
         sys_includes: &["stddef.h"],
         before: "",
         after: "",
@@ -350,7 +370,7 @@ const HEADERS: &[Header] = &[
         ],
         sys_includes: &["stddef.h"],
         before: SSL_TYPEDEFS,
-        after: "",
+        after: SSL_AFTER,
     },
     Header {
         name: "ssl_cache.h",

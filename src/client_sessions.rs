@@ -33,6 +33,8 @@ pub struct ConnectionSessions {
     kx_hint: Mutex<Option<NamedGroup>>,
     provider: Arc<CryptoProvider>,
     tls12_enabled: bool,
+    /// Whether TLS 1.3 tickets are offered (`MBEDTLS_SSL_TLS1_3_KEY_EXCHANGE_MODE_PSK_EPHEMERAL`).
+    tls13_enabled: bool,
 }
 
 impl core::fmt::Debug for Received {
@@ -59,13 +61,19 @@ pub fn name_of(name: &rustls::pki_types::ServerName<'_>) -> String {
 }
 
 impl ConnectionSessions {
-    pub fn new(offer: Option<Session>, provider: Arc<CryptoProvider>, tls12_enabled: bool) -> Self {
+    pub fn new(
+        offer: Option<Session>,
+        provider: Arc<CryptoProvider>,
+        tls12_enabled: bool,
+        tls13_enabled: bool,
+    ) -> Self {
         Self {
             offer: Mutex::new(offer),
             received: Mutex::default(),
             kx_hint: Mutex::new(None),
             provider,
             tls12_enabled,
+            tls13_enabled,
         }
     }
 
@@ -135,6 +143,9 @@ impl ClientSessionStore for ConnectionSessions {
     }
 
     fn take_tls13_ticket(&self, key: &ClientSessionKey<'static>) -> Option<Tls13Session> {
+        if !self.tls13_enabled {
+            return None;
+        }
         let bytes = self.offer_for(key, TLS1_3)?;
         // A ticket is single-use: rustls takes it once per connection.
         Tls13Session::from_slice(&bytes, &self.provider)

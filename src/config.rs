@@ -14,7 +14,7 @@ use std::sync::{Arc, Mutex};
 use rustls::crypto::{Credentials, CryptoProvider, Identity, SelectedCredential, SignatureScheme};
 use rustls::enums::CertificateType;
 use rustls::pki_types::{CertificateDer, PrivateKeyDer};
-use rustls::{Tls12CipherSuite, Tls13CipherSuite};
+use rustls::{DistinguishedName, Tls12CipherSuite, Tls13CipherSuite};
 
 use crate::error::{Error, Result};
 use crate::server_sessions::{Invalidated, SessionStore, TicketCodec};
@@ -93,6 +93,22 @@ pub struct Settings {
     pub cert_profile: Profile,
     /// `mbedtls_ssl_conf_verify`: the application's verify callback.
     pub verify_callback: Option<Arc<dyn VerifyCallback>>,
+    /// `mbedtls_ssl_conf_groups` (or `_curves`): key exchange groups as IANA ids, in order of
+    /// preference; None = library default.
+    pub groups: Option<Vec<u16>>,
+    /// `mbedtls_ssl_conf_sig_algs` (or `_sig_hashes`): signature schemes offered, accepted and
+    /// used for signing; None = library default.
+    pub sig_algs: Option<Arc<[u16]>>,
+    /// `mbedtls_ssl_conf_preference_order`: the server chooses the suite by its own order.
+    pub server_order: bool,
+    /// `mbedtls_ssl_conf_extended_master_secret` (recorded: rustls always negotiates it).
+    pub extended_master_secret: bool,
+    /// `mbedtls_ssl_conf_cert_req_ca_list`: a server lists CA names in its CertificateRequest.
+    pub cert_req_ca_list: bool,
+    /// `mbedtls_ssl_conf_dn_hints`: the CA names to list instead of the CA chain's.
+    pub dn_hints: Option<Arc<[DistinguishedName]>>,
+    /// `mbedtls_ssl_conf_tls13_key_exchange_modes` (`MBEDTLS_SSL_TLS1_3_KEY_EXCHANGE_MODE_*`).
+    pub tls13_kex_modes: u32,
     /// Own certificates, in the order they were added (the first usable one is chosen).
     pub own_certs: Vec<Arc<OwnCert>>,
     pub rng_set: bool,
@@ -146,6 +162,13 @@ impl Settings {
             ca_chain: None,
             cert_profile: Profile::DEFAULT,
             verify_callback: None,
+            groups: None,
+            sig_algs: None,
+            server_order: true,
+            extended_master_secret: true,
+            cert_req_ca_list: true,
+            dn_hints: None,
+            tls13_kex_modes: TLS13_KEX_ALL,
             own_certs: Vec::new(),
             rng_set: false,
             debug: None,
@@ -181,6 +204,12 @@ impl Settings {
             Endpoint::Server => AuthMode::None,
         };
         self.cert_profile = if preset == Preset::SuiteB { Profile::SUITE_B } else { Profile::DEFAULT };
+        self.groups = None;
+        self.sig_algs = None;
+        self.server_order = true;
+        self.extended_master_secret = true;
+        self.cert_req_ca_list = true;
+        self.tls13_kex_modes = TLS13_KEX_ALL;
         self.session_tickets = endpoint == Endpoint::Client;
         self.signal_new_session_tickets = false;
         self.ciphersuites = None;
@@ -205,7 +234,7 @@ impl Snapshot {
     fn build(settings: Settings) -> Result<Self> {
         let provider = Arc::new(provider_for(&settings)?);
         let trust = settings.ca_chain.as_ref().map(|chain| Arc::new(TrustStore::from_ders(chain)));
-        let own_certs = Arc::new(OwnCertResolver { certs: settings.own_certs.clone() });
+        let own_certs = Arc::new(OwnCertResolver::new(settings.own_certs.clone(), settings.sig_algs.clone()));
         Ok(Self { settings, provider, trust, own_certs })
     }
 }
@@ -251,13 +280,27 @@ fn provider_for(settings: &Settings) -> Result<CryptoProvider> {
     }
     let mut provider =
         CryptoProvider { tls12_cipher_suites: Cow::Owned(tls12), tls13_cipher_suites: Cow::Owned(tls13), ..base };
-    if suite_b {
-        provider.kx_groups = Cow::Owned(
-            rustls_aws_lc_rs::ALL_KX_GROUPS.iter().copied().filter(|g| matches!(g.name().0, 0x0017 | 0x0018)).collect(),
-        );
+    if suite_b || settings.groups.is_some() {
+        let mut groups: Vec<_> = rustls_aws_lc_rs::ALL_KX_GROUPS
+            .iter()
+            .copied()
+            .filter(|g| !suite_b || matches!(g.name().0, 0x0017 | 0x0018))
+            .filter(|g| settings.groups.as_ref().is_none_or(|l| l.contains(&g.name().0)))
+            .collect();
+        groups.sort_by_key(|g| order(&settings.groups, g.name().0));
+        if groups.is_empty() {
+            log::error!("none of the configured key exchange groups is available");
+            return Err(Error::SslBadConfig);
+        }
+        provider.kx_groups = Cow::Owned(groups);
     }
     Ok(provider)
 }
+
+/// `MBEDTLS_SSL_TLS1_3_KEY_EXCHANGE_MODE_ALL`.
+pub const TLS13_KEX_ALL: u32 = 7;
+/// `MBEDTLS_SSL_TLS1_3_KEY_EXCHANGE_MODE_PSK_EPHEMERAL`: resumption with (EC)DHE.
+pub const TLS13_KEX_PSK_EPHEMERAL: u32 = 4;
 
 /// TLS 1.2 suites of the Suite B preset: ECDHE-ECDSA with AES-GCM.
 const SUITE_B_TLS12: &[u16] = &[0xC02B, 0xC02C];
@@ -267,20 +310,28 @@ const SUITE_B_TLS12: &[u16] = &[0xC02B, 0xC02C];
 #[derive(Debug)]
 pub struct OwnCertResolver {
     certs: Vec<Arc<OwnCert>>,
+    /// `mbedtls_ssl_conf_sig_algs`: the only schemes to sign with (None: any).
+    sig_algs: Option<Arc<[u16]>>,
 }
 
 impl OwnCertResolver {
-    pub fn from_certs(certs: Vec<Arc<OwnCert>>) -> Self {
-        Self { certs }
+    pub fn new(certs: Vec<Arc<OwnCert>>, sig_algs: Option<Arc<[u16]>>) -> Self {
+        Self { certs, sig_algs }
     }
 
     pub fn is_empty(&self) -> bool {
         self.certs.is_empty()
     }
 
-    /// The first own certificate whose key can sign with one of `schemes`, with its signer.
+    /// The first own certificate whose key can sign with one of `schemes` (those allowed by
+    /// `mbedtls_ssl_conf_sig_algs`), with its signer.
     pub fn signer(&self, schemes: &[SignatureScheme]) -> Option<SelectedCredential> {
-        self.certs.iter().find_map(|c| c.signer(schemes))
+        let allowed: Vec<SignatureScheme> = schemes
+            .iter()
+            .copied()
+            .filter(|s| self.sig_algs.as_ref().is_none_or(|l| l.contains(&u16::from(*s))))
+            .collect();
+        self.certs.iter().find_map(|c| c.signer(&allowed))
     }
 }
 

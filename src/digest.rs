@@ -90,6 +90,24 @@ pub(crate) fn authenticate(algorithm: Algorithm, key: &[u8], data: &[u8], out: &
     out.copy_from_slice(hmac::sign(&hmac::Key::new(algorithm.hmac(), key), data).as_ref());
 }
 
+/// The TLS 1.2 PRF (RFC 5246 §5: `P_<hash>(secret, label + seed)`) into `out`, any length.
+pub(crate) fn tls12_prf(algorithm: Algorithm, secret: &[u8], label: &[u8], seed: &[u8], out: &mut [u8]) {
+    let key = hmac::Key::new(algorithm.hmac(), secret);
+    let mut label_seed = label.to_vec();
+    label_seed.extend_from_slice(seed);
+    // A(1) = HMAC(secret, label + seed); A(i + 1) = HMAC(secret, A(i)).
+    let mut a = hmac::sign(&key, &label_seed);
+    for chunk in out.chunks_mut(algorithm.output_len()) {
+        let mut ctx = hmac::Context::with_key(&key);
+        ctx.update(a.as_ref());
+        ctx.update(&label_seed);
+        let block = ctx.sign();
+        chunk.copy_from_slice(&block.as_ref()[..chunk.len()]);
+        a = hmac::sign(&key, a.as_ref());
+    }
+    label_seed.zeroize();
+}
+
 /// The digest of a file's contents into `out` (exactly [`Algorithm::output_len`] bytes).
 ///
 /// # Errors

@@ -244,3 +244,9 @@ fn digests_and_hmacs_equal_pythons() {
         assert_eq!(routes.get(key), Some(&want), "routes of {key:?}");
     }
 }
+
+#[test]
+fn ssl_handshake_parameters_offline_checks() {
+    let out = under_valgrind("ssl_params", &["mode=checks"]);
+    assert!(out.contains("checks: ok"), "{out}");
+}

@@ -7,6 +7,7 @@
 #include <stdint.h>
 #include "mbedtls/build_info.h"
 #include "mbedtls/platform.h"
+#include "mbedtls/ecp.h"
 
 /* Constants (generated from src/tables/constants.txt). */
 #define MBEDTLS_PK_NONE                                            0 /**< No key. */

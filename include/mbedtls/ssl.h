@@ -23,6 +23,9 @@ typedef int mbedtls_ssl_recv_t(void *ctx, unsigned char *buf, size_t len);
 /** Receive callback with a timeout in milliseconds (0 = wait forever); returns
     MBEDTLS_ERR_SSL_TIMEOUT when the timeout expires. */
 typedef int mbedtls_ssl_recv_timeout_t(void *ctx, unsigned char *buf, size_t len, uint32_t timeout);
+/** Timer callbacks (DTLS only in Mbed TLS; accepted and not called here). */
+typedef void mbedtls_ssl_set_timer_t(void *ctx, uint32_t int_ms, uint32_t fin_ms);
+typedef int mbedtls_ssl_get_timer_t(void *ctx);
 
 /* Constants (generated from src/tables/constants.txt). */
 #define MBEDTLS_SSL_MAX_HOST_NAME_LEN                              255 /**< Maximum host name length for `mbedtls_ssl_set_hostname`. */
@@ -87,6 +90,59 @@ typedef int mbedtls_ssl_recv_timeout_t(void *ctx, unsigned char *buf, size_t len
 #define MBEDTLS_SSL_ALERT_MSG_UNRECOGNIZED_NAME                    112 /**< Alert: unrecognized_name. */
 #define MBEDTLS_SSL_ALERT_MSG_CERT_REQUIRED                        116 /**< Alert: certificate_required. */
 #define MBEDTLS_SSL_ALERT_MSG_NO_APPLICATION_PROTOCOL              120 /**< Alert: no_application_protocol. */
+#define MBEDTLS_SSL_IANA_TLS_GROUP_NONE                            0 /**< End of a `mbedtls_ssl_conf_groups` list. */
+#define MBEDTLS_SSL_IANA_TLS_GROUP_SECP192K1                       0x0012 /**< TLS group secp192k1 (not available here). */
+#define MBEDTLS_SSL_IANA_TLS_GROUP_SECP192R1                       0x0013 /**< TLS group secp192r1 (not available here). */
+#define MBEDTLS_SSL_IANA_TLS_GROUP_SECP224K1                       0x0014 /**< TLS group secp224k1 (not available here). */
+#define MBEDTLS_SSL_IANA_TLS_GROUP_SECP224R1                       0x0015 /**< TLS group secp224r1 (not available here). */
+#define MBEDTLS_SSL_IANA_TLS_GROUP_SECP256K1                       0x0016 /**< TLS group secp256k1 (not available here). */
+#define MBEDTLS_SSL_IANA_TLS_GROUP_SECP256R1                       0x0017 /**< TLS group secp256r1 (P-256). */
+#define MBEDTLS_SSL_IANA_TLS_GROUP_SECP384R1                       0x0018 /**< TLS group secp384r1 (P-384). */
+#define MBEDTLS_SSL_IANA_TLS_GROUP_SECP521R1                       0x0019 /**< TLS group secp521r1 (P-521). */
+#define MBEDTLS_SSL_IANA_TLS_GROUP_BP256R1                         0x001A /**< TLS group brainpoolP256r1tls13 (not available here). */
+#define MBEDTLS_SSL_IANA_TLS_GROUP_BP384R1                         0x001B /**< TLS group brainpoolP384r1tls13 (not available here). */
+#define MBEDTLS_SSL_IANA_TLS_GROUP_BP512R1                         0x001C /**< TLS group brainpoolP512r1tls13 (not available here). */
+#define MBEDTLS_SSL_IANA_TLS_GROUP_X25519                          0x001D /**< TLS group x25519. */
+#define MBEDTLS_SSL_IANA_TLS_GROUP_X448                            0x001E /**< TLS group x448 (not available here). */
+#define MBEDTLS_SSL_IANA_TLS_GROUP_FFDHE2048                       0x0100 /**< TLS group ffdhe2048 (not available here). */
+#define MBEDTLS_SSL_IANA_TLS_GROUP_FFDHE3072                       0x0101 /**< TLS group ffdhe3072 (not available here). */
+#define MBEDTLS_SSL_IANA_TLS_GROUP_FFDHE4096                       0x0102 /**< TLS group ffdhe4096 (not available here). */
+#define MBEDTLS_SSL_IANA_TLS_GROUP_FFDHE6144                       0x0103 /**< TLS group ffdhe6144 (not available here). */
+#define MBEDTLS_SSL_IANA_TLS_GROUP_FFDHE8192                       0x0104 /**< TLS group ffdhe8192 (not available here). */
+#define MBEDTLS_TLS1_3_SIG_NONE                                    0x0000 /**< End of a `mbedtls_ssl_conf_sig_algs` list. */
+#define MBEDTLS_TLS1_3_SIG_RSA_PKCS1_SHA256                        0x0401 /**< Signature scheme rsa_pkcs1_sha256. */
+#define MBEDTLS_TLS1_3_SIG_RSA_PKCS1_SHA384                        0x0501 /**< Signature scheme rsa_pkcs1_sha384. */
+#define MBEDTLS_TLS1_3_SIG_RSA_PKCS1_SHA512                        0x0601 /**< Signature scheme rsa_pkcs1_sha512. */
+#define MBEDTLS_TLS1_3_SIG_ECDSA_SECP256R1_SHA256                  0x0403 /**< Signature scheme ecdsa_secp256r1_sha256. */
+#define MBEDTLS_TLS1_3_SIG_ECDSA_SECP384R1_SHA384                  0x0503 /**< Signature scheme ecdsa_secp384r1_sha384. */
+#define MBEDTLS_TLS1_3_SIG_ECDSA_SECP521R1_SHA512                  0x0603 /**< Signature scheme ecdsa_secp521r1_sha512. */
+#define MBEDTLS_TLS1_3_SIG_RSA_PSS_RSAE_SHA256                     0x0804 /**< Signature scheme rsa_pss_rsae_sha256. */
+#define MBEDTLS_TLS1_3_SIG_RSA_PSS_RSAE_SHA384                     0x0805 /**< Signature scheme rsa_pss_rsae_sha384. */
+#define MBEDTLS_TLS1_3_SIG_RSA_PSS_RSAE_SHA512                     0x0806 /**< Signature scheme rsa_pss_rsae_sha512. */
+#define MBEDTLS_TLS1_3_SIG_ED25519                                 0x0807 /**< Signature scheme ed25519. */
+#define MBEDTLS_TLS1_3_SIG_ED448                                   0x0808 /**< Signature scheme ed448 (not available here). */
+#define MBEDTLS_TLS1_3_SIG_RSA_PSS_PSS_SHA256                      0x0809 /**< Signature scheme rsa_pss_pss_sha256 (not available here). */
+#define MBEDTLS_TLS1_3_SIG_RSA_PSS_PSS_SHA384                      0x080A /**< Signature scheme rsa_pss_pss_sha384 (not available here). */
+#define MBEDTLS_TLS1_3_SIG_RSA_PSS_PSS_SHA512                      0x080B /**< Signature scheme rsa_pss_pss_sha512 (not available here). */
+#define MBEDTLS_TLS1_3_SIG_RSA_PKCS1_SHA1                          0x0201 /**< Signature scheme rsa_pkcs1_sha1 (legacy). */
+#define MBEDTLS_TLS1_3_SIG_ECDSA_SHA1                              0x0203 /**< Signature scheme ecdsa_sha1 (legacy). */
+#define MBEDTLS_SSL_TLS1_3_KEY_EXCHANGE_MODE_NONE                  0 /**< TLS 1.3 key exchange modes: none. */
+#define MBEDTLS_SSL_TLS1_3_KEY_EXCHANGE_MODE_PSK                   1 /**< TLS 1.3 key exchange mode psk_ke (not available in rustls). */
+#define MBEDTLS_SSL_TLS1_3_KEY_EXCHANGE_MODE_EPHEMERAL             2 /**< TLS 1.3 key exchange mode: full (EC)DHE handshakes. */
+#define MBEDTLS_SSL_TLS1_3_KEY_EXCHANGE_MODE_PSK_EPHEMERAL         4 /**< TLS 1.3 key exchange mode psk_dhe_ke: resumption with (EC)DHE. */
+#define MBEDTLS_SSL_TLS1_3_KEY_EXCHANGE_MODE_PSK_ALL               5 /**< PSK and PSK_EPHEMERAL. */
+#define MBEDTLS_SSL_TLS1_3_KEY_EXCHANGE_MODE_EPHEMERAL_ALL         6 /**< EPHEMERAL and PSK_EPHEMERAL. */
+#define MBEDTLS_SSL_TLS1_3_KEY_EXCHANGE_MODE_ALL                   7 /**< Every TLS 1.3 key exchange mode (the default). */
+#define MBEDTLS_SSL_SRV_CIPHERSUITE_ORDER_CLIENT                   1 /**< The server follows the client's suite order. */
+#define MBEDTLS_SSL_SRV_CIPHERSUITE_ORDER_SERVER                   0 /**< The server follows its own suite order (the default). */
+#define MBEDTLS_SSL_CERT_REQ_CA_LIST_ENABLED                       1 /**< A server lists its CA names in the CertificateRequest (the default). */
+#define MBEDTLS_SSL_CERT_REQ_CA_LIST_DISABLED                      0 /**< A server sends an empty CA name list. */
+#define MBEDTLS_SSL_TLS_PRF_NONE                                   0 /**< `mbedtls_tls_prf_types`: no PRF. */
+#define MBEDTLS_SSL_TLS_PRF_SHA384                                 1 /**< `mbedtls_tls_prf_types`: the TLS 1.2 PRF with SHA-384. */
+#define MBEDTLS_SSL_TLS_PRF_SHA256                                 2 /**< `mbedtls_tls_prf_types`: the TLS 1.2 PRF with SHA-256. */
+#define MBEDTLS_SSL_TLS_PRF_HKDF_EXPAND_SHA384                     3 /**< `mbedtls_tls_prf_types`: HKDF-Expand with SHA-384 (not a `mbedtls_ssl_tls_prf` type). */
+#define MBEDTLS_SSL_TLS_PRF_HKDF_EXPAND_SHA256                     4 /**< `mbedtls_tls_prf_types`: HKDF-Expand with SHA-256 (not a `mbedtls_ssl_tls_prf` type). */
+#define MBEDTLS_SSL_ALERT_MSG_CERT_REVOKED                         44 /**< Alert: certificate_revoked. */
 #define MBEDTLS_SSL_HELLO_REQUEST                                  0 /**< Handshake state: before the first message (`ssl->state` values are internal here). */
 #define MBEDTLS_SSL_HANDSHAKE_OVER                                 27 /**< Handshake state: the handshake is complete. */
 
@@ -170,6 +226,11 @@ typedef int mbedtls_ssl_protocol_version;
 typedef struct mbedtls_ssl_context {
   void *private_handle;
 } mbedtls_ssl_context;
+
+/**
+ * `mbedtls_tls_prf_types` (an `int`-sized enum in Mbed TLS 3.6): `MBEDTLS_SSL_TLS_PRF_*`.
+ */
+typedef int mbedtls_tls_prf_types;
 
 #ifdef __cplusplus
 extern "C" {
@@ -851,6 +912,225 @@ void mbedtls_ssl_conf_tls13_enable_signal_new_session_tickets(struct mbedtls_ssl
                                                               int signal_new_session_tickets);
 
 /**
+ * Sets the key exchange groups offered (client) and accepted (server), in order of preference,
+ * as IANA numbers (`MBEDTLS_SSL_IANA_TLS_GROUP_*`), the list ending with
+ * `MBEDTLS_SSL_IANA_TLS_GROUP_NONE` (0). Groups this library lacks are left out; if none is
+ * left, the handshake fails with `MBEDTLS_ERR_SSL_BAD_CONFIG`. NULL goes back to the default
+ * list (X25519, P-256, P-384 and the post-quantum hybrid X25519MLKEM768 for TLS 1.3).
+ *
+ * Differences from Mbed TLS: the list is copied (Mbed TLS keeps the pointer).
+ *
+ * # Safety
+ * `conf` is NULL (ignored) or an initialised configuration; `groups` is NULL or a list ending
+ * with 0.
+ */
+void mbedtls_ssl_conf_groups(struct mbedtls_ssl_config *conf, const uint16_t *groups);
+
+/**
+ * Sets the key exchange groups by curve (`MBEDTLS_ECP_DP_*`, the list ending with
+ * `MBEDTLS_ECP_DP_NONE`): as `mbedtls_ssl_conf_groups` with each curve's TLS group. Deprecated
+ * in Mbed TLS 3.6, as here.
+ *
+ * Differences from Mbed TLS: the curves restrict the key exchange only, not also the curves
+ * of the peer's ECDSA certificate.
+ *
+ * # Safety
+ * `conf` is NULL (ignored) or an initialised configuration; `curves` is NULL or a list ending
+ * with `MBEDTLS_ECP_DP_NONE`.
+ */
+void mbedtls_ssl_conf_curves(struct mbedtls_ssl_config *conf, const mbedtls_ecp_group_id *curves);
+
+/**
+ * Sets the signature algorithms (`MBEDTLS_TLS1_3_SIG_*`, TLS 1.3 SignatureScheme numbers, which
+ * TLS 1.2's hash-and-signature pairs share) this side offers, accepts from the peer, and signs
+ * with, the list ending with `MBEDTLS_TLS1_3_SIG_NONE` (0). A peer that signs with another is
+ * refused; if the own key can sign with none of them, the handshake fails. NULL goes back to the
+ * default (every scheme the crypto provider verifies).
+ *
+ * Differences from Mbed TLS: the list is copied (Mbed TLS keeps the pointer); schemes this
+ * library cannot verify are ignored.
+ *
+ * # Safety
+ * `conf` is NULL (ignored) or an initialised configuration; `sig_algs` is NULL or a list
+ * ending with 0.
+ */
+void mbedtls_ssl_conf_sig_algs(struct mbedtls_ssl_config *conf, const uint16_t *sig_algs);
+
+/**
+ * Sets the signature hashes (`MBEDTLS_MD_*`, the list ending with `MBEDTLS_MD_NONE`): as
+ * `mbedtls_ssl_conf_sig_algs` with, for each hash, ECDSA, RSA PKCS#1 v1.5 and (SHA-2) RSA-PSS
+ * signatures. Deprecated in Mbed TLS 3.6, as here.
+ *
+ * # Safety
+ * `conf` is NULL (ignored) or an initialised configuration; `hashes` is NULL or a list
+ * ending with `MBEDTLS_MD_NONE`.
+ */
+void mbedtls_ssl_conf_sig_hashes(struct mbedtls_ssl_config *conf, const int *hashes);
+
+/**
+ * Chooses whose cipher suite order a server follows: its own
+ * (`MBEDTLS_SSL_SRV_CIPHERSUITE_ORDER_SERVER`, 0, the default) or the client's
+ * (`MBEDTLS_SSL_SRV_CIPHERSUITE_ORDER_CLIENT`, 1).
+ *
+ * # Safety
+ * `conf` is NULL (ignored) or an initialised configuration.
+ */
+void mbedtls_ssl_conf_preference_order(struct mbedtls_ssl_config *conf, int order);
+
+/**
+ * Records whether the extended master secret (RFC 7627) is wanted
+ * (`MBEDTLS_SSL_EXTENDED_MS_ENABLED`, the default, or `_DISABLED`).
+ *
+ * Differences from Mbed TLS: rustls always offers and accepts the extension, so
+ * `MBEDTLS_SSL_EXTENDED_MS_DISABLED` has no effect (a safer handshake than asked for).
+ *
+ * # Safety
+ * `conf` is NULL (ignored) or an initialised configuration.
+ */
+void mbedtls_ssl_conf_extended_master_secret(struct mbedtls_ssl_config *conf, int ems);
+
+/**
+ * Whether a server lists acceptable CA names in its CertificateRequest
+ * (`MBEDTLS_SSL_CERT_REQ_CA_LIST_ENABLED`, the default, or `_DISABLED`: an empty list).
+ *
+ * # Safety
+ * `conf` is NULL (ignored) or an initialised configuration.
+ */
+void mbedtls_ssl_conf_cert_req_ca_list(struct mbedtls_ssl_config *conf, char cert_req_ca_list);
+
+/**
+ * Sets the CA names a server lists in its CertificateRequest: the subjects of `crt` and its
+ * `next` certificates, instead of those of the CA chain. NULL goes back to the CA chain's.
+ *
+ * Differences from Mbed TLS: the names are copied now (the chain may be freed at once).
+ *
+ * # Safety
+ * `conf` is NULL (ignored) or an initialised configuration; `crt` NULL or a parsed chain.
+ */
+void mbedtls_ssl_conf_dn_hints(struct mbedtls_ssl_config *conf, const mbedtls_x509_crt *crt);
+
+/**
+ * Sets the CA names of this handshake's CertificateRequest (see `mbedtls_ssl_conf_dn_hints`),
+ * typically from the SNI callback.
+ *
+ * # Returns
+ * 0; `MBEDTLS_ERR_SSL_BAD_INPUT_DATA` for a NULL or not-set-up context or a NULL `crt`.
+ *
+ * # Safety
+ * `ssl` is NULL or an initialised context; `crt` NULL or a parsed chain.
+ */
+int mbedtls_ssl_set_hs_dn_hints(struct mbedtls_ssl_context *ssl, const mbedtls_x509_crt *crt);
+
+/**
+ * Sets the TLS 1.3 key exchange modes (`MBEDTLS_SSL_TLS1_3_KEY_EXCHANGE_MODE_*`: PSK 1,
+ * EPHEMERAL 2, PSK_EPHEMERAL 4; the default is all of them). Without PSK_EPHEMERAL a server
+ * issues no TLS 1.3 tickets and a client offers none, so every TLS 1.3 handshake is a full one.
+ *
+ * Differences from Mbed TLS: pure PSK (without (EC)DHE) does not exist in rustls, and full
+ * handshakes (EPHEMERAL) cannot be turned off.
+ *
+ * # Safety
+ * `conf` is NULL (ignored) or an initialised configuration.
+ */
+void mbedtls_ssl_conf_tls13_key_exchange_modes(struct mbedtls_ssl_config *conf, int kex_modes);
+
+/**
+ * DTLS only: the number of records with a bad MAC tolerated. Does nothing here (no DTLS).
+ *
+ * # Safety
+ * `conf` is NULL or an initialised configuration.
+ */
+void mbedtls_ssl_conf_dtls_badmac_limit(struct mbedtls_ssl_config *conf, unsigned int limit);
+
+/**
+ * Checks a record without processing it: a DTLS function. As Mbed TLS does for TLS, it wipes
+ * `buf` and refuses.
+ *
+ * # Returns
+ * `MBEDTLS_ERR_SSL_FEATURE_UNAVAILABLE` (TLS: no record checking); `MBEDTLS_ERR_SSL_BAD_INPUT_DATA`
+ * for a NULL or not-set-up context.
+ *
+ * # Safety
+ * `ssl` is NULL or an initialised context; `buf` is NULL or writable for `buflen` bytes.
+ */
+int mbedtls_ssl_check_record(const struct mbedtls_ssl_context *ssl,
+                             unsigned char *buf,
+                             size_t buflen);
+
+/**
+ * Timer callbacks (`mbedtls_ssl_set_timer_t`, `mbedtls_ssl_get_timer_t`): Mbed TLS uses them for
+ * DTLS retransmissions only. Accepted and not called here (no DTLS); TLS reads time out through
+ * `mbedtls_ssl_conf_read_timeout` and the receive callback with timeout.
+ *
+ * # Safety
+ * `ssl` is NULL (ignored) or an initialised context.
+ */
+void mbedtls_ssl_set_timer_cb(struct mbedtls_ssl_context *ssl,
+                              void *p_timer,
+                              void (*f_set_timer)(void*, uint32_t, uint32_t),
+                              int (*f_get_timer)(void*));
+
+/**
+ * The bytes a record adds to the data it carries: 5 (the header) before the handshake; after
+ * it 29 for TLS 1.2 AES-GCM (header, explicit nonce, tag), 21 for TLS 1.2 ChaCha20-Poly1305,
+ * 22 for TLS 1.3 (header, tag, content type).
+ *
+ * Differences from Mbed TLS: for TLS 1.3, Mbed TLS counts its padding to 16 bytes (37); rustls
+ * does not pad, and this is what its records really add.
+ *
+ * # Returns
+ * The expansion; `MBEDTLS_ERR_SSL_BAD_INPUT_DATA` for a NULL or not-set-up context.
+ *
+ * # Safety
+ * `ssl` is NULL or an initialised context.
+ */
+int mbedtls_ssl_get_record_expansion(const struct mbedtls_ssl_context *ssl);
+
+/**
+ * Sends an alert (`level` `MBEDTLS_SSL_ALERT_LEVEL_*`, `message` `MBEDTLS_SSL_ALERT_MSG_*`).
+ * close_notify (warning) is sent on any connection after the handshake (before it, nothing is
+ * sent); any other alert on TLS 1.2 connections with renegotiation enabled, whose records this
+ * library protects itself.
+ *
+ * Differences from Mbed TLS: on connections rustls runs (TLS 1.3, and TLS 1.2 without
+ * renegotiation) only close_notify can be sent: rustls sends the alerts of its own decisions
+ * only.
+ *
+ * # Returns
+ * 0; `MBEDTLS_ERR_SSL_FEATURE_UNAVAILABLE` for an alert that cannot be sent (above);
+ * `MBEDTLS_ERR_SSL_WANT_WRITE` when the transport would block (call again);
+ * `MBEDTLS_ERR_SSL_BAD_INPUT_DATA` for a NULL or not-set-up context or a level or message out of
+ * range.
+ *
+ * # Safety
+ * `ssl` is NULL or an initialised context.
+ */
+int mbedtls_ssl_send_alert_message(struct mbedtls_ssl_context *ssl,
+                                   unsigned char level,
+                                   unsigned char message);
+
+/**
+ * The TLS 1.2 PRF (RFC 5246 §5) with SHA-256 (`MBEDTLS_SSL_TLS_PRF_SHA256`) or SHA-384
+ * (`_SHA384`): `dlen` bytes of `PRF(secret, label, random)` into `dstbuf` (e.g. EAP-TLS keys
+ * from the exported master secret).
+ *
+ * # Returns
+ * 0; `MBEDTLS_ERR_SSL_FEATURE_UNAVAILABLE` for other PRF types (as Mbed TLS);
+ * `MBEDTLS_ERR_SSL_BAD_INPUT_DATA` for NULL buffers (an empty one may be NULL) or a NULL label.
+ *
+ * # Safety
+ * Each buffer is NULL or valid for its length; `label` is NULL or a C string.
+ */
+int mbedtls_ssl_tls_prf(mbedtls_tls_prf_types prf,
+                        const unsigned char *secret,
+                        size_t slen,
+                        const char *label,
+                        const unsigned char *random,
+                        size_t rlen,
+                        unsigned char *dstbuf,
+                        size_t dlen);
+
+/**
  * Accepts (`MBEDTLS_SSL_RENEGOTIATION_ENABLED`) or refuses (`_DISABLED`, the default)
  * renegotiation requested by the peer; also enables `mbedtls_ssl_renegotiate` and periodic
  * renegotiation. A refused request gets a warning `no_renegotiation` alert and the
@@ -1101,3 +1381,11 @@ void mbedtls_ssl_conf_cert_profile(struct mbedtls_ssl_config *conf,
 #endif  // __cplusplus
 
 #endif  /* MBEDTLS_SSL_H */
+
+
+/** The session cache callbacks of `mbedtls_ssl_conf_session_cache`: look a session up by ID
+    (0 when found), and store one under its ID. */
+typedef int mbedtls_ssl_cache_get_t(void *data, unsigned char const *session_id, size_t session_id_len,
+                                    mbedtls_ssl_session *session);
+typedef int mbedtls_ssl_cache_set_t(void *data, unsigned char const *session_id, size_t session_id_len,
+                                    const mbedtls_ssl_session *session);

@@ -15,8 +15,9 @@ use rustls::enums::ContentType;
 use rustls::error::AlertDescription;
 use rustls::pki_types::{CertificateDer, ServerName};
 use rustls::server::{Accepted, NeedsInput, ServerConnection, ServerHandshake};
-use rustls::{Connection, HandshakeKind, TlsInputBuffer};
+use rustls::{Connection, DistinguishedName, HandshakeKind, TlsInputBuffer};
 
+mod records;
 mod tls12;
 mod tls_config;
 mod transport;
@@ -51,6 +52,7 @@ struct HandshakeOverrides {
     own_certs: Option<Vec<Arc<OwnCert>>>,
     ca_chain: Option<Arc<[CertificateDer<'static>]>>,
     authmode: Option<AuthMode>,
+    dn_hints: Option<Arc<[DistinguishedName]>>,
 }
 
 enum Tls {
@@ -354,6 +356,11 @@ impl Context {
 
     pub fn set_hs_authmode(&mut self, authmode: AuthMode) {
         self.overrides.authmode = Some(authmode);
+    }
+
+    /// `mbedtls_ssl_set_hs_dn_hints`: the CA names of this handshake's CertificateRequest.
+    pub fn set_hs_dn_hints(&mut self, hints: Arc<[DistinguishedName]>) {
+        self.overrides.dn_hints = Some(hints);
     }
 
     /// Continues the handshake after the SNI callback returned `callback_result`.

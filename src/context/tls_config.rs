@@ -5,14 +5,14 @@
 use std::net::{IpAddr, Ipv4Addr};
 use std::sync::Arc;
 
-use rustls::ClientConfig;
 use rustls::client::ClientConnection;
 use rustls::pki_types::ServerName;
 use rustls::server::ServerConfig;
+use rustls::{ClientConfig, DistinguishedName};
 
 use super::{Context, Hostname};
 use crate::client_sessions::ConnectionSessions;
-use crate::config::{AuthMode, Endpoint, OwnCertResolver, Snapshot};
+use crate::config::{AuthMode, Endpoint, OwnCertResolver, Snapshot, TLS13_KEX_PSK_EPHEMERAL};
 use crate::error::{Error, Result};
 use crate::server_sessions::ServerSessions;
 use crate::verify::{ClientCertVerifier, PeerCheck, PeerRole, ServerCertVerifier, TrustStore};
@@ -46,7 +46,12 @@ impl Context {
             .with_client_credential_resolver(snapshot.own_certs.clone())
             .map_err(|e| Error::from_rustls(&e))?;
         config.alpn_protocols = settings.alpn.iter().map(|p| p.clone().into()).collect();
-        let store = Arc::new(ConnectionSessions::new(self.sessions.offer.clone(), snapshot.provider.clone(), true));
+        let store = Arc::new(ConnectionSessions::new(
+            self.sessions.offer.clone(),
+            snapshot.provider.clone(),
+            true,
+            settings.tls13_kex_modes & TLS13_KEX_PSK_EPHEMERAL != 0,
+        ));
         self.sessions.store = Some(store.clone());
         self.sessions.signal = settings.signal_new_session_tickets;
         self.sessions.callback = settings.new_ticket_callback.is_some();
@@ -72,11 +77,22 @@ impl Context {
             return Err(Error::SslCaChainRequired);
         }
         let resolver = self.own_certs(snapshot);
-        let verifier = ClientCertVerifier::new(check, self.verify.clone());
+        // The CA names of the CertificateRequest: none (`conf_cert_req_ca_list` disabled), the
+        // DN hints (`set_hs_dn_hints`, `conf_dn_hints`), or the subjects of the CAs.
+        let subjects: Arc<[DistinguishedName]> = if !settings.cert_req_ca_list {
+            Arc::from([])
+        } else if let Some(hints) = self.overrides.dn_hints.clone().or_else(|| settings.dn_hints.clone()) {
+            hints
+        } else {
+            check.trust.as_ref().map(|t| t.subjects()).unwrap_or_default().into()
+        };
+        let verifier = ClientCertVerifier::new(check, subjects, self.verify.clone());
         let mut config = ServerConfig::builder(snapshot.provider.clone())
             .with_client_cert_verifier(Arc::new(verifier))
             .with_server_credential_resolver(resolver)
             .map_err(|e| Error::from_rustls(&e))?;
+        config.cipher_suite_selector =
+            if settings.server_order { &rustls::server::PreferServerOrder } else { &rustls::server::PreferClientOrder };
         config.alpn_protocols = settings.alpn.iter().map(|p| p.clone().into()).collect();
         let sessions = Arc::new(ServerSessions::new(
             settings.session_store.clone(),
@@ -89,7 +105,13 @@ impl Context {
             config.ticketer = Some(sessions.clone());
         }
         // TLS 1.3 tickets: sealed by the ticket keys, or (without them) stateful, in the cache.
-        let tickets = if sessions.has_store() || sessions.has_tickets() { settings.new_session_tickets } else { 0 };
+        // None without `MBEDTLS_SSL_TLS1_3_KEY_EXCHANGE_MODE_PSK_EPHEMERAL`.
+        let resumable = settings.tls13_kex_modes & TLS13_KEX_PSK_EPHEMERAL != 0;
+        let tickets = if resumable && (sessions.has_store() || sessions.has_tickets()) {
+            settings.new_session_tickets
+        } else {
+            0
+        };
         config.send_tls13_tickets = rustls::server::Tls13Tickets { default: tickets, max: tickets };
         if let Some(capture) = &self.capture {
             config.enable_secret_extraction = true;
@@ -103,7 +125,7 @@ impl Context {
     /// or the configuration's.
     pub(super) fn own_certs(&self, snapshot: &Snapshot) -> Arc<OwnCertResolver> {
         match &self.overrides.own_certs {
-            Some(certs) => Arc::new(OwnCertResolver::from_certs(certs.clone())),
+            Some(certs) => Arc::new(OwnCertResolver::new(certs.clone(), snapshot.settings.sig_algs.clone())),
             None => snapshot.own_certs.clone(),
         }
     }
@@ -128,6 +150,7 @@ impl Context {
                 Endpoint::Client => PeerRole::Server,
                 Endpoint::Server => PeerRole::Client,
             },
+            sig_algs: settings.sig_algs.clone(),
         }
     }
 }

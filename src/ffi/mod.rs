@@ -20,6 +20,7 @@ pub mod cipher;
 pub mod compat;
 pub mod ctr_drbg;
 pub mod debug;
+pub mod ecp;
 pub mod entropy;
 pub mod error;
 pub mod hkdf;

@@ -317,7 +317,12 @@ impl Tls12Connection {
         self.send_alert(AlertLevel::WARNING, AlertDescription::CloseNotify, out)
     }
 
-    fn send_alert(&mut self, level: AlertLevel, description: AlertDescription, out: &mut Vec<u8>) -> Result<()> {
+    pub(crate) fn send_alert(
+        &mut self,
+        level: AlertLevel,
+        description: AlertDescription,
+        out: &mut Vec<u8>,
+    ) -> Result<()> {
         self.records.seal(ContentType::Alert, &[level.0, description.0], out)
     }
 

@@ -37,7 +37,7 @@ fn policy_with(enabled: bool, resumption: bool, own: &str, authmode: AuthMode, s
         resumption,
         enforced: 16,
         provider: Arc::new(rustls_aws_lc_rs::DEFAULT_PROVIDER),
-        own_certs: Arc::new(OwnCertResolver::from_certs(vec![Arc::new(OwnCert::new(chain, key).unwrap())])),
+        own_certs: Arc::new(OwnCertResolver::new(vec![Arc::new(OwnCert::new(chain, key).unwrap())], None)),
         check: PeerCheck {
             authmode,
             trust: Some(Arc::new(TrustStore::from_ders(&cas))),
@@ -45,6 +45,7 @@ fn policy_with(enabled: bool, resumption: bool, own: &str, authmode: AuthMode, s
             callback: None,
             expected_name: is_client.then(|| "localhost".to_string()),
             peer: if is_client { PeerRole::Server } else { PeerRole::Client },
+            sig_algs: None,
         },
         peer_cert: None,
     }

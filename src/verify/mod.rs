@@ -112,9 +112,21 @@ pub(crate) struct PeerCheck {
     /// Client: the host name the server certificate must be valid for (None: not checked).
     pub(crate) expected_name: Option<String>,
     pub(crate) peer: PeerRole,
+    /// `mbedtls_ssl_conf_sig_algs`: the handshake signature schemes offered and accepted (None:
+    /// the provider's).
+    pub(crate) sig_algs: Option<Arc<[u16]>>,
 }
 
 impl PeerCheck {
+    /// The handshake signature schemes this side offers and accepts.
+    fn verify_schemes(&self) -> Vec<SignatureScheme> {
+        let all = algorithms().supported_schemes();
+        match &self.sig_algs {
+            Some(allowed) => all.into_iter().filter(|s| allowed.contains(&u16::from(*s))).collect(),
+            None => all,
+        }
+    }
+
     /// Checks a peer's chain (its certificate first) as Mbed TLS's
     /// `mbedtls_ssl_verify_certificate` does: the chain with the profile, the CAs and the
     /// expected name, the verify callback, then the key-usage checks the callback cannot clear.
@@ -262,7 +274,7 @@ macro_rules! handshake_signature_checks {
         }
 
         fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
-            algorithms().supported_schemes()
+            self.check.verify_schemes()
         }
     };
 }
@@ -308,8 +320,8 @@ pub(crate) struct ClientCertVerifier {
 }
 
 impl ClientCertVerifier {
-    pub(crate) fn new(check: PeerCheck, record: VerifyRecord) -> Self {
-        let subjects: Arc<[DistinguishedName]> = check.trust.as_ref().map(|t| t.subjects()).unwrap_or_default().into();
+    /// A verifier listing `subjects` as acceptable CAs in the CertificateRequest.
+    pub(crate) fn new(check: PeerCheck, subjects: Arc<[DistinguishedName]>, record: VerifyRecord) -> Self {
         Self { check, subjects, record }
     }
 }

@@ -107,6 +107,7 @@ fn peer_checks_add_key_usage_after_the_callback() {
         callback: Some(clear_all),
         expected_name: None,
         peer: PeerRole::Client,
+        sig_algs: None,
     };
     let server_cert = CertificateDer::from(parse("server-rsa.crt")[0].der().to_vec());
     // A server certificate offered as a client certificate: extendedKeyUsage serverAuth only.

@@ -29,6 +29,7 @@ use crate::session::Session;
 mod callbacks;
 mod conf;
 mod context;
+mod params;
 mod renegotiation;
 mod session;
 #[cfg(test)]
@@ -38,6 +39,7 @@ mod verify;
 pub use callbacks::*;
 pub use conf::*;
 pub use context::*;
+pub use params::*;
 pub use renegotiation::*;
 pub use session::*;
 pub use verify::*;
