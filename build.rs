@@ -124,6 +124,12 @@ typedef int mbedtls_ssl_cache_get_t(void *data, unsigned char const *session_id,
                                     mbedtls_ssl_session *session);
 typedef int mbedtls_ssl_cache_set_t(void *data, unsigned char const *session_id, size_t session_id_len,
                                     const mbedtls_ssl_session *session);
+/** The key export callback of `mbedtls_ssl_set_export_keys_cb`. */
+typedef void mbedtls_ssl_export_keys_t(void *p_expkey, mbedtls_ssl_key_export_type type,
+                                       const unsigned char *secret, size_t secret_len,
+                                       const unsigned char client_random[32],
+                                       const unsigned char server_random[32],
+                                       mbedtls_tls_prf_types tls_prf_type);
 "#;
 
 const PLATFORM_UTIL_TYPEDEFS: &str = r#"

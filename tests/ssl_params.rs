@@ -160,3 +160,65 @@ fn without_psk_ephemeral_tls13_sessions_are_not_resumed() {
     }
     let _ = std::fs::remove_file(&sess);
 }
+
+/// The NSS key log lines of a file, without comments.
+fn keylog_lines(text: &str) -> Vec<String> {
+    let mut lines: Vec<String> =
+        text.lines().filter(|l| !l.starts_with('#') && !l.trim().is_empty()).map(|l| l.trim().to_lowercase()).collect();
+    lines.sort();
+    lines
+}
+
+#[test]
+fn exported_keys_equal_openssl_key_log_and_its_keying_material() {
+    for (version, flags) in [("tls12", "-tls1_2"), ("tls13", "-tls1_3")] {
+        let log = std::env::temp_dir().join(format!("ssl-params-{}-{version}.keylog", std::process::id()));
+        let log_s = log.to_str().unwrap();
+        let mut client_flags = vec![flags, "-keylogfile", log_s];
+        if version == "tls12" {
+            client_flags.extend(["-keymatexport", "EXPERIMENTAL ours", "-keymatexportlen", "20"]);
+        }
+        let (out, srv) = s_client("server-ec", &["export=1"], &client_flags);
+        let theirs = keylog_lines(&std::fs::read_to_string(&log).unwrap_or_default());
+        let _ = std::fs::remove_file(&log);
+        let ours: Vec<String> = {
+            let mut v: Vec<String> =
+                srv.lines().filter_map(|l| l.strip_prefix("keylog: ")).map(|l| l.to_lowercase()).collect();
+            v.sort();
+            v
+        };
+        // OpenSSL also logs the TLS 1.3 exporter secret, which Mbed TLS does not export.
+        let theirs: Vec<String> = theirs.into_iter().filter(|l| !l.starts_with("exporter_secret")).collect();
+        assert!(!ours.is_empty(), "{version}: nothing exported:\n{srv}");
+        assert_eq!(ours, theirs, "{version}:\nserver:\n{srv}\nclient:\n{out}");
+        if version == "tls12" {
+            let keymat = srv.lines().find_map(|l| l.strip_prefix("keymat: ")).unwrap_or("none").to_uppercase();
+            assert!(out.contains(&format!("Keying material: {keymat}")), "{keymat}\n{out}");
+        }
+    }
+}
+
+#[test]
+fn renegotiations_export_their_new_master_secret() {
+    let log = std::env::temp_dir().join(format!("ssl-params-{}-reneg.keylog", std::process::id()));
+    let log_s = log.to_str().unwrap();
+    let (mut srv, port) = server("server-ec", &["export=1", "renegotiation=1", "max_version=tls12", "read=1"]);
+    let connect = format!("127.0.0.1:{port}");
+    let argv = ["openssl", "s_client", "-connect", &connect, "-tls1_2", "-keylogfile", log_s];
+    let mut p = Proc::start("openssl s_client", &argv, &[], 30);
+    p.expect("hello", 15);
+    p.write(b"R\n");
+    p.expect("RENEGOTIATING", 10);
+    std::thread::sleep(std::time::Duration::from_millis(500));
+    p.close_stdin();
+    p.wait(15);
+    srv.wait(15);
+    let (out, srv) = (p.output(), srv.output());
+    let theirs = keylog_lines(&std::fs::read_to_string(&log).unwrap_or_default());
+    let _ = std::fs::remove_file(&log);
+    let mut ours: Vec<String> =
+        srv.lines().filter_map(|l| l.strip_prefix("keylog: ")).map(|l| l.to_lowercase()).collect();
+    ours.sort();
+    assert_eq!(ours.len(), 2, "initial handshake and renegotiation:\n{srv}\n{out}");
+    assert_eq!(ours, theirs, "server:\n{srv}\nclient:\n{out}");
+}

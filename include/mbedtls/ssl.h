@@ -140,8 +140,15 @@ typedef int mbedtls_ssl_get_timer_t(void *ctx);
 #define MBEDTLS_SSL_TLS_PRF_NONE                                   0 /**< `mbedtls_tls_prf_types`: no PRF. */
 #define MBEDTLS_SSL_TLS_PRF_SHA384                                 1 /**< `mbedtls_tls_prf_types`: the TLS 1.2 PRF with SHA-384. */
 #define MBEDTLS_SSL_TLS_PRF_SHA256                                 2 /**< `mbedtls_tls_prf_types`: the TLS 1.2 PRF with SHA-256. */
-#define MBEDTLS_SSL_TLS_PRF_HKDF_EXPAND_SHA384                     3 /**< `mbedtls_tls_prf_types`: HKDF-Expand with SHA-384 (not a `mbedtls_ssl_tls_prf` type). */
-#define MBEDTLS_SSL_TLS_PRF_HKDF_EXPAND_SHA256                     4 /**< `mbedtls_tls_prf_types`: HKDF-Expand with SHA-256 (not a `mbedtls_ssl_tls_prf` type). */
+#define MBEDTLS_SSL_HKDF_EXPAND_SHA384                             3 /**< `mbedtls_tls_prf_types`: HKDF-Expand with SHA-384 (not a `mbedtls_ssl_tls_prf` type). */
+#define MBEDTLS_SSL_HKDF_EXPAND_SHA256                             4 /**< `mbedtls_tls_prf_types`: HKDF-Expand with SHA-256 (not a `mbedtls_ssl_tls_prf` type). */
+#define MBEDTLS_SSL_KEY_EXPORT_TLS12_MASTER_SECRET                 0 /**< Exported secret: the TLS 1.2 master secret (48 bytes). */
+#define MBEDTLS_SSL_KEY_EXPORT_TLS1_3_CLIENT_EARLY_SECRET          1 /**< Exported secret: TLS 1.3 client early traffic secret. */
+#define MBEDTLS_SSL_KEY_EXPORT_TLS1_3_EARLY_EXPORTER_SECRET        2 /**< Exported secret: TLS 1.3 early exporter secret. */
+#define MBEDTLS_SSL_KEY_EXPORT_TLS1_3_CLIENT_HANDSHAKE_TRAFFIC_SECRET 3 /**< Exported secret: TLS 1.3 client handshake traffic secret. */
+#define MBEDTLS_SSL_KEY_EXPORT_TLS1_3_SERVER_HANDSHAKE_TRAFFIC_SECRET 4 /**< Exported secret: TLS 1.3 server handshake traffic secret. */
+#define MBEDTLS_SSL_KEY_EXPORT_TLS1_3_CLIENT_APPLICATION_TRAFFIC_SECRET 5 /**< Exported secret: TLS 1.3 client application traffic secret. */
+#define MBEDTLS_SSL_KEY_EXPORT_TLS1_3_SERVER_APPLICATION_TRAFFIC_SECRET 6 /**< Exported secret: TLS 1.3 server application traffic secret. */
 #define MBEDTLS_SSL_ALERT_MSG_CERT_REVOKED                         44 /**< Alert: certificate_revoked. */
 #define MBEDTLS_SSL_HELLO_REQUEST                                  0 /**< Handshake state: before the first message (`ssl->state` values are internal here). */
 #define MBEDTLS_SSL_HANDSHAKE_OVER                                 27 /**< Handshake state: the handshake is complete. */
@@ -215,11 +222,6 @@ typedef struct mbedtls_ssl_session {
 } mbedtls_ssl_session;
 
 /**
- * `mbedtls_ssl_protocol_version` (an `int`-sized enum in Mbed TLS 3.6).
- */
-typedef int mbedtls_ssl_protocol_version;
-
-/**
  * A TLS connection. Declare it anywhere, `mbedtls_ssl_init` it, `mbedtls_ssl_setup` it with a
  * configuration, and `mbedtls_ssl_free` it. The fields are private: use the functions.
  */
@@ -228,9 +230,20 @@ typedef struct mbedtls_ssl_context {
 } mbedtls_ssl_context;
 
 /**
+ * `mbedtls_ssl_key_export_type` (an `int`-sized enum in Mbed TLS 3.6):
+ * `MBEDTLS_SSL_KEY_EXPORT_*`.
+ */
+typedef int mbedtls_ssl_key_export_type;
+
+/**
  * `mbedtls_tls_prf_types` (an `int`-sized enum in Mbed TLS 3.6): `MBEDTLS_SSL_TLS_PRF_*`.
  */
 typedef int mbedtls_tls_prf_types;
+
+/**
+ * `mbedtls_ssl_protocol_version` (an `int`-sized enum in Mbed TLS 3.6).
+ */
+typedef int mbedtls_ssl_protocol_version;
 
 #ifdef __cplusplus
 extern "C" {
@@ -295,6 +308,32 @@ void mbedtls_ssl_conf_session_tickets_cb(struct mbedtls_ssl_config *conf,
  * `conf` is NULL (ignored) or an initialised configuration.
  */
 void mbedtls_ssl_conf_new_session_tickets(struct mbedtls_ssl_config *conf, uint16_t num_tickets);
+
+/**
+ * Sets the callback that receives the secrets of this context's handshakes:
+ * `MBEDTLS_SSL_KEY_EXPORT_TLS12_MASTER_SECRET` (48 bytes, with the PRF of the suite) for TLS 1.2,
+ * the TLS 1.3 handshake and application traffic secrets (client, then server; PRF
+ * `MBEDTLS_SSL_TLS_PRF_NONE`, as Mbed TLS) for TLS 1.3; with both randoms. Typical uses: NSS key
+ * log files for Wireshark (`CLIENT_RANDOM <client_random> <master>`), EAP-TLS keys through
+ * `mbedtls_ssl_tls_prf`. Also called after each TLS 1.2 renegotiation (its new master secret).
+ * NULL `f_export_keys` stops it. Kept by `mbedtls_ssl_session_reset`.
+ *
+ * Differences from Mbed TLS: the callback runs when the handshake is complete (Mbed TLS calls
+ * it as each secret is derived, during the handshake), in the order the secrets were derived.
+ *
+ * # Safety
+ * `ssl` is NULL (ignored) or an initialised context; `f_export_keys` honours the contract
+ * above, and `p_export_keys` is valid for it whenever a handshake runs.
+ */
+void mbedtls_ssl_set_export_keys_cb(struct mbedtls_ssl_context *ssl,
+                                    void (*f_export_keys)(void*,
+                                                          mbedtls_ssl_key_export_type,
+                                                          const unsigned char*,
+                                                          size_t,
+                                                          const unsigned char*,
+                                                          const unsigned char*,
+                                                          mbedtls_tls_prf_types),
+                                    void *p_export_keys);
 
 /**
  * Initialises a configuration shell: a client configuration with nothing set.
@@ -1389,3 +1428,9 @@ typedef int mbedtls_ssl_cache_get_t(void *data, unsigned char const *session_id,
                                     mbedtls_ssl_session *session);
 typedef int mbedtls_ssl_cache_set_t(void *data, unsigned char const *session_id, size_t session_id_len,
                                     const mbedtls_ssl_session *session);
+/** The key export callback of `mbedtls_ssl_set_export_keys_cb`. */
+typedef void mbedtls_ssl_export_keys_t(void *p_expkey, mbedtls_ssl_key_export_type type,
+                                       const unsigned char *secret, size_t secret_len,
+                                       const unsigned char client_random[32],
+                                       const unsigned char server_random[32],
+                                       mbedtls_tls_prf_types tls_prf_type);

@@ -17,11 +17,13 @@ use rustls::pki_types::{CertificateDer, ServerName};
 use rustls::server::{Accepted, NeedsInput, ServerConnection, ServerHandshake};
 use rustls::{Connection, DistinguishedName, HandshakeKind, TlsInputBuffer};
 
+mod key_export;
 mod records;
 mod tls12;
 mod tls_config;
 mod transport;
 
+pub use key_export::{KeyExporter, PrfKind, SecretKind};
 use transport::RecordInput;
 pub use transport::Transport;
 
@@ -177,6 +179,8 @@ pub struct Context {
     renewal: RenewalClock,
     /// `mbedtls_ssl_set_verify`: this context's verify callback (before the configuration's).
     verify_callback: Option<Arc<dyn VerifyCallback>>,
+    /// `mbedtls_ssl_set_export_keys_cb`: receives each handshake's secrets.
+    key_exporter: Option<Arc<dyn KeyExporter>>,
 }
 
 impl Context {
@@ -215,6 +219,7 @@ impl Context {
             policy: None,
             renewal: RenewalClock::default(),
             verify_callback: None,
+            key_exporter: None,
         }
     }
 
@@ -226,9 +231,10 @@ impl Context {
     /// transport and the host name.
     pub fn reset(&mut self) {
         let hostname = core::mem::replace(&mut self.hostname, Hostname::Unset);
-        let verify_callback = self.verify_callback.take();
+        let (verify_callback, key_exporter) = (self.verify_callback.take(), self.key_exporter.take());
         *self = Self::fresh(self.config.clone(), self.endpoint, hostname, self.transport.take());
         self.verify_callback = verify_callback;
+        self.key_exporter = key_exporter;
     }
 
     /// `mbedtls_ssl_set_verify`: the verify callback of this context's handshakes (None: the
@@ -674,9 +680,15 @@ impl Context {
         self.snapshot = Some(snapshot.clone());
         let settings = &snapshot.settings;
         let tls12_possible = settings.min_version <= TLS1_2 && !snapshot.provider.tls12_cipher_suites.is_empty();
-        self.capture = (tls12_possible
-            && (settings.renegotiation || settings.legacy_renegotiation == LEGACY_BREAK_HANDSHAKE))
-            .then(HandshakeCapture::default);
+        // The wire and the secrets are captured for the TLS 1.2 hand-over, the legacy-peer check,
+        // and the key export callback.
+        let hand_over =
+            tls12_possible && (settings.renegotiation || settings.legacy_renegotiation == LEGACY_BREAK_HANDSHAKE);
+        self.capture = match (hand_over, self.key_exporter.is_some()) {
+            (_, true) => Some(HandshakeCapture::exporting()),
+            (true, false) => Some(HandshakeCapture::default()),
+            (false, false) => None,
+        };
         self.stage = match self.endpoint {
             Endpoint::Client => Stage::Running(Tls::Client(Box::new(self.new_client(&snapshot)?))),
             Endpoint::Server if snapshot.settings.sni_callback.is_some() => {
@@ -752,8 +764,9 @@ impl Context {
             peer_chain,
         };
         log::debug!("<= handshake: version {:#06x}, suite {:#06x}, resumed {}", info.version, info.suite, info.resumed);
-        let version = info.version;
+        let (version, suite) = (info.version, info.suite);
         self.info = Some(info);
+        self.export_handshake_keys(version, suite);
         if self.endpoint == Endpoint::Client {
             let value = match version {
                 TLS1_2 => self.sessions.store.as_ref().and_then(|s| s.received_tls12()).unwrap_or_default(),

@@ -6,7 +6,7 @@
 
 use rustls::Connection;
 
-use super::{Context, Hostname, Stage, Tls};
+use super::{Context, Hostname, Stage, Tls, key_export};
 use crate::codec::MAX_RECORD_BODY;
 use crate::config::Endpoint;
 use crate::debug;
@@ -56,6 +56,10 @@ impl Context {
                 }
                 if let Some(abbreviated) = outcome.renegotiated {
                     self.renewal.keys_renewed();
+                    if let Some((master, randoms)) = engine.renegotiated_keys() {
+                        let suite = engine.suite();
+                        key_export::export_renegotiation(self.key_exporter.as_deref(), &master, &randoms, suite);
+                    }
                     if let Some(info) = self.info.as_mut() {
                         info.suite = engine.suite();
                         info.resumed = abbreviated;

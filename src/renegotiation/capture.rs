@@ -1,5 +1,5 @@
 //! What the context observes during rustls's initial TLS 1.2 handshake, for the connection to
-//! take over afterwards: the master secret from rustls's key log ([`MasterSecretLog`]), and
+//! take over afterwards: the master secret from rustls's key log ([`SecretLog`]), and
 //! from each direction of the wire ([`WireCapture`]) the plaintext handshake messages (the
 //! hellos: randoms, session ID, RFC 5746 support) and the first protected record (the
 //! Finished message, whose `verify_data` the next renegotiation must present).
@@ -8,47 +8,97 @@ use std::sync::{Arc, Mutex};
 
 use rustls::KeyLog;
 use rustls::enums::{ContentType, HandshakeType};
+use zeroize::Zeroizing;
 
 use super::messages::{Hello, parse_client_hello, parse_server_hello};
 use crate::codec::u24;
 use crate::config::Endpoint;
 use crate::error::Result;
 
-/// Records the TLS 1.2 master secret rustls computes (label `CLIENT_RANDOM`).
+/// Records the secrets rustls computes: the TLS 1.2 master secret (label `CLIENT_RANDOM`), and
+/// with [`SecretLog::exporting`] every secret rustls logs (TLS 1.3 traffic secrets too), in order,
+/// for `mbedtls_ssl_set_export_keys_cb`. Secrets are wiped when dropped.
 #[derive(Debug, Default)]
-pub(crate) struct MasterSecretLog {
-    inner: Mutex<Option<([u8; 32], [u8; 48])>>,
+pub(crate) struct SecretLog {
+    inner: Mutex<LoggedSecrets>,
+    exporting: bool,
 }
 
-impl KeyLog for MasterSecretLog {
+#[derive(Debug, Default)]
+struct LoggedSecrets {
+    master: Option<([u8; 32], Zeroizing<[u8; 48]>)>,
+    all: Vec<LoggedSecret>,
+}
+
+/// One secret rustls logged: its NSS key log label, the client random, the secret.
+#[derive(Debug)]
+pub(crate) struct LoggedSecret {
+    pub(crate) label: String,
+    pub(crate) client_random: [u8; 32],
+    pub(crate) secret: Zeroizing<Vec<u8>>,
+}
+
+impl KeyLog for SecretLog {
     fn log(&self, label: &str, client_random: &[u8], secret: &[u8]) {
-        if label == "CLIENT_RANDOM" && client_random.len() == 32 && secret.len() == 48 {
-            let mut cr = [0u8; 32];
-            let mut ms = [0u8; 48];
-            cr.copy_from_slice(client_random);
-            ms.copy_from_slice(secret);
-            *self.inner.lock().unwrap_or_else(|p| p.into_inner()) = Some((cr, ms));
+        let Ok(cr) = <[u8; 32]>::try_from(client_random) else { return };
+        let mut inner = self.inner.lock().unwrap_or_else(|p| p.into_inner());
+        if label == "CLIENT_RANDOM" {
+            if let Ok(ms) = <[u8; 48]>::try_from(secret) {
+                inner.master = Some((cr, Zeroizing::new(ms)));
+            }
+        }
+        if self.exporting {
+            inner.all.push(LoggedSecret {
+                label: label.to_owned(),
+                client_random: cr,
+                secret: Zeroizing::new(secret.to_vec()),
+            });
         }
     }
 
     fn will_log(&self, label: &str) -> bool {
-        label == "CLIENT_RANDOM"
+        self.exporting || label == "CLIENT_RANDOM"
     }
 }
 
-impl MasterSecretLog {
+impl SecretLog {
+    /// A log that also keeps every other secret, for the application's key export callback.
+    pub(crate) fn exporting() -> Self {
+        Self { exporting: true, ..Self::default() }
+    }
+
     /// The client random and the master secret, once rustls logged them.
     pub(super) fn get(&self) -> Option<([u8; 32], [u8; 48])> {
-        *self.inner.lock().unwrap_or_else(|p| p.into_inner())
+        self.inner.lock().unwrap_or_else(|p| p.into_inner()).master.as_ref().map(|(cr, ms)| (*cr, **ms))
     }
+
+    /// The secrets logged so far (for the key export callback), oldest first; the log forgets them.
+    pub(crate) fn take_all(&self) -> Vec<LoggedSecret> {
+        core::mem::take(&mut self.inner.lock().unwrap_or_else(|p| p.into_inner()).all)
+    }
+}
+
+/// The random of a TLS 1.3 HelloRetryRequest (RFC 8446 §4.1.3: SHA-256 of "HelloRetryRequest").
+const HRR_RANDOM: [u8; 32] = [
+    0xCF, 0x21, 0xAD, 0x74, 0xE5, 0x9A, 0x61, 0x11, 0xBE, 0x1D, 0x8C, 0x02, 0x1E, 0x65, 0xB8, 0x91, 0xC2, 0xA2, 0x11,
+    0x16, 0x7A, 0xBB, 0x8C, 0x5E, 0x07, 0x9E, 0x09, 0xE2, 0xC8, 0xA8, 0x33, 0x9C,
+];
+
+/// The random of a hello message (header included: type, length, version, then the random).
+fn hello_random(message: &[u8]) -> Option<[u8; 32]> {
+    message.get(6..38)?.try_into().ok()
 }
 
 /// One direction of the wire during the initial handshake: its plaintext handshake bytes up to
-/// ChangeCipherSpec, and the first protected record after it (the Finished message).
+/// ChangeCipherSpec (and, in TLS 1.3, the ServerHello that follows a HelloRetryRequest and the
+/// compatibility ChangeCipherSpec), and the first protected record after it (the Finished
+/// message of TLS 1.2).
 #[derive(Default)]
 struct WireCapture {
     handshake: Vec<u8>,
     ccs_seen: bool,
+    hrr_seen: bool,
+    hello_after_hrr: bool,
     first_protected: Option<Vec<u8>>,
     pending: Vec<u8>,
 }
@@ -64,39 +114,62 @@ impl WireCapture {
             let record: Vec<u8> = self.pending.drain(..5 + len).collect();
             match (ContentType(record[0]), self.ccs_seen) {
                 (ContentType::ChangeCipherSpec, _) => self.ccs_seen = true,
-                (ContentType::Handshake, false) => self.handshake.extend_from_slice(&record[5..]),
+                (ContentType::Handshake, false) => {
+                    let body = &record[5..];
+                    if body.first() == Some(&HandshakeType::ServerHello.0) && hello_random(body) == Some(HRR_RANDOM) {
+                        self.hrr_seen = true;
+                    }
+                    self.handshake.extend_from_slice(body);
+                }
+                (ContentType::Handshake, true) if self.hrr_seen && !self.hello_after_hrr => {
+                    self.hello_after_hrr = true;
+                    self.handshake.extend_from_slice(&record[5..]);
+                }
                 (_, true) if self.first_protected.is_none() => self.first_protected = Some(record),
                 _ => {}
             }
         }
     }
 
+    /// The handshake messages of `typ` seen in plaintext, in order.
+    fn messages(&self, typ: HandshakeType) -> impl Iterator<Item = &[u8]> {
+        let mut rest = &self.handshake[..];
+        core::iter::from_fn(move || {
+            while rest.len() >= 4 {
+                let len = u24(&rest[1..4]);
+                if rest.len() < 4 + len {
+                    return None;
+                }
+                let (message, tail) = rest.split_at(4 + len);
+                rest = tail;
+                if HandshakeType(message[0]) == typ {
+                    return Some(message);
+                }
+            }
+            None
+        })
+    }
+
     /// The first handshake message of `typ` seen in plaintext.
     fn message(&self, typ: HandshakeType) -> Option<&[u8]> {
-        let mut rest = &self.handshake[..];
-        while rest.len() >= 4 {
-            let len = u24(&rest[1..4]);
-            if rest.len() < 4 + len {
-                return None;
-            }
-            if HandshakeType(rest[0]) == typ {
-                return Some(&rest[..4 + len]);
-            }
-            rest = &rest[4 + len..];
-        }
-        None
+        self.messages(typ).next()
     }
 }
 
 /// What the context captures from rustls's initial TLS 1.2 handshake for the connection.
 #[derive(Default)]
 pub(crate) struct HandshakeCapture {
-    pub(crate) key_log: Arc<MasterSecretLog>,
+    pub(crate) key_log: Arc<SecretLog>,
     incoming: WireCapture,
     outgoing: WireCapture,
 }
 
 impl HandshakeCapture {
+    /// A capture whose key log keeps every secret, for the key export callback.
+    pub(crate) fn exporting() -> Self {
+        Self { key_log: Arc::new(SecretLog::exporting()), ..Self::default() }
+    }
+
     /// Whether a TLS 1.2 peer announced RFC 5746, once both hellos were seen (`None` before;
     /// `Some(true)` for TLS 1.3, which has no renegotiation to protect).
     pub(crate) fn peer_supports_rfc5746(&self, role: Endpoint) -> Option<bool> {
@@ -134,6 +207,12 @@ impl HandshakeCapture {
     pub(super) fn server_hello(&self, role: Endpoint) -> Option<Result<Hello>> {
         let message = self.wire_of(role, Endpoint::Server).message(HandshakeType::ServerHello)?;
         Some(parse_server_hello(&message[4..]))
+    }
+
+    /// The server random of the handshake: the ServerHello's (not a HelloRetryRequest's).
+    pub(crate) fn server_random(&self, role: Endpoint) -> Option<[u8; 32]> {
+        let wire = self.wire_of(role, Endpoint::Server);
+        wire.messages(HandshakeType::ServerHello).filter_map(hello_random).filter(|r| *r != HRR_RANDOM).last()
     }
 
     /// The first protected record `sender` sent: its Finished message.

@@ -21,12 +21,15 @@ pub(super) struct Established {
     pub(super) session_id: Vec<u8>,
     pub(super) client_vd: Vec<u8>,
     pub(super) server_vd: Vec<u8>,
+    /// The (client, server) randoms the keys were derived with (None: keys of rustls's
+    /// initial handshake).
+    pub(super) randoms: Option<Randoms>,
 }
 
 impl Established {
     /// A session whose handshake has no Finished messages yet.
     pub(super) fn new(suite: &'static Tls12CipherSuite, master: [u8; 48], ems: bool, session_id: Vec<u8>) -> Self {
-        Self { suite, master, ems, session_id, client_vd: Vec::new(), server_vd: Vec::new() }
+        Self { suite, master, ems, session_id, client_vd: Vec::new(), server_vd: Vec::new(), randoms: None }
     }
 
     /// The same session, for an abbreviated handshake that resumes it.
@@ -65,6 +68,9 @@ impl Established {
     }
 }
 
+/// The (client, server) randoms of a handshake.
+pub(crate) type Randoms = ([u8; 32], [u8; 32]);
+
 /// The handshake being completed: its session and the record protection it brings.
 pub(super) struct NewKeys {
     pub(super) state: Established,
@@ -81,6 +87,8 @@ impl NewKeys {
         client_random: &[u8; 32],
         server_random: &[u8; 32],
     ) -> Result<Box<Self>> {
+        let mut state = state;
+        state.randoms = Some((*client_random, *server_random));
         let (suite, master) = (state.suite, state.master);
         let shape = suite.aead_alg.key_block_shape();
         let mut block = vec![0u8; (shape.enc_key_len + shape.fixed_iv_len) * 2 + shape.explicit_nonce_len];

@@ -40,7 +40,7 @@ use crate::config::{Endpoint, OwnCertResolver};
 use crate::error::{Error, Result};
 use crate::verify::PeerCheck;
 
-mod capture;
+pub(crate) mod capture;
 mod client;
 mod key_schedule;
 mod messages;
@@ -53,7 +53,7 @@ mod tests;
 
 pub(crate) use capture::HandshakeCapture;
 use client::FullClient;
-use key_schedule::{Established, NewKeys};
+use key_schedule::{Established, NewKeys, Randoms};
 use messages::handshake_message;
 pub(crate) use record::AlertLevel;
 use record::{Tls12RecordLayer, TrafficKeys};
@@ -295,6 +295,12 @@ impl Tls12Connection {
             Handshake::SrvFull(full) => full.stage == FullServerStage::Finished,
             _ => false,
         }
+    }
+
+    /// The master secret and (client, server) randoms of the last renegotiation (None before the first one), for
+    /// the key export callback.
+    pub(crate) fn renegotiated_keys(&self) -> Option<([u8; 48], Randoms)> {
+        self.state.randoms.map(|r| (self.state.master, r))
     }
 
     pub(crate) fn hello_requested(&self) -> bool {

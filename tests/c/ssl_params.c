@@ -11,7 +11,11 @@
  *                       rsa_pss_rsae_sha256, rsa_pss_rsae_sha384: mbedtls_ssl_conf_sig_algs)
  *   order=client|server  ca_list=0|1  kex_modes=N  max_version=tls12|tls13  connections=N
  *   renegotiation=0|1  alert=N (server: send warning alert N after the handshake)
+ *   read=1 (server: after its line, read until the peer closes, serving renegotiations)
  *   ca=FILE (server: request a client certificate, optional)  dn_hints=FILE (server)
+ *   export=1 (print each exported secret as an NSS key log line, "keylog: LABEL CR SECRET", and
+ *             for TLS 1.2 "keymat: HEX", 20 bytes of PRF(master, "EXPERIMENTAL ours", CR + SR) as
+ *             RFC 5705 exporters (openssl s_client -keymatexport) compute them)
  * mode=checks runs the offline checks (PRF vectors, bad input) and prints "checks: ok".
  * The server and client print "handshake: <version> <suite> expansion <N>" per connection.
  */
@@ -145,7 +149,7 @@ static int checks(void)
     CHECK(mbedtls_ssl_tls_prf(MBEDTLS_SSL_TLS_PRF_SHA256, NULL, 0, "", NULL, 0, NULL, 0) == 0);
     CHECK(mbedtls_ssl_tls_prf(MBEDTLS_SSL_TLS_PRF_NONE, secret, 16, "x", seed, 16, out, 16) ==
           MBEDTLS_ERR_SSL_FEATURE_UNAVAILABLE);
-    CHECK(mbedtls_ssl_tls_prf(MBEDTLS_SSL_TLS_PRF_HKDF_EXPAND_SHA256, secret, 16, "x", seed, 16, out, 16) ==
+    CHECK(mbedtls_ssl_tls_prf(MBEDTLS_SSL_HKDF_EXPAND_SHA256, secret, 16, "x", seed, 16, out, 16) ==
           MBEDTLS_ERR_SSL_FEATURE_UNAVAILABLE);
     CHECK(mbedtls_ssl_tls_prf(MBEDTLS_SSL_TLS_PRF_SHA256, NULL, 16, "x", seed, 16, out, 16) ==
           MBEDTLS_ERR_SSL_BAD_INPUT_DATA);
@@ -166,6 +170,7 @@ static int checks(void)
     mbedtls_ssl_conf_tls13_key_exchange_modes(NULL, MBEDTLS_SSL_TLS1_3_KEY_EXCHANGE_MODE_ALL);
     mbedtls_ssl_conf_dtls_badmac_limit(NULL, 3);
     mbedtls_ssl_set_timer_cb(NULL, NULL, NULL, NULL);
+    mbedtls_ssl_set_export_keys_cb(NULL, NULL, NULL);
     CHECK(mbedtls_ssl_get_record_expansion(NULL) == MBEDTLS_ERR_SSL_BAD_INPUT_DATA);
     CHECK(mbedtls_ssl_check_record(NULL, NULL, 0) == MBEDTLS_ERR_SSL_BAD_INPUT_DATA);
     CHECK(mbedtls_ssl_send_alert_message(NULL, MBEDTLS_SSL_ALERT_LEVEL_FATAL, 40) == MBEDTLS_ERR_SSL_BAD_INPUT_DATA);
@@ -206,6 +211,48 @@ exit:
     return exit_code;
 }
 
+static void print_hex(const unsigned char *buf, size_t len)
+{
+    for (size_t i = 0; i < len; i++) {
+        mbedtls_printf("%02x", buf[i]);
+    }
+}
+
+static void export_keys(void *p, mbedtls_ssl_key_export_type type, const unsigned char *secret,
+                        size_t secret_len, const unsigned char client_random[32],
+                        const unsigned char server_random[32], mbedtls_tls_prf_types prf)
+{
+    static const char *labels[] = {
+        "CLIENT_RANDOM", "CLIENT_EARLY_TRAFFIC_SECRET", "EARLY_EXPORTER_SECRET",
+        "CLIENT_HANDSHAKE_TRAFFIC_SECRET", "SERVER_HANDSHAKE_TRAFFIC_SECRET",
+        "CLIENT_TRAFFIC_SECRET_0", "SERVER_TRAFFIC_SECRET_0",
+    };
+    (void) p;
+    if (type < 0 || type > MBEDTLS_SSL_KEY_EXPORT_TLS1_3_SERVER_APPLICATION_TRAFFIC_SECRET) {
+        mbedtls_printf("keylog: bad type %d\n", (int) type);
+        return;
+    }
+    mbedtls_printf("keylog: %s ", labels[type]);
+    print_hex(client_random, 32);
+    mbedtls_printf(" ");
+    print_hex(secret, secret_len);
+    mbedtls_printf("\n");
+    if (type == MBEDTLS_SSL_KEY_EXPORT_TLS12_MASTER_SECRET) {
+        unsigned char randoms[64], out[20];
+        memcpy(randoms, client_random, 32);
+        memcpy(randoms + 32, server_random, 32);
+        int ret = mbedtls_ssl_tls_prf(prf, secret, secret_len, "EXPERIMENTAL ours", randoms, 64, out, sizeof(out));
+        mbedtls_printf("keymat: ");
+        if (ret == 0) {
+            print_hex(out, sizeof(out));
+        } else {
+            mbedtls_printf("error -0x%04x", (unsigned) -ret);
+        }
+        mbedtls_printf("\n");
+    }
+    fflush(stdout);
+}
+
 static void print_handshake(mbedtls_ssl_context *ssl)
 {
     mbedtls_printf("handshake: %s %s expansion %d\n", mbedtls_ssl_get_version(ssl),
@@ -222,7 +269,7 @@ int main(int argc, char **argv)
     uint16_t group_list[MAX_LIST + 1], sig_list[MAX_LIST + 1];
     mbedtls_ecp_group_id curve_list[MAX_LIST + 1];
     int n_groups = -1, n_sigs = -1, n_curves = -1, order = -1, ca_list = -1, kex_modes = -1;
-    int max_version = 0, renegotiation = 0;
+    int max_version = 0, renegotiation = 0, export = 0, read_until_close = 0;
     mbedtls_net_context listen_fd, fd;
     mbedtls_entropy_context entropy;
     mbedtls_ctr_drbg_context drbg;
@@ -270,6 +317,10 @@ int main(int argc, char **argv)
             connections = atoi(v);
         } else if (strcmp(k, "alert") == 0) {
             alert = atoi(v);
+        } else if (strcmp(k, "read") == 0) {
+            read_until_close = atoi(v);
+        } else if (strcmp(k, "export") == 0) {
+            export = atoi(v);
         } else if (strcmp(k, "renegotiation") == 0) {
             renegotiation = atoi(v);
         } else if (strcmp(k, "max_version") == 0) {
@@ -356,6 +407,9 @@ int main(int argc, char **argv)
         mbedtls_ssl_conf_session_cache(&conf, &cache, mbedtls_ssl_cache_get, mbedtls_ssl_cache_set);
     }
     CHECK(mbedtls_ssl_setup(&ssl, &conf) == 0);
+    if (export) {
+        mbedtls_ssl_set_export_keys_cb(&ssl, export_keys, NULL);
+    }
     if (!is_server) {
         CHECK(mbedtls_ssl_set_hostname(&ssl, "localhost") == 0);
     } else {
@@ -382,6 +436,12 @@ int main(int argc, char **argv)
             }
             if (is_server) {
                 ret = mbedtls_ssl_write(&ssl, (const unsigned char *) "hello\n", 6);
+                /* Serve the peer's renegotiations until it closes. */
+                while (read_until_close && (ret = mbedtls_ssl_read(&ssl, buf, sizeof(buf))) > 0) {
+                }
+                if (read_until_close) {
+                    mbedtls_printf("read ended: -0x%04x\n", (unsigned) -ret);
+                }
             } else {
                 ret = mbedtls_ssl_read(&ssl, buf, sizeof(buf) - 1);
                 if (ret > 0) {

@@ -265,3 +265,92 @@ pub unsafe extern "C" fn mbedtls_ssl_conf_new_session_tickets(conf: *mut mbedtls
         }
     })
 }
+
+/// `mbedtls_ssl_export_keys_t`: the application's key export callback.
+pub(super) type ExportKeysFn = unsafe extern "C" fn(
+    p_expkey: *mut c_void,
+    kind: mbedtls_ssl_key_export_type,
+    secret: *const c_uchar,
+    secret_len: usize,
+    client_random: *const c_uchar,
+    server_random: *const c_uchar,
+    tls_prf_type: mbedtls_tls_prf_types,
+);
+
+/// `mbedtls_ssl_key_export_type` (an `int`-sized enum in Mbed TLS 3.6):
+/// `MBEDTLS_SSL_KEY_EXPORT_*`.
+pub type mbedtls_ssl_key_export_type = c_int;
+
+/// The application's key export callback with its context pointer.
+pub(super) struct CExportKeys {
+    pub(super) f: ExportKeysFn,
+    pub(super) p: AppPtr,
+}
+
+impl KeyExporter for CExportKeys {
+    fn export(
+        &self,
+        kind: SecretKind,
+        secret: &[u8],
+        client_random: &[u8; 32],
+        server_random: &[u8; 32],
+        prf: PrfKind,
+    ) {
+        // SAFETY: the application registered `f` with `mbedtls_ssl_set_export_keys_cb`; every
+        // buffer is valid for its length during the call.
+        unsafe {
+            (self.f)(
+                self.p.0,
+                kind as mbedtls_ssl_key_export_type,
+                secret.as_ptr(),
+                secret.len(),
+                client_random.as_ptr(),
+                server_random.as_ptr(),
+                prf as mbedtls_tls_prf_types,
+            );
+        }
+    }
+}
+
+/// Sets the callback that receives the secrets of this context's handshakes:
+/// `MBEDTLS_SSL_KEY_EXPORT_TLS12_MASTER_SECRET` (48 bytes, with the PRF of the suite) for TLS 1.2,
+/// the TLS 1.3 handshake and application traffic secrets (client, then server; PRF
+/// `MBEDTLS_SSL_TLS_PRF_NONE`, as Mbed TLS) for TLS 1.3; with both randoms. Typical uses: NSS key
+/// log files for Wireshark (`CLIENT_RANDOM <client_random> <master>`), EAP-TLS keys through
+/// `mbedtls_ssl_tls_prf`. Also called after each TLS 1.2 renegotiation (its new master secret).
+/// NULL `f_export_keys` stops it. Kept by `mbedtls_ssl_session_reset`.
+///
+/// Differences from Mbed TLS: the callback runs when the handshake is complete (Mbed TLS calls
+/// it as each secret is derived, during the handshake), in the order the secrets were derived.
+///
+/// # Safety
+/// `ssl` is NULL (ignored) or an initialised context; `f_export_keys` honours the contract
+/// above, and `p_export_keys` is valid for it whenever a handshake runs.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn mbedtls_ssl_set_export_keys_cb(
+    ssl: *mut mbedtls_ssl_context,
+    f_export_keys: Option<
+        unsafe extern "C" fn(
+            *mut c_void,
+            mbedtls_ssl_key_export_type,
+            *const c_uchar,
+            usize,
+            *const c_uchar,
+            *const c_uchar,
+            mbedtls_tls_prf_types,
+        ),
+    >,
+    p_export_keys: *mut c_void,
+) {
+    entry!(mbedtls_ssl_set_export_keys_cb, {
+        let exporter =
+            f_export_keys.map(|f| Arc::new(CExportKeys { f, p: AppPtr(p_export_keys) }) as Arc<dyn KeyExporter>);
+        // SAFETY: `ssl` is NULL or a context shell (the contract of this function).
+        let _ = unsafe {
+            with_ssl(ssl, |h| {
+                h.ctx.set_key_exporter(exporter);
+                Ok(())
+            })
+        };
+    })
+}

@@ -21,7 +21,7 @@ use super::{
     until_terminator,
 };
 use crate::config::{self, AuthMode, Config, DebugSink, Endpoint, OwnCert, Preset};
-use crate::context::{Context, Hostname, Transport};
+use crate::context::{Context, Hostname, KeyExporter, PrfKind, SecretKind, Transport};
 use crate::error::Error;
 use crate::server_sessions::{SessionStore, TicketCodec};
 use crate::session::Session;
