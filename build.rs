@@ -11,6 +11,8 @@ use std::env;
 use std::fs;
 use std::path::{Path, PathBuf};
 
+#[path = "codegen/derived.rs"]
+mod derived;
 #[path = "codegen/tables.rs"]
 mod tables;
 use tables::Tables;
@@ -36,9 +38,17 @@ const API_MINOR: u32 = 6;
 const API_PATCH: u32 = 6;
 
 /// `MBEDTLS_*` feature macros for exactly what this library implements. Programs test these with
-/// `#if defined(...)` to choose code paths. Algorithm macros (RSA, ECDSA, bignum ...) state that the
-/// algorithm works inside TLS and in certificates and keys; the low-level module APIs
-/// (`mbedtls_rsa_*`, `mbedtls_mpi_*`) are not exported.
+/// `#if defined(...)` to choose code paths. The macros Mbed TLS 3.6 derives from them
+/// (`MBEDTLS_MD_CAN_*`, `MBEDTLS_PK_CAN_ECDSA_*`, `PSA_WANT_*` ...) follow in `build_info.h`, from
+/// `src/tables/derived.txt`; tests/upstream.rs checks both against the real 3.6.6 headers.
+///
+/// The algorithm modules `MBEDTLS_BIGNUM_C`, `MBEDTLS_RSA_C`, `MBEDTLS_ECP_C`, `MBEDTLS_ECDSA_C`,
+/// `MBEDTLS_ECDH_C`, `MBEDTLS_OID_C`, `MBEDTLS_ASN1_PARSE_C` stay defined although their low-level
+/// functions (`mbedtls_mpi_*`, `mbedtls_rsa_*`, `mbedtls_ecp_*` ...) are not exported: 3.6's own
+/// check_config.h requires them for the TLS features above (ECDHE key exchanges need ECDH_C and
+/// ECDSA_C, those need ECP_C and BIGNUM_C, RSA_C needs BIGNUM_C and OID_C), and Mbed TLS's sample
+/// programs refuse to run without BIGNUM_C and RSA_C (README "Module macros").
+/// `MBEDTLS_TIMING_C` is not defined: timing.h's functions are not exported.
 const FEATURES: &[(&str, &str)] = &[
     ("MBEDTLS_SSL_TLS_C", "TLS protocol (ssl.h)"),
     ("MBEDTLS_SSL_CLI_C", "TLS client"),
@@ -66,7 +76,6 @@ const FEATURES: &[(&str, &str)] = &[
     ("MBEDTLS_ASN1_PARSE_C", "DER inside certificates and keys"),
     ("MBEDTLS_FS_IO", "file loading (parse_file, parse_path, parse_keyfile)"),
     ("MBEDTLS_NET_C", "TCP sockets (net_sockets.h)"),
-    ("MBEDTLS_TIMING_C", "mbedtls_net_usleep / read timeouts"),
     ("MBEDTLS_ENTROPY_C", "entropy context"),
     ("MBEDTLS_CTR_DRBG_C", "random generator context"),
     ("MBEDTLS_ERROR_C", "mbedtls_strerror"),
@@ -210,7 +219,7 @@ const HEADERS: &[Header] = &[
     Header {
         name: "platform.h",
         module: Some("platform"),
-        includes: &["mbedtls/build_info.h"],
+        includes: &["mbedtls/build_info.h", "mbedtls/private_access.h", "mbedtls/platform_time.h"],
         sys_includes: &["stdint.h"],
         before: PLATFORM_MACROS,
         after: "",
@@ -218,7 +227,7 @@ const HEADERS: &[Header] = &[
     Header {
         name: "platform_util.h",
         module: None,
-        includes: &["mbedtls/platform.h"],
+        includes: &["mbedtls/platform.h", "mbedtls/build_info.h", "mbedtls/platform_time.h"],
         sys_includes: &[],
         before: PLATFORM_UTIL_TYPEDEFS,
         after: "",
@@ -226,7 +235,7 @@ const HEADERS: &[Header] = &[
     Header {
         name: "platform_time.h",
         module: None,
-        includes: &["mbedtls/platform.h"],
+        includes: &["mbedtls/platform.h", "mbedtls/build_info.h"],
         sys_includes: &[],
         before: "\n/* mbedtls_ms_time_t, mbedtls_time_t and mbedtls_ms_time() are declared in platform.h. */\n",
         after: "",
@@ -258,7 +267,7 @@ const HEADERS: &[Header] = &[
     Header {
         name: "pem.h",
         module: Some("pem"),
-        includes: &["mbedtls/build_info.h"],
+        includes: &["mbedtls/build_info.h", "mbedtls/private_access.h"],
         sys_includes: &[],
         before: "",
         after: "",
@@ -266,7 +275,7 @@ const HEADERS: &[Header] = &[
     Header {
         name: "cipher.h",
         module: Some("cipher"),
-        includes: &["mbedtls/build_info.h"],
+        includes: &["mbedtls/build_info.h", "mbedtls/private_access.h", "mbedtls/platform_util.h"],
         sys_includes: &[],
         before: "",
         after: "",
@@ -274,7 +283,7 @@ const HEADERS: &[Header] = &[
     Header {
         name: "md.h",
         module: Some("md"),
-        includes: &["mbedtls/build_info.h", "mbedtls/platform_util.h"],
+        includes: &["mbedtls/build_info.h", "mbedtls/platform_util.h", "mbedtls/private_access.h"],
         sys_includes: &["stddef.h"],
         before: "",
         after: "",
@@ -282,7 +291,7 @@ const HEADERS: &[Header] = &[
     Header {
         name: "sha1.h",
         module: Some("sha1"),
-        includes: &["mbedtls/build_info.h"],
+        includes: &["mbedtls/build_info.h", "mbedtls/private_access.h"],
         sys_includes: &["stddef.h"],
         before: "",
         after: "",
@@ -290,7 +299,7 @@ const HEADERS: &[Header] = &[
     Header {
         name: "sha256.h",
         module: Some("sha256"),
-        includes: &["mbedtls/build_info.h"],
+        includes: &["mbedtls/build_info.h", "mbedtls/private_access.h"],
         sys_includes: &["stddef.h"],
         before: "",
         after: "",
@@ -298,7 +307,7 @@ const HEADERS: &[Header] = &[
     Header {
         name: "sha512.h",
         module: Some("sha512"),
-        includes: &["mbedtls/build_info.h"],
+        includes: &["mbedtls/build_info.h", "mbedtls/private_access.h"],
         sys_includes: &["stddef.h"],
         before: "",
         after: "",
@@ -306,7 +315,7 @@ const HEADERS: &[Header] = &[
     Header {
         name: "ecp.h",
         module: Some("ecp"),
-        includes: &["mbedtls/build_info.h"],
+        includes: &["mbedtls/private_access.h", "mbedtls/build_info.h", "mbedtls/platform_util.h", "mbedtls/bignum.h"],
         sys_includes: &[],
         before: "",
         after: "",
@@ -314,7 +323,16 @@ const HEADERS: &[Header] = &[
     Header {
         name: "pk.h",
         module: Some("pk"),
-        includes: &["mbedtls/build_info.h", "mbedtls/platform.h", "mbedtls/ecp.h"],
+        includes: &[
+            "mbedtls/build_info.h",
+            "mbedtls/platform.h",
+            "mbedtls/private_access.h",
+            "mbedtls/md.h",
+            "mbedtls/rsa.h",
+            "mbedtls/ecp.h",
+            "mbedtls/ecdsa.h",
+            "psa/crypto.h",
+        ],
         sys_includes: &["stddef.h"],
         before: "",
         after: "",
@@ -322,7 +340,7 @@ const HEADERS: &[Header] = &[
     Header {
         name: "x509.h",
         module: Some("x509"),
-        includes: &["mbedtls/build_info.h", "mbedtls/pk.h"],
+        includes: &["mbedtls/build_info.h", "mbedtls/pk.h", "mbedtls/private_access.h", "mbedtls/asn1.h"],
         sys_includes: &["stddef.h"],
         before: "",
         after: "",
@@ -330,7 +348,7 @@ const HEADERS: &[Header] = &[
     Header {
         name: "x509_crt.h",
         module: Some("x509_crt"),
-        includes: &["mbedtls/x509.h", "mbedtls/md.h"],
+        includes: &["mbedtls/x509.h", "mbedtls/md.h", "mbedtls/private_access.h", "mbedtls/build_info.h", "mbedtls/x509_crl.h"],
         sys_includes: &[],
         before: "/* The bit of an algorithm or curve id in a certificate profile's masks. */\n\
                  #define MBEDTLS_X509_ID_FLAG(id) (1 << ((id) - 1))\n",
@@ -339,7 +357,7 @@ const HEADERS: &[Header] = &[
     Header {
         name: "entropy.h",
         module: Some("entropy"),
-        includes: &["mbedtls/build_info.h"],
+        includes: &["mbedtls/build_info.h", "mbedtls/private_access.h", "mbedtls/md.h"],
         sys_includes: &["stddef.h"],
         before: "",
         after: "",
@@ -347,7 +365,7 @@ const HEADERS: &[Header] = &[
     Header {
         name: "ctr_drbg.h",
         module: Some("ctr_drbg"),
-        includes: &["mbedtls/build_info.h", "mbedtls/entropy.h"],
+        includes: &["mbedtls/build_info.h", "mbedtls/entropy.h", "mbedtls/private_access.h", "mbedtls/aes.h"],
         sys_includes: &["stddef.h"],
         before: "",
         after: "",
@@ -355,7 +373,7 @@ const HEADERS: &[Header] = &[
     Header {
         name: "ssl_ciphersuites.h",
         module: Some("ssl_ciphersuites"),
-        includes: &["mbedtls/build_info.h"],
+        includes: &["mbedtls/build_info.h", "mbedtls/private_access.h", "mbedtls/pk.h"],
         sys_includes: &[],
         before: "",
         after: "",
@@ -371,8 +389,11 @@ const HEADERS: &[Header] = &[
             "mbedtls/x509_crt.h",
             "mbedtls/pk.h",
             "mbedtls/cipher.h",
-            // As in 3.6: programs call psa_crypto_init() with only ssl.h included.
             "psa/crypto.h",
+            "mbedtls/private_access.h",
+            "mbedtls/bignum.h",
+            "mbedtls/ecp.h",
+            "mbedtls/ecdh.h",
         ],
         sys_includes: &["stddef.h"],
         before: SSL_TYPEDEFS,
@@ -381,7 +402,7 @@ const HEADERS: &[Header] = &[
     Header {
         name: "ssl_cache.h",
         module: Some("ssl_cache"),
-        includes: &["mbedtls/ssl.h"],
+        includes: &["mbedtls/ssl.h", "mbedtls/private_access.h", "mbedtls/build_info.h"],
         sys_includes: &[],
         before: "",
         after: "",
@@ -389,7 +410,7 @@ const HEADERS: &[Header] = &[
     Header {
         name: "ssl_ticket.h",
         module: Some("ssl_ticket"),
-        includes: &["mbedtls/ssl.h", "mbedtls/cipher.h"],
+        includes: &["mbedtls/ssl.h", "mbedtls/cipher.h", "mbedtls/private_access.h", "mbedtls/build_info.h"],
         sys_includes: &[],
         before: "",
         after: "",
@@ -397,7 +418,7 @@ const HEADERS: &[Header] = &[
     Header {
         name: "net_sockets.h",
         module: Some("net_sockets"),
-        includes: &["mbedtls/ssl.h"],
+        includes: &["mbedtls/ssl.h", "mbedtls/private_access.h", "mbedtls/build_info.h"],
         sys_includes: &["stddef.h"],
         before: "",
         after: "",
@@ -405,7 +426,7 @@ const HEADERS: &[Header] = &[
     Header {
         name: "debug.h",
         module: Some("debug"),
-        includes: &["mbedtls/ssl.h"],
+        includes: &["mbedtls/ssl.h", "mbedtls/build_info.h"],
         sys_includes: &[],
         before: "",
         after: "",
@@ -413,7 +434,16 @@ const HEADERS: &[Header] = &[
     Header {
         name: "psa/crypto.h",
         module: Some("psa"),
-        includes: &["mbedtls/build_info.h"],
+        includes: &[
+            "mbedtls/build_info.h",
+            "psa/crypto_platform.h",
+            "psa/crypto_types.h",
+            "psa/crypto_values.h",
+            "psa/crypto_sizes.h",
+            "psa/crypto_struct.h",
+            "psa/crypto_extra.h",
+            "psa/crypto_compat.h",
+        ],
         sys_includes: &["stddef.h"],
         before: PSA_MACROS,
         after: "",
@@ -426,6 +456,155 @@ const HEADERS: &[Header] = &[
         before: "",
         after: "",
     },
+];
+
+/// Mbed TLS 3.6 headers of modules this library does not offer (or not yet), each with the
+/// headers 3.6's includes: so that a program including one compiles against this include tree
+/// (instead of falling back to another Mbed TLS copy in /usr/include) and gets the same headers
+/// transitively. Their constants come from src/tables/constants.txt. A real header of the same
+/// name in HEADERS replaces the placeholder.
+const PLACEHOLDER_NOTE: &str = "
+/* In Mbed TLS 3.6 this header declares a module this library does not offer (see
+   API_COVERAGE.md), or a part of an API whose definitions this library keeps in the header
+   included above. It exists so that a program including it reads this include tree, and it
+   carries 3.6's constants where src/tables/constants.txt has them. */
+";
+
+const PLACEHOLDERS: &[(&str, &[&str])] = &[
+    ("aes.h", &["mbedtls/private_access.h", "mbedtls/build_info.h", "mbedtls/platform_util.h"]),
+    ("aria.h", &["mbedtls/private_access.h", "mbedtls/build_info.h", "mbedtls/platform_util.h"]),
+    ("asn1.h", &["mbedtls/private_access.h", "mbedtls/build_info.h", "mbedtls/platform_util.h", "mbedtls/bignum.h"]),
+    ("asn1write.h", &["mbedtls/build_info.h", "mbedtls/asn1.h"]),
+    ("bignum.h", &["mbedtls/private_access.h", "mbedtls/build_info.h", "mbedtls/platform_util.h"]),
+    ("block_cipher.h", &["mbedtls/private_access.h", "mbedtls/build_info.h", "mbedtls/aes.h"]),
+    ("camellia.h", &["mbedtls/private_access.h", "mbedtls/build_info.h", "mbedtls/platform_util.h"]),
+    ("ccm.h", &["mbedtls/private_access.h", "mbedtls/build_info.h", "mbedtls/cipher.h"]),
+    ("chacha20.h", &["mbedtls/private_access.h", "mbedtls/build_info.h"]),
+    ("chachapoly.h", &["mbedtls/private_access.h", "mbedtls/build_info.h", "mbedtls/poly1305.h", "mbedtls/chacha20.h"]),
+    ("check_config.h", &["mbedtls/build_info.h"]),
+    ("cmac.h", &["mbedtls/private_access.h", "mbedtls/build_info.h", "mbedtls/cipher.h"]),
+    ("compat-2.x.h", &["mbedtls/build_info.h"]),
+    ("config_adjust_legacy_crypto.h", &["mbedtls/build_info.h"]),
+    ("config_adjust_legacy_from_psa.h", &["mbedtls/build_info.h"]),
+    ("config_adjust_psa_from_legacy.h", &["mbedtls/build_info.h"]),
+    ("config_adjust_psa_superset_legacy.h", &["mbedtls/build_info.h"]),
+    ("config_adjust_ssl.h", &["mbedtls/build_info.h"]),
+    ("config_adjust_x509.h", &["mbedtls/build_info.h"]),
+    ("config_psa.h", &["mbedtls/build_info.h"]),
+    ("constant_time.h", &["mbedtls/build_info.h"]),
+    ("des.h", &["mbedtls/private_access.h", "mbedtls/build_info.h", "mbedtls/platform_util.h"]),
+    ("dhm.h", &["mbedtls/private_access.h", "mbedtls/build_info.h", "mbedtls/bignum.h"]),
+    ("ecdh.h", &["mbedtls/private_access.h", "mbedtls/build_info.h", "mbedtls/ecp.h"]),
+    ("ecdsa.h", &["mbedtls/private_access.h", "mbedtls/build_info.h", "mbedtls/ecp.h", "mbedtls/md.h"]),
+    ("ecjpake.h", &["mbedtls/private_access.h", "mbedtls/build_info.h", "mbedtls/ecp.h", "mbedtls/md.h"]),
+    ("gcm.h", &["mbedtls/private_access.h", "mbedtls/build_info.h", "mbedtls/cipher.h"]),
+    ("hmac_drbg.h", &["mbedtls/private_access.h", "mbedtls/build_info.h", "mbedtls/md.h"]),
+    ("lms.h", &["mbedtls/private_access.h", "mbedtls/build_info.h"]),
+    ("mbedtls_config.h", &["mbedtls/build_info.h"]),
+    ("md5.h", &["mbedtls/private_access.h", "mbedtls/build_info.h"]),
+    ("memory_buffer_alloc.h", &["mbedtls/build_info.h"]),
+    ("nist_kw.h", &["mbedtls/private_access.h", "mbedtls/build_info.h", "mbedtls/cipher.h"]),
+    ("oid.h", &["mbedtls/private_access.h", "mbedtls/build_info.h", "mbedtls/asn1.h", "mbedtls/pk.h"]),
+    ("pkcs12.h", &["mbedtls/build_info.h", "mbedtls/md.h", "mbedtls/cipher.h", "mbedtls/asn1.h"]),
+    (
+        "pkcs5.h",
+        &["mbedtls/build_info.h", "mbedtls/platform_util.h", "mbedtls/asn1.h", "mbedtls/md.h", "mbedtls/cipher.h"],
+    ),
+    ("pkcs7.h", &["mbedtls/private_access.h", "mbedtls/build_info.h", "mbedtls/asn1.h", "mbedtls/x509_crt.h"]),
+    ("poly1305.h", &["mbedtls/private_access.h", "mbedtls/build_info.h"]),
+    ("private_access.h", &["mbedtls/build_info.h"]),
+    ("psa_util.h", &["mbedtls/private_access.h", "mbedtls/build_info.h", "psa/crypto.h", "mbedtls/asn1write.h"]),
+    ("ripemd160.h", &["mbedtls/private_access.h", "mbedtls/build_info.h"]),
+    ("rsa.h", &["mbedtls/private_access.h", "mbedtls/build_info.h", "mbedtls/bignum.h", "mbedtls/md.h"]),
+    ("sha3.h", &["mbedtls/private_access.h", "mbedtls/build_info.h"]),
+    ("ssl_cookie.h", &["mbedtls/private_access.h", "mbedtls/build_info.h", "mbedtls/ssl.h"]),
+    ("threading.h", &["mbedtls/private_access.h", "mbedtls/build_info.h"]),
+    ("timing.h", &["mbedtls/private_access.h", "mbedtls/build_info.h"]),
+    ("x509_crl.h", &["mbedtls/private_access.h", "mbedtls/build_info.h", "mbedtls/x509.h"]),
+    ("x509_csr.h", &["mbedtls/private_access.h", "mbedtls/build_info.h", "mbedtls/x509.h"]),
+    ("psa/build_info.h", &["mbedtls/build_info.h"]),
+    ("psa/crypto_adjust_auto_enabled.h", &["mbedtls/build_info.h"]),
+    ("psa/crypto_adjust_config_dependencies.h", &["mbedtls/build_info.h"]),
+    ("psa/crypto_adjust_config_key_pair_types.h", &["mbedtls/build_info.h"]),
+    ("psa/crypto_adjust_config_synonyms.h", &["mbedtls/build_info.h"]),
+    (
+        "psa/crypto_builtin_composites.h",
+        &[
+            "mbedtls/build_info.h",
+            "mbedtls/private_access.h",
+            "mbedtls/cmac.h",
+            "mbedtls/gcm.h",
+            "mbedtls/ccm.h",
+            "mbedtls/chachapoly.h",
+            "mbedtls/ecdsa.h",
+            "mbedtls/ecjpake.h",
+        ],
+    ),
+    ("psa/crypto_builtin_key_derivation.h", &["mbedtls/build_info.h", "mbedtls/private_access.h"]),
+    (
+        "psa/crypto_builtin_primitives.h",
+        &[
+            "mbedtls/build_info.h",
+            "mbedtls/private_access.h",
+            "psa/crypto_driver_common.h",
+            "mbedtls/md5.h",
+            "mbedtls/ripemd160.h",
+            "mbedtls/sha1.h",
+            "mbedtls/sha256.h",
+            "mbedtls/sha512.h",
+            "mbedtls/sha3.h",
+            "mbedtls/cipher.h",
+        ],
+    ),
+    ("psa/crypto_compat.h", &["mbedtls/build_info.h", "psa/crypto.h"]),
+    ("psa/crypto_config.h", &["mbedtls/build_info.h"]),
+    (
+        "psa/crypto_driver_common.h",
+        &["mbedtls/build_info.h", "psa/crypto_types.h", "psa/crypto_values.h", "psa/crypto_sizes.h"],
+    ),
+    (
+        "psa/crypto_driver_contexts_composites.h",
+        &["mbedtls/build_info.h", "psa/crypto_driver_common.h", "psa/crypto_builtin_composites.h"],
+    ),
+    (
+        "psa/crypto_driver_contexts_key_derivation.h",
+        &["mbedtls/build_info.h", "psa/crypto_driver_common.h", "psa/crypto_builtin_key_derivation.h"],
+    ),
+    (
+        "psa/crypto_driver_contexts_primitives.h",
+        &["mbedtls/build_info.h", "psa/crypto_driver_common.h", "psa/crypto_builtin_primitives.h"],
+    ),
+    ("psa/crypto_extra.h", &["mbedtls/build_info.h", "mbedtls/private_access.h", "psa/crypto.h"]),
+    ("psa/crypto_legacy.h", &["mbedtls/build_info.h"]),
+    (
+        "psa/crypto_platform.h",
+        &["mbedtls/build_info.h", "mbedtls/private_access.h", "psa/build_info.h", "psa/crypto.h"],
+    ),
+    ("psa/crypto_se_driver.h", &["mbedtls/build_info.h", "mbedtls/private_access.h", "psa/crypto_driver_common.h"]),
+    ("psa/crypto_sizes.h", &["mbedtls/build_info.h", "psa/build_info.h", "psa/crypto.h"]),
+    (
+        "psa/crypto_struct.h",
+        &[
+            "mbedtls/build_info.h",
+            "mbedtls/private_access.h",
+            "psa/build_info.h",
+            "psa/crypto_driver_contexts_primitives.h",
+            "psa/crypto_driver_contexts_composites.h",
+            "psa/crypto_driver_contexts_key_derivation.h",
+            "psa/crypto.h",
+        ],
+    ),
+    (
+        "psa/crypto_types.h",
+        &[
+            "mbedtls/build_info.h",
+            "psa/build_info.h",
+            "mbedtls/private_access.h",
+            "psa/crypto_platform.h",
+            "psa/crypto.h",
+        ],
+    ),
+    ("psa/crypto_values.h", &["mbedtls/build_info.h", "mbedtls/private_access.h", "psa/crypto.h"]),
 ];
 
 fn build_info_h() -> String {
@@ -446,6 +625,14 @@ fn build_info_h() -> String {
     s.push_str("/* What this library implements. */\n");
     for (name, what) in FEATURES {
         s.push_str(&format!("#define {name:<58} /* {what} */\n"));
+    }
+    let features: Vec<&str> = FEATURES.iter().map(|(name, _)| *name).collect();
+    s.push_str("\n/* What Mbed TLS 3.6 derives from the features above (its config_adjust_*.h and\n");
+    s.push_str("   config_psa.h headers), generated from src/tables/derived.txt. */\n");
+    for d in derived::derive(&features) {
+        let line = format!("#define {:<58} {}", d.name, d.value);
+        s.push_str(line.trim_end());
+        s.push('\n');
     }
     s.push_str("\n/* Private struct fields are plain names here; this macro is kept so that code\n");
     s.push_str("   written with MBEDTLS_PRIVATE() compiles. */\n");
@@ -500,7 +687,7 @@ fn path_under_include(name: &str) -> String {
 
 /// The include guard: `MBEDTLS_SSL_H`, `PSA_CRYPTO_H` (Mbed TLS's own guards).
 fn guard(name: &str) -> String {
-    path_under_include(name).replace(['/', '.'], "_").to_uppercase()
+    path_under_include(name).replace(['/', '.', '-'], "_").to_uppercase()
 }
 
 fn generate(header: &Header, tables: &Tables, out: &Path) {
@@ -602,6 +789,10 @@ fn main() {
     fs::write(out_dir.join("mbedtls/build_info.h"), build_info_h()).unwrap();
     for header in HEADERS {
         generate(header, &tables, &out_dir);
+    }
+    for (name, includes) in PLACEHOLDERS.iter().filter(|(name, _)| HEADERS.iter().all(|h| h.name != *name)) {
+        let header = Header { name, module: None, includes, sys_includes: &[], before: PLACEHOLDER_NOTE, after: "" };
+        generate(&header, &tables, &out_dir);
     }
     if env::var_os("MBEDTLS_COMPAT_UPDATE_HEADERS").is_some() {
         let manifest = PathBuf::from(env::var("CARGO_MANIFEST_DIR").unwrap());

@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Installs what the build, the demo and the tests need on a Debian machine, when missing:
 # a C compiler, the real TLS peers (OpenSSL, GnuTLS), Debian's Mbed TLS 2.28 (the differential
-# and benchmark baseline), OpenSSL's headers (the renegotiation test client) and valgrind.
+# and benchmark baseline), OpenSSL's headers (the renegotiation test client) and valgrind; then
+# the Mbed TLS 3.6.6 sources that tests/upstream.rs compares with (scripts/fetch-mbedtls.sh).
 set -euo pipefail
-packages=(build-essential openssl gnutls-bin libssl-dev libmbedtls-dev valgrind python3 ca-certificates)
+packages=(build-essential openssl gnutls-bin libssl-dev libmbedtls-dev valgrind python3 ca-certificates curl bzip2)
 missing=()
 for p in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -23,3 +24,5 @@ for component in rustfmt clippy; do
         rustup component add "$component"
     fi
 done
+# The Mbed TLS 3.6.6 release sources, once, into a cache outside the repository (fails loudly).
+bash "$(dirname "$0")/fetch-mbedtls.sh" >/dev/null

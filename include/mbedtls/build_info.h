@@ -41,7 +41,6 @@
 #define MBEDTLS_ASN1_PARSE_C                                       /* DER inside certificates and keys */
 #define MBEDTLS_FS_IO                                              /* file loading (parse_file, parse_path, parse_keyfile) */
 #define MBEDTLS_NET_C                                              /* TCP sockets (net_sockets.h) */
-#define MBEDTLS_TIMING_C                                           /* mbedtls_net_usleep / read timeouts */
 #define MBEDTLS_ENTROPY_C                                          /* entropy context */
 #define MBEDTLS_CTR_DRBG_C                                         /* random generator context */
 #define MBEDTLS_ERROR_C                                            /* mbedtls_strerror */
@@ -75,6 +74,86 @@
 #define MBEDTLS_CIPHER_C                                           /* cipher type identifiers */
 #define MBEDTLS_OID_C                                              /* object identifiers */
 #define MBEDTLS_PSA_CRYPTO_C                                       /* PSA crypto subset (psa/crypto.h): init, random bytes, SHA-1/SHA-2 hashes */
+
+/* What Mbed TLS 3.6 derives from the features above (its config_adjust_*.h and
+   config_psa.h headers), generated from src/tables/derived.txt. */
+#define MBEDTLS_CONFIG_FILES_READ
+#define PSA_WANT_ALG_SHA_1                                         1
+#define PSA_WANT_ALG_SHA_224                                       1
+#define PSA_WANT_ALG_SHA_256                                       1
+#define PSA_WANT_ALG_SHA_384                                       1
+#define PSA_WANT_ALG_SHA_512                                       1
+#define PSA_WANT_ECC_MONTGOMERY_255                                1
+#define PSA_WANT_ECC_SECP_R1_256                                   1
+#define PSA_WANT_ECC_SECP_R1_384                                   1
+#define PSA_WANT_ALG_ECDH                                          1
+#define PSA_WANT_ALG_ECDSA                                         1
+#define PSA_WANT_ALG_ECDSA_ANY                                     1
+#define PSA_WANT_KEY_TYPE_ECC_KEY_PAIR_BASIC                       1
+#define PSA_WANT_KEY_TYPE_ECC_KEY_PAIR_IMPORT                      1
+#define PSA_WANT_KEY_TYPE_ECC_KEY_PAIR_EXPORT                      1
+#define PSA_WANT_KEY_TYPE_ECC_KEY_PAIR_GENERATE                    1
+#define PSA_WANT_KEY_TYPE_ECC_KEY_PAIR_DERIVE                      1
+#define PSA_WANT_KEY_TYPE_ECC_PUBLIC_KEY                           1
+#define PSA_WANT_ALG_GCM                                           1
+#define PSA_WANT_ALG_HKDF                                          1
+#define PSA_WANT_ALG_HKDF_EXTRACT                                  1
+#define PSA_WANT_ALG_HKDF_EXPAND                                   1
+#define PSA_WANT_ALG_HMAC                                          1
+#define PSA_WANT_KEY_TYPE_HMAC                                     1
+#define PSA_WANT_ALG_TLS12_PRF                                     1
+#define PSA_WANT_ALG_TLS12_PSK_TO_MS                               1
+#define PSA_WANT_ALG_RSA_PKCS1V15_CRYPT                            1
+#define PSA_WANT_ALG_RSA_PKCS1V15_SIGN                             1
+#define PSA_WANT_ALG_RSA_PKCS1V15_SIGN_RAW                         1
+#define PSA_WANT_ALG_RSA_OAEP                                      1
+#define PSA_WANT_ALG_RSA_PSS                                       1
+#define PSA_WANT_KEY_TYPE_RSA_KEY_PAIR_BASIC                       1
+#define PSA_WANT_KEY_TYPE_RSA_KEY_PAIR_IMPORT                      1
+#define PSA_WANT_KEY_TYPE_RSA_KEY_PAIR_EXPORT                      1
+#define PSA_WANT_KEY_TYPE_RSA_PUBLIC_KEY                           1
+#define PSA_WANT_KEY_TYPE_AES                                      1
+#define PSA_WANT_ALG_TLS12_ECJPAKE_TO_PMS                          1
+#define PSA_WANT_KEY_TYPE_CHACHA20                                 1
+#define PSA_WANT_ALG_STREAM_CIPHER                                 1
+#define PSA_WANT_ALG_CHACHA20_POLY1305                             1
+#define PSA_WANT_ALG_ECB_NO_PADDING                                1
+#define PSA_WANT_KEY_TYPE_DERIVE                                   1
+#define PSA_WANT_KEY_TYPE_PASSWORD                                 1
+#define PSA_WANT_KEY_TYPE_PASSWORD_HASH                            1
+#define PSA_WANT_KEY_TYPE_RAW_DATA                                 1
+#define MBEDTLS_PLATFORM_ENTROPY_ENABLED                           1
+#define MBEDTLS_ENTROPY_HARDWARE_ALT_DEFINED                       0
+#define MBEDTLS_ENTROPY_TRUE_SOURCES                               (MBEDTLS_ENTROPY_HARDWARE_ALT_DEFINED+MBEDTLS_PLATFORM_ENTROPY_ENABLED)
+#define MBEDTLS_ENTROPY_HAVE_SOURCES                               MBEDTLS_ENTROPY_TRUE_SOURCES
+#define MBEDTLS_ENTROPY_HAVE_TRUE_SOURCES
+#define MBEDTLS_PSA_CRYPTO_CLIENT
+#define MBEDTLS_MD_LIGHT
+#define MBEDTLS_MD_SOME_LEGACY
+#define MBEDTLS_MD_CAN_SHA1
+#define MBEDTLS_MD_CAN_SHA224
+#define MBEDTLS_MD_CAN_SHA256
+#define MBEDTLS_MD_CAN_SHA384
+#define MBEDTLS_MD_CAN_SHA512
+#define MBEDTLS_BLOCK_CIPHER_AES_VIA_LEGACY
+#define MBEDTLS_BLOCK_CIPHER_CAN_AES
+#define MBEDTLS_CCM_GCM_CAN_AES
+#define MBEDTLS_ECP_LIGHT
+#define MBEDTLS_CAN_ECDH
+#define MBEDTLS_PK_CAN_ECDSA_SIGN
+#define MBEDTLS_PK_CAN_ECDSA_VERIFY
+#define MBEDTLS_PK_CAN_ECDSA_SOME
+#define MBEDTLS_ECP_HAVE_SECP384R1
+#define MBEDTLS_ECP_HAVE_SECP256R1
+#define MBEDTLS_ECP_HAVE_CURVE25519
+#define MBEDTLS_PK_HAVE_ECC_KEYS
+#define MBEDTLS_PSA_UTIL_HAVE_ECDSA
+#define MBEDTLS_SSL_HAVE_AES
+#define MBEDTLS_SSL_HAVE_GCM
+#define MBEDTLS_SSL_HAVE_CHACHAPOLY
+#define MBEDTLS_SSL_HAVE_AEAD
+#define MBEDTLS_SSL_TLS1_2_SOME_ECC
+#define MBEDTLS_CONFIG_IS_FINALIZED
 
 /* Private struct fields are plain names here; this macro is kept so that code
    written with MBEDTLS_PRIVATE() compiles. */

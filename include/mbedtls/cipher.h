@@ -5,6 +5,8 @@
 
 #include <stdint.h>
 #include "mbedtls/build_info.h"
+#include "mbedtls/private_access.h"
+#include "mbedtls/platform_util.h"
 
 /* Constants (generated from src/tables/constants.txt). */
 #define MBEDTLS_CIPHER_NONE                                        0 /**< No cipher. */

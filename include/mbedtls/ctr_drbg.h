@@ -7,6 +7,15 @@
 #include <stdint.h>
 #include "mbedtls/build_info.h"
 #include "mbedtls/entropy.h"
+#include "mbedtls/private_access.h"
+#include "mbedtls/aes.h"
+
+/* Constants (generated from src/tables/constants.txt). */
+#define MBEDTLS_CTR_DRBG_BLOCKSIZE                                 16 /**< Block bytes of the CTR_DRBG block cipher. */
+#define MBEDTLS_CTR_DRBG_ENTROPY_NONCE_LEN                         0 /**< Extra entropy bytes requested as a nonce at the first seeding (0 in Mbed TLS 3.6's default). */
+#define MBEDTLS_CTR_DRBG_KEYBITS                                   256 /**< Key bits of the CTR_DRBG block cipher. */
+#define MBEDTLS_CTR_DRBG_KEYSIZE                                   32 /**< Key bytes of the CTR_DRBG block cipher (AES-256). */
+#define MBEDTLS_CTR_DRBG_SEEDLEN                                   48 /**< Bytes of the CTR_DRBG seed (key and block). */
 
 /* Constants (generated from src/tables/constants.txt). */
 #define MBEDTLS_CTR_DRBG_MAX_REQUEST                               1024 /**< The most bytes one `mbedtls_ctr_drbg_random` call returns. */

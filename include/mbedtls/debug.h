@@ -5,6 +5,7 @@
 
 #include <stdint.h>
 #include "mbedtls/ssl.h"
+#include "mbedtls/build_info.h"
 
 #ifdef __cplusplus
 extern "C" {

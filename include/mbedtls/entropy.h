@@ -6,6 +6,16 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "mbedtls/build_info.h"
+#include "mbedtls/private_access.h"
+#include "mbedtls/md.h"
+
+/* Constants (generated from src/tables/constants.txt). */
+#define MBEDTLS_ENTROPY_MAX_GATHER                                 128 /**< The most bytes Mbed TLS polls from one source at a time. */
+#define MBEDTLS_ENTROPY_MAX_SEED_SIZE                              1024 /**< The most bytes of a seed file Mbed TLS reads or writes. */
+#define MBEDTLS_ENTROPY_MD                                         11 /**< The digest of the Mbed TLS entropy accumulator (`MBEDTLS_MD_SHA512`). */
+#define MBEDTLS_ENTROPY_SOURCE_MANUAL                              20 /**< Source index used for `mbedtls_entropy_update_manual`. */
+#define MBEDTLS_ENTROPY_SOURCE_STRONG                              1 /**< Strength of an entropy source: strong. */
+#define MBEDTLS_ENTROPY_SOURCE_WEAK                                0 /**< Strength of an entropy source: weak. */
 
 /* Constants (generated from src/tables/constants.txt). */
 #define MBEDTLS_ENTROPY_BLOCK_SIZE                                 64 /**< The most bytes one `mbedtls_entropy_func` call returns (the SHA-512 accumulator size of Mbed TLS). */

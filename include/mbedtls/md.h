@@ -7,6 +7,7 @@
 #include <stdint.h>
 #include "mbedtls/build_info.h"
 #include "mbedtls/platform_util.h"
+#include "mbedtls/private_access.h"
 
 /* Constants (generated from src/tables/constants.txt). */
 #define MBEDTLS_MD_NONE                                            0 /**< No digest. */

@@ -6,6 +6,8 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "mbedtls/ssl.h"
+#include "mbedtls/private_access.h"
+#include "mbedtls/build_info.h"
 
 /* Constants (generated from src/tables/constants.txt). */
 #define MBEDTLS_NET_PROTO_TCP                                      0 /**< The TCP protocol selector of `mbedtls_net_connect` / `mbedtls_net_bind`. */

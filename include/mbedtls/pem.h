@@ -5,6 +5,7 @@
 
 #include <stdint.h>
 #include "mbedtls/build_info.h"
+#include "mbedtls/private_access.h"
 
 /* PEM error codes (generated from src/tables/errors.txt). */
 #define MBEDTLS_ERR_PEM_NO_HEADER_FOOTER_PRESENT                   -0x1080 /**< No PEM header or footer found */

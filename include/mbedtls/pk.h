@@ -7,7 +7,17 @@
 #include <stdint.h>
 #include "mbedtls/build_info.h"
 #include "mbedtls/platform.h"
+#include "mbedtls/private_access.h"
+#include "mbedtls/md.h"
+#include "mbedtls/rsa.h"
 #include "mbedtls/ecp.h"
+#include "mbedtls/ecdsa.h"
+#include "psa/crypto.h"
+
+/* Constants (generated from src/tables/constants.txt). */
+#define MBEDTLS_PK_DEBUG_MAX_ITEMS                                 3 /**< Mbed TLS 3.6's value (pk.h). */
+#define MBEDTLS_PK_MAX_EC_PUBKEY_RAW_LEN                           97 /**< Mbed TLS 3.6's value (pk.h). */
+#define MBEDTLS_PK_SIGNATURE_MAX_SIZE                              1024 /**< The largest signature `mbedtls_pk_sign` can write, in bytes. */
 
 /* Constants (generated from src/tables/constants.txt). */
 #define MBEDTLS_PK_NONE                                            0 /**< No key. */

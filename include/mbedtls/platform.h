@@ -5,6 +5,8 @@
 
 #include <stdint.h>
 #include "mbedtls/build_info.h"
+#include "mbedtls/private_access.h"
+#include "mbedtls/platform_time.h"
 
 /* The platform layer of the default Mbed TLS configuration: the C library itself. */
 #include <stdio.h>
@@ -24,6 +26,10 @@
 #define MBEDTLS_EXIT_FAILURE EXIT_FAILURE
 typedef time_t mbedtls_time_t;
 typedef int64_t mbedtls_ms_time_t;
+
+/* Constants (generated from src/tables/constants.txt). */
+#define MBEDTLS_PLATFORM_STD_EXIT_FAILURE                          1 /**< Exit status of failure (`MBEDTLS_EXIT_FAILURE`). */
+#define MBEDTLS_PLATFORM_STD_EXIT_SUCCESS                          0 /**< Exit status of success (`MBEDTLS_EXIT_SUCCESS`). */
 
 
 /**

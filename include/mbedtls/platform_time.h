@@ -3,6 +3,7 @@
 #define MBEDTLS_PLATFORM_TIME_H
 
 #include "mbedtls/platform.h"
+#include "mbedtls/build_info.h"
 
 /* mbedtls_ms_time_t, mbedtls_time_t and mbedtls_ms_time() are declared in platform.h. */
 

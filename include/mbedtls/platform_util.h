@@ -3,6 +3,8 @@
 #define MBEDTLS_PLATFORM_UTIL_H
 
 #include "mbedtls/platform.h"
+#include "mbedtls/build_info.h"
+#include "mbedtls/platform_time.h"
 
 /** Random generator callback: fills `output` with `output_size` random bytes, returns 0. */
 typedef int mbedtls_f_rng_t(void *p_rng, unsigned char *output, size_t output_size);

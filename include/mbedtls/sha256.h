@@ -6,6 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "mbedtls/build_info.h"
+#include "mbedtls/private_access.h"
 
 /* SHA256 error codes (generated from src/tables/errors.txt). */
 #define MBEDTLS_ERR_SHA256_BAD_INPUT_DATA                          -0x0074 /**< Invalid argument or call in the wrong state */

@@ -6,6 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "mbedtls/build_info.h"
+#include "mbedtls/private_access.h"
 
 /* SHA512 error codes (generated from src/tables/errors.txt). */
 #define MBEDTLS_ERR_SHA512_BAD_INPUT_DATA                          -0x0075 /**< Invalid argument or call in the wrong state */

@@ -13,6 +13,10 @@
 #include "mbedtls/pk.h"
 #include "mbedtls/cipher.h"
 #include "psa/crypto.h"
+#include "mbedtls/private_access.h"
+#include "mbedtls/bignum.h"
+#include "mbedtls/ecp.h"
+#include "mbedtls/ecdh.h"
 
 /** Send callback: returns the number of bytes sent, or a negative error code
     (MBEDTLS_ERR_SSL_WANT_WRITE when it would block). */
@@ -26,6 +30,174 @@ typedef int mbedtls_ssl_recv_timeout_t(void *ctx, unsigned char *buf, size_t len
 /** Timer callbacks (DTLS only in Mbed TLS; accepted and not called here). */
 typedef void mbedtls_ssl_set_timer_t(void *ctx, uint32_t int_ms, uint32_t fin_ms);
 typedef int mbedtls_ssl_get_timer_t(void *ctx);
+
+/* Constants (generated from src/tables/constants.txt). */
+#define MBEDTLS_PREMASTER_SIZE                                     48 /**< The largest TLS 1.2 premaster secret of this configuration, in bytes. */
+#define MBEDTLS_PSK_MAX_LEN                                        48 /**< Mbed TLS 3.6's value (ssl.h). */
+#define MBEDTLS_SSL_ALERT_MSG_CERT_REVOKED                         44 /**< Alert description: cert revoked. */
+#define MBEDTLS_SSL_ALERT_MSG_CERT_UNKNOWN                         46 /**< Alert description: cert unknown. */
+#define MBEDTLS_SSL_ALERT_MSG_DECOMPRESSION_FAILURE                30 /**< Alert description: decompression failure. */
+#define MBEDTLS_SSL_ALERT_MSG_DECRYPTION_FAILED                    21 /**< Alert description: decryption failed. */
+#define MBEDTLS_SSL_ALERT_MSG_EXPORT_RESTRICTION                   60 /**< Alert description: export restriction. */
+#define MBEDTLS_SSL_ALERT_MSG_MISSING_EXTENSION                    109 /**< Alert description: missing extension. */
+#define MBEDTLS_SSL_ALERT_MSG_RECORD_OVERFLOW                      22 /**< Alert description: record overflow. */
+#define MBEDTLS_SSL_ALERT_MSG_UNKNOWN_PSK_IDENTITY                 115 /**< Alert description: unknown psk identity. */
+#define MBEDTLS_SSL_ALERT_MSG_UNSUPPORTED_CERT                     43 /**< Alert description: unsupported cert. */
+#define MBEDTLS_SSL_ALERT_MSG_UNSUPPORTED_EXT                      110 /**< Alert description: unsupported ext. */
+#define MBEDTLS_SSL_ANTI_REPLAY_DISABLED                           0 /**< Mbed TLS 3.6's value (ssl.h). */
+#define MBEDTLS_SSL_ANTI_REPLAY_ENABLED                            1 /**< Mbed TLS 3.6's value (ssl.h). */
+#define MBEDTLS_SSL_CERT_REQ_CA_LIST_DISABLED                      0 /**< Mbed TLS 3.6's value (ssl.h). */
+#define MBEDTLS_SSL_CERT_REQ_CA_LIST_ENABLED                       1 /**< Mbed TLS 3.6's value (ssl.h). */
+#define MBEDTLS_SSL_CERT_TYPE_ECDSA_SIGN                           64 /**< Mbed TLS 3.6's value (ssl.h). */
+#define MBEDTLS_SSL_CERT_TYPE_RSA_SIGN                             1 /**< Mbed TLS 3.6's value (ssl.h). */
+#define MBEDTLS_SSL_CID_DISABLED                                   0 /**< Connection ID setting: disabled (DTLS, not offered here). */
+#define MBEDTLS_SSL_CID_ENABLED                                    1 /**< Connection ID setting: enabled (DTLS, not offered here). */
+#define MBEDTLS_SSL_CID_IN_LEN_MAX                                 32 /**< Connection ID setting: in len max (DTLS, not offered here). */
+#define MBEDTLS_SSL_CID_OUT_LEN_MAX                                32 /**< Connection ID setting: out len max (DTLS, not offered here). */
+#define MBEDTLS_SSL_CID_TLS1_3_PADDING_GRANULARITY                 16 /**< Connection ID setting: tls1 3 padding granularity (DTLS, not offered here). */
+#define MBEDTLS_SSL_COMPRESS_NULL                                  0 /**< Mbed TLS 3.6's value (ssl.h). */
+#define MBEDTLS_SSL_DTLS_MAX_BUFFERING                             32768 /**< DTLS value: max buffering (DTLS is not offered here). */
+#define MBEDTLS_SSL_DTLS_SRTP_MKI_SUPPORTED                        1 /**< DTLS value: srtp mki supported (DTLS is not offered here). */
+#define MBEDTLS_SSL_DTLS_SRTP_MKI_UNSUPPORTED                      0 /**< DTLS value: srtp mki unsupported (DTLS is not offered here). */
+#define MBEDTLS_SSL_DTLS_TIMEOUT_DFL_MAX                           60000 /**< DTLS value: timeout dfl max (DTLS is not offered here). */
+#define MBEDTLS_SSL_DTLS_TIMEOUT_DFL_MIN                           1000 /**< DTLS value: timeout dfl min (DTLS is not offered here). */
+#define MBEDTLS_SSL_EARLY_DATA_DISABLED                            0 /**< Early data setting: disabled. */
+#define MBEDTLS_SSL_EARLY_DATA_DISCARD                             2 /**< Early data setting: discard. */
+#define MBEDTLS_SSL_EARLY_DATA_ENABLED                             1 /**< Early data setting: enabled. */
+#define MBEDTLS_SSL_EARLY_DATA_NO_DISCARD                          0 /**< Early data setting: no discard. */
+#define MBEDTLS_SSL_EARLY_DATA_TRY_TO_DEPROTECT_AND_DISCARD        1 /**< Early data setting: try to deprotect and discard. */
+#define MBEDTLS_SSL_EMPTY_RENEGOTIATION_INFO                       0xFF /**< Mbed TLS 3.6's value (ssl.h). */
+#define MBEDTLS_SSL_HASH_MD5                                       1 /**< TLS 1.2 hash algorithm identifier: md5. */
+#define MBEDTLS_SSL_HASH_NONE                                      0 /**< TLS 1.2 hash algorithm identifier: none. */
+#define MBEDTLS_SSL_HASH_SHA1                                      2 /**< TLS 1.2 hash algorithm identifier: sha1. */
+#define MBEDTLS_SSL_HASH_SHA224                                    3 /**< TLS 1.2 hash algorithm identifier: sha224. */
+#define MBEDTLS_SSL_HASH_SHA256                                    4 /**< TLS 1.2 hash algorithm identifier: sha256. */
+#define MBEDTLS_SSL_HASH_SHA384                                    5 /**< TLS 1.2 hash algorithm identifier: sha384. */
+#define MBEDTLS_SSL_HASH_SHA512                                    6 /**< TLS 1.2 hash algorithm identifier: sha512. */
+#define MBEDTLS_SSL_HS_CERTIFICATE                                 11 /**< Handshake message type: certificate. */
+#define MBEDTLS_SSL_HS_CERTIFICATE_REQUEST                         13 /**< Handshake message type: certificate request. */
+#define MBEDTLS_SSL_HS_CERTIFICATE_VERIFY                          15 /**< Handshake message type: certificate verify. */
+#define MBEDTLS_SSL_HS_CLIENT_HELLO                                1 /**< Handshake message type: client hello. */
+#define MBEDTLS_SSL_HS_CLIENT_KEY_EXCHANGE                         16 /**< Handshake message type: client key exchange. */
+#define MBEDTLS_SSL_HS_ENCRYPTED_EXTENSIONS                        8 /**< Handshake message type: encrypted extensions. */
+#define MBEDTLS_SSL_HS_END_OF_EARLY_DATA                           5 /**< Handshake message type: end of early data. */
+#define MBEDTLS_SSL_HS_FINISHED                                    20 /**< Handshake message type: finished. */
+#define MBEDTLS_SSL_HS_HELLO_REQUEST                               0 /**< Handshake message type: hello request. */
+#define MBEDTLS_SSL_HS_HELLO_VERIFY_REQUEST                        3 /**< Handshake message type: hello verify request. */
+#define MBEDTLS_SSL_HS_MESSAGE_HASH                                254 /**< Handshake message type: message hash. */
+#define MBEDTLS_SSL_HS_NEW_SESSION_TICKET                          4 /**< Handshake message type: new session ticket. */
+#define MBEDTLS_SSL_HS_SERVER_HELLO                                2 /**< Handshake message type: server hello. */
+#define MBEDTLS_SSL_HS_SERVER_HELLO_DONE                           14 /**< Handshake message type: server hello done. */
+#define MBEDTLS_SSL_HS_SERVER_KEY_EXCHANGE                         12 /**< Handshake message type: server key exchange. */
+#define MBEDTLS_SSL_IANA_TLS_GROUP_BP256R1                         0x001A /**< IANA TLS named group bp256r1. */
+#define MBEDTLS_SSL_IANA_TLS_GROUP_BP384R1                         0x001B /**< IANA TLS named group bp384r1. */
+#define MBEDTLS_SSL_IANA_TLS_GROUP_BP512R1                         0x001C /**< IANA TLS named group bp512r1. */
+#define MBEDTLS_SSL_IANA_TLS_GROUP_FFDHE2048                       0x0100 /**< IANA TLS named group ffdhe2048. */
+#define MBEDTLS_SSL_IANA_TLS_GROUP_FFDHE3072                       0x0101 /**< IANA TLS named group ffdhe3072. */
+#define MBEDTLS_SSL_IANA_TLS_GROUP_FFDHE4096                       0x0102 /**< IANA TLS named group ffdhe4096. */
+#define MBEDTLS_SSL_IANA_TLS_GROUP_FFDHE6144                       0x0103 /**< IANA TLS named group ffdhe6144. */
+#define MBEDTLS_SSL_IANA_TLS_GROUP_FFDHE8192                       0x0104 /**< IANA TLS named group ffdhe8192. */
+#define MBEDTLS_SSL_IANA_TLS_GROUP_NONE                            0 /**< IANA TLS named group none. */
+#define MBEDTLS_SSL_IANA_TLS_GROUP_SECP192K1                       0x0012 /**< IANA TLS named group secp192k1. */
+#define MBEDTLS_SSL_IANA_TLS_GROUP_SECP192R1                       0x0013 /**< IANA TLS named group secp192r1. */
+#define MBEDTLS_SSL_IANA_TLS_GROUP_SECP224K1                       0x0014 /**< IANA TLS named group secp224k1. */
+#define MBEDTLS_SSL_IANA_TLS_GROUP_SECP224R1                       0x0015 /**< IANA TLS named group secp224r1. */
+#define MBEDTLS_SSL_IANA_TLS_GROUP_SECP256K1                       0x0016 /**< IANA TLS named group secp256k1. */
+#define MBEDTLS_SSL_IANA_TLS_GROUP_SECP256R1                       0x0017 /**< IANA TLS named group secp256r1. */
+#define MBEDTLS_SSL_IANA_TLS_GROUP_SECP384R1                       0x0018 /**< IANA TLS named group secp384r1. */
+#define MBEDTLS_SSL_IANA_TLS_GROUP_SECP521R1                       0x0019 /**< IANA TLS named group secp521r1. */
+#define MBEDTLS_SSL_IANA_TLS_GROUP_X25519                          0x001D /**< IANA TLS named group x25519. */
+#define MBEDTLS_SSL_IANA_TLS_GROUP_X448                            0x001E /**< IANA TLS named group x448. */
+#define MBEDTLS_SSL_MAX_ALPN_LIST_LEN                              65535 /**< Mbed TLS 3.6's value (ssl.h). */
+#define MBEDTLS_SSL_MAX_EARLY_DATA_SIZE                            1024 /**< Mbed TLS 3.6's value (ssl.h). */
+#define MBEDTLS_SSL_MAX_FRAG_LEN_1024                              2 /**< Maximum fragment length code: 1024. */
+#define MBEDTLS_SSL_MAX_FRAG_LEN_2048                              3 /**< Maximum fragment length code: 2048. */
+#define MBEDTLS_SSL_MAX_FRAG_LEN_4096                              4 /**< Maximum fragment length code: 4096. */
+#define MBEDTLS_SSL_MAX_FRAG_LEN_512                               1 /**< Maximum fragment length code: 512. */
+#define MBEDTLS_SSL_MAX_FRAG_LEN_INVALID                           5 /**< Maximum fragment length code: invalid. */
+#define MBEDTLS_SSL_MSG_ALERT                                      21 /**< Record content type: alert. */
+#define MBEDTLS_SSL_MSG_APPLICATION_DATA                           23 /**< Record content type: application data. */
+#define MBEDTLS_SSL_MSG_CHANGE_CIPHER_SPEC                         20 /**< Record content type: change cipher spec. */
+#define MBEDTLS_SSL_MSG_CID                                        25 /**< Record content type: cid. */
+#define MBEDTLS_SSL_MSG_HANDSHAKE                                  22 /**< Record content type: handshake. */
+#define MBEDTLS_SSL_SEQUENCE_NUMBER_LEN                            8 /**< Mbed TLS 3.6's value (ssl.h). */
+#define MBEDTLS_SSL_SIG_ANON                                       0 /**< TLS 1.2 signature algorithm identifier: anon. */
+#define MBEDTLS_SSL_SIG_ECDSA                                      3 /**< TLS 1.2 signature algorithm identifier: ecdsa. */
+#define MBEDTLS_SSL_SIG_RSA                                        1 /**< TLS 1.2 signature algorithm identifier: rsa. */
+#define MBEDTLS_SSL_SRV_CIPHERSUITE_ORDER_CLIENT                   1 /**< Server ciphersuite preference: client. */
+#define MBEDTLS_SSL_SRV_CIPHERSUITE_ORDER_SERVER                   0 /**< Server ciphersuite preference: server. */
+#define MBEDTLS_SSL_TLS1_3_DEFAULT_NEW_SESSION_TICKETS             1 /**< Mbed TLS 3.6's value (ssl.h). */
+#define MBEDTLS_SSL_TLS1_3_KEY_EXCHANGE_MODE_ALL                   7 /**< TLS 1.3 key exchange mode set: all. */
+#define MBEDTLS_SSL_TLS1_3_KEY_EXCHANGE_MODE_EPHEMERAL             2 /**< TLS 1.3 key exchange mode set: ephemeral. */
+#define MBEDTLS_SSL_TLS1_3_KEY_EXCHANGE_MODE_EPHEMERAL_ALL         6 /**< TLS 1.3 key exchange mode set: ephemeral all. */
+#define MBEDTLS_SSL_TLS1_3_KEY_EXCHANGE_MODE_NONE                  0 /**< TLS 1.3 key exchange mode set: none. */
+#define MBEDTLS_SSL_TLS1_3_KEY_EXCHANGE_MODE_PSK                   1 /**< TLS 1.3 key exchange mode set: psk. */
+#define MBEDTLS_SSL_TLS1_3_KEY_EXCHANGE_MODE_PSK_ALL               5 /**< TLS 1.3 key exchange mode set: psk all. */
+#define MBEDTLS_SSL_TLS1_3_KEY_EXCHANGE_MODE_PSK_EPHEMERAL         4 /**< TLS 1.3 key exchange mode set: psk ephemeral. */
+#define MBEDTLS_SSL_TLS1_3_PSK_MODE_ECDHE                          1 /**< Mbed TLS 3.6's value (ssl.h). */
+#define MBEDTLS_SSL_TLS1_3_PSK_MODE_PURE                           0 /**< Mbed TLS 3.6's value (ssl.h). */
+#define MBEDTLS_SSL_TLS1_3_TICKET_AGE_TOLERANCE                    6000 /**< TLS 1.3 ticket value: age tolerance. */
+#define MBEDTLS_SSL_TLS1_3_TICKET_ALLOW_EARLY_DATA                 8 /**< TLS 1.3 ticket value: allow early data. */
+#define MBEDTLS_SSL_TLS1_3_TICKET_ALLOW_PSK_EPHEMERAL_RESUMPTION   4 /**< TLS 1.3 ticket value: allow psk ephemeral resumption. */
+#define MBEDTLS_SSL_TLS1_3_TICKET_ALLOW_PSK_RESUMPTION             1 /**< TLS 1.3 ticket value: allow psk resumption. */
+#define MBEDTLS_SSL_TLS1_3_TICKET_FLAGS_MASK                       13 /**< TLS 1.3 ticket value: flags mask. */
+#define MBEDTLS_SSL_TLS1_3_TICKET_NONCE_LENGTH                     32 /**< TLS 1.3 ticket value: nonce length. */
+#define MBEDTLS_SSL_TLS1_3_TICKET_RESUMPTION_KEY_LEN               48 /**< TLS 1.3 ticket value: resumption key len. */
+#define MBEDTLS_SSL_TRUNCATED_HMAC_LEN                             10 /**< Mbed TLS 3.6's value (ssl.h). */
+#define MBEDTLS_SSL_TRUNC_HMAC_DISABLED                            0 /**< Mbed TLS 3.6's value (ssl.h). */
+#define MBEDTLS_SSL_TRUNC_HMAC_ENABLED                             1 /**< Mbed TLS 3.6's value (ssl.h). */
+#define MBEDTLS_SSL_VERIFY_DATA_MAX_LEN                            12 /**< Mbed TLS 3.6's value (ssl.h). */
+#define MBEDTLS_TLS1_3_MD_MAX_SIZE                                 64 /**< The largest hash of the TLS 1.3 key schedule, in bytes. */
+#define MBEDTLS_TLS1_3_SIG_ECDSA_SECP256R1_SHA256                  0x0403 /**< TLS signature scheme ecdsa secp256r1 sha256. */
+#define MBEDTLS_TLS1_3_SIG_ECDSA_SECP384R1_SHA384                  0x0503 /**< TLS signature scheme ecdsa secp384r1 sha384. */
+#define MBEDTLS_TLS1_3_SIG_ECDSA_SECP521R1_SHA512                  0x0603 /**< TLS signature scheme ecdsa secp521r1 sha512. */
+#define MBEDTLS_TLS1_3_SIG_ECDSA_SHA1                              0x0203 /**< TLS signature scheme ecdsa sha1. */
+#define MBEDTLS_TLS1_3_SIG_ED25519                                 0x0807 /**< TLS signature scheme ed25519. */
+#define MBEDTLS_TLS1_3_SIG_ED448                                   0x0808 /**< TLS signature scheme ed448. */
+#define MBEDTLS_TLS1_3_SIG_NONE                                    0x0 /**< TLS signature scheme none. */
+#define MBEDTLS_TLS1_3_SIG_RSA_PKCS1_SHA1                          0x0201 /**< TLS signature scheme rsa pkcs1 sha1. */
+#define MBEDTLS_TLS1_3_SIG_RSA_PKCS1_SHA256                        0x0401 /**< TLS signature scheme rsa pkcs1 sha256. */
+#define MBEDTLS_TLS1_3_SIG_RSA_PKCS1_SHA384                        0x0501 /**< TLS signature scheme rsa pkcs1 sha384. */
+#define MBEDTLS_TLS1_3_SIG_RSA_PKCS1_SHA512                        0x0601 /**< TLS signature scheme rsa pkcs1 sha512. */
+#define MBEDTLS_TLS1_3_SIG_RSA_PSS_PSS_SHA256                      0x0809 /**< TLS signature scheme rsa pss pss sha256. */
+#define MBEDTLS_TLS1_3_SIG_RSA_PSS_PSS_SHA384                      0x080A /**< TLS signature scheme rsa pss pss sha384. */
+#define MBEDTLS_TLS1_3_SIG_RSA_PSS_PSS_SHA512                      0x080B /**< TLS signature scheme rsa pss pss sha512. */
+#define MBEDTLS_TLS1_3_SIG_RSA_PSS_RSAE_SHA256                     0x0804 /**< TLS signature scheme rsa pss rsae sha256. */
+#define MBEDTLS_TLS1_3_SIG_RSA_PSS_RSAE_SHA384                     0x0805 /**< TLS signature scheme rsa pss rsae sha384. */
+#define MBEDTLS_TLS1_3_SIG_RSA_PSS_RSAE_SHA512                     0x0806 /**< TLS signature scheme rsa pss rsae sha512. */
+#define MBEDTLS_TLS_EXT_ALPN                                       16 /**< TLS extension number: alpn. */
+#define MBEDTLS_TLS_EXT_CERT_AUTH                                  47 /**< TLS extension number: cert auth. */
+#define MBEDTLS_TLS_EXT_CID                                        54 /**< TLS extension number: cid. */
+#define MBEDTLS_TLS_EXT_CLI_CERT_TYPE                              19 /**< TLS extension number: cli cert type. */
+#define MBEDTLS_TLS_EXT_COOKIE                                     44 /**< TLS extension number: cookie. */
+#define MBEDTLS_TLS_EXT_EARLY_DATA                                 42 /**< TLS extension number: early data. */
+#define MBEDTLS_TLS_EXT_ECJPAKE_KKPP                               256 /**< TLS extension number: ecjpake kkpp. */
+#define MBEDTLS_TLS_EXT_ENCRYPT_THEN_MAC                           22 /**< TLS extension number: encrypt then mac. */
+#define MBEDTLS_TLS_EXT_EXTENDED_MASTER_SECRET                     0x0017 /**< TLS extension number: extended master secret. */
+#define MBEDTLS_TLS_EXT_HEARTBEAT                                  15 /**< TLS extension number: heartbeat. */
+#define MBEDTLS_TLS_EXT_KEY_SHARE                                  51 /**< TLS extension number: key share. */
+#define MBEDTLS_TLS_EXT_MAX_FRAGMENT_LENGTH                        1 /**< TLS extension number: max fragment length. */
+#define MBEDTLS_TLS_EXT_OID_FILTERS                                48 /**< TLS extension number: oid filters. */
+#define MBEDTLS_TLS_EXT_PADDING                                    21 /**< TLS extension number: padding. */
+#define MBEDTLS_TLS_EXT_POST_HANDSHAKE_AUTH                        49 /**< TLS extension number: post handshake auth. */
+#define MBEDTLS_TLS_EXT_PRE_SHARED_KEY                             41 /**< TLS extension number: pre shared key. */
+#define MBEDTLS_TLS_EXT_PSK_KEY_EXCHANGE_MODES                     45 /**< TLS extension number: psk key exchange modes. */
+#define MBEDTLS_TLS_EXT_RECORD_SIZE_LIMIT                          28 /**< TLS extension number: record size limit. */
+#define MBEDTLS_TLS_EXT_RENEGOTIATION_INFO                         0xFF01 /**< TLS extension number: renegotiation info. */
+#define MBEDTLS_TLS_EXT_SCT                                        18 /**< TLS extension number: sct. */
+#define MBEDTLS_TLS_EXT_SERVERNAME                                 0 /**< TLS extension number: servername. */
+#define MBEDTLS_TLS_EXT_SERVERNAME_HOSTNAME                        0 /**< TLS extension number: servername hostname. */
+#define MBEDTLS_TLS_EXT_SERV_CERT_TYPE                             20 /**< TLS extension number: serv cert type. */
+#define MBEDTLS_TLS_EXT_SESSION_TICKET                             35 /**< TLS extension number: session ticket. */
+#define MBEDTLS_TLS_EXT_SIG_ALG                                    13 /**< TLS extension number: sig alg. */
+#define MBEDTLS_TLS_EXT_SIG_ALG_CERT                               50 /**< TLS extension number: sig alg cert. */
+#define MBEDTLS_TLS_EXT_STATUS_REQUEST                             5 /**< TLS extension number: status request. */
+#define MBEDTLS_TLS_EXT_SUPPORTED_ELLIPTIC_CURVES                  10 /**< TLS extension number: supported elliptic curves. */
+#define MBEDTLS_TLS_EXT_SUPPORTED_GROUPS                           10 /**< TLS extension number: supported groups. */
+#define MBEDTLS_TLS_EXT_SUPPORTED_POINT_FORMATS                    11 /**< TLS extension number: supported point formats. */
+#define MBEDTLS_TLS_EXT_SUPPORTED_VERSIONS                         43 /**< TLS extension number: supported versions. */
+#define MBEDTLS_TLS_EXT_TRUNCATED_HMAC                             4 /**< TLS extension number: truncated hmac. */
+#define MBEDTLS_TLS_EXT_USE_SRTP                                   14 /**< TLS extension number: use srtp. */
 
 /* Constants (generated from src/tables/constants.txt). */
 #define MBEDTLS_SSL_MAX_HOST_NAME_LEN                              255 /**< Maximum host name length for `mbedtls_ssl_set_hostname`. */

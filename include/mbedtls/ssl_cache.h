@@ -5,6 +5,8 @@
 
 #include <stdint.h>
 #include "mbedtls/ssl.h"
+#include "mbedtls/private_access.h"
+#include "mbedtls/build_info.h"
 
 /* Constants (generated from src/tables/constants.txt). */
 #define MBEDTLS_SSL_CACHE_DEFAULT_TIMEOUT                          86400 /**< Default cache timeout in seconds (one day). */

@@ -6,6 +6,8 @@
 #include <stdint.h>
 #include "mbedtls/ssl.h"
 #include "mbedtls/cipher.h"
+#include "mbedtls/private_access.h"
+#include "mbedtls/build_info.h"
 
 /* Constants (generated from src/tables/constants.txt). */
 #define MBEDTLS_SSL_TICKET_KEY_NAME_BYTES                          4 /**< Length of a ticket key name. */

@@ -7,6 +7,40 @@
 #include <stdint.h>
 #include "mbedtls/build_info.h"
 #include "mbedtls/pk.h"
+#include "mbedtls/private_access.h"
+#include "mbedtls/asn1.h"
+
+/* Constants (generated from src/tables/constants.txt). */
+#define MBEDTLS_X509_FORMAT_DER                                    1 /**< Certificate encoding: der. */
+#define MBEDTLS_X509_FORMAT_PEM                                    2 /**< Certificate encoding: pem. */
+#define MBEDTLS_X509_KU_CRL_SIGN                                   2 /**< Key usage bit: crl sign. */
+#define MBEDTLS_X509_KU_DATA_ENCIPHERMENT                          16 /**< Key usage bit: data encipherment. */
+#define MBEDTLS_X509_KU_DECIPHER_ONLY                              32768 /**< Key usage bit: decipher only. */
+#define MBEDTLS_X509_KU_DIGITAL_SIGNATURE                          128 /**< Key usage bit: digital signature. */
+#define MBEDTLS_X509_KU_ENCIPHER_ONLY                              1 /**< Key usage bit: encipher only. */
+#define MBEDTLS_X509_KU_KEY_AGREEMENT                              8 /**< Key usage bit: key agreement. */
+#define MBEDTLS_X509_KU_KEY_CERT_SIGN                              4 /**< Key usage bit: key cert sign. */
+#define MBEDTLS_X509_KU_KEY_ENCIPHERMENT                           32 /**< Key usage bit: key encipherment. */
+#define MBEDTLS_X509_KU_NON_REPUDIATION                            64 /**< Key usage bit: non repudiation. */
+#define MBEDTLS_X509_MAX_DN_NAME_SIZE                              256 /**< Size Mbed TLS uses for the buffers of distinguished-name texts. */
+#define MBEDTLS_X509_MAX_INTERMEDIATE_CA                           8 /**< The most intermediate CAs in a verified chain in Mbed TLS. */
+#define MBEDTLS_X509_NS_CERT_TYPE_EMAIL                            32 /**< Netscape certificate type bit: email. */
+#define MBEDTLS_X509_NS_CERT_TYPE_EMAIL_CA                         2 /**< Netscape certificate type bit: email ca. */
+#define MBEDTLS_X509_NS_CERT_TYPE_OBJECT_SIGNING                   16 /**< Netscape certificate type bit: object signing. */
+#define MBEDTLS_X509_NS_CERT_TYPE_OBJECT_SIGNING_CA                1 /**< Netscape certificate type bit: object signing ca. */
+#define MBEDTLS_X509_NS_CERT_TYPE_RESERVED                         8 /**< Netscape certificate type bit: reserved. */
+#define MBEDTLS_X509_NS_CERT_TYPE_SSL_CA                           4 /**< Netscape certificate type bit: ssl ca. */
+#define MBEDTLS_X509_NS_CERT_TYPE_SSL_CLIENT                       128 /**< Netscape certificate type bit: ssl client. */
+#define MBEDTLS_X509_NS_CERT_TYPE_SSL_SERVER                       64 /**< Netscape certificate type bit: ssl server. */
+#define MBEDTLS_X509_SAN_DIRECTORY_NAME                            4 /**< Subject alternative name type: directory name. */
+#define MBEDTLS_X509_SAN_DNS_NAME                                  2 /**< Subject alternative name type: dns name. */
+#define MBEDTLS_X509_SAN_EDI_PARTY_NAME                            5 /**< Subject alternative name type: edi party name. */
+#define MBEDTLS_X509_SAN_IP_ADDRESS                                7 /**< Subject alternative name type: ip address. */
+#define MBEDTLS_X509_SAN_OTHER_NAME                                0 /**< Subject alternative name type: other name. */
+#define MBEDTLS_X509_SAN_REGISTERED_ID                             8 /**< Subject alternative name type: registered id. */
+#define MBEDTLS_X509_SAN_RFC822_NAME                               1 /**< Subject alternative name type: rfc822 name. */
+#define MBEDTLS_X509_SAN_UNIFORM_RESOURCE_IDENTIFIER               6 /**< Subject alternative name type: uniform resource identifier. */
+#define MBEDTLS_X509_SAN_X400_ADDRESS_NAME                         3 /**< Subject alternative name type: x400 address name. */
 
 /* X509 error codes (generated from src/tables/errors.txt). */
 #define MBEDTLS_ERR_X509_FEATURE_UNAVAILABLE                       -0x2080 /**< The requested feature is not supported */

@@ -6,8 +6,20 @@
 #include <stdint.h>
 #include "mbedtls/x509.h"
 #include "mbedtls/md.h"
+#include "mbedtls/private_access.h"
+#include "mbedtls/build_info.h"
+#include "mbedtls/x509_crl.h"
 /* The bit of an algorithm or curve id in a certificate profile's masks. */
 #define MBEDTLS_X509_ID_FLAG(id) (1 << ((id) - 1))
+
+/* Constants (generated from src/tables/constants.txt). */
+#define MBEDTLS_X509_CRT_VERSION_1                                 0 /**< X.509 version field value of a version 1 certificate. */
+#define MBEDTLS_X509_CRT_VERSION_2                                 1 /**< X.509 version field value of a version 2 certificate. */
+#define MBEDTLS_X509_CRT_VERSION_3                                 2 /**< X.509 version field value of a version 3 certificate. */
+#define MBEDTLS_X509_MAX_FILE_PATH_LEN                             512 /**< The longest file path `mbedtls_x509_crt_parse_path` handles in Mbed TLS. */
+#define MBEDTLS_X509_MAX_VERIFY_CHAIN_SIZE                         10 /**< The most certificates in a verified chain in Mbed TLS. */
+#define MBEDTLS_X509_RFC5280_MAX_SERIAL_LEN                        20 /**< Mbed TLS 3.6's value (x509_crt.h). */
+#define MBEDTLS_X509_RFC5280_UTC_TIME_LEN                          15 /**< Mbed TLS 3.6's value (x509_crt.h). */
 
 
 /**

@@ -6,6 +6,13 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "mbedtls/build_info.h"
+#include "psa/crypto_platform.h"
+#include "psa/crypto_types.h"
+#include "psa/crypto_values.h"
+#include "psa/crypto_sizes.h"
+#include "psa/crypto_struct.h"
+#include "psa/crypto_extra.h"
+#include "psa/crypto_compat.h"
 
 /** 1 if `alg` is a hash algorithm, 0 otherwise. */
 #define PSA_ALG_IS_HASH(alg) \
@@ -36,6 +43,11 @@
 /** Initialiser of an inactive `psa_hash_operation_t`: `psa_hash_operation_t op = PSA_HASH_OPERATION_INIT;`.
     An all-zero operation (static storage, memset) is inactive too. */
 #define PSA_HASH_OPERATION_INIT {0}
+
+/* Constants (generated from src/tables/constants.txt). */
+#define PSA_CRYPTO_API_VERSION_MAJOR                               1 /**< PSA size or value: crypto api version major. */
+#define PSA_CRYPTO_API_VERSION_MINOR                               0 /**< PSA size or value: crypto api version minor. */
+#define PSA_KEY_DERIVATION_UNLIMITED_CAPACITY                      18446744073709551615 /**< PSA size or value: key derivation unlimited capacity. */
 
 /* Constants (generated from src/tables/constants.txt). */
 #define PSA_SUCCESS                                                ((psa_status_t)0) /**< The action was completed successfully. */
