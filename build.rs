@@ -38,16 +38,11 @@ const API_MINOR: u32 = 6;
 const API_PATCH: u32 = 6;
 
 /// `MBEDTLS_*` feature macros for exactly what this library implements. Programs test these with
-/// `#if defined(...)` to choose code paths. The macros Mbed TLS 3.6 derives from them
-/// (`MBEDTLS_MD_CAN_*`, `MBEDTLS_PK_CAN_ECDSA_*`, `PSA_WANT_*` ...) follow in `build_info.h`, from
+/// `#if defined(...)` to choose code paths; a module macro (`MBEDTLS_<MODULE>_C`) is defined only
+/// when its header's functions are exported (tests/upstream.rs checks it with `nm`). The macros
+/// Mbed TLS 3.6 derives from the features and `CAPABILITIES` (`MBEDTLS_MD_CAN_*`,
+/// `MBEDTLS_PK_CAN_ECDSA_*`, `MBEDTLS_SSL_HAVE_*`, `PSA_WANT_*` ...) follow in `build_info.h`, from
 /// `src/tables/derived.txt`; tests/upstream.rs checks both against the real 3.6.6 headers.
-///
-/// The algorithm modules `MBEDTLS_BIGNUM_C`, `MBEDTLS_RSA_C`, `MBEDTLS_ECP_C`, `MBEDTLS_ECDSA_C`,
-/// `MBEDTLS_ECDH_C`, `MBEDTLS_OID_C`, `MBEDTLS_ASN1_PARSE_C` stay defined although their low-level
-/// functions (`mbedtls_mpi_*`, `mbedtls_rsa_*`, `mbedtls_ecp_*` ...) are not exported: 3.6's own
-/// check_config.h requires them for the TLS features above (ECDHE key exchanges need ECDH_C and
-/// ECDSA_C, those need ECP_C and BIGNUM_C, RSA_C needs BIGNUM_C and OID_C), and Mbed TLS's sample
-/// programs refuse to run without BIGNUM_C and RSA_C (README "Module macros").
 /// `MBEDTLS_TIMING_C` is not defined: timing.h's functions are not exported.
 const FEATURES: &[(&str, &str)] = &[
     ("MBEDTLS_SSL_TLS_C", "TLS protocol (ssl.h)"),
@@ -73,7 +68,6 @@ const FEATURES: &[(&str, &str)] = &[
     ("MBEDTLS_PK_PARSE_C", "private key parsing"),
     ("MBEDTLS_PEM_PARSE_C", "PEM decoding"),
     ("MBEDTLS_BASE64_C", "base64 inside PEM"),
-    ("MBEDTLS_ASN1_PARSE_C", "DER inside certificates and keys"),
     ("MBEDTLS_FS_IO", "file loading (parse_file, parse_path, parse_keyfile)"),
     ("MBEDTLS_NET_C", "TCP sockets (net_sockets.h)"),
     ("MBEDTLS_ENTROPY_C", "entropy context"),
@@ -84,21 +78,11 @@ const FEATURES: &[(&str, &str)] = &[
     ("MBEDTLS_PLATFORM_C", "platform macros (platform.h)"),
     ("MBEDTLS_HAVE_TIME", "time-based features"),
     ("MBEDTLS_HAVE_TIME_DATE", "certificate validity checks"),
-    ("MBEDTLS_RSA_C", "RSA keys and signatures"),
     ("MBEDTLS_PKCS1_V15", "RSA PKCS#1 v1.5 signatures"),
     ("MBEDTLS_PKCS1_V21", "RSA-PSS signatures"),
-    ("MBEDTLS_BIGNUM_C", "big-number arithmetic inside RSA/ECC"),
-    ("MBEDTLS_ECP_C", "elliptic curves"),
-    ("MBEDTLS_ECDSA_C", "ECDSA keys and signatures"),
-    ("MBEDTLS_ECDH_C", "ECDHE key exchange"),
     ("MBEDTLS_ECP_DP_SECP256R1_ENABLED", "P-256"),
     ("MBEDTLS_ECP_DP_SECP384R1_ENABLED", "P-384"),
     ("MBEDTLS_ECP_DP_CURVE25519_ENABLED", "X25519"),
-    ("MBEDTLS_AES_C", "AES"),
-    ("MBEDTLS_GCM_C", "AES-GCM"),
-    ("MBEDTLS_CHACHA20_C", "ChaCha20"),
-    ("MBEDTLS_POLY1305_C", "Poly1305"),
-    ("MBEDTLS_CHACHAPOLY_C", "ChaCha20-Poly1305"),
     ("MBEDTLS_MD_C", "message digests and HMAC (md.h)"),
     ("MBEDTLS_HKDF_C", "HKDF key derivation (hkdf.h)"),
     ("MBEDTLS_SHA1_C", "SHA-1 (sha1.h)"),
@@ -106,9 +90,30 @@ const FEATURES: &[(&str, &str)] = &[
     ("MBEDTLS_SHA256_C", "SHA-256 (sha256.h)"),
     ("MBEDTLS_SHA384_C", "SHA-384 (sha512.h)"),
     ("MBEDTLS_SHA512_C", "SHA-512 (sha512.h)"),
-    ("MBEDTLS_CIPHER_C", "cipher type identifiers"),
-    ("MBEDTLS_OID_C", "object identifiers"),
     ("MBEDTLS_PSA_CRYPTO_C", "PSA crypto subset (psa/crypto.h): init, random bytes, SHA-1/SHA-2 hashes"),
+];
+
+/// Modules whose algorithms work inside TLS, certificates and keys but whose own C API (the
+/// module's low-level functions: `mbedtls_rsa_*`, `mbedtls_mpi_*`, `mbedtls_aes_*` ...) is not
+/// exported, so their module macros are not defined: a program that tests one of them would call
+/// functions that do not link. Mbed TLS 3.6 derives from them the macros its TLS layer and
+/// programs use for these capabilities (`MBEDTLS_PK_CAN_ECDSA_*`, `MBEDTLS_CAN_ECDH`,
+/// `MBEDTLS_SSL_HAVE_AES/GCM/CHACHAPOLY/AEAD`, `PSA_WANT_*` ...), and `build_info.h` defines those
+/// (README "Module macros"). A module moves to `FEATURES` when all its functions are exported.
+const CAPABILITIES: &[(&str, &str)] = &[
+    ("MBEDTLS_BIGNUM_C", "big numbers inside RSA and ECC (bignum.h)"),
+    ("MBEDTLS_RSA_C", "RSA keys and signatures (rsa.h)"),
+    ("MBEDTLS_ECP_C", "elliptic curves (ecp.h)"),
+    ("MBEDTLS_ECDSA_C", "ECDSA keys and signatures (ecdsa.h)"),
+    ("MBEDTLS_ECDH_C", "ECDHE key exchange (ecdh.h)"),
+    ("MBEDTLS_ASN1_PARSE_C", "DER inside certificates and keys (asn1.h)"),
+    ("MBEDTLS_OID_C", "object identifiers (oid.h)"),
+    ("MBEDTLS_CIPHER_C", "record ciphers (cipher.h)"),
+    ("MBEDTLS_AES_C", "AES (aes.h)"),
+    ("MBEDTLS_GCM_C", "AES-GCM (gcm.h)"),
+    ("MBEDTLS_CHACHA20_C", "ChaCha20 (chacha20.h)"),
+    ("MBEDTLS_POLY1305_C", "Poly1305 (poly1305.h)"),
+    ("MBEDTLS_CHACHAPOLY_C", "ChaCha20-Poly1305 (chachapoly.h)"),
 ];
 
 const SSL_TYPEDEFS: &str = r#"
@@ -348,7 +353,13 @@ const HEADERS: &[Header] = &[
     Header {
         name: "x509_crt.h",
         module: Some("x509_crt"),
-        includes: &["mbedtls/x509.h", "mbedtls/md.h", "mbedtls/private_access.h", "mbedtls/build_info.h", "mbedtls/x509_crl.h"],
+        includes: &[
+            "mbedtls/x509.h",
+            "mbedtls/md.h",
+            "mbedtls/private_access.h",
+            "mbedtls/build_info.h",
+            "mbedtls/x509_crl.h",
+        ],
         sys_includes: &[],
         before: "/* The bit of an algorithm or curve id in a certificate profile's masks. */\n\
                  #define MBEDTLS_X509_ID_FLAG(id) (1 << ((id) - 1))\n",
@@ -626,9 +637,15 @@ fn build_info_h() -> String {
     for (name, what) in FEATURES {
         s.push_str(&format!("#define {name:<58} /* {what} */\n"));
     }
-    let features: Vec<&str> = FEATURES.iter().map(|(name, _)| *name).collect();
-    s.push_str("\n/* What Mbed TLS 3.6 derives from the features above (its config_adjust_*.h and\n");
-    s.push_str("   config_psa.h headers), generated from src/tables/derived.txt. */\n");
+    s.push_str("\n/* Used inside TLS, certificates and keys without their module's C API (its\n");
+    s.push_str("   functions are not exported), so not defined here:\n");
+    for (name, what) in CAPABILITIES {
+        s.push_str(&format!(" *   {name:<56} {what}\n"));
+    }
+    s.push_str(" */\n");
+    let features: Vec<&str> = FEATURES.iter().chain(CAPABILITIES).map(|(name, _)| *name).collect();
+    s.push_str("\n/* What Mbed TLS 3.6 derives from the features and capabilities above (its\n");
+    s.push_str("   config_adjust_*.h and config_psa.h headers), from src/tables/derived.txt. */\n");
     for d in derived::derive(&features) {
         let line = format!("#define {:<58} {}", d.name, d.value);
         s.push_str(line.trim_end());

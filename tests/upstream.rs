@@ -106,10 +106,25 @@ fn our_features() -> Vec<String> {
         .collect()
 }
 
+/// The module macros our build_info.h lists as used inside TLS without their C API (not defined;
+/// build.rs `CAPABILITIES`): the lines ` *   MBEDTLS_X_C  what` of that comment.
+fn our_capabilities() -> Vec<String> {
+    let text = fs::read_to_string(root().join("include/mbedtls/build_info.h")).unwrap();
+    let block = text.split("without their module's C API").nth(1).expect("capability block");
+    let block = block.split("*/").next().unwrap();
+    let names: Vec<String> = block
+        .lines()
+        .filter_map(|l| l.strip_prefix(" *   "))
+        .map(|l| l.split_whitespace().next().unwrap().to_string())
+        .collect();
+    assert!(names.iter().all(|n| n.starts_with("MBEDTLS_") && n.ends_with("_C")), "{names:?}");
+    names
+}
+
 /// A user configuration file for 3.6.6 holding exactly our feature macros.
 fn our_config(dir: &Path) -> PathBuf {
-    let mut config = String::from("/* Exactly the feature macros of our build_info.h. */\n");
-    for name in our_features() {
+    let mut config = String::from("/* Exactly the feature macros and capabilities of our build_info.h. */\n");
+    for name in our_features().into_iter().chain(our_capabilities()) {
         config.push_str(&format!("#define {name}\n"));
     }
     let path = dir.join("our_features.h");
@@ -154,6 +169,9 @@ fn strs(v: &[String]) -> Vec<&str> {
 }
 
 fn not_defined_reason(name: &str) -> Option<&'static str> {
+    if our_capabilities().iter().any(|c| c == name) {
+        return Some("a module used inside TLS whose own functions are not exported (build.rs CAPABILITIES)");
+    }
     NOT_DEFINED
         .iter()
         .find(|(pattern, _)| pattern.strip_suffix('*').map_or(*pattern == name, |prefix| name.starts_with(prefix)))

@@ -38,7 +38,6 @@
 #define MBEDTLS_PK_PARSE_C                                         /* private key parsing */
 #define MBEDTLS_PEM_PARSE_C                                        /* PEM decoding */
 #define MBEDTLS_BASE64_C                                           /* base64 inside PEM */
-#define MBEDTLS_ASN1_PARSE_C                                       /* DER inside certificates and keys */
 #define MBEDTLS_FS_IO                                              /* file loading (parse_file, parse_path, parse_keyfile) */
 #define MBEDTLS_NET_C                                              /* TCP sockets (net_sockets.h) */
 #define MBEDTLS_ENTROPY_C                                          /* entropy context */
@@ -49,21 +48,11 @@
 #define MBEDTLS_PLATFORM_C                                         /* platform macros (platform.h) */
 #define MBEDTLS_HAVE_TIME                                          /* time-based features */
 #define MBEDTLS_HAVE_TIME_DATE                                     /* certificate validity checks */
-#define MBEDTLS_RSA_C                                              /* RSA keys and signatures */
 #define MBEDTLS_PKCS1_V15                                          /* RSA PKCS#1 v1.5 signatures */
 #define MBEDTLS_PKCS1_V21                                          /* RSA-PSS signatures */
-#define MBEDTLS_BIGNUM_C                                           /* big-number arithmetic inside RSA/ECC */
-#define MBEDTLS_ECP_C                                              /* elliptic curves */
-#define MBEDTLS_ECDSA_C                                            /* ECDSA keys and signatures */
-#define MBEDTLS_ECDH_C                                             /* ECDHE key exchange */
 #define MBEDTLS_ECP_DP_SECP256R1_ENABLED                           /* P-256 */
 #define MBEDTLS_ECP_DP_SECP384R1_ENABLED                           /* P-384 */
 #define MBEDTLS_ECP_DP_CURVE25519_ENABLED                          /* X25519 */
-#define MBEDTLS_AES_C                                              /* AES */
-#define MBEDTLS_GCM_C                                              /* AES-GCM */
-#define MBEDTLS_CHACHA20_C                                         /* ChaCha20 */
-#define MBEDTLS_POLY1305_C                                         /* Poly1305 */
-#define MBEDTLS_CHACHAPOLY_C                                       /* ChaCha20-Poly1305 */
 #define MBEDTLS_MD_C                                               /* message digests and HMAC (md.h) */
 #define MBEDTLS_HKDF_C                                             /* HKDF key derivation (hkdf.h) */
 #define MBEDTLS_SHA1_C                                             /* SHA-1 (sha1.h) */
@@ -71,12 +60,27 @@
 #define MBEDTLS_SHA256_C                                           /* SHA-256 (sha256.h) */
 #define MBEDTLS_SHA384_C                                           /* SHA-384 (sha512.h) */
 #define MBEDTLS_SHA512_C                                           /* SHA-512 (sha512.h) */
-#define MBEDTLS_CIPHER_C                                           /* cipher type identifiers */
-#define MBEDTLS_OID_C                                              /* object identifiers */
 #define MBEDTLS_PSA_CRYPTO_C                                       /* PSA crypto subset (psa/crypto.h): init, random bytes, SHA-1/SHA-2 hashes */
 
-/* What Mbed TLS 3.6 derives from the features above (its config_adjust_*.h and
-   config_psa.h headers), generated from src/tables/derived.txt. */
+/* Used inside TLS, certificates and keys without their module's C API (its
+   functions are not exported), so not defined here:
+ *   MBEDTLS_BIGNUM_C                                         big numbers inside RSA and ECC (bignum.h)
+ *   MBEDTLS_RSA_C                                            RSA keys and signatures (rsa.h)
+ *   MBEDTLS_ECP_C                                            elliptic curves (ecp.h)
+ *   MBEDTLS_ECDSA_C                                          ECDSA keys and signatures (ecdsa.h)
+ *   MBEDTLS_ECDH_C                                           ECDHE key exchange (ecdh.h)
+ *   MBEDTLS_ASN1_PARSE_C                                     DER inside certificates and keys (asn1.h)
+ *   MBEDTLS_OID_C                                            object identifiers (oid.h)
+ *   MBEDTLS_CIPHER_C                                         record ciphers (cipher.h)
+ *   MBEDTLS_AES_C                                            AES (aes.h)
+ *   MBEDTLS_GCM_C                                            AES-GCM (gcm.h)
+ *   MBEDTLS_CHACHA20_C                                       ChaCha20 (chacha20.h)
+ *   MBEDTLS_POLY1305_C                                       Poly1305 (poly1305.h)
+ *   MBEDTLS_CHACHAPOLY_C                                     ChaCha20-Poly1305 (chachapoly.h)
+ */
+
+/* What Mbed TLS 3.6 derives from the features and capabilities above (its
+   config_adjust_*.h and config_psa.h headers), from src/tables/derived.txt. */
 #define MBEDTLS_CONFIG_FILES_READ
 #define PSA_WANT_ALG_SHA_1                                         1
 #define PSA_WANT_ALG_SHA_224                                       1
