@@ -156,6 +156,28 @@ typedef int mbedtls_f_rng_t(void *p_rng, unsigned char *output, size_t output_si
 struct tm *mbedtls_platform_gmtime_r(const mbedtls_time_t *tt, struct tm *tm_buf);
 "#;
 
+/// debug.h's printf helpers (3.6's names and values on a C99 compiler), which programs use in
+/// their own format strings.
+const DEBUG_MACROS: &str = r#"
+/* Marks a printf-like function for the compiler's format checks. */
+#if defined(__has_attribute)
+#if __has_attribute(format)
+#define MBEDTLS_PRINTF_ATTRIBUTE(string_index, first_to_check) \
+    __attribute__((format(printf, string_index, first_to_check)))
+#endif
+#endif
+#ifndef MBEDTLS_PRINTF_ATTRIBUTE
+#define MBEDTLS_PRINTF_ATTRIBUTE(string_index, first_to_check)
+#endif
+
+/* printf conversions of size_t, long long and mbedtls_ms_time_t. */
+#define MBEDTLS_PRINTF_SIZET     "zu"
+#define MBEDTLS_PRINTF_LONGLONG  "lld"
+#if !defined(MBEDTLS_PRINTF_MS_TIME)
+#define MBEDTLS_PRINTF_MS_TIME   PRId64
+#endif
+"#;
+
 const PLATFORM_MACROS: &str = r#"
 /* The platform layer of the default Mbed TLS configuration: the C library itself. */
 #include <stdio.h>
@@ -438,8 +460,8 @@ const HEADERS: &[Header] = &[
         name: "debug.h",
         module: Some("debug"),
         includes: &["mbedtls/ssl.h", "mbedtls/build_info.h"],
-        sys_includes: &[],
-        before: "",
+        sys_includes: &["inttypes.h"],
+        before: DEBUG_MACROS,
         after: "",
     },
     Header {
