@@ -31,12 +31,18 @@ def main():
     upstream = subprocess.run(["bash", f"{ROOT}/scripts/fetch-mbedtls.sh"], check=True, capture_output=True, text=True).stdout.strip()
     inc = f"{upstream}/include"
     build_info = open(f"{ROOT}/include/mbedtls/build_info.h").read()
+    # The feature macros and the capabilities (modules used without their C API, listed in a
+    # comment): the configuration 3.6.6's derivation is compared with.
     features = re.findall(r"^#define (MBEDTLS_\w+) +/\*", build_info, re.M)
+    features += re.findall(r"^ \*   (MBEDTLS_\w+_C) ", build_info, re.M)
     tmp = tempfile.mkdtemp()
     with open(f"{tmp}/config.h", "w") as f:
         f.write("".join(f"#define {n}\n" for n in features))
     up_args = [f"-I{inc}", f"-I{tmp}", '-DMBEDTLS_CONFIG_FILE="config.h"']
-    headers = sys.argv[1:] or sorted(f"{d}/{h}" for d in ("mbedtls", "psa") for h in os.listdir(f"{inc}/{d}"))
+    # The default configuration files define the feature macros of a full build, not constants.
+    defaults = ("mbedtls/mbedtls_config.h", "psa/crypto_config.h")
+    headers = sys.argv[1:] or sorted(
+        f"{d}/{h}" for d in ("mbedtls", "psa") for h in os.listdir(f"{inc}/{d}") if f"{d}/{h}" not in defaults)
     with open(f"{tmp}/ours.c", "w") as f:
         f.write("".join(f'#include "{d}/{h}"\n' for d in ("mbedtls", "psa") for h in sorted(os.listdir(f"{ROOT}/include/{d}"))))
     ours = cc_macros([f"-I{ROOT}/include"], f"{tmp}/ours.c")
