@@ -321,13 +321,33 @@ fn upstream_headers() -> Vec<String> {
 }
 
 #[test]
-fn every_mbedtls_3_6_6_header_name_has_a_file_of_ours() {
+fn every_mbedtls_3_6_6_header_name_has_a_file_of_ours_that_compiles() {
     let missing: Vec<String> =
         upstream_headers().into_iter().filter(|h| !root().join("include").join(h).exists()).collect();
     assert!(
         missing.is_empty(),
         "3.6.6 headers without a file in include/ (the compiler would fall back to /usr/include): {missing:?}"
     );
+    // Each compiles on its own, as the first include of a strict C99 program.
+    let dir = scratch("standalone");
+    for header in upstream_headers() {
+        let source = dir.join(format!("{}.c", header.replace('/', "_")));
+        fs::write(&source, format!("#include \"{header}\"\nint main(void) {{ return 0; }}\n")).unwrap();
+        let object = source.with_extension("o");
+        let include = format!("-I{}", root().join("include").display());
+        cc(&[
+            "-std=c99",
+            "-Wall",
+            "-Wextra",
+            "-Werror",
+            "-pedantic",
+            &include,
+            "-c",
+            "-o",
+            object.to_str().unwrap(),
+            source.to_str().unwrap(),
+        ]);
+    }
 }
 
 /// The headers `cc -M` says including `header` reads, as `mbedtls/x.h` / `psa/x.h` names, and

@@ -18,7 +18,7 @@
 #define MBEDTLS_MPI_MAX_LIMBS                                      10000 /**< Mbed TLS 3.6's value (bignum.h). */
 #define MBEDTLS_MPI_MAX_SIZE                                       1024 /**< The largest big number Mbed TLS handles, in bytes (sizes key and signature buffers). */
 #define MBEDTLS_MPI_RW_BUFFER_SIZE                                 2484 /**< Mbed TLS 3.6's value (bignum.h). */
-#define MBEDTLS_MPI_UINT_MAX                                       18446744073709551615 /**< Mbed TLS 3.6's value (bignum.h). */
+#define MBEDTLS_MPI_UINT_MAX                                       UINT64_MAX /**< Mbed TLS 3.6's value (bignum.h). */
 #define MBEDTLS_MPI_WINDOW_SIZE                                    3 /**< Mbed TLS 3.6's value (bignum.h). */
 
 #endif /* MBEDTLS_BIGNUM_H */

@@ -47,7 +47,7 @@
 /* Constants (generated from src/tables/constants.txt). */
 #define PSA_CRYPTO_API_VERSION_MAJOR                               1 /**< PSA size or value: crypto api version major. */
 #define PSA_CRYPTO_API_VERSION_MINOR                               0 /**< PSA size or value: crypto api version minor. */
-#define PSA_KEY_DERIVATION_UNLIMITED_CAPACITY                      18446744073709551615 /**< PSA size or value: key derivation unlimited capacity. */
+#define PSA_KEY_DERIVATION_UNLIMITED_CAPACITY                      ((size_t)-1) /**< PSA size or value: key derivation unlimited capacity. */
 
 /* Constants (generated from src/tables/constants.txt). */
 #define PSA_SUCCESS                                                ((psa_status_t)0) /**< The action was completed successfully. */
