@@ -69,11 +69,17 @@ pub struct Tables {
 
 impl Tables {
     pub fn load() -> Self {
-        Self {
+        let tables = Self {
             errors: read("src/tables/errors.txt", 3),
             flags: read("src/tables/verify_flags.txt", 2),
             constants: read("src/tables/constants.txt", 3),
+        };
+        // One row per constant: a second one would be a redefinition in the C headers.
+        let mut seen = std::collections::HashSet::new();
+        for row in tables.constants.iter().flat_map(|sec| &sec.rows) {
+            assert!(seen.insert(&row[0]), "src/tables/constants.txt: {} has two rows", row[0]);
         }
+        tables
     }
 
     /// The `#define`s a header gets: its constants, its error codes, and (x509.h) the flags.

@@ -42,15 +42,7 @@ const KNOWN_GAPS: &[(&str, &str)] = &[
         "mbedtls_ecc_group_from_psa mbedtls_ecc_group_to_psa mbedtls_ecdsa_der_to_raw mbedtls_ecdsa_raw_to_der \
          mbedtls_psa_get_random",
     ),
-    (
-        "mbedtls/ssl.h",
-        "mbedtls_ssl_check_record mbedtls_ssl_conf_cert_req_ca_list mbedtls_ssl_conf_curves \
-         mbedtls_ssl_conf_dn_hints mbedtls_ssl_conf_dtls_badmac_limit mbedtls_ssl_conf_extended_master_secret \
-         mbedtls_ssl_conf_groups mbedtls_ssl_conf_preference_order mbedtls_ssl_conf_sig_algs \
-         mbedtls_ssl_conf_sig_hashes mbedtls_ssl_conf_tls13_key_exchange_modes mbedtls_ssl_get_record_expansion \
-         mbedtls_ssl_send_alert_message mbedtls_ssl_set_export_keys_cb mbedtls_ssl_set_hs_dn_hints \
-         mbedtls_ssl_set_timer_cb mbedtls_ssl_tls_prf",
-    ),
+    ("mbedtls/ssl.h", "mbedtls_ssl_set_export_keys_cb"),
     (
         "mbedtls/x509.h",
         "mbedtls_x509_crt_parse_cn_inet_pton mbedtls_x509_dn_gets mbedtls_x509_free_subject_alt_name \

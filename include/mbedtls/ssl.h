@@ -34,7 +34,6 @@ typedef int mbedtls_ssl_get_timer_t(void *ctx);
 /* Constants (generated from src/tables/constants.txt). */
 #define MBEDTLS_PREMASTER_SIZE                                     48 /**< The largest TLS 1.2 premaster secret of this configuration, in bytes. */
 #define MBEDTLS_PSK_MAX_LEN                                        48 /**< Mbed TLS 3.6's value (ssl.h). */
-#define MBEDTLS_SSL_ALERT_MSG_CERT_REVOKED                         44 /**< Alert description: cert revoked. */
 #define MBEDTLS_SSL_ALERT_MSG_CERT_UNKNOWN                         46 /**< Alert description: cert unknown. */
 #define MBEDTLS_SSL_ALERT_MSG_DECOMPRESSION_FAILURE                30 /**< Alert description: decompression failure. */
 #define MBEDTLS_SSL_ALERT_MSG_DECRYPTION_FAILED                    21 /**< Alert description: decryption failed. */
@@ -46,8 +45,6 @@ typedef int mbedtls_ssl_get_timer_t(void *ctx);
 #define MBEDTLS_SSL_ALERT_MSG_UNSUPPORTED_EXT                      110 /**< Alert description: unsupported ext. */
 #define MBEDTLS_SSL_ANTI_REPLAY_DISABLED                           0 /**< Mbed TLS 3.6's value (ssl.h). */
 #define MBEDTLS_SSL_ANTI_REPLAY_ENABLED                            1 /**< Mbed TLS 3.6's value (ssl.h). */
-#define MBEDTLS_SSL_CERT_REQ_CA_LIST_DISABLED                      0 /**< Mbed TLS 3.6's value (ssl.h). */
-#define MBEDTLS_SSL_CERT_REQ_CA_LIST_ENABLED                       1 /**< Mbed TLS 3.6's value (ssl.h). */
 #define MBEDTLS_SSL_CERT_TYPE_ECDSA_SIGN                           64 /**< Mbed TLS 3.6's value (ssl.h). */
 #define MBEDTLS_SSL_CERT_TYPE_RSA_SIGN                             1 /**< Mbed TLS 3.6's value (ssl.h). */
 #define MBEDTLS_SSL_CID_DISABLED                                   0 /**< Connection ID setting: disabled (DTLS, not offered here). */
@@ -89,25 +86,6 @@ typedef int mbedtls_ssl_get_timer_t(void *ctx);
 #define MBEDTLS_SSL_HS_SERVER_HELLO                                2 /**< Handshake message type: server hello. */
 #define MBEDTLS_SSL_HS_SERVER_HELLO_DONE                           14 /**< Handshake message type: server hello done. */
 #define MBEDTLS_SSL_HS_SERVER_KEY_EXCHANGE                         12 /**< Handshake message type: server key exchange. */
-#define MBEDTLS_SSL_IANA_TLS_GROUP_BP256R1                         0x001A /**< IANA TLS named group bp256r1. */
-#define MBEDTLS_SSL_IANA_TLS_GROUP_BP384R1                         0x001B /**< IANA TLS named group bp384r1. */
-#define MBEDTLS_SSL_IANA_TLS_GROUP_BP512R1                         0x001C /**< IANA TLS named group bp512r1. */
-#define MBEDTLS_SSL_IANA_TLS_GROUP_FFDHE2048                       0x0100 /**< IANA TLS named group ffdhe2048. */
-#define MBEDTLS_SSL_IANA_TLS_GROUP_FFDHE3072                       0x0101 /**< IANA TLS named group ffdhe3072. */
-#define MBEDTLS_SSL_IANA_TLS_GROUP_FFDHE4096                       0x0102 /**< IANA TLS named group ffdhe4096. */
-#define MBEDTLS_SSL_IANA_TLS_GROUP_FFDHE6144                       0x0103 /**< IANA TLS named group ffdhe6144. */
-#define MBEDTLS_SSL_IANA_TLS_GROUP_FFDHE8192                       0x0104 /**< IANA TLS named group ffdhe8192. */
-#define MBEDTLS_SSL_IANA_TLS_GROUP_NONE                            0 /**< IANA TLS named group none. */
-#define MBEDTLS_SSL_IANA_TLS_GROUP_SECP192K1                       0x0012 /**< IANA TLS named group secp192k1. */
-#define MBEDTLS_SSL_IANA_TLS_GROUP_SECP192R1                       0x0013 /**< IANA TLS named group secp192r1. */
-#define MBEDTLS_SSL_IANA_TLS_GROUP_SECP224K1                       0x0014 /**< IANA TLS named group secp224k1. */
-#define MBEDTLS_SSL_IANA_TLS_GROUP_SECP224R1                       0x0015 /**< IANA TLS named group secp224r1. */
-#define MBEDTLS_SSL_IANA_TLS_GROUP_SECP256K1                       0x0016 /**< IANA TLS named group secp256k1. */
-#define MBEDTLS_SSL_IANA_TLS_GROUP_SECP256R1                       0x0017 /**< IANA TLS named group secp256r1. */
-#define MBEDTLS_SSL_IANA_TLS_GROUP_SECP384R1                       0x0018 /**< IANA TLS named group secp384r1. */
-#define MBEDTLS_SSL_IANA_TLS_GROUP_SECP521R1                       0x0019 /**< IANA TLS named group secp521r1. */
-#define MBEDTLS_SSL_IANA_TLS_GROUP_X25519                          0x001D /**< IANA TLS named group x25519. */
-#define MBEDTLS_SSL_IANA_TLS_GROUP_X448                            0x001E /**< IANA TLS named group x448. */
 #define MBEDTLS_SSL_MAX_ALPN_LIST_LEN                              65535 /**< Mbed TLS 3.6's value (ssl.h). */
 #define MBEDTLS_SSL_MAX_EARLY_DATA_SIZE                            1024 /**< Mbed TLS 3.6's value (ssl.h). */
 #define MBEDTLS_SSL_MAX_FRAG_LEN_1024                              2 /**< Maximum fragment length code: 1024. */
@@ -124,16 +102,7 @@ typedef int mbedtls_ssl_get_timer_t(void *ctx);
 #define MBEDTLS_SSL_SIG_ANON                                       0 /**< TLS 1.2 signature algorithm identifier: anon. */
 #define MBEDTLS_SSL_SIG_ECDSA                                      3 /**< TLS 1.2 signature algorithm identifier: ecdsa. */
 #define MBEDTLS_SSL_SIG_RSA                                        1 /**< TLS 1.2 signature algorithm identifier: rsa. */
-#define MBEDTLS_SSL_SRV_CIPHERSUITE_ORDER_CLIENT                   1 /**< Server ciphersuite preference: client. */
-#define MBEDTLS_SSL_SRV_CIPHERSUITE_ORDER_SERVER                   0 /**< Server ciphersuite preference: server. */
 #define MBEDTLS_SSL_TLS1_3_DEFAULT_NEW_SESSION_TICKETS             1 /**< Mbed TLS 3.6's value (ssl.h). */
-#define MBEDTLS_SSL_TLS1_3_KEY_EXCHANGE_MODE_ALL                   7 /**< TLS 1.3 key exchange mode set: all. */
-#define MBEDTLS_SSL_TLS1_3_KEY_EXCHANGE_MODE_EPHEMERAL             2 /**< TLS 1.3 key exchange mode set: ephemeral. */
-#define MBEDTLS_SSL_TLS1_3_KEY_EXCHANGE_MODE_EPHEMERAL_ALL         6 /**< TLS 1.3 key exchange mode set: ephemeral all. */
-#define MBEDTLS_SSL_TLS1_3_KEY_EXCHANGE_MODE_NONE                  0 /**< TLS 1.3 key exchange mode set: none. */
-#define MBEDTLS_SSL_TLS1_3_KEY_EXCHANGE_MODE_PSK                   1 /**< TLS 1.3 key exchange mode set: psk. */
-#define MBEDTLS_SSL_TLS1_3_KEY_EXCHANGE_MODE_PSK_ALL               5 /**< TLS 1.3 key exchange mode set: psk all. */
-#define MBEDTLS_SSL_TLS1_3_KEY_EXCHANGE_MODE_PSK_EPHEMERAL         4 /**< TLS 1.3 key exchange mode set: psk ephemeral. */
 #define MBEDTLS_SSL_TLS1_3_PSK_MODE_ECDHE                          1 /**< Mbed TLS 3.6's value (ssl.h). */
 #define MBEDTLS_SSL_TLS1_3_PSK_MODE_PURE                           0 /**< Mbed TLS 3.6's value (ssl.h). */
 #define MBEDTLS_SSL_TLS1_3_TICKET_AGE_TOLERANCE                    6000 /**< TLS 1.3 ticket value: age tolerance. */
@@ -148,23 +117,6 @@ typedef int mbedtls_ssl_get_timer_t(void *ctx);
 #define MBEDTLS_SSL_TRUNC_HMAC_ENABLED                             1 /**< Mbed TLS 3.6's value (ssl.h). */
 #define MBEDTLS_SSL_VERIFY_DATA_MAX_LEN                            12 /**< Mbed TLS 3.6's value (ssl.h). */
 #define MBEDTLS_TLS1_3_MD_MAX_SIZE                                 64 /**< The largest hash of the TLS 1.3 key schedule, in bytes. */
-#define MBEDTLS_TLS1_3_SIG_ECDSA_SECP256R1_SHA256                  0x0403 /**< TLS signature scheme ecdsa secp256r1 sha256. */
-#define MBEDTLS_TLS1_3_SIG_ECDSA_SECP384R1_SHA384                  0x0503 /**< TLS signature scheme ecdsa secp384r1 sha384. */
-#define MBEDTLS_TLS1_3_SIG_ECDSA_SECP521R1_SHA512                  0x0603 /**< TLS signature scheme ecdsa secp521r1 sha512. */
-#define MBEDTLS_TLS1_3_SIG_ECDSA_SHA1                              0x0203 /**< TLS signature scheme ecdsa sha1. */
-#define MBEDTLS_TLS1_3_SIG_ED25519                                 0x0807 /**< TLS signature scheme ed25519. */
-#define MBEDTLS_TLS1_3_SIG_ED448                                   0x0808 /**< TLS signature scheme ed448. */
-#define MBEDTLS_TLS1_3_SIG_NONE                                    0x0 /**< TLS signature scheme none. */
-#define MBEDTLS_TLS1_3_SIG_RSA_PKCS1_SHA1                          0x0201 /**< TLS signature scheme rsa pkcs1 sha1. */
-#define MBEDTLS_TLS1_3_SIG_RSA_PKCS1_SHA256                        0x0401 /**< TLS signature scheme rsa pkcs1 sha256. */
-#define MBEDTLS_TLS1_3_SIG_RSA_PKCS1_SHA384                        0x0501 /**< TLS signature scheme rsa pkcs1 sha384. */
-#define MBEDTLS_TLS1_3_SIG_RSA_PKCS1_SHA512                        0x0601 /**< TLS signature scheme rsa pkcs1 sha512. */
-#define MBEDTLS_TLS1_3_SIG_RSA_PSS_PSS_SHA256                      0x0809 /**< TLS signature scheme rsa pss pss sha256. */
-#define MBEDTLS_TLS1_3_SIG_RSA_PSS_PSS_SHA384                      0x080A /**< TLS signature scheme rsa pss pss sha384. */
-#define MBEDTLS_TLS1_3_SIG_RSA_PSS_PSS_SHA512                      0x080B /**< TLS signature scheme rsa pss pss sha512. */
-#define MBEDTLS_TLS1_3_SIG_RSA_PSS_RSAE_SHA256                     0x0804 /**< TLS signature scheme rsa pss rsae sha256. */
-#define MBEDTLS_TLS1_3_SIG_RSA_PSS_RSAE_SHA384                     0x0805 /**< TLS signature scheme rsa pss rsae sha384. */
-#define MBEDTLS_TLS1_3_SIG_RSA_PSS_RSAE_SHA512                     0x0806 /**< TLS signature scheme rsa pss rsae sha512. */
 #define MBEDTLS_TLS_EXT_ALPN                                       16 /**< TLS extension number: alpn. */
 #define MBEDTLS_TLS_EXT_CERT_AUTH                                  47 /**< TLS extension number: cert auth. */
 #define MBEDTLS_TLS_EXT_CID                                        54 /**< TLS extension number: cid. */
