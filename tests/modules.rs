@@ -42,7 +42,6 @@ const KNOWN_GAPS: &[(&str, &str)] = &[
         "mbedtls_ecc_group_from_psa mbedtls_ecc_group_to_psa mbedtls_ecdsa_der_to_raw mbedtls_ecdsa_raw_to_der \
          mbedtls_psa_get_random",
     ),
-    ("mbedtls/ssl.h", "mbedtls_ssl_set_export_keys_cb"),
     (
         "mbedtls/x509.h",
         "mbedtls_x509_crt_parse_cn_inet_pton mbedtls_x509_dn_gets mbedtls_x509_free_subject_alt_name \
