@@ -57,6 +57,17 @@ fn bad_input_returns_documented_codes_without_memory_errors() {
     assert!(out.contains("PASSED: 0 of"), "{out}");
 }
 
+/// tests/c/cipher_bad_input.c: NULLs, zero and huge lengths, bad key sizes and modes, wrong call
+/// order, forged tags and bad padding across aes.h, gcm.h, chacha20.h, poly1305.h, chachapoly.h
+/// and cipher.h, each answered with its Mbed TLS code (refused decryptions leave zeros).
+#[test]
+fn cipher_bad_input_returns_mbedtls_codes_without_memory_errors() {
+    let out = under_valgrind("cipher_bad_input", &[]);
+    let checks: usize =
+        out.split("PASSED: 0 of ").nth(1).and_then(|rest| rest.split(' ').next()?.parse().ok()).unwrap_or(0);
+    assert!(checks > 200, "{out}");
+}
+
 #[test]
 fn x509_and_pk_smoke_test() {
     let dir = certs().to_str().unwrap().to_string();

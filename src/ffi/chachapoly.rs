@@ -15,7 +15,7 @@
 use core::ffi::{c_int, c_uchar, c_void};
 use std::sync::Mutex;
 
-use super::crypt_context::{self, Codes, array, in_place, input, write};
+use super::crypt_context::{self, Codes, array, copied, in_place, input, write};
 use super::entry;
 use super::handle::{self, shell};
 use crate::error::{Error, Result};
@@ -224,13 +224,13 @@ pub unsafe extern "C" fn mbedtls_chachapoly_encrypt_and_tag(
         // SAFETY: the buffers are NULL or valid for their sizes (the caller's contract).
         unsafe {
             with_context(ctx, |chachapoly| {
-                let (nonce, aad) = (array::<12>(nonce, BAD)?, self::input(aad, aad_len, BAD)?);
+                let (nonce, aad) = (array::<12>(nonce, BAD)?, copied(aad, aad_len, BAD)?);
                 if tag.is_null() {
                     return Err(BAD);
                 }
                 let mut computed = [0u8; 16];
                 in_place(input, output, length, BAD, |data| {
-                    computed = chachapoly.encrypt_and_tag(&nonce, aad, data)?;
+                    computed = chachapoly.encrypt_and_tag(&nonce, &aad, data)?;
                     Ok(())
                 })?;
                 write(tag, &computed, BAD)
@@ -264,9 +264,8 @@ pub unsafe extern "C" fn mbedtls_chachapoly_auth_decrypt(
         // SAFETY: the buffers are NULL or valid for their sizes (the caller's contract).
         unsafe {
             with_context(ctx, |chachapoly| {
-                let (nonce, aad, tag) =
-                    (array::<12>(nonce, BAD)?, self::input(aad, aad_len, BAD)?, array::<16>(tag, BAD)?);
-                in_place(input, output, length, BAD, |data| chachapoly.auth_decrypt(&nonce, aad, &tag, data))
+                let (nonce, aad, tag) = (array::<12>(nonce, BAD)?, copied(aad, aad_len, BAD)?, array::<16>(tag, BAD)?);
+                in_place(input, output, length, BAD, |data| chachapoly.auth_decrypt(&nonce, &aad, &tag, data))
             })
         }
     })

@@ -96,6 +96,17 @@ pub(crate) unsafe fn input<'a>(ptr: *const c_uchar, len: usize, bad: Error) -> R
     unsafe { in_slice(ptr, len) }.ok_or(bad)
 }
 
+/// An input buffer copied out of the caller's memory (`(NULL, 0)` is empty; `bad` as [`input`]):
+/// for the side inputs of an in-place transformation (IV, associated data, tag), which C may
+/// place inside the output buffer, so no reference to them may live while the output is written.
+///
+/// # Safety
+/// A non-NULL `ptr` is readable for `len` bytes.
+pub(crate) unsafe fn copied(ptr: *const c_uchar, len: usize, bad: Error) -> Result<zeroize::Zeroizing<Vec<u8>>> {
+    // SAFETY: per this function's contract; the slice is copied at once and not kept.
+    unsafe { input(ptr, len, bad) }.map(|bytes| zeroize::Zeroizing::new(bytes.to_vec()))
+}
+
 /// A fixed-size array read from a C pointer (a key, a nonce, an IV); `bad` for NULL.
 ///
 /// # Safety

@@ -17,12 +17,13 @@ use core::ffi::{c_int, c_uchar, c_uint, c_void};
 use std::sync::Mutex;
 
 use super::cipher::{MBEDTLS_CIPHER_ID_AES, mbedtls_cipher_id_t};
-use super::crypt_context::{self, Codes, in_place, input, write_len};
+use super::crypt_context::{self, Codes, copied, in_place, write, write_len};
+use super::entry;
 use super::error::code_of;
 use super::handle::{self, shell};
-use super::{entry, out_slice};
 use crate::error::{Error, Result};
 use crate::symmetric::gcm::Gcm;
+use zeroize::Zeroizing;
 
 pub use super::error::codes::gcm::*;
 
@@ -63,28 +64,24 @@ fn decrypt(mode: c_int) -> Result<bool> {
     }
 }
 
-/// The IV, checked for length before it is read.
+/// The IV, checked for length and copied (C may place it inside the output buffer).
 ///
 /// # Safety
-/// A non-NULL `iv` is readable for `iv_len` bytes during `'a`.
-unsafe fn iv<'a>(iv: *const c_uchar, iv_len: usize) -> Result<&'a [u8]> {
+/// A non-NULL `iv` is readable for `iv_len` bytes.
+unsafe fn iv(iv: *const c_uchar, iv_len: usize) -> Result<Zeroizing<Vec<u8>>> {
     if iv_len == 0 || iv_len > MAX_IV || iv.is_null() {
         return Err(BAD);
     }
     // SAFETY: per this function's contract.
-    unsafe { input(iv, iv_len, BAD) }
+    unsafe { copied(iv, iv_len, BAD) }
 }
 
-/// A tag buffer of 4 to 16 bytes, checked for length before it is made.
-///
-/// # Safety
-/// A non-NULL `tag` is writable for `tag_len` bytes during `'a`.
-unsafe fn tag_out<'a>(tag: *mut c_uchar, tag_len: usize) -> Result<&'a mut [u8]> {
+/// Checks a tag's length (4 to 16 bytes) and pointer.
+fn check_tag(tag: *const c_uchar, tag_len: usize) -> Result<()> {
     if !(4..=16).contains(&tag_len) || tag.is_null() {
         return Err(BAD);
     }
-    // SAFETY: per this function's contract.
-    unsafe { out_slice(tag, tag_len) }.ok_or(BAD)
+    Ok(())
 }
 
 /// Initialises a context (no key). Writes without reading; NULL is ignored.
@@ -173,13 +170,12 @@ pub unsafe extern "C" fn mbedtls_gcm_crypt_and_tag(
         // SAFETY: the buffers are NULL or valid for their lengths (the caller's contract).
         unsafe {
             with_gcm(ctx, |gcm| {
-                let (decrypt, iv, aad, tag) = (
-                    decrypt(mode)?,
-                    self::iv(iv, iv_len)?,
-                    crypt_context::input(add, add_len, BAD)?,
-                    tag_out(tag, tag_len)?,
-                );
-                in_place(input, output, length, BAD, |data| gcm.crypt_and_tag(decrypt, iv, aad, data, tag))
+                let (decrypt, iv, aad) = (decrypt(mode)?, self::iv(iv, iv_len)?, copied(add, add_len, BAD)?);
+                check_tag(tag, tag_len)?;
+                let mut computed = [0u8; 16];
+                let computed = &mut computed[..tag_len];
+                in_place(input, output, length, BAD, |data| gcm.crypt_and_tag(decrypt, &iv, &aad, data, computed))?;
+                write(tag, computed, BAD)
             })
         }
     })
@@ -211,15 +207,9 @@ pub unsafe extern "C" fn mbedtls_gcm_auth_decrypt(
         // SAFETY: the buffers are NULL or valid for their lengths (the caller's contract).
         unsafe {
             with_gcm(ctx, |gcm| {
-                if !(4..=16).contains(&tag_len) || tag.is_null() {
-                    return Err(BAD);
-                }
-                let (iv, aad, tag) = (
-                    self::iv(iv, iv_len)?,
-                    crypt_context::input(add, add_len, BAD)?,
-                    crypt_context::input(tag, tag_len, BAD)?,
-                );
-                in_place(input, output, length, BAD, |data| gcm.auth_decrypt(iv, aad, tag, data))
+                check_tag(tag, tag_len)?;
+                let (iv, aad, tag) = (self::iv(iv, iv_len)?, copied(add, add_len, BAD)?, copied(tag, tag_len, BAD)?);
+                in_place(input, output, length, BAD, |data| gcm.auth_decrypt(&iv, &aad, &tag, data))
             })
         }
     })
@@ -244,7 +234,7 @@ pub unsafe extern "C" fn mbedtls_gcm_starts(
 ) -> c_int {
     entry!(mbedtls_gcm_starts, {
         // SAFETY: `iv` is NULL or readable for `iv_len` bytes (the caller's contract).
-        unsafe { with_gcm(ctx, |gcm| gcm.starts(decrypt(mode)?, self::iv(iv, iv_len)?)) }
+        unsafe { with_gcm(ctx, |gcm| gcm.starts(decrypt(mode)?, &self::iv(iv, iv_len)?)) }
     })
 }
 
@@ -335,7 +325,10 @@ pub unsafe extern "C" fn mbedtls_gcm_finish(
         unsafe {
             with_gcm(ctx, |gcm| {
                 write_len(output_length, 0, BAD)?;
-                gcm.finish(tag_out(tag, tag_len)?)
+                check_tag(tag, tag_len)?;
+                let mut computed = [0u8; 16];
+                gcm.finish(&mut computed[..tag_len])?;
+                write(tag, &computed[..tag_len], BAD)
             })
         }
     })

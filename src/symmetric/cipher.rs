@@ -191,12 +191,14 @@ impl CipherContext {
         Ok(())
     }
 
-    /// `mbedtls_cipher_set_padding_mode`: CBC only.
-    pub(crate) fn set_padding(&mut self, padding: Padding) -> Result<()> {
+    /// `mbedtls_cipher_set_padding_mode`: CBC only (`MBEDTLS_ERR_CIPHER_BAD_INPUT_DATA` for
+    /// other modes, checked first); None is a padding mode this library does not offer
+    /// (`MBEDTLS_ERR_CIPHER_FEATURE_UNAVAILABLE`, the context unchanged).
+    pub(crate) fn set_padding(&mut self, padding: Option<Padding>) -> Result<()> {
         if self.cipher.mode != Mode::Cbc {
             return Err(Error::CipherBadInputData);
         }
-        self.padding = Some(padding);
+        self.padding = Some(padding.ok_or(Error::CipherFeatureUnavailable)?);
         Ok(())
     }
 
@@ -458,7 +460,7 @@ mod tests {
         let mut ctx = CipherContext::new(cipher);
         ctx.set_key(&unhex(KEY), 128, operation).unwrap();
         if let Some(padding) = padding {
-            ctx.set_padding(padding).unwrap();
+            ctx.set_padding(Some(padding)).unwrap();
         }
         ctx.set_iv(&(0u8..16).collect::<Vec<u8>>()).unwrap();
         ctx
@@ -529,7 +531,7 @@ mod tests {
         assert_eq!(ctx.set_key(&[0; 24], 192, Operation::Encrypt), Err(Error::CipherBadInputData));
         ctx.set_key(&[0; 16], 128, Operation::Encrypt).unwrap();
         assert_eq!(ctx.finish().err(), Some(Error::CipherBadInputData), "no padding mode set (3.6)");
-        ctx.set_padding(Padding::NoPadding).unwrap();
+        ctx.set_padding(Some(Padding::NoPadding)).unwrap();
         assert_eq!(ctx.set_iv(&[0; 15]), Err(Error::CipherBadInputData), "short IV");
         assert_eq!(ctx.set_iv(&[0; 17]), Err(Error::CipherFeatureUnavailable), "IV over 16 bytes");
         ctx.update(&[0; 5], false).unwrap();
@@ -542,7 +544,7 @@ mod tests {
         ctx.update(&[0; 16], false).unwrap();
         ctx.finish().unwrap();
         assert!(ctx.finish().unwrap().0.is_empty(), "nothing held, no padding: nothing to do again");
-        ctx.set_padding(Padding::Pkcs7).unwrap();
+        ctx.set_padding(Some(Padding::Pkcs7)).unwrap();
         ctx.reset();
         ctx.update(&[0; 16], false).unwrap();
         assert_eq!(ctx.finish().unwrap().0.len(), 16, "a block of padding");
@@ -551,7 +553,7 @@ mod tests {
         let mut ecb = CipherContext::new(Cipher { mode: Mode::Ecb, key_bits: 256 });
         ecb.set_key(&[0; 32], 256, Operation::Decrypt).unwrap();
         assert_eq!(ecb.update(&[0; 15], false).err(), Some(Error::CipherFullBlockExpected));
-        assert_eq!(ecb.set_padding(Padding::Pkcs7), Err(Error::CipherBadInputData));
+        assert_eq!(ecb.set_padding(None), Err(Error::CipherBadInputData), "not CBC comes first");
         let mut gcm = CipherContext::new(Cipher { mode: Mode::Gcm, key_bits: 128 });
         assert_eq!(gcm.set_iv(&[0; 12]), Err(Error::CipherBadInputData), "GCM without key");
         gcm.set_key(&[0; 16], 128, Operation::Encrypt).unwrap();

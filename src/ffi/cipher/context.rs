@@ -304,12 +304,11 @@ pub unsafe extern "C" fn mbedtls_cipher_set_padding_mode(
         // SAFETY: the caller's contract.
         unsafe {
             with_context(ctx, |c| {
-                c.set_padding(Padding::Pkcs7)?; // refuses non-CBC contexts first, as Mbed TLS
-                match mode {
-                    MBEDTLS_PADDING_PKCS7 => Ok(()),
-                    MBEDTLS_PADDING_NONE => c.set_padding(Padding::NoPadding),
-                    _ => Err(Error::CipherFeatureUnavailable),
-                }
+                c.set_padding(match mode {
+                    MBEDTLS_PADDING_PKCS7 => Some(Padding::Pkcs7),
+                    MBEDTLS_PADDING_NONE => Some(Padding::NoPadding),
+                    _ => None,
+                })
             })
         }
     })
