@@ -85,11 +85,14 @@ const FEATURES: &[(&str, &str)] = &[
     ("MBEDTLS_ECP_DP_SECP256R1_ENABLED", "P-256"),
     ("MBEDTLS_ECP_DP_SECP384R1_ENABLED", "P-384"),
     ("MBEDTLS_ECP_DP_CURVE25519_ENABLED", "X25519"),
-    ("MBEDTLS_AES_C", "AES"),
-    ("MBEDTLS_GCM_C", "AES-GCM"),
-    ("MBEDTLS_CHACHA20_C", "ChaCha20"),
-    ("MBEDTLS_POLY1305_C", "Poly1305"),
-    ("MBEDTLS_CHACHAPOLY_C", "ChaCha20-Poly1305"),
+    ("MBEDTLS_AES_C", "AES (aes.h)"),
+    ("MBEDTLS_CIPHER_MODE_CBC", "AES-CBC (aes.h, cipher.h)"),
+    ("MBEDTLS_CIPHER_MODE_CTR", "AES-CTR (aes.h, cipher.h)"),
+    ("MBEDTLS_CIPHER_PADDING_PKCS7", "PKCS#7 padding of CBC (cipher.h)"),
+    ("MBEDTLS_GCM_C", "AES-GCM (gcm.h)"),
+    ("MBEDTLS_CHACHA20_C", "ChaCha20 (chacha20.h)"),
+    ("MBEDTLS_POLY1305_C", "Poly1305 (poly1305.h)"),
+    ("MBEDTLS_CHACHAPOLY_C", "ChaCha20-Poly1305 (chachapoly.h)"),
     ("MBEDTLS_MD_C", "message digests and HMAC (md.h)"),
     ("MBEDTLS_HKDF_C", "HKDF key derivation (hkdf.h)"),
     ("MBEDTLS_SHA1_C", "SHA-1 (sha1.h)"),
@@ -97,7 +100,7 @@ const FEATURES: &[(&str, &str)] = &[
     ("MBEDTLS_SHA256_C", "SHA-256 (sha256.h)"),
     ("MBEDTLS_SHA384_C", "SHA-384 (sha512.h)"),
     ("MBEDTLS_SHA512_C", "SHA-512 (sha512.h)"),
-    ("MBEDTLS_CIPHER_C", "cipher type identifiers"),
+    ("MBEDTLS_CIPHER_C", "generic cipher layer (cipher.h)"),
     ("MBEDTLS_OID_C", "object identifiers"),
     ("MBEDTLS_PSA_CRYPTO_C", "PSA crypto subset (psa/crypto.h): init, random bytes, SHA-1/SHA-2 hashes"),
 ];
@@ -198,6 +201,20 @@ const PSA_MACROS: &str = r#"
 #define PSA_HASH_OPERATION_INIT {0}
 "#;
 
+/// The mode macros Mbed TLS 3.6's `cipher.h` derives from the configuration.
+const CIPHER_MODE_MACROS: &str = r#"
+/* Derived from the configuration, as Mbed TLS's cipher.h does. */
+#if defined(MBEDTLS_GCM_C) || defined(MBEDTLS_CCM_C) || defined(MBEDTLS_CHACHAPOLY_C)
+#define MBEDTLS_CIPHER_MODE_AEAD
+#endif
+#if defined(MBEDTLS_CIPHER_MODE_CBC)
+#define MBEDTLS_CIPHER_MODE_WITH_PADDING
+#endif
+#if defined(MBEDTLS_CIPHER_NULL_CIPHER) || defined(MBEDTLS_CHACHA20_C)
+#define MBEDTLS_CIPHER_MODE_STREAM
+#endif
+"#;
+
 const HEADERS: &[Header] = &[
     Header {
         name: "version.h",
@@ -266,8 +283,48 @@ const HEADERS: &[Header] = &[
     Header {
         name: "cipher.h",
         module: Some("cipher"),
+        includes: &["mbedtls/build_info.h", "mbedtls/platform_util.h"],
+        sys_includes: &["stddef.h"],
+        before: CIPHER_MODE_MACROS,
+        after: "",
+    },
+    Header {
+        name: "aes.h",
+        module: Some("aes"),
+        includes: &["mbedtls/build_info.h", "mbedtls/platform_util.h"],
+        sys_includes: &["stddef.h"],
+        before: "",
+        after: "",
+    },
+    Header {
+        name: "gcm.h",
+        module: Some("gcm"),
+        includes: &["mbedtls/build_info.h", "mbedtls/cipher.h"],
+        sys_includes: &["stddef.h"],
+        before: "",
+        after: "",
+    },
+    Header {
+        name: "chacha20.h",
+        module: Some("chacha20"),
         includes: &["mbedtls/build_info.h"],
-        sys_includes: &[],
+        sys_includes: &["stddef.h"],
+        before: "",
+        after: "",
+    },
+    Header {
+        name: "poly1305.h",
+        module: Some("poly1305"),
+        includes: &["mbedtls/build_info.h"],
+        sys_includes: &["stddef.h"],
+        before: "",
+        after: "",
+    },
+    Header {
+        name: "chachapoly.h",
+        module: Some("chachapoly"),
+        includes: &["mbedtls/build_info.h", "mbedtls/poly1305.h", "mbedtls/chacha20.h"],
+        sys_includes: &["stddef.h"],
         before: "",
         after: "",
     },

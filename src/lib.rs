@@ -27,6 +27,7 @@ pub(crate) mod renegotiation;
 pub(crate) mod rng;
 pub(crate) mod server_sessions;
 pub(crate) mod session;
+pub(crate) mod symmetric;
 #[cfg(test)]
 mod test_support;
 pub(crate) mod ticket;

@@ -1,13 +1,16 @@
 //! Every `MBEDTLS_ERR_*` value this library defines equals Mbed TLS 3.6's, and
 //! `mbedtls_strerror` names each one. The expected values below were copied from the 3.6 column
 //! of ../shared/reference/mbedtls-api.md §6 (itself from Mbed TLS's headers at v3.6.6); the PSA
-//! values from Mbed TLS's `include/psa/crypto_values.h`; the MD, SHA, BASE64 and HKDF codes, which
-//! that table lacks, from Mbed TLS 3.6's md.h, sha1.h, sha256.h, sha512.h, base64.h and hkdf.h.
+//! values from Mbed TLS's `include/psa/crypto_values.h`; the MD, SHA, BASE64, HKDF, AES, GCM,
+//! CHACHA20, POLY1305, CHACHAPOLY and remaining CIPHER codes, which that table lacks, from Mbed TLS
+//! 3.6's md.h, sha1.h, sha256.h, sha512.h, base64.h, hkdf.h, aes.h, gcm.h, chacha20.h, poly1305.h,
+//! chachapoly.h and cipher.h.
 
 use std::ffi::{CStr, c_char};
 
 use mbedtls::ffi::{
-    base64, cipher, ctr_drbg, entropy, error, hkdf, md, net_sockets, pem, pk, psa, sha1, sha256, sha512, ssl, x509,
+    aes, base64, chacha20, chachapoly, cipher, ctr_drbg, entropy, error, gcm, hkdf, md, net_sockets, pem, pk, poly1305,
+    psa, sha1, sha256, sha512, ssl, x509,
 };
 
 /// (name, our value, Mbed TLS 3.6's value)
@@ -136,7 +139,21 @@ const TABLE: &[(&str, i32, i32)] = &[
     ("MBEDTLS_ERR_ERROR_CORRUPTION_DETECTED", error::MBEDTLS_ERR_ERROR_CORRUPTION_DETECTED, -0x006E),
     ("MBEDTLS_ERR_CIPHER_FEATURE_UNAVAILABLE", cipher::MBEDTLS_ERR_CIPHER_FEATURE_UNAVAILABLE, -0x6080),
     ("MBEDTLS_ERR_CIPHER_BAD_INPUT_DATA", cipher::MBEDTLS_ERR_CIPHER_BAD_INPUT_DATA, -0x6100),
+    ("MBEDTLS_ERR_CIPHER_ALLOC_FAILED", cipher::MBEDTLS_ERR_CIPHER_ALLOC_FAILED, -0x6180),
+    ("MBEDTLS_ERR_CIPHER_INVALID_PADDING", cipher::MBEDTLS_ERR_CIPHER_INVALID_PADDING, -0x6200),
+    ("MBEDTLS_ERR_CIPHER_FULL_BLOCK_EXPECTED", cipher::MBEDTLS_ERR_CIPHER_FULL_BLOCK_EXPECTED, -0x6280),
     ("MBEDTLS_ERR_CIPHER_AUTH_FAILED", cipher::MBEDTLS_ERR_CIPHER_AUTH_FAILED, -0x6300),
+    ("MBEDTLS_ERR_CIPHER_INVALID_CONTEXT", cipher::MBEDTLS_ERR_CIPHER_INVALID_CONTEXT, -0x6380),
+    ("MBEDTLS_ERR_AES_INVALID_KEY_LENGTH", aes::MBEDTLS_ERR_AES_INVALID_KEY_LENGTH, -0x0020),
+    ("MBEDTLS_ERR_AES_INVALID_INPUT_LENGTH", aes::MBEDTLS_ERR_AES_INVALID_INPUT_LENGTH, -0x0022),
+    ("MBEDTLS_ERR_AES_BAD_INPUT_DATA", aes::MBEDTLS_ERR_AES_BAD_INPUT_DATA, -0x0021),
+    ("MBEDTLS_ERR_GCM_AUTH_FAILED", gcm::MBEDTLS_ERR_GCM_AUTH_FAILED, -0x0012),
+    ("MBEDTLS_ERR_GCM_BAD_INPUT", gcm::MBEDTLS_ERR_GCM_BAD_INPUT, -0x0014),
+    ("MBEDTLS_ERR_GCM_BUFFER_TOO_SMALL", gcm::MBEDTLS_ERR_GCM_BUFFER_TOO_SMALL, -0x0016),
+    ("MBEDTLS_ERR_CHACHA20_BAD_INPUT_DATA", chacha20::MBEDTLS_ERR_CHACHA20_BAD_INPUT_DATA, -0x0051),
+    ("MBEDTLS_ERR_POLY1305_BAD_INPUT_DATA", poly1305::MBEDTLS_ERR_POLY1305_BAD_INPUT_DATA, -0x0057),
+    ("MBEDTLS_ERR_CHACHAPOLY_BAD_STATE", chachapoly::MBEDTLS_ERR_CHACHAPOLY_BAD_STATE, -0x0054),
+    ("MBEDTLS_ERR_CHACHAPOLY_AUTH_FAILED", chachapoly::MBEDTLS_ERR_CHACHAPOLY_AUTH_FAILED, -0x0056),
     ("MBEDTLS_ERR_BASE64_BUFFER_TOO_SMALL", base64::MBEDTLS_ERR_BASE64_BUFFER_TOO_SMALL, -0x002A),
     ("MBEDTLS_ERR_BASE64_INVALID_CHARACTER", base64::MBEDTLS_ERR_BASE64_INVALID_CHARACTER, -0x002C),
     ("MBEDTLS_ERR_HKDF_BAD_INPUT_DATA", hkdf::MBEDTLS_ERR_HKDF_BAD_INPUT_DATA, -0x5F80),

@@ -60,11 +60,14 @@
 #define MBEDTLS_ECP_DP_SECP256R1_ENABLED                           /* P-256 */
 #define MBEDTLS_ECP_DP_SECP384R1_ENABLED                           /* P-384 */
 #define MBEDTLS_ECP_DP_CURVE25519_ENABLED                          /* X25519 */
-#define MBEDTLS_AES_C                                              /* AES */
-#define MBEDTLS_GCM_C                                              /* AES-GCM */
-#define MBEDTLS_CHACHA20_C                                         /* ChaCha20 */
-#define MBEDTLS_POLY1305_C                                         /* Poly1305 */
-#define MBEDTLS_CHACHAPOLY_C                                       /* ChaCha20-Poly1305 */
+#define MBEDTLS_AES_C                                              /* AES (aes.h) */
+#define MBEDTLS_CIPHER_MODE_CBC                                    /* AES-CBC (aes.h, cipher.h) */
+#define MBEDTLS_CIPHER_MODE_CTR                                    /* AES-CTR (aes.h, cipher.h) */
+#define MBEDTLS_CIPHER_PADDING_PKCS7                               /* PKCS#7 padding of CBC (cipher.h) */
+#define MBEDTLS_GCM_C                                              /* AES-GCM (gcm.h) */
+#define MBEDTLS_CHACHA20_C                                         /* ChaCha20 (chacha20.h) */
+#define MBEDTLS_POLY1305_C                                         /* Poly1305 (poly1305.h) */
+#define MBEDTLS_CHACHAPOLY_C                                       /* ChaCha20-Poly1305 (chachapoly.h) */
 #define MBEDTLS_MD_C                                               /* message digests and HMAC (md.h) */
 #define MBEDTLS_HKDF_C                                             /* HKDF key derivation (hkdf.h) */
 #define MBEDTLS_SHA1_C                                             /* SHA-1 (sha1.h) */
@@ -72,7 +75,7 @@
 #define MBEDTLS_SHA256_C                                           /* SHA-256 (sha256.h) */
 #define MBEDTLS_SHA384_C                                           /* SHA-384 (sha512.h) */
 #define MBEDTLS_SHA512_C                                           /* SHA-512 (sha512.h) */
-#define MBEDTLS_CIPHER_C                                           /* cipher type identifiers */
+#define MBEDTLS_CIPHER_C                                           /* generic cipher layer (cipher.h) */
 #define MBEDTLS_OID_C                                              /* object identifiers */
 #define MBEDTLS_PSA_CRYPTO_C                                       /* PSA crypto subset (psa/crypto.h): init, random bytes, SHA-1/SHA-2 hashes */
 

@@ -11,11 +11,15 @@ use core::ffi::{CStr, c_char, c_int, c_uchar};
 
 use crate::error::Error;
 
+pub(crate) mod crypt_context;
 pub(crate) mod handle;
 pub(crate) mod hash_context;
 pub(crate) use handle::Guarded;
 
+pub mod aes;
 pub mod base64;
+pub mod chacha20;
+pub mod chachapoly;
 pub mod cipher;
 pub mod compat;
 pub mod ctr_drbg;
@@ -23,12 +27,14 @@ pub mod debug;
 pub mod ecp;
 pub mod entropy;
 pub mod error;
+pub mod gcm;
 pub mod hkdf;
 pub mod md;
 pub mod net_sockets;
 pub mod pem;
 pub mod pk;
 pub mod platform;
+pub mod poly1305;
 pub mod psa;
 pub mod sha1;
 pub mod sha256;
