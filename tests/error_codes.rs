@@ -2,12 +2,13 @@
 //! `mbedtls_strerror` names each one. The expected values below were copied from the 3.6 column
 //! of ../shared/reference/mbedtls-api.md §6 (itself from Mbed TLS's headers at v3.6.6); the PSA
 //! values from Mbed TLS's `include/psa/crypto_values.h`; the MD, SHA, BASE64 and HKDF codes, which
-//! that table lacks, from Mbed TLS 3.6's md.h, sha1.h, sha256.h, sha512.h, base64.h and hkdf.h.
+//! that table lacks, from Mbed TLS 3.6's md.h, sha1.h, sha256.h, sha512.h, base64.h and hkdf.h; the RSA, ECP and ASN1 codes from 3.6's rsa.h, ecp.h and asn1.h.
 
 use std::ffi::{CStr, c_char};
 
 use mbedtls::ffi::{
-    base64, cipher, ctr_drbg, entropy, error, hkdf, md, net_sockets, pem, pk, psa, sha1, sha256, sha512, ssl, x509,
+    asn1, base64, cipher, ctr_drbg, ecp, entropy, error, hkdf, md, net_sockets, pem, pk, psa, rsa, sha1, sha256,
+    sha512, ssl, x509,
 };
 
 /// (name, our value, Mbed TLS 3.6's value)
@@ -147,6 +148,31 @@ const TABLE: &[(&str, i32, i32)] = &[
     ("MBEDTLS_ERR_SHA1_BAD_INPUT_DATA", sha1::MBEDTLS_ERR_SHA1_BAD_INPUT_DATA, -0x0073),
     ("MBEDTLS_ERR_SHA256_BAD_INPUT_DATA", sha256::MBEDTLS_ERR_SHA256_BAD_INPUT_DATA, -0x0074),
     ("MBEDTLS_ERR_SHA512_BAD_INPUT_DATA", sha512::MBEDTLS_ERR_SHA512_BAD_INPUT_DATA, -0x0075),
+    ("MBEDTLS_ERR_RSA_BAD_INPUT_DATA", rsa::MBEDTLS_ERR_RSA_BAD_INPUT_DATA, -0x4080),
+    ("MBEDTLS_ERR_RSA_INVALID_PADDING", rsa::MBEDTLS_ERR_RSA_INVALID_PADDING, -0x4100),
+    ("MBEDTLS_ERR_RSA_KEY_GEN_FAILED", rsa::MBEDTLS_ERR_RSA_KEY_GEN_FAILED, -0x4180),
+    ("MBEDTLS_ERR_RSA_KEY_CHECK_FAILED", rsa::MBEDTLS_ERR_RSA_KEY_CHECK_FAILED, -0x4200),
+    ("MBEDTLS_ERR_RSA_PUBLIC_FAILED", rsa::MBEDTLS_ERR_RSA_PUBLIC_FAILED, -0x4280),
+    ("MBEDTLS_ERR_RSA_PRIVATE_FAILED", rsa::MBEDTLS_ERR_RSA_PRIVATE_FAILED, -0x4300),
+    ("MBEDTLS_ERR_RSA_VERIFY_FAILED", rsa::MBEDTLS_ERR_RSA_VERIFY_FAILED, -0x4380),
+    ("MBEDTLS_ERR_RSA_OUTPUT_TOO_LARGE", rsa::MBEDTLS_ERR_RSA_OUTPUT_TOO_LARGE, -0x4400),
+    ("MBEDTLS_ERR_RSA_RNG_FAILED", rsa::MBEDTLS_ERR_RSA_RNG_FAILED, -0x4480),
+    ("MBEDTLS_ERR_ECP_BAD_INPUT_DATA", ecp::MBEDTLS_ERR_ECP_BAD_INPUT_DATA, -0x4F80),
+    ("MBEDTLS_ERR_ECP_BUFFER_TOO_SMALL", ecp::MBEDTLS_ERR_ECP_BUFFER_TOO_SMALL, -0x4F00),
+    ("MBEDTLS_ERR_ECP_FEATURE_UNAVAILABLE", ecp::MBEDTLS_ERR_ECP_FEATURE_UNAVAILABLE, -0x4E80),
+    ("MBEDTLS_ERR_ECP_VERIFY_FAILED", ecp::MBEDTLS_ERR_ECP_VERIFY_FAILED, -0x4E00),
+    ("MBEDTLS_ERR_ECP_ALLOC_FAILED", ecp::MBEDTLS_ERR_ECP_ALLOC_FAILED, -0x4D80),
+    ("MBEDTLS_ERR_ECP_RANDOM_FAILED", ecp::MBEDTLS_ERR_ECP_RANDOM_FAILED, -0x4D00),
+    ("MBEDTLS_ERR_ECP_INVALID_KEY", ecp::MBEDTLS_ERR_ECP_INVALID_KEY, -0x4C80),
+    ("MBEDTLS_ERR_ECP_SIG_LEN_MISMATCH", ecp::MBEDTLS_ERR_ECP_SIG_LEN_MISMATCH, -0x4C00),
+    ("MBEDTLS_ERR_ECP_IN_PROGRESS", ecp::MBEDTLS_ERR_ECP_IN_PROGRESS, -0x4B00),
+    ("MBEDTLS_ERR_ASN1_OUT_OF_DATA", asn1::MBEDTLS_ERR_ASN1_OUT_OF_DATA, -0x0060),
+    ("MBEDTLS_ERR_ASN1_UNEXPECTED_TAG", asn1::MBEDTLS_ERR_ASN1_UNEXPECTED_TAG, -0x0062),
+    ("MBEDTLS_ERR_ASN1_INVALID_LENGTH", asn1::MBEDTLS_ERR_ASN1_INVALID_LENGTH, -0x0064),
+    ("MBEDTLS_ERR_ASN1_LENGTH_MISMATCH", asn1::MBEDTLS_ERR_ASN1_LENGTH_MISMATCH, -0x0066),
+    ("MBEDTLS_ERR_ASN1_INVALID_DATA", asn1::MBEDTLS_ERR_ASN1_INVALID_DATA, -0x0068),
+    ("MBEDTLS_ERR_ASN1_ALLOC_FAILED", asn1::MBEDTLS_ERR_ASN1_ALLOC_FAILED, -0x006A),
+    ("MBEDTLS_ERR_ASN1_BUF_TOO_SMALL", asn1::MBEDTLS_ERR_ASN1_BUF_TOO_SMALL, -0x006C),
 ];
 
 #[test]
