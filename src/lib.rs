@@ -23,6 +23,7 @@ pub(crate) mod hkdf;
 pub(crate) mod oid;
 pub(crate) mod pem;
 pub(crate) mod pk;
+pub(crate) mod pk_ops;
 pub(crate) mod renegotiation;
 pub(crate) mod rng;
 pub(crate) mod server_sessions;

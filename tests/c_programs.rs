@@ -5,7 +5,8 @@
 //! md.h / sha*.h (all checked against Python's hashlib and hmac), and base64 against Debian's
 //! Mbed TLS 2.28 and Python, chain verification with verify callbacks against Debian's Mbed
 //! TLS 2.28, and the symmetric ciphers (aes.h, gcm.h, chacha20.h, poly1305.h, chachapoly.h,
-//! cipher.h) against Python's `cryptography` and Debian's Mbed TLS 2.28.
+//! cipher.h) against Python's `cryptography` and Debian's Mbed TLS 2.28, and pk.h's operations
+//! and pem.h against the openssl CLI.
 
 mod common;
 
@@ -300,4 +301,78 @@ fn symmetric_ciphers_equal_python_cryptography_and_mbedtls_2_28() {
         }
     }
     assert!(by_python > 1100 && by_2_28 > 900, "{by_python} lines checked by Python, {by_2_28} by Mbed TLS 2.28");
+}
+
+/// Runs `openssl args...` and returns its stdout; panics when it fails.
+fn openssl(args: &[&str]) -> Vec<u8> {
+    let out = Command::new("openssl").args(args).output().expect("openssl runs");
+    assert!(out.status.success(), "openssl {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    out.stdout
+}
+
+/// pk.h's operations and pem.h against the openssl CLI: openssl verifies our ECDSA, RSA PKCS#1
+/// v1.5 and RSA-PSS signatures with the public keys we wrote, we verify openssl's; RSA PKCS#1
+/// v1.5 encryption both ways; the keys we write read back by openssl equal the originals; plus
+/// pair checks, PEM blocks and bad input (all in tests/c/pk_ops.c, under valgrind).
+#[test]
+fn pk_operations_against_openssl() {
+    let dir = std::env::temp_dir().join(format!("pk_ops-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let w = |name: &str| dir.join(name).to_str().unwrap().to_string();
+    let key = |name: &str| certs().join(name).to_str().unwrap().to_string();
+    std::fs::write(w("msg"), b"The message that is signed, 62351-3.\n").unwrap();
+    std::fs::write(w("secret"), b"a premaster secret").unwrap();
+    openssl(&["dgst", "-sha256", "-sign", &key("server-ec.key"), "-out", &w("ec.osig"), &w("msg")]);
+    openssl(&["dgst", "-sha256", "-sign", &key("server-rsa.key"), "-out", &w("rsa.osig"), &w("msg")]);
+    openssl(&["pkey", "-pubout", "-in", &key("server-rsa.key"), "-out", &w("rsa.opub")]);
+    openssl(&["pkeyutl", "-encrypt", "-pubin", "-inkey", &w("rsa.opub"), "-in", &w("secret"), "-out", &w("rsa.oenc")]);
+    // A legacy-encrypted (Proc-Type: 4,ENCRYPTED) key.
+    openssl(&[
+        "rsa",
+        "-traditional",
+        "-aes128",
+        "-passout",
+        "pass:secret",
+        "-in",
+        &key("server-rsa.key"),
+        "-out",
+        &w("legacy.pem"),
+    ]);
+    let out = under_valgrind("pk_ops", &[certs().to_str().unwrap(), dir.to_str().unwrap()]);
+    assert!(out.contains("pk_ops: 0 failures"), "{out}");
+
+    // openssl verifies our signatures with the public keys we wrote.
+    for (sig, public, extra) in [
+        ("ec.sig", "ec.pub.pem", &[][..]),
+        ("rsa.sig", "rsa.pub.pem", &[][..]),
+        ("rsa.pss", "rsa.pub.pem", &["-sigopt", "rsa_padding_mode:pss", "-sigopt", "rsa_pss_saltlen:-2"][..]),
+    ] {
+        let mut args = vec!["dgst", "-sha256", "-verify"];
+        let (public, sig, msg) = (w(public), w(sig), w("msg"));
+        args.extend([public.as_str(), "-signature", sig.as_str()]);
+        args.extend_from_slice(extra);
+        args.push(&msg);
+        assert!(String::from_utf8(openssl(&args)).unwrap().contains("Verified OK"), "{args:?}");
+    }
+    // Encryption both ways.
+    let decrypted = openssl(&["pkeyutl", "-decrypt", "-inkey", &key("server-rsa.key"), "-in", &w("rsa.enc")]);
+    assert_eq!(decrypted, b"a premaster secret");
+    assert_eq!(std::fs::read(w("rsa.odec")).unwrap(), b"a premaster secret");
+    // Written keys are the original keys.
+    for (ours, original) in
+        [("ec.key.pem", "server-ec.key"), ("rsa.key.pem", "server-rsa.key"), ("ec.key.der", "server-ec.key")]
+    {
+        let a = openssl(&["pkey", "-in", &w(ours), "-outform", "DER"]);
+        let b = openssl(&["pkey", "-in", &key(original), "-outform", "DER"]);
+        assert_eq!(a, b, "{ours}");
+    }
+    for (ours, original) in [("ec.pub.pem", "server-ec.key"), ("rsa.pub.pem", "server-rsa.key")] {
+        let a = openssl(&["pkey", "-pubin", "-in", &w(ours), "-outform", "DER"]);
+        let b = openssl(&["pkey", "-pubout", "-in", &key(original), "-outform", "DER"]);
+        assert_eq!(a, b, "{ours}");
+        // And our text is what openssl writes.
+        assert_eq!(std::fs::read(w(ours)).unwrap(), openssl(&["pkey", "-pubout", "-in", &key(original)]), "{ours}");
+    }
+    let _ = std::fs::remove_dir_all(&dir);
 }

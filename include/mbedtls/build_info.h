@@ -37,6 +37,8 @@
 #define MBEDTLS_PK_C                                               /* public-key contexts */
 #define MBEDTLS_PK_PARSE_C                                         /* private key parsing */
 #define MBEDTLS_PEM_PARSE_C                                        /* PEM decoding */
+#define MBEDTLS_PEM_WRITE_C                                        /* PEM encoding (mbedtls_pem_write_buffer) */
+#define MBEDTLS_PK_WRITE_C                                         /* writing keys (mbedtls_pk_write_*) */
 #define MBEDTLS_BASE64_C                                           /* base64 inside PEM */
 #define MBEDTLS_ASN1_PARSE_C                                       /* DER inside certificates and keys */
 #define MBEDTLS_FS_IO                                              /* file loading (parse_file, parse_path, parse_keyfile) */

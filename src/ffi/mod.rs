@@ -17,6 +17,7 @@ pub(crate) mod hash_context;
 pub(crate) use handle::Guarded;
 
 pub mod aes;
+pub mod asn1;
 pub mod base64;
 pub mod chacha20;
 pub mod chachapoly;
@@ -36,6 +37,7 @@ pub mod pk;
 pub mod platform;
 pub mod poly1305;
 pub mod psa;
+pub mod rsa;
 pub mod sha1;
 pub mod sha256;
 pub mod sha512;
