@@ -143,6 +143,32 @@ fn chain_verification_and_callbacks_match_mbedtls_2_28() {
     assert!(find("callback returns VERIFY_FAILED").contains("ret -0x3000"));
 }
 
+/// The "= " lines of a transcript (what tests/c/x509_crl_smoke.c prints for comparison).
+fn transcript(out: &str) -> Vec<&str> {
+    out.lines().filter(|l| l.starts_with("= ")).collect()
+}
+
+#[test]
+fn crls_and_x509_helpers_match_mbedtls_2_28() {
+    let dir = certs().to_str().unwrap().to_string();
+    let ours = under_valgrind("x509_crl_smoke", &[&dir]);
+    assert!(ours.contains("x509 crl smoke test passed"), "{ours}");
+    let reference = program("mbedtls-2.28/tests/x509_crl_smoke");
+    let (status, theirs) = run("x509_crl_smoke-2.28", &[reference.as_str(), &dir], b"", 120);
+    assert!(status.success(), "the same checks against Mbed TLS 2.28:\n{theirs}");
+    let (ours, theirs) = (transcript(&ours), transcript(&theirs));
+    // CRL texts of 8 CRLs, every truncation and corruption of a DER CRL, names, serials, usages.
+    assert!(ours.len() > 1000, "{}", ours.len());
+    let differences: Vec<String> =
+        ours.iter().zip(&theirs).filter(|(a, b)| a != b).map(|(a, b)| format!("ours:   {a}\n2.28:   {b}")).collect();
+    assert!(
+        differences.is_empty() && ours.len() == theirs.len(),
+        "{} differences:\n{}",
+        differences.len(),
+        differences.join("\n")
+    );
+}
+
 /// The inputs of tests/c/psa_smoke.c, hashed by Python's hashlib: `alg input hex` lines.
 const HASHLIB: &str = r#"
 import hashlib
