@@ -177,19 +177,24 @@ fn crls(files: &[&str]) -> Vec<String> {
     files.iter().map(|f| format!("crl={}", cert(f))).collect()
 }
 
-#[test]
-fn the_server_layer_refuses_a_revoked_client_certificate_of_openssl_s_client() {
-    // Two CRL files appended to one list: another CA's, then the Test CA's (revokes client.crt).
-    let crl_args = crls(&["crl-wrong-ca.pem", "crl-ca.pem"]);
-    let extra: Vec<&str> = crl_args.iter().map(String::as_str).collect();
-    let (srv, port) = server("ca.crt", &extra);
+/// One TLS 1.2 connection of `openssl s_client` with the client certificate to `port`; its output.
+fn s_client_once(port: u16) -> String {
     let (connect, c, k, ca) = (format!("127.0.0.1:{port}"), cert("client.crt"), cert("client.key"), cert("ca.crt"));
     #[rustfmt::skip]
     let argv = [
         "openssl", "s_client", "-connect", &connect, "-cert", &c, "-key", &k, "-CAfile", &ca,
         "-servername", "localhost", "-tls1_2",
     ];
-    let (_, out) = run("openssl s_client", &argv, b"", 30);
+    run("openssl s_client", &argv, b"", 30).1
+}
+
+#[test]
+fn the_server_layer_refuses_a_revoked_client_certificate_of_openssl_s_client() {
+    // Two CRL files appended to one list: another CA's, then the Test CA's (revokes client.crt).
+    let crl_args = crls(&["crl-wrong-ca.pem", "crl-ca.pem"]);
+    let extra: Vec<&str> = crl_args.iter().map(String::as_str).collect();
+    let (srv, port) = server("ca.crt", &extra);
+    let out = s_client_once(port);
     let srv = finish(srv);
     assert_eq!(srv.matches("crl: version 2, issuer").count(), 2, "{srv}");
     assert!(srv.contains("verify: depth 0 flags 0x00000002"), "{srv}");
@@ -199,13 +204,7 @@ fn the_server_layer_refuses_a_revoked_client_certificate_of_openssl_s_client() {
 
     // The same client certificate is let in without the CRL.
     let (srv, port) = server("ca.crt", &[]);
-    let connect = format!("127.0.0.1:{port}");
-    #[rustfmt::skip]
-    let argv = [
-        "openssl", "s_client", "-connect", &connect, "-cert", &c, "-key", &k, "-CAfile", &ca,
-        "-servername", "localhost", "-tls1_2",
-    ];
-    let (_, out) = run("openssl s_client", &argv, b"", 30);
+    let out = s_client_once(port);
     let srv = finish(srv);
     assert!(srv.contains("handshake: TLSv1.2") && srv.contains("flags 0x00000000"), "{srv}\n{out}");
 }

@@ -137,4 +137,22 @@ mod tests {
         assert_eq!(at(Time { year: 2100, ..this_update }), badcrl::EXPIRED);
         assert_eq!(at(this_update), 0);
     }
+
+    /// Why CRLs are parsed and checked here rather than by rustls-webpki's CRL support: it
+    /// refuses CRLs Mbed TLS accepts (version 1, no nextUpdate, no extensions), so its answer
+    /// would differ; for a v2 CRL it agrees on what is revoked.
+    #[test]
+    fn webpki_refuses_crls_that_mbedtls_accepts() {
+        let der = |file: &str| crls(file)[0].der().to_vec();
+        let v1 = webpki::OwnedCertRevocationList::from_der(&der("crl-ca-v1.pem"));
+        // (A v1 CRL has no version field, which webpki requires: BadDer.)
+        assert!(v1.is_err(), "{v1:?}");
+        assert_eq!(check(&crls("crl-ca-v1.pem"), "server-rsa.crt", "ca.crt"), badcert::REVOKED);
+        let v2 = webpki::OwnedCertRevocationList::from_der(&der("crl-ca.pem")).unwrap();
+        let listed = |name: &str| {
+            let c = cert(name);
+            webpki::CertRevocationList::from(v2.clone()).find_serial(c.bytes(c.serial())).unwrap().is_some()
+        };
+        assert!(listed("client.crt") && listed("server-rsa.crt") && !listed("server-ec.crt"));
+    }
 }

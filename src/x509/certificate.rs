@@ -30,6 +30,11 @@ impl Span {
     pub(super) fn contents(tlv: &Tlv<'_>) -> Span {
         Span { tag: tlv.tag, offset: tlv.value_start, len: tlv.value.len() }
     }
+
+    /// The bytes this span covers in `der` (the DER it was made from).
+    pub(super) fn of(self, der: &[u8]) -> &[u8] {
+        &der[self.offset..self.offset + self.len]
+    }
 }
 
 /// A parsed certificate. Owns its DER; every accessor reads from it.
@@ -167,10 +172,9 @@ impl Certificate {
     pub(crate) fn der(&self) -> &[u8] {
         &self.der
     }
-
     /// The bytes a [`Span`] of this certificate covers.
     pub(crate) fn bytes(&self, span: Span) -> &[u8] {
-        &self.der[span.offset..span.offset + span.len]
+        span.of(&self.der)
     }
 
     pub(crate) fn tbs(&self) -> Span {

@@ -3,10 +3,27 @@
 //! verification (`verify::revocation`).
 //!
 //! Parsed with the DER reader the certificate parser uses ([`crate::der`]), not a general X.509
-//! crate: the fields are spans of the CRL's own DER (what the C structs point into), each
-//! malformed part has its Mbed TLS code, Mbed TLS's leniencies are kept (a version 1 CRL, no
-//! nextUpdate, NULL versus absent signature parameters), and issuer names, times and signature
-//! algorithms are read by the same code as a certificate's, so they compare the same way.
+//! crate (x509-cert, x509-parser) nor rustls-webpki's CRL type, because none of them can give
+//! what `mbedtls_x509_crl` needs:
+//! - byte positions: the C struct's `raw`, `tbs`, `issuer_raw`, each entry's `raw`, `serial`
+//!   and `entry_ext`, `crl_ext`, `sig` point into the CRL's DER. x509-cert decodes into owned
+//!   values (no offsets); x509-parser keeps the TBS and serial slices but not an entry's
+//!   SEQUENCE, its extensions' wrapper or the issuer's attribute values with their tags;
+//! - Mbed TLS's error codes per part (`INVALID_VERSION`, `INVALID_ALG`, `INVALID_DATE`,
+//!   `INVALID_SERIAL`, `INVALID_EXTENSIONS`, `SIG_MISMATCH`, ...), which the differential test
+//!   (tests/c/x509_crl_smoke.c: every truncation and one-byte corruption of a CRL, against
+//!   Debian's Mbed TLS 2.28) compares: their errors are `der::ErrorKind` / nom errors, not
+//!   tied to the field that failed;
+//! - Mbed TLS's acceptance: a version 1 CRL, no nextUpdate, an empty revokedCertificates
+//!   SEQUENCE, serials of any length or tagged `[2]`, non-minimal DER that Mbed TLS reads.
+//!   x509-cert is strict DER (and limits serial numbers to RFC 5280's 20 octets or so);
+//!   x509-parser keys extensions by OID (order and duplicates lost) and has its own strictness;
+//!   rustls-webpki refuses v1 CRLs, CRLs without nextUpdate or extensions, and delta CRLs
+//!   (`verify::revocation` has a test of this) and answers with one error, not Mbed TLS's flags.
+//!
+//! Issuer names, times and signature algorithms are read by the same code as a certificate's,
+//! so they compare the same way (Mbed TLS's name comparison), and signatures are checked with
+//! the same provider algorithms rustls-webpki uses ([`super::signed`]).
 
 use crate::der::{self, Reader, Tlv};
 use crate::error::Error;
@@ -142,7 +159,7 @@ impl Crl {
     }
     /// The bytes a [`Span`] of this CRL covers.
     pub(crate) fn bytes(&self, span: Span) -> &[u8] {
-        &self.der[span.offset..span.offset + span.len]
+        span.of(&self.der)
     }
     pub(crate) fn tbs(&self) -> Span {
         self.tbs

@@ -54,26 +54,27 @@ static int callback(void *p, mbedtls_x509_crt *crt, int depth, uint32_t *flags)
     }
 }
 
-static int load(mbedtls_x509_crt *crt, const char *dir, const char *name)
+/* Prints why `path` did not load; returns `ret`. */
+static int loaded(int ret, const char *path)
 {
-    char path[512];
-    snprintf(path, sizeof(path), "%s/%s", dir, name);
-    int ret = mbedtls_x509_crt_parse_file(crt, path);
     if (ret != 0) {
         printf("cannot load %s: -0x%04x\n", path, (unsigned) -ret);
     }
     return ret;
 }
 
+static int load(mbedtls_x509_crt *crt, const char *dir, const char *name)
+{
+    char path[512];
+    snprintf(path, sizeof(path), "%s/%s", dir, name);
+    return loaded(mbedtls_x509_crt_parse_file(crt, path), path);
+}
+
 static int load_crl(mbedtls_x509_crl *crl, const char *dir, const char *name)
 {
     char path[512];
     snprintf(path, sizeof(path), "%s/%s", dir, name);
-    int ret = mbedtls_x509_crl_parse_file(crl, path);
-    if (ret != 0) {
-        printf("cannot load %s: -0x%04x\n", path, (unsigned) -ret);
-    }
-    return ret;
+    return loaded(mbedtls_x509_crl_parse_file(crl, path), path);
 }
 
 struct vcase {

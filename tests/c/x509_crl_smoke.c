@@ -15,20 +15,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "counted_checks.h"
+
 #include "mbedtls/error.h"
 #include "mbedtls/x509_crl.h"
 #include "mbedtls/x509_crt.h"
-
-static int failures = 0;
-
-#define CHECK(cond)                                                        \
-    do {                                                                   \
-        if (!(cond)) {                                                     \
-            fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__,         \
-                    __LINE__, #cond);                                      \
-            failures++;                                                    \
-        }                                                                  \
-    } while (0)
 
 #define CHECK_RET(expr, expected)                                          \
     do {                                                                   \
@@ -53,34 +44,9 @@ static int high(int ret)
 
 static const char *dir = "tests/certs/generated";
 
-/* Reads a whole file and appends a NUL; *len excludes it. */
 static unsigned char *load(const char *name, size_t *len)
 {
-    char path[1024];
-    FILE *f;
-    long n;
-    unsigned char *buf;
-
-    snprintf(path, sizeof(path), "%s/%s", dir, name);
-    f = fopen(path, "rb");
-    if (f == NULL) {
-        return NULL;
-    }
-    if (fseek(f, 0, SEEK_END) != 0 || (n = ftell(f)) < 0 || fseek(f, 0, SEEK_SET) != 0) {
-        fclose(f);
-        return NULL;
-    }
-    buf = malloc((size_t) n + 1);
-    if (buf != NULL && fread(buf, 1, (size_t) n, f) != (size_t) n) {
-        free(buf);
-        buf = NULL;
-    }
-    fclose(f);
-    if (buf != NULL) {
-        buf[n] = '\0';
-        *len = (size_t) n;
-    }
-    return buf;
+    return load_file(dir, name, len);
 }
 
 static int parse_file(mbedtls_x509_crl *crl, const char *name)
