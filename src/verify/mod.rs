@@ -248,7 +248,7 @@ pub(crate) fn verify_chain(
 fn certificate_error(flags: u32) -> CertificateError {
     let unsupported =
         badcert::KEY_USAGE | badcert::EXT_KEY_USAGE | badcert::NS_CERT_TYPE | badcert::BAD_PK | badcert::BAD_KEY;
-    let e = if flags & badcert::OTHER != 0 {
+    if flags & badcert::OTHER != 0 {
         CertificateError::ApplicationVerificationFailure
     } else if flags & badcert::CN_MISMATCH != 0 {
         CertificateError::NotValidForName
@@ -262,8 +262,7 @@ fn certificate_error(flags: u32) -> CertificateError {
         CertificateError::UnknownIssuer
     } else {
         CertificateError::Other(OtherError::new(std::io::Error::other(format!("verification flags {flags:#x}"))))
-    };
-    e
+    }
 }
 
 /// The error that fails a rustls handshake with `flags` (see [`certificate_error`]).
