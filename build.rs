@@ -58,6 +58,7 @@ const FEATURES: &[(&str, &str)] = &[
     ("MBEDTLS_KEY_EXCHANGE_ECDHE_RSA_ENABLED", "TLS 1.2 ECDHE-RSA suites"),
     ("MBEDTLS_KEY_EXCHANGE_ECDHE_ECDSA_ENABLED", "TLS 1.2 ECDHE-ECDSA suites"),
     ("MBEDTLS_X509_CRT_PARSE_C", "X.509 certificate parsing"),
+    ("MBEDTLS_X509_CRL_PARSE_C", "X.509 CRL parsing (x509_crl.h)"),
     ("MBEDTLS_X509_USE_C", "X.509 core"),
     ("MBEDTLS_PK_C", "public-key contexts"),
     ("MBEDTLS_PK_PARSE_C", "private key parsing"),
@@ -410,9 +411,17 @@ const HEADERS: &[Header] = &[
         after: "",
     },
     Header {
+        name: "x509_crl.h",
+        module: Some("x509_crl"),
+        includes: &["mbedtls/x509.h", "mbedtls/md.h", "mbedtls/pk.h"],
+        sys_includes: &[],
+        before: "",
+        after: "",
+    },
+    Header {
         name: "x509_crt.h",
         module: Some("x509_crt"),
-        includes: &["mbedtls/x509.h", "mbedtls/md.h"],
+        includes: &["mbedtls/x509.h", "mbedtls/x509_crl.h", "mbedtls/md.h"],
         sys_includes: &[],
         before: "/* The bit of an algorithm or curve id in a certificate profile's masks. */\n\
                  #define MBEDTLS_X509_ID_FLAG(id) (1 << ((id) - 1))\n",

@@ -95,6 +95,13 @@ pub(crate) fn contains_label(input: &[u8], label: &str) -> bool {
 /// Failed blocks keep their label too, so a caller looking for one label can report that
 /// block's error.
 pub(crate) fn labelled_blocks(input: &[u8]) -> Vec<(String, Result<PemBlock, Error>)> {
+    located_blocks(input).into_iter().map(|(label, block, _)| (label, block)).collect()
+}
+
+/// [`labelled_blocks`] with where each block ends in `input`: after its end line, one space,
+/// one `\r` and one `\n` that follow it (what Mbed TLS's `mbedtls_pem_read_buffer` reports
+/// as used).
+pub(crate) fn located_blocks(input: &[u8]) -> Vec<(String, Result<PemBlock, Error>, usize)> {
     let text = c_text(input);
     let mut out = Vec::new();
     let mut pos = 0;
@@ -123,8 +130,14 @@ pub(crate) fn labelled_blocks(input: &[u8]) -> Vec<(String, Result<PemBlock, Err
             continue;
         };
         let label = String::from_utf8_lossy(label).into_owned();
-        out.push((label.clone(), decode_body(label, &text[body_start..footer_at])));
         pos = footer_at + footer.len();
+        let mut end = pos;
+        for skip in [b' ', b'\r', b'\n'] {
+            if text.get(end) == Some(&skip) {
+                end += 1;
+            }
+        }
+        out.push((label.clone(), decode_body(label, &text[body_start..footer_at]), end));
     }
     out
 }

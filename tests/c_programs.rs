@@ -134,15 +134,16 @@ fn base64_matches_mbedtls_2_28_and_python() {
 }
 
 /// Chain verification (`mbedtls_x509_crt_verify` / `_with_profile` with a verify callback) on
-/// the chains of scripts/gen-verify-chains.sh: every callback call (depth, flags) and every
-/// result equal Debian's Mbed TLS 2.28's, case by case; ours runs under valgrind.
+/// the chains of scripts/gen-verify-chains.sh, and with the CRLs `openssl ca` made
+/// (scripts/gen-test-certs.sh): every callback call (depth, flags) and every result equal
+/// Debian's Mbed TLS 2.28's, case by case; ours runs under valgrind.
 #[test]
 fn chain_verification_and_callbacks_match_mbedtls_2_28() {
     let dir = certs().join("chains");
     let dir = dir.to_str().unwrap();
     let (ours, theirs) = ours_and_2_28("verify_chains", &[dir], b"", 300);
     let cases = theirs.lines().filter(|l| l.starts_with("case ")).count();
-    assert!(cases >= 20, "{theirs}");
+    assert!(cases >= 36, "{theirs}");
     // Each case's lines, compared as a block so that a difference names its case.
     let blocks = |out: &str| -> Vec<String> {
         out.split("case ").filter(|b| !b.is_empty()).map(|b| format!("case {b}")).collect()
@@ -157,6 +158,39 @@ fn chain_verification_and_callbacks_match_mbedtls_2_28() {
     assert!(find("self-signed, pinned").ends_with("ret -0x0000 flags 0x00000000\n"));
     assert!(find("callback error").contains("ret -0x1234 flags 0xffffffff"));
     assert!(find("callback returns VERIFY_FAILED").contains("ret -0x3000"));
+    let result = |name: &str| find(name).lines().last().unwrap().to_string();
+    assert_eq!(result("crl: client revoked"), "  ret -0x2700 flags 0x00000002");
+    assert_eq!(result("crl: expired, listed"), "  ret -0x2700 flags 0x00000022");
+    assert_eq!(result("crl: future"), "  ret -0x2700 flags 0x00000400");
+    assert_eq!(result("crl: forged signature"), "  ret -0x2700 flags 0x00000010");
+    assert_eq!(result("crl: two CAs' CRLs, second CA"), "  ret -0x2700 flags 0x00000002");
+    assert_eq!(result("crl: empty list struct"), "  ret -0x0000 flags 0x00000000");
+}
+
+/// The "= " lines of a transcript (what tests/c/x509_crl_smoke.c prints for comparison).
+fn transcript(out: &str) -> Vec<&str> {
+    out.lines().filter(|l| l.starts_with("= ")).collect()
+}
+
+#[test]
+fn crls_and_x509_helpers_match_mbedtls_2_28() {
+    let dir = certs().to_str().unwrap().to_string();
+    let ours = under_valgrind("x509_crl_smoke", &[&dir]);
+    assert!(ours.contains("x509 crl smoke test passed"), "{ours}");
+    let reference = program("mbedtls-2.28/tests/x509_crl_smoke");
+    let (status, theirs) = run("x509_crl_smoke-2.28", &[reference.as_str(), &dir], b"", 120);
+    assert!(status.success(), "the same checks against Mbed TLS 2.28:\n{theirs}");
+    let (ours, theirs) = (transcript(&ours), transcript(&theirs));
+    // CRL texts of 8 CRLs, every truncation and corruption of a DER CRL, names, serials, usages.
+    assert!(ours.len() > 1000, "{}", ours.len());
+    let differences: Vec<String> =
+        ours.iter().zip(&theirs).filter(|(a, b)| a != b).map(|(a, b)| format!("ours:   {a}\n2.28:   {b}")).collect();
+    assert!(
+        differences.is_empty() && ours.len() == theirs.len(),
+        "{} differences:\n{}",
+        differences.len(),
+        differences.join("\n")
+    );
 }
 
 /// The inputs of tests/c/psa_smoke.c, hashed by Python's hashlib: `alg input hex` lines.

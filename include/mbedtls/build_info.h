@@ -33,6 +33,7 @@
 #define MBEDTLS_KEY_EXCHANGE_ECDHE_RSA_ENABLED                     /* TLS 1.2 ECDHE-RSA suites */
 #define MBEDTLS_KEY_EXCHANGE_ECDHE_ECDSA_ENABLED                   /* TLS 1.2 ECDHE-ECDSA suites */
 #define MBEDTLS_X509_CRT_PARSE_C                                   /* X.509 certificate parsing */
+#define MBEDTLS_X509_CRL_PARSE_C                                   /* X.509 CRL parsing (x509_crl.h) */
 #define MBEDTLS_X509_USE_C                                         /* X.509 core */
 #define MBEDTLS_PK_C                                               /* public-key contexts */
 #define MBEDTLS_PK_PARSE_C                                         /* private key parsing */

@@ -47,6 +47,7 @@ pub mod ssl_ciphersuites;
 pub mod ssl_ticket;
 pub mod version;
 pub mod x509;
+pub mod x509_crl;
 pub mod x509_crt;
 
 /// What an export returns when its body panicked.
