@@ -66,7 +66,7 @@ const FEATURES: &[(&str, &str)] = &[
     ("MBEDTLS_ASN1_PARSE_C", "DER inside certificates and keys"),
     ("MBEDTLS_FS_IO", "file loading (parse_file, parse_path, parse_keyfile)"),
     ("MBEDTLS_NET_C", "TCP sockets (net_sockets.h)"),
-    ("MBEDTLS_TIMING_C", "mbedtls_net_usleep / read timeouts"),
+    ("MBEDTLS_TIMING_C", "timers and delays (timing.h), mbedtls_net_usleep, read timeouts"),
     ("MBEDTLS_ENTROPY_C", "entropy context"),
     ("MBEDTLS_CTR_DRBG_C", "random generator context"),
     ("MBEDTLS_ERROR_C", "mbedtls_strerror"),
@@ -190,6 +190,13 @@ const PSA_MACROS: &str = r#"
 /** Initialiser of an inactive `psa_hash_operation_t`: `psa_hash_operation_t op = PSA_HASH_OPERATION_INIT;`.
     An all-zero operation (static storage, memset) is inactive too. */
 #define PSA_HASH_OPERATION_INIT {0}
+"#;
+
+/// The macro of `psa_util.h`: the `p_rng` to pass with `mbedtls_psa_get_random` (unused, NULL as
+/// in Mbed TLS 3.6).
+const PSA_UTIL_MACROS: &str = r#"
+/** The random generator state to pass with `mbedtls_psa_get_random`: NULL (not used). */
+#define MBEDTLS_PSA_RANDOM_STATE NULL
 "#;
 
 const HEADERS: &[Header] = &[
@@ -410,6 +417,30 @@ const HEADERS: &[Header] = &[
         includes: &["mbedtls/build_info.h"],
         sys_includes: &["stddef.h"],
         before: PSA_MACROS,
+        after: "",
+    },
+    Header {
+        name: "timing.h",
+        module: Some("timing"),
+        includes: &["mbedtls/build_info.h"],
+        sys_includes: &[],
+        before: "",
+        after: "",
+    },
+    Header {
+        name: "constant_time.h",
+        module: Some("constant_time"),
+        includes: &["mbedtls/build_info.h"],
+        sys_includes: &["stddef.h"],
+        before: "",
+        after: "",
+    },
+    Header {
+        name: "psa_util.h",
+        module: Some("psa_util"),
+        includes: &["mbedtls/build_info.h", "psa/crypto.h", "mbedtls/ecp.h"],
+        sys_includes: &["stddef.h"],
+        before: PSA_UTIL_MACROS,
         after: "",
     },
     Header {

@@ -16,6 +16,8 @@ pub(crate) mod context;
 pub(crate) mod debug;
 pub(crate) mod der;
 pub(crate) mod digest;
+pub(crate) mod ecdsa_sig;
+pub(crate) mod entropy;
 pub(crate) mod error;
 pub mod ffi;
 pub(crate) mod hash;
@@ -25,6 +27,7 @@ pub(crate) mod pem;
 pub(crate) mod pk;
 pub(crate) mod renegotiation;
 pub(crate) mod rng;
+pub(crate) mod seed_file;
 pub(crate) mod server_sessions;
 pub(crate) mod session;
 #[cfg(test)]
