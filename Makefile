@@ -59,7 +59,8 @@ reference:
 # (built against another TLS library: independent real peers).
 TEST_PROGRAMS := $(filter-out $(BUILD)/tests/bind_loopback,$(patsubst tests/c/%.c,$(BUILD)/tests/%,$(wildcard tests/c/*.c)))
 test-support: $(BUILD)/libbindlo.so $(TEST_PROGRAMS) $(BUILD)/peers/openssl_renego_client \
-	$(BUILD)/mbedtls-2.28/tests/base64_cases $(BUILD)/mbedtls-2.28/tests/verify_chains
+	$(BUILD)/mbedtls-2.28/tests/base64_cases $(BUILD)/mbedtls-2.28/tests/verify_chains \
+	$(BUILD)/mbedtls-2.28/tests/small_modules
 
 $(BUILD)/tests/%: tests/c/%.c tests/c/check.h $(RUST_LIB) $(HEADERS)
 	@mkdir -p $(BUILD)/tests
