@@ -19,6 +19,10 @@ pub(crate) const MAX_GATHER: usize = 128;
 /// Gathering rounds one output may take before giving up (Mbed TLS's `ENTROPY_MAX_LOOP`).
 const MAX_ROUNDS: usize = 256;
 
+/// Polls source `i` into the buffer: the number of bytes written (more than the buffer counts
+/// as the whole buffer) or the source's own non-zero error code.
+pub(crate) type Poll<'a> = dyn FnMut(usize, &mut [u8]) -> Result<usize, i32> + 'a;
+
 /// What the accumulator knows of one source.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub(crate) struct SourceState {
@@ -71,7 +75,7 @@ pub(crate) fn absorb(pool: &mut [u8; BLOCK], id: u8, data: &[u8]) {
 pub(crate) fn gather(
     pool: &mut [u8; BLOCK],
     sources: &mut [SourceState],
-    poll: &mut dyn FnMut(usize, &mut [u8]) -> Result<usize, i32>,
+    poll: &mut Poll<'_>,
 ) -> Result<(), GatherError> {
     if sources.is_empty() {
         return Err(GatherError::NoSources);
@@ -111,7 +115,7 @@ pub(crate) fn gather(
 pub(crate) fn output(
     pool: &mut [u8; BLOCK],
     sources: &mut [SourceState],
-    poll: &mut dyn FnMut(usize, &mut [u8]) -> Result<usize, i32>,
+    poll: &mut Poll<'_>,
     out: &mut [u8],
 ) -> Result<(), GatherError> {
     debug_assert!(out.len() <= BLOCK);

@@ -128,7 +128,7 @@ unsafe fn lock<'a>(ctx: *mut mbedtls_entropy_context) -> Result<Locked<'a>, Erro
 /// call with their arguments.
 unsafe fn with_sources<R>(
     ctx: *mut mbedtls_entropy_context,
-    f: impl FnOnce(&mut [u8; 64], &mut [SourceState], &mut dyn FnMut(usize, &mut [u8]) -> Result<usize, i32>) -> R,
+    f: impl FnOnce(&mut [u8; 64], &mut [SourceState], &mut entropy::Poll<'_>) -> R,
 ) -> R {
     // SAFETY: the lock is held, so no other call reads or writes these fields; copies are taken
     // so that no reference into the context is alive while a source (C code) runs.
