@@ -61,7 +61,8 @@ TEST_PROGRAMS := $(filter-out $(BUILD)/tests/bind_loopback,$(patsubst tests/c/%.
 test-support: $(BUILD)/libbindlo.so $(TEST_PROGRAMS) $(BUILD)/peers/openssl_renego_client \
 	$(BUILD)/mbedtls-2.28/tests/base64_cases $(BUILD)/mbedtls-2.28/tests/verify_chains \
 	$(BUILD)/mbedtls-2.28/tests/cipher_cases \
-	$(BUILD)/mbedtls-2.28/tests/x509_crl_smoke
+	$(BUILD)/mbedtls-2.28/tests/x509_crl_smoke \
+	$(BUILD)/mbedtls-2.28/tests/small_modules
 
 $(BUILD)/tests/%: tests/c/%.c tests/c/check.h tests/c/counted_checks.h $(RUST_LIB) $(HEADERS)
 	@mkdir -p $(BUILD)/tests

@@ -69,7 +69,7 @@ const FEATURES: &[(&str, &str)] = &[
     ("MBEDTLS_ASN1_PARSE_C", "DER inside certificates and keys"),
     ("MBEDTLS_FS_IO", "file loading (parse_file, parse_path, parse_keyfile)"),
     ("MBEDTLS_NET_C", "TCP sockets (net_sockets.h)"),
-    ("MBEDTLS_TIMING_C", "mbedtls_net_usleep / read timeouts"),
+    ("MBEDTLS_TIMING_C", "timers and delays (timing.h), mbedtls_net_usleep, read timeouts"),
     ("MBEDTLS_ENTROPY_C", "entropy context"),
     ("MBEDTLS_CTR_DRBG_C", "random generator context"),
     ("MBEDTLS_ERROR_C", "mbedtls_strerror"),
@@ -216,6 +216,13 @@ const CIPHER_MODE_MACROS: &str = r#"
 #if defined(MBEDTLS_CIPHER_NULL_CIPHER) || defined(MBEDTLS_CHACHA20_C)
 #define MBEDTLS_CIPHER_MODE_STREAM
 #endif
+"#;
+
+/// The macro of `psa_util.h`: the `p_rng` to pass with `mbedtls_psa_get_random` (unused, NULL as
+/// in Mbed TLS 3.6).
+const PSA_UTIL_MACROS: &str = r#"
+/** The random generator state to pass with `mbedtls_psa_get_random`: NULL (not used). */
+#define MBEDTLS_PSA_RANDOM_STATE NULL
 "#;
 
 const HEADERS: &[Header] = &[
@@ -507,6 +514,30 @@ const HEADERS: &[Header] = &[
         includes: &["mbedtls/build_info.h"],
         sys_includes: &["stddef.h"],
         before: PSA_MACROS,
+        after: "",
+    },
+    Header {
+        name: "timing.h",
+        module: Some("timing"),
+        includes: &["mbedtls/build_info.h"],
+        sys_includes: &[],
+        before: "",
+        after: "",
+    },
+    Header {
+        name: "constant_time.h",
+        module: Some("constant_time"),
+        includes: &["mbedtls/build_info.h"],
+        sys_includes: &["stddef.h"],
+        before: "",
+        after: "",
+    },
+    Header {
+        name: "psa_util.h",
+        module: Some("psa_util"),
+        includes: &["mbedtls/build_info.h", "psa/crypto.h", "mbedtls/ecp.h", "mbedtls/asn1.h"],
+        sys_includes: &["stddef.h"],
+        before: PSA_UTIL_MACROS,
         after: "",
     },
     Header {

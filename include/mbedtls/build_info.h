@@ -44,7 +44,7 @@
 #define MBEDTLS_ASN1_PARSE_C                                       /* DER inside certificates and keys */
 #define MBEDTLS_FS_IO                                              /* file loading (parse_file, parse_path, parse_keyfile) */
 #define MBEDTLS_NET_C                                              /* TCP sockets (net_sockets.h) */
-#define MBEDTLS_TIMING_C                                           /* mbedtls_net_usleep / read timeouts */
+#define MBEDTLS_TIMING_C                                           /* timers and delays (timing.h), mbedtls_net_usleep, read timeouts */
 #define MBEDTLS_ENTROPY_C                                          /* entropy context */
 #define MBEDTLS_CTR_DRBG_C                                         /* random generator context */
 #define MBEDTLS_ERROR_C                                            /* mbedtls_strerror */
