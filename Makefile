@@ -59,14 +59,17 @@ reference:
 # (built against another TLS library: independent real peers).
 TEST_PROGRAMS := $(filter-out $(BUILD)/tests/bind_loopback,$(patsubst tests/c/%.c,$(BUILD)/tests/%,$(wildcard tests/c/*.c)))
 test-support: $(BUILD)/libbindlo.so $(TEST_PROGRAMS) $(BUILD)/peers/openssl_renego_client \
-	$(BUILD)/mbedtls-2.28/tests/base64_cases $(BUILD)/mbedtls-2.28/tests/verify_chains
+	$(BUILD)/mbedtls-2.28/tests/base64_cases $(BUILD)/mbedtls-2.28/tests/verify_chains \
+	$(BUILD)/mbedtls-2.28/tests/cipher_cases \
+	$(BUILD)/mbedtls-2.28/tests/x509_crl_smoke \
+	$(BUILD)/mbedtls-2.28/tests/small_modules
 
-$(BUILD)/tests/%: tests/c/%.c tests/c/check.h $(RUST_LIB) $(HEADERS)
+$(BUILD)/tests/%: tests/c/%.c tests/c/check.h tests/c/counted_checks.h $(RUST_LIB) $(HEADERS)
 	@mkdir -p $(BUILD)/tests
 	$(CC) $(CFLAGS) $(WARN) -Iinclude -o $@ $< $(RUST_LIB) $(SYS_LIBS)
 
 # Test programs also built against Debian's Mbed TLS 2.28 (differential tests).
-$(BUILD)/mbedtls-2.28/tests/%: tests/c/%.c
+$(BUILD)/mbedtls-2.28/tests/%: tests/c/%.c tests/c/counted_checks.h
 	@mkdir -p $(BUILD)/mbedtls-2.28/tests
 	$(CC) $(CFLAGS) $(WARN) -o $@ $< -lmbedtls -lmbedx509 -lmbedcrypto
 

@@ -18,7 +18,7 @@ use rustls::{DistinguishedName, Tls12CipherSuite, Tls13CipherSuite};
 
 use crate::error::{Error, Result};
 use crate::server_sessions::{Invalidated, SessionStore, TicketCodec};
-use crate::verify::{Profile, TrustStore, VerifyCallback};
+use crate::verify::{CrlList, Profile, TrustStore, VerifyCallback};
 
 /// Which side of the connection a configuration is for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -89,6 +89,8 @@ pub struct Settings {
     pub authmode: AuthMode,
     /// Trusted CAs; None when `mbedtls_ssl_conf_ca_chain` was never called.
     pub ca_chain: Option<Arc<[CertificateDer<'static>]>>,
+    /// The CRLs given with the CAs (`ca_crl` of `mbedtls_ssl_conf_ca_chain`).
+    pub ca_crl: CrlList,
     /// `mbedtls_ssl_conf_cert_profile` (the preset's profile after `config_defaults`).
     pub cert_profile: Profile,
     /// `mbedtls_ssl_conf_verify`: the application's verify callback.
@@ -160,6 +162,7 @@ impl Settings {
             preset: Preset::Default,
             authmode: AuthMode::None,
             ca_chain: None,
+            ca_crl: Arc::new([]),
             cert_profile: Profile::DEFAULT,
             verify_callback: None,
             groups: None,
@@ -225,7 +228,7 @@ impl Settings {
 pub struct Snapshot {
     pub settings: Settings,
     pub provider: Arc<CryptoProvider>,
-    /// The CAs parsed from `ca_chain` (None when no CA chain is configured).
+    /// The CAs parsed from `ca_chain`, with the CRLs (None when no CA chain is configured).
     pub trust: Option<Arc<TrustStore>>,
     pub own_certs: Arc<OwnCertResolver>,
 }
@@ -233,7 +236,10 @@ pub struct Snapshot {
 impl Snapshot {
     fn build(settings: Settings) -> Result<Self> {
         let provider = Arc::new(provider_for(&settings)?);
-        let trust = settings.ca_chain.as_ref().map(|chain| Arc::new(TrustStore::from_ders(chain)));
+        let trust = settings
+            .ca_chain
+            .as_ref()
+            .map(|chain| Arc::new(TrustStore::from_ders(chain).with_crls(settings.ca_crl.clone())));
         let own_certs = Arc::new(OwnCertResolver::new(settings.own_certs.clone(), settings.sig_algs.clone()));
         Ok(Self { settings, provider, trust, own_certs })
     }

@@ -53,3 +53,17 @@ impl Error {
         matches!(self, Error::SslWantRead | Error::SslWantWrite)
     }
 }
+
+/// An operation's failure: one Mbed TLS code, or two added together as Mbed TLS reports a
+/// malformed ECDSA signature (`MBEDTLS_ERR_ECP_BAD_INPUT_DATA` + an `MBEDTLS_ERR_ASN1_*` code).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum OpError {
+    Code(Error),
+    Sum(Error, Error),
+}
+
+impl From<Error> for OpError {
+    fn from(e: Error) -> Self {
+        OpError::Code(e)
+    }
+}

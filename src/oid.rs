@@ -55,6 +55,8 @@ pub(crate) const SUBJECT_KEY_ID: &str = "2.5.29.14";
 pub(crate) const AUTHORITY_KEY_ID: &str = "2.5.29.35";
 /// The certificate policy `anyPolicy`, the only one Mbed TLS understands.
 pub(crate) const ANY_POLICY: &str = "2.5.29.32.0";
+/// anyExtendedKeyUsage.
+pub(crate) const ANY_EXTENDED_KEY_USAGE: &str = "2.5.29.37.0";
 /// The otherName type of RFC 4108 hardware module names.
 pub(crate) const HARDWARE_MODULE_NAME: &str = "1.3.6.1.5.5.7.8.4";
 

@@ -17,7 +17,7 @@
 use zeroize::Zeroizing;
 
 use crate::base64;
-use crate::error::Error;
+use crate::error::{Error, OpError};
 
 /// One decoded PEM block.
 #[derive(Clone, PartialEq, Eq)]
@@ -95,6 +95,13 @@ pub(crate) fn contains_label(input: &[u8], label: &str) -> bool {
 /// Failed blocks keep their label too, so a caller looking for one label can report that
 /// block's error.
 pub(crate) fn labelled_blocks(input: &[u8]) -> Vec<(String, Result<PemBlock, Error>)> {
+    located_blocks(input).into_iter().map(|(label, block, _)| (label, block)).collect()
+}
+
+/// [`labelled_blocks`] with where each block ends in `input`: after its end line, one space,
+/// one `\r` and one `\n` that follow it (what Mbed TLS's `mbedtls_pem_read_buffer` reports
+/// as used).
+pub(crate) fn located_blocks(input: &[u8]) -> Vec<(String, Result<PemBlock, Error>, usize)> {
     let text = c_text(input);
     let mut out = Vec::new();
     let mut pos = 0;
@@ -123,8 +130,14 @@ pub(crate) fn labelled_blocks(input: &[u8]) -> Vec<(String, Result<PemBlock, Err
             continue;
         };
         let label = String::from_utf8_lossy(label).into_owned();
-        out.push((label.clone(), decode_body(label, &text[body_start..footer_at])));
         pos = footer_at + footer.len();
+        let mut end = pos;
+        for skip in [b' ', b'\r', b'\n'] {
+            if text.get(end) == Some(&skip) {
+                end += 1;
+            }
+        }
+        out.push((label.clone(), decode_body(label, &text[body_start..footer_at]), end));
     }
     out
 }
@@ -204,6 +217,75 @@ pub(crate) fn base64_decode(text: &[u8]) -> Result<Vec<u8>, Error> {
     let mut digits = Zeroizing::new(Vec::with_capacity(text.len()));
     digits.extend(text.iter().copied().filter(|c| !c.is_ascii_whitespace()));
     base64::decode_digits(digits).ok_or(Error::PemInvalidData)
+}
+
+/// `mbedtls_pem_write_buffer`'s text: `header`, the base64 of `der` in lines of 64 characters
+/// each ending with `\n`, `footer`, and a terminating NUL (counted in the length, as Mbed TLS
+/// counts it in `*olen`).
+pub(crate) fn encode(header: &[u8], footer: &[u8], der: &[u8]) -> Vec<u8> {
+    let b64 = Zeroizing::new(base64::encode(der));
+    let mut out = Vec::with_capacity(header.len() + footer.len() + b64.len() + b64.len() / 64 + 2);
+    out.extend_from_slice(header);
+    for line in b64.chunks(64) {
+        out.extend_from_slice(line);
+        out.push(b'\n');
+    }
+    out.extend_from_slice(footer);
+    out.push(0);
+    out
+}
+
+/// The result of [`read_block`]: the bytes up to the end of the block (`*use_len`, known once
+/// both markers are found) and the decoded contents or the failure.
+pub(crate) struct BlockRead {
+    pub(crate) used: Option<usize>,
+    pub(crate) result: Result<Vec<u8>, OpError>,
+}
+
+/// `mbedtls_pem_read_buffer`: the first `header ... footer` block of the C text `data` (up to
+/// its first NUL), with Mbed TLS's rules: the header line may end in one space and `\r`, then
+/// must end in `\n`; the body is `mbedtls_base64_decode` input; legacy-encrypted blocks
+/// (`Proc-Type: 4,ENCRYPTED`) are not supported.
+pub(crate) fn read_block(data: &[u8], header: &[u8], footer: &[u8]) -> BlockRead {
+    let text = c_text(data);
+    let fail = |used, e: OpError| BlockRead { used, result: Err(e) };
+    let no_block = OpError::Code(Error::PemNoHeaderFooterPresent);
+    let Some(begin) = find(text, header, 0) else {
+        return fail(None, no_block);
+    };
+    let end_marker = find(text, footer, 0);
+    let Some(s2) = end_marker.filter(|&s2| s2 > begin) else {
+        return fail(None, no_block);
+    };
+    let mut s1 = begin + header.len();
+    for skip in [b' ', b'\r'] {
+        if text.get(s1) == Some(&skip) {
+            s1 += 1;
+        }
+    }
+    if text.get(s1) != Some(&b'\n') {
+        return fail(None, no_block);
+    }
+    s1 += 1;
+    let mut end = s2 + footer.len();
+    for skip in [b' ', b'\r', b'\n'] {
+        if text.get(end) == Some(&skip) {
+            end += 1;
+        }
+    }
+    let used = Some(end);
+    if s1 > s2 {
+        return fail(used, OpError::Code(Error::PemInvalidData));
+    }
+    let body = &text[s1..s2];
+    if body.starts_with(b"Proc-Type: 4,ENCRYPTED") {
+        return fail(used, OpError::Code(Error::PemFeatureUnavailable));
+    }
+    match base64::decode_lines(body) {
+        None => fail(used, OpError::Sum(Error::PemInvalidData, Error::Base64InvalidCharacter)),
+        Some(der) if der.is_empty() => fail(used, OpError::Code(Error::PemBadInputData)),
+        Some(der) => BlockRead { used, result: Ok(der) },
+    }
 }
 
 #[cfg(test)]
@@ -349,6 +431,32 @@ mod tests {
         assert_eq!(block.header("DEK-Info"), Some("AES-128-CBC,00112233445566778899AABBCCDDEEFF"));
         assert!(block.is_legacy_encrypted());
         assert_eq!(block.der, b"foobar");
+    }
+
+    #[test]
+    fn mbedtls_block_reading() {
+        let (h, f) = (&b"-----BEGIN X-----"[..], &b"-----END X-----"[..]);
+        let ok = b"junk-----BEGIN X----- \r\nZm9v\r\nYmFy\n-----END X-----\r\nmore";
+        let read = read_block(ok, h, f);
+        assert_eq!(read.result.unwrap(), b"foobar");
+        assert_eq!(read.used, Some(ok.len() - 4));
+        let code = |data: &[u8]| read_block(data, h, f).result.unwrap_err();
+        assert_eq!(code(b"nothing"), OpError::Code(Error::PemNoHeaderFooterPresent));
+        assert_eq!(code(b"-----END X----------BEGIN X-----\n"), OpError::Code(Error::PemNoHeaderFooterPresent));
+        assert_eq!(code(b"-----BEGIN X-----Zm9v\n-----END X-----"), OpError::Code(Error::PemNoHeaderFooterPresent));
+        assert_eq!(code(b"-----BEGIN X-----\n-----END X-----"), OpError::Code(Error::PemBadInputData));
+        assert_eq!(
+            code(b"-----BEGIN X-----\nZm!v\n-----END X-----"),
+            OpError::Sum(Error::PemInvalidData, Error::Base64InvalidCharacter)
+        );
+        let encrypted =
+            b"-----BEGIN X-----\nProc-Type: 4,ENCRYPTED\nDEK-Info: AES-128-CBC,00\n\nZm9v\n-----END X-----\n";
+        assert_eq!(code(encrypted), OpError::Code(Error::PemFeatureUnavailable));
+        let written = encode(b"-----BEGIN X-----\n", b"-----END X-----\n", &[0xAB; 100]);
+        assert_eq!(written.last(), Some(&0));
+        assert_eq!(read_block(&written, h, f).result.unwrap(), vec![0xAB; 100]);
+        let text = core::str::from_utf8(&written[..written.len() - 1]).unwrap();
+        assert!(text.lines().all(|l| l.len() <= 64));
     }
 
     #[test]

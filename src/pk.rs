@@ -81,7 +81,7 @@ fn curve(oid_der: &[u8]) -> Option<(&'static str, usize, bool)> {
 }
 
 /// DER of the rsaEncryption AlgorithmIdentifier (`SEQUENCE { OID 1.2.840.113549.1.1.1, NULL }`).
-const RSA_ALGORITHM: &[u8] =
+pub(crate) const RSA_ALGORITHM: &[u8] =
     &[0x30, 0x0D, 0x06, 0x09, 0x2A, 0x86, 0x48, 0x86, 0xF7, 0x0D, 0x01, 0x01, 0x01, 0x05, 0x00];
 
 /// A public key: its kind and its SubjectPublicKeyInfo DER.
@@ -162,10 +162,27 @@ impl PublicKey {
     }
 
     /// The SubjectPublicKeyInfo, DER.
-    #[cfg(test)]
-    pub(crate) fn spki(&self) -> &[u8] {
+    pub(crate) fn spki_der(&self) -> &[u8] {
         &self.spki
     }
+}
+
+/// The key bits of a SubjectPublicKeyInfo: an RSAPublicKey or an EC point.
+pub(crate) fn spki_key_bits(spki: &[u8]) -> Option<Vec<u8>> {
+    let err = Error::PkKeyInvalidFormat;
+    let mut s = der::single(spki, der::SEQUENCE, err).ok()?.reader();
+    s.read_algorithm(err).ok()?;
+    let bits = s.read(der::BIT_STRING, err).ok()?;
+    der::whole_bytes(bits.value).map(<[u8]>::to_vec)
+}
+
+/// The `privateKey` OCTET STRING contents of a PrivateKeyInfo (PKCS#8).
+pub(crate) fn pkcs8_private_octets(der: &[u8]) -> Result<Vec<u8>, Error> {
+    let err = Error::PkKeyInvalidFormat;
+    let mut s = der::single(der, der::SEQUENCE, err)?.reader();
+    s.read(der::INTEGER, err)?;
+    s.read_algorithm(err)?;
+    Ok(s.read(der::OCTET_STRING, err)?.value.to_vec())
 }
 
 /// Modulus size of an RSAPublicKey `SEQUENCE { n INTEGER, e INTEGER }`.
@@ -663,7 +680,7 @@ mod tests {
         let cert = crate::x509::parse_chain(&read("server-rsa.crt")).certs.remove(0);
         let pk = cert.public_key();
         assert_eq!(pk.kind(), RSA);
-        assert_eq!(pk.spki(), cert.bytes(cert.pk_raw()));
+        assert_eq!(pk.spki_der(), cert.bytes(cert.pk_raw()));
         if !openssl_available() {
             return;
         }
@@ -677,7 +694,7 @@ mod tests {
                 .arg(certs_dir().join(name))
                 .output()
                 .unwrap();
-            assert_eq!(PublicKey::parse(&spki_der.stdout).unwrap().spki(), &spki_der.stdout[..]);
+            assert_eq!(PublicKey::parse(&spki_der.stdout).unwrap().spki_der(), &spki_der.stdout[..]);
         }
         // PKCS#1 RSAPublicKey, PEM and DER, becomes the same SPKI.
         let pkcs1 = Command::new("openssl")
@@ -687,7 +704,7 @@ mod tests {
             .unwrap();
         let pk = PublicKey::parse(&pkcs1.stdout).unwrap();
         assert_eq!(pk.kind(), RSA);
-        assert_eq!(pk.spki(), cert.bytes(cert.pk_raw()));
+        assert_eq!(pk.spki_der(), cert.bytes(cert.pk_raw()));
         assert_eq!(PublicKey::parse(b"junk").unwrap_err(), Error::PkKeyInvalidFormat);
         assert_eq!(PublicKey::parse(&read("server-rsa.key")).unwrap_err(), Error::PkKeyInvalidFormat);
     }

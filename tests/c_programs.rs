@@ -3,8 +3,10 @@
 //! and wrong call order across the API, the X.509/PK and socket/RNG smoke tests, the PSA smoke
 //! test, error.h's texts and the platform layer (clock, gmtime_r), the digests and HMACs of
 //! md.h / sha*.h (all checked against Python's hashlib and hmac), and base64 against Debian's
-//! Mbed TLS 2.28 and Python, and chain verification with verify callbacks against Debian's Mbed
-//! TLS 2.28.
+//! Mbed TLS 2.28 and Python, chain verification with verify callbacks against Debian's Mbed
+//! TLS 2.28, and the symmetric ciphers (aes.h, gcm.h, chacha20.h, poly1305.h, chachapoly.h,
+//! cipher.h) against Python's `cryptography` and Debian's Mbed TLS 2.28, and pk.h's operations
+//! and pem.h against the openssl CLI.
 
 mod common;
 
@@ -34,11 +36,37 @@ fn under_valgrind(name: &str, args: &[&str]) -> String {
     out
 }
 
+/// Runs the test program `name` built against this library (under valgrind, quiet: its output
+/// only) and built against Debian's Mbed TLS 2.28, with the same arguments and input; both
+/// outputs, each run having succeeded.
+fn ours_and_2_28(name: &str, args: &[&str], stdin: &[u8], secs: u64) -> (String, String) {
+    let ours = program(&format!("tests/{name}"));
+    let argv = [VALGRIND, &["-q", ours.as_str()], args].concat();
+    let (status, ours) = run(name, &argv, stdin, secs);
+    assert!(status.success(), "{name} (ours) under valgrind:\n{ours}");
+    let reference = program(&format!("mbedtls-2.28/tests/{name}"));
+    let argv = [&[reference.as_str()], args].concat();
+    let (status, theirs) = run(&format!("{name}-2.28"), &argv, stdin, secs);
+    assert!(status.success(), "{name} (Mbed TLS 2.28):\n{theirs}");
+    (ours, theirs)
+}
+
 #[test]
 fn bad_input_returns_documented_codes_without_memory_errors() {
     let dir = certs().to_str().unwrap().to_string();
     let out = under_valgrind("bad_input", &[&dir]);
     assert!(out.contains("PASSED: 0 of"), "{out}");
+}
+
+/// tests/c/cipher_bad_input.c: NULLs, zero and huge lengths, bad key sizes and modes, wrong call
+/// order, forged tags and bad padding across aes.h, gcm.h, chacha20.h, poly1305.h, chachapoly.h
+/// and cipher.h, each answered with its Mbed TLS code (refused decryptions leave zeros).
+#[test]
+fn cipher_bad_input_returns_mbedtls_codes_without_memory_errors() {
+    let out = under_valgrind("cipher_bad_input", &[]);
+    let checks: usize =
+        out.split("PASSED: 0 of ").nth(1).and_then(|rest| rest.split(' ').next()?.parse().ok()).unwrap_or(0);
+    assert!(checks > 200, "{out}");
 }
 
 #[test]
@@ -91,13 +119,7 @@ fn base64_matches_mbedtls_2_28_and_python() {
     let (status, generated) = run("python3", &["python3", "-c", BASE64_CASES], b"", 60);
     assert!(status.success(), "{generated}");
     let (cases, expected) = generated.split_once("--\n").expect("case list");
-    let ours = program("tests/base64_cases");
-    let argv = [VALGRIND, &["-q", ours.as_str()]].concat();
-    let (status, ours) = run("base64_cases", &argv, cases.as_bytes(), 300);
-    assert!(status.success(), "ours under valgrind:\n{ours}");
-    let reference = program("mbedtls-2.28/tests/base64_cases");
-    let (status, theirs) = run("base64_cases-2.28", &[reference.as_str()], cases.as_bytes(), 60);
-    assert!(status.success(), "{theirs}");
+    let (ours, theirs) = ours_and_2_28("base64_cases", &[], cases.as_bytes(), 300);
     let (ours, theirs): (Vec<&str>, Vec<&str>) = (ours.lines().collect(), theirs.lines().collect());
     let cases: Vec<&str> = cases.lines().collect();
     assert!(cases.len() > 2000 && ours.len() == cases.len() && theirs.len() == cases.len());
@@ -112,21 +134,16 @@ fn base64_matches_mbedtls_2_28_and_python() {
 }
 
 /// Chain verification (`mbedtls_x509_crt_verify` / `_with_profile` with a verify callback) on
-/// the chains of scripts/gen-verify-chains.sh: every callback call (depth, flags) and every
-/// result equal Debian's Mbed TLS 2.28's, case by case; ours runs under valgrind.
+/// the chains of scripts/gen-verify-chains.sh, and with the CRLs `openssl ca` made
+/// (scripts/gen-test-certs.sh): every callback call (depth, flags) and every result equal
+/// Debian's Mbed TLS 2.28's, case by case; ours runs under valgrind.
 #[test]
 fn chain_verification_and_callbacks_match_mbedtls_2_28() {
     let dir = certs().join("chains");
     let dir = dir.to_str().unwrap();
-    let ours = program("tests/verify_chains");
-    let argv = [VALGRIND, &["-q", ours.as_str(), dir]].concat();
-    let (status, ours) = run("verify_chains", &argv, b"", 300);
-    assert!(status.success(), "ours under valgrind:\n{ours}");
-    let reference = program("mbedtls-2.28/tests/verify_chains");
-    let (status, theirs) = run("verify_chains-2.28", &[reference.as_str(), dir], b"", 60);
-    assert!(status.success(), "{theirs}");
+    let (ours, theirs) = ours_and_2_28("verify_chains", &[dir], b"", 300);
     let cases = theirs.lines().filter(|l| l.starts_with("case ")).count();
-    assert!(cases >= 20, "{theirs}");
+    assert!(cases >= 36, "{theirs}");
     // Each case's lines, compared as a block so that a difference names its case.
     let blocks = |out: &str| -> Vec<String> {
         out.split("case ").filter(|b| !b.is_empty()).map(|b| format!("case {b}")).collect()
@@ -141,6 +158,39 @@ fn chain_verification_and_callbacks_match_mbedtls_2_28() {
     assert!(find("self-signed, pinned").ends_with("ret -0x0000 flags 0x00000000\n"));
     assert!(find("callback error").contains("ret -0x1234 flags 0xffffffff"));
     assert!(find("callback returns VERIFY_FAILED").contains("ret -0x3000"));
+    let result = |name: &str| find(name).lines().last().unwrap().to_string();
+    assert_eq!(result("crl: client revoked"), "  ret -0x2700 flags 0x00000002");
+    assert_eq!(result("crl: expired, listed"), "  ret -0x2700 flags 0x00000022");
+    assert_eq!(result("crl: future"), "  ret -0x2700 flags 0x00000400");
+    assert_eq!(result("crl: forged signature"), "  ret -0x2700 flags 0x00000010");
+    assert_eq!(result("crl: two CAs' CRLs, second CA"), "  ret -0x2700 flags 0x00000002");
+    assert_eq!(result("crl: empty list struct"), "  ret -0x0000 flags 0x00000000");
+}
+
+/// The "= " lines of a transcript (what tests/c/x509_crl_smoke.c prints for comparison).
+fn transcript(out: &str) -> Vec<&str> {
+    out.lines().filter(|l| l.starts_with("= ")).collect()
+}
+
+#[test]
+fn crls_and_x509_helpers_match_mbedtls_2_28() {
+    let dir = certs().to_str().unwrap().to_string();
+    let ours = under_valgrind("x509_crl_smoke", &[&dir]);
+    assert!(ours.contains("x509 crl smoke test passed"), "{ours}");
+    let reference = program("mbedtls-2.28/tests/x509_crl_smoke");
+    let (status, theirs) = run("x509_crl_smoke-2.28", &[reference.as_str(), &dir], b"", 120);
+    assert!(status.success(), "the same checks against Mbed TLS 2.28:\n{theirs}");
+    let (ours, theirs) = (transcript(&ours), transcript(&theirs));
+    // CRL texts of 8 CRLs, every truncation and corruption of a DER CRL, names, serials, usages.
+    assert!(ours.len() > 1000, "{}", ours.len());
+    let differences: Vec<String> =
+        ours.iter().zip(&theirs).filter(|(a, b)| a != b).map(|(a, b)| format!("ours:   {a}\n2.28:   {b}")).collect();
+    assert!(
+        differences.is_empty() && ours.len() == theirs.len(),
+        "{} differences:\n{}",
+        differences.len(),
+        differences.join("\n")
+    );
 }
 
 /// The inputs of tests/c/psa_smoke.c, hashed by Python's hashlib: `alg input hex` lines.
@@ -249,4 +299,175 @@ fn digests_and_hmacs_equal_pythons() {
 fn ssl_handshake_parameters_offline_checks() {
     let out = under_valgrind("ssl_params", &["mode=checks"]);
     assert!(out.contains("checks: ok"), "{out}");
+}
+
+/// The symmetric-cipher headers (aes.h, gcm.h, chacha20.h, poly1305.h, chachapoly.h, cipher.h)
+/// through tests/c/cipher_cases.c on the cases of tests/c/cipher_cases.py: published vectors
+/// (NIST SP 800-38A, the GCM specification, RFC 8439) and seeded random keys, IVs, data and piece
+/// sizes, one-shot and streamed. Ours (under valgrind) prints exactly what Python's
+/// `cryptography` computes, and what the same program built against Debian's Mbed TLS 2.28
+/// prints, except where the 2.28 API differs (the generator names those cases; 2.28 lacks the
+/// 3.x GCM streaming calls and prints SKIP for them).
+#[test]
+fn symmetric_ciphers_equal_python_cryptography_and_mbedtls_2_28() {
+    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/c/cipher_cases.py");
+    let (status, generated) = run("cipher_cases.py", &["python3", script], b"", 120);
+    assert!(status.success(), "{generated}");
+    let parts: Vec<&str> = generated.split("--\n").collect();
+    let [cases, expected, differs] = parts[..] else { panic!("generator output:\n{generated}") };
+    let differs: Vec<&str> = differs.split_whitespace().collect();
+    let (ours, theirs) = ours_and_2_28("cipher_cases", &[], cases.as_bytes(), 600);
+    let (ours, theirs, expected): (Vec<&str>, Vec<&str>, Vec<&str>) =
+        (ours.lines().collect(), theirs.lines().collect(), expected.lines().collect());
+    assert!(cases.lines().count() > 400 && expected.len() > 1000, "{} cases", cases.lines().count());
+    assert_eq!((ours.len(), theirs.len()), (expected.len(), expected.len()), "one line per result");
+    let case_of = |line: &str| -> usize { line.split(' ').next().unwrap().parse().unwrap() };
+    let (mut by_python, mut by_2_28) = (0, 0);
+    for (i, ours) in ours.iter().enumerate() {
+        let case = cases.lines().nth(case_of(ours)).unwrap();
+        if expected[i] != "?" {
+            assert_eq!(*ours, expected[i], "line {i}, case {case}");
+            by_python += 1;
+        }
+        if !theirs[i].ends_with(" SKIP") && !differs.contains(&case_of(ours).to_string().as_str()) {
+            assert_eq!(*ours, theirs[i], "line {i}, case {case} (Mbed TLS 2.28)");
+            by_2_28 += 1;
+        }
+    }
+    assert!(by_python > 1100 && by_2_28 > 900, "{by_python} lines checked by Python, {by_2_28} by Mbed TLS 2.28");
+}
+
+/// Runs `openssl args...` and returns its stdout; panics when it fails.
+fn openssl(args: &[&str]) -> Vec<u8> {
+    let out = Command::new("openssl").args(args).output().expect("openssl runs");
+    assert!(out.status.success(), "openssl {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    out.stdout
+}
+
+/// pk.h's operations and pem.h against the openssl CLI: openssl verifies our ECDSA, RSA PKCS#1
+/// v1.5 and RSA-PSS signatures with the public keys we wrote, we verify openssl's; RSA PKCS#1
+/// v1.5 encryption both ways; the keys we write read back by openssl equal the originals; plus
+/// pair checks, PEM blocks and bad input (all in tests/c/pk_ops.c, under valgrind).
+#[test]
+fn pk_operations_against_openssl() {
+    let dir = scratch("pk-ops");
+    let w = |name: &str| dir.join(name).to_str().unwrap().to_string();
+    let key = |name: &str| certs().join(name).to_str().unwrap().to_string();
+    std::fs::write(w("msg"), b"The message that is signed, 62351-3.\n").unwrap();
+    std::fs::write(w("secret"), b"a premaster secret").unwrap();
+    openssl(&["dgst", "-sha256", "-sign", &key("server-ec.key"), "-out", &w("ec.osig"), &w("msg")]);
+    openssl(&["dgst", "-sha256", "-sign", &key("server-rsa.key"), "-out", &w("rsa.osig"), &w("msg")]);
+    openssl(&["pkey", "-pubout", "-in", &key("server-rsa.key"), "-out", &w("rsa.opub")]);
+    openssl(&["pkeyutl", "-encrypt", "-pubin", "-inkey", &w("rsa.opub"), "-in", &w("secret"), "-out", &w("rsa.oenc")]);
+    // A legacy-encrypted (Proc-Type: 4,ENCRYPTED) key.
+    openssl(&[
+        "rsa",
+        "-traditional",
+        "-aes128",
+        "-passout",
+        "pass:secret",
+        "-in",
+        &key("server-rsa.key"),
+        "-out",
+        &w("legacy.pem"),
+    ]);
+    let out = under_valgrind("pk_ops", &[certs().to_str().unwrap(), dir.to_str().unwrap()]);
+    assert!(out.contains("pk_ops: 0 failures"), "{out}");
+
+    // openssl verifies our signatures with the public keys we wrote.
+    for (sig, public, extra) in [
+        ("ec.sig", "ec.pub.pem", &[][..]),
+        ("rsa.sig", "rsa.pub.pem", &[][..]),
+        ("rsa.pss", "rsa.pub.pem", &["-sigopt", "rsa_padding_mode:pss", "-sigopt", "rsa_pss_saltlen:-2"][..]),
+    ] {
+        let mut args = vec!["dgst", "-sha256", "-verify"];
+        let (public, sig, msg) = (w(public), w(sig), w("msg"));
+        args.extend([public.as_str(), "-signature", sig.as_str()]);
+        args.extend_from_slice(extra);
+        args.push(&msg);
+        assert!(String::from_utf8(openssl(&args)).unwrap().contains("Verified OK"), "{args:?}");
+    }
+    // Encryption both ways.
+    let decrypted = openssl(&["pkeyutl", "-decrypt", "-inkey", &key("server-rsa.key"), "-in", &w("rsa.enc")]);
+    assert_eq!(decrypted, b"a premaster secret");
+    assert_eq!(std::fs::read(w("rsa.odec")).unwrap(), b"a premaster secret");
+    // Written keys are the original keys.
+    for (ours, original) in
+        [("ec.key.pem", "server-ec.key"), ("rsa.key.pem", "server-rsa.key"), ("ec.key.der", "server-ec.key")]
+    {
+        let a = openssl(&["pkey", "-in", &w(ours), "-outform", "DER"]);
+        let b = openssl(&["pkey", "-in", &key(original), "-outform", "DER"]);
+        assert_eq!(a, b, "{ours}");
+    }
+    for (ours, original) in [("ec.pub.pem", "server-ec.key"), ("rsa.pub.pem", "server-rsa.key")] {
+        let a = openssl(&["pkey", "-pubin", "-in", &w(ours), "-outform", "DER"]);
+        let b = openssl(&["pkey", "-pubout", "-in", &key(original), "-outform", "DER"]);
+        assert_eq!(a, b, "{ours}");
+        // And our text is what openssl writes.
+        assert_eq!(std::fs::read(w(ours)).unwrap(), openssl(&["pkey", "-pubout", "-in", &key(original)]), "{ours}");
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// A scratch directory of its own for one test (removed first if a previous run left it).
+fn scratch(name: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("mbedtls-compat-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// ctr_drbg.h, entropy.h, timing.h, constant_time.h (tests/c/small_modules.c): every return code
+/// and observation (entropy callback draws and their lengths, source polls, seed file sizes,
+/// delay states) equal Debian's Mbed TLS 2.28's, line by line; ours runs under valgrind and also
+/// passes the 3.6-only psa_util.h checks, where an ECDSA P-256 signature made by
+/// `openssl dgst -sign` converts to raw `r ‖ s` equal to what `openssl asn1parse` shows, and back
+/// to the same DER bytes.
+#[test]
+fn small_modules_match_mbedtls_2_28_and_openssl() {
+    let dir = scratch("small-modules");
+    let d = dir.to_str().unwrap();
+    let key = dir.join("key.pem");
+    let data = dir.join("data");
+    let sig = dir.join("sig.der");
+    std::fs::write(&data, b"message signed by openssl").unwrap();
+    let ok = |argv: &[&str]| {
+        let out = Command::new(argv[0]).args(&argv[1..]).output().expect("openssl");
+        assert!(out.status.success(), "{argv:?}: {}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    let (key_s, data_s, sig_s) = (key.to_str().unwrap(), data.to_str().unwrap(), sig.to_str().unwrap());
+    ok(&["openssl", "ecparam", "-name", "prime256v1", "-genkey", "-noout", "-out", key_s]);
+    ok(&["openssl", "dgst", "-sha256", "-sign", key_s, "-out", sig_s, data_s]);
+    let parsed = ok(&["openssl", "asn1parse", "-inform", "DER", "-in", sig_s]);
+    let ints: Vec<String> = parsed
+        .lines()
+        .filter_map(|l| l.split("INTEGER").nth(1))
+        .map(|v| format!("{:0>64}", v.trim().trim_start_matches(':').to_lowercase()))
+        .collect();
+    assert_eq!(ints.len(), 2, "{parsed}");
+
+    let ours_dir = dir.join("ours");
+    std::fs::create_dir_all(&ours_dir).unwrap();
+    let ours = program("tests/small_modules");
+    let argv = [VALGRIND, &["-q", ours.as_str(), ours_dir.to_str().unwrap(), sig_s]].concat();
+    let (status, ours) = run("small_modules", &argv, b"", 300);
+    assert!(status.success() && ours.contains("small modules: done") && !ours.contains("FAILED"), "{ours}");
+    assert!(ours.contains(&format!("raw {}{}", ints[0], ints[1])), "{ours}\n{parsed}");
+
+    let theirs_dir = dir.join("theirs");
+    std::fs::create_dir_all(&theirs_dir).unwrap();
+    let reference = program("mbedtls-2.28/tests/small_modules");
+    let (status, theirs) = run("small_modules-2.28", &[reference.as_str(), theirs_dir.to_str().unwrap()], b"", 60);
+    assert!(status.success(), "{theirs}");
+    let ret_lines =
+        |out: &str| -> Vec<String> { out.lines().filter(|l| l.starts_with("ret ")).map(String::from).collect() };
+    let (ours, theirs) = (ret_lines(&ours), ret_lines(&theirs));
+    assert!(theirs.len() >= 85, "{theirs:?}");
+    assert_eq!(ours.len(), theirs.len());
+    for (a, b) in ours.iter().zip(&theirs) {
+        assert_eq!(a, b);
+    }
+    let _ = d;
+    std::fs::remove_dir_all(&dir).unwrap();
 }

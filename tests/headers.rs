@@ -54,7 +54,7 @@ const PSA_EXPORTS: &[&str] = &[
 /// OpenSSL's, Mbed TLS's low-level modules (which this library does not provide), PSA functions
 /// other than [`PSA_EXPORTS`].
 fn clashes(name: &str) -> bool {
-    const FOREIGN: [&str; 8] = ["SSL_", "EVP_", "BIO_", "X509_", "RSA_", "EC_KEY_", "mbedtls_mpi", "mbedtls_aes"];
+    const FOREIGN: [&str; 7] = ["SSL_", "EVP_", "BIO_", "X509_", "RSA_", "EC_KEY_", "mbedtls_mpi"];
     FOREIGN.iter().any(|prefix| name.starts_with(prefix)) || (name.starts_with("psa_") && !PSA_EXPORTS.contains(&name))
 }
 

@@ -171,3 +171,88 @@ fn the_server_layer_against_openssl_s_client() {
     assert!(srv.contains("cache: found"), "{srv}");
     assert_eq!(srv.matches("echo: second line").count(), 2, "{srv}");
 }
+
+/// `crl=` arguments of the layer for CRL files of the test PKI (scripts/gen-test-certs.sh).
+fn crls(files: &[&str]) -> Vec<String> {
+    files.iter().map(|f| format!("crl={}", cert(f))).collect()
+}
+
+/// One TLS 1.2 connection of `openssl s_client` with the client certificate to `port`; its output.
+fn s_client_once(port: u16) -> String {
+    let (connect, c, k, ca) = (format!("127.0.0.1:{port}"), cert("client.crt"), cert("client.key"), cert("ca.crt"));
+    #[rustfmt::skip]
+    let argv = [
+        "openssl", "s_client", "-connect", &connect, "-cert", &c, "-key", &k, "-CAfile", &ca,
+        "-servername", "localhost", "-tls1_2",
+    ];
+    run("openssl s_client", &argv, b"", 30).1
+}
+
+#[test]
+fn the_server_layer_refuses_a_revoked_client_certificate_of_openssl_s_client() {
+    // Two CRL files appended to one list: another CA's, then the Test CA's (revokes client.crt).
+    let crl_args = crls(&["crl-wrong-ca.pem", "crl-ca.pem"]);
+    let extra: Vec<&str> = crl_args.iter().map(String::as_str).collect();
+    let (srv, port) = server("ca.crt", &extra);
+    let out = s_client_once(port);
+    let srv = finish(srv);
+    assert_eq!(srv.matches("crl: version 2, issuer").count(), 2, "{srv}");
+    assert!(srv.contains("verify: depth 0 flags 0x00000002"), "{srv}");
+    assert!(srv.contains("error: mbedtls_ssl_handshake -0x2700"), "{srv}");
+    assert!(srv.contains("flags 0x00000002"), "get_verify_result: BADCERT_REVOKED\n{srv}");
+    assert!(out.contains("certificate revoked"), "s_client gets alert certificate_revoked:\n{out}");
+
+    // The same client certificate is let in without the CRL.
+    let (srv, port) = server("ca.crt", &[]);
+    let out = s_client_once(port);
+    let srv = finish(srv);
+    assert!(srv.contains("handshake: TLSv1.2") && srv.contains("flags 0x00000000"), "{srv}\n{out}");
+}
+
+#[test]
+fn the_client_layer_refuses_a_revoked_certificate_of_openssl_s_server() {
+    let port = free_port();
+    let (accept, c, k, ca) = (port.to_string(), cert("server-rsa.crt"), cert("server-rsa.key"), cert("ca.crt"));
+    #[rustfmt::skip]
+    let argv = [
+        "openssl", "s_server", "-accept", &accept, "-cert", &c, "-key", &k, "-CAfile", &ca,
+        "-naccept", "1", "-tls1_2",
+    ];
+    let s = Proc::start("openssl s_server", &argv, &[], 60);
+    s.expect("ACCEPT", 20);
+    // crls.pem: the Test CA's CRL (revokes server-rsa.crt) and the Wrong CA's, in one file.
+    let crl_args = crls(&["crls.pem"]);
+    let (ok, out) = client(port, &[crl_args[0].as_str()]);
+    let srv = finish(s);
+    assert!(!ok, "{out}");
+    assert_eq!(out.matches("crl: version 2, issuer").count(), 2, "{out}");
+    assert!(out.contains("verify: depth 0 flags 0x00000002"), "{out}");
+    assert!(out.contains("error: mbedtls_ssl_handshake -0x2700"), "{out}");
+    assert!(out.contains("flags 0x00000002"), "{out}");
+    assert!(srv.contains("certificate revoked"), "s_server gets alert certificate_revoked:\n{srv}");
+}
+
+#[test]
+fn crl_flags_in_tls_1_3_and_optional_mode() {
+    // TLS 1.3 between two layers: the server refuses the revoked client (certificate_revoked,
+    // which the client receives as a fatal alert: in TLS 1.3 its handshake is already complete,
+    // so on its first read).
+    let crl_args = crls(&["crl-ca.pem"]);
+    let (srv, port) = server("ca.crt", &[crl_args[0].as_str(), "max_version=tls13"]);
+    let (ok, out) = client(port, &["max_version=tls13"]);
+    let srv = finish(srv);
+    assert!(!ok, "{out}");
+    assert!(srv.contains("error: mbedtls_ssl_handshake -0x2700") && srv.contains("flags 0x00000002"), "{srv}");
+    assert!(out.contains(" -0x7780"), "{out}");
+
+    // VERIFY_OPTIONAL with the expired CRL: the client is let in, with BADCRL_EXPIRED and
+    // BADCERT_REVOKED reported. (Full renegotiations check the CRLs too: the renegotiation
+    // unit tests; between two layers a renegotiation resumes the cached session.)
+    let crl_args = crls(&["crl-ca-expired.pem"]);
+    let (srv, port) = server("ca.crt", &[crl_args[0].as_str(), "authmode=optional"]);
+    let (ok, out) = client(port, &[]);
+    let srv = finish(srv);
+    assert!(ok, "{out}\nserver:\n{srv}");
+    assert!(srv.contains("verify: depth 0 flags 0x00000022"), "{srv}");
+    assert!(srv.contains("handshake: TLSv1.2 TLS-ECDHE-RSA-WITH-AES-128-GCM-SHA256 flags 0x00000022"), "{srv}");
+}

@@ -33,13 +33,17 @@
 #define MBEDTLS_KEY_EXCHANGE_ECDHE_RSA_ENABLED                     /* TLS 1.2 ECDHE-RSA suites */
 #define MBEDTLS_KEY_EXCHANGE_ECDHE_ECDSA_ENABLED                   /* TLS 1.2 ECDHE-ECDSA suites */
 #define MBEDTLS_X509_CRT_PARSE_C                                   /* X.509 certificate parsing */
+#define MBEDTLS_X509_CRL_PARSE_C                                   /* X.509 CRL parsing (x509_crl.h) */
 #define MBEDTLS_X509_USE_C                                         /* X.509 core */
 #define MBEDTLS_PK_C                                               /* public-key contexts */
 #define MBEDTLS_PK_PARSE_C                                         /* private key parsing */
 #define MBEDTLS_PEM_PARSE_C                                        /* PEM decoding */
+#define MBEDTLS_PEM_WRITE_C                                        /* PEM encoding (mbedtls_pem_write_buffer) */
+#define MBEDTLS_PK_WRITE_C                                         /* writing keys (mbedtls_pk_write_*) */
 #define MBEDTLS_BASE64_C                                           /* base64 inside PEM */
 #define MBEDTLS_FS_IO                                              /* file loading (parse_file, parse_path, parse_keyfile) */
 #define MBEDTLS_NET_C                                              /* TCP sockets (net_sockets.h) */
+#define MBEDTLS_TIMING_C                                           /* timers and delays (timing.h), mbedtls_net_usleep, read timeouts */
 #define MBEDTLS_ENTROPY_C                                          /* entropy context */
 #define MBEDTLS_CTR_DRBG_C                                         /* random generator context */
 #define MBEDTLS_ERROR_C                                            /* mbedtls_strerror */
@@ -53,6 +57,14 @@
 #define MBEDTLS_ECP_DP_SECP256R1_ENABLED                           /* P-256 */
 #define MBEDTLS_ECP_DP_SECP384R1_ENABLED                           /* P-384 */
 #define MBEDTLS_ECP_DP_CURVE25519_ENABLED                          /* X25519 */
+#define MBEDTLS_AES_C                                              /* AES (aes.h) */
+#define MBEDTLS_CIPHER_MODE_CBC                                    /* AES-CBC (aes.h, cipher.h) */
+#define MBEDTLS_CIPHER_MODE_CTR                                    /* AES-CTR (aes.h, cipher.h) */
+#define MBEDTLS_CIPHER_PADDING_PKCS7                               /* PKCS#7 padding of CBC (cipher.h) */
+#define MBEDTLS_GCM_C                                              /* AES-GCM (gcm.h) */
+#define MBEDTLS_CHACHA20_C                                         /* ChaCha20 (chacha20.h) */
+#define MBEDTLS_POLY1305_C                                         /* Poly1305 (poly1305.h) */
+#define MBEDTLS_CHACHAPOLY_C                                       /* ChaCha20-Poly1305 (chachapoly.h) */
 #define MBEDTLS_MD_C                                               /* message digests and HMAC (md.h) */
 #define MBEDTLS_HKDF_C                                             /* HKDF key derivation (hkdf.h) */
 #define MBEDTLS_SHA1_C                                             /* SHA-1 (sha1.h) */
@@ -60,6 +72,7 @@
 #define MBEDTLS_SHA256_C                                           /* SHA-256 (sha256.h) */
 #define MBEDTLS_SHA384_C                                           /* SHA-384 (sha512.h) */
 #define MBEDTLS_SHA512_C                                           /* SHA-512 (sha512.h) */
+#define MBEDTLS_CIPHER_C                                           /* generic cipher layer (cipher.h) */
 #define MBEDTLS_PSA_CRYPTO_C                                       /* PSA crypto subset (psa/crypto.h): init, random bytes, SHA-1/SHA-2 hashes */
 
 /* Used inside TLS, certificates and keys without their module's C API (its
@@ -71,12 +84,6 @@
  *   MBEDTLS_ECDH_C                                           ECDHE key exchange (ecdh.h)
  *   MBEDTLS_ASN1_PARSE_C                                     DER inside certificates and keys (asn1.h)
  *   MBEDTLS_OID_C                                            object identifiers (oid.h)
- *   MBEDTLS_CIPHER_C                                         record ciphers (cipher.h)
- *   MBEDTLS_AES_C                                            AES (aes.h)
- *   MBEDTLS_GCM_C                                            AES-GCM (gcm.h)
- *   MBEDTLS_CHACHA20_C                                       ChaCha20 (chacha20.h)
- *   MBEDTLS_POLY1305_C                                       Poly1305 (poly1305.h)
- *   MBEDTLS_CHACHAPOLY_C                                     ChaCha20-Poly1305 (chachapoly.h)
  */
 
 /* What Mbed TLS 3.6 derives from the features and capabilities above (its
@@ -121,7 +128,10 @@
 #define PSA_WANT_KEY_TYPE_CHACHA20                                 1
 #define PSA_WANT_ALG_STREAM_CIPHER                                 1
 #define PSA_WANT_ALG_CHACHA20_POLY1305                             1
+#define PSA_WANT_ALG_CBC_NO_PADDING                                1
+#define PSA_WANT_ALG_CBC_PKCS7                                     1
 #define PSA_WANT_ALG_ECB_NO_PADDING                                1
+#define PSA_WANT_ALG_CTR                                           1
 #define PSA_WANT_KEY_TYPE_DERIVE                                   1
 #define PSA_WANT_KEY_TYPE_PASSWORD                                 1
 #define PSA_WANT_KEY_TYPE_PASSWORD_HASH                            1
@@ -153,6 +163,7 @@
 #define MBEDTLS_PK_HAVE_ECC_KEYS
 #define MBEDTLS_PSA_UTIL_HAVE_ECDSA
 #define MBEDTLS_SSL_HAVE_AES
+#define MBEDTLS_SSL_HAVE_CBC
 #define MBEDTLS_SSL_HAVE_GCM
 #define MBEDTLS_SSL_HAVE_CHACHAPOLY
 #define MBEDTLS_SSL_HAVE_AEAD

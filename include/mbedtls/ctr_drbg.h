@@ -14,7 +14,6 @@
 #define MBEDTLS_CTR_DRBG_BLOCKSIZE                                 16 /**< Block bytes of the CTR_DRBG block cipher. */
 #define MBEDTLS_CTR_DRBG_ENTROPY_NONCE_LEN                         0 /**< Extra entropy bytes requested as a nonce at the first seeding (0 in Mbed TLS 3.6's default). */
 #define MBEDTLS_CTR_DRBG_KEYBITS                                   256 /**< Key bits of the CTR_DRBG block cipher. */
-#define MBEDTLS_CTR_DRBG_KEYSIZE                                   32 /**< Key bytes of the CTR_DRBG block cipher (AES-256). */
 #define MBEDTLS_CTR_DRBG_SEEDLEN                                   48 /**< Bytes of the CTR_DRBG seed (key and block). */
 
 /* Constants (generated from src/tables/constants.txt). */
@@ -22,7 +21,8 @@
 #define MBEDTLS_CTR_DRBG_MAX_INPUT                                 256 /**< The most additional-input bytes one `mbedtls_ctr_drbg_random_with_add` call accepts. */
 #define MBEDTLS_CTR_DRBG_MAX_SEED_INPUT                            384 /**< The most bytes of entropy plus personalisation or additional input one seeding takes. */
 #define MBEDTLS_CTR_DRBG_ENTROPY_LEN                               48 /**< Bytes of entropy requested from the entropy callback per seeding. */
-#define MBEDTLS_CTR_DRBG_RESEED_INTERVAL                           10000 /**< Mbed TLS's automatic reseed interval, in requests (not applied here: see the module docs). */
+#define MBEDTLS_CTR_DRBG_RESEED_INTERVAL                           10000 /**< Mbed TLS's default automatic reseed interval, in requests (recorded, not applied here: see the module docs). */
+#define MBEDTLS_CTR_DRBG_KEYSIZE                                   32 /**< Key bytes of Mbed TLS's AES-256 CTR_DRBG (the default nonce length is derived from it). */
 #define MBEDTLS_CTR_DRBG_PR_OFF                                    0 /**< Prediction resistance off (default). */
 #define MBEDTLS_CTR_DRBG_PR_ON                                     1 /**< Prediction resistance on. */
 
@@ -45,9 +45,23 @@
 typedef struct mbedtls_ctr_drbg_context {
   int private_seeded;
   /**
-   * Requests served since the last (re)seeding, plus one (Mbed TLS's convention).
+   * Before the first seeding: the nonce length set by `mbedtls_ctr_drbg_set_nonce_len`, or -1
+   * for the default. Afterwards: requests served since the last (re)seeding, plus one. (Mbed
+   * TLS's use of its `reseed_counter`.)
    */
   int private_reseed_counter;
+  /**
+   * Bytes drawn from the entropy callback per seeding; 0 until the first seeding = the default.
+   */
+  size_t private_entropy_len;
+  /**
+   * Recorded for programs; no automatic reseed happens here (module docs).
+   */
+  int private_reseed_interval;
+  /**
+   * Recorded for programs; no effect here (module docs).
+   */
+  int private_prediction_resistance;
   int (*private_f_entropy)(void*, unsigned char*, size_t);
   void *private_p_entropy;
 } mbedtls_ctr_drbg_context;
@@ -67,19 +81,23 @@ extern "C" {
 void mbedtls_ctr_drbg_init(struct mbedtls_ctr_drbg_context *ctx);
 
 /**
- * Seeds the generator: records `f_entropy`/`p_entropy` and calls `f_entropy(p_entropy, buf, 48)`
- * once, as Mbed TLS does with its default entropy length.
+ * Seeds the generator: records `f_entropy`/`p_entropy`, then calls `f_entropy(p_entropy, buf,
+ * n)` for the entropy length (48 unless `mbedtls_ctr_drbg_set_entropy_len` set another) and,
+ * when the nonce length is not 0, once more for the nonce, as Mbed TLS does.
  *
- * The context keeps `f_entropy` and `p_entropy` for `mbedtls_ctr_drbg_reseed`; `custom` is only
- * read during the call. Seeding an already seeded context seeds it again.
+ * The nonce length is the one given to `mbedtls_ctr_drbg_set_nonce_len`, or by default 0 for an
+ * entropy length of 48 or more and half the entropy length (rounded up) below. As in Mbed TLS,
+ * seeding a context a second time takes the request count as the nonce length. The context
+ * keeps `f_entropy` and `p_entropy` for `mbedtls_ctr_drbg_reseed`; `custom` is only read
+ * during the call.
  *
  * # Returns
  * - 0 on success;
  * - `MBEDTLS_ERR_CTR_DRBG_ENTROPY_SOURCE_FAILED` when `ctx` is NULL, `f_entropy` is NULL,
- *   `custom` is NULL with `len` > 0, or the callback returns non-zero (whatever it returned);
- * - `MBEDTLS_ERR_CTR_DRBG_INPUT_TOO_BIG` when `len` > 336
- *   (`MBEDTLS_CTR_DRBG_MAX_SEED_INPUT - MBEDTLS_CTR_DRBG_ENTROPY_LEN`, Mbed TLS's limit),
- *   checked before the callback is called.
+ *   `custom` is NULL with `len` > 0, or a callback call returns non-zero;
+ * - `MBEDTLS_ERR_CTR_DRBG_INPUT_TOO_BIG` when the entropy length, the nonce length and `len`
+ *   add up to more than `MBEDTLS_CTR_DRBG_MAX_SEED_INPUT` (384; `len` > 336 with the
+ *   defaults), checked before the callback is called.
  *
  * On failure the context is left unseeded.
  *
@@ -99,14 +117,15 @@ int mbedtls_ctr_drbg_seed(struct mbedtls_ctr_drbg_context *ctx,
 
 /**
  * Reseeds the generator: calls the entropy callback given to `mbedtls_ctr_drbg_seed` once more
- * for 48 bytes.
+ * for the entropy length (48 by default; no nonce).
  *
  * # Returns
  * - 0 on success (the context is seeded afterwards);
  * - `MBEDTLS_ERR_CTR_DRBG_ENTROPY_SOURCE_FAILED` when `ctx` is NULL, no entropy callback was
  *   ever given to `mbedtls_ctr_drbg_seed`, `additional` is NULL with `len` > 0, or the callback
  *   fails (the context then keeps its previous state);
- * - `MBEDTLS_ERR_CTR_DRBG_INPUT_TOO_BIG` when `len` > 336, as in Mbed TLS.
+ * - `MBEDTLS_ERR_CTR_DRBG_INPUT_TOO_BIG` when the entropy length plus `len` exceeds 384
+ *   (`len` > 336 with the default), as in Mbed TLS.
  *
  * Differences from Mbed TLS: the entropy and `additional` are wiped without being used (module
  * docs). Not thread-safe with other calls on the same context, as in Mbed TLS.
@@ -163,17 +182,101 @@ int mbedtls_ctr_drbg_random_with_add(void *p_rng,
                                      size_t add_len);
 
 /**
- * Turns prediction resistance on (`MBEDTLS_CTR_DRBG_PR_ON`) or off: accepted and ignored.
+ * Turns prediction resistance on (`MBEDTLS_CTR_DRBG_PR_ON`) or off: recorded, no effect.
  *
  * Differences from Mbed TLS: with prediction resistance on, Mbed TLS calls the entropy callback
  * before every request. Here every request is fresh output of the operating system's CSPRNG
  * whatever the setting, and the entropy callback is not called. NULL is ignored.
  *
  * # Safety
- * `ctx` must be NULL or point to an initialised context (it is not accessed).
+ * `ctx` must be NULL or point to an initialised context, not in use by another thread.
  */
 void mbedtls_ctr_drbg_set_prediction_resistance(struct mbedtls_ctr_drbg_context *ctx,
                                                 int resistance);
+
+/**
+ * Sets how many bytes each seeding draws from the entropy callback (Mbed TLS's default, 48,
+ * when never set or set to 0). Checked at seeding: an entropy length above 384 makes seeding
+ * fail with `MBEDTLS_ERR_CTR_DRBG_INPUT_TOO_BIG`; with `mbedtls_entropy_func`, a length above
+ * 64 makes it fail with `MBEDTLS_ERR_CTR_DRBG_ENTROPY_SOURCE_FAILED`. NULL is ignored.
+ *
+ * # Safety
+ * `ctx` must be NULL or point to an initialised context, not in use by another thread.
+ */
+void mbedtls_ctr_drbg_set_entropy_len(struct mbedtls_ctr_drbg_context *ctx, size_t len);
+
+/**
+ * Sets how many bytes the first seeding draws for a nonce, in a second call of the entropy
+ * callback (0: none). Only before `mbedtls_ctr_drbg_seed`.
+ *
+ * # Returns
+ * - 0 on success;
+ * - `MBEDTLS_ERR_CTR_DRBG_ENTROPY_SOURCE_FAILED` once `mbedtls_ctr_drbg_seed` was called with
+ *   an entropy callback (even if it failed), as in Mbed TLS, or when `ctx` is NULL;
+ * - `MBEDTLS_ERR_CTR_DRBG_INPUT_TOO_BIG` when `len` > `MBEDTLS_CTR_DRBG_MAX_SEED_INPUT` (384).
+ *
+ * # Safety
+ * `ctx` must be NULL or point to an initialised context, not in use by another thread.
+ */
+int mbedtls_ctr_drbg_set_nonce_len(struct mbedtls_ctr_drbg_context *ctx, size_t len);
+
+/**
+ * Sets the reseed interval (requests between automatic reseeds in Mbed TLS; default
+ * `MBEDTLS_CTR_DRBG_RESEED_INTERVAL`): recorded, no effect (module docs). NULL is ignored.
+ *
+ * # Safety
+ * `ctx` must be NULL or point to an initialised context, not in use by another thread.
+ */
+void mbedtls_ctr_drbg_set_reseed_interval(struct mbedtls_ctr_drbg_context *ctx, int interval);
+
+/**
+ * Mixes `additional` into the generator state (Mbed TLS's CTR_DRBG_Update).
+ *
+ * # Returns
+ * - 0 on success, and at once for `add_len` = 0 (whatever the pointers);
+ * - `MBEDTLS_ERR_CTR_DRBG_INPUT_TOO_BIG` when `add_len` > `MBEDTLS_CTR_DRBG_MAX_SEED_INPUT` (384);
+ * - `MBEDTLS_ERR_CTR_DRBG_ENTROPY_SOURCE_FAILED` when `ctx` is NULL or `additional` is NULL.
+ *
+ * Differences from Mbed TLS: the input plays no part in the output (module docs); the call
+ * only validates it.
+ *
+ * # Safety
+ * `ctx` must be NULL or point to an initialised context; a non-NULL `additional` must be
+ * readable for `add_len` bytes.
+ */
+int mbedtls_ctr_drbg_update(struct mbedtls_ctr_drbg_context *ctx,
+                            const unsigned char *additional,
+                            size_t add_len);
+
+/**
+ * Writes `MBEDTLS_CTR_DRBG_MAX_INPUT` (256) bytes of `mbedtls_ctr_drbg_random` output to the
+ * file at `path`, which is created or truncated first (as Mbed TLS does: a failing generator
+ * leaves it empty).
+ *
+ * # Returns
+ * 0; `MBEDTLS_ERR_CTR_DRBG_FILE_IO_ERROR` when `path` is NULL or the file cannot be created or
+ * written; the codes of `mbedtls_ctr_drbg_random` (an unseeded context:
+ * `MBEDTLS_ERR_CTR_DRBG_ENTROPY_SOURCE_FAILED`).
+ *
+ * # Safety
+ * As `mbedtls_ctr_drbg_random` for `ctx`; `path` must be NULL or a NUL-terminated string.
+ */
+int mbedtls_ctr_drbg_write_seed_file(struct mbedtls_ctr_drbg_context *ctx, const char *path);
+
+/**
+ * Reads the seed file at `path` (at most `MBEDTLS_CTR_DRBG_MAX_INPUT` = 256 bytes), gives its
+ * bytes to `mbedtls_ctr_drbg_update`, then rewrites it with `mbedtls_ctr_drbg_write_seed_file`.
+ *
+ * # Returns
+ * 0; `MBEDTLS_ERR_CTR_DRBG_FILE_IO_ERROR` when `path` is NULL or the file cannot be read
+ * (absent, unreadable, a directory) or is empty; `MBEDTLS_ERR_CTR_DRBG_INPUT_TOO_BIG` when it
+ * holds more than 256 bytes (as Mbed TLS 3.6); then the codes of `mbedtls_ctr_drbg_update` and
+ * `mbedtls_ctr_drbg_write_seed_file`.
+ *
+ * # Safety
+ * As `mbedtls_ctr_drbg_random` for `ctx`; `path` must be NULL or a NUL-terminated string.
+ */
+int mbedtls_ctr_drbg_update_seed_file(struct mbedtls_ctr_drbg_context *ctx, const char *path);
 
 /**
  * Frees a generator context: zeroes it (it is unseeded and forgets the entropy callback).

@@ -36,6 +36,17 @@
 #define MBEDTLS_ECP_DP_SECP256K1                                   12 /**< secp256k1 (not available here). */
 #define MBEDTLS_ECP_DP_CURVE448                                    13 /**< Curve448 (not available here). */
 
+/* ECP error codes (generated from src/tables/errors.txt). */
+#define MBEDTLS_ERR_ECP_BAD_INPUT_DATA                             -0x4F80 /**< Bad input parameters to an elliptic-curve function */
+#define MBEDTLS_ERR_ECP_BUFFER_TOO_SMALL                           -0x4F00 /**< The output buffer is too small */
+#define MBEDTLS_ERR_ECP_FEATURE_UNAVAILABLE                        -0x4E80 /**< The curve or feature is not supported */
+#define MBEDTLS_ERR_ECP_VERIFY_FAILED                              -0x4E00 /**< The ECDSA signature does not verify */
+#define MBEDTLS_ERR_ECP_ALLOC_FAILED                               -0x4D80 /**< Memory allocation failed */
+#define MBEDTLS_ERR_ECP_RANDOM_FAILED                              -0x4D00 /**< The random generator failed */
+#define MBEDTLS_ERR_ECP_INVALID_KEY                                -0x4C80 /**< Invalid private or public key */
+#define MBEDTLS_ERR_ECP_SIG_LEN_MISMATCH                           -0x4C00 /**< The signature is valid but its length is wrong */
+#define MBEDTLS_ERR_ECP_IN_PROGRESS                                -0x4B00 /**< Operation in progress, call again */
+
 
 /**
  * `mbedtls_ecp_group_id` (an `int`-sized enum in Mbed TLS 3.6): the `MBEDTLS_ECP_DP_*` values.

@@ -10,16 +10,17 @@
 #include "mbedtls/md.h"
 
 /* Constants (generated from src/tables/constants.txt). */
-#define MBEDTLS_ENTROPY_MAX_GATHER                                 128 /**< The most bytes Mbed TLS polls from one source at a time. */
-#define MBEDTLS_ENTROPY_MAX_SEED_SIZE                              1024 /**< The most bytes of a seed file Mbed TLS reads or writes. */
 #define MBEDTLS_ENTROPY_MD                                         11 /**< The digest of the Mbed TLS entropy accumulator (`MBEDTLS_MD_SHA512`). */
-#define MBEDTLS_ENTROPY_SOURCE_MANUAL                              20 /**< Source index used for `mbedtls_entropy_update_manual`. */
-#define MBEDTLS_ENTROPY_SOURCE_STRONG                              1 /**< Strength of an entropy source: strong. */
-#define MBEDTLS_ENTROPY_SOURCE_WEAK                                0 /**< Strength of an entropy source: weak. */
 
 /* Constants (generated from src/tables/constants.txt). */
 #define MBEDTLS_ENTROPY_BLOCK_SIZE                                 64 /**< The most bytes one `mbedtls_entropy_func` call returns (the SHA-512 accumulator size of Mbed TLS). */
-#define MBEDTLS_ENTROPY_MAX_SOURCES                                20 /**< The source limit of Mbed TLS; kept for programs that size tables with it. No sources can be added here. */
+#define MBEDTLS_ENTROPY_MAX_SOURCES                                20 /**< The most sources one context holds, the built-in operating-system source included. */
+#define MBEDTLS_ENTROPY_MAX_GATHER                                 128 /**< The buffer size each source is polled with per gathering round. */
+#define MBEDTLS_ENTROPY_MAX_SEED_SIZE                              1024 /**< The most bytes `mbedtls_entropy_update_seed_file` reads from a seed file. */
+#define MBEDTLS_ENTROPY_SOURCE_MANUAL                              20 /**< The source id under which `mbedtls_entropy_update_manual` data is accumulated. */
+#define MBEDTLS_ENTROPY_MIN_PLATFORM                               32 /**< The threshold of the built-in operating-system source, in bytes per output. */
+#define MBEDTLS_ENTROPY_SOURCE_STRONG                              1 /**< `mbedtls_entropy_add_source`: a strong source (counts towards the 64 strong bytes per output). */
+#define MBEDTLS_ENTROPY_SOURCE_WEAK                                0 /**< `mbedtls_entropy_add_source`: a weak source (mixed in, never enough on its own). */
 
 /* ENTROPY error codes (generated from src/tables/errors.txt). */
 #define MBEDTLS_ERR_ENTROPY_SOURCE_FAILED                          -0x003C /**< The entropy source failed */
@@ -30,13 +31,42 @@
 
 
 /**
- * An entropy context. Declare it anywhere, `mbedtls_entropy_init` it, pass it as `p_entropy`
- * with `mbedtls_entropy_func` to `mbedtls_ctr_drbg_seed`, and `mbedtls_entropy_free` it.
+ * An entropy source: fills `output` with up to `len` bytes, stores how many in `*olen`, returns
+ * 0 (or an error code, which `mbedtls_entropy_func` passes on).
+ */
+typedef int (*mbedtls_entropy_f_source_ptr)(void *data,
+                                            unsigned char *output,
+                                            size_t len,
+                                            size_t *olen);
+
+/**
+ * One registered source (private fields).
+ */
+typedef struct mbedtls_entropy_source_state {
+  mbedtls_entropy_f_source_ptr private_f_source;
+  void *private_p_source;
+  size_t private_size;
+  size_t private_threshold;
+  int private_strong;
+} mbedtls_entropy_source_state;
+
+/**
+ * An entropy context. Declare it anywhere, `mbedtls_entropy_init` it, optionally
+ * `mbedtls_entropy_add_source` your own sources, pass it as `p_entropy` with
+ * `mbedtls_entropy_func` to `mbedtls_ctr_drbg_seed`, and `mbedtls_entropy_free` it.
  *
- * Plain data without heap memory: copying it is harmless. The field is private.
+ * Plain data without heap memory. The fields are private. Thread-safe: every function takes
+ * the context's lock word while it reads or changes the sources and the pool.
  */
 typedef struct mbedtls_entropy_context {
   int private_initialized;
+  int private_source_count;
+  /**
+   * 0, or the token of the thread inside a function on this context.
+   */
+  size_t private_lock;
+  unsigned char private_pool[64];
+  struct mbedtls_entropy_source_state private_source[20];
 } mbedtls_entropy_context;
 
 #ifdef __cplusplus
@@ -44,7 +74,8 @@ extern "C" {
 #endif // __cplusplus
 
 /**
- * Initialises an entropy context.
+ * Initialises an entropy context with one strong source, `mbedtls_platform_entropy_poll`
+ * (threshold `MBEDTLS_ENTROPY_MIN_PLATFORM`), as Mbed TLS does.
  *
  * Writes the context without reading it and allocates nothing. NULL is ignored.
  *
@@ -54,40 +85,141 @@ extern "C" {
 void mbedtls_entropy_init(struct mbedtls_entropy_context *ctx);
 
 /**
- * Frees an entropy context: zeroes it.
+ * Frees an entropy context: zeroes it (the sources are forgotten, the pool wiped).
  *
- * NULL, a second call and a context that was only zeroed are all fine. After this,
- * `mbedtls_entropy_func` on the context fails until `mbedtls_entropy_init` is called again.
+ * NULL, a second call and a context that was only zeroed are all fine. After this, every
+ * function but init answers `MBEDTLS_ERR_ENTROPY_NO_SOURCES_DEFINED`.
  *
  * # Safety
- * `ctx` must be NULL or point to writable memory for one `mbedtls_entropy_context`.
+ * `ctx` must be NULL or point to writable memory for one `mbedtls_entropy_context`, not in use
+ * by another thread.
  */
 void mbedtls_entropy_free(struct mbedtls_entropy_context *ctx);
+
+/**
+ * Adds a source: `f_source(p_source, buf, len, &olen)` will be polled by every gathering.
+ *
+ * `threshold` is how many bytes it must deliver before each output of `mbedtls_entropy_func`;
+ * `strong` is `MBEDTLS_ENTROPY_SOURCE_STRONG` (counts towards the 64 strong bytes of each
+ * output) or `MBEDTLS_ENTROPY_SOURCE_WEAK` (any other value counts as weak, as in Mbed TLS).
+ *
+ * # Returns
+ * - 0 on success;
+ * - `MBEDTLS_ERR_ENTROPY_MAX_SOURCES` when the context already has `MBEDTLS_ENTROPY_MAX_SOURCES`
+ *   (20) sources, the built-in one included;
+ * - `MBEDTLS_ERR_ENTROPY_NO_SOURCES_DEFINED` when `ctx` is NULL or not initialised;
+ * - `MBEDTLS_ERR_ENTROPY_SOURCE_FAILED` when `f_source` is NULL (Mbed TLS would call it).
+ *
+ * # Safety
+ * `ctx` must be NULL or point to a live context; `f_source` must be safe to call with
+ * `p_source` until the context is freed.
+ */
+int mbedtls_entropy_add_source(struct mbedtls_entropy_context *ctx,
+                               int (*f_source)(void*, unsigned char*, size_t, size_t*),
+                               void *p_source,
+                               size_t threshold,
+                               int strong);
+
+/**
+ * Polls every source once and absorbs what they deliver (an output later needs less polling).
+ *
+ * # Returns
+ * - 0 on success;
+ * - the first failing source's own return value (the later sources are not polled);
+ * - `MBEDTLS_ERR_ENTROPY_NO_STRONG_SOURCE` when none of the sources is strong;
+ * - `MBEDTLS_ERR_ENTROPY_NO_SOURCES_DEFINED` when `ctx` is NULL, not initialised or has no
+ *   source;
+ * - `MBEDTLS_ERR_ENTROPY_SOURCE_FAILED` when called from inside a source of the same context.
+ *
+ * # Safety
+ * `ctx` must be NULL or point to a live context whose sources are valid to call.
+ */
+int mbedtls_entropy_gather(struct mbedtls_entropy_context *ctx);
+
+/**
+ * Absorbs `len` bytes of the application's own (`data`, `len`) into the pool, under the source
+ * id `MBEDTLS_ENTROPY_SOURCE_MANUAL`. They count towards no threshold.
+ *
+ * # Returns
+ * 0; `MBEDTLS_ERR_ENTROPY_NO_SOURCES_DEFINED` when `ctx` is NULL or not initialised;
+ * `MBEDTLS_ERR_ENTROPY_SOURCE_FAILED` when `data` is NULL with `len` > 0 or when called from
+ * inside a source of the same context.
+ *
+ * # Safety
+ * `ctx` must be NULL or point to a live context; a non-NULL `data` must be readable for `len`
+ * bytes.
+ */
+int mbedtls_entropy_update_manual(struct mbedtls_entropy_context *ctx,
+                                  const unsigned char *data,
+                                  size_t len);
 
 /**
  * Fills `output` with `len` bytes of entropy: the callback to give `mbedtls_ctr_drbg_seed`,
  * with an initialised `mbedtls_entropy_context` as `data`.
  *
- * The bytes come from the operating system's CSPRNG through aws-lc. Nothing is kept.
+ * Polls the sources until every threshold is reached and the strong sources delivered 64
+ * bytes (at most 257 rounds), then answers from SHA-512 of the pool (module docs).
  *
  * # Returns
  * - 0 on success;
  * - `MBEDTLS_ERR_ENTROPY_SOURCE_FAILED` when `len` > `MBEDTLS_ENTROPY_BLOCK_SIZE` (64), as in
- *   Mbed TLS (checked first), when `output` is NULL with `len` > 0, or when the operating
- *   system's generator fails;
- * - `MBEDTLS_ERR_ENTROPY_NO_SOURCES_DEFINED` when `data` is NULL or is not an initialised
- *   context (for instance after `mbedtls_entropy_free`), which is what Mbed TLS returns for a
- *   freed context.
+ *   Mbed TLS (checked first), when `output` is NULL with `len` > 0, when the thresholds are not
+ *   reached in 257 rounds, or when called from inside a source of the same context;
+ * - a failing source's own return value, or `MBEDTLS_ERR_ENTROPY_NO_STRONG_SOURCE` when no
+ *   source is strong;
+ * - `MBEDTLS_ERR_ENTROPY_NO_SOURCES_DEFINED` when `data` is NULL or not an initialised context
+ *   (for instance after `mbedtls_entropy_free`), or has no source.
  *
- * Differences from Mbed TLS: the output is read from the operating system directly instead of
- * being accumulated with SHA-512 from registered sources; there are no sources to register.
- * Thread-safe without a mutex (the context is never written).
+ * Thread-safe (the context's lock word serialises calls; the sources run under it, as under
+ * Mbed TLS's mutex).
  *
  * # Safety
- * `data` must be NULL or point to a readable `mbedtls_entropy_context`; a non-NULL `output`
- * must be writable for `len` bytes.
+ * `data` must be NULL or point to a live `mbedtls_entropy_context`; a non-NULL `output` must
+ * be writable for `len` bytes; the registered sources must be valid to call.
  */
 int mbedtls_entropy_func(void *data, unsigned char *output, size_t len);
+
+/**
+ * Writes 64 bytes of `mbedtls_entropy_func` output to the file at `path` (created or
+ * truncated).
+ *
+ * # Returns
+ * 0; `MBEDTLS_ERR_ENTROPY_SOURCE_FAILED` when no output could be made (any reason, as in Mbed
+ * TLS; the file is then not touched); `MBEDTLS_ERR_ENTROPY_FILE_IO_ERROR` when `path` is NULL
+ * or the file cannot be created or written.
+ *
+ * # Safety
+ * As `mbedtls_entropy_func` for `ctx`; `path` must be NULL or a NUL-terminated string.
+ */
+int mbedtls_entropy_write_seed_file(struct mbedtls_entropy_context *ctx, const char *path);
+
+/**
+ * Absorbs the first `MBEDTLS_ENTROPY_MAX_SEED_SIZE` (1024) bytes of the file at `path` (as
+ * `mbedtls_entropy_update_manual`), then rewrites the file with `mbedtls_entropy_write_seed_file`.
+ *
+ * # Returns
+ * 0; `MBEDTLS_ERR_ENTROPY_FILE_IO_ERROR` when `path` is NULL or the file cannot be read (absent,
+ * unreadable, a directory); then the codes of `mbedtls_entropy_update_manual` and
+ * `mbedtls_entropy_write_seed_file`. An empty file is fine (nothing absorbed), as in Mbed TLS.
+ *
+ * # Safety
+ * As `mbedtls_entropy_func` for `ctx`; `path` must be NULL or a NUL-terminated string.
+ */
+int mbedtls_entropy_update_seed_file(struct mbedtls_entropy_context *ctx, const char *path);
+
+/**
+ * The operating system's source (registered by `mbedtls_entropy_init`): fills `output` with
+ * `len` bytes of the operating system's CSPRNG (through aws-lc) and sets `*olen` to `len`.
+ * `data` is not used.
+ *
+ * # Returns
+ * 0; `MBEDTLS_ERR_ENTROPY_SOURCE_FAILED` when `olen` is NULL, `output` is NULL with `len` > 0,
+ * or the generator fails (`*olen` is then 0).
+ *
+ * # Safety
+ * A non-NULL `output` must be writable for `len` bytes; a non-NULL `olen` writable.
+ */
+int mbedtls_platform_entropy_poll(void *data, unsigned char *output, size_t len, size_t *olen);
 
 #ifdef __cplusplus
 }  // extern "C"

@@ -539,18 +539,22 @@ void mbedtls_ssl_conf_transport(struct mbedtls_ssl_config *conf, int transport);
 void mbedtls_ssl_conf_authmode(struct mbedtls_ssl_config *conf, int authmode);
 
 /**
- * Sets the trusted CA certificates (the chain starting at `ca_chain`, following `next`).
+ * Sets the trusted CA certificates (the chain starting at `ca_chain`, following `next`) and the
+ * CRLs checked with them in every handshake and renegotiation (the list starting at `ca_crl`;
+ * NULL: none): a peer certificate they list is `MBEDTLS_X509_BADCERT_REVOKED` (alert
+ * certificate_revoked under `MBEDTLS_SSL_VERIFY_REQUIRED`), see `mbedtls_x509_crt_verify`.
  *
- * Differences from Mbed TLS: the certificates are copied now, so later changes to the chain do
- * not affect the configuration and the chain may be freed at once. CRLs (`ca_crl`) are not
- * supported and ignored. NULL `ca_chain` removes the CAs.
+ * Differences from Mbed TLS: the certificates and CRLs are taken now, so later changes to the
+ * lists do not affect the configuration and they may be freed at once. NULL `ca_chain` removes
+ * the CAs.
  *
  * # Safety
- * `conf` is NULL (ignored) or an initialised configuration; `ca_chain` is NULL or a parsed chain.
+ * `conf` is NULL (ignored) or an initialised configuration; `ca_chain` is NULL or a parsed
+ * chain; `ca_crl` is NULL or an initialised CRL list.
  */
 void mbedtls_ssl_conf_ca_chain(struct mbedtls_ssl_config *conf,
                                mbedtls_x509_crt *ca_chain,
-                               void *ca_crl);
+                               mbedtls_x509_crl *ca_crl);
 
 /**
  * Adds an own certificate chain (`own_cert` and its `next` certificates) with its private key.
@@ -1012,15 +1016,16 @@ int mbedtls_ssl_set_hs_own_cert(struct mbedtls_ssl_context *ssl,
                                 mbedtls_pk_context *pk_key);
 
 /**
- * From inside the SNI callback: trust these CAs for the client certificate of this handshake.
- * CRLs are not supported (`ca_crl` is ignored).
+ * From inside the SNI callback: trust these CAs, and check these CRLs (NULL: none), for the
+ * client certificate of this handshake, instead of the configuration's.
  *
  * # Safety
- * `ssl` is NULL (ignored) or an initialised context; `ca_chain` is NULL or a parsed chain.
+ * `ssl` is NULL (ignored) or an initialised context; `ca_chain` is NULL or a parsed chain;
+ * `ca_crl` is NULL or an initialised CRL list.
  */
 void mbedtls_ssl_set_hs_ca_chain(struct mbedtls_ssl_context *ssl,
                                  mbedtls_x509_crt *ca_chain,
-                                 void *ca_crl);
+                                 mbedtls_x509_crl *ca_crl);
 
 /**
  * From inside the SNI callback: the client-certificate authmode for this handshake

@@ -11,36 +11,36 @@
 #include "mbedtls/asn1.h"
 
 /* Constants (generated from src/tables/constants.txt). */
-#define MBEDTLS_X509_FORMAT_DER                                    1 /**< Certificate encoding: der. */
-#define MBEDTLS_X509_FORMAT_PEM                                    2 /**< Certificate encoding: pem. */
-#define MBEDTLS_X509_KU_CRL_SIGN                                   2 /**< Key usage bit: crl sign. */
-#define MBEDTLS_X509_KU_DATA_ENCIPHERMENT                          16 /**< Key usage bit: data encipherment. */
-#define MBEDTLS_X509_KU_DECIPHER_ONLY                              32768 /**< Key usage bit: decipher only. */
-#define MBEDTLS_X509_KU_DIGITAL_SIGNATURE                          128 /**< Key usage bit: digital signature. */
-#define MBEDTLS_X509_KU_ENCIPHER_ONLY                              1 /**< Key usage bit: encipher only. */
-#define MBEDTLS_X509_KU_KEY_AGREEMENT                              8 /**< Key usage bit: key agreement. */
-#define MBEDTLS_X509_KU_KEY_CERT_SIGN                              4 /**< Key usage bit: key cert sign. */
-#define MBEDTLS_X509_KU_KEY_ENCIPHERMENT                           32 /**< Key usage bit: key encipherment. */
-#define MBEDTLS_X509_KU_NON_REPUDIATION                            64 /**< Key usage bit: non repudiation. */
-#define MBEDTLS_X509_MAX_DN_NAME_SIZE                              256 /**< Size Mbed TLS uses for the buffers of distinguished-name texts. */
-#define MBEDTLS_X509_MAX_INTERMEDIATE_CA                           8 /**< The most intermediate CAs in a verified chain in Mbed TLS. */
-#define MBEDTLS_X509_NS_CERT_TYPE_EMAIL                            32 /**< Netscape certificate type bit: email. */
-#define MBEDTLS_X509_NS_CERT_TYPE_EMAIL_CA                         2 /**< Netscape certificate type bit: email ca. */
-#define MBEDTLS_X509_NS_CERT_TYPE_OBJECT_SIGNING                   16 /**< Netscape certificate type bit: object signing. */
-#define MBEDTLS_X509_NS_CERT_TYPE_OBJECT_SIGNING_CA                1 /**< Netscape certificate type bit: object signing ca. */
-#define MBEDTLS_X509_NS_CERT_TYPE_RESERVED                         8 /**< Netscape certificate type bit: reserved. */
-#define MBEDTLS_X509_NS_CERT_TYPE_SSL_CA                           4 /**< Netscape certificate type bit: ssl ca. */
-#define MBEDTLS_X509_NS_CERT_TYPE_SSL_CLIENT                       128 /**< Netscape certificate type bit: ssl client. */
-#define MBEDTLS_X509_NS_CERT_TYPE_SSL_SERVER                       64 /**< Netscape certificate type bit: ssl server. */
-#define MBEDTLS_X509_SAN_DIRECTORY_NAME                            4 /**< Subject alternative name type: directory name. */
-#define MBEDTLS_X509_SAN_DNS_NAME                                  2 /**< Subject alternative name type: dns name. */
-#define MBEDTLS_X509_SAN_EDI_PARTY_NAME                            5 /**< Subject alternative name type: edi party name. */
-#define MBEDTLS_X509_SAN_IP_ADDRESS                                7 /**< Subject alternative name type: ip address. */
-#define MBEDTLS_X509_SAN_OTHER_NAME                                0 /**< Subject alternative name type: other name. */
-#define MBEDTLS_X509_SAN_REGISTERED_ID                             8 /**< Subject alternative name type: registered id. */
-#define MBEDTLS_X509_SAN_RFC822_NAME                               1 /**< Subject alternative name type: rfc822 name. */
-#define MBEDTLS_X509_SAN_UNIFORM_RESOURCE_IDENTIFIER               6 /**< Subject alternative name type: uniform resource identifier. */
-#define MBEDTLS_X509_SAN_X400_ADDRESS_NAME                         3 /**< Subject alternative name type: x400 address name. */
+#define MBEDTLS_X509_MAX_INTERMEDIATE_CA                           8 /**< Maximum number of intermediate CAs in a verification chain. */
+#define MBEDTLS_X509_MAX_DN_NAME_SIZE                              256 /**< Maximum size of one distinguished-name value's text in `mbedtls_x509_dn_gets` (with its NUL). */
+#define MBEDTLS_X509_FORMAT_DER                                    1 /**< DER storage format. */
+#define MBEDTLS_X509_FORMAT_PEM                                    2 /**< PEM storage format. */
+#define MBEDTLS_X509_SAN_OTHER_NAME                                0 /**< subjectAltName type otherName. */
+#define MBEDTLS_X509_SAN_RFC822_NAME                               1 /**< subjectAltName type rfc822Name. */
+#define MBEDTLS_X509_SAN_DNS_NAME                                  2 /**< subjectAltName type dNSName. */
+#define MBEDTLS_X509_SAN_X400_ADDRESS_NAME                         3 /**< subjectAltName type x400Address. */
+#define MBEDTLS_X509_SAN_DIRECTORY_NAME                            4 /**< subjectAltName type directoryName. */
+#define MBEDTLS_X509_SAN_EDI_PARTY_NAME                            5 /**< subjectAltName type ediPartyName. */
+#define MBEDTLS_X509_SAN_UNIFORM_RESOURCE_IDENTIFIER               6 /**< subjectAltName type uniformResourceIdentifier. */
+#define MBEDTLS_X509_SAN_IP_ADDRESS                                7 /**< subjectAltName type iPAddress. */
+#define MBEDTLS_X509_SAN_REGISTERED_ID                             8 /**< subjectAltName type registeredID. */
+#define MBEDTLS_X509_KU_DIGITAL_SIGNATURE                          0x80 /**< keyUsage digitalSignature. */
+#define MBEDTLS_X509_KU_NON_REPUDIATION                            0x40 /**< keyUsage nonRepudiation. */
+#define MBEDTLS_X509_KU_KEY_ENCIPHERMENT                           0x20 /**< keyUsage keyEncipherment. */
+#define MBEDTLS_X509_KU_DATA_ENCIPHERMENT                          0x10 /**< keyUsage dataEncipherment. */
+#define MBEDTLS_X509_KU_KEY_AGREEMENT                              0x08 /**< keyUsage keyAgreement. */
+#define MBEDTLS_X509_KU_KEY_CERT_SIGN                              0x04 /**< keyUsage keyCertSign. */
+#define MBEDTLS_X509_KU_CRL_SIGN                                   0x02 /**< keyUsage cRLSign. */
+#define MBEDTLS_X509_KU_ENCIPHER_ONLY                              0x01 /**< keyUsage encipherOnly. */
+#define MBEDTLS_X509_KU_DECIPHER_ONLY                              0x8000 /**< keyUsage decipherOnly. */
+#define MBEDTLS_X509_NS_CERT_TYPE_SSL_CLIENT                       0x80 /**< nsCertType SSL client. */
+#define MBEDTLS_X509_NS_CERT_TYPE_SSL_SERVER                       0x40 /**< nsCertType SSL server. */
+#define MBEDTLS_X509_NS_CERT_TYPE_EMAIL                            0x20 /**< nsCertType email. */
+#define MBEDTLS_X509_NS_CERT_TYPE_OBJECT_SIGNING                   0x10 /**< nsCertType object signing. */
+#define MBEDTLS_X509_NS_CERT_TYPE_RESERVED                         0x08 /**< nsCertType reserved. */
+#define MBEDTLS_X509_NS_CERT_TYPE_SSL_CA                           0x04 /**< nsCertType SSL CA. */
+#define MBEDTLS_X509_NS_CERT_TYPE_EMAIL_CA                         0x02 /**< nsCertType email CA. */
+#define MBEDTLS_X509_NS_CERT_TYPE_OBJECT_SIGNING_CA                0x01 /**< nsCertType object signing CA. */
 
 /* X509 error codes (generated from src/tables/errors.txt). */
 #define MBEDTLS_ERR_X509_FEATURE_UNAVAILABLE                       -0x2080 /**< The requested feature is not supported */
@@ -109,6 +109,40 @@ typedef struct mbedtls_asn1_buf {
 } mbedtls_asn1_buf;
 
 /**
+ * One attribute of a distinguished name (`mbedtls_asn1_named_data`, alias
+ * `mbedtls_x509_name`), and a linked list of them through `next`.
+ *
+ * The lists inside parsed structures (`crt->subject`, `crl->issuer`, a directoryName from
+ * `mbedtls_x509_parse_subject_alt_name`) belong to the library: the first node is the field
+ * itself, further nodes are allocated here and freed with the structure. Treat them as
+ * read-only.
+ */
+typedef struct mbedtls_asn1_named_data {
+  /**
+   * The attribute type OID (contents).
+   */
+  struct mbedtls_asn1_buf oid;
+  /**
+   * The attribute value (contents; `tag` is its string type).
+   */
+  struct mbedtls_asn1_buf val;
+  /**
+   * The next attribute, or NULL.
+   */
+  struct mbedtls_asn1_named_data *next;
+  /**
+   * Private (`MBEDTLS_PRIVATE(next_merged)`): non-zero when the next attribute belongs to the
+   * same multi-valued RDN.
+   */
+  unsigned char private_next_merged;
+} mbedtls_asn1_named_data;
+
+/**
+ * A distinguished name: a list of [`mbedtls_asn1_named_data`].
+ */
+typedef struct mbedtls_asn1_named_data mbedtls_x509_name;
+
+/**
  * An X.509 buffer: the same type as [`mbedtls_asn1_buf`].
  */
 typedef struct mbedtls_asn1_buf mbedtls_x509_buf;
@@ -142,5 +176,232 @@ typedef struct mbedtls_x509_time {
    */
   int sec;
 } mbedtls_x509_time;
+
+/**
+ * RFC 4108 hardwareModuleName: `value.hardware_module_name` of an otherName.
+ */
+typedef struct mbedtls_x509_san_hardware_module_name {
+  /**
+   * hwType (OID contents).
+   */
+  mbedtls_x509_buf oid;
+  /**
+   * hwSerialNum (OCTET STRING contents).
+   */
+  mbedtls_x509_buf val;
+} mbedtls_x509_san_hardware_module_name;
+
+/**
+ * The value of an otherName (only hardwareModuleName is parsed).
+ */
+typedef union mbedtls_x509_san_other_name_value {
+  struct mbedtls_x509_san_hardware_module_name hardware_module_name;
+} mbedtls_x509_san_other_name_value;
+
+/**
+ * An otherName subjectAltName entry.
+ */
+typedef struct mbedtls_x509_san_other_name {
+  /**
+   * The type-id OID (contents).
+   */
+  mbedtls_x509_buf type_id;
+  union mbedtls_x509_san_other_name_value value;
+} mbedtls_x509_san_other_name;
+
+/**
+ * The parsed forms of a subjectAltName entry, by `type`.
+ */
+typedef union mbedtls_x509_subject_alternative_name_san {
+  /**
+   * `MBEDTLS_X509_SAN_OTHER_NAME`.
+   */
+  struct mbedtls_x509_san_other_name other_name;
+  /**
+   * `MBEDTLS_X509_SAN_DIRECTORY_NAME` (free with `mbedtls_x509_free_subject_alt_name`).
+   */
+  mbedtls_x509_name directory_name;
+  /**
+   * rfc822Name, dNSName, uniformResourceIdentifier, iPAddress: the contents.
+   */
+  mbedtls_x509_buf unstructured_name;
+} mbedtls_x509_subject_alternative_name_san;
+
+/**
+ * One parsed subjectAltName entry (`mbedtls_x509_parse_subject_alt_name`).
+ */
+typedef struct mbedtls_x509_subject_alternative_name {
+  /**
+   * `MBEDTLS_X509_SAN_*`.
+   */
+  int type;
+  union mbedtls_x509_subject_alternative_name_san san;
+} mbedtls_x509_subject_alternative_name;
+
+/**
+ * A list of DER elements (`mbedtls_asn1_sequence`, alias `mbedtls_x509_sequence`).
+ */
+typedef struct mbedtls_asn1_sequence {
+  /**
+   * This element.
+   */
+  struct mbedtls_asn1_buf buf;
+  /**
+   * The next element, or NULL.
+   */
+  struct mbedtls_asn1_sequence *next;
+} mbedtls_asn1_sequence;
+
+/**
+ * A list of DER elements.
+ */
+typedef struct mbedtls_asn1_sequence mbedtls_x509_sequence;
+
+/**
+ * A list of parsed subjectAltName entries.
+ */
+typedef struct mbedtls_x509_san_list {
+  struct mbedtls_x509_subject_alternative_name node;
+  struct mbedtls_x509_san_list *next;
+} mbedtls_x509_san_list;
+
+#ifdef __cplusplus
+extern "C" {
+#endif // __cplusplus
+
+/**
+ * Writes the distinguished name `dn` (a name list, e.g. `&crt->subject` or `&crl->issuer`)
+ * as text into `buf`: `short=value` pairs separated by `", "` (`" + "` inside a multi-valued
+ * RDN), RFC 4514 escapes, values that are not strings as `#` and the hex of their DER.
+ * NUL-terminated when `size > 0`.
+ *
+ * # Returns
+ * The length written (without the NUL); `MBEDTLS_ERR_X509_BUFFER_TOO_SMALL` when the text or
+ * one value's text (over 255 characters) does not fit; `MBEDTLS_ERR_X509_INVALID_NAME` for a
+ * NUL byte in a string value; `MBEDTLS_ERR_X509_BAD_INPUT_DATA` for NULL `buf` or a node
+ * whose buffer is `(NULL, len > 0)`.
+ *
+ * Differences from Mbed TLS: NULL `dn` writes the empty string (Mbed TLS writes nothing and
+ * returns 0); a list longer than 65536 nodes (a cycle) is refused with BAD_INPUT_DATA.
+ *
+ * # Safety
+ * `buf` is NULL or valid for writes of `size` bytes; `dn` is NULL or a valid name list.
+ */
+int mbedtls_x509_dn_gets(char *buf, size_t size, const mbedtls_x509_name *dn);
+
+/**
+ * The first attribute of the next RDN after `dn` in its name list (skipping the other
+ * attributes of a multi-valued RDN), or NULL at the end. A real function here (a
+ * `static inline` one in Mbed TLS 3.6).
+ *
+ * # Safety
+ * `dn` is NULL or a node of a valid name list.
+ */
+mbedtls_x509_name *mbedtls_x509_dn_get_next(mbedtls_x509_name *dn);
+
+/**
+ * Writes the serial number `serial` (its contents, e.g. `&crt->serial`) as colon-separated
+ * hex bytes into `buf`: a leading zero byte dropped; over 32 bytes, the first 28 and `....`.
+ *
+ * # Returns
+ * The length written; `MBEDTLS_ERR_X509_BUFFER_TOO_SMALL` when it does not fit (the text is
+ * cut, NUL-terminated); `MBEDTLS_ERR_X509_BAD_INPUT_DATA` for NULL `buf` or `serial`, or a
+ * serial whose `p` is NULL with `len > 0`.
+ *
+ * # Safety
+ * `buf` is NULL or valid for writes of `size` bytes; `serial` is NULL or a valid buffer.
+ */
+int mbedtls_x509_serial_gets(char *buf, size_t size, const mbedtls_x509_buf *serial);
+
+/**
+ * Compares two times: negative when `t1` is earlier than `t2`, 0 when equal, positive when
+ * later (Mbed TLS's value: the difference of the packed date, else of the packed time).
+ *
+ * Differences from Mbed TLS: NULL gives 0.
+ *
+ * # Safety
+ * Each pointer is NULL or readable.
+ */
+int mbedtls_x509_time_cmp(const struct mbedtls_x509_time *t1, const struct mbedtls_x509_time *t2);
+
+/**
+ * Fills `now` with the UTC calendar time of `tt` (seconds since 1970).
+ *
+ * # Returns
+ * 0; -1 when the time cannot be represented (as Mbed TLS, from `gmtime`);
+ * `MBEDTLS_ERR_X509_BAD_INPUT_DATA` for NULL `now`.
+ *
+ * # Safety
+ * `now` is NULL or writable.
+ */
+int mbedtls_x509_time_gmtime(time_t tt, struct mbedtls_x509_time *now);
+
+/**
+ * 1 when `to` is earlier than the current time (UTC), or on error; 0 otherwise.
+ *
+ * Differences from Mbed TLS: NULL gives 1.
+ *
+ * # Safety
+ * `to` is NULL or readable.
+ */
+int mbedtls_x509_time_is_past(const struct mbedtls_x509_time *to);
+
+/**
+ * 1 when `from` is later than the current time (UTC), or on error; 0 otherwise.
+ *
+ * Differences from Mbed TLS: NULL gives 1.
+ *
+ * # Safety
+ * `from` is NULL or readable.
+ */
+int mbedtls_x509_time_is_future(const struct mbedtls_x509_time *from);
+
+/**
+ * Parses `cn` as an IP address into `dst` (16 bytes): IPv6 when `cn` contains `:`, else
+ * dotted-decimal IPv4 (four decimal octets, no leading zeros), as `inet_pton` does on the
+ * POSIX systems where Mbed TLS uses it.
+ *
+ * # Returns
+ * The address length written (4 or 16); 0 when `cn` is no address, or for NULL.
+ *
+ * # Safety
+ * `cn` is NULL or a C string; `dst` is NULL or writable for 16 bytes.
+ */
+size_t mbedtls_x509_crt_parse_cn_inet_pton(const char *cn, void *dst);
+
+/**
+ * Parses one subjectAltName entry, as found in `crt->subject_alt_names` (its tag and
+ * contents), into `san`. Pointers in `san` point into `san_buf`'s memory (the certificate);
+ * a directoryName's name list is allocated: release it with
+ * `mbedtls_x509_free_subject_alt_name`.
+ *
+ * # Returns
+ * 0; `MBEDTLS_ERR_X509_FEATURE_UNAVAILABLE` for a type that is not parsed (x400Address,
+ * ediPartyName, registeredID, an otherName other than hardwareModuleName);
+ * `MBEDTLS_ERR_X509_BAD_INPUT_DATA` for an iPAddress that is not 4 or 16 bytes, and for NULL
+ * pointers or a `(NULL, len > 0)` buffer; `MBEDTLS_ERR_X509_INVALID_EXTENSIONS` for a
+ * malformed otherName; `MBEDTLS_ERR_X509_INVALID_NAME` for a malformed directoryName.
+ *
+ * Differences from Mbed TLS: on error `san` is left untouched; a directoryName that is not a
+ * SEQUENCE gives `INVALID_NAME` (Mbed TLS: the bare ASN.1 code).
+ *
+ * # Safety
+ * `san_buf` is NULL or a valid buffer; `san` is NULL or writable.
+ */
+int mbedtls_x509_parse_subject_alt_name(const mbedtls_x509_buf *san_buf,
+                                        struct mbedtls_x509_subject_alternative_name *san);
+
+/**
+ * Frees what `mbedtls_x509_parse_subject_alt_name` allocated in `san` (a directoryName's name
+ * list after its first node). NULL and repeated calls are fine.
+ *
+ * # Safety
+ * `san` is NULL or a struct filled by `mbedtls_x509_parse_subject_alt_name` (or zeroed).
+ */
+void mbedtls_x509_free_subject_alt_name(struct mbedtls_x509_subject_alternative_name *san);
+
+#ifdef __cplusplus
+}  // extern "C"
+#endif  // __cplusplus
 
 #endif  /* MBEDTLS_X509_H */

@@ -5,10 +5,10 @@
 
 #include <stdint.h>
 #include "mbedtls/x509.h"
+#include "mbedtls/x509_crl.h"
 #include "mbedtls/md.h"
 #include "mbedtls/private_access.h"
 #include "mbedtls/build_info.h"
-#include "mbedtls/x509_crl.h"
 /* The bit of an algorithm or curve id in a certificate profile's masks. */
 #define MBEDTLS_X509_ID_FLAG(id) (1 << ((id) - 1))
 
@@ -29,8 +29,10 @@
  * and `mbedtls_x509_crt_free` it. All buffers point into memory owned by the library, valid
  * until `mbedtls_x509_crt_free`; treat them as read-only.
  *
- * Differences from Mbed TLS: only the fields listed here exist (no `issuer`/`subject` name
- * lists, extensions or `sig` fields); use `mbedtls_x509_crt_info` for a readable dump.
+ * Differences from Mbed TLS: only the fields listed here exist (no `v3_ext`, key identifier,
+ * policy, extKeyUsage or `sig` fields; `ca_istrue` and the key usage are read with
+ * `mbedtls_x509_crt_get_ca_istrue` / `mbedtls_x509_crt_check_key_usage`); use
+ * `mbedtls_x509_crt_info` for a readable dump.
  */
 typedef struct mbedtls_x509_crt {
   /**
@@ -66,6 +68,14 @@ typedef struct mbedtls_x509_crt {
    */
   mbedtls_x509_buf subject_raw;
   /**
+   * The issuer as a name list (for `mbedtls_x509_dn_gets`).
+   */
+  mbedtls_x509_name issuer;
+  /**
+   * The subject as a name list (for `mbedtls_x509_dn_gets`).
+   */
+  mbedtls_x509_name subject;
+  /**
    * Start of validity (UTC).
    */
   mbedtls_x509_time valid_from;
@@ -82,6 +92,11 @@ typedef struct mbedtls_x509_crt {
    */
   mbedtls_pk_context pk;
   /**
+   * The subjectAltName entries (each GeneralName's tag and contents, for
+   * `mbedtls_x509_parse_subject_alt_name`); all zero when there are none.
+   */
+  mbedtls_x509_sequence subject_alt_names;
+  /**
    * The next certificate of the chain, or NULL.
    */
   struct mbedtls_x509_crt *next;
@@ -90,6 +105,18 @@ typedef struct mbedtls_x509_crt {
    */
   void *private_handle;
 } mbedtls_x509_crt;
+
+/**
+ * The callback of `mbedtls_x509_crt_parse_der_with_ext_cb`: called with the certificate being
+ * parsed, an extension's OID, whether it is critical, and its value (`p` to `end`). Returns 0
+ * when it handled the extension.
+ */
+typedef int (*mbedtls_x509_crt_ext_cb_t)(void *p_ctx,
+                                         const struct mbedtls_x509_crt *crt,
+                                         const mbedtls_x509_buf *oid,
+                                         int critical,
+                                         const unsigned char *p,
+                                         const unsigned char *end);
 
 /**
  * A certificate profile: the signature hashes (`MBEDTLS_X509_ID_FLAG(MBEDTLS_MD_*)`), signature
@@ -297,6 +324,92 @@ int mbedtls_x509_crt_info(char *buf,
 int mbedtls_x509_crt_verify_info(char *buf, size_t size, const char *prefix, uint32_t flags);
 
 /**
+ * Checks that the certificate's keyUsage extension, if present, allows every usage bit of
+ * `usage` (`MBEDTLS_X509_KU_*`; encipherOnly / decipherOnly must be asked for exactly when the
+ * certificate sets them).
+ *
+ * # Returns
+ * 0 when allowed (or the extension is absent); `MBEDTLS_ERR_X509_BAD_INPUT_DATA` otherwise,
+ * and for a NULL or empty `crt`.
+ *
+ * # Safety
+ * `crt` is NULL or an initialised struct.
+ */
+int mbedtls_x509_crt_check_key_usage(const struct mbedtls_x509_crt *crt, unsigned int usage);
+
+/**
+ * Checks that the certificate's extendedKeyUsage extension, if present, lists the purpose
+ * whose OID (contents, e.g. `MBEDTLS_OID_SERVER_AUTH`) is `usage_oid` / `usage_len`, or
+ * anyExtendedKeyUsage.
+ *
+ * # Returns
+ * 0 when allowed (or the extension is absent); `MBEDTLS_ERR_X509_BAD_INPUT_DATA` otherwise,
+ * and for a NULL or empty `crt` or `(NULL, usage_len > 0)`.
+ *
+ * # Safety
+ * `crt` is NULL or an initialised struct; `usage_oid` is NULL or valid for `usage_len` bytes.
+ */
+int mbedtls_x509_crt_check_extended_key_usage(const struct mbedtls_x509_crt *crt,
+                                              const char *usage_oid,
+                                              size_t usage_len);
+
+/**
+ * The basicConstraints cA flag of the certificate.
+ *
+ * # Returns
+ * 1 for a CA certificate, 0 when cA is false; `MBEDTLS_ERR_X509_INVALID_EXTENSIONS` when the
+ * certificate has no basicConstraints extension; `MBEDTLS_ERR_X509_BAD_INPUT_DATA` for a NULL
+ * or empty `crt`.
+ *
+ * # Safety
+ * `crt` is NULL or an initialised struct.
+ */
+int mbedtls_x509_crt_get_ca_istrue(const struct mbedtls_x509_crt *crt);
+
+/**
+ * Whether the CRL `crl` (that struct only, not the rest of its list) lists the certificate's
+ * serial number. As in Mbed TLS 3.6, neither the issuer, the signature nor the revocation
+ * date is looked at (the chain verification does that).
+ *
+ * # Returns
+ * 1 when listed, 0 otherwise (also for NULL or empty structs).
+ *
+ * # Safety
+ * `crt` and `crl` are NULL or initialised structs.
+ */
+int mbedtls_x509_crt_is_revoked(const struct mbedtls_x509_crt *crt, const mbedtls_x509_crl *crl);
+
+/**
+ * Parses one DER certificate and appends it to the chain, as `mbedtls_x509_crt_parse_der`,
+ * calling `cb` (when not NULL) for each extension the library does not interpret: extensions
+ * of unknown type, and certificatePolicies with a policy other than anyPolicy. The callback
+ * receives the certificate (already in the chain, all fields set), the extension's OID, its
+ * criticality and its value. When it returns non-zero for a critical extension, the parse
+ * fails (with the callback's code; `MBEDTLS_ERR_X509_FEATURE_UNAVAILABLE` for the policies)
+ * and the certificate is removed again; a non-critical extension's result is ignored. Without
+ * a callback, an unknown critical extension fails the parse as in
+ * `mbedtls_x509_crt_parse_der`.
+ *
+ * # Returns
+ * As `mbedtls_x509_crt_parse_der`, or the callback's code.
+ *
+ * Differences from Mbed TLS: the DER is always copied (`make_copy` 0 is accepted, and `buf`
+ * need not outlive the chain); the callback runs after the whole certificate parsed (Mbed TLS:
+ * during the extensions), so it is not called for a certificate that is malformed elsewhere,
+ * and sees every field set.
+ *
+ * # Safety
+ * `chain` is NULL or an initialised struct; `buf` is NULL or valid for `buflen` bytes; `cb`
+ * is NULL or callable with `p_ctx`.
+ */
+int mbedtls_x509_crt_parse_der_with_ext_cb(struct mbedtls_x509_crt *chain,
+                                           const unsigned char *buf,
+                                           size_t buflen,
+                                           int make_copy,
+                                           mbedtls_x509_crt_ext_cb_t cb,
+                                           void *p_ctx);
+
+/**
  * Verifies the chain `crt` (its first certificate is the one checked, the others are
  * intermediates) against the trusted CAs `trust_ca`, with the default profile.
  *
@@ -307,7 +420,7 @@ int mbedtls_x509_crt_verify_info(char *buf, size_t size, const char *prefix, uin
  */
 int mbedtls_x509_crt_verify(struct mbedtls_x509_crt *crt,
                             struct mbedtls_x509_crt *trust_ca,
-                            void *ca_crl,
+                            mbedtls_x509_crl *ca_crl,
                             const char *cn,
                             uint32_t *flags,
                             int (*f_vrfy)(void*, struct mbedtls_x509_crt*, int, uint32_t*),
@@ -323,7 +436,7 @@ int mbedtls_x509_crt_verify(struct mbedtls_x509_crt *crt,
  */
 int mbedtls_x509_crt_verify_with_profile(struct mbedtls_x509_crt *crt,
                                          struct mbedtls_x509_crt *trust_ca,
-                                         void *ca_crl,
+                                         mbedtls_x509_crl *ca_crl,
                                          const struct mbedtls_x509_crt_profile *profile,
                                          const char *cn,
                                          uint32_t *flags,
@@ -336,7 +449,9 @@ int mbedtls_x509_crt_verify_with_profile(struct mbedtls_x509_crt *crt,
 /**
  * Verifies a certificate chain as Mbed TLS does: the chain is built from `crt` up to a CA of
  * `trust_ca` (or a certificate of `crt` itself that is in `trust_ca`), every certificate is
- * checked (validity period, signature, profile), `crt`'s name against `cn` (DNS and IP
+ * checked (validity period, signature, profile, and revocation by the CRLs of the list
+ * `ca_crl` that its issuer signed: `BADCERT_REVOKED`, `BADCRL_NOT_TRUSTED`, `BADCRL_EXPIRED`,
+ * `BADCRL_FUTURE`, `BADCRL_BAD_MD`/`_BAD_PK`), `crt`'s name against `cn` (DNS and IP
  * subjectAltNames, else the subject's CN; NULL: not checked), then `f_vrfy` is called for each
  * certificate from the highest depth down to 0 and may change its flags, and `*flags` is the
  * OR of the flags it leaves.
@@ -344,8 +459,8 @@ int mbedtls_x509_crt_verify_with_profile(struct mbedtls_x509_crt *crt,
  * Differences from Mbed TLS: `rs_ctx` is ignored (verification never pauses); signatures are
  * checked with the crypto provider's algorithms, which do not include SHA-1 or RSA keys under
  * 2048 bits (such a certificate's parent is not found: `NOT_TRUSTED`, plus `BAD_MD`/`BAD_KEY`
- * from the profile as in Mbed TLS); CRLs (`ca_crl`) are not checked yet. The certificates the
- * callback sees are the application's own structs.
+ * from the profile as in Mbed TLS; a CRL signed so is `BADCRL_NOT_TRUSTED`). The certificates
+ * the callback sees are the application's own structs.
  *
  * # Returns
  * 0 when `*flags` is 0; `MBEDTLS_ERR_X509_CERT_VERIFY_FAILED` when some flag is set; the
@@ -355,12 +470,13 @@ int mbedtls_x509_crt_verify_with_profile(struct mbedtls_x509_crt *crt,
  * `crt` holding no certificate; with these errors `*flags` is `0xFFFFFFFF` (when not NULL).
  *
  * # Safety
- * `crt`, `trust_ca` are NULL or initialised chains; `profile` NULL or readable; `cn` NULL or a C
+ * `crt`, `trust_ca` are NULL or initialised chains; `ca_crl` NULL or an initialised CRL list;
+ * `profile` NULL or readable; `cn` NULL or a C
  * string; `flags` NULL or writable; `f_vrfy` a function honouring Mbed TLS's callback contract.
  */
 int mbedtls_x509_crt_verify_restartable(struct mbedtls_x509_crt *crt,
                                         struct mbedtls_x509_crt *trust_ca,
-                                        void *ca_crl,
+                                        mbedtls_x509_crl *ca_crl,
                                         const struct mbedtls_x509_crt_profile *profile,
                                         const char *cn,
                                         uint32_t *flags,

@@ -90,6 +90,16 @@
 #define PSA_ALG_SHA3_384                                           ((psa_algorithm_t)0x02000012) /**< SHA3-384 (not supported here). */
 #define PSA_ALG_SHA3_512                                           ((psa_algorithm_t)0x02000013) /**< SHA3-512 (not supported here). */
 #define PSA_HASH_MAX_SIZE                                          64 /**< The largest digest size in bytes of the supported hash algorithms. */
+#define PSA_ECC_FAMILY_SECP_K1                                     ((psa_ecc_family_t)0x17) /**< SEC Koblitz curves over prime fields (secp192k1, secp256k1). */
+#define PSA_ECC_FAMILY_SECP_R1                                     ((psa_ecc_family_t)0x12) /**< SEC random curves over prime fields (secp256r1 = P-256, secp384r1 = P-384, ...). */
+#define PSA_ECC_FAMILY_SECP_R2                                     ((psa_ecc_family_t)0x1b) /**< SEC additional random curves over prime fields. */
+#define PSA_ECC_FAMILY_SECT_K1                                     ((psa_ecc_family_t)0x27) /**< SEC Koblitz curves over binary fields. */
+#define PSA_ECC_FAMILY_SECT_R1                                     ((psa_ecc_family_t)0x22) /**< SEC random curves over binary fields. */
+#define PSA_ECC_FAMILY_SECT_R2                                     ((psa_ecc_family_t)0x2b) /**< SEC additional random curves over binary fields. */
+#define PSA_ECC_FAMILY_BRAINPOOL_P_R1                              ((psa_ecc_family_t)0x30) /**< Brainpool P random curves. */
+#define PSA_ECC_FAMILY_FRP                                         ((psa_ecc_family_t)0x33) /**< The curve FRP256v1. */
+#define PSA_ECC_FAMILY_MONTGOMERY                                  ((psa_ecc_family_t)0x41) /**< Montgomery curves (Curve25519 with 255 bits, Curve448 with 448 bits). */
+#define PSA_ECC_FAMILY_TWISTED_EDWARDS                             ((psa_ecc_family_t)0x42) /**< Twisted Edwards curves (Edwards25519, Edwards448). */
 
 
 /**
@@ -118,6 +128,11 @@ typedef struct psa_hash_operation_s {
  * The type programs use for a hash operation.
  */
 typedef struct psa_hash_operation_s psa_hash_operation_t;
+
+/**
+ * An elliptic curve family (`PSA_ECC_FAMILY_*`); with a size in bits it names a curve.
+ */
+typedef uint8_t psa_ecc_family_t;
 
 #ifdef __cplusplus
 extern "C" {

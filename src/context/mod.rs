@@ -35,7 +35,7 @@ use crate::error::{Error, Result};
 use crate::renegotiation::{self, AlertLevel, HandshakeCapture, LEGACY_BREAK_HANDSHAKE, Policy, RenewalClock};
 use crate::server_sessions::ServerSessions;
 use crate::session::Session;
-use crate::verify::{self, VerifyCallback, VerifyRecord, badcert};
+use crate::verify::{self, CrlList, VerifyCallback, VerifyRecord, badcert};
 
 /// What the application said about the server's name (`mbedtls_ssl_set_hostname`).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -52,7 +52,8 @@ pub enum Hostname {
 #[derive(Default)]
 struct HandshakeOverrides {
     own_certs: Option<Vec<Arc<OwnCert>>>,
-    ca_chain: Option<Arc<[CertificateDer<'static>]>>,
+    /// The CAs and their CRLs (`mbedtls_ssl_set_hs_ca_chain`).
+    ca_chain: Option<(Arc<[CertificateDer<'static>]>, CrlList)>,
     authmode: Option<AuthMode>,
     dn_hints: Option<Arc<[DistinguishedName]>>,
 }
@@ -356,8 +357,10 @@ impl Context {
         self.overrides.own_certs.get_or_insert_with(Vec::new).push(cert);
     }
 
-    pub fn set_hs_ca_chain(&mut self, chain: Arc<[CertificateDer<'static>]>) {
-        self.overrides.ca_chain = Some(chain);
+    /// `mbedtls_ssl_set_hs_ca_chain`: the CAs and CRLs of this handshake (instead of the
+    /// configuration's, both together as in Mbed TLS).
+    pub fn set_hs_ca_chain(&mut self, chain: Arc<[CertificateDer<'static>]>, crls: CrlList) {
+        self.overrides.ca_chain = Some((chain, crls));
     }
 
     pub fn set_hs_authmode(&mut self, authmode: AuthMode) {

@@ -241,3 +241,34 @@ fn a_fatal_alert_invalidates_the_server_session() {
         assert!(connect(&mut c4, &mut s4), "cache {cache}: control case not resumed");
     }
 }
+
+#[test]
+fn crls_come_with_the_cas_of_the_configuration_or_of_the_sni_callback() {
+    use crate::verify::{CrlList, badcert};
+    let dir = certs_dir();
+    let crls = |file: &str| -> CrlList {
+        let parsed = crate::x509::parse_crls(&std::fs::read(dir.join(file)).unwrap());
+        assert_eq!(parsed.result, Ok(()));
+        parsed.crls.into_iter().map(Arc::new).collect()
+    };
+    let ca: Vec<CertificateDer<'static>> =
+        CertificateDer::pem_file_iter(dir.join("ca.crt")).unwrap().map(|c| c.unwrap()).collect();
+    let client_cert: Vec<CertificateDer<'static>> =
+        CertificateDer::pem_file_iter(dir.join("client.crt")).unwrap().map(|c| c.unwrap()).collect();
+    let conf = server_config(TLS1_2, TLS1_2);
+    conf.update(|s| {
+        s.ca_chain = Some(ca.clone().into());
+        s.ca_crl = crls("crl-ca.pem");
+        s.authmode = AuthMode::Required;
+    });
+    let snapshot = conf.snapshot().unwrap();
+    let mut ctx = Context::new(conf).unwrap();
+    let flags = |ctx: &Context| ctx.peer_check(&snapshot, None).flags(&client_cert, rustls::pki_types::UnixTime::now());
+    // The configuration's CRL revokes the client certificate.
+    assert_eq!(flags(&ctx), Ok(badcert::REVOKED));
+    // The SNI callback's CAs come with their own CRLs (here: one revoking nothing).
+    ctx.set_hs_ca_chain(ca.clone().into(), crls("crl-ca-empty.pem"));
+    assert_eq!(flags(&ctx), Ok(0));
+    ctx.set_hs_ca_chain(ca.into(), crls("crls.pem"));
+    assert_eq!(flags(&ctx), Ok(badcert::REVOKED));
+}

@@ -130,14 +130,14 @@ impl Context {
         }
     }
 
-    /// How this handshake verifies the peer: the authmode and CAs the SNI callback chose
-    /// (`mbedtls_ssl_set_hs_authmode`, `_ca_chain`) or the configuration's, the context's verify
+    /// How this handshake verifies the peer: the authmode and CAs (with their CRLs) the SNI
+    /// callback chose (`mbedtls_ssl_set_hs_authmode`, `_ca_chain`) or the configuration's, the context's verify
     /// callback (`mbedtls_ssl_set_verify`) or the configuration's, the configuration's profile,
     /// and (client) the host name to check.
     pub(super) fn peer_check(&self, snapshot: &Snapshot, expected_name: Option<String>) -> PeerCheck {
         let settings = &snapshot.settings;
         let trust = match &self.overrides.ca_chain {
-            Some(chain) => Some(Arc::new(TrustStore::from_ders(chain))),
+            Some((chain, crls)) => Some(Arc::new(TrustStore::from_ders(chain).with_crls(crls.clone()))),
             None => snapshot.trust.clone(),
         };
         PeerCheck {

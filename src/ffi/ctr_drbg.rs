@@ -2,26 +2,31 @@
 //!
 //! Differences from Mbed TLS: **the output comes from the operating system's CSPRNG through
 //! aws-lc (`crate::rng`), not from an AES-256 CTR_DRBG construction over the seed.** The
-//! application's entropy callback is still called where Mbed TLS calls it for seeding
-//! (`mbedtls_ctr_drbg_seed` and `mbedtls_ctr_drbg_reseed`, once each for
-//! `MBEDTLS_CTR_DRBG_ENTROPY_LEN` = 48 bytes), so a failing source fails the same calls with the
-//! same code; but the bytes it returns, the personalisation string and any additional input are
-//! wiped and play no part in the output. A context seeded with a fixed "entropy" function
-//! therefore does not produce a reproducible stream, and known-answer tests of CTR_DRBG do not
-//! apply. `mbedtls_ctr_drbg_random` itself never calls back into the application (no automatic
-//! reseed after `MBEDTLS_CTR_DRBG_RESEED_INTERVAL` requests, no per-request entropy under
-//! prediction resistance): every request is already fresh output of the operating system's
-//! generator. Seed files, `mbedtls_ctr_drbg_update`, `set_entropy_len`, `set_nonce_len` and
-//! `set_reseed_interval` are not provided.
+//! application's entropy callback is still called where and as Mbed TLS calls it for seeding:
+//! `mbedtls_ctr_drbg_seed` draws the entropy length (`MBEDTLS_CTR_DRBG_ENTROPY_LEN` = 48 unless
+//! `mbedtls_ctr_drbg_set_entropy_len` chose another), then a nonce in a second call when the
+//! nonce length is not 0 (`mbedtls_ctr_drbg_set_nonce_len`, or by default half the entropy
+//! length when that is below 48, as Mbed TLS's `good_nonce_len`), and `mbedtls_ctr_drbg_reseed`
+//! draws the entropy length once; the length limits of seeding are computed with these lengths
+//! as in Mbed TLS. So a failing source fails the same calls with the same code; but the bytes it
+//! returns, the personalisation string and any additional input (including seed-file contents
+//! given to `mbedtls_ctr_drbg_update`) are wiped and play no part in the output. A context
+//! seeded with a fixed "entropy" function therefore does not produce a reproducible stream, and
+//! known-answer tests of CTR_DRBG do not apply. `mbedtls_ctr_drbg_random` itself never calls
+//! back into the application: the reseed interval (`mbedtls_ctr_drbg_set_reseed_interval`) and
+//! prediction resistance are recorded but cause no automatic reseed, since every request is
+//! already fresh output of the operating system's generator. Seed files hold
+//! `MBEDTLS_CTR_DRBG_MAX_INPUT` (256) bytes of output, as in Mbed TLS.
 
-use core::ffi::{c_int, c_uchar, c_void};
+use core::ffi::{c_char, c_int, c_uchar, c_void};
 use core::sync::atomic::{AtomicI32, Ordering};
 
 use zeroize::Zeroize;
 
 use super::error::{code_of, status};
-use super::{entry, in_slice, out_slice};
+use super::{entry, in_path, in_slice, out_slice};
 use crate::error::Error;
+use crate::seed_file::{SeedWriter, read_prefix};
 
 pub use super::error::codes::ctr_drbg::*;
 
@@ -33,9 +38,8 @@ type EntropyFn = unsafe extern "C" fn(*mut c_void, *mut c_uchar, usize) -> c_int
 /// memory is very unlikely to hold it.
 const SEEDED: c_int = 0x4354_5244;
 
-/// The largest personalisation / additional input a seeding accepts: what is left of
-/// `MBEDTLS_CTR_DRBG_MAX_SEED_INPUT` after the entropy, as in Mbed TLS.
-const MAX_SEED_EXTRA: usize = (MBEDTLS_CTR_DRBG_MAX_SEED_INPUT - MBEDTLS_CTR_DRBG_ENTROPY_LEN) as usize;
+/// The most bytes of entropy, nonce and personalisation / additional input one seeding takes.
+const MAX_SEED_INPUT: usize = MBEDTLS_CTR_DRBG_MAX_SEED_INPUT as usize;
 
 /// A random generator context. Declare it anywhere, `mbedtls_ctr_drbg_init` it,
 /// `mbedtls_ctr_drbg_seed` it, pass `mbedtls_ctr_drbg_random` with it to
@@ -47,8 +51,16 @@ const MAX_SEED_EXTRA: usize = (MBEDTLS_CTR_DRBG_MAX_SEED_INPUT - MBEDTLS_CTR_DRB
 #[repr(C)]
 pub struct mbedtls_ctr_drbg_context {
     private_seeded: c_int,
-    /// Requests served since the last (re)seeding, plus one (Mbed TLS's convention).
+    /// Before the first seeding: the nonce length set by `mbedtls_ctr_drbg_set_nonce_len`, or -1
+    /// for the default. Afterwards: requests served since the last (re)seeding, plus one. (Mbed
+    /// TLS's use of its `reseed_counter`.)
     private_reseed_counter: c_int,
+    /// Bytes drawn from the entropy callback per seeding; 0 until the first seeding = the default.
+    private_entropy_len: usize,
+    /// Recorded for programs; no automatic reseed happens here (module docs).
+    private_reseed_interval: c_int,
+    /// Recorded for programs; no effect here (module docs).
+    private_prediction_resistance: c_int,
     private_f_entropy: Option<unsafe extern "C" fn(*mut c_void, *mut c_uchar, usize) -> c_int>,
     private_p_entropy: *mut c_void,
 }
@@ -65,23 +77,27 @@ unsafe fn atomic_field<'a>(field: *mut c_int) -> &'a AtomicI32 {
     unsafe { AtomicI32::from_ptr(field) }
 }
 
-/// Calls the application's entropy callback for one seeding's worth of bytes, then wipes them.
+/// Calls the application's entropy callback for `len` bytes, then wipes them.
 ///
 /// # Safety
 /// `f_entropy` must be safe to call with `p_entropy` (the application's contract).
-unsafe fn draw_entropy(f_entropy: EntropyFn, p_entropy: *mut c_void) -> Result<(), Error> {
-    let mut seed = [0u8; MBEDTLS_CTR_DRBG_ENTROPY_LEN as usize];
-    // SAFETY: `seed` is writable for the length passed; the rest is the caller's guarantee.
-    let ret = unsafe { f_entropy(p_entropy, seed.as_mut_ptr(), seed.len()) };
+unsafe fn draw_entropy(f_entropy: EntropyFn, p_entropy: *mut c_void, len: usize) -> Result<(), Error> {
+    let mut seed = [0u8; MAX_SEED_INPUT];
+    // SAFETY: `seed` is writable for `len` <= MAX_SEED_INPUT bytes (checked by the caller); the
+    // rest is the caller's guarantee.
+    let ret = unsafe { f_entropy(p_entropy, seed.as_mut_ptr(), len.min(MAX_SEED_INPUT)) };
     seed.zeroize();
     if ret == 0 { Ok(()) } else { Err(Error::CtrDrbgEntropySourceFailed) }
 }
 
-/// A context after init and free: unseeded, no entropy callback.
+/// A context after init and free: unseeded, no entropy callback, default lengths and interval.
 fn unseeded() -> mbedtls_ctr_drbg_context {
     mbedtls_ctr_drbg_context {
         private_seeded: 0,
-        private_reseed_counter: 0,
+        private_reseed_counter: -1,
+        private_entropy_len: 0,
+        private_reseed_interval: MBEDTLS_CTR_DRBG_RESEED_INTERVAL,
+        private_prediction_resistance: MBEDTLS_CTR_DRBG_PR_OFF,
         private_f_entropy: None,
         private_p_entropy: core::ptr::null_mut(),
     }
@@ -98,28 +114,48 @@ unsafe fn reset(ctx: *mut mbedtls_ctr_drbg_context) {
     }
 }
 
-/// Seeding as `mbedtls_ctr_drbg_reseed` defines it (which `mbedtls_ctr_drbg_seed` ends with,
-/// once it has recorded the callback): Mbed TLS's input limit, then one draw from the entropy
-/// callback recorded in `ctx`. The context is marked seeded only on success.
+/// Mbed TLS's default nonce length for an entropy length: none when the entropy alone is 1.5
+/// key lengths (48 bytes), else half of it, rounded up.
+fn good_nonce_len(entropy_len: usize) -> usize {
+    if entropy_len >= (MBEDTLS_CTR_DRBG_KEYSIZE as usize) * 3 / 2 { 0 } else { entropy_len.div_ceil(2) }
+}
+
+/// Seeding as Mbed TLS's `mbedtls_ctr_drbg_reseed_internal` defines it (which
+/// `mbedtls_ctr_drbg_seed` and `mbedtls_ctr_drbg_reseed` share): the input limits computed with
+/// the entropy and nonce lengths, then one draw of the entropy length from the callback recorded
+/// in `ctx` and, when `nonce_len` > 0, a second draw for the nonce. The context is marked seeded
+/// only on success.
 ///
 /// # Safety
 /// As `mbedtls_ctr_drbg_reseed`.
-unsafe fn reseed(ctx: *mut mbedtls_ctr_drbg_context, extra: *const c_uchar, len: usize) -> Result<(), Error> {
+unsafe fn reseed(
+    ctx: *mut mbedtls_ctr_drbg_context,
+    extra: *const c_uchar,
+    len: usize,
+    nonce_len: usize,
+) -> Result<(), Error> {
     if ctx.is_null() {
         return Err(Error::CtrDrbgEntropySourceFailed);
     }
-    if len > MAX_SEED_EXTRA {
+    // SAFETY: `ctx` is not NULL, and the caller guarantees that it is an initialised context.
+    let (entropy_len, f_entropy, p_entropy) =
+        unsafe { ((*ctx).private_entropy_len, (*ctx).private_f_entropy, (*ctx).private_p_entropy) };
+    let room = MAX_SEED_INPUT.checked_sub(entropy_len).ok_or(Error::CtrDrbgInputTooBig)?;
+    let room = room.checked_sub(nonce_len).ok_or(Error::CtrDrbgInputTooBig)?;
+    if len > room {
         return Err(Error::CtrDrbgInputTooBig);
     }
     // SAFETY: the caller guarantees that a non-NULL `extra` is readable for `len` bytes.
     if unsafe { in_slice(extra, len) }.is_none() {
         return Err(Error::CtrDrbgEntropySourceFailed);
     }
-    // SAFETY: `ctx` is not NULL, and the caller guarantees that it is an initialised context.
-    let (f_entropy, p_entropy) = unsafe { ((*ctx).private_f_entropy, (*ctx).private_p_entropy) };
     let f_entropy = f_entropy.ok_or(Error::CtrDrbgEntropySourceFailed)?;
     // SAFETY: the caller guarantees that the recorded callback is still valid with its argument.
-    unsafe { draw_entropy(f_entropy, p_entropy) }?;
+    unsafe { draw_entropy(f_entropy, p_entropy, entropy_len) }?;
+    if nonce_len > 0 {
+        // SAFETY: as above.
+        unsafe { draw_entropy(f_entropy, p_entropy, nonce_len) }?;
+    }
     // SAFETY: both fields are in the live context; `mbedtls_ctr_drbg_random` may read them
     // concurrently, so they are written atomically.
     unsafe {
@@ -141,19 +177,23 @@ pub unsafe extern "C" fn mbedtls_ctr_drbg_init(ctx: *mut mbedtls_ctr_drbg_contex
     entry!(mbedtls_ctr_drbg_init, { unsafe { reset(ctx) } })
 }
 
-/// Seeds the generator: records `f_entropy`/`p_entropy` and calls `f_entropy(p_entropy, buf, 48)`
-/// once, as Mbed TLS does with its default entropy length.
+/// Seeds the generator: records `f_entropy`/`p_entropy`, then calls `f_entropy(p_entropy, buf,
+/// n)` for the entropy length (48 unless `mbedtls_ctr_drbg_set_entropy_len` set another) and,
+/// when the nonce length is not 0, once more for the nonce, as Mbed TLS does.
 ///
-/// The context keeps `f_entropy` and `p_entropy` for `mbedtls_ctr_drbg_reseed`; `custom` is only
-/// read during the call. Seeding an already seeded context seeds it again.
+/// The nonce length is the one given to `mbedtls_ctr_drbg_set_nonce_len`, or by default 0 for an
+/// entropy length of 48 or more and half the entropy length (rounded up) below. As in Mbed TLS,
+/// seeding a context a second time takes the request count as the nonce length. The context
+/// keeps `f_entropy` and `p_entropy` for `mbedtls_ctr_drbg_reseed`; `custom` is only read
+/// during the call.
 ///
 /// # Returns
 /// - 0 on success;
 /// - `MBEDTLS_ERR_CTR_DRBG_ENTROPY_SOURCE_FAILED` when `ctx` is NULL, `f_entropy` is NULL,
-///   `custom` is NULL with `len` > 0, or the callback returns non-zero (whatever it returned);
-/// - `MBEDTLS_ERR_CTR_DRBG_INPUT_TOO_BIG` when `len` > 336
-///   (`MBEDTLS_CTR_DRBG_MAX_SEED_INPUT - MBEDTLS_CTR_DRBG_ENTROPY_LEN`, Mbed TLS's limit),
-///   checked before the callback is called.
+///   `custom` is NULL with `len` > 0, or a callback call returns non-zero;
+/// - `MBEDTLS_ERR_CTR_DRBG_INPUT_TOO_BIG` when the entropy length, the nonce length and `len`
+///   add up to more than `MBEDTLS_CTR_DRBG_MAX_SEED_INPUT` (384; `len` > 336 with the
+///   defaults), checked before the callback is called.
 ///
 /// On failure the context is left unseeded.
 ///
@@ -173,27 +213,38 @@ pub unsafe extern "C" fn mbedtls_ctr_drbg_seed(
     len: usize,
 ) -> c_int {
     entry!(mbedtls_ctr_drbg_seed, {
-        if !ctx.is_null() {
-            let recorded =
-                mbedtls_ctr_drbg_context { private_f_entropy: f_entropy, private_p_entropy: p_entropy, ..unseeded() };
-            // SAFETY: the caller guarantees that a non-NULL `ctx` is writable. Written without
-            // reading, like init: a seed right after a zeroed declaration is fine.
-            unsafe { ctx.write(recorded) };
+        if ctx.is_null() {
+            return code_of(Error::CtrDrbgEntropySourceFailed);
         }
-        // SAFETY: `ctx` is NULL or now initialised; the rest is this function's contract.
-        status(unsafe { reseed(ctx, custom, len) })
+        // SAFETY: the caller guarantees that `ctx` is an initialised context, not shared while
+        // it is seeded (as in Mbed TLS).
+        let nonce_len = unsafe {
+            (*ctx).private_seeded = 0;
+            (*ctx).private_f_entropy = f_entropy;
+            (*ctx).private_p_entropy = p_entropy;
+            if (*ctx).private_entropy_len == 0 {
+                (*ctx).private_entropy_len = MBEDTLS_CTR_DRBG_ENTROPY_LEN as usize;
+            }
+            match usize::try_from((*ctx).private_reseed_counter) {
+                Ok(set) => set,
+                Err(_) => good_nonce_len((*ctx).private_entropy_len),
+            }
+        };
+        // SAFETY: `ctx` is initialised; the rest is this function's contract.
+        status(unsafe { reseed(ctx, custom, len, nonce_len) })
     })
 }
 
 /// Reseeds the generator: calls the entropy callback given to `mbedtls_ctr_drbg_seed` once more
-/// for 48 bytes.
+/// for the entropy length (48 by default; no nonce).
 ///
 /// # Returns
 /// - 0 on success (the context is seeded afterwards);
 /// - `MBEDTLS_ERR_CTR_DRBG_ENTROPY_SOURCE_FAILED` when `ctx` is NULL, no entropy callback was
 ///   ever given to `mbedtls_ctr_drbg_seed`, `additional` is NULL with `len` > 0, or the callback
 ///   fails (the context then keeps its previous state);
-/// - `MBEDTLS_ERR_CTR_DRBG_INPUT_TOO_BIG` when `len` > 336, as in Mbed TLS.
+/// - `MBEDTLS_ERR_CTR_DRBG_INPUT_TOO_BIG` when the entropy length plus `len` exceeds 384
+///   (`len` > 336 with the default), as in Mbed TLS.
 ///
 /// Differences from Mbed TLS: the entropy and `additional` are wiped without being used (module
 /// docs). Not thread-safe with other calls on the same context, as in Mbed TLS.
@@ -209,7 +260,7 @@ pub unsafe extern "C" fn mbedtls_ctr_drbg_reseed(
     len: usize,
 ) -> c_int {
     // SAFETY: this function's contract is `reseed`'s.
-    entry!(mbedtls_ctr_drbg_reseed, { status(unsafe { reseed(ctx, additional, len) }) })
+    entry!(mbedtls_ctr_drbg_reseed, { status(unsafe { reseed(ctx, additional, len, 0) }) })
 }
 
 /// Fills `output` with `output_len` random bytes: the `f_rng` callback to give
@@ -289,21 +340,183 @@ pub unsafe extern "C" fn mbedtls_ctr_drbg_random_with_add(
     })
 }
 
-/// Turns prediction resistance on (`MBEDTLS_CTR_DRBG_PR_ON`) or off: accepted and ignored.
+/// Turns prediction resistance on (`MBEDTLS_CTR_DRBG_PR_ON`) or off: recorded, no effect.
 ///
 /// Differences from Mbed TLS: with prediction resistance on, Mbed TLS calls the entropy callback
 /// before every request. Here every request is fresh output of the operating system's CSPRNG
 /// whatever the setting, and the entropy callback is not called. NULL is ignored.
 ///
 /// # Safety
-/// `ctx` must be NULL or point to an initialised context (it is not accessed).
+/// `ctx` must be NULL or point to an initialised context, not in use by another thread.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn mbedtls_ctr_drbg_set_prediction_resistance(
     ctx: *mut mbedtls_ctr_drbg_context,
     resistance: c_int,
 ) {
     entry!(mbedtls_ctr_drbg_set_prediction_resistance, {
-        let _ = (ctx, resistance);
+        if !ctx.is_null() {
+            // SAFETY: the caller guarantees that a non-NULL `ctx` is an initialised context.
+            unsafe { (*ctx).private_prediction_resistance = resistance };
+        }
+    })
+}
+
+/// Sets how many bytes each seeding draws from the entropy callback (Mbed TLS's default, 48,
+/// when never set or set to 0). Checked at seeding: an entropy length above 384 makes seeding
+/// fail with `MBEDTLS_ERR_CTR_DRBG_INPUT_TOO_BIG`; with `mbedtls_entropy_func`, a length above
+/// 64 makes it fail with `MBEDTLS_ERR_CTR_DRBG_ENTROPY_SOURCE_FAILED`. NULL is ignored.
+///
+/// # Safety
+/// `ctx` must be NULL or point to an initialised context, not in use by another thread.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn mbedtls_ctr_drbg_set_entropy_len(ctx: *mut mbedtls_ctr_drbg_context, len: usize) {
+    entry!(mbedtls_ctr_drbg_set_entropy_len, {
+        if !ctx.is_null() {
+            // SAFETY: the caller guarantees that a non-NULL `ctx` is an initialised context.
+            unsafe { (*ctx).private_entropy_len = len };
+        }
+    })
+}
+
+/// Sets how many bytes the first seeding draws for a nonce, in a second call of the entropy
+/// callback (0: none). Only before `mbedtls_ctr_drbg_seed`.
+///
+/// # Returns
+/// - 0 on success;
+/// - `MBEDTLS_ERR_CTR_DRBG_ENTROPY_SOURCE_FAILED` once `mbedtls_ctr_drbg_seed` was called with
+///   an entropy callback (even if it failed), as in Mbed TLS, or when `ctx` is NULL;
+/// - `MBEDTLS_ERR_CTR_DRBG_INPUT_TOO_BIG` when `len` > `MBEDTLS_CTR_DRBG_MAX_SEED_INPUT` (384).
+///
+/// # Safety
+/// `ctx` must be NULL or point to an initialised context, not in use by another thread.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn mbedtls_ctr_drbg_set_nonce_len(ctx: *mut mbedtls_ctr_drbg_context, len: usize) -> c_int {
+    entry!(mbedtls_ctr_drbg_set_nonce_len, {
+        // SAFETY: the caller guarantees that a non-NULL `ctx` is an initialised context.
+        if ctx.is_null() || unsafe { (*ctx).private_f_entropy.is_some() } {
+            return code_of(Error::CtrDrbgEntropySourceFailed);
+        }
+        if len > MAX_SEED_INPUT {
+            return code_of(Error::CtrDrbgInputTooBig);
+        }
+        // SAFETY: as above. Mbed TLS keeps the nonce length in the request counter until the
+        // first seeding.
+        unsafe { (*ctx).private_reseed_counter = len as c_int };
+        0
+    })
+}
+
+/// Sets the reseed interval (requests between automatic reseeds in Mbed TLS; default
+/// `MBEDTLS_CTR_DRBG_RESEED_INTERVAL`): recorded, no effect (module docs). NULL is ignored.
+///
+/// # Safety
+/// `ctx` must be NULL or point to an initialised context, not in use by another thread.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn mbedtls_ctr_drbg_set_reseed_interval(ctx: *mut mbedtls_ctr_drbg_context, interval: c_int) {
+    entry!(mbedtls_ctr_drbg_set_reseed_interval, {
+        if !ctx.is_null() {
+            // SAFETY: the caller guarantees that a non-NULL `ctx` is an initialised context.
+            unsafe { (*ctx).private_reseed_interval = interval };
+        }
+    })
+}
+
+/// Mixes `additional` into the generator state (Mbed TLS's CTR_DRBG_Update).
+///
+/// # Returns
+/// - 0 on success, and at once for `add_len` = 0 (whatever the pointers);
+/// - `MBEDTLS_ERR_CTR_DRBG_INPUT_TOO_BIG` when `add_len` > `MBEDTLS_CTR_DRBG_MAX_SEED_INPUT` (384);
+/// - `MBEDTLS_ERR_CTR_DRBG_ENTROPY_SOURCE_FAILED` when `ctx` is NULL or `additional` is NULL.
+///
+/// Differences from Mbed TLS: the input plays no part in the output (module docs); the call
+/// only validates it.
+///
+/// # Safety
+/// `ctx` must be NULL or point to an initialised context; a non-NULL `additional` must be
+/// readable for `add_len` bytes.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn mbedtls_ctr_drbg_update(
+    ctx: *mut mbedtls_ctr_drbg_context,
+    additional: *const c_uchar,
+    add_len: usize,
+) -> c_int {
+    entry!(mbedtls_ctr_drbg_update, {
+        if add_len == 0 {
+            return 0;
+        }
+        if add_len > MAX_SEED_INPUT {
+            return code_of(Error::CtrDrbgInputTooBig);
+        }
+        if ctx.is_null() || additional.is_null() {
+            return code_of(Error::CtrDrbgEntropySourceFailed);
+        }
+        0
+    })
+}
+
+/// Writes `MBEDTLS_CTR_DRBG_MAX_INPUT` (256) bytes of `mbedtls_ctr_drbg_random` output to the
+/// file at `path`, which is created or truncated first (as Mbed TLS does: a failing generator
+/// leaves it empty).
+///
+/// # Returns
+/// 0; `MBEDTLS_ERR_CTR_DRBG_FILE_IO_ERROR` when `path` is NULL or the file cannot be created or
+/// written; the codes of `mbedtls_ctr_drbg_random` (an unseeded context:
+/// `MBEDTLS_ERR_CTR_DRBG_ENTROPY_SOURCE_FAILED`).
+///
+/// # Safety
+/// As `mbedtls_ctr_drbg_random` for `ctx`; `path` must be NULL or a NUL-terminated string.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn mbedtls_ctr_drbg_write_seed_file(
+    ctx: *mut mbedtls_ctr_drbg_context,
+    path: *const c_char,
+) -> c_int {
+    entry!(mbedtls_ctr_drbg_write_seed_file, {
+        // SAFETY: the caller guarantees that a non-NULL `path` is NUL-terminated.
+        let Some(path) = (unsafe { in_path(path) }) else { return code_of(Error::CtrDrbgFileIoError) };
+        let Ok(writer) = SeedWriter::create(path) else { return code_of(Error::CtrDrbgFileIoError) };
+        let mut buf = [0u8; MBEDTLS_CTR_DRBG_MAX_INPUT as usize];
+        // SAFETY: this function's contract for `ctx`; `buf` is writable for its length.
+        let mut ret = unsafe { mbedtls_ctr_drbg_random(ctx.cast(), buf.as_mut_ptr(), buf.len()) };
+        if ret == 0 && writer.write(&buf).is_err() {
+            ret = code_of(Error::CtrDrbgFileIoError);
+        }
+        buf.zeroize();
+        ret
+    })
+}
+
+/// Reads the seed file at `path` (at most `MBEDTLS_CTR_DRBG_MAX_INPUT` = 256 bytes), gives its
+/// bytes to `mbedtls_ctr_drbg_update`, then rewrites it with `mbedtls_ctr_drbg_write_seed_file`.
+///
+/// # Returns
+/// 0; `MBEDTLS_ERR_CTR_DRBG_FILE_IO_ERROR` when `path` is NULL or the file cannot be read
+/// (absent, unreadable, a directory) or is empty; `MBEDTLS_ERR_CTR_DRBG_INPUT_TOO_BIG` when it
+/// holds more than 256 bytes (as Mbed TLS 3.6); then the codes of `mbedtls_ctr_drbg_update` and
+/// `mbedtls_ctr_drbg_write_seed_file`.
+///
+/// # Safety
+/// As `mbedtls_ctr_drbg_random` for `ctx`; `path` must be NULL or a NUL-terminated string.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn mbedtls_ctr_drbg_update_seed_file(
+    ctx: *mut mbedtls_ctr_drbg_context,
+    path: *const c_char,
+) -> c_int {
+    entry!(mbedtls_ctr_drbg_update_seed_file, {
+        // SAFETY: the caller guarantees that a non-NULL `path` is NUL-terminated.
+        let Some(file) = (unsafe { in_path(path) }) else { return code_of(Error::CtrDrbgFileIoError) };
+        let seed = match read_prefix(file, MBEDTLS_CTR_DRBG_MAX_INPUT as usize) {
+            Ok(seed) if seed.longer => return code_of(Error::CtrDrbgInputTooBig),
+            Ok(seed) if !seed.bytes.is_empty() => seed,
+            _ => return code_of(Error::CtrDrbgFileIoError),
+        };
+        // SAFETY: this function's contract for `ctx`; the seed is a live buffer.
+        let ret = unsafe { mbedtls_ctr_drbg_update(ctx, seed.bytes.as_ptr(), seed.bytes.len()) };
+        drop(seed);
+        if ret != 0 {
+            return ret;
+        }
+        // SAFETY: this function's contract.
+        unsafe { mbedtls_ctr_drbg_write_seed_file(ctx, path) }
     })
 }
 

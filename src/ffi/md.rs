@@ -81,6 +81,15 @@ pub(crate) fn algorithm_of(info: *const mbedtls_md_info_t) -> Option<Algorithm> 
     info_at(info).map(|info| info.algorithm)
 }
 
+/// The algorithm of an `mbedtls_md_type_t`: `Some(None)` for `MBEDTLS_MD_NONE`, None for a type
+/// this library does not have (for `pk.h`).
+pub(crate) fn md_algorithm(md_type: mbedtls_md_type_t) -> Option<Option<Algorithm>> {
+    if md_type == MBEDTLS_MD_NONE {
+        return Some(None);
+    }
+    INFOS.iter().find(|info| info.md_type == md_type).map(|info| Some(info.algorithm))
+}
+
 fn info_of(algorithm: Algorithm) -> &'static mbedtls_md_info_t {
     INFOS.iter().find(|info| info.algorithm == algorithm).expect("every algorithm has a description")
 }

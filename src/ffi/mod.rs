@@ -11,25 +11,35 @@ use core::ffi::{CStr, c_char, c_int, c_uchar};
 
 use crate::error::Error;
 
+pub(crate) mod crypt_context;
 pub(crate) mod handle;
 pub(crate) mod hash_context;
 pub(crate) use handle::Guarded;
 
+pub mod aes;
+pub mod asn1;
 pub mod base64;
+pub mod chacha20;
+pub mod chachapoly;
 pub mod cipher;
 pub mod compat;
+pub mod constant_time;
 pub mod ctr_drbg;
 pub mod debug;
 pub mod ecp;
 pub mod entropy;
 pub mod error;
+pub mod gcm;
 pub mod hkdf;
 pub mod md;
 pub mod net_sockets;
 pub mod pem;
 pub mod pk;
 pub mod platform;
+pub mod poly1305;
 pub mod psa;
+pub mod psa_util;
+pub mod rsa;
 pub mod sha1;
 pub mod sha256;
 pub mod sha512;
@@ -37,8 +47,10 @@ pub mod ssl;
 pub mod ssl_cache;
 pub mod ssl_ciphersuites;
 pub mod ssl_ticket;
+pub mod timing;
 pub mod version;
 pub mod x509;
+pub mod x509_crl;
 pub mod x509_crt;
 
 /// What an export returns when its body panicked.

@@ -69,12 +69,16 @@ pub unsafe extern "C" fn mbedtls_platform_teardown(ctx: *mut mbedtls_platform_co
 /// intervals (`mbedtls_ms_time_t`).
 #[unsafe(no_mangle)]
 pub extern "C" fn mbedtls_ms_time() -> i64 {
-    entry!(mbedtls_ms_time, on_panic = 0, {
-        let mut now = libc::timespec { tv_sec: 0, tv_nsec: 0 };
-        // SAFETY: `now` is a valid timespec to write; CLOCK_MONOTONIC exists on every Linux.
-        unsafe { libc::clock_gettime(libc::CLOCK_MONOTONIC, &mut now) };
-        now.tv_sec * 1000 + now.tv_nsec / 1_000_000
-    })
+    entry!(mbedtls_ms_time, on_panic = 0, { (monotonic_ns() / 1_000_000) as i64 })
+}
+
+/// Nanoseconds of the monotonic clock (`CLOCK_MONOTONIC`: never goes back, not set by the
+/// administrator), for `mbedtls_ms_time` and the timers of timing.h.
+pub(crate) fn monotonic_ns() -> u64 {
+    let mut now = libc::timespec { tv_sec: 0, tv_nsec: 0 };
+    // SAFETY: `now` is a valid timespec to write; CLOCK_MONOTONIC exists on every Linux.
+    unsafe { libc::clock_gettime(libc::CLOCK_MONOTONIC, &mut now) };
+    (now.tv_sec as u64).saturating_mul(1_000_000_000).saturating_add(now.tv_nsec as u64)
 }
 
 /// Thread-safe `gmtime`: the UTC calendar time of `*tt` into `*tm_buf`.

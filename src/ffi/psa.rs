@@ -28,6 +28,9 @@ pub type psa_status_t = i32;
 /// An algorithm identifier (`PSA_ALG_*`).
 pub type psa_algorithm_t = u32;
 
+/// An elliptic curve family (`PSA_ECC_FAMILY_*`); with a size in bits it names a curve.
+pub type psa_ecc_family_t = u8;
+
 /// A multi-part hash operation. Declare it with `PSA_HASH_OPERATION_INIT` (or
 /// `psa_hash_operation_init()`, or zero it), then `psa_hash_setup`, `psa_hash_update` any number
 /// of times, and `psa_hash_finish` or `psa_hash_verify`; `psa_hash_abort` frees it at any time.

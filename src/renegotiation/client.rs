@@ -211,7 +211,7 @@ impl Tls12Connection {
                 self.verify_result = Some(flags);
                 if policy.check.authmode == AuthMode::Required && flags != 0 {
                     log::error!("server certificate refused in renegotiation (flags {flags:#x})");
-                    return Err(self.fatal(AlertDescription::BadCertificate, Error::X509CertVerifyFailed, out));
+                    return Err(self.fatal(verify::alert_for(flags), Error::X509CertVerifyFailed, out));
                 }
             }
             HandshakeType::ServerKeyExchange => {

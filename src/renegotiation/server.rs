@@ -234,9 +234,12 @@ impl Tls12Connection {
                 });
                 if policy.check.authmode == AuthMode::Required && (chain.is_empty() || flags != 0) {
                     log::error!("client certificate refused in renegotiation (flags {flags:#x})");
-                    let err =
-                        if chain.is_empty() { Error::SslNoClientCertificate } else { Error::X509CertVerifyFailed };
-                    return Err(self.fatal(AlertDescription::BadCertificate, err, out));
+                    let (alert, err) = if chain.is_empty() {
+                        (AlertDescription::BadCertificate, Error::SslNoClientCertificate)
+                    } else {
+                        (verify::alert_for(flags), Error::X509CertVerifyFailed)
+                    };
+                    return Err(self.fatal(alert, err, out));
                 }
                 full.common.transcript.extend_from_slice(message);
                 full.client_chain = (!chain.is_empty()).then_some(chain);

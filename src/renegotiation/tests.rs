@@ -67,12 +67,16 @@ fn deliver(
     plain: &mut Vec<u8>,
 ) -> Vec<Result<Outcome>> {
     let mut results = Vec::new();
-    while wire.len() >= 5 {
-        let len = 5 + usize::from(u16::from_be_bytes([wire[3], wire[4]]));
-        let mut record: Vec<u8> = wire.drain(..len.min(wire.len())).collect();
+    while let Some(mut record) = next_record(wire) {
         results.push(to.process_record(&mut record, policy, reply, plain));
     }
     results
+}
+
+/// Takes the first whole record off `wire`.
+fn next_record(wire: &mut Vec<u8>) -> Option<Vec<u8>> {
+    let len = 5 + usize::from(u16::from_be_bytes([*wire.get(3)?, *wire.get(4)?]));
+    Some(wire.drain(..len.min(wire.len())).collect())
 }
 
 /// Runs records back and forth until neither side has anything to send.
@@ -441,4 +445,74 @@ fn application_data_interleaved_with_a_renegotiation_is_delivered() {
     assert_eq!(s_plain, b"one two three");
     assert_eq!(c_plain, b"srv ");
     assert_eq!((client.full_renegotiations, server.full_renegotiations), (1, 1));
+}
+
+/// `policy` with the CRLs of `file` (test PKI) next to its CAs.
+fn with_crls(mut policy: Policy, file: &str) -> Policy {
+    let parsed = crate::x509::parse_crls(&crate::test_support::read_cert(file));
+    assert_eq!(parsed.result, Ok(()));
+    let crls: crate::verify::CrlList = parsed.crls.into_iter().map(Arc::new).collect();
+    let cas: Vec<CertificateDer<'static>> =
+        CertificateDer::pem_file_iter(crate::test_support::certs_dir().join("ca.crt"))
+            .unwrap()
+            .map(|c| c.unwrap())
+            .collect();
+    policy.check.trust = Some(Arc::new(TrustStore::from_ders(&cas).with_crls(crls)));
+    policy
+}
+
+/// Runs a full renegotiation started by the client until the first refusal (a real endpoint
+/// stops there): the refusing side's error and the alert it sent, as its peer reads it.
+fn first_refusal(
+    client: &mut Tls12Connection,
+    server: &mut Tls12Connection,
+    cp: &Policy,
+    sp: &Policy,
+) -> Option<(Error, Option<(AlertLevel, AlertDescription)>)> {
+    let mut c_out = Vec::new();
+    client.start_client(false, cp, &mut c_out).unwrap();
+    let mut plain = Vec::new();
+    for _ in 0..10 {
+        let mut s_out = Vec::new();
+        while let Some(mut record) = next_record(&mut c_out) {
+            if let Err(e) = server.process_record(&mut record, sp, &mut s_out, &mut plain) {
+                return Some((e, alert_in(&mut s_out, client, cp)));
+            }
+        }
+        while let Some(mut record) = next_record(&mut s_out) {
+            if let Err(e) = client.process_record(&mut record, cp, &mut c_out, &mut plain) {
+                return Some((e, alert_in(&mut c_out, server, sp)));
+            }
+        }
+        if c_out.is_empty() {
+            break;
+        }
+    }
+    None
+}
+
+#[test]
+fn a_full_renegotiation_checks_the_crls() {
+    let parts = TestParts::default();
+    let revoked = Some((Error::X509CertVerifyFailed, Some((AlertLevel::FATAL, AlertDescription::CertificateRevoked))));
+    // The server's CRL revokes the client's certificate: refused with certificate_revoked.
+    let (mut client, mut server) = connections(&parts, &parts);
+    let cp = policy_with(true, false, "client", AuthMode::Required, Endpoint::Client);
+    let sp = with_crls(policy_with(true, false, "server-ec", AuthMode::Required, Endpoint::Server), "crl-ca.pem");
+    assert_eq!(first_refusal(&mut client, &mut server, &cp, &sp), revoked);
+    assert_eq!(server.verify_result, Some(badcert::REVOKED));
+
+    // The client's CRLs (two CAs' in one file) revoke the server's new certificate.
+    let (mut client, mut server) = connections(&parts, &parts);
+    let cp = with_crls(client_policy(), "crls.pem");
+    let sp = policy_with(true, false, "server-rsa", AuthMode::None, Endpoint::Server);
+    assert_eq!(first_refusal(&mut client, &mut server, &cp, &sp), revoked);
+    assert_eq!(client.verify_result, Some(badcert::REVOKED));
+
+    // An empty CRL of the same CA: nothing revoked.
+    let (mut client, mut server) = connections(&parts, &parts);
+    let sp = with_crls(policy_with(true, false, "server-ec", AuthMode::Required, Endpoint::Server), "crl-ca-empty.pem");
+    let (results, _) = renegotiate(&mut client, &mut server, false, &client_policy(), &sp);
+    assert!(results.iter().all(|r| r.is_ok()), "{results:?}");
+    assert_eq!(server.verify_result, Some(0));
 }

@@ -10,11 +10,13 @@
 //! is then `NOT_TRUSTED`). Each certificate gets its own validity, profile, signature and
 //! revocation flags; the end entity also its name and key checks.
 
+use std::sync::Arc;
+
 use crate::error::Error;
-use crate::x509::{Certificate, NameAttribute, SignatureCheck, Time, key_usage};
+use crate::x509::{Certificate, Crl, SignatureCheck, Time, key_usage, key_usage_allows, names_equal};
 
 use super::profile::{self, Profile};
-use super::{badcert, hostname};
+use super::{badcert, hostname, revocation};
 
 /// `MBEDTLS_X509_MAX_INTERMEDIATE_CA`: intermediate CAs a chain may have.
 pub(crate) const MAX_INTERMEDIATE_CA: usize = 8;
@@ -27,9 +29,8 @@ pub(crate) struct Inputs<'a> {
     /// The expected name (`cn`); None: not checked.
     pub(crate) name: Option<&'a str>,
     pub(crate) now: Time,
-    /// The revocation flags of `child` issued by `parent` (`x509_crt_verifycrl`), 0 when no CRL
-    /// applies.
-    pub(crate) revocation: &'a dyn Fn(&Certificate, &Certificate) -> u32,
+    /// The CRLs (`ca_crl`), in the order given; checked for each certificate that has a parent.
+    pub(crate) crls: &'a [Arc<Crl>],
 }
 
 /// One certificate of a built chain and its flags. Depth 0 is the peer's certificate.
@@ -122,7 +123,7 @@ fn walk<'a>(peer: &'a [Certificate], inputs: &Inputs<'a>) -> Result<Vec<Link<'a>
         if !inputs.profile.key_ok(parent.public_key()) {
             chain[last].flags |= badcert::BAD_KEY;
         }
-        chain[last].flags |= (inputs.revocation)(child, parent);
+        chain[last].flags |= revocation::flags(inputs.crls, child, parent, inputs.now, inputs.profile);
         child = parent;
         child_pos = parent_pos;
     }
@@ -173,33 +174,13 @@ fn is_parent(child: &Certificate, parent: &Certificate, top: bool) -> bool {
     !need_ca_bit || (parent.is_ca() && has_key_usage(parent, key_usage::KEY_CERT_SIGN))
 }
 
-/// `mbedtls_x509_crt_check_key_usage`: true without a keyUsage extension; else every bit of
-/// `usage` other than encipherOnly/decipherOnly must be present, and of those two the
-/// certificate may only have the ones `usage` names.
+/// `mbedtls_x509_crt_check_key_usage` on `cert` (see [`key_usage_allows`]).
 pub(crate) fn has_key_usage(cert: &Certificate, usage: u32) -> bool {
-    let Some(present) = cert.extensions().key_usage else { return true };
-    let may = key_usage::ENCIPHER_ONLY | key_usage::DECIPHER_ONLY;
-    let must = usage & !may;
-    present & must == must && present & may & !(usage & may) == 0
+    key_usage_allows(cert.extensions().key_usage, usage)
 }
 
 /// `x509_crt_check_ee_locally_trusted`: a self-issued certificate that is itself one of the
 /// trusted CAs (byte for byte).
 fn locally_trusted(cert: &Certificate, trusted: &[Certificate]) -> bool {
     names_equal(cert.issuer(), cert.subject()) && trusted.iter().any(|t| t.der() == cert.der())
-}
-
-/// `x509_name_cmp`: same attributes in the same order and the same multi-valued structure;
-/// values equal byte for byte with the same string type, or (UTF8String and PrintableString, in
-/// any combination) equal ignoring ASCII case.
-pub(crate) fn names_equal(a: &[NameAttribute], b: &[NameAttribute]) -> bool {
-    use crate::der::{PRINTABLE_STRING, UTF8_STRING};
-    let text = |tag: u8| tag == UTF8_STRING || tag == PRINTABLE_STRING;
-    a.len() == b.len()
-        && a.iter().zip(b).all(|(x, y)| {
-            x.oid == y.oid
-                && x.merged_with_next == y.merged_with_next
-                && ((x.tag == y.tag && x.value == y.value)
-                    || (text(x.tag) && text(y.tag) && x.value.eq_ignore_ascii_case(&y.value)))
-        })
 }

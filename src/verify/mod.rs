@@ -12,6 +12,7 @@
 mod chain;
 mod hostname;
 pub(crate) mod profile;
+mod revocation;
 
 use std::fmt;
 use std::sync::{Arc, Mutex};
@@ -21,15 +22,15 @@ use rustls::client::danger::{
     HandshakeSignatureValid, PeerVerified, ServerIdentity, ServerVerifier, SignatureVerificationInput,
 };
 use rustls::crypto::{Identity, SignatureScheme, WebPkiSupportedAlgorithms};
-use rustls::error::{CertificateError, OtherError};
+use rustls::error::{AlertDescription, CertificateError, OtherError};
 use rustls::pki_types::{CertificateDer, UnixTime};
 use rustls::server::danger::{ClientIdentity, ClientVerifier};
 
 use crate::config::AuthMode;
 use crate::error::Error;
-use crate::x509::{Certificate, Time, key_usage};
+use crate::x509::{Certificate, Crl, Time, ext_key_usage_allows, key_usage};
 
-pub(crate) use chain::has_key_usage;
+pub(crate) use chain::{Inputs, has_key_usage};
 pub(crate) use profile::Profile;
 
 // The `MBEDTLS_X509_BADCERT_*` / `BADCRL_*` bits (`badcert`, `badcrl`) and their texts
@@ -75,16 +76,26 @@ pub(crate) trait VerifyCallback: Send + Sync + fmt::Debug {
     fn run(&self, chain: &[&Certificate], flags: &mut [u32]) -> Result<(), Error>;
 }
 
-/// Trusted CAs (`mbedtls_ssl_conf_ca_chain`, `mbedtls_ssl_set_hs_ca_chain`), parsed once.
+/// The CRLs of a `ca_crl` list, shared (they can be large).
+pub(crate) type CrlList = Arc<[Arc<Crl>]>;
+
+/// Trusted CAs and the CRLs that go with them (`mbedtls_ssl_conf_ca_chain`,
+/// `mbedtls_ssl_set_hs_ca_chain`), parsed once.
 #[derive(Debug, Default)]
 pub(crate) struct TrustStore {
     cas: Vec<Certificate>,
+    crls: CrlList,
 }
 
 impl TrustStore {
-    /// The CAs of `ders` that parse (Mbed TLS's lists only hold parsed certificates).
+    /// The CAs of `ders` that parse (Mbed TLS's lists only hold parsed certificates), no CRLs.
     pub(crate) fn from_ders(ders: &[CertificateDer<'_>]) -> TrustStore {
-        TrustStore { cas: ders.iter().filter_map(|d| Certificate::from_der(d).ok()).collect() }
+        TrustStore { cas: ders.iter().filter_map(|d| Certificate::from_der(d).ok()).collect(), crls: Arc::new([]) }
+    }
+
+    /// The same CAs, with the CRLs checked in each verification (`ca_crl`).
+    pub(crate) fn with_crls(self, crls: CrlList) -> TrustStore {
+        TrustStore { crls, ..self }
     }
 
     /// The subjects of the CAs (the names a server lists in its CertificateRequest).
@@ -141,9 +152,15 @@ impl PeerCheck {
         };
         let mut peer = vec![ee];
         peer.extend(chain[1..].iter().filter_map(|d| Certificate::from_der(d).ok()));
-        let trusted = self.trust.as_deref().map_or(&[][..], |t| &t.cas);
-        let mut flags =
-            verify_chain(&peer, trusted, &self.profile, self.expected_name.as_deref(), now, self.callback.as_deref())?;
+        let (trusted, crls) = self.trust.as_deref().map_or((&[][..], &[][..]), |t| (&t.cas[..], &t.crls[..]));
+        let inputs = chain::Inputs {
+            trusted,
+            crls,
+            profile: &self.profile,
+            name: self.expected_name.as_deref(),
+            now: calendar_time(now)?,
+        };
+        let mut flags = verify_chain(&peer, &inputs, self.callback.as_deref())?;
         flags |= self.usage_flags(&peer[0]);
         Ok(flags)
     }
@@ -189,34 +206,33 @@ impl PeerCheck {
 /// Dotted OIDs of the extended key usages checked here.
 const SERVER_AUTH: &str = "1.3.6.1.5.5.7.3.1";
 const CLIENT_AUTH: &str = "1.3.6.1.5.5.7.3.2";
-const ANY_EXTENDED_KEY_USAGE: &str = "2.5.29.37.0";
 
-/// `mbedtls_x509_crt_check_extended_key_usage`: true without the extension, else when it lists
-/// `purpose` (dotted) or anyExtendedKeyUsage.
+/// `mbedtls_x509_crt_check_extended_key_usage` on `cert` (see [`ext_key_usage_allows`]).
 pub(crate) fn has_extended_key_usage(cert: &Certificate, purpose: &str) -> bool {
-    cert.extensions()
-        .ext_key_usage
-        .as_ref()
-        .is_none_or(|list| list.iter().any(|p| p == purpose || p == ANY_EXTENDED_KEY_USAGE))
+    ext_key_usage_allows(cert.extensions().ext_key_usage.as_deref(), purpose)
+}
+
+/// The calendar time of `now`, as Mbed TLS's verification takes it (`mbedtls_x509_time_gmtime`).
+///
+/// # Errors
+/// `X509FatalError` when the time does not fit, as in Mbed TLS.
+pub(crate) fn calendar_time(now: UnixTime) -> Result<Time, Error> {
+    i64::try_from(now.as_secs()).ok().and_then(Time::from_unix).ok_or(Error::X509FatalError)
 }
 
 /// `mbedtls_x509_crt_verify_with_profile`: builds and checks the chain of `peer` (its
-/// certificate first) against `trusted`, runs `callback` on it, and returns the merged flags.
+/// certificate first) against the CAs and CRLs of `inputs`, runs `callback` on it, and returns
+/// the merged flags.
 ///
 /// # Errors
 /// The callback's error, `X509FatalError` for a chain too long, `X509BadInputData` for an
 /// empty `peer`.
 pub(crate) fn verify_chain(
     peer: &[Certificate],
-    trusted: &[Certificate],
-    profile: &Profile,
-    name: Option<&str>,
-    now: UnixTime,
+    inputs: &Inputs<'_>,
     callback: Option<&dyn VerifyCallback>,
 ) -> Result<u32, Error> {
-    let no_crl = |_: &Certificate, _: &Certificate| 0;
-    let inputs = chain::Inputs { trusted, profile, name, now: Time::from_unix(now.as_secs()), revocation: &no_crl };
-    let links = chain::build(peer, &inputs)?;
+    let links = chain::build(peer, inputs)?;
     let certs: Vec<&Certificate> = links.iter().map(|l| l.cert).collect();
     let mut flags: Vec<u32> = links.iter().map(|l| l.flags).collect();
     if let Some(callback) = callback {
@@ -225,14 +241,14 @@ pub(crate) fn verify_chain(
     Ok(flags.iter().fold(0, |all, f| all | f))
 }
 
-/// The certificate error that fails a handshake with `flags`: it selects the alert Mbed TLS
+/// The certificate problem that fails a handshake with `flags`: it selects the alert Mbed TLS
 /// sends for them (checked in Mbed TLS's order: access_denied, bad_certificate,
 /// unsupported_certificate, certificate_expired, certificate_revoked, unknown_ca,
 /// certificate_unknown).
-fn failure_for(flags: u32) -> rustls::Error {
+fn certificate_error(flags: u32) -> CertificateError {
     let unsupported =
         badcert::KEY_USAGE | badcert::EXT_KEY_USAGE | badcert::NS_CERT_TYPE | badcert::BAD_PK | badcert::BAD_KEY;
-    let e = if flags & badcert::OTHER != 0 {
+    if flags & badcert::OTHER != 0 {
         CertificateError::ApplicationVerificationFailure
     } else if flags & badcert::CN_MISMATCH != 0 {
         CertificateError::NotValidForName
@@ -246,8 +262,18 @@ fn failure_for(flags: u32) -> rustls::Error {
         CertificateError::UnknownIssuer
     } else {
         CertificateError::Other(OtherError::new(std::io::Error::other(format!("verification flags {flags:#x}"))))
-    };
-    rustls::Error::InvalidCertificate(e)
+    }
+}
+
+/// The error that fails a rustls handshake with `flags` (see [`certificate_error`]).
+fn failure_for(flags: u32) -> rustls::Error {
+    rustls::Error::InvalidCertificate(certificate_error(flags))
+}
+
+/// The alert Mbed TLS sends when verification fails with `flags` (renegotiation handshakes,
+/// which this library runs itself; see [`certificate_error`]).
+pub(crate) fn alert_for(flags: u32) -> AlertDescription {
+    AlertDescription::from(&certificate_error(flags))
 }
 
 fn algorithms() -> &'static WebPkiSupportedAlgorithms {

@@ -23,12 +23,17 @@ pub(crate) struct Span {
 }
 
 impl Span {
-    fn whole(tlv: &Tlv<'_>) -> Span {
+    pub(super) fn whole(tlv: &Tlv<'_>) -> Span {
         Span { tag: tlv.tag, offset: tlv.start, len: tlv.end() - tlv.start }
     }
 
-    fn contents(tlv: &Tlv<'_>) -> Span {
+    pub(super) fn contents(tlv: &Tlv<'_>) -> Span {
         Span { tag: tlv.tag, offset: tlv.value_start, len: tlv.value.len() }
+    }
+
+    /// The bytes this span covers in `der` (the DER it was made from).
+    pub(super) fn of(self, der: &[u8]) -> &[u8] {
+        &der[self.offset..self.offset + self.len]
     }
 }
 
@@ -64,6 +69,18 @@ impl Certificate {
     /// `X509UnknownVersion` (version > 3), `X509UnknownSigAlg`, `X509SigMismatch` (the two
     /// signature algorithm fields differ), and the `Pk*` codes for the public key.
     pub(crate) fn from_der(input: &[u8]) -> Result<Certificate, Error> {
+        Self::parse(input, false)
+    }
+
+    /// As [`Certificate::from_der`], but the extensions Mbed TLS hands to an extension callback
+    /// (`mbedtls_x509_crt_parse_der_with_ext_cb`) are recorded in
+    /// `extensions().unhandled` instead of being refused (critical) or skipped: the caller runs
+    /// the callback on each and decides.
+    pub(crate) fn from_der_for_callback(input: &[u8]) -> Result<Certificate, Error> {
+        Self::parse(input, true)
+    }
+
+    fn parse(input: &[u8], for_callback: bool) -> Result<Certificate, Error> {
         use Error as E;
         use der::*;
         let mut top = Reader::new(input);
@@ -112,7 +129,7 @@ impl Certificate {
         }
         if version == 3 {
             if let Some(ext) = t.read_optional(context(3, true), E::X509InvalidExtensions)? {
-                extensions = parse_extensions(&ext)?;
+                extensions = parse_extensions(&ext, for_callback)?;
             }
         }
         t.finish(E::X509InvalidFormat)?;
@@ -155,10 +172,9 @@ impl Certificate {
     pub(crate) fn der(&self) -> &[u8] {
         &self.der
     }
-
     /// The bytes a [`Span`] of this certificate covers.
     pub(crate) fn bytes(&self, span: Span) -> &[u8] {
-        &self.der[span.offset..span.offset + span.len]
+        span.of(&self.der)
     }
 
     pub(crate) fn tbs(&self) -> Span {

@@ -1,12 +1,12 @@
 //! The texts of `mbedtls_x509_crt_info` (a certificate's fields, one per line),
-//! `mbedtls_x509_serial_gets` and `mbedtls_x509_crt_verify_info` (one line per verification
-//! flag).
+//! `mbedtls_x509_crl_info`, `mbedtls_x509_serial_gets` and `mbedtls_x509_crt_verify_info` (one
+//! line per verification flag).
 
 use core::fmt::Write as _;
 
-use super::Certificate;
 use super::extensions::{GeneralName, NS_CERT_TYPE_NAMES, key_usage};
 use super::name::{dn_string, push_hex};
+use super::{Certificate, Crl};
 use crate::oid;
 use crate::verify::FLAG_TEXTS;
 
@@ -90,6 +90,25 @@ pub(crate) fn info(cert: &Certificate, prefix: &str) -> String {
         let names = policies.iter().map(|o| if o == oid::ANY_POLICY { "Any Policy" } else { "???" });
         let _ = writeln!(s, "{p}certificate policies : {}", joined(names));
     }
+    s
+}
+
+/// The text of `mbedtls_x509_crl_info` for one CRL: version, issuer, both update times (zeroes
+/// when there is no nextUpdate), one line per revoked certificate, the signature algorithm;
+/// each line starting with `prefix`.
+pub(crate) fn crl_info(crl: &Crl, prefix: &str) -> String {
+    let p = prefix;
+    let mut s = String::new();
+    let _ = writeln!(s, "{p}CRL version   : {}", crl.version());
+    let _ = writeln!(s, "{p}issuer name   : {}", crl.issuer_string());
+    let _ = writeln!(s, "{p}this update   : {}", crl.this_update());
+    let _ = writeln!(s, "{p}next update   : {}", crl.next_update().unwrap_or_default());
+    let _ = write!(s, "{p}Revoked certificates:");
+    for entry in crl.entries() {
+        let serial = serial_string(crl.bytes(entry.serial));
+        let _ = write!(s, "\n{p}serial number: {serial} revocation date: {}", entry.revocation_date);
+    }
+    let _ = writeln!(s, "\n{p}signed using  : {}", crl.signature_algorithm().name);
     s
 }
 

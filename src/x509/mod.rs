@@ -9,10 +9,12 @@
 //!
 //! One file per concern: [`certificate`] (the structure and its fields), [`signature`]
 //! (signature algorithms), [`name`] (distinguished names), [`time`] (validity),
-//! [`extensions`], [`info`] (the texts); this file parses chains (`mbedtls_x509_crt_parse`).
+//! [`extensions`], [`info`] (the texts), [`crl`] (revocation lists and the revocation check);
+//! this file parses chains (`mbedtls_x509_crt_parse`).
 //! The DER reader and the OID tables they share with `pk` are [`crate::der`] and [`crate::oid`].
 
 mod certificate;
+mod crl;
 mod extensions;
 mod info;
 mod name;
@@ -21,9 +23,12 @@ mod signed;
 mod time;
 
 pub(crate) use certificate::{Certificate, Span};
-pub(crate) use extensions::{GeneralName, key_usage};
-pub(crate) use info::{info, verify_info};
-pub(crate) use name::NameAttribute;
+pub(crate) use crl::{Crl, CrlParse, parse_crls};
+pub(crate) use extensions::{
+    GeneralName, SanEntry, ext_key_usage_allows, key_usage, key_usage_allows, parse_san_entry,
+};
+pub(crate) use info::{crl_info, info, serial_string, verify_info};
+pub(crate) use name::{NameAttribute, dn_text, names_equal};
 pub(crate) use signature::SignatureAlgorithm;
 pub(crate) use signed::SignatureCheck;
 pub(crate) use time::Time;

@@ -356,11 +356,120 @@ fn signatures_check_against_the_issuer_key_only() {
 
 #[test]
 fn unix_seconds_to_calendar_time() {
-    let t = |secs| Time::from_unix(secs).to_string();
+    let t = |secs| Time::from_unix(secs).unwrap().to_string();
     assert_eq!(t(0), "1970-01-01 00:00:00");
     assert_eq!(t(951_782_400), "2000-02-29 00:00:00");
     assert_eq!(t(1_796_294_399), "2026-12-03 10:39:59");
     assert_eq!(t(4_107_542_399), "2100-02-28 23:59:59");
     assert_eq!(t(4_107_542_400), "2100-03-01 00:00:00");
     assert_eq!(t(253_402_300_799), "9999-12-31 23:59:59");
+}
+
+#[test]
+fn unix_times_to_calendar() {
+    let t = |s| Time::from_unix(s).unwrap();
+    assert_eq!(t(0), Time { year: 1970, mon: 1, day: 1, hour: 0, min: 0, sec: 0 });
+    assert_eq!(t(-1), Time { year: 1969, mon: 12, day: 31, hour: 23, min: 59, sec: 59 });
+    assert_eq!(t(951_782_400), Time { year: 2000, mon: 2, day: 29, hour: 0, min: 0, sec: 0 });
+    assert_eq!(t(4_107_542_399), Time { year: 2100, mon: 2, day: 28, hour: 23, min: 59, sec: 59 });
+    assert_eq!(Time::from_unix(i64::MAX), None);
+    // Against the C library's gmtime_r over a spread of times.
+    for i in -200i64..200 {
+        let secs = i * 987_654_321 + 12_345;
+        // SAFETY: `tm` is a local the call fills; `secs` is a valid time_t.
+        let tm = unsafe {
+            let mut tm: libc::tm = core::mem::zeroed();
+            let tt: libc::time_t = secs;
+            assert!(!libc::gmtime_r(&tt, &mut tm).is_null());
+            tm
+        };
+        let want = Time {
+            year: tm.tm_year + 1900,
+            mon: tm.tm_mon + 1,
+            day: tm.tm_mday,
+            hour: tm.tm_hour,
+            min: tm.tm_min,
+            sec: tm.tm_sec,
+        };
+        assert_eq!(t(secs), want, "{secs}");
+    }
+    let now = Time::now().unwrap();
+    assert!(now.year >= 2025);
+    // mbedtls_x509_time_cmp: the packed differences.
+    let a = Time { year: 2026, mon: 1, day: 2, hour: 3, min: 4, sec: 5 };
+    assert_eq!(a.cmp_mbedtls(&a), 0);
+    assert_eq!(a.cmp_mbedtls(&Time { day: 3, ..a }), -1);
+    assert_eq!(Time { year: 2027, ..a }.cmp_mbedtls(&a), 512);
+    assert_eq!(a.cmp_mbedtls(&Time { sec: 6, ..a }), -1);
+    assert_eq!(Time { hour: 4, ..a }.cmp_mbedtls(&a), 4096);
+    assert!(Time::default().cmp_mbedtls(&now) < 0);
+}
+
+#[test]
+fn name_comparison_and_dn_limits() {
+    let attr = |oid: &[u8], tag: u8, value: &[u8]| NameAttribute {
+        oid: oid.to_vec(),
+        tag,
+        value: value.to_vec(),
+        merged_with_next: false,
+    };
+    let cn = [0x55, 0x04, 0x03];
+    let a = [attr(&cn, der::PRINTABLE_STRING, b"Test CA")];
+    assert!(name::names_equal(&a, &[attr(&cn, der::UTF8_STRING, b"test ca")]));
+    assert!(!name::names_equal(&a, &[attr(&cn, der::IA5_STRING, b"Test CA")]));
+    assert!(name::names_equal(&[attr(&cn, der::IA5_STRING, b"x")], &[attr(&cn, der::IA5_STRING, b"x")]));
+    assert!(!name::names_equal(&a, &[attr(&[0x55, 0x04, 0x0A], der::PRINTABLE_STRING, b"Test CA")]));
+    assert!(!name::names_equal(&a, &[]));
+    let merged = [NameAttribute { merged_with_next: true, ..a[0].clone() }, a[0].clone()];
+    assert!(!name::names_equal(&merged, &[a[0].clone(), a[0].clone()]));
+    assert_eq!(name::dn_text(&merged).unwrap(), "CN=Test CA + CN=Test CA");
+    // Mbed TLS's refusals: a NUL byte, a value longer than 255 characters.
+    assert_eq!(name::dn_text(&[attr(&cn, der::UTF8_STRING, b"a\0b")]), Err(Error::X509InvalidName));
+    assert_eq!(name::dn_string(&[attr(&cn, der::UTF8_STRING, b"a\0b")]), "CN=a\\00b");
+    assert!(name::dn_text(&[attr(&cn, der::UTF8_STRING, &[b'x'; 255])]).is_ok());
+    assert_eq!(name::dn_text(&[attr(&cn, der::UTF8_STRING, &[b'x'; 256])]), Err(Error::X509BufferTooSmall));
+}
+
+#[test]
+fn usage_checks_and_callback_extensions() {
+    use extensions::key_usage::*;
+    assert!(key_usage_allows(None, CRL_SIGN));
+    assert!(key_usage_allows(Some(KEY_CERT_SIGN | CRL_SIGN), CRL_SIGN));
+    assert!(!key_usage_allows(Some(KEY_CERT_SIGN), CRL_SIGN));
+    assert!(key_usage_allows(Some(KEY_AGREEMENT | ENCIPHER_ONLY), KEY_AGREEMENT | ENCIPHER_ONLY));
+    // encipherOnly set in the certificate but not asked for.
+    assert!(!key_usage_allows(Some(KEY_AGREEMENT | ENCIPHER_ONLY), KEY_AGREEMENT));
+    assert!(key_usage_allows(Some(KEY_AGREEMENT), KEY_AGREEMENT | DECIPHER_ONLY));
+    let (server_auth, client_auth) = ("1.3.6.1.5.5.7.3.1", "1.3.6.1.5.5.7.3.2");
+    let eku = vec![server_auth.to_string()];
+    assert!(ext_key_usage_allows(Some(&eku), server_auth));
+    assert!(!ext_key_usage_allows(Some(&eku), client_auth));
+    assert!(ext_key_usage_allows(None, client_auth));
+    assert!(ext_key_usage_allows(Some(&["2.5.29.37.0".to_string()]), client_auth));
+    assert!(!ext_key_usage_allows(Some(&eku), ""));
+
+    // The CA's extensions are all known: nothing left to a callback.
+    let ca = Certificate::from_der_for_callback(&read("ca.der")).unwrap();
+    assert!(ca.extensions().unhandled.is_empty());
+    // An unknown critical extension fails a plain parse; for a callback it is recorded, with
+    // the unknown non-critical one and the unsupported policy, in certificate order.
+    let pem = read("custom-ext.crt");
+    assert_eq!(parse_chain(&pem).result().err(), Some(Error::X509InvalidExtensions));
+    let der = pem::labelled_blocks(&pem).remove(0).1.unwrap().der;
+    let cert = Certificate::from_der_for_callback(&der).unwrap();
+    let seen: Vec<(String, bool, bool, Vec<u8>)> = cert
+        .extensions()
+        .unhandled
+        .iter()
+        .map(|u| (oid::to_dotted(cert.bytes(u.oid)).unwrap(), u.critical, u.policies, cert.bytes(u.value).to_vec()))
+        .collect();
+    assert_eq!(
+        seen,
+        [
+            ("1.2.3.4".to_string(), true, false, b"\x0c\x05hello".to_vec()),
+            ("1.2.3.5".to_string(), false, false, vec![0x02, 0x01, 0x07]),
+            ("2.5.29.32".to_string(), false, true, cert.bytes(cert.extensions().unhandled[2].value).to_vec()),
+        ]
+    );
+    assert_eq!(cert.extensions().certificate_policies.as_deref(), Some(&["1.2.3.6".to_string()][..]));
 }

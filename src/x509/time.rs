@@ -16,21 +16,52 @@ pub(crate) struct Time {
 }
 
 impl Time {
-    /// The UTC calendar time of `secs` seconds after 1970-01-01 00:00:00 UTC.
-    pub(crate) fn from_unix(secs: u64) -> Time {
-        // Days to civil date: the proleptic Gregorian calendar counted in 400-year eras from
-        // 0000-03-01, so that leap days fall at the end of each year.
-        let days = (secs / 86_400) as i64 + 719_468;
-        let rem = (secs % 86_400) as i32;
-        let era = days.div_euclid(146_097);
-        let day_of_era = days - era * 146_097;
-        let year_of_era = (day_of_era - day_of_era / 1460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
-        let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
-        let mp = (5 * day_of_year + 2) / 153;
-        let day = (day_of_year - (153 * mp + 2) / 5 + 1) as i32;
-        let mon = if mp < 10 { mp + 3 } else { mp - 9 } as i32;
-        let year = (year_of_era + era * 400) as i32 + i32::from(mon <= 2);
-        Time { year, mon, day, hour: rem / 3600, min: rem / 60 % 60, sec: rem % 60 }
+    /// The UTC calendar time of `secs` seconds since 1970-01-01 00:00:00 (negative: before),
+    /// as `gmtime` gives it; None when the year does not fit.
+    pub(crate) fn from_unix(secs: i64) -> Option<Time> {
+        let days = secs.div_euclid(86_400);
+        let rest = secs.rem_euclid(86_400);
+        // Days to civil date (proleptic Gregorian), in eras of 400 years from 0000-03-01.
+        let z = days + 719_468;
+        let era = z.div_euclid(146_097);
+        let doe = z.rem_euclid(146_097);
+        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+        let mp = (5 * doy + 2) / 153;
+        let day = doy - (153 * mp + 2) / 5 + 1;
+        let mon = if mp < 10 { mp + 3 } else { mp - 9 };
+        let year = yoe + era * 400 + i64::from(mon <= 2);
+        Some(Time {
+            year: i32::try_from(year).ok()?,
+            mon: mon as i32,
+            day: day as i32,
+            hour: (rest / 3600) as i32,
+            min: (rest / 60 % 60) as i32,
+            sec: (rest % 60) as i32,
+        })
+    }
+
+    /// The current UTC time (None if the clock is out of range).
+    pub(crate) fn now() -> Option<Time> {
+        let now = std::time::SystemTime::now();
+        let secs = match now.duration_since(std::time::UNIX_EPOCH) {
+            Ok(d) => i64::try_from(d.as_secs()).ok()?,
+            Err(e) => -i64::try_from(e.duration().as_secs()).ok()?,
+        };
+        Time::from_unix(secs)
+    }
+
+    /// `mbedtls_x509_time_cmp`: negative when `self` is earlier than `other`, 0 when equal,
+    /// positive when later. Mbed TLS compares packed fields (`year << 9 | mon << 5 | day`, then
+    /// `hour << 12 | min << 6 | sec`) and returns their difference; so does this, so that the
+    /// values (not only the signs) are Mbed TLS's, also for out-of-range fields.
+    pub(crate) fn cmp_mbedtls(&self, other: &Time) -> i32 {
+        let date = |t: &Time| (t.year.wrapping_shl(9)) | (t.mon.wrapping_shl(5)) | t.day;
+        let clock = |t: &Time| (t.hour.wrapping_shl(12)) | (t.min.wrapping_shl(6)) | t.sec;
+        match date(self).wrapping_sub(date(other)) {
+            0 => clock(self).wrapping_sub(clock(other)),
+            x => x,
+        }
     }
 }
 
@@ -38,6 +69,11 @@ impl core::fmt::Display for Time {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         write!(f, "{:04}-{:02}-{:02} {:02}:{:02}:{:02}", self.year, self.mon, self.day, self.hour, self.min, self.sec)
     }
+}
+
+/// True when the next element of `r` is a UTCTime or GeneralizedTime.
+pub(super) fn time_follows(r: &Reader<'_>) -> bool {
+    matches!(r.peek_tag(), Some(der::UTC_TIME | der::GENERALIZED_TIME))
 }
 
 /// Time ::= UTCTime (YYMMDDHHMMSS[Z]) | GeneralizedTime (YYYYMMDDHHMMSS[Z]).

@@ -19,23 +19,12 @@
 #include "mbedtls/pem.h"
 #include "mbedtls/compat.h"
 
+#include "check.h"
+
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-static int failures, checks;
-
-#define EXPECT(expr, expected)                                                          \
-    do {                                                                                \
-        long long r_ = (long long) (expr), e_ = (long long) (expected);                 \
-        checks++;                                                                       \
-        if (r_ != e_) {                                                                 \
-            printf("FAIL line %d: %s = %lld (-0x%llX), expected %lld (-0x%llX)\n", __LINE__, \
-                   #expr, r_, r_ < 0 ? -r_ : r_, e_, e_ < 0 ? -e_ : e_);               \
-            failures++;                                                                 \
-        }                                                                               \
-    } while (0)
 
 static char dir[512];
 
@@ -377,6 +366,5 @@ int main(int argc, char *argv[])
     caches_tickets_sessions();
     renegotiation();
     sockets_and_misc();
-    printf("%s: %d of %d checks failed\n", failures ? "FAILED" : "PASSED", failures, checks);
-    return failures ? 1 : 0;
+    return EXPECT_SUMMARY();
 }

@@ -17,13 +17,14 @@
  *     has it calls mbedtls_ssl_renegotiate (TLS 1.2 key renewal of IEC 62351-3).
  *
  * usage: iec_tls_layer mode=server|client port=N crt= key= ca= [key=value ...]
- *   crl=FILE  known=FILE (PEM certificates accepted without chain)  chain=0|1 (default 1)
+ *   crl=FILE (repeatable: each file's CRLs are added to one list)
+ *   known=FILE (PEM certificates accepted without chain)  chain=0|1 (default 1)
  *   only_known=0|1  connections=N (default 1)  messages=N (client, default 3)
  *   renego_ms=N (0 = never)  max_version=tls12|tls13 (default tls12)  name=HOST (client)
  *   pause_ms=N (client: pause after each echo)  authmode=required|optional (default required)
  *   fail_code=HEX (the verify callback returns -HEX at depth 0, as a stack refusing a peer)
  * Prints one line per event ("verify: depth D flags 0x...", "handshake: <version> <suite>
- * flags 0x...", "echo: <text>", "renegotiated: N", "session saved: N bytes, id XXXXXXXX",
+ * flags 0x...", "crl: version V, issuer N bytes", "echo: <text>", "renegotiated: N", "session saved: N bytes, id XXXXXXXX",
  * "cache: stored|found|missing", "error: <function> -0x<code>") and "done" at the end. Every
  * line is flushed (test harnesses read them through a pipe).
  */
@@ -161,6 +162,7 @@ static int cache_get(void *p, const unsigned char *id, size_t id_len, mbedtls_ss
 struct options {
     int server;
     const char *port, *crt, *key, *ca, *crl, *known, *name;
+    const char *more_crls[3];
     int chain, only_known, connections, messages, renego_ms, tls13, pause_ms, authmode, fail_code;
 };
 
@@ -186,6 +188,16 @@ static int setup(struct tls_config *cfg, const struct options *o)
         if ((ret = mbedtls_x509_crl_parse_file(&cfg->crl, o->crl)) != 0) {
             say("error: %s -0x%04x\n", "CRL", ret);
             return ret;
+        }
+        for (int i = 0; i < 3 && o->more_crls[i] != NULL; i++) {
+            if ((ret = mbedtls_x509_crl_parse_file(&cfg->crl, o->more_crls[i])) != 0) {
+                say("error: %s -0x%04x\n", "CRL", ret);
+                return ret;
+            }
+        }
+        /* The stacks walk the list like this to log what was loaded. */
+        for (const mbedtls_x509_crl *c = &cfg->crl; c != NULL && c->version != 0; c = c->next) {
+            mbedtls_printf("crl: version %d, issuer %u bytes\n", c->version, (unsigned) c->issuer_raw.len);
         }
         crl = &cfg->crl;
     }
@@ -405,8 +417,9 @@ next:
 
 int main(int argc, char **argv)
 {
-    struct options o = { 0, "4433", NULL, NULL, NULL, NULL, NULL, "localhost", 1, 0, 1, 3, 0, 0, 0,
-                         MBEDTLS_SSL_VERIFY_REQUIRED, 0 };
+    struct options o = { 0, "4433", NULL, NULL, NULL, NULL, NULL, "localhost", { NULL, NULL, NULL },
+                         1, 0, 1, 3, 0, 0, 0, MBEDTLS_SSL_VERIFY_REQUIRED, 0 };
+    int crls = 0;
     for (int i = 1; i < argc; i++) {
         char *eq = strchr(argv[i], '=');
         if (eq == NULL) {
@@ -420,7 +433,8 @@ int main(int argc, char **argv)
         else if (strcmp(k, "crt") == 0) o.crt = v;
         else if (strcmp(k, "key") == 0) o.key = v;
         else if (strcmp(k, "ca") == 0) o.ca = v;
-        else if (strcmp(k, "crl") == 0) o.crl = v;
+        else if (strcmp(k, "crl") == 0 && crls == 0) o.crl = v, crls++;
+        else if (strcmp(k, "crl") == 0 && crls < 4) o.more_crls[crls++ - 1] = v;
         else if (strcmp(k, "known") == 0) o.known = v;
         else if (strcmp(k, "name") == 0) o.name = v;
         else if (strcmp(k, "chain") == 0) o.chain = atoi(v);

@@ -13,20 +13,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "counted_checks.h"
+
 #include "mbedtls/error.h"
 #include "mbedtls/pk.h"
 #include "mbedtls/x509_crt.h"
-
-static int failures = 0;
-
-#define CHECK(cond)                                                        \
-    do {                                                                   \
-        if (!(cond)) {                                                     \
-            fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__,         \
-                    __LINE__, #cond);                                      \
-            failures++;                                                    \
-        }                                                                  \
-    } while (0)
 
 #define CHECK_RET(expr, expected)                                          \
     do {                                                                   \
@@ -48,34 +39,9 @@ static void path_of(char *out, size_t size, const char *name)
     snprintf(out, size, "%s/%s", dir, name);
 }
 
-/* Reads a whole file; *len excludes the NUL that is appended. */
 static unsigned char *load(const char *name, size_t *len)
 {
-    char path[1024];
-    FILE *f;
-    long n;
-    unsigned char *buf;
-
-    path_of(path, sizeof(path), name);
-    f = fopen(path, "rb");
-    if (f == NULL) {
-        return NULL;
-    }
-    if (fseek(f, 0, SEEK_END) != 0 || (n = ftell(f)) < 0 || fseek(f, 0, SEEK_SET) != 0) {
-        fclose(f);
-        return NULL;
-    }
-    buf = malloc((size_t) n + 1);
-    if (buf != NULL && fread(buf, 1, (size_t) n, f) != (size_t) n) {
-        free(buf);
-        buf = NULL;
-    }
-    fclose(f);
-    if (buf != NULL) {
-        buf[n] = '\0';
-        *len = (size_t) n;
-    }
-    return buf;
+    return load_file(dir, name, len);
 }
 
 static int chain_length(const mbedtls_x509_crt *crt)

@@ -138,28 +138,33 @@ pub unsafe extern "C" fn mbedtls_ssl_conf_authmode(conf: *mut mbedtls_ssl_config
     })
 }
 
-/// Sets the trusted CA certificates (the chain starting at `ca_chain`, following `next`).
+/// Sets the trusted CA certificates (the chain starting at `ca_chain`, following `next`) and the
+/// CRLs checked with them in every handshake and renegotiation (the list starting at `ca_crl`;
+/// NULL: none): a peer certificate they list is `MBEDTLS_X509_BADCERT_REVOKED` (alert
+/// certificate_revoked under `MBEDTLS_SSL_VERIFY_REQUIRED`), see `mbedtls_x509_crt_verify`.
 ///
-/// Differences from Mbed TLS: the certificates are copied now, so later changes to the chain do
-/// not affect the configuration and the chain may be freed at once. CRLs (`ca_crl`) are not
-/// supported and ignored. NULL `ca_chain` removes the CAs.
+/// Differences from Mbed TLS: the certificates and CRLs are taken now, so later changes to the
+/// lists do not affect the configuration and they may be freed at once. NULL `ca_chain` removes
+/// the CAs.
 ///
 /// # Safety
-/// `conf` is NULL (ignored) or an initialised configuration; `ca_chain` is NULL or a parsed chain.
+/// `conf` is NULL (ignored) or an initialised configuration; `ca_chain` is NULL or a parsed
+/// chain; `ca_crl` is NULL or an initialised CRL list.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn mbedtls_ssl_conf_ca_chain(
     conf: *mut mbedtls_ssl_config,
     ca_chain: *mut mbedtls_x509_crt,
-    ca_crl: *mut c_void,
+    ca_crl: *mut mbedtls_x509_crl,
 ) {
     entry!(mbedtls_ssl_conf_ca_chain, {
         let handle = shell_or_return!(conf);
-        if !ca_crl.is_null() {
-            log::error!("CRLs are not supported; ca_crl is ignored");
-        }
-        // SAFETY: `ca_chain` is NULL or an initialised shell (the contract of this function).
-        let chain = unsafe { chain_ders(ca_chain) }.map(Arc::<[_]>::from);
-        handle.config.update(|s| s.ca_chain = chain);
+        // SAFETY: `ca_chain` and `ca_crl` are NULL or initialised shells (the contract of this
+        // function).
+        let (chain, crls) = unsafe { (chain_ders(ca_chain).map(Arc::<[_]>::from), crl_list(ca_crl)) };
+        handle.config.update(|s| {
+            s.ca_chain = chain;
+            s.ca_crl = crls;
+        });
     })
 }
 

@@ -514,25 +514,27 @@ pub unsafe extern "C" fn mbedtls_ssl_set_hs_own_cert(
     })
 }
 
-/// From inside the SNI callback: trust these CAs for the client certificate of this handshake.
-/// CRLs are not supported (`ca_crl` is ignored).
+/// From inside the SNI callback: trust these CAs, and check these CRLs (NULL: none), for the
+/// client certificate of this handshake, instead of the configuration's.
 ///
 /// # Safety
-/// `ssl` is NULL (ignored) or an initialised context; `ca_chain` is NULL or a parsed chain.
+/// `ssl` is NULL (ignored) or an initialised context; `ca_chain` is NULL or a parsed chain;
+/// `ca_crl` is NULL or an initialised CRL list.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn mbedtls_ssl_set_hs_ca_chain(
     ssl: *mut mbedtls_ssl_context,
     ca_chain: *mut mbedtls_x509_crt,
-    ca_crl: *mut c_void,
+    ca_crl: *mut mbedtls_x509_crl,
 ) {
     entry!(mbedtls_ssl_set_hs_ca_chain, {
-        let _ = ca_crl;
+        // SAFETY: `ca_crl` is NULL or an initialised list (the contract of this function).
+        let crls = unsafe { crl_list(ca_crl) };
         // SAFETY: `ca_chain` is NULL or an initialised shell (the contract of this function).
         if let Some(chain) = unsafe { chain_ders(ca_chain) } {
             // SAFETY: `ssl` is NULL or a context shell (the contract of this function).
             let _ = unsafe {
                 with_ssl(ssl, |h| {
-                    h.ctx.set_hs_ca_chain(chain.into());
+                    h.ctx.set_hs_ca_chain(chain.into(), crls);
                     Ok(())
                 })
             };

@@ -15,6 +15,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use super::error::{code_of, count_or_code, status};
 use super::handle::{self, Shell, shell};
 use super::pk::{mbedtls_pk_context, private_key_der};
+use super::x509_crl::{crl_list, mbedtls_x509_crl};
 use super::x509_crt::{chain_ders, free_owned_chain, mbedtls_x509_crt, new_chain_from_ders};
 use super::{
     Guarded, copy_out, entry, in_cstr, in_slice, out_slice, shell_or_return, ssl_cache, ssl_ciphersuites, ssl_ticket,

@@ -17,10 +17,16 @@ use super::error::code_of;
 use super::handle::{self, Shell, shell};
 use super::handle::{handle_is, handle_new, handle_ref, handle_take};
 use super::pk::{mbedtls_pk_context, public_context};
-use super::x509::{mbedtls_x509_buf, mbedtls_x509_time};
-use super::{entry, in_cstr, in_path, in_slice, write_c_text};
+use super::x509::{
+    EMPTY_BUF, EMPTY_NAME, EMPTY_SEQUENCE, Linked, chain_nodes, free_linked, free_shell_chain, mbedtls_x509_buf,
+    mbedtls_x509_name, mbedtls_x509_sequence, mbedtls_x509_time, name_list, sequence, write_text,
+};
+use super::{entry, in_cstr, in_path, in_slice};
 use crate::error::Error;
-use crate::x509::{self, Certificate, Span, Time};
+use crate::x509::{self, Certificate, Span};
+
+mod checks;
+pub use checks::*;
 
 mod verify;
 pub use verify::*;
@@ -31,8 +37,10 @@ pub use verify::*;
 /// and `mbedtls_x509_crt_free` it. All buffers point into memory owned by the library, valid
 /// until `mbedtls_x509_crt_free`; treat them as read-only.
 ///
-/// Differences from Mbed TLS: only the fields listed here exist (no `issuer`/`subject` name
-/// lists, extensions or `sig` fields); use `mbedtls_x509_crt_info` for a readable dump.
+/// Differences from Mbed TLS: only the fields listed here exist (no `v3_ext`, key identifier,
+/// policy, extKeyUsage or `sig` fields; `ca_istrue` and the key usage are read with
+/// `mbedtls_x509_crt_get_ca_istrue` / `mbedtls_x509_crt_check_key_usage`); use
+/// `mbedtls_x509_crt_info` for a readable dump.
 #[repr(C)]
 pub struct mbedtls_x509_crt {
     /// Private: 1 when the library owns the DER (always, here).
@@ -51,6 +59,10 @@ pub struct mbedtls_x509_crt {
     pub issuer_raw: mbedtls_x509_buf,
     /// The subject Name, DER including its header.
     pub subject_raw: mbedtls_x509_buf,
+    /// The issuer as a name list (for `mbedtls_x509_dn_gets`).
+    pub issuer: mbedtls_x509_name,
+    /// The subject as a name list (for `mbedtls_x509_dn_gets`).
+    pub subject: mbedtls_x509_name,
     /// Start of validity (UTC).
     pub valid_from: mbedtls_x509_time,
     /// End of validity (UTC).
@@ -59,13 +71,15 @@ pub struct mbedtls_x509_crt {
     pub pk_raw: mbedtls_x509_buf,
     /// The public key, usable with `mbedtls_pk_get_type`, `mbedtls_pk_get_bitlen`, ...
     pub pk: mbedtls_pk_context,
+    /// The subjectAltName entries (each GeneralName's tag and contents, for
+    /// `mbedtls_x509_parse_subject_alt_name`); all zero when there are none.
+    pub subject_alt_names: mbedtls_x509_sequence,
     /// The next certificate of the chain, or NULL.
     pub next: *mut mbedtls_x509_crt,
     /// Private: the parsed certificate.
     private_handle: *mut c_void,
 }
 
-const EMPTY_BUF: mbedtls_x509_buf = mbedtls_x509_buf { tag: 0, len: 0, p: ptr::null_mut() };
 const EMPTY_TIME: mbedtls_x509_time = mbedtls_x509_time { year: 0, mon: 0, day: 0, hour: 0, min: 0, sec: 0 };
 
 // The struct holding no certificate (as after `mbedtls_x509_crt_init`) is its `EMPTY`.
@@ -80,18 +94,17 @@ shell!(
         sig_oid: EMPTY_BUF,
         issuer_raw: EMPTY_BUF,
         subject_raw: EMPTY_BUF,
+        issuer: EMPTY_NAME,
+        subject: EMPTY_NAME,
         valid_from: EMPTY_TIME,
         valid_to: EMPTY_TIME,
         pk_raw: EMPTY_BUF,
         pk: mbedtls_pk_context::EMPTY,
+        subject_alt_names: EMPTY_SEQUENCE,
         next: ptr::null_mut(),
         private_handle: ptr::null_mut(),
     }
 );
-
-fn c_time(t: Time) -> mbedtls_x509_time {
-    mbedtls_x509_time { year: t.year, mon: t.mon, day: t.day, hour: t.hour, min: t.min, sec: t.sec }
-}
 
 /// Writes `cert` into `node` (which must hold no certificate), keeping `next`.
 ///
@@ -117,10 +130,13 @@ unsafe fn fill(node: *mut mbedtls_x509_crt, cert: Certificate, next: *mut mbedtl
         sig_oid: buf(cert.sig_oid()),
         issuer_raw: buf(cert.issuer_raw()),
         subject_raw: buf(cert.subject_raw()),
-        valid_from: c_time(cert.valid_from()),
-        valid_to: c_time(cert.valid_to()),
+        issuer: name_list(cert.issuer()),
+        subject: name_list(cert.subject()),
+        valid_from: cert.valid_from().into(),
+        valid_to: cert.valid_to().into(),
         pk_raw: buf(cert.pk_raw()),
         pk: public_context(cert.public_key().clone()),
+        subject_alt_names: sequence(cert.extensions().subject_alt_name_spans.iter().map(|&s| buf(s)).collect()),
         next,
         private_handle: handle,
     };
@@ -128,21 +144,13 @@ unsafe fn fill(node: *mut mbedtls_x509_crt, cert: Certificate, next: *mut mbedtl
     unsafe { node.write(value) };
 }
 
-/// The structs of the chain starting at `crt`: `crt` itself, then each `next` that is a live
-/// struct allocated here. Stops at anything else (NULL, garbage, a cycle).
-///
-/// # Safety
-/// `crt` is non-NULL and valid for reads of a `mbedtls_x509_crt`.
-unsafe fn nodes(crt: *const mbedtls_x509_crt) -> Vec<*mut mbedtls_x509_crt> {
-    let mut out = vec![crt.cast_mut()];
-    // SAFETY: the caller guarantees `crt` is valid for reads.
-    let mut next = unsafe { (*crt).next };
-    while handle_is::<mbedtls_x509_crt>(next.cast()) && !out.contains(&next) {
-        out.push(next);
-        // SAFETY: the registry just confirmed `next` as a live struct allocated by `append`.
-        next = unsafe { (*next).next };
+impl Linked for mbedtls_x509_crt {
+    fn next(&self) -> *mut Self {
+        self.next
     }
-    out
+    fn set_next(&mut self, next: *mut Self) {
+        self.next = next;
+    }
 }
 
 /// The certificate a struct holds, if any.
@@ -160,9 +168,9 @@ pub(crate) unsafe fn certificate<'a>(crt: *const mbedtls_x509_crt) -> Option<&'a
 ///
 /// # Safety
 /// `chain` is non-NULL and valid for reads and writes of a `mbedtls_x509_crt`.
-unsafe fn append(chain: *mut mbedtls_x509_crt, cert: Certificate) {
+unsafe fn append(chain: *mut mbedtls_x509_crt, cert: Certificate) -> *mut mbedtls_x509_crt {
     // SAFETY: the caller guarantees `chain` is non-NULL and valid for reads.
-    let nodes = unsafe { nodes(chain) };
+    let nodes = unsafe { chain_nodes(chain) };
     for &node in &nodes {
         // SAFETY: every node is valid for reads and writes: the head by the caller's contract,
         // the others because the registry confirmed them as live structs allocated here.
@@ -178,7 +186,7 @@ unsafe fn append(chain: *mut mbedtls_x509_crt, cert: Certificate) {
             handle::release(&raw mut (*node).pk);
             fill(node, cert, next);
         }
-        return;
+        return node;
     }
     let last = *nodes.last().expect("at least the head");
     let node = handle_new(mbedtls_x509_crt::EMPTY).cast::<mbedtls_x509_crt>();
@@ -187,6 +195,29 @@ unsafe fn append(chain: *mut mbedtls_x509_crt, cert: Certificate) {
     unsafe {
         fill(node, cert, ptr::null_mut());
         (*last).next = node;
+    }
+    node
+}
+
+/// Takes the certificate in `node` (a struct of the chain starting at `chain`, as [`append`]
+/// returned it) out of the chain again: a struct allocated here is unlinked and freed, the
+/// caller's own struct left empty.
+///
+/// # Safety
+/// `chain` and `node` are valid for reads and writes; `node` is a struct of that chain.
+unsafe fn remove(chain: *mut mbedtls_x509_crt, node: *mut mbedtls_x509_crt) {
+    // SAFETY: per this function's contract; the nodes of the chain are valid (`chain_nodes`).
+    unsafe {
+        let next = (*node).next;
+        release_node(node);
+        if handle_is::<mbedtls_x509_crt>(node.cast()) {
+            if let Some(&prev) = chain_nodes(chain).iter().find(|&&n| (*n).next == node) {
+                (*prev).next = next;
+            }
+            drop(handle_take::<mbedtls_x509_crt>(node.cast()));
+        } else {
+            node.write(mbedtls_x509_crt { next, ..mbedtls_x509_crt::EMPTY });
+        }
     }
 }
 
@@ -198,6 +229,11 @@ unsafe fn release_node(node: *mut mbedtls_x509_crt) {
     // SAFETY: the caller guarantees `node` is valid; each handle is only freed when the registry
     // confirms it as live and of the expected type, so stale or copied handles are ignored.
     unsafe {
+        if handle::is_set(node) {
+            free_linked((*node).issuer.next);
+            free_linked((*node).subject.next);
+            free_linked((*node).subject_alt_names.next);
+        }
         drop(handle::take(node));
         handle::release(&raw mut (*node).pk);
     }
@@ -208,20 +244,8 @@ unsafe fn release_node(node: *mut mbedtls_x509_crt) {
 /// # Safety
 /// `crt` is NULL or valid for reads and writes of a `mbedtls_x509_crt`.
 unsafe fn free_chain(crt: *mut mbedtls_x509_crt) {
-    if crt.is_null() {
-        return;
-    }
-    // SAFETY: `crt` is non-NULL and valid (caller).
-    let nodes = unsafe { nodes(crt) };
-    for (i, &node) in nodes.iter().enumerate() {
-        // SAFETY: every node is valid (see `nodes`); its contents go before the node itself.
-        unsafe { release_node(node) };
-        if i > 0 {
-            drop(handle_take::<mbedtls_x509_crt>(node.cast()));
-        }
-    }
-    // SAFETY: caller guarantees `crt` is valid for writes; everything it owned is released.
-    unsafe { crt.write(mbedtls_x509_crt::EMPTY) };
+    // SAFETY: per this function's contract.
+    unsafe { free_shell_chain(crt, release_node) }
 }
 
 /// The DER certificates of the chain starting at `crt` (any struct of a chain, e.g.
@@ -237,7 +261,7 @@ pub(crate) unsafe fn chain_ders(crt: *const mbedtls_x509_crt) -> Option<Vec<Cert
         return None;
     }
     // SAFETY: `crt` is non-NULL and valid for reads (caller).
-    let nodes = unsafe { nodes(crt) };
+    let nodes = unsafe { chain_nodes(crt) };
     Some(
         nodes
             .into_iter()
@@ -339,21 +363,6 @@ unsafe fn parse_file(chain: *mut mbedtls_x509_crt, path: &Path) -> c_int {
         // SAFETY: the caller guarantees `chain` is non-NULL and valid for reads and writes.
         Ok(data) => unsafe { add_all(chain, x509::parse_chain(&data)) },
         Err(_) => code_of(Error::PkFileIoError),
-    }
-}
-
-/// Writes `text` into `(buf, size)` for the `_info` functions.
-///
-/// # Safety
-/// `buf` is NULL or valid for writes of `size` bytes.
-unsafe fn write_info(buf: *mut c_char, size: usize, text: &str) -> c_int {
-    if buf.is_null() {
-        return code_of(Error::X509BadInputData);
-    }
-    // SAFETY: caller guarantees `buf` is valid for `size` bytes.
-    match unsafe { write_c_text(buf, size, text) }.and_then(|n| c_int::try_from(n).ok()) {
-        Some(n) => n,
-        None => code_of(Error::X509BufferTooSmall),
     }
 }
 
@@ -591,7 +600,7 @@ pub unsafe extern "C" fn mbedtls_x509_crt_info(
             None => "\nCertificate is uninitialised (no certificate parsed into it)\n".to_string(),
         };
         // SAFETY: caller guarantees `buf` is NULL or valid for `size` bytes.
-        unsafe { write_info(buf, size, &text) }
+        unsafe { write_text(buf, size, &text) }
     })
 }
 
@@ -622,7 +631,7 @@ pub unsafe extern "C" fn mbedtls_x509_crt_verify_info(
         let prefix = unsafe { in_cstr(prefix) }.map(|p| p.to_string_lossy()).unwrap_or_default();
         let text = x509::verify_info(flags, &prefix);
         // SAFETY: caller guarantees `buf` is NULL or valid for `size` bytes.
-        unsafe { write_info(buf, size, &text) }
+        unsafe { write_text(buf, size, &text) }
     })
 }
 

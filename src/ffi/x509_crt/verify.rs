@@ -8,9 +8,11 @@ use core::ptr;
 
 use rustls::pki_types::UnixTime;
 
-use super::{certificate, mbedtls_x509_crt, new_chain_from_ders, nodes};
+use super::{certificate, mbedtls_x509_crt, new_chain_from_ders};
 use crate::error::Error;
 use crate::ffi::error::code_of;
+use crate::ffi::x509::chain_nodes as nodes;
+use crate::ffi::x509_crl::{crls_of, mbedtls_x509_crl};
 use crate::ffi::{entry, in_cstr};
 use crate::verify::{self, Profile, VerifyCallback};
 use crate::x509::Certificate;
@@ -160,7 +162,7 @@ fn callback_error(rc: c_int) -> Error {
 pub unsafe extern "C" fn mbedtls_x509_crt_verify(
     crt: *mut mbedtls_x509_crt,
     trust_ca: *mut mbedtls_x509_crt,
-    ca_crl: *mut c_void,
+    ca_crl: *mut mbedtls_x509_crl,
     cn: *const c_char,
     flags: *mut u32,
     f_vrfy: Option<unsafe extern "C" fn(*mut c_void, *mut mbedtls_x509_crt, c_int, *mut u32) -> c_int>,
@@ -183,7 +185,7 @@ pub unsafe extern "C" fn mbedtls_x509_crt_verify(
 pub unsafe extern "C" fn mbedtls_x509_crt_verify_with_profile(
     crt: *mut mbedtls_x509_crt,
     trust_ca: *mut mbedtls_x509_crt,
-    ca_crl: *mut c_void,
+    ca_crl: *mut mbedtls_x509_crl,
     profile: *const mbedtls_x509_crt_profile,
     cn: *const c_char,
     flags: *mut u32,
@@ -198,7 +200,9 @@ pub unsafe extern "C" fn mbedtls_x509_crt_verify_with_profile(
 
 /// Verifies a certificate chain as Mbed TLS does: the chain is built from `crt` up to a CA of
 /// `trust_ca` (or a certificate of `crt` itself that is in `trust_ca`), every certificate is
-/// checked (validity period, signature, profile), `crt`'s name against `cn` (DNS and IP
+/// checked (validity period, signature, profile, and revocation by the CRLs of the list
+/// `ca_crl` that its issuer signed: `BADCERT_REVOKED`, `BADCRL_NOT_TRUSTED`, `BADCRL_EXPIRED`,
+/// `BADCRL_FUTURE`, `BADCRL_BAD_MD`/`_BAD_PK`), `crt`'s name against `cn` (DNS and IP
 /// subjectAltNames, else the subject's CN; NULL: not checked), then `f_vrfy` is called for each
 /// certificate from the highest depth down to 0 and may change its flags, and `*flags` is the
 /// OR of the flags it leaves.
@@ -206,8 +210,8 @@ pub unsafe extern "C" fn mbedtls_x509_crt_verify_with_profile(
 /// Differences from Mbed TLS: `rs_ctx` is ignored (verification never pauses); signatures are
 /// checked with the crypto provider's algorithms, which do not include SHA-1 or RSA keys under
 /// 2048 bits (such a certificate's parent is not found: `NOT_TRUSTED`, plus `BAD_MD`/`BAD_KEY`
-/// from the profile as in Mbed TLS); CRLs (`ca_crl`) are not checked yet. The certificates the
-/// callback sees are the application's own structs.
+/// from the profile as in Mbed TLS; a CRL signed so is `BADCRL_NOT_TRUSTED`). The certificates
+/// the callback sees are the application's own structs.
 ///
 /// # Returns
 /// 0 when `*flags` is 0; `MBEDTLS_ERR_X509_CERT_VERIFY_FAILED` when some flag is set; the
@@ -217,14 +221,15 @@ pub unsafe extern "C" fn mbedtls_x509_crt_verify_with_profile(
 /// `crt` holding no certificate; with these errors `*flags` is `0xFFFFFFFF` (when not NULL).
 ///
 /// # Safety
-/// `crt`, `trust_ca` are NULL or initialised chains; `profile` NULL or readable; `cn` NULL or a C
+/// `crt`, `trust_ca` are NULL or initialised chains; `ca_crl` NULL or an initialised CRL list;
+/// `profile` NULL or readable; `cn` NULL or a C
 /// string; `flags` NULL or writable; `f_vrfy` a function honouring Mbed TLS's callback contract.
 #[unsafe(no_mangle)]
 #[allow(clippy::too_many_arguments, reason = "Mbed TLS's signature")]
 pub unsafe extern "C" fn mbedtls_x509_crt_verify_restartable(
     crt: *mut mbedtls_x509_crt,
     trust_ca: *mut mbedtls_x509_crt,
-    ca_crl: *mut c_void,
+    ca_crl: *mut mbedtls_x509_crl,
     profile: *const mbedtls_x509_crt_profile,
     cn: *const c_char,
     flags: *mut u32,
@@ -264,7 +269,7 @@ unsafe fn certificates(list: *const mbedtls_x509_crt) -> Vec<(Certificate, *mut 
 unsafe fn verify_with(
     crt: *mut mbedtls_x509_crt,
     trust_ca: *mut mbedtls_x509_crt,
-    ca_crl: *mut c_void,
+    ca_crl: *mut mbedtls_x509_crl,
     profile: *const mbedtls_x509_crt_profile,
     cn: *const c_char,
     flags: *mut u32,
@@ -275,9 +280,6 @@ unsafe fn verify_with(
     // SAFETY: `flags` is NULL or writable (the contract).
     let Some(flags) = (unsafe { flags.as_mut() }) else { return bad_input };
     *flags = u32::MAX;
-    if !ca_crl.is_null() {
-        log::error!("CRLs are not checked yet; ca_crl is ignored");
-    }
     // SAFETY: `profile` is NULL or readable (the contract).
     let Some(profile) = (unsafe { profile_from(profile) }) else { return bad_input };
     // SAFETY: NULL or initialised chains (the contract).
@@ -295,14 +297,14 @@ unsafe fn verify_with(
         cb.known = certs.zip(peer_nodes.iter().chain(&trusted_nodes).copied()).collect();
         cb
     });
-    let outcome = verify::verify_chain(
-        &peer_certs,
-        &trusted_certs,
-        &profile,
-        name.as_deref(),
-        UnixTime::now(),
-        callback.as_ref().map(|c| c as &dyn VerifyCallback),
-    );
+    // SAFETY: NULL or an initialised list (the contract).
+    let crls = unsafe { crls_of(ca_crl) }.unwrap_or_default();
+    let now = match verify::calendar_time(UnixTime::now()) {
+        Ok(now) => now,
+        Err(e) => return code_of(e),
+    };
+    let inputs = verify::Inputs { trusted: &trusted_certs, crls: &crls, profile: &profile, name: name.as_deref(), now };
+    let outcome = verify::verify_chain(&peer_certs, &inputs, callback.as_ref().map(|c| c as &dyn VerifyCallback));
     match outcome {
         Ok(merged) => {
             *flags = merged;

@@ -34,6 +34,8 @@ pub struct mbedtls_pk_context {
 pub(crate) enum PkValue {
     Private(PrivateKey),
     Public(PublicKey),
+    /// Set up by `mbedtls_pk_setup` for a type, without key material.
+    Setup(&'static mbedtls_pk_info_t),
 }
 
 impl PkValue {
@@ -41,9 +43,24 @@ impl PkValue {
         match self {
             PkValue::Private(k) => k.kind(),
             PkValue::Public(k) => k.kind(),
+            PkValue::Setup(info) => info.kind,
+        }
+    }
+
+    /// The public key: the key itself or the public half of a private key.
+    pub(crate) fn public(&self) -> Result<PublicKey, Error> {
+        match self {
+            PkValue::Private(k) => crate::pk_ops::public_of(k),
+            PkValue::Public(k) => Ok(k.clone()),
+            PkValue::Setup(_) => Err(Error::PkBadInputData),
         }
     }
 }
+
+mod ops;
+mod write;
+pub use ops::*;
+pub use write::*;
 
 // ---------------------------------------------------------------------------------------------
 // Crate-internal access for the TLS and X.509 layers
@@ -77,7 +94,7 @@ pub(crate) unsafe fn private_key(ctx: *const mbedtls_pk_context) -> Option<Priva
     // anything can free it.
     match unsafe { value(ctx) }? {
         PkValue::Private(key) => Some(key.clone()),
-        PkValue::Public(_) => None,
+        PkValue::Public(_) | PkValue::Setup(_) => None,
     }
 }
 
@@ -321,7 +338,11 @@ pub unsafe extern "C" fn mbedtls_pk_parse_public_key(
 pub unsafe extern "C" fn mbedtls_pk_get_type(ctx: *const mbedtls_pk_context) -> mbedtls_pk_type_t {
     entry!(mbedtls_pk_get_type, on_panic = MBEDTLS_PK_NONE, {
         // SAFETY: caller guarantees `ctx` is NULL or valid.
-        unsafe { key_kind(ctx) }.map_or(MBEDTLS_PK_NONE, type_of)
+        match unsafe { value(ctx) } {
+            None => MBEDTLS_PK_NONE,
+            Some(PkValue::Setup(info)) => info.pk_type,
+            Some(v) => type_of(v.kind()),
+        }
     })
 }
 
