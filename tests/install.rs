@@ -56,6 +56,18 @@ fn handshake(client: &Path, env: &[(&str, &str)]) -> String {
     out
 }
 
+/// A scratch directory with an installed copy in `prefix/` and a project directory holding
+/// c_examples/ssl_client.c: (scratch, prefix, project).
+fn installed_project(name: &str) -> (PathBuf, PathBuf, PathBuf) {
+    let dir = scratch(name);
+    let prefix = dir.join("prefix");
+    install(&prefix, None);
+    let project = dir.join("project");
+    std::fs::create_dir_all(&project).unwrap();
+    std::fs::copy(root().join("c_examples/ssl_client.c"), project.join("ssl_client.c")).unwrap();
+    (dir, prefix, project)
+}
+
 #[test]
 fn the_install_tree_has_mbedtls_3_6s_layout() {
     let dir = scratch("layout");
@@ -96,12 +108,7 @@ fn the_install_tree_has_mbedtls_3_6s_layout() {
 
 #[test]
 fn cmake_project_finds_mbedtls_3_6_and_completes_a_handshake() {
-    let dir = scratch("cmake");
-    let prefix = dir.join("prefix");
-    install(&prefix, None);
-    let project = dir.join("project");
-    std::fs::create_dir_all(&project).unwrap();
-    std::fs::copy(root().join("c_examples/ssl_client.c"), project.join("ssl_client.c")).unwrap();
+    let (dir, prefix, project) = installed_project("cmake");
     std::fs::write(
         project.join("CMakeLists.txt"),
         "cmake_minimum_required(VERSION 3.16)\nproject(installed_client C)\n\
@@ -128,12 +135,7 @@ fn cmake_project_finds_mbedtls_3_6_and_completes_a_handshake() {
 
 #[test]
 fn pkg_config_makefile_project_links_the_shared_library_and_completes_a_handshake() {
-    let dir = scratch("pkgconfig");
-    let prefix = dir.join("prefix");
-    install(&prefix, None);
-    let project = dir.join("project");
-    std::fs::create_dir_all(&project).unwrap();
-    std::fs::copy(root().join("c_examples/ssl_client.c"), project.join("ssl_client.c")).unwrap();
+    let (dir, prefix, project) = installed_project("pkgconfig");
     std::fs::write(
         project.join("Makefile"),
         "CFLAGS += -Wall -Wextra -Werror $(shell pkg-config --cflags mbedtls)\n\
