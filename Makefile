@@ -5,6 +5,7 @@
 #   make lib     build target/release/libmbedtls.{a,so} and build/lib/ (the link directory)
 #   make examples  the C examples against this library (and against Debian's Mbed TLS 2.28)
 #   make headers / make coverage   refresh the generated headers / API_COVERAGE.md
+#   make install PREFIX=... DESTDIR=...   install like Mbed TLS 3.6 (pkg-config, CMake package)
 
 CARGO      ?= cargo
 CC         ?= cc
@@ -22,7 +23,7 @@ OURS       := $(addprefix $(BUILD)/,$(EXAMPLES))
 # the differential tests and the benchmark baseline.
 REF        := $(addprefix $(BUILD)/mbedtls-2.28/,ssl_client ssl_server iec62351_server)
 
-.PHONY: all lib examples reference deps demo test lint clean headers coverage test-support bench
+.PHONY: all lib examples reference deps demo test lint clean headers coverage test-support bench install
 
 all: lib examples test-support
 
@@ -33,6 +34,7 @@ lib:
 	$(CARGO) build --release --lib
 	@mkdir -p $(LIBDIR)
 	@cp -f $(RUST_LIB) target/release/libmbedtls.so $(LIBDIR)/
+	@ln -sfn libmbedtls.so $(LIBDIR)/libmbedtls.so.21
 	@# Programs link with -lmbedtls -lmbedx509 -lmbedcrypto: everything is in libmbedtls, the
 	@# other two are empty archives so that such link lines work unchanged.
 	@rm -f $(LIBDIR)/libmbedx509.a $(LIBDIR)/libmbedcrypto.a
@@ -81,6 +83,13 @@ $(BUILD)/peers/openssl_renego_client: tests/peers/openssl_renego_client.c
 $(BUILD)/libbindlo.so: tests/c/bind_loopback.c
 	@mkdir -p $(BUILD)
 	$(CC) $(CFLAGS) $(WARN) -shared -fPIC -o $@ $< -ldl
+
+# Installs like Mbed TLS 3.6 (headers, libraries, pkg-config files, the CMake package MbedTLS):
+#   make install PREFIX=/usr/local DESTDIR=
+PREFIX     ?= /usr/local
+DESTDIR    ?=
+install: lib
+	PREFIX="$(PREFIX)" DESTDIR="$(DESTDIR)" SYS_LIBS="$(SYS_LIBS)" bash scripts/install.sh
 
 headers:
 	MBEDTLS_COMPAT_UPDATE_HEADERS=1 $(CARGO) build --lib

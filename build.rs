@@ -939,6 +939,9 @@ fn export_to_rust() {
 fn main() {
     println!("cargo:rerun-if-changed=build.rs");
     println!("cargo:rerun-if-env-changed=MBEDTLS_COMPAT_UPDATE_HEADERS");
+    // The shared library answers to Mbed TLS 3.6's soname of libmbedtls (SOVERSION 21), so that
+    // programs linked against an installed copy (`make install`) find it as Mbed TLS's.
+    println!("cargo:rustc-cdylib-link-arg=-Wl,-soname,libmbedtls.so.21");
     export_to_rust();
     println!("cargo:rerun-if-changed=codegen");
     let tables = Tables::load();

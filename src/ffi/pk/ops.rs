@@ -282,15 +282,8 @@ unsafe fn sign_with(
         }),
         PkValue::Setup(_) => Err(Error::PkBadInputData),
     };
-    match result {
-        Ok(signature) => {
-            out[..signature.len()].copy_from_slice(&signature);
-            // SAFETY: non-NULL (checked) and writable (caller).
-            unsafe { sig_len.write(signature.len()) };
-            0
-        }
-        Err(e) => code_of(e),
-    }
+    // SAFETY: `sig_len` is non-NULL (checked) and writable (caller).
+    unsafe { deliver(result, out, sig_len) }
 }
 
 /// `mbedtls_pk_sign` with a signature type: `MBEDTLS_PK_RSASSA_PSS` signs RSA-PSS (salt as long
@@ -563,11 +556,22 @@ unsafe fn crypt(
     if !matches!(key.kind(), KeyKind::Rsa { .. }) {
         return code_of(Error::PkTypeMismatch);
     }
-    match op(key, input, osize) {
+    // SAFETY: `olen` is non-NULL (checked) and writable (caller).
+    unsafe { deliver(op(key, input, osize), out, olen) }
+}
+
+/// Hands an operation's output to the caller: the bytes into `out` (which the operation sized
+/// them for) and their length into `*len`; or the error's code, writing nothing.
+///
+/// # Safety
+/// `len` is non-NULL and writable.
+unsafe fn deliver<B: AsRef<[u8]>>(result: Result<B, Error>, out: &mut [u8], len: *mut usize) -> c_int {
+    match result {
         Ok(bytes) => {
-            out[..bytes.len()].copy_from_slice(&bytes);
-            // SAFETY: non-NULL (checked) and writable (caller).
-            unsafe { olen.write(bytes.len()) };
+            let bytes = bytes.as_ref();
+            out[..bytes.len()].copy_from_slice(bytes);
+            // SAFETY: non-NULL and writable (the contract of this function).
+            unsafe { len.write(bytes.len()) };
             0
         }
         Err(e) => code_of(e),

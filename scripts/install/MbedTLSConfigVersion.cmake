@@ -1,0 +1,11 @@
+# rustls-mbedtls-compat implements the Mbed TLS 3.6.6 API: compatible with requests for 3.x up
+# to 3.6.6 (as Mbed TLS's own SameMajorVersion rule).
+set(PACKAGE_VERSION "3.6.6")
+if(PACKAGE_FIND_VERSION_MAJOR STREQUAL "3" AND NOT PACKAGE_VERSION VERSION_LESS PACKAGE_FIND_VERSION)
+  set(PACKAGE_VERSION_COMPATIBLE TRUE)
+  if(PACKAGE_FIND_VERSION STREQUAL PACKAGE_VERSION)
+    set(PACKAGE_VERSION_EXACT TRUE)
+  endif()
+else()
+  set(PACKAGE_VERSION_COMPATIBLE FALSE)
+endif()
