@@ -106,8 +106,12 @@ lint:
 	$(CARGO) fmt --check
 	$(CARGO) clippy --release --all-targets -- -D warnings
 
+# Every process a test starts carries this run's id; none may outlive the tests.
 test: deps all lint
-	$(CARGO) test --release
+	@run="$$$$-$$(date +%s)"; status=0; \
+	 MBEDTLS_COMPAT_TEST_RUN=$$run $(CARGO) test --release || status=$$?; \
+	 bash scripts/check-leftovers.sh $$run || status=1; \
+	 exit $$status
 
 # The benchmark (not part of `make test`): writes BENCHMARKS.md.
 bench: deps all $(BUILD)/bench/idle_server $(BUILD)/bench/idle_server-2.28

@@ -4,6 +4,7 @@
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpListener;
+use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::{Child, ChildStdin, Command, ExitStatus, Stdio};
 use std::sync::atomic::{AtomicU16, Ordering};
@@ -68,6 +69,11 @@ pub fn free_port() -> u16 {
     }
 }
 
+/// The environment variable `make test` sets to one value per run (see the Makefile).
+const RUN_ID: &str = "MBEDTLS_COMPAT_TEST_RUN";
+/// The environment variable every process a test starts carries, with the run's value.
+const PEER_MARK: &str = "MBEDTLS_COMPAT_TEST_PEER";
+
 /// A background process whose combined output is collected, killed (by its own PID) on drop.
 pub struct Proc {
     pub name: String,
@@ -81,6 +87,11 @@ impl Proc {
     pub fn start(name: &str, argv: &[&str], env: &[(&str, &str)], secs: u64) -> Proc {
         let mut cmd = Command::new("timeout");
         cmd.args(["-k", "2", &secs.to_string()]).args(argv);
+        // Its own process group (led by `timeout`), so that stopping it reaches every process it
+        // started; and the mark of this test run, which `scripts/check-leftovers.sh` looks for
+        // once `make test` is over.
+        cmd.process_group(0);
+        cmd.env(PEER_MARK, std::env::var(RUN_ID).unwrap_or_else(|_| "unmarked".into()));
         for (k, v) in env {
             cmd.env(k, v);
         }
@@ -152,20 +163,22 @@ impl Proc {
 }
 
 impl Proc {
-    /// Ends the process: SIGTERM to `timeout`, which passes it on to the program it runs, then
-    /// SIGKILL if it lingers. (A SIGKILL to `timeout` alone would orphan the program.)
+    /// Ends the process: SIGTERM to its process group (`timeout` and everything it started),
+    /// then SIGKILL to the group if it lingers. (A SIGKILL to `timeout` alone would orphan the
+    /// program.)
     fn stop(&mut self) -> ExitStatus {
         let pid = libc::pid_t::try_from(self.child.id()).expect("pid");
-        // SAFETY: `kill` only sends a signal, to the process this `Proc` started and still owns
-        // (not reaped yet, so the PID cannot have been reused).
-        unsafe { libc::kill(pid, libc::SIGTERM) };
+        // SAFETY: `kill` only sends a signal, to the process group this `Proc` started (led by
+        // its process, not reaped yet, so the PID cannot have been reused).
+        unsafe { libc::kill(-pid, libc::SIGTERM) };
         for _ in 0..150 {
             if let Some(status) = self.child.try_wait().unwrap() {
                 return status;
             }
             thread::sleep(Duration::from_millis(20));
         }
-        let _ = self.child.kill();
+        // SAFETY: as above; the group is the one `start` created for this process (its PID).
+        unsafe { libc::kill(-pid, libc::SIGKILL) };
         self.child.wait().unwrap()
     }
 }
