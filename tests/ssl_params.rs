@@ -222,3 +222,16 @@ fn renegotiations_export_their_new_master_secret() {
     assert_eq!(ours.len(), 2, "initial handshake and renegotiation:\n{srv}\n{out}");
     assert_eq!(ours, theirs, "server:\n{srv}\nclient:\n{out}");
 }
+
+#[test]
+fn a_client_whose_signature_schemes_fit_no_certificate_gets_handshake_failure() {
+    // Issue 13, point 12: the server used to close without an alert.
+    for flags in [
+        &["-tls1_2", "-cipher", "ECDHE-ECDSA-AES128-GCM-SHA256:@SECLEVEL=0", "-sigalgs", "ECDSA+SHA1:RSA+SHA256"][..],
+        &["-tls1_3", "-sigalgs", "rsa_pss_rsae_sha256"][..],
+    ] {
+        let (out, srv) = s_client("server-ec", &[], flags);
+        assert!(srv.contains("handshake failed: -0x6e00"), "{flags:?}:\n{srv}");
+        assert!(out.contains("alert handshake failure"), "{flags:?}: no handshake_failure alert:\n{out}");
+    }
+}

@@ -623,12 +623,19 @@ impl Context {
         if let Some(flags) = self.verify.flags() {
             self.verify_result = flags;
         }
+        let mut queued_alert = false;
         if let Stage::Running(tls) = &mut self.stage {
             while tls.conn().wants_write() {
+                queued_alert = true;
                 if tls.conn().write_tls_to(&mut self.out).is_err() {
                     break;
                 }
             }
+        }
+        // rustls sends no alert when our own certificate resolver finds nothing to sign with;
+        // the peer is owed a fatal handshake_failure (plaintext: the server has sent nothing yet).
+        if !queued_alert && self.info.is_none() && matches!(err, rustls::Error::NoSuitableCertificate) {
+            self.fail_in_hello(AlertDescription::HandshakeFailure, mapped);
         }
         let _ = self.send_queued();
         self.stage = Stage::Failed(mapped);
