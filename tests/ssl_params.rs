@@ -235,3 +235,43 @@ fn a_client_whose_signature_schemes_fit_no_certificate_gets_handshake_failure() 
         assert!(out.contains("alert handshake failure"), "{flags:?}: no handshake_failure alert:\n{out}");
     }
 }
+
+/// Sends `bytes` to a fresh ssl_params server and returns what it answers within 3 s (an alert
+/// record, or nothing).
+fn answer_to(bytes: &[u8]) -> (Vec<u8>, String) {
+    use std::io::{Read, Write};
+    let (mut srv, port) = server("server-ec", &[]);
+    let mut stream = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
+    stream.set_read_timeout(Some(std::time::Duration::from_secs(3))).unwrap();
+    stream.write_all(bytes).unwrap();
+    let mut answer = Vec::new();
+    let mut buf = [0u8; 64];
+    while let Ok(n) = stream.read(&mut buf) {
+        if n == 0 {
+            break;
+        }
+        answer.extend_from_slice(&buf[..n]);
+    }
+    drop(stream);
+    srv.wait(10);
+    (answer, srv.output())
+}
+
+#[test]
+fn a_first_record_that_is_not_tls_gets_an_alert_at_once() {
+    // Issue 13, point 13: the server used to wait for the body of the bogus length.
+    let sslv2_hello = [0x80, 0x2e, 0x01, 0x03, 0x01, 0x00, 0x15];
+    let unknown_type = [0x30, 0x03, 0x01, 0x01, 0x00];
+    let wrong_version = [0x16, 0x02, 0x00, 0x01, 0x00];
+    let oversized = [0x16, 0x03, 0x01, 0x40, 0x01]; // a plaintext handshake record of 2^14 + 1
+    for (name, bytes, alert) in [
+        ("SSLv2 ClientHello", &sslv2_hello[..], 10u8),
+        ("unknown content type", &unknown_type[..], 10),
+        ("wrong major version", &wrong_version[..], 70),
+        ("plaintext over 2^14", &oversized[..], 22),
+    ] {
+        let (answer, srv) = answer_to(bytes);
+        assert_eq!(answer, [0x15, 0x03, 0x03, 0x00, 0x02, 0x02, alert], "{name}:\nserver:\n{srv}");
+        assert!(srv.contains("handshake failed: -0x7200"), "{name}:\n{srv}");
+    }
+}

@@ -526,6 +526,15 @@ impl Context {
         }
         let record_len = 5 + usize::from(u16::from_be_bytes([self.input.header[3], self.input.header[4]]));
         self.input.start_next_record();
+        // A first record that is not TLS gets its alert at once, in plaintext (nothing is
+        // protected yet); later ones go on to the engine, which refuses them with its own alert.
+        if let Some(alert) = self.input.problem.take() {
+            log::error!("invalid record header {:02x?}: {alert:?}", self.input.header);
+            if self.input.is_first_record() && self.info.is_none() {
+                self.fail_in_hello(alert, Error::SslInvalidRecord);
+                return Err(Error::SslInvalidRecord);
+            }
+        }
         if let Some(capture) = self.capture.as_mut() {
             let used = self.input.used;
             capture.incoming(&self.input.buf[used.saturating_sub(record_len)..used]);

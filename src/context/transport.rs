@@ -3,9 +3,14 @@
 //! the TLS stream on the socket is consumed.
 
 use rustls::TlsInputBuffer;
+use rustls::error::AlertDescription;
 
-use crate::codec::MAX_RECORD_BODY;
+use crate::codec::MAX_FRAGMENT;
 use crate::error::{Error, Result};
+
+/// The most a protected record may add to its plaintext: TLS 1.3's bound (RFC 8446 §5.2); the
+/// TLS 1.2 suites offered here (AEAD) add at most 24.
+const MAX_EXPANSION: usize = 256;
 
 /// The application's transport (`mbedtls_ssl_set_bio`).
 pub trait Transport {
@@ -26,6 +31,14 @@ pub(super) struct RecordInput {
     header_have: usize,
     body_left: usize,
     received_close_notify: bool,
+    /// Whether a ChangeCipherSpec record came in: handshake and alert records after it may be
+    /// protected (TLS 1.2), so longer than a plaintext one.
+    ccs_seen: bool,
+    /// Complete headers received so far.
+    headers: u64,
+    /// What is wrong with the current record's header (the alert it deserves), found as soon as
+    /// the header arrived: its body is not waited for.
+    pub(super) problem: Option<AlertDescription>,
 }
 
 impl RecordInput {
@@ -51,15 +64,45 @@ impl RecordInput {
             self.header[self.header_have..self.header_have + n].copy_from_slice(&self.buf[self.used..self.used + n]);
             self.header_have += n;
             if self.header_have == 5 {
+                self.headers += 1;
                 let len = usize::from(u16::from_be_bytes([self.header[3], self.header[4]]));
-                // An oversized record is handed to rustls at once, which rejects it.
-                self.body_left = if len > MAX_RECORD_BODY { 0 } else { len };
+                self.problem = self.header_problem(len);
+                if self.problem == Some(AlertDescription::RecordOverflow) {
+                    // Handed on without its body, with a length rustls refuses at once.
+                    self.buf[self.used + n - 2..self.used + n].copy_from_slice(&[0xFF, 0xFF]);
+                }
+                self.body_left = if self.problem.is_some() { 0 } else { len };
             }
         } else {
             self.body_left -= n;
         }
         self.used += n;
         Ok(n)
+    }
+
+    /// Checks a record header as it arrives (RFC 8446 §5, RFC 5246 §6.2): a known content type,
+    /// major version 3, and a length within the plaintext limit (2^14) or, for records that may
+    /// be protected, 2^14 + 256. Returns the alert a bad header deserves.
+    fn header_problem(&mut self, len: usize) -> Option<AlertDescription> {
+        let typ = self.header[0];
+        if !(20..=23).contains(&typ) {
+            return Some(AlertDescription::UnexpectedMessage);
+        }
+        if self.header[1] != 3 {
+            return Some(AlertDescription::ProtocolVersion);
+        }
+        let protected_possible = typ == 23 || self.ccs_seen;
+        if typ == 20 {
+            self.ccs_seen = true;
+        }
+        let limit = if protected_possible { MAX_FRAGMENT + MAX_EXPANSION } else { MAX_FRAGMENT };
+        (len > limit).then_some(AlertDescription::RecordOverflow)
+    }
+
+    /// Whether the current record is the first of the connection (nothing protected yet on
+    /// either side).
+    pub(super) fn is_first_record(&self) -> bool {
+        self.headers == 1
     }
 
     /// The complete record has been handed to rustls; the next read starts a new one.
