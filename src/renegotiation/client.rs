@@ -10,7 +10,7 @@ use rustls::enums::{HandshakeType, ProtocolVersion};
 use rustls::error::AlertDescription;
 use rustls::pki_types::{CertificateDer, UnixTime};
 
-use super::key_schedule::{FullHandshake, NewKeys, random32};
+use super::key_schedule::{FullHandshake, NewKeys, random32, same_secret};
 use super::messages::{
     TLS12_GROUPS, certificate_message, certificate_verify, client_hello_message, client_key_exchange,
     parse_certificate_request, parse_certificates, parse_server_hello, parse_server_key_exchange,
@@ -100,7 +100,7 @@ impl Tls12Connection {
             return Err(self.fatal(AlertDescription::ProtocolVersion, Error::SslBadProtocolVersion, out));
         }
         let expected_ri = self.state.renegotiation_info(Endpoint::Server);
-        if sh.renegotiation_info.as_deref() != Some(&expected_ri[..]) {
+        if !same_secret(sh.renegotiation_info.as_deref(), &expected_ri) {
             log::error!("renegotiation ServerHello without the right renegotiation_info");
             return Err(self.fatal(AlertDescription::HandshakeFailure, Error::SslHandshakeFailure, out));
         }

@@ -149,6 +149,13 @@ fn prf(suite: &Tls12CipherSuite, master: &[u8; 48], label: &[u8], seed: &[u8], o
     suite.prf_provider.new_secret(master).prf(out, label, seed);
 }
 
+/// Whether two secrets (Finished `verify_data`, `renegotiation_info`) are equal, in time that
+/// does not depend on where they differ (aws-lc's constant-time comparison). `None` (an
+/// absent value) never equals anything.
+pub(super) fn same_secret(received: Option<&[u8]>, expected: &[u8]) -> bool {
+    received.is_some_and(|r| aws_lc_rs::constant_time::verify_slices_are_equal(r, expected).is_ok())
+}
+
 /// A fresh random (hello randoms, new session IDs) from the provider's secure random source.
 pub(super) fn random32() -> Result<[u8; 32]> {
     let mut r = [0u8; 32];

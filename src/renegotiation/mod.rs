@@ -537,7 +537,7 @@ impl Tls12Connection {
     ) -> Result<()> {
         let peer = peer_of(self.role);
         let expected = state.verify_data(peer, transcript);
-        if message[4..] != expected[..] {
+        if !key_schedule::same_secret(message.get(4..), &expected) {
             return Err(self.fatal(AlertDescription::DecryptError, Error::SslHandshakeFailure, out));
         }
         state.set_verify_data(peer, expected);

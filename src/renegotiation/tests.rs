@@ -375,31 +375,70 @@ fn the_client_checks_the_order_and_the_kind_of_the_servers_answer() {
     }
 }
 
-#[test]
-fn application_data_between_change_cipher_spec_and_finished_is_refused() {
-    let parts = TestParts::default();
-    let (mut client, mut server) = connections(&parts, &parts);
-    let (cp, sp) = (client_policy(), policy(true, true));
+/// An abbreviated renegotiation up to the client's ChangeCipherSpec: the server (waiting for
+/// the client's Finished), the record carrying that ChangeCipherSpec, and a forger that writes
+/// and reads under the client's new keys (a peer that sends what it likes where the Finished
+/// should be).
+fn server_waiting_for_finished(parts: &TestParts, sp: &Policy) -> (Tls12Connection, Vec<u8>, Tls12Connection) {
+    let (mut client, mut server) = connections(parts, parts);
+    let cp = client_policy();
     let mut c_out = Vec::new();
     client.start_client(true, &cp, &mut c_out).unwrap();
     let mut s_out = Vec::new();
-    assert!(deliver(&mut c_out, &mut server, &sp, &mut s_out, &mut Vec::new()).iter().all(|r| r.is_ok()));
-    // A peer that knows the new keys (a forger built from them) sends data where its
-    // Finished should be: only the honest client's ChangeCipherSpec, then that record.
+    assert!(deliver(&mut c_out, &mut server, sp, &mut s_out, &mut Vec::new()).iter().all(|r| r.is_ok()));
     let Handshake::SrvAbbreviated { transcript, keys, .. } = &server.hs else { panic!("not waiting for the client") };
     // The randoms of the ClientHello and ServerHello that open the transcript.
     let ch_len = 4 + u24(&transcript[1..4]);
     let client_random = parse_client_hello(&transcript[4..ch_len]).unwrap().random;
     let server_random = parse_server_hello(&transcript[ch_len + 4..]).unwrap().random;
-    let mut forger = Tls12Connection::from_parts(Endpoint::Client, &parts).unwrap();
+    let mut forger = Tls12Connection::from_parts(Endpoint::Client, parts).unwrap();
     let mut new_keys = NewKeys::derive(Endpoint::Client, keys.state.resumed(), &client_random, &server_random).unwrap();
-    forger.records.change_write(new_keys.write.take().unwrap());
+    // The server's Finished (read by the honest client) took its first sequence number.
+    let (read, write) = (new_keys.read.take().unwrap(), new_keys.write.take().unwrap());
+    forger.records = Tls12RecordLayer::new((read, 1), (write, 0));
     assert!(deliver(&mut s_out, &mut client, &cp, &mut c_out, &mut Vec::new()).iter().all(|r| r.is_ok()));
     let ccs_len = 5 + usize::from(u16::from_be_bytes([c_out[3], c_out[4]]));
-    let mut wire: Vec<u8> = c_out[..ccs_len].to_vec();
+    (server, c_out[..ccs_len].to_vec(), forger)
+}
+
+#[test]
+fn application_data_between_change_cipher_spec_and_finished_is_refused() {
+    let parts = TestParts::default();
+    let sp = policy(true, true);
+    let (mut server, mut wire, mut forger) = server_waiting_for_finished(&parts, &sp);
     forger.write_app(b"too early", &mut wire).unwrap();
     let results = deliver(&mut wire, &mut server, &sp, &mut Vec::new(), &mut Vec::new());
     assert_eq!(results, vec![Ok(Outcome::default()), Err(Error::SslUnexpectedMessage)]);
+}
+
+/// Item 4 of issue 13. A unit test cannot observe timing: this one proves that the comparison
+/// behind `same_secret` refuses a Finished whose verify_data differs only in its last bit (the
+/// case a byte-by-byte `!=` answers slowest) exactly as one that differs in its first bit or in
+/// its length: fatal decrypt_error, `SslHandshakeFailure`. The rule that every such comparison
+/// goes through `same_secret` is `tests/code_rules.rs`.
+#[test]
+fn a_finished_that_differs_anywhere_is_refused_with_the_same_error() {
+    let parts = TestParts::default();
+    let sp = policy(true, true);
+    let cp = client_policy();
+    for (name, flip) in [("first bit", Some(0usize)), ("last bit", Some(95)), ("length 11", None)] {
+        let (mut server, mut wire, mut forger) = server_waiting_for_finished(&parts, &sp);
+        // What the honest client sends, then spoiled.
+        let Handshake::SrvAbbreviated { transcript, keys, .. } = &server.hs else { panic!("{name}") };
+        let mut vd = keys.state.verify_data(Endpoint::Client, transcript);
+        match flip {
+            Some(bit) => vd[bit / 8] ^= 0x80 >> (bit % 8),
+            None => vd.truncate(11),
+        }
+        let finished = handshake_message(HandshakeType::Finished, &vd).unwrap();
+        forger.write_record(ContentType::Handshake, &finished, &mut wire).unwrap();
+        let mut s_out = Vec::new();
+        let results = deliver(&mut wire, &mut server, &sp, &mut s_out, &mut Vec::new());
+        assert_eq!(results, vec![Ok(Outcome::default()), Err(Error::SslHandshakeFailure)], "{name}");
+        let alert = alert_in(&mut s_out, &mut forger, &cp);
+        assert_eq!(alert, Some((AlertLevel::FATAL, AlertDescription::DecryptError)), "{name}");
+        assert_eq!(server.abbreviated_renegotiations, 0, "{name}");
+    }
 }
 
 #[test]
