@@ -104,6 +104,12 @@ impl Tls12Connection {
             log::error!("renegotiation ServerHello without the right renegotiation_info");
             return Err(self.fatal(AlertDescription::HandshakeFailure, Error::SslHandshakeFailure, out));
         }
+        // RFC 7627 5.3: a connection with an extended master secret keeps one (the server
+        // must not drop it, whether it resumes or starts a new session).
+        if self.state.ems && !sh.ems {
+            log::error!("renegotiation ServerHello drops extended_master_secret");
+            return Err(self.fatal(AlertDescription::HandshakeFailure, Error::SslHandshakeFailure, out));
+        }
         let Some(suite) = policy.provider.tls12_cipher_suites.iter().find(|s| s.common.suite == sh.suite) else {
             log::error!("the server chose cipher suite {:#06x}, which we did not offer", sh.suite.0);
             return Err(self.fatal(AlertDescription::IllegalParameter, Error::SslHandshakeFailure, out));

@@ -19,7 +19,9 @@
 //! RFC 5746 is enforced both ways: the peer's `renegotiation_info` must carry the previous
 //! handshake's verify data; a renegotiation ClientHello with the SCSV, or with wrong or missing
 //! data, ends the connection with a fatal `handshake_failure`. Peers without RFC 5746 are never
-//! allowed to renegotiate. No cryptography is implemented here: PRF, AEAD, hashes, key exchange
+//! allowed to renegotiate. On a connection with an extended master secret (RFC 7627), a
+//! renegotiation hello that drops it ends the connection the same way. Verify data is compared
+//! in constant time. No cryptography is implemented here: PRF, AEAD, hashes, key exchange
 //! and signatures all come from the crypto provider (and webpki for certificate checks).
 //!
 //! This file holds the connection, its record dispatch and what both roles share; the rest is

@@ -73,6 +73,11 @@ impl Tls12Connection {
             log::error!("renegotiation ClientHello without the right renegotiation_info");
             return Err(self.fatal(AlertDescription::HandshakeFailure, Error::SslHandshakeFailure, out));
         }
+        // RFC 7627 5.2/5.3: a connection with an extended master secret renegotiates with one.
+        if self.state.ems && !hello.ems {
+            log::error!("renegotiation ClientHello drops extended_master_secret");
+            return Err(self.fatal(AlertDescription::HandshakeFailure, Error::SslHandshakeFailure, out));
+        }
         // The connection stays TLS 1.2 (IEC 62351-3: a version change is an alarm).
         if u16::from(hello.version) < u16::from(ProtocolVersion::TLSv1_2) {
             log::error!("renegotiation ClientHello for version {:#06x}", hello.version.0);

@@ -208,8 +208,13 @@ fn a_wrong_renegotiation_info_gets_a_fatal_handshake_failure() {
     assert_eq!(alert_in(&mut s_out, &mut client, &cp), Some((AlertLevel::FATAL, AlertDescription::HandshakeFailure)));
 }
 
-/// A renegotiation ClientHello built by hand.
+/// A renegotiation ClientHello built by hand (offering extended master secret).
 fn client_hello(renegotiation_info: Option<&[u8]>, scsv: bool) -> Vec<u8> {
+    client_hello_ems(renegotiation_info, scsv, true)
+}
+
+/// A renegotiation ClientHello built by hand, offering extended master secret when `ems`.
+fn client_hello_ems(renegotiation_info: Option<&[u8]>, scsv: bool, ems: bool) -> Vec<u8> {
     let mut body = vec![3, 3];
     body.extend_from_slice(&[8; 32]);
     put_vec8(&mut body, &[3; 32]).unwrap();
@@ -225,7 +230,12 @@ fn client_hello(renegotiation_info: Option<&[u8]>, scsv: bool) -> Vec<u8> {
         put_vec8(&mut b, ri).unwrap();
         put_ext(&mut exts, EXT_RENEGOTIATION_INFO, &b).unwrap();
     }
-    put_ext(&mut exts, EXT_EMS, &[]).unwrap();
+    if ems {
+        put_ext(&mut exts, EXT_EMS, &[]).unwrap();
+    }
+    // ecdsa_secp256r1_sha256 and x25519: what a full handshake with `policy` needs.
+    put_ext(&mut exts, 0x000d, &[0, 2, 4, 3]).unwrap();
+    put_ext(&mut exts, 0x000a, &[0, 2, 0, 0x1d]).unwrap();
     put_vec16(&mut body, &exts).unwrap();
     handshake_message(HandshakeType::ClientHello, &body).unwrap()
 }
@@ -291,6 +301,14 @@ fn malformed_renegotiation_messages_end_the_connection_with_a_fatal_alert() {
         ("alert of 3 bytes", ContentType::Alert, vec![2, 40, 0], Error::SslDecodeError, decode),
         ("unknown content type", ContentType(99), vec![1, 2, 3], Error::SslInvalidRecord, unexpected),
         (
+            // RFC 7627 5.2/5.3: the connection negotiated extended master secret.
+            "renegotiation ClientHello without extended_master_secret",
+            ContentType::Handshake,
+            client_hello_ems(Some(&[4; 12]), false, false),
+            Error::SslHandshakeFailure,
+            hs_fail,
+        ),
+        (
             "TLS 1.1 ClientHello",
             ContentType::Handshake,
             {
@@ -337,6 +355,8 @@ fn the_client_checks_the_order_and_the_kind_of_the_servers_answer() {
     type Case<'a> = (&'a str, &'a Hello, Vec<u8>, Vec<u8>, Error);
     let cases: Vec<Case<'_>> = vec![
         ("resumed without EMS", &no_ems, parts.session_id.clone(), vec![], Error::SslHandshakeFailure),
+        // RFC 7627 5.3: the connection negotiated extended master secret, a new session must too.
+        ("full handshake without EMS", &no_ems, vec![9; 32], vec![], Error::SslHandshakeFailure),
         (
             "ServerHelloDone right after ServerHello",
             &with_ems,
@@ -362,6 +382,11 @@ fn the_client_checks_the_order_and_the_kind_of_the_servers_answer() {
         server.write_record(ContentType::Handshake, &flight, &mut wire).unwrap();
         let results = deliver(&mut wire, &mut client, &cp, &mut c_out, &mut Vec::new());
         assert_eq!(results, vec![Err(expected)], "{name}");
+        // The client's ClientHello, then its alert (a server that does not renegotiate reads
+        // both).
+        let (_, mut reader) = connections(&parts, &parts);
+        let alert = alert_in(&mut c_out, &mut reader, &policy(false, false)).map(|(level, _)| level);
+        assert_eq!(alert, Some(AlertLevel::FATAL), "{name}: no fatal alert");
     }
     // A HelloRequest with a body, an alert of an unknown level.
     for (payload, typ, expected) in [
@@ -554,4 +579,25 @@ fn a_full_renegotiation_checks_the_crls() {
     let (results, _) = renegotiate(&mut client, &mut server, false, &client_policy(), &sp);
     assert!(results.iter().all(|r| r.is_ok()), "{results:?}");
     assert_eq!(server.verify_result, Some(0));
+}
+
+/// RFC 7627 concerns connections that negotiated extended master secret: one that did not
+/// still renegotiates with a peer that does not offer it (both roles).
+#[test]
+fn a_connection_without_extended_master_secret_renegotiates_without_it() {
+    let parts = TestParts { ems: false, ..TestParts::default() };
+    let (mut client, mut server) = connections(&parts, &parts);
+    let (sp, cp) = (policy(true, false), client_policy());
+    let mut wire = Vec::new();
+    client.write_record(ContentType::Handshake, &client_hello_ems(Some(&[4; 12]), false, false), &mut wire).unwrap();
+    let results = deliver(&mut wire, &mut server, &sp, &mut Vec::new(), &mut Vec::new());
+    assert_eq!(results, vec![Ok(Outcome::default())], "server");
+    let (mut client, mut server) = connections(&parts, &parts);
+    let mut c_out = Vec::new();
+    client.start_client(false, &cp, &mut c_out).unwrap();
+    let no_ems = Hello { ems: false, ..Hello::default() };
+    let sh = server.server_hello_message(&[6; 32], &[9; 32], parts.suite, &no_ems).unwrap();
+    server.write_record(ContentType::Handshake, &sh, &mut wire).unwrap();
+    let results = deliver(&mut wire, &mut client, &cp, &mut c_out, &mut Vec::new());
+    assert_eq!(results, vec![Ok(Outcome::default())], "client");
 }
