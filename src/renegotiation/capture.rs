@@ -68,8 +68,8 @@ impl SecretLog {
     }
 
     /// The client random and the master secret, once rustls logged them.
-    pub(super) fn get(&self) -> Option<([u8; 32], [u8; 48])> {
-        self.inner.lock().unwrap_or_else(|p| p.into_inner()).master.as_ref().map(|(cr, ms)| (*cr, **ms))
+    pub(super) fn get(&self) -> Option<([u8; 32], Zeroizing<[u8; 48]>)> {
+        self.inner.lock().unwrap_or_else(|p| p.into_inner()).master.clone()
     }
 
     /// The secrets logged so far (for the key export callback), oldest first; the log forgets them.

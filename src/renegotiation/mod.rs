@@ -55,7 +55,7 @@ mod tests;
 
 pub(crate) use capture::HandshakeCapture;
 use client::FullClient;
-use key_schedule::{Established, NewKeys, Randoms};
+use key_schedule::{Established, Master, NewKeys, Randoms};
 use messages::handshake_message;
 pub(crate) use record::AlertLevel;
 use record::{Tls12RecordLayer, TrafficKeys};
@@ -249,7 +249,7 @@ impl Tls12Connection {
         let state = Established {
             client_vd: parts.client_vd.to_vec(),
             server_vd: parts.server_vd.to_vec(),
-            ..Established::new(suite, parts.master, parts.ems, parts.session_id.clone())
+            ..Established::new(suite, parts.master.into(), parts.ems, parts.session_id.clone())
         };
         let NewKeys { state, read, write } = *NewKeys::derive(role, state, &parts.client_random, &parts.server_random)?;
         let (read, write) = (read.ok_or(Error::SslInternalError)?, write.ok_or(Error::SslInternalError)?);
@@ -301,8 +301,8 @@ impl Tls12Connection {
 
     /// The master secret and (client, server) randoms of the last renegotiation (None before the first one), for
     /// the key export callback.
-    pub(crate) fn renegotiated_keys(&self) -> Option<([u8; 48], Randoms)> {
-        self.state.randoms.map(|r| (self.state.master, r))
+    pub(crate) fn renegotiated_keys(&self) -> Option<(Master, Randoms)> {
+        self.state.randoms.map(|r| (self.state.master.clone(), r))
     }
 
     pub(crate) fn hello_requested(&self) -> bool {

@@ -601,3 +601,29 @@ fn a_connection_without_extended_master_secret_renegotiates_without_it() {
     let results = deliver(&mut wire, &mut client, &cp, &mut c_out, &mut Vec::new());
     assert_eq!(results, vec![Ok(Outcome::default())], "client");
 }
+
+/// Compiles only for types that wipe themselves when dropped (`zeroize::ZeroizeOnDrop`).
+fn wiped<T: zeroize::ZeroizeOnDrop>(_: &T) {}
+
+/// Item 9 of issue 13: the engine's secrets are held in types that wipe them when dropped. This
+/// is a type check (it fails to compile otherwise); it cannot show that no copy is left behind
+/// by a move of the bytes, nor what the provider does with the keys it is given.
+#[test]
+fn the_engines_secrets_are_wiped_when_dropped() {
+    let parts = TestParts::default();
+    let conn = Tls12Connection::from_parts(Endpoint::Server, &parts).unwrap();
+    // The master secret of the connection's session (also of a handshake's new session: the
+    // same `Established`), and as handed to the key export callback.
+    wiped(&conn.state.master);
+    if let Some((master, _)) = conn.renegotiated_keys() {
+        wiped(&master);
+    }
+    // The key block of key expansion.
+    let block = key_schedule::key_block(conn.state.suite, &conn.state.master, &[1; 32], &[2; 32]);
+    wiped(&block);
+    // The master secret as the key log hands it over.
+    let log = capture::SecretLog::default();
+    rustls::KeyLog::log(&log, "CLIENT_RANDOM", &[1; 32], &[7; 48]);
+    let (_, master) = log.get().unwrap();
+    wiped(&master);
+}
