@@ -6,12 +6,17 @@ use rustls::pki_types::PrivateKeyDer;
 use rustls::pki_types::pem::PemObject;
 
 use super::key_schedule::NewKeys;
-use super::messages::{EXT_EMS, EXT_RENEGOTIATION_INFO, Hello, parse_client_hello, parse_server_hello, put_ext};
+use super::messages::{
+    EXT_EMS, EXT_RENEGOTIATION_INFO, Hello, certificate_message, ecdhe_parameters, parse_client_hello,
+    parse_server_hello, put_ext, server_key_exchange,
+};
 use super::*;
 use crate::codec::{put_vec8, put_vec16};
 use crate::config::AuthMode;
 use crate::config::OwnCert;
 use crate::verify::{PeerRole, Profile, TrustStore, badcert};
+use rustls::crypto::SignatureScheme;
+use rustls::crypto::kx::NamedGroup;
 
 /// A server policy (server certificate, client certificates not asked for).
 fn policy(enabled: bool, resumption: bool) -> Policy {
@@ -626,4 +631,64 @@ fn the_engines_secrets_are_wiped_when_dropped() {
     rustls::KeyLog::log(&log, "CLIENT_RANDOM", &[1; 32], &[7; 48]);
     let (_, master) = log.get().unwrap();
     wiped(&master);
+}
+
+/// The server's flight of a full renegotiation up to its ServerKeyExchange, built by hand: the
+/// certificate and key of `own` sign ECDHE parameters for `group` with `scheme` (a valid
+/// signature, so that only the client's checks of group and scheme can refuse it). What the
+/// client answers, and the alert it sends.
+fn client_reads_server_key_exchange(
+    own: &str,
+    group: NamedGroup,
+    scheme: SignatureScheme,
+) -> (Vec<Result<Outcome>>, Option<(AlertLevel, AlertDescription)>) {
+    let parts = TestParts::default();
+    let (mut client, server) = connections(&parts, &parts);
+    let cp = client_policy();
+    let mut c_out = Vec::new();
+    client.start_client(false, &cp, &mut c_out).unwrap();
+    let Handshake::CliWaitServerHello { client_random, .. } = client.hs else { panic!("no ClientHello") };
+    let server_random = [6; 32];
+    let with_ems = Hello { ems: true, ..Hello::default() };
+    let mut flight = server.server_hello_message(&server_random, &[9; 32], parts.suite, &with_ems).unwrap();
+    let sp = policy_with(true, false, own, AuthMode::None, Endpoint::Server);
+    let credential = sp.own_certs.signer(&[scheme]).expect("a key for the scheme");
+    flight.extend_from_slice(&certificate_message(&crate::verify::chain_of(&credential.identity).unwrap()).unwrap());
+    let params = ecdhe_parameters(group, &[4; 65]).unwrap();
+    let mut signed = client_random.to_vec();
+    signed.extend_from_slice(&server_random);
+    signed.extend_from_slice(&params);
+    let signature = credential.signer.sign(&signed).unwrap();
+    flight.extend_from_slice(&server_key_exchange(params, scheme, &signature).unwrap());
+    let mut server = server;
+    let mut wire = Vec::new();
+    server.write_record(ContentType::Handshake, &flight, &mut wire).unwrap();
+    let results = deliver(&mut wire, &mut client, &cp, &mut c_out, &mut Vec::new());
+    // The client's ClientHello, then its alert: a server that does not renegotiate reads both.
+    let (_, mut reader) = connections(&parts, &parts);
+    (results, alert_in(&mut c_out, &mut reader, &policy(false, false)))
+}
+
+/// Item 8 of issue 13 (as Mbed TLS's client: fatal illegal_parameter,
+/// `MBEDTLS_ERR_SSL_ILLEGAL_PARAMETER`): the ServerKeyExchange of a renegotiation must use a
+/// group the client offered (not a TLS 1.3-only hybrid of the provider, not one the provider
+/// lacks) and a signature scheme it offered that fits the suite's authentication.
+#[test]
+fn the_client_refuses_a_server_key_exchange_with_a_group_or_scheme_it_did_not_offer() {
+    let refused =
+        (vec![Err(Error::SslIllegalParameter)], Some((AlertLevel::FATAL, AlertDescription::IllegalParameter)));
+    let cases = [
+        ("TLS 1.3 hybrid group", "server-ec", NamedGroup::X25519MLKEM768, SignatureScheme::ECDSA_NISTP256_SHA256),
+        ("group not offered", "server-ec", NamedGroup::secp521r1, SignatureScheme::ECDSA_NISTP256_SHA256),
+        // An RSA signature (of an RSA certificate) in an ECDHE-ECDSA suite.
+        ("RSA scheme, ECDSA suite", "server-rsa", NamedGroup::secp256r1, SignatureScheme::RSA_PKCS1_SHA256),
+        ("RSA-PSS scheme, ECDSA suite", "server-rsa", NamedGroup::secp256r1, SignatureScheme::RSA_PSS_SHA256),
+    ];
+    for (name, own, group, scheme) in cases {
+        assert_eq!(client_reads_server_key_exchange(own, group, scheme), refused, "{name}");
+    }
+    // What the client offered passes these checks.
+    let (results, alert) =
+        client_reads_server_key_exchange("server-ec", NamedGroup::secp256r1, SignatureScheme::ECDSA_NISTP256_SHA256);
+    assert_eq!((results, alert), (vec![Ok(Outcome::default())], None));
 }
