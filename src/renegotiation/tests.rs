@@ -692,3 +692,32 @@ fn the_client_refuses_a_server_key_exchange_with_a_group_or_scheme_it_did_not_of
         client_reads_server_key_exchange("server-ec", NamedGroup::secp256r1, SignatureScheme::ECDSA_NISTP256_SHA256);
     assert_eq!((results, alert), (vec![Ok(Outcome::default())], None));
 }
+
+/// Item 1 of issue 13, our engine's side (RFC 5746 3.5): the client refuses a renegotiation
+/// ServerHello whose renegotiation_info is not the previous handshake's client and server
+/// verify data (the server's half wrong, the client's half wrong), with a fatal
+/// handshake_failure. (The server's side: `a_wrong_renegotiation_info_gets_a_fatal_handshake_failure`
+/// and the SCSV / missing cases of `malformed_renegotiation_messages_end_the_connection_with_a_fatal_alert`.)
+#[test]
+fn the_client_refuses_a_server_hello_with_the_wrong_renegotiation_info() {
+    let parts = TestParts::default();
+    let cp = client_policy();
+    for (name, liar) in [
+        ("server half", TestParts { server_vd: [9; 12], ..parts.clone() }),
+        ("client half", TestParts { client_vd: [9; 12], ..parts.clone() }),
+    ] {
+        let (mut client, _) = connections(&parts, &parts);
+        let mut server = Tls12Connection::from_parts(Endpoint::Server, &liar).unwrap();
+        let mut c_out = Vec::new();
+        client.start_client(false, &cp, &mut c_out).unwrap();
+        let with_ems = Hello { ems: true, ..Hello::default() };
+        let sh = server.server_hello_message(&[6; 32], &[9; 32], parts.suite, &with_ems).unwrap();
+        let mut wire = Vec::new();
+        server.write_record(ContentType::Handshake, &sh, &mut wire).unwrap();
+        let results = deliver(&mut wire, &mut client, &cp, &mut c_out, &mut Vec::new());
+        assert_eq!(results, vec![Err(Error::SslHandshakeFailure)], "{name}");
+        let (_, mut reader) = connections(&parts, &parts);
+        let alert = alert_in(&mut c_out, &mut reader, &policy(false, false));
+        assert_eq!(alert, Some((AlertLevel::FATAL, AlertDescription::HandshakeFailure)), "{name}");
+    }
+}
