@@ -529,7 +529,7 @@ impl Context {
         if let Some(capture) = self.capture.as_mut() {
             let used = self.input.used;
             capture.incoming(&self.input.buf[used.saturating_sub(record_len)..used]);
-            self.refuse_legacy_peer()?;
+            self.check_peer_hello()?;
         }
         if matches!(self.stage, Stage::Tls12(_)) {
             return self.process_engine_record(record_len);

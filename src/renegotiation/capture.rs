@@ -184,6 +184,17 @@ impl HandshakeCapture {
         Some(peer_hello.announces_secure_renegotiation())
     }
 
+    /// RFC 5746 3.4/3.6: whether the peer's initial hello carries a `renegotiation_info` that is
+    /// not empty (it claims a previous handshake; this capture only sees the plaintext initial
+    /// handshake, renegotiations are encrypted).
+    pub(crate) fn peer_claims_previous_handshake(&self, role: Endpoint) -> bool {
+        let hello = match role {
+            Endpoint::Server => self.client_hello(role),
+            Endpoint::Client => self.server_hello(role),
+        };
+        matches!(hello, Some(Ok(h)) if h.renegotiation_info.as_ref().is_some_and(|ri| !ri.is_empty()))
+    }
+
     pub(crate) fn incoming(&mut self, bytes: &[u8]) {
         self.incoming.feed(bytes);
     }
