@@ -255,12 +255,17 @@ const HANDSHAKE_FAILURE_ALERT: [u8; 7] = [21, 3, 3, 0, 2, 2, 40];
 
 /// Item 1 of issue 13, RFC 5746 3.6: an initial ClientHello whose renegotiation_info is not
 /// empty claims a previous handshake there is none of; the server ends the handshake with a
-/// fatal handshake_failure (as Mbed TLS) instead of answering it. Only where the wire is
-/// captured (renegotiation enabled, `MBEDTLS_SSL_LEGACY_BREAK_HANDSHAKE`, or a key export
-/// callback); an empty one is accepted.
+/// fatal handshake_failure (as Mbed TLS) instead of answering it, whether renegotiation is
+/// enabled or not; an empty one is accepted.
 #[test]
 fn an_initial_client_hello_with_renegotiation_info_is_refused() {
-    let (server_conf, _) = configs(false);
+    let (renegotiating, _) = configs(false);
+    for server_conf in [renegotiating, server_config(TLS1_2, TLS1_3)] {
+        client_hello_with_renegotiation_info(server_conf);
+    }
+}
+
+fn client_hello_with_renegotiation_info(server_conf: Config) {
     let mut body = vec![3, 3];
     body.extend_from_slice(&[8; 32]);
     body.extend_from_slice(&[0, 0, 2, 0xC0, 0x2B, 1, 0]); // no session ID, one suite, null compression
@@ -281,10 +286,17 @@ fn an_initial_client_hello_with_renegotiation_info_is_refused() {
 }
 
 /// Item 1 of issue 13, RFC 5746 3.4: the client refuses an initial ServerHello whose
-/// renegotiation_info is not empty with a fatal handshake_failure (as Mbed TLS).
+/// renegotiation_info is not empty with a fatal handshake_failure (as Mbed TLS), whether
+/// renegotiation is enabled or not.
 #[test]
 fn an_initial_server_hello_with_renegotiation_info_is_refused() {
-    let (_, client_conf) = configs(false);
+    let (_, renegotiating) = configs(false);
+    for client_conf in [renegotiating, client_config(AuthMode::Required)] {
+        server_hello_with_renegotiation_info(client_conf);
+    }
+}
+
+fn server_hello_with_renegotiation_info(client_conf: Config) {
     client_conf.update(|s| s.max_version = TLS1_2);
     let mut client = Context::new(client_conf).unwrap();
     client.set_hostname(Hostname::Name("localhost".into()));

@@ -20,8 +20,8 @@ impl Context {
     /// * RFC 5746 3.4/3.6: a `renegotiation_info` that is not empty (always);
     /// * `MBEDTLS_SSL_LEGACY_BREAK_HANDSHAKE`: a peer that lacks RFC 5746.
     ///
-    /// Without a capture (renegotiation disabled, no legacy break, no key export callback) neither
-    /// is checked here.
+    /// Every handshake that may be TLS 1.2 has a capture (one of the hellos only, when nothing
+    /// else needs it).
     pub(super) fn check_peer_hello(&mut self) -> Result<()> {
         let break_handshake =
             self.snapshot.as_ref().is_some_and(|s| s.settings.legacy_renegotiation == LEGACY_BREAK_HANDSHAKE);

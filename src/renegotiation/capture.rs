@@ -160,11 +160,19 @@ impl WireCapture {
 #[derive(Default)]
 pub(crate) struct HandshakeCapture {
     pub(crate) key_log: Arc<SecretLog>,
+    /// Only the wire is needed (the checks of the peer's hello): rustls is given neither the
+    /// key log nor secret extraction.
+    pub(crate) wire_only: bool,
     incoming: WireCapture,
     outgoing: WireCapture,
 }
 
 impl HandshakeCapture {
+    /// A capture of the hellos only, for the checks of the peer's hello.
+    pub(crate) fn wire_only() -> Self {
+        Self { wire_only: true, ..Self::default() }
+    }
+
     /// A capture whose key log keeps every secret, for the key export callback.
     pub(crate) fn exporting() -> Self {
         Self { key_log: Arc::new(SecretLog::exporting()), ..Self::default() }
