@@ -104,3 +104,26 @@ fn no_source_file_holds_more_than_about_800_lines_of_code() {
     }
     assert!(too_long.is_empty(), "split these files by concern:\n{}", too_long.join("\n"));
 }
+
+/// Secrets of the renegotiation engine compared with `==`/`!=` leak, through the time the
+/// comparison takes, how many leading bytes match (issue 13, item 4). Finished `verify_data` and
+/// `renegotiation_info` must go through the constant-time helper (`same_secret`). This rule
+/// reads the source: it proves that no such comparison is written with the operators, not that
+/// the helper's running time is constant (that is aws-lc's `verify_slices_are_equal`).
+#[test]
+fn the_renegotiation_engine_compares_verify_data_in_constant_time() {
+    let watched = ["verify_data", "renegotiation_info", "expected", "_vd", "message[4..]", "ri["];
+    let mut offenders = Vec::new();
+    for (path, text) in sources() {
+        if !path.starts_with("src/renegotiation/") || path.ends_with("tests.rs") {
+            continue;
+        }
+        for (i, line) in text.lines().enumerate() {
+            let code = line.split("//").next().unwrap_or("");
+            if (code.contains("==") || code.contains("!=")) && watched.iter().any(|w| code.contains(w)) {
+                offenders.push(format!("{path}:{}: {}", i + 1, line.trim()));
+            }
+        }
+    }
+    assert!(offenders.is_empty(), "compare secrets with same_secret():\n{}", offenders.join("\n"));
+}

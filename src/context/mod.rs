@@ -538,7 +538,7 @@ impl Context {
         if let Some(capture) = self.capture.as_mut() {
             let used = self.input.used;
             capture.incoming(&self.input.buf[used.saturating_sub(record_len)..used]);
-            self.refuse_legacy_peer()?;
+            self.check_peer_hello()?;
         }
         if matches!(self.stage, Stage::Tls12(_)) {
             return self.process_engine_record(record_len);
@@ -700,12 +700,14 @@ impl Context {
         let settings = &snapshot.settings;
         let tls12_possible = settings.min_version <= TLS1_2 && !snapshot.provider.tls12_cipher_suites.is_empty();
         // The wire and the secrets are captured for the TLS 1.2 hand-over, the legacy-peer check,
-        // and the key export callback.
+        // and the key export callback; the wire alone for the RFC 5746 check of the peer's hello.
         let hand_over =
             tls12_possible && (settings.renegotiation || settings.legacy_renegotiation == LEGACY_BREAK_HANDSHAKE);
         self.capture = match (hand_over, self.key_exporter.is_some()) {
             (_, true) => Some(HandshakeCapture::exporting()),
             (true, false) => Some(HandshakeCapture::default()),
+            // The hellos alone, for the RFC 5746 check of the peer's (`check_peer_hello`).
+            (false, false) if tls12_possible => Some(HandshakeCapture::wire_only()),
             (false, false) => None,
         };
         self.stage = match self.endpoint {

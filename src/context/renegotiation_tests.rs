@@ -221,3 +221,93 @@ fn legacy_break_handshake_with_a_secure_peer_connects() {
         exchange(&mut client, &mut server);
     }
 }
+
+/// A plaintext handshake record holding one hello (`typ`) with `body` before its extensions,
+/// then extended master secret, TLS 1.2 ECDHE-ECDSA parameters (for a ClientHello) and a
+/// `renegotiation_info` carrying `ri`.
+fn initial_hello(typ: u8, body: &[u8], ri: &[u8]) -> Vec<u8> {
+    use crate::codec::{put_vec8, put_vec16, put_vec24};
+    let ext = |out: &mut Vec<u8>, id: u16, data: &[u8]| {
+        out.extend_from_slice(&id.to_be_bytes());
+        put_vec16(out, data).unwrap();
+    };
+    let mut exts = Vec::new();
+    let mut info = Vec::new();
+    put_vec8(&mut info, ri).unwrap();
+    ext(&mut exts, 0xff01, &info);
+    ext(&mut exts, 0x0017, &[]);
+    if typ == 1 {
+        ext(&mut exts, 0x000d, &[0, 2, 4, 3]); // ecdsa_secp256r1_sha256
+        ext(&mut exts, 0x000a, &[0, 2, 0, 0x17]); // secp256r1
+        ext(&mut exts, 0x000b, &[1, 0]); // uncompressed points
+    }
+    let mut hello = body.to_vec();
+    put_vec16(&mut hello, &exts).unwrap();
+    let mut message = vec![typ];
+    put_vec24(&mut message, &hello).unwrap();
+    let mut record = vec![22, 3, 3];
+    put_vec16(&mut record, &message).unwrap();
+    record
+}
+
+/// The fatal handshake_failure alert record of a handshake without keys.
+const HANDSHAKE_FAILURE_ALERT: [u8; 7] = [21, 3, 3, 0, 2, 2, 40];
+
+/// Item 1 of issue 13, RFC 5746 3.6: an initial ClientHello whose renegotiation_info is not
+/// empty claims a previous handshake there is none of; the server ends the handshake with a
+/// fatal handshake_failure (as Mbed TLS) instead of answering it, whether renegotiation is
+/// enabled or not; an empty one is accepted.
+#[test]
+fn an_initial_client_hello_with_renegotiation_info_is_refused() {
+    let (renegotiating, _) = configs(false);
+    for server_conf in [renegotiating, server_config(TLS1_2, TLS1_3)] {
+        client_hello_with_renegotiation_info(server_conf);
+    }
+}
+
+fn client_hello_with_renegotiation_info(server_conf: Config) {
+    let mut body = vec![3, 3];
+    body.extend_from_slice(&[8; 32]);
+    body.extend_from_slice(&[0, 0, 2, 0xC0, 0x2B, 1, 0]); // no session ID, one suite, null compression
+    for (ri, refused) in [(&[4u8; 12][..], true), (&[][..], false)] {
+        let mut server = Context::new(server_conf.clone()).unwrap();
+        let (to_server, from_server) = raw_peer(&mut server);
+        to_server.borrow_mut().extend(initial_hello(1, &body, ri));
+        let result = server.handshake();
+        let sent: Vec<u8> = from_server.borrow().iter().copied().collect();
+        if refused {
+            assert_eq!(result, Err(Error::SslHandshakeFailure));
+            assert_eq!(sent, HANDSHAKE_FAILURE_ALERT, "no ServerHello, a fatal handshake_failure");
+        } else {
+            assert_eq!(result, Err(Error::SslWantRead), "the handshake goes on");
+            assert_eq!(sent.first(), Some(&22), "a ServerHello");
+        }
+    }
+}
+
+/// Item 1 of issue 13, RFC 5746 3.4: the client refuses an initial ServerHello whose
+/// renegotiation_info is not empty with a fatal handshake_failure (as Mbed TLS), whether
+/// renegotiation is enabled or not.
+#[test]
+fn an_initial_server_hello_with_renegotiation_info_is_refused() {
+    let (_, renegotiating) = configs(false);
+    for client_conf in [renegotiating, client_config(AuthMode::Required)] {
+        server_hello_with_renegotiation_info(client_conf);
+    }
+}
+
+fn server_hello_with_renegotiation_info(client_conf: Config) {
+    client_conf.update(|s| s.max_version = TLS1_2);
+    let mut client = Context::new(client_conf).unwrap();
+    client.set_hostname(Hostname::Name("localhost".into()));
+    let (to_client, from_client) = raw_peer(&mut client);
+    assert_eq!(client.handshake(), Err(Error::SslWantRead));
+    from_client.borrow_mut().clear(); // the ClientHello
+    let mut body = vec![3, 3];
+    body.extend_from_slice(&[6; 32]);
+    body.extend_from_slice(&[0, 0xC0, 0x2B, 0]); // no session ID, the suite, null compression
+    to_client.borrow_mut().extend(initial_hello(2, &body, &[4; 24]));
+    assert_eq!(client.handshake(), Err(Error::SslHandshakeFailure));
+    let sent: Vec<u8> = from_client.borrow().iter().copied().collect();
+    assert_eq!(sent, HANDSHAKE_FAILURE_ALERT);
+}

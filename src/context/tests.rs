@@ -10,7 +10,7 @@ use rustls::pki_types::pem::PemObject;
 use super::*;
 use crate::config::{Preset, TLS1_2, TLS1_3};
 
-type Pipe = Rc<RefCell<VecDeque<u8>>>;
+pub(super) type Pipe = Rc<RefCell<VecDeque<u8>>>;
 
 /// One end of an in-memory duplex pipe; never blocks (WANT_READ when empty).
 struct MemTransport {
@@ -37,6 +37,14 @@ impl Transport for MemTransport {
 }
 
 use crate::test_support::certs_dir;
+
+/// Connects `ctx` to a peer the test plays by hand: bytes pushed into the first pipe reach
+/// `ctx`, what `ctx` sends lands in the second.
+pub(super) fn raw_peer(ctx: &mut Context) -> (Pipe, Pipe) {
+    let (to_ctx, from_ctx): (Pipe, Pipe) = (Rc::default(), Rc::default());
+    ctx.set_transport(Box::new(MemTransport { rx: to_ctx.clone(), tx: from_ctx.clone() }));
+    (to_ctx, from_ctx)
+}
 
 pub(super) fn pair(min: u16, max: u16, client_auth: AuthMode, hostname: &str) -> (Context, Context) {
     let server_conf = server_config(min, max);

@@ -14,17 +14,28 @@ use crate::error::{Error, Result};
 use crate::renegotiation::{self, LEGACY_BREAK_HANDSHAKE, Policy};
 
 impl Context {
-    /// `MBEDTLS_SSL_LEGACY_BREAK_HANDSHAKE`: as soon as the peer's hello shows that it lacks
-    /// RFC 5746, the handshake ends with a fatal `handshake_failure` (a plaintext alert: no
-    /// keys exist yet), as Mbed TLS does at the same point.
-    pub(super) fn refuse_legacy_peer(&mut self) -> Result<()> {
+    /// The peer's initial hello as the wire capture sees it, before rustls answers it; as soon
+    /// as it shows one of these, the handshake ends with a fatal `handshake_failure` (a
+    /// plaintext alert: no keys exist yet), as Mbed TLS does at the same point:
+    /// * RFC 5746 3.4/3.6: a `renegotiation_info` that is not empty (always);
+    /// * `MBEDTLS_SSL_LEGACY_BREAK_HANDSHAKE`: a peer that lacks RFC 5746.
+    ///
+    /// Every handshake that may be TLS 1.2 has a capture (one of the hellos only, when nothing
+    /// else needs it).
+    pub(super) fn check_peer_hello(&mut self) -> Result<()> {
         let break_handshake =
             self.snapshot.as_ref().is_some_and(|s| s.settings.legacy_renegotiation == LEGACY_BREAK_HANDSHAKE);
         let Some(capture) = self.capture.as_ref() else { return Ok(()) };
-        if !break_handshake || self.info.is_some() || capture.peer_supports_rfc5746(self.endpoint) != Some(false) {
+        if self.info.is_some() {
             return Ok(());
         }
-        log::error!("peer lacks RFC 5746 secure renegotiation (MBEDTLS_SSL_LEGACY_BREAK_HANDSHAKE)");
+        if capture.peer_claims_previous_handshake(self.endpoint) {
+            log::error!("non-empty renegotiation_info in the initial handshake (RFC 5746)");
+        } else if break_handshake && capture.peer_supports_rfc5746(self.endpoint) == Some(false) {
+            log::error!("peer lacks RFC 5746 secure renegotiation (MBEDTLS_SSL_LEGACY_BREAK_HANDSHAKE)");
+        } else {
+            return Ok(());
+        }
         self.fail_in_hello(rustls::error::AlertDescription::HandshakeFailure, Error::SslHandshakeFailure);
         if let Some(sessions) = &self.server_sessions {
             sessions.invalidate();

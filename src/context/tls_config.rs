@@ -61,7 +61,7 @@ impl Context {
             rustls::client::Tls12Resumption::SessionIdOnly
         };
         config.resumption = rustls::client::Resumption::store(store).tls12_resumption(tls12);
-        if let Some(capture) = &self.capture {
+        if let Some(capture) = self.capture.as_ref().filter(|c| !c.wire_only) {
             config.enable_secret_extraction = true;
             config.key_log = capture.key_log.clone();
         }
@@ -113,7 +113,7 @@ impl Context {
             0
         };
         config.send_tls13_tickets = rustls::server::Tls13Tickets { default: tickets, max: tickets };
-        if let Some(capture) = &self.capture {
+        if let Some(capture) = self.capture.as_ref().filter(|c| !c.wire_only) {
             config.enable_secret_extraction = true;
             config.key_log = capture.key_log.clone();
         }

@@ -68,8 +68,8 @@ impl SecretLog {
     }
 
     /// The client random and the master secret, once rustls logged them.
-    pub(super) fn get(&self) -> Option<([u8; 32], [u8; 48])> {
-        self.inner.lock().unwrap_or_else(|p| p.into_inner()).master.as_ref().map(|(cr, ms)| (*cr, **ms))
+    pub(super) fn get(&self) -> Option<([u8; 32], Zeroizing<[u8; 48]>)> {
+        self.inner.lock().unwrap_or_else(|p| p.into_inner()).master.clone()
     }
 
     /// The secrets logged so far (for the key export callback), oldest first; the log forgets them.
@@ -160,11 +160,19 @@ impl WireCapture {
 #[derive(Default)]
 pub(crate) struct HandshakeCapture {
     pub(crate) key_log: Arc<SecretLog>,
+    /// Only the wire is needed (the checks of the peer's hello): rustls is given neither the
+    /// key log nor secret extraction.
+    pub(crate) wire_only: bool,
     incoming: WireCapture,
     outgoing: WireCapture,
 }
 
 impl HandshakeCapture {
+    /// A capture of the hellos only, for the checks of the peer's hello.
+    pub(crate) fn wire_only() -> Self {
+        Self { wire_only: true, ..Self::default() }
+    }
+
     /// A capture whose key log keeps every secret, for the key export callback.
     pub(crate) fn exporting() -> Self {
         Self { key_log: Arc::new(SecretLog::exporting()), ..Self::default() }
@@ -182,6 +190,17 @@ impl HandshakeCapture {
             Endpoint::Client => server_hello,
         };
         Some(peer_hello.announces_secure_renegotiation())
+    }
+
+    /// RFC 5746 3.4/3.6: whether the peer's initial hello carries a `renegotiation_info` that is
+    /// not empty (it claims a previous handshake; this capture only sees the plaintext initial
+    /// handshake, renegotiations are encrypted).
+    pub(crate) fn peer_claims_previous_handshake(&self, role: Endpoint) -> bool {
+        let hello = match role {
+            Endpoint::Server => self.client_hello(role),
+            Endpoint::Client => self.server_hello(role),
+        };
+        matches!(hello, Some(Ok(h)) if h.renegotiation_info.as_ref().is_some_and(|ri| !ri.is_empty()))
     }
 
     pub(crate) fn incoming(&mut self, bytes: &[u8]) {

@@ -10,13 +10,13 @@ use rustls::enums::{HandshakeType, ProtocolVersion};
 use rustls::error::AlertDescription;
 use rustls::pki_types::{CertificateDer, UnixTime};
 
-use super::key_schedule::{FullHandshake, NewKeys, random32};
+use super::key_schedule::{FullHandshake, NewKeys, random32, same_secret};
 use super::messages::{
-    TLS12_GROUPS, certificate_message, certificate_verify, client_hello_message, client_key_exchange,
+    TLS12_GROUPS, certificate_message, certificate_verify, client_hello_message, client_key_exchange, offered_schemes,
     parse_certificate_request, parse_certificates, parse_server_hello, parse_server_key_exchange,
 };
 use super::record::AlertLevel;
-use super::signatures::verify_signature;
+use super::signatures::{scheme_fits, verify_signature};
 use super::{Handshake, Policy, Tls12Connection};
 use crate::config::{AuthMode, Endpoint};
 use crate::error::{Error, Result};
@@ -49,8 +49,7 @@ impl Tls12Connection {
             .into_iter()
             .chain(policy.provider.tls12_cipher_suites.iter().map(|s| s.common.suite).filter(|&s| s != current))
             .collect();
-        let groups: Vec<NamedGroup> =
-            policy.provider.kx_groups.iter().map(|g| g.name()).filter(|g| TLS12_GROUPS.contains(g)).collect();
+        let groups = offered_groups(policy);
         let verify_data = self.state.renegotiation_info(Endpoint::Client);
         let ch = client_hello_message(&client_random, session_id, &suites, &verify_data, &groups)?;
         self.send_handshake(&ch, out)?;
@@ -100,8 +99,14 @@ impl Tls12Connection {
             return Err(self.fatal(AlertDescription::ProtocolVersion, Error::SslBadProtocolVersion, out));
         }
         let expected_ri = self.state.renegotiation_info(Endpoint::Server);
-        if sh.renegotiation_info.as_deref() != Some(&expected_ri[..]) {
+        if !same_secret(sh.renegotiation_info.as_deref(), &expected_ri) {
             log::error!("renegotiation ServerHello without the right renegotiation_info");
+            return Err(self.fatal(AlertDescription::HandshakeFailure, Error::SslHandshakeFailure, out));
+        }
+        // RFC 7627 5.3: a connection with an extended master secret keeps one (the server
+        // must not drop it, whether it resumes or starts a new session).
+        if self.state.ems && !sh.ems {
+            log::error!("renegotiation ServerHello drops extended_master_secret");
             return Err(self.fatal(AlertDescription::HandshakeFailure, Error::SslHandshakeFailure, out));
         }
         let Some(suite) = policy.provider.tls12_cipher_suites.iter().find(|s| s.common.suite == sh.suite) else {
@@ -218,6 +223,21 @@ impl Tls12Connection {
                 let Ok(ske) = parse_server_key_exchange(&message[4..]) else {
                     return Err(self.fatal(AlertDescription::DecodeError, Error::SslDecodeError, out));
                 };
+                // A group and a scheme we offered, the scheme of the suite's key type (as Mbed
+                // TLS: fatal illegal_parameter).
+                let suite = full.common.suite;
+                if !offered_groups(policy).contains(&ske.group)
+                    || !offered_schemes().contains(&ske.scheme)
+                    || !scheme_fits(suite, ske.scheme)
+                {
+                    log::error!(
+                        "ServerKeyExchange with group {:#06x} / scheme {:#06x}, not offered for suite {:#06x}",
+                        ske.group.0,
+                        ske.scheme.0,
+                        suite.common.suite.0
+                    );
+                    return Err(self.fatal(AlertDescription::IllegalParameter, Error::SslIllegalParameter, out));
+                }
                 let mut signed = full.common.client_random.to_vec();
                 signed.extend_from_slice(&full.common.server_random);
                 signed.extend_from_slice(ske.params);
@@ -251,6 +271,7 @@ impl Tls12Connection {
         let Some((group, server_public)) = full.kx_params.take() else {
             return Err(self.fatal(AlertDescription::UnexpectedMessage, Error::SslUnexpectedMessage, out));
         };
+        // (A group we offered: checked at the ServerKeyExchange.)
         let Some(kx_group) = policy.provider.kx_groups.iter().find(|k| k.name() == group) else {
             return Err(self.fatal(AlertDescription::HandshakeFailure, Error::SslHandshakeFailure, out));
         };
@@ -294,4 +315,10 @@ impl Tls12Connection {
         self.hs = Handshake::CliFullFinish { transcript: full.common.transcript, keys, ccs: false };
         Ok(())
     }
+}
+
+/// The ECDHE groups our renegotiation ClientHello offers: the provider's that TLS 1.2 can use
+/// (not its TLS 1.3-only hybrids).
+fn offered_groups(policy: &Policy) -> Vec<NamedGroup> {
+    policy.provider.kx_groups.iter().map(|g| g.name()).filter(|g| TLS12_GROUPS.contains(g)).collect()
 }

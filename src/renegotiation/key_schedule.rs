@@ -6,6 +6,7 @@
 use rustls::Tls12CipherSuite;
 use rustls::crypto::cipher::{MessageDecrypter, MessageEncrypter};
 use rustls::crypto::kx::ActiveKeyExchange;
+use zeroize::Zeroizing;
 
 use super::record::aead_key;
 use crate::config::Endpoint;
@@ -13,10 +14,11 @@ use crate::error::{Error, Result};
 
 /// What a completed handshake leaves for the next renegotiation: the session (suite, master
 /// secret, extended-master-secret property, ID) and both Finished `verify_data` (RFC 5746).
+/// The master secret is wiped when the session is dropped.
 #[derive(Clone)]
 pub(super) struct Established {
     pub(super) suite: &'static Tls12CipherSuite,
-    pub(super) master: [u8; 48],
+    pub(super) master: Master,
     pub(super) ems: bool,
     pub(super) session_id: Vec<u8>,
     pub(super) client_vd: Vec<u8>,
@@ -28,13 +30,13 @@ pub(super) struct Established {
 
 impl Established {
     /// A session whose handshake has no Finished messages yet.
-    pub(super) fn new(suite: &'static Tls12CipherSuite, master: [u8; 48], ems: bool, session_id: Vec<u8>) -> Self {
+    pub(super) fn new(suite: &'static Tls12CipherSuite, master: Master, ems: bool, session_id: Vec<u8>) -> Self {
         Self { suite, master, ems, session_id, client_vd: Vec::new(), server_vd: Vec::new(), randoms: None }
     }
 
     /// The same session, for an abbreviated handshake that resumes it.
     pub(super) fn resumed(&self) -> Self {
-        Self::new(self.suite, self.master, self.ems, self.session_id.clone())
+        Self::new(self.suite, self.master.clone(), self.ems, self.session_id.clone())
     }
 
     /// The `verify_data` of the Finished message `sender` sends after `transcript`.
@@ -68,6 +70,9 @@ impl Established {
     }
 }
 
+/// A TLS 1.2 master secret, wiped when dropped.
+pub(crate) type Master = Zeroizing<[u8; 48]>;
+
 /// The (client, server) randoms of a handshake.
 pub(crate) type Randoms = ([u8; 32], [u8; 32]);
 
@@ -89,12 +94,9 @@ impl NewKeys {
     ) -> Result<Box<Self>> {
         let mut state = state;
         state.randoms = Some((*client_random, *server_random));
-        let (suite, master) = (state.suite, state.master);
+        let suite = state.suite;
         let shape = suite.aead_alg.key_block_shape();
-        let mut block = vec![0u8; (shape.enc_key_len + shape.fixed_iv_len) * 2 + shape.explicit_nonce_len];
-        let mut seed = server_random.to_vec();
-        seed.extend_from_slice(client_random);
-        prf(suite, &master, b"key expansion", &seed, &mut block);
+        let block = key_block(suite, &state.master, client_random, server_random);
         let (ck, rest) = block.split_at(shape.enc_key_len);
         let (sk, rest) = rest.split_at(shape.enc_key_len);
         let (civ, rest) = rest.split_at(shape.fixed_iv_len);
@@ -126,7 +128,7 @@ impl FullHandshake {
     /// (RFC 7627's extended master secret over the transcript so far, when negotiated), or
     /// `None` when the key exchange fails.
     pub(super) fn new_session(&self, kx: Box<dyn ActiveKeyExchange>, peer_public: &[u8]) -> Option<Established> {
-        let mut master = [0u8; 48];
+        let mut master = Master::new([0; 48]);
         let prf = self.suite.prf_provider;
         let result = if self.ems {
             let hash = self.suite.common.hash_provider.hash(&self.transcript);
@@ -145,8 +147,31 @@ impl FullHandshake {
     }
 }
 
+/// The key block of "key expansion" (RFC 5246 6.3) from `master` and the randoms: both
+/// directions' keys and IVs, wiped when dropped.
+pub(super) fn key_block(
+    suite: &Tls12CipherSuite,
+    master: &[u8; 48],
+    client_random: &[u8; 32],
+    server_random: &[u8; 32],
+) -> Zeroizing<Vec<u8>> {
+    let shape = suite.aead_alg.key_block_shape();
+    let mut block = Zeroizing::new(vec![0u8; (shape.enc_key_len + shape.fixed_iv_len) * 2 + shape.explicit_nonce_len]);
+    let mut seed = server_random.to_vec();
+    seed.extend_from_slice(client_random);
+    prf(suite, master, b"key expansion", &seed, &mut block);
+    block
+}
+
 fn prf(suite: &Tls12CipherSuite, master: &[u8; 48], label: &[u8], seed: &[u8], out: &mut [u8]) {
     suite.prf_provider.new_secret(master).prf(out, label, seed);
+}
+
+/// Whether two secrets (Finished `verify_data`, `renegotiation_info`) are equal, in time that
+/// does not depend on where they differ (aws-lc's constant-time comparison). `None` (an
+/// absent value) never equals anything.
+pub(super) fn same_secret(received: Option<&[u8]>, expected: &[u8]) -> bool {
+    received.is_some_and(|r| aws_lc_rs::constant_time::verify_slices_are_equal(r, expected).is_ok())
 }
 
 /// A fresh random (hello randoms, new session IDs) from the provider's secure random source.

@@ -161,9 +161,15 @@ fn put_u16_list(out: &mut Vec<u8>, values: impl IntoIterator<Item = u16>) -> Res
     put_vec16(out, &bytes)
 }
 
-/// The signature schemes we can verify (the provider's), as we offer them.
+/// The signature schemes we can verify (the provider's): those our hellos and certificate
+/// requests offer.
+pub(super) fn offered_schemes() -> Vec<SignatureScheme> {
+    rustls_aws_lc_rs::SUPPORTED_SIG_ALGS.supported_schemes()
+}
+
+/// The signature schemes we can verify, as we offer them.
 fn put_supported_schemes(out: &mut Vec<u8>) -> Result<()> {
-    put_u16_list(out, rustls_aws_lc_rs::SUPPORTED_SIG_ALGS.supported_schemes().iter().map(|s| s.0))
+    put_u16_list(out, offered_schemes().iter().map(|s| s.0))
 }
 
 /// A `DigitallySigned` (RFC 5246 4.7): scheme, then the signature.

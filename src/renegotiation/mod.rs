@@ -19,7 +19,9 @@
 //! RFC 5746 is enforced both ways: the peer's `renegotiation_info` must carry the previous
 //! handshake's verify data; a renegotiation ClientHello with the SCSV, or with wrong or missing
 //! data, ends the connection with a fatal `handshake_failure`. Peers without RFC 5746 are never
-//! allowed to renegotiate. No cryptography is implemented here: PRF, AEAD, hashes, key exchange
+//! allowed to renegotiate. On a connection with an extended master secret (RFC 7627), a
+//! renegotiation hello that drops it ends the connection the same way. Verify data is compared
+//! in constant time. No cryptography is implemented here: PRF, AEAD, hashes, key exchange
 //! and signatures all come from the crypto provider (and webpki for certificate checks).
 //!
 //! This file holds the connection, its record dispatch and what both roles share; the rest is
@@ -53,7 +55,7 @@ mod tests;
 
 pub(crate) use capture::HandshakeCapture;
 use client::FullClient;
-use key_schedule::{Established, NewKeys, Randoms};
+use key_schedule::{Established, Master, NewKeys, Randoms};
 use messages::handshake_message;
 pub(crate) use record::AlertLevel;
 use record::{Tls12RecordLayer, TrafficKeys};
@@ -247,7 +249,7 @@ impl Tls12Connection {
         let state = Established {
             client_vd: parts.client_vd.to_vec(),
             server_vd: parts.server_vd.to_vec(),
-            ..Established::new(suite, parts.master, parts.ems, parts.session_id.clone())
+            ..Established::new(suite, parts.master.into(), parts.ems, parts.session_id.clone())
         };
         let NewKeys { state, read, write } = *NewKeys::derive(role, state, &parts.client_random, &parts.server_random)?;
         let (read, write) = (read.ok_or(Error::SslInternalError)?, write.ok_or(Error::SslInternalError)?);
@@ -299,8 +301,8 @@ impl Tls12Connection {
 
     /// The master secret and (client, server) randoms of the last renegotiation (None before the first one), for
     /// the key export callback.
-    pub(crate) fn renegotiated_keys(&self) -> Option<([u8; 48], Randoms)> {
-        self.state.randoms.map(|r| (self.state.master, r))
+    pub(crate) fn renegotiated_keys(&self) -> Option<(Master, Randoms)> {
+        self.state.randoms.map(|r| (self.state.master.clone(), r))
     }
 
     pub(crate) fn hello_requested(&self) -> bool {
@@ -537,7 +539,7 @@ impl Tls12Connection {
     ) -> Result<()> {
         let peer = peer_of(self.role);
         let expected = state.verify_data(peer, transcript);
-        if message[4..] != expected[..] {
+        if !key_schedule::same_secret(message.get(4..), &expected) {
             return Err(self.fatal(AlertDescription::DecryptError, Error::SslHandshakeFailure, out));
         }
         state.set_verify_data(peer, expected);

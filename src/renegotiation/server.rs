@@ -10,7 +10,7 @@ use rustls::enums::{HandshakeType, ProtocolVersion};
 use rustls::error::AlertDescription;
 use rustls::pki_types::{CertificateDer, UnixTime};
 
-use super::key_schedule::{FullHandshake, NewKeys, random32};
+use super::key_schedule::{FullHandshake, NewKeys, random32, same_secret};
 use super::messages::{
     Hello, TLS12_GROUPS, certificate_message, certificate_request, ecdhe_parameters, handshake_message,
     parse_certificate_verify, parse_certificates, parse_client_hello, parse_client_key_exchange, server_key_exchange,
@@ -69,8 +69,13 @@ impl Tls12Connection {
         }
         // RFC 5746 3.7: no SCSV, and the client's verify data from the previous handshake.
         let expected_ri = self.state.renegotiation_info(Endpoint::Client);
-        if hello.scsv || hello.renegotiation_info.as_deref() != Some(&expected_ri[..]) {
+        if hello.scsv || !same_secret(hello.renegotiation_info.as_deref(), &expected_ri) {
             log::error!("renegotiation ClientHello without the right renegotiation_info");
+            return Err(self.fatal(AlertDescription::HandshakeFailure, Error::SslHandshakeFailure, out));
+        }
+        // RFC 7627 5.2/5.3: a connection with an extended master secret renegotiates with one.
+        if self.state.ems && !hello.ems {
+            log::error!("renegotiation ClientHello drops extended_master_secret");
             return Err(self.fatal(AlertDescription::HandshakeFailure, Error::SslHandshakeFailure, out));
         }
         // The connection stays TLS 1.2 (IEC 62351-3: a version change is an alarm).

@@ -6,12 +6,17 @@ use rustls::pki_types::PrivateKeyDer;
 use rustls::pki_types::pem::PemObject;
 
 use super::key_schedule::NewKeys;
-use super::messages::{EXT_EMS, EXT_RENEGOTIATION_INFO, Hello, parse_client_hello, parse_server_hello, put_ext};
+use super::messages::{
+    EXT_EMS, EXT_RENEGOTIATION_INFO, Hello, certificate_message, ecdhe_parameters, parse_client_hello,
+    parse_server_hello, put_ext, server_key_exchange,
+};
 use super::*;
 use crate::codec::{put_vec8, put_vec16};
 use crate::config::AuthMode;
 use crate::config::OwnCert;
 use crate::verify::{PeerRole, Profile, TrustStore, badcert};
+use rustls::crypto::SignatureScheme;
+use rustls::crypto::kx::NamedGroup;
 
 /// A server policy (server certificate, client certificates not asked for).
 fn policy(enabled: bool, resumption: bool) -> Policy {
@@ -208,8 +213,13 @@ fn a_wrong_renegotiation_info_gets_a_fatal_handshake_failure() {
     assert_eq!(alert_in(&mut s_out, &mut client, &cp), Some((AlertLevel::FATAL, AlertDescription::HandshakeFailure)));
 }
 
-/// A renegotiation ClientHello built by hand.
+/// A renegotiation ClientHello built by hand (offering extended master secret).
 fn client_hello(renegotiation_info: Option<&[u8]>, scsv: bool) -> Vec<u8> {
+    client_hello_ems(renegotiation_info, scsv, true)
+}
+
+/// A renegotiation ClientHello built by hand, offering extended master secret when `ems`.
+fn client_hello_ems(renegotiation_info: Option<&[u8]>, scsv: bool, ems: bool) -> Vec<u8> {
     let mut body = vec![3, 3];
     body.extend_from_slice(&[8; 32]);
     put_vec8(&mut body, &[3; 32]).unwrap();
@@ -225,7 +235,12 @@ fn client_hello(renegotiation_info: Option<&[u8]>, scsv: bool) -> Vec<u8> {
         put_vec8(&mut b, ri).unwrap();
         put_ext(&mut exts, EXT_RENEGOTIATION_INFO, &b).unwrap();
     }
-    put_ext(&mut exts, EXT_EMS, &[]).unwrap();
+    if ems {
+        put_ext(&mut exts, EXT_EMS, &[]).unwrap();
+    }
+    // ecdsa_secp256r1_sha256 and x25519: what a full handshake with `policy` needs.
+    put_ext(&mut exts, 0x000d, &[0, 2, 4, 3]).unwrap();
+    put_ext(&mut exts, 0x000a, &[0, 2, 0, 0x1d]).unwrap();
     put_vec16(&mut body, &exts).unwrap();
     handshake_message(HandshakeType::ClientHello, &body).unwrap()
 }
@@ -291,6 +306,14 @@ fn malformed_renegotiation_messages_end_the_connection_with_a_fatal_alert() {
         ("alert of 3 bytes", ContentType::Alert, vec![2, 40, 0], Error::SslDecodeError, decode),
         ("unknown content type", ContentType(99), vec![1, 2, 3], Error::SslInvalidRecord, unexpected),
         (
+            // RFC 7627 5.2/5.3: the connection negotiated extended master secret.
+            "renegotiation ClientHello without extended_master_secret",
+            ContentType::Handshake,
+            client_hello_ems(Some(&[4; 12]), false, false),
+            Error::SslHandshakeFailure,
+            hs_fail,
+        ),
+        (
             "TLS 1.1 ClientHello",
             ContentType::Handshake,
             {
@@ -337,6 +360,8 @@ fn the_client_checks_the_order_and_the_kind_of_the_servers_answer() {
     type Case<'a> = (&'a str, &'a Hello, Vec<u8>, Vec<u8>, Error);
     let cases: Vec<Case<'_>> = vec![
         ("resumed without EMS", &no_ems, parts.session_id.clone(), vec![], Error::SslHandshakeFailure),
+        // RFC 7627 5.3: the connection negotiated extended master secret, a new session must too.
+        ("full handshake without EMS", &no_ems, vec![9; 32], vec![], Error::SslHandshakeFailure),
         (
             "ServerHelloDone right after ServerHello",
             &with_ems,
@@ -362,6 +387,11 @@ fn the_client_checks_the_order_and_the_kind_of_the_servers_answer() {
         server.write_record(ContentType::Handshake, &flight, &mut wire).unwrap();
         let results = deliver(&mut wire, &mut client, &cp, &mut c_out, &mut Vec::new());
         assert_eq!(results, vec![Err(expected)], "{name}");
+        // The client's ClientHello, then its alert (a server that does not renegotiate reads
+        // both).
+        let (_, mut reader) = connections(&parts, &parts);
+        let alert = alert_in(&mut c_out, &mut reader, &policy(false, false)).map(|(level, _)| level);
+        assert_eq!(alert, Some(AlertLevel::FATAL), "{name}: no fatal alert");
     }
     // A HelloRequest with a body, an alert of an unknown level.
     for (payload, typ, expected) in [
@@ -375,31 +405,70 @@ fn the_client_checks_the_order_and_the_kind_of_the_servers_answer() {
     }
 }
 
-#[test]
-fn application_data_between_change_cipher_spec_and_finished_is_refused() {
-    let parts = TestParts::default();
-    let (mut client, mut server) = connections(&parts, &parts);
-    let (cp, sp) = (client_policy(), policy(true, true));
+/// An abbreviated renegotiation up to the client's ChangeCipherSpec: the server (waiting for
+/// the client's Finished), the record carrying that ChangeCipherSpec, and a forger that writes
+/// and reads under the client's new keys (a peer that sends what it likes where the Finished
+/// should be).
+fn server_waiting_for_finished(parts: &TestParts, sp: &Policy) -> (Tls12Connection, Vec<u8>, Tls12Connection) {
+    let (mut client, mut server) = connections(parts, parts);
+    let cp = client_policy();
     let mut c_out = Vec::new();
     client.start_client(true, &cp, &mut c_out).unwrap();
     let mut s_out = Vec::new();
-    assert!(deliver(&mut c_out, &mut server, &sp, &mut s_out, &mut Vec::new()).iter().all(|r| r.is_ok()));
-    // A peer that knows the new keys (a forger built from them) sends data where its
-    // Finished should be: only the honest client's ChangeCipherSpec, then that record.
+    assert!(deliver(&mut c_out, &mut server, sp, &mut s_out, &mut Vec::new()).iter().all(|r| r.is_ok()));
     let Handshake::SrvAbbreviated { transcript, keys, .. } = &server.hs else { panic!("not waiting for the client") };
     // The randoms of the ClientHello and ServerHello that open the transcript.
     let ch_len = 4 + u24(&transcript[1..4]);
     let client_random = parse_client_hello(&transcript[4..ch_len]).unwrap().random;
     let server_random = parse_server_hello(&transcript[ch_len + 4..]).unwrap().random;
-    let mut forger = Tls12Connection::from_parts(Endpoint::Client, &parts).unwrap();
+    let mut forger = Tls12Connection::from_parts(Endpoint::Client, parts).unwrap();
     let mut new_keys = NewKeys::derive(Endpoint::Client, keys.state.resumed(), &client_random, &server_random).unwrap();
-    forger.records.change_write(new_keys.write.take().unwrap());
+    // The server's Finished (read by the honest client) took its first sequence number.
+    let (read, write) = (new_keys.read.take().unwrap(), new_keys.write.take().unwrap());
+    forger.records = Tls12RecordLayer::new((read, 1), (write, 0));
     assert!(deliver(&mut s_out, &mut client, &cp, &mut c_out, &mut Vec::new()).iter().all(|r| r.is_ok()));
     let ccs_len = 5 + usize::from(u16::from_be_bytes([c_out[3], c_out[4]]));
-    let mut wire: Vec<u8> = c_out[..ccs_len].to_vec();
+    (server, c_out[..ccs_len].to_vec(), forger)
+}
+
+#[test]
+fn application_data_between_change_cipher_spec_and_finished_is_refused() {
+    let parts = TestParts::default();
+    let sp = policy(true, true);
+    let (mut server, mut wire, mut forger) = server_waiting_for_finished(&parts, &sp);
     forger.write_app(b"too early", &mut wire).unwrap();
     let results = deliver(&mut wire, &mut server, &sp, &mut Vec::new(), &mut Vec::new());
     assert_eq!(results, vec![Ok(Outcome::default()), Err(Error::SslUnexpectedMessage)]);
+}
+
+/// Item 4 of issue 13. A unit test cannot observe timing: this one proves that the comparison
+/// behind `same_secret` refuses a Finished whose verify_data differs only in its last bit (the
+/// case a byte-by-byte `!=` answers slowest) exactly as one that differs in its first bit or in
+/// its length: fatal decrypt_error, `SslHandshakeFailure`. The rule that every such comparison
+/// goes through `same_secret` is `tests/code_rules.rs`.
+#[test]
+fn a_finished_that_differs_anywhere_is_refused_with_the_same_error() {
+    let parts = TestParts::default();
+    let sp = policy(true, true);
+    let cp = client_policy();
+    for (name, flip) in [("first bit", Some(0usize)), ("last bit", Some(95)), ("length 11", None)] {
+        let (mut server, mut wire, mut forger) = server_waiting_for_finished(&parts, &sp);
+        // What the honest client sends, then spoiled.
+        let Handshake::SrvAbbreviated { transcript, keys, .. } = &server.hs else { panic!("{name}") };
+        let mut vd = keys.state.verify_data(Endpoint::Client, transcript);
+        match flip {
+            Some(bit) => vd[bit / 8] ^= 0x80 >> (bit % 8),
+            None => vd.truncate(11),
+        }
+        let finished = handshake_message(HandshakeType::Finished, &vd).unwrap();
+        forger.write_record(ContentType::Handshake, &finished, &mut wire).unwrap();
+        let mut s_out = Vec::new();
+        let results = deliver(&mut wire, &mut server, &sp, &mut s_out, &mut Vec::new());
+        assert_eq!(results, vec![Ok(Outcome::default()), Err(Error::SslHandshakeFailure)], "{name}");
+        let alert = alert_in(&mut s_out, &mut forger, &cp);
+        assert_eq!(alert, Some((AlertLevel::FATAL, AlertDescription::DecryptError)), "{name}");
+        assert_eq!(server.abbreviated_renegotiations, 0, "{name}");
+    }
 }
 
 #[test]
@@ -515,4 +584,140 @@ fn a_full_renegotiation_checks_the_crls() {
     let (results, _) = renegotiate(&mut client, &mut server, false, &client_policy(), &sp);
     assert!(results.iter().all(|r| r.is_ok()), "{results:?}");
     assert_eq!(server.verify_result, Some(0));
+}
+
+/// RFC 7627 concerns connections that negotiated extended master secret: one that did not
+/// still renegotiates with a peer that does not offer it (both roles).
+#[test]
+fn a_connection_without_extended_master_secret_renegotiates_without_it() {
+    let parts = TestParts { ems: false, ..TestParts::default() };
+    let (mut client, mut server) = connections(&parts, &parts);
+    let (sp, cp) = (policy(true, false), client_policy());
+    let mut wire = Vec::new();
+    client.write_record(ContentType::Handshake, &client_hello_ems(Some(&[4; 12]), false, false), &mut wire).unwrap();
+    let results = deliver(&mut wire, &mut server, &sp, &mut Vec::new(), &mut Vec::new());
+    assert_eq!(results, vec![Ok(Outcome::default())], "server");
+    let (mut client, mut server) = connections(&parts, &parts);
+    let mut c_out = Vec::new();
+    client.start_client(false, &cp, &mut c_out).unwrap();
+    let no_ems = Hello { ems: false, ..Hello::default() };
+    let sh = server.server_hello_message(&[6; 32], &[9; 32], parts.suite, &no_ems).unwrap();
+    server.write_record(ContentType::Handshake, &sh, &mut wire).unwrap();
+    let results = deliver(&mut wire, &mut client, &cp, &mut c_out, &mut Vec::new());
+    assert_eq!(results, vec![Ok(Outcome::default())], "client");
+}
+
+/// Compiles only for types that wipe themselves when dropped (`zeroize::ZeroizeOnDrop`).
+fn wiped<T: zeroize::ZeroizeOnDrop>(_: &T) {}
+
+/// Item 9 of issue 13: the engine's secrets are held in types that wipe them when dropped. This
+/// is a type check (it fails to compile otherwise); it cannot show that no copy is left behind
+/// by a move of the bytes, nor what the provider does with the keys it is given.
+#[test]
+fn the_engines_secrets_are_wiped_when_dropped() {
+    let parts = TestParts::default();
+    let conn = Tls12Connection::from_parts(Endpoint::Server, &parts).unwrap();
+    // The master secret of the connection's session (also of a handshake's new session: the
+    // same `Established`), and as handed to the key export callback.
+    wiped(&conn.state.master);
+    if let Some((master, _)) = conn.renegotiated_keys() {
+        wiped(&master);
+    }
+    // The key block of key expansion.
+    let block = key_schedule::key_block(conn.state.suite, &conn.state.master, &[1; 32], &[2; 32]);
+    wiped(&block);
+    // The master secret as the key log hands it over.
+    let log = capture::SecretLog::default();
+    rustls::KeyLog::log(&log, "CLIENT_RANDOM", &[1; 32], &[7; 48]);
+    let (_, master) = log.get().unwrap();
+    wiped(&master);
+}
+
+/// The server's flight of a full renegotiation up to its ServerKeyExchange, built by hand: the
+/// certificate and key of `own` sign ECDHE parameters for `group` with `scheme` (a valid
+/// signature, so that only the client's checks of group and scheme can refuse it). What the
+/// client answers, and the alert it sends.
+fn client_reads_server_key_exchange(
+    own: &str,
+    group: NamedGroup,
+    scheme: SignatureScheme,
+) -> (Vec<Result<Outcome>>, Option<(AlertLevel, AlertDescription)>) {
+    let parts = TestParts::default();
+    let (mut client, server) = connections(&parts, &parts);
+    let cp = client_policy();
+    let mut c_out = Vec::new();
+    client.start_client(false, &cp, &mut c_out).unwrap();
+    let Handshake::CliWaitServerHello { client_random, .. } = client.hs else { panic!("no ClientHello") };
+    let server_random = [6; 32];
+    let with_ems = Hello { ems: true, ..Hello::default() };
+    let mut flight = server.server_hello_message(&server_random, &[9; 32], parts.suite, &with_ems).unwrap();
+    let sp = policy_with(true, false, own, AuthMode::None, Endpoint::Server);
+    let credential = sp.own_certs.signer(&[scheme]).expect("a key for the scheme");
+    flight.extend_from_slice(&certificate_message(&crate::verify::chain_of(&credential.identity).unwrap()).unwrap());
+    let params = ecdhe_parameters(group, &[4; 65]).unwrap();
+    let mut signed = client_random.to_vec();
+    signed.extend_from_slice(&server_random);
+    signed.extend_from_slice(&params);
+    let signature = credential.signer.sign(&signed).unwrap();
+    flight.extend_from_slice(&server_key_exchange(params, scheme, &signature).unwrap());
+    let mut server = server;
+    let mut wire = Vec::new();
+    server.write_record(ContentType::Handshake, &flight, &mut wire).unwrap();
+    let results = deliver(&mut wire, &mut client, &cp, &mut c_out, &mut Vec::new());
+    // The client's ClientHello, then its alert: a server that does not renegotiate reads both.
+    let (_, mut reader) = connections(&parts, &parts);
+    (results, alert_in(&mut c_out, &mut reader, &policy(false, false)))
+}
+
+/// Item 8 of issue 13 (as Mbed TLS's client: fatal illegal_parameter,
+/// `MBEDTLS_ERR_SSL_ILLEGAL_PARAMETER`): the ServerKeyExchange of a renegotiation must use a
+/// group the client offered (not a TLS 1.3-only hybrid of the provider, not one the provider
+/// lacks) and a signature scheme it offered that fits the suite's authentication.
+#[test]
+fn the_client_refuses_a_server_key_exchange_with_a_group_or_scheme_it_did_not_offer() {
+    let refused =
+        (vec![Err(Error::SslIllegalParameter)], Some((AlertLevel::FATAL, AlertDescription::IllegalParameter)));
+    let cases = [
+        ("TLS 1.3 hybrid group", "server-ec", NamedGroup::X25519MLKEM768, SignatureScheme::ECDSA_NISTP256_SHA256),
+        ("group not offered", "server-ec", NamedGroup::secp521r1, SignatureScheme::ECDSA_NISTP256_SHA256),
+        // An RSA signature (of an RSA certificate) in an ECDHE-ECDSA suite.
+        ("RSA scheme, ECDSA suite", "server-rsa", NamedGroup::secp256r1, SignatureScheme::RSA_PKCS1_SHA256),
+        ("RSA-PSS scheme, ECDSA suite", "server-rsa", NamedGroup::secp256r1, SignatureScheme::RSA_PSS_SHA256),
+    ];
+    for (name, own, group, scheme) in cases {
+        assert_eq!(client_reads_server_key_exchange(own, group, scheme), refused, "{name}");
+    }
+    // What the client offered passes these checks.
+    let (results, alert) =
+        client_reads_server_key_exchange("server-ec", NamedGroup::secp256r1, SignatureScheme::ECDSA_NISTP256_SHA256);
+    assert_eq!((results, alert), (vec![Ok(Outcome::default())], None));
+}
+
+/// Item 1 of issue 13, our engine's side (RFC 5746 3.5): the client refuses a renegotiation
+/// ServerHello whose renegotiation_info is not the previous handshake's client and server
+/// verify data (the server's half wrong, the client's half wrong), with a fatal
+/// handshake_failure. (The server's side: `a_wrong_renegotiation_info_gets_a_fatal_handshake_failure`
+/// and the SCSV / missing cases of `malformed_renegotiation_messages_end_the_connection_with_a_fatal_alert`.)
+#[test]
+fn the_client_refuses_a_server_hello_with_the_wrong_renegotiation_info() {
+    let parts = TestParts::default();
+    let cp = client_policy();
+    for (name, liar) in [
+        ("server half", TestParts { server_vd: [9; 12], ..parts.clone() }),
+        ("client half", TestParts { client_vd: [9; 12], ..parts.clone() }),
+    ] {
+        let (mut client, _) = connections(&parts, &parts);
+        let mut server = Tls12Connection::from_parts(Endpoint::Server, &liar).unwrap();
+        let mut c_out = Vec::new();
+        client.start_client(false, &cp, &mut c_out).unwrap();
+        let with_ems = Hello { ems: true, ..Hello::default() };
+        let sh = server.server_hello_message(&[6; 32], &[9; 32], parts.suite, &with_ems).unwrap();
+        let mut wire = Vec::new();
+        server.write_record(ContentType::Handshake, &sh, &mut wire).unwrap();
+        let results = deliver(&mut wire, &mut client, &cp, &mut c_out, &mut Vec::new());
+        assert_eq!(results, vec![Err(Error::SslHandshakeFailure)], "{name}");
+        let (_, mut reader) = connections(&parts, &parts);
+        let alert = alert_in(&mut c_out, &mut reader, &policy(false, false));
+        assert_eq!(alert, Some((AlertLevel::FATAL, AlertDescription::HandshakeFailure)), "{name}");
+    }
 }
