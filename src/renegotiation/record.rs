@@ -68,7 +68,8 @@ impl Tls12RecordLayer {
                 .payload
                 .len();
             out.truncate(start + 5 + written);
-            out[start + 3..start + 5].copy_from_slice(&(written as u16).to_be_bytes());
+            let written = u16::try_from(written).map_err(|_| Error::SslInternalError)?;
+            out[start + 3..start + 5].copy_from_slice(&written.to_be_bytes());
             self.write_seq += 1;
         }
         Ok(())
