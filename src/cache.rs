@@ -15,7 +15,7 @@
 use std::collections::{HashMap, VecDeque};
 use std::sync::Mutex;
 
-use crate::codec::{CHECK_LEN, Reader, check_value};
+use crate::codec::{CHECK_LEN, Reader, check_value, put_vec8, put_vec32};
 use crate::error::{Error, Result};
 use crate::session::{self, Session};
 
@@ -173,28 +173,35 @@ impl SessionCache {
         let now = session::now_secs();
         let mut ids: Vec<(u64, Vec<u8>)> = inner.map.iter().map(|(id, e)| (e.seq, id.clone())).collect();
         ids.sort_unstable_by_key(|(seq, _)| *seq);
-        let mut entries = Vec::new();
+        // Each entry's lengths go through writers that refuse what does not fit their field;
+        // an entry that cannot be written is left out, like one that cannot be saved.
+        let mut records = Vec::new();
+        let mut count: u32 = 0;
         for (_, id) in ids {
             let Some(entry) = inner.map.get(&id) else { continue };
             if inner.expired(entry, now) {
                 continue;
             }
-            if let Ok(blob) = entry.session.save() {
-                entries.push((id, entry.timestamp, blob));
+            let Ok(blob) = entry.session.save() else { continue };
+            let mut record = Vec::with_capacity(1 + id.len() + 8 + 4 + blob.len());
+            let written = put_vec8(&mut record, &id)
+                .and_then(|()| {
+                    record.extend_from_slice(&entry.timestamp.to_be_bytes());
+                    put_vec32(&mut record, &blob)
+                })
+                .is_ok();
+            let Some(next) = count.checked_add(1) else { break };
+            if written {
+                records.extend_from_slice(&record);
+                count = next;
             }
         }
         inner.compact();
-        let mut out = Vec::new();
+        let mut out = Vec::with_capacity(DUMP_MAGIC.len() + 2 + 4 + records.len() + CHECK_LEN);
         out.extend_from_slice(DUMP_MAGIC);
         out.extend_from_slice(&1u16.to_be_bytes());
-        out.extend_from_slice(&(entries.len() as u32).to_be_bytes());
-        for (id, timestamp, blob) in entries {
-            out.push(id.len() as u8);
-            out.extend_from_slice(&id);
-            out.extend_from_slice(&timestamp.to_be_bytes());
-            out.extend_from_slice(&(blob.len() as u32).to_be_bytes());
-            out.extend_from_slice(&blob);
-        }
+        out.extend_from_slice(&count.to_be_bytes());
+        out.extend_from_slice(&records);
         let check = check_value(&out);
         out.extend_from_slice(&check);
         out

@@ -110,7 +110,7 @@ impl<'a> Reader<'a> {
 /// by us, so data too long for its length field is our bug, never the peer's: it is refused
 /// (`SslInternalError`) rather than sent with a truncated length that would garble the message.
 fn put_with_length(out: &mut Vec<u8>, data: &[u8], width: usize) -> Result<()> {
-    if data.len() >> (8 * width) != 0 {
+    if u32::try_from(8 * width).ok().and_then(|bits| data.len().checked_shr(bits)).is_some_and(|high| high != 0) {
         log::error!("{} bytes do not fit a {width}-byte length field", data.len());
         return Err(Error::SslInternalError);
     }
@@ -132,6 +132,11 @@ pub fn put_vec16(out: &mut Vec<u8>, data: &[u8]) -> Result<()> {
 /// Appends a byte string with a 3-byte length.
 pub fn put_vec24(out: &mut Vec<u8>, data: &[u8]) -> Result<()> {
     put_with_length(out, data, 3)
+}
+
+/// Appends a byte string with a 4-byte length.
+pub fn put_vec32(out: &mut Vec<u8>, data: &[u8]) -> Result<()> {
+    put_with_length(out, data, 4)
 }
 
 #[cfg(test)]

@@ -67,11 +67,25 @@ fn c_text(input: &[u8]) -> &[u8] {
     }
 }
 
+#[cfg(test)]
+thread_local! {
+    /// Bytes the searches of this module examined on this thread (tests check they are linear).
+    static SCANNED: core::cell::Cell<usize> = const { core::cell::Cell::new(0) };
+}
+
+/// Counts `n` bytes examined (tests only).
+fn scanned(_n: usize) {
+    #[cfg(test)]
+    SCANNED.with(|c| c.set(c.get() + _n));
+}
+
 fn find(haystack: &[u8], needle: &[u8], from: usize) -> Option<usize> {
     if from > haystack.len() || needle.is_empty() {
         return None;
     }
-    haystack[from..].windows(needle.len()).position(|w| w == needle).map(|i| i + from)
+    let found = haystack[from..].windows(needle.len()).position(|w| w == needle).map(|i| i + from);
+    scanned(found.map_or(haystack.len(), |at| at + needle.len()) - from);
+    found
 }
 
 /// True when `input` contains a PEM begin line (`-----BEGIN `).
@@ -103,34 +117,35 @@ pub(crate) fn labelled_blocks(input: &[u8]) -> Vec<(String, Result<PemBlock, Err
 /// as used).
 pub(crate) fn located_blocks(input: &[u8]) -> Vec<(String, Result<PemBlock, Error>, usize)> {
     let text = c_text(input);
+    let footers = Footers::new(text);
     let mut out = Vec::new();
     let mut pos = 0;
     while let Some(begin) = find(text, BEGIN, pos) {
         let label_start = begin + BEGIN.len();
-        let Some(label_end) = find(text, DASHES, label_start) else {
-            break;
+        let label_end = match label_end(text, label_start) {
+            LabelEnd::At(end) => end,
+            LabelEnd::LineEnds => {
+                pos = label_start;
+                continue;
+            }
+            LabelEnd::Never => break,
         };
         let label = &text[label_start..label_end];
-        let header_end = label_end + DASHES.len();
         // The label must be on the begin line, and the begin line must end after the dashes.
-        let rest_of_line = line_end(text, header_end);
-        if label.is_empty()
-            || label.iter().any(|&b| b == b'\n' || b == b'\r')
-            || !text[header_end..rest_of_line].iter().all(|&b| b == b' ' || b == b'\t' || b == b'\r')
-        {
+        let Some(body_start) = body_start(text, label_end + DASHES.len()) else {
+            pos = label_start;
+            continue;
+        };
+        if label.is_empty() || label.contains(&b'\r') {
             pos = label_start;
             continue;
         }
-        let body_start = (rest_of_line + 1).min(text.len());
-        let mut footer = b"-----END ".to_vec();
-        footer.extend_from_slice(label);
-        footer.extend_from_slice(DASHES);
-        let Some(footer_at) = find(text, &footer, body_start) else {
+        let Some(footer_at) = footers.first_from(label, body_start) else {
             pos = body_start;
             continue;
         };
         let label = String::from_utf8_lossy(label).into_owned();
-        pos = footer_at + footer.len();
+        pos = footer_at + END.len() + label.len() + DASHES.len();
         let mut end = pos;
         for skip in [b' ', b'\r', b'\n'] {
             if text.get(end) == Some(&skip) {
@@ -142,15 +157,94 @@ pub(crate) fn located_blocks(input: &[u8]) -> Vec<(String, Result<PemBlock, Erro
     out
 }
 
+const END: &[u8] = b"-----END ";
+
+/// Where the label that starts at some index ends.
+enum LabelEnd {
+    /// At the dashes that start at this index.
+    At(usize),
+    /// The line ends before any dashes: no label.
+    LineEnds,
+    /// Neither dashes nor a line end follow.
+    Never,
+}
+
+/// The end of the label starting at `from`: the first `-----` on the same line. Examines no
+/// byte past the first `-` of the next marker, so scans of successive markers do not overlap.
+fn label_end(text: &[u8], from: usize) -> LabelEnd {
+    let mut at = from;
+    while at < text.len() {
+        match text[at] {
+            b'\n' => {
+                scanned(at - from);
+                return LabelEnd::LineEnds;
+            }
+            b'-' if text[at..].starts_with(DASHES) => {
+                scanned(at - from);
+                return LabelEnd::At(at);
+            }
+            _ => at += 1,
+        }
+    }
+    scanned(at - from);
+    LabelEnd::Never
+}
+
+/// Where the body of a block starts when its begin line's dashes end at `after_dashes`: after
+/// the `\n` ending the line (or at the end of the text), if nothing but spaces, tabs and `\r`
+/// precede it; None when something else does.
+fn body_start(text: &[u8], after_dashes: usize) -> Option<usize> {
+    let rest = &text[after_dashes..];
+    let blank = rest.iter().take_while(|&&b| matches!(b, b' ' | b'\t' | b'\r')).count();
+    scanned(blank + 1);
+    match rest.get(blank) {
+        None => Some(text.len()),
+        Some(b'\n') => Some(after_dashes + blank + 1),
+        Some(_) => None,
+    }
+}
+
+/// Every `-----END <label>-----` of a text, by label, found in one pass: each begin line looks
+/// its end line up here instead of searching the rest of the text, which made texts with many
+/// unterminated blocks quadratic.
+struct Footers<'a> {
+    /// Label → where its end lines start, in increasing order.
+    by_label: std::collections::HashMap<&'a [u8], Vec<usize>>,
+}
+
+impl<'a> Footers<'a> {
+    fn new(text: &'a [u8]) -> Self {
+        let mut by_label: std::collections::HashMap<&[u8], Vec<usize>> = Default::default();
+        let mut pos = 0;
+        while let Some(at) = find(text, END, pos) {
+            let label_start = at + END.len();
+            match label_end(text, label_start) {
+                LabelEnd::At(end) => {
+                    by_label.entry(&text[label_start..end]).or_default().push(at);
+                    pos = end;
+                }
+                LabelEnd::LineEnds => pos = label_start,
+                LabelEnd::Never => break,
+            }
+        }
+        Self { by_label }
+    }
+
+    /// The first end line of `label` that starts at `from` or later.
+    ///
+    /// A begin label holds no `-----` and does not end in `-` (it ends at the first `-----`),
+    /// so `-----END <label>-----` occurs at an index exactly when the end label recorded there
+    /// is `label`: this finds what a search of the text for that footer from `from` finds.
+    fn first_from(&self, label: &[u8], from: usize) -> Option<usize> {
+        let starts = self.by_label.get(label)?;
+        starts.get(starts.partition_point(|&at| at < from)).copied()
+    }
+}
+
 /// The blocks of [`labelled_blocks`] without their labels.
 #[cfg(test)]
 pub(crate) fn blocks(input: &[u8]) -> Vec<Result<PemBlock, Error>> {
     labelled_blocks(input).into_iter().map(|(_, block)| block).collect()
-}
-
-/// Index of the `\n` ending the line that contains `from`, or the end of `text`.
-fn line_end(text: &[u8], from: usize) -> usize {
-    text[from..].iter().position(|&b| b == b'\n').map_or(text.len(), |i| i + from)
 }
 
 fn decode_body(label: String, body: &[u8]) -> Result<PemBlock, Error> {
@@ -457,6 +551,106 @@ mod tests {
         assert_eq!(read_block(&written, h, f).result.unwrap(), vec![0xAB; 100]);
         let text = core::str::from_utf8(&written[..written.len() - 1]).unwrap();
         assert!(text.lines().all(|l| l.len() <= 64));
+    }
+
+    /// Bytes examined by `located_blocks(input)`.
+    fn work(input: &[u8]) -> usize {
+        SCANNED.with(|c| c.set(0));
+        let _ = located_blocks(input);
+        SCANNED.with(|c| c.get())
+    }
+
+    #[test]
+    fn unterminated_blocks_are_scanned_in_linear_time() {
+        // Issue 13 (5): each begin line without an end line used to search the rest of the
+        // text for its end line, quadratic in the number of begin lines. The work must be at
+        // most a few passes over the text, whatever the number of begin lines.
+        let line = "-----BEGIN CERTIFICATE-----\n";
+        let no_newline = "-----BEGIN CERTIFICATE-----";
+        let labels: String = (0..20_000).map(|i| format!("-----BEGIN L{i}-----\nZm9v\n")).collect();
+        for input in [line.repeat(20_000), no_newline.repeat(20_000), labels] {
+            let input = input.as_bytes();
+            assert!(work(input) <= 8 * input.len(), "{} bytes examined for {}", work(input), input.len());
+            assert!(blocks(input).is_empty());
+        }
+        // Complete blocks after many open ones are still found.
+        let mut mixed = line.repeat(1000);
+        mixed.push_str(TWO);
+        mixed.push_str(&"-----BEGIN PRIVATE KEY-----\n".repeat(1000));
+        assert!(work(mixed.as_bytes()) <= 8 * mixed.len());
+        let found = labelled_blocks(mixed.as_bytes());
+        let labels: Vec<_> = found.iter().map(|(l, b)| (l.as_str(), b.is_ok())).collect();
+        // The first open CERTIFICATE begin line pairs with TWO's end line, as before.
+        assert_eq!(labels, [("CERTIFICATE", false), ("PRIVATE KEY", true)]);
+    }
+
+    /// The blocks a plain search finds: for each begin line, the first matching end line after it.
+    fn reference_blocks(text: &[u8]) -> Vec<(String, Result<PemBlock, Error>, usize)> {
+        let text = c_text(text);
+        let mut out = Vec::new();
+        let mut pos = 0;
+        while let Some(begin) = find(text, BEGIN, pos) {
+            let label_start = begin + BEGIN.len();
+            let Some(label_end) = find(text, DASHES, label_start) else { break };
+            let label = &text[label_start..label_end];
+            let after = label_end + DASHES.len();
+            let eol = text[after..].iter().position(|&b| b == b'\n').map_or(text.len(), |i| i + after);
+            if label.is_empty()
+                || label.iter().any(|&b| b == b'\n' || b == b'\r')
+                || !text[after..eol].iter().all(|&b| matches!(b, b' ' | b'\t' | b'\r'))
+            {
+                pos = label_start;
+                continue;
+            }
+            let body = (eol + 1).min(text.len());
+            let footer = [END, label, DASHES].concat();
+            let Some(at) = find(text, &footer, body) else {
+                pos = body;
+                continue;
+            };
+            pos = at + footer.len();
+            let mut end = pos;
+            for skip in [b' ', b'\r', b'\n'] {
+                if text.get(end) == Some(&skip) {
+                    end += 1;
+                }
+            }
+            let label = String::from_utf8_lossy(label).into_owned();
+            out.push((label.clone(), decode_body(label, &text[body..at]), end));
+        }
+        out
+    }
+
+    #[test]
+    fn same_blocks_as_a_plain_search() {
+        let pieces: &[&[u8]] = &[
+            b"-----BEGIN A-----\n",
+            b"-----BEGIN B----- \r\n",
+            b"-----END A-----\n",
+            b"-----END B-----",
+            b"-----END A",
+            b"-----BEGIN ",
+            b"-----",
+            b"A-----",
+            b"-",
+            b"Zm9v\n",
+            b"\n",
+            b"\r",
+            b"x",
+            b"-----BEGIN A-\n",
+            b"-----END A------\n",
+        ];
+        // A small linear congruential generator: reproducible inputs without a dependency.
+        let mut state = 0x2545_f491_u64;
+        for _ in 0..20_000 {
+            let mut text = Vec::new();
+            for _ in 0..(state % 12) {
+                state = state.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+                text.extend_from_slice(pieces[(state >> 33) as usize % pieces.len()]);
+            }
+            state = state.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+            assert_eq!(located_blocks(&text), reference_blocks(&text), "{}", String::from_utf8_lossy(&text));
+        }
     }
 
     #[test]

@@ -243,8 +243,8 @@ impl PrivateKey {
     ///   Mbed TLS built without MD5 returns (convert with `openssl pkcs8 -topk8`);
     /// * `PemInvalidData`: the key's PEM block is not valid base64;
     /// * `PkKeyInvalidVersion`, `PkInvalidAlg`, `PkUnknownPkAlg`, `PkUnknownNamedCurve` (a curve
-    ///   the TLS layer cannot sign with), `PkKeyInvalidFormat` (anything else malformed, or a
-    ///   key aws-lc refuses).
+    ///   the TLS layer cannot sign with), `PkKeyInvalidFormat` (anything else malformed, a key
+    ///   aws-lc refuses, or more than [`MAX_PBKDF2_ITERATIONS`] PBKDF2 iterations).
     pub(crate) fn parse(input: &[u8], password: Option<&[u8]>) -> Result<PrivateKey, Error> {
         let password = password.filter(|p| !p.is_empty());
         if pem::is_pem(input) {
@@ -417,6 +417,11 @@ fn sec1_curve(der: &[u8]) -> Result<Option<Vec<u8>>, Error> {
     Ok(curve)
 }
 
+/// The most PBKDF2 iterations an encrypted key may ask for: ten million, 5,000 times OpenSSL's
+/// default of 2,048 and far above what key files use, yet seconds of work, where the 2^31 - 1
+/// that DER allows would keep the parser busy for hours. Mbed TLS and OpenSSL have no limit.
+pub(crate) const MAX_PBKDF2_ITERATIONS: u32 = 10_000_000;
+
 /// Decrypts an EncryptedPrivateKeyInfo protected with PBES2 (PBKDF2 + AES-CBC). The derived
 /// key and the plaintext are wiped when dropped.
 fn decrypt_pkcs8(der: &[u8], password: Option<&[u8]>) -> Result<Zeroizing<Vec<u8>>, Error> {
@@ -455,7 +460,10 @@ fn decrypt_pkcs8(der: &[u8], password: Option<&[u8]>) -> Result<Zeroizing<Vec<u8
     let kdf_params = kdf_params.filter(|p| p.tag == SEQUENCE).ok_or(err)?;
     let mut k = kdf_params.reader();
     let salt = k.read(OCTET_STRING, err)?.value;
-    let iterations = small_uint(k.read(INTEGER, err)?.value).and_then(NonZeroU32::new).ok_or(err)?;
+    let iterations = small_uint(k.read(INTEGER, err)?.value)
+        .filter(|&n| n <= MAX_PBKDF2_ITERATIONS)
+        .and_then(NonZeroU32::new)
+        .ok_or(err)?;
     if let Some(len) = k.read_optional(INTEGER, err)? {
         if small_uint(len.value) != Some(key_len as u32) {
             return Err(err);
@@ -666,6 +674,39 @@ mod tests {
         for len in 0..text.len() {
             let _ = PrivateKey::parse(&text[..len], None);
         }
+    }
+
+    /// An EncryptedPrivateKeyInfo (PBES2, PBKDF2 with HMAC-SHA256, AES-256-CBC) over 16 bytes
+    /// that are no encrypted key, with `iterations` as the DER INTEGER contents.
+    fn pbes2_with_iterations(iterations: &[u8]) -> Vec<u8> {
+        fn tlv(tag: u8, parts: &[&[u8]]) -> Vec<u8> {
+            let content = parts.concat();
+            let mut out = vec![tag];
+            der::push_len(&mut out, content.len());
+            out.extend_from_slice(&content);
+            out
+        }
+        let oid = |bytes: &[u8]| tlv(0x06, &[bytes]);
+        let prf = tlv(0x30, &[&oid(&[0x2A, 0x86, 0x48, 0x86, 0xF7, 0x0D, 0x02, 0x09]), &[0x05, 0x00]]);
+        let kdf_params = tlv(0x30, &[&tlv(0x04, &[&[7; 8]]), &tlv(0x02, &[iterations]), &prf]);
+        let kdf = tlv(0x30, &[&oid(&[0x2A, 0x86, 0x48, 0x86, 0xF7, 0x0D, 0x01, 0x05, 0x0C]), &kdf_params]);
+        let cipher =
+            tlv(0x30, &[&oid(&[0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x01, 0x2A]), &tlv(0x04, &[&[9; 16]])]);
+        let scheme =
+            tlv(0x30, &[&oid(&[0x2A, 0x86, 0x48, 0x86, 0xF7, 0x0D, 0x01, 0x05, 0x0D]), &tlv(0x30, &[&kdf, &cipher])]);
+        tlv(0x30, &[&scheme, &tlv(0x04, &[&[0x55; 16]])])
+    }
+
+    #[test]
+    fn pbkdf2_iteration_counts_are_capped() {
+        // Issue 13 (10): a key file may declare up to 2^31 - 1 PBKDF2 iterations, hours of
+        // work; counts above MAX_PBKDF2_ITERATIONS are refused before any derivation.
+        let parse = |iterations: &[u8]| PrivateKey::parse(&pbes2_with_iterations(iterations), Some(b"pw")).err();
+        // The structure is sound: with few iterations it gets as far as decrypting.
+        assert_eq!(parse(&[0x03, 0xE8]), Some(Error::PkPasswordMismatch));
+        assert_eq!(parse(&[0x7F, 0xFF, 0xFF, 0xFF]), Some(Error::PkKeyInvalidFormat));
+        let over = (MAX_PBKDF2_ITERATIONS + 1).to_be_bytes();
+        assert_eq!(parse(&over[over.iter().position(|&b| b != 0).unwrap()..]), Some(Error::PkKeyInvalidFormat));
     }
 
     #[test]

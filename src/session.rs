@@ -26,7 +26,7 @@
 
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use crate::codec::{CHECK_LEN, Reader, check_value};
+use crate::codec::{CHECK_LEN, Reader, check_value, put_vec8, put_vec16, put_vec24, put_vec32};
 use crate::config::{Endpoint, TLS1_2, TLS1_3};
 use crate::error::{Error, Result};
 
@@ -87,6 +87,12 @@ pub fn now_ms() -> u64 {
     SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_millis() as u64)
 }
 
+/// The length of a saved session whose body is `body_len` bytes; None when it does not fit a
+/// `usize` (a huge declared length on a 32-bit target).
+fn saved_len(body_len: usize) -> Option<usize> {
+    HEADER_LEN.checked_add(body_len)?.checked_add(CHECK_LEN)
+}
+
 impl Session {
     /// True for a session that was never filled (`mbedtls_ssl_session_init` only).
     pub fn is_empty(&self) -> bool {
@@ -100,13 +106,11 @@ impl Session {
         if self.is_empty() {
             return Err(Error::SslFeatureUnavailable);
         }
-        if self.id.len() > 32
-            || self.server_name.len() > usize::from(u16::MAX)
-            || self.peer_cert.len() >= 1 << 24
-            || u32::try_from(self.value.len()).is_err()
-        {
+        if self.id.len() > 32 {
             return Err(Error::SslBadInputData);
         }
+        // Every length is written by a writer that refuses what does not fit its field.
+        let too_long = |_| Error::SslBadInputData;
         let mut body = Vec::with_capacity(64 + self.value.len() + self.peer_cert.len());
         body.push(match self.endpoint {
             Endpoint::Client => 0,
@@ -116,22 +120,17 @@ impl Session {
         body.extend_from_slice(&self.suite.to_be_bytes());
         body.extend_from_slice(&self.start.to_be_bytes());
         body.extend_from_slice(&self.verify_result.to_be_bytes());
-        body.push(self.id.len() as u8);
-        body.extend_from_slice(&self.id);
-        body.extend_from_slice(&(self.server_name.len() as u16).to_be_bytes());
-        body.extend_from_slice(self.server_name.as_bytes());
-        body.extend_from_slice(&(self.peer_cert.len() as u32).to_be_bytes()[1..]);
-        body.extend_from_slice(&self.peer_cert);
-        body.extend_from_slice(&(self.value.len() as u32).to_be_bytes());
-        body.extend_from_slice(&self.value);
+        put_vec8(&mut body, &self.id).map_err(too_long)?;
+        put_vec16(&mut body, self.server_name.as_bytes()).map_err(too_long)?;
+        put_vec24(&mut body, &self.peer_cert).map_err(too_long)?;
+        put_vec32(&mut body, &self.value).map_err(too_long)?;
         body.extend_from_slice(&self.ticket_lifetime.to_be_bytes());
         body.extend_from_slice(&self.ticket_time_ms.to_be_bytes());
 
         let mut out = Vec::with_capacity(HEADER_LEN + body.len() + CHECK_LEN);
         out.extend_from_slice(MAGIC);
         out.extend_from_slice(&FORMAT_VERSION.to_be_bytes());
-        out.extend_from_slice(&(body.len() as u32).to_be_bytes());
-        out.extend_from_slice(&body);
+        put_vec32(&mut out, &body).map_err(too_long)?;
         let check = check_value(&out);
         out.extend_from_slice(&check);
         Ok(out)
@@ -151,8 +150,9 @@ impl Session {
         if version != FORMAT_VERSION {
             return Err(Error::SslVersionMismatch);
         }
-        let body_len = u32::from_be_bytes([bytes[6], bytes[7], bytes[8], bytes[9]]) as usize;
-        if bytes.len() != HEADER_LEN + body_len + CHECK_LEN {
+        let body_len = usize::try_from(u32::from_be_bytes([bytes[6], bytes[7], bytes[8], bytes[9]]))
+            .map_err(|_| Error::SslBadInputData)?;
+        if Some(bytes.len()) != saved_len(body_len) {
             return Err(Error::SslBadInputData);
         }
         let (data, check) = bytes.split_at(HEADER_LEN + body_len);
@@ -257,6 +257,19 @@ mod tests {
             ticket_lifetime: 7200,
             ticket_time_ms: 1_800_000_000_123,
         }
+    }
+
+    #[test]
+    fn huge_declared_lengths_never_wrap() {
+        // Issue 13 (10): the declared body length plus the header and check value must not
+        // wrap (on 32-bit targets a u32 length reaches usize::MAX).
+        assert_eq!(saved_len(usize::MAX), None);
+        assert_eq!(saved_len(usize::MAX - HEADER_LEN - CHECK_LEN + 1), None);
+        assert_eq!(saved_len(usize::MAX - HEADER_LEN - CHECK_LEN), Some(usize::MAX));
+        // A saved session declaring a 4 GiB body is refused, not read past.
+        let mut bytes = sample().save().unwrap();
+        bytes[6..10].copy_from_slice(&u32::MAX.to_be_bytes());
+        assert_eq!(Session::load(&bytes).err(), Some(Error::SslBadInputData));
     }
 
     #[test]

@@ -139,15 +139,13 @@ impl TicketKeys {
         Self::maybe_rotate(&mut state)?;
         let key = state.keys[state.active].as_ref().ok_or(Error::SslBadInputData)?;
         let mut plain = session.save()?;
-        if plain.len() > usize::from(u16::MAX) {
-            return Err(Error::SslBufferTooSmall);
-        }
+        let plain_len = u16::try_from(plain.len()).map_err(|_| Error::SslBufferTooSmall)?;
         let mut iv = [0u8; IV_LEN];
         aws_lc_rs::rand::fill(&mut iv).map_err(|_| Error::SslInternalError)?;
         let mut ticket = Vec::with_capacity(AAD_LEN + plain.len() + TAG_LEN);
         ticket.extend_from_slice(&key.name);
         ticket.extend_from_slice(&iv);
-        ticket.extend_from_slice(&(plain.len() as u16).to_be_bytes());
+        ticket.extend_from_slice(&plain_len.to_be_bytes());
         let tag = key
             .key
             .seal_in_place_separate_tag(Nonce::assume_unique_for_key(iv), Aad::from(&ticket[..AAD_LEN]), &mut plain)

@@ -160,7 +160,8 @@ void mbedtls_pk_free(struct mbedtls_pk_context *ctx);
  *
  * Differences from Mbed TLS: `f_rng` may be NULL (Mbed TLS requires it; it is unused here).
  * PEM without the terminating NUL is accepted. Parsing into a context that holds a key fails
- * without touching that key (Mbed TLS frees it). On failure the context stays empty.
+ * without touching that key (Mbed TLS frees it). A PKCS#8 key asking for more than 10,000,000
+ * PBKDF2 iterations is refused with `MBEDTLS_ERR_PK_KEY_INVALID_FORMAT` (Mbed TLS: no limit). On failure the context stays empty.
  * Legacy-encrypted PEM keys (MD5-based key derivation) are not supported: convert them with
  * `openssl pkcs8 -topk8`.
  *

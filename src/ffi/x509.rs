@@ -215,6 +215,18 @@ pub(crate) fn link<T: Linked>(nodes: Vec<T>) -> Option<T> {
     None
 }
 
+#[cfg(test)]
+thread_local! {
+    /// Work done walking chains on this thread (nodes and comparisons; tests check it is linear).
+    pub(crate) static CHAIN_STEPS: core::cell::Cell<usize> = const { core::cell::Cell::new(0) };
+}
+
+/// Counts `n` steps of a chain walk (tests only).
+fn chain_steps(_n: usize) {
+    #[cfg(test)]
+    CHAIN_STEPS.with(|c| c.set(c.get() + _n));
+}
+
 /// The structs of a chain of shells (`mbedtls_x509_crt`, `mbedtls_x509_crl`) starting at
 /// `head`: `head` itself, then each `next` that is a live struct allocated here. Stops at
 /// anything else (NULL, garbage, a cycle).
@@ -223,14 +235,69 @@ pub(crate) fn link<T: Linked>(nodes: Vec<T>) -> Option<T> {
 /// `head` is non-NULL and valid for reads of a `T`.
 pub(crate) unsafe fn chain_nodes<T: Linked>(head: *const T) -> Vec<*mut T> {
     let mut out = vec![head.cast_mut()];
+    let mut seen = std::collections::HashSet::from([head.cast_mut()]);
     // SAFETY: the caller guarantees `head` is valid for reads.
     let mut next = unsafe { (*head).next() };
-    while handle_is::<T>(next.cast()) && !out.contains(&next) {
+    while handle_is::<T>(next.cast()) && seen.insert(next) {
+        chain_steps(1);
         out.push(next);
         // SAFETY: the registry just confirmed `next` as a live struct allocated here.
         next = unsafe { (*next).next() };
     }
     out
+}
+
+/// Puts `items` into the chain of shells starting at `head`, in order: into the structs that
+/// hold nothing first, then into new structs linked after the last one. Walks the chain once,
+/// so appending a bundle is linear in its size.
+///
+/// `fill(node, item, next)` writes `item` into `node`, an empty struct, with `next` as its
+/// `next` (the struct's own `next` when that is a live struct allocated here, else NULL).
+///
+/// # Returns
+/// The struct that received the last item; None when `items` is empty.
+///
+/// # Safety
+/// `head` is non-NULL and valid for reads and writes of a `T`; `fill` may be called with any
+/// struct of the chain that holds nothing, and with new structs allocated here.
+pub(crate) unsafe fn append_all<T: Linked + Shell, I>(
+    head: *mut T,
+    items: impl IntoIterator<Item = I>,
+    fill: unsafe fn(*mut T, I, *mut T),
+) -> Option<*mut T> {
+    let mut items = items.into_iter().peekable();
+    items.peek()?;
+    // SAFETY: the caller guarantees `head` is non-NULL and valid for reads.
+    let nodes = unsafe { chain_nodes(head) };
+    let mut filled = None;
+    for &node in &nodes {
+        // SAFETY: every node is valid for reads and writes: the head by the caller's contract,
+        // the others because the registry confirmed them as live structs allocated here.
+        unsafe {
+            if super::handle::is_set(node) {
+                continue;
+            }
+            let Some(item) = items.next() else { break };
+            let next = (*node).next();
+            let next = if handle_is::<T>(next.cast()) { next } else { ptr::null_mut() };
+            fill(node, item, next);
+        }
+        filled = Some(node);
+    }
+    let mut last = *nodes.last().expect("at least the head");
+    for item in items {
+        let node = handle_new(T::EMPTY).cast::<T>();
+        // SAFETY: `node` was just allocated (an empty struct) by the registry; `last` is valid
+        // for writes (a struct of the chain, or the previous new one), and linking `node` hands
+        // it to the chain, which frees it.
+        unsafe {
+            fill(node, item, ptr::null_mut());
+            (*last).set_next(node);
+        }
+        last = node;
+        filled = Some(node);
+    }
+    filled
 }
 
 /// Frees the chain of shells starting at `head` (the structs allocated here for `next`, and

@@ -13,13 +13,13 @@ use core::ptr;
 use std::sync::Arc;
 
 use super::error::code_of;
-use super::handle::{self, Shell, shell};
-use super::handle::{handle_is, handle_new, handle_ref};
+use super::handle::{self, shell};
+use super::handle::{handle_new, handle_ref};
 use super::md::mbedtls_md_type_t;
 use super::pk::mbedtls_pk_type_t;
 use super::x509::{
-    EMPTY_BUF, EMPTY_NAME, Linked, buf_of, chain_nodes, free_linked, free_shell_chain, link, mbedtls_x509_buf,
-    mbedtls_x509_name, mbedtls_x509_time, name_list, write_text,
+    EMPTY_BUF, EMPTY_NAME, Linked, append_all, buf_of, chain_nodes, free_linked, free_shell_chain, link,
+    mbedtls_x509_buf, mbedtls_x509_name, mbedtls_x509_time, name_list, write_text,
 };
 use super::{entry, in_cstr, in_path, in_slice};
 use crate::error::Error;
@@ -218,36 +218,14 @@ unsafe fn release_node(node: *mut mbedtls_x509_crl) {
     }
 }
 
-/// Appends `crl` to the list starting at `chain`: into the first struct that holds no CRL,
-/// else into a new struct linked from the last one.
+/// Appends `crls` to the list starting at `chain`, in order: into the structs that hold no
+/// CRL, else into new structs linked from the last one (one walk of the list).
 ///
 /// # Safety
 /// `chain` is non-NULL and valid for reads and writes of a `mbedtls_x509_crl`.
-unsafe fn append(chain: *mut mbedtls_x509_crl, crl: Crl) {
-    let crl = Arc::new(crl);
-    // SAFETY: the caller guarantees `chain` is non-NULL and valid for reads.
-    let nodes = unsafe { chain_nodes(chain) };
-    for &node in &nodes {
-        // SAFETY: every node is valid for reads and writes: the head by the caller's contract,
-        // the others because the registry confirmed them as live structs allocated here.
-        unsafe {
-            if handle::is_set(node) {
-                continue;
-            }
-            let next = (*node).next;
-            let next = if handle_is::<mbedtls_x509_crl>(next.cast()) { next } else { ptr::null_mut() };
-            fill(node, crl, next);
-        }
-        return;
-    }
-    let last = *nodes.last().expect("at least the head");
-    let node = handle_new(mbedtls_x509_crl::EMPTY).cast::<mbedtls_x509_crl>();
-    // SAFETY: `node` was just allocated (an empty struct) by the registry; `last` is valid for
-    // writes (see the loop above), and linking `node` hands it to the list, which frees it.
-    unsafe {
-        fill(node, crl, ptr::null_mut());
-        (*last).next = node;
-    }
+unsafe fn append(chain: *mut mbedtls_x509_crl, crls: impl IntoIterator<Item = Crl>) {
+    // SAFETY: per this function's contract; `fill` accepts structs that hold nothing.
+    unsafe { append_all(chain, crls.into_iter().map(Arc::new), fill) };
 }
 
 /// The CRLs of the list starting at `list` (e.g. the `ca_crl` of `mbedtls_ssl_conf_ca_chain`),
@@ -289,10 +267,8 @@ pub(crate) unsafe fn crl_list(list: *const mbedtls_x509_crl) -> CrlList {
 /// # Safety
 /// `chain` is non-NULL and valid for reads and writes.
 unsafe fn add_all(chain: *mut mbedtls_x509_crl, parsed: x509::CrlParse) -> c_int {
-    for crl in parsed.crls {
-        // SAFETY: the caller guarantees `chain` is valid.
-        unsafe { append(chain, crl) };
-    }
+    // SAFETY: the caller guarantees `chain` is valid.
+    unsafe { append(chain, parsed.crls) };
     match parsed.result {
         Ok(()) => 0,
         Err(e) => code_of(e),
@@ -378,7 +354,7 @@ pub unsafe extern "C" fn mbedtls_x509_crl_parse_der(
         match Crl::from_der(der) {
             Ok(crl) => {
                 // SAFETY: `chain` is non-NULL (checked by `input`) and initialised.
-                unsafe { append(chain, crl) };
+                unsafe { append(chain, [crl]) };
                 0
             }
             Err(e) => code_of(e),
@@ -498,6 +474,7 @@ pub unsafe extern "C" fn mbedtls_x509_crl_info(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::ffi::handle::Shell;
 
     use crate::test_support::read_cert as read;
 

@@ -23,12 +23,19 @@ impl AlertLevel {
     pub(crate) const FATAL: Self = Self(2);
 }
 
+/// The most consecutive empty records accepted: Mbed TLS ends the connection at the fourth
+/// (`ssl->nb_zero > 3` in `ssl_msg.c`), with `MBEDTLS_ERR_SSL_INVALID_MAC` and a bad_record_mac
+/// alert, which is what a failed [`Tls12RecordLayer::open`] gives.
+const MAX_CONSECUTIVE_EMPTY_RECORDS: u32 = 3;
+
 /// Both directions of record protection with their sequence numbers.
 pub(super) struct Tls12RecordLayer {
     read: Box<dyn MessageDecrypter>,
     read_seq: u64,
     write: Box<dyn MessageEncrypter>,
     write_seq: u64,
+    /// Empty records received in a row.
+    empty_in_a_row: u32,
 }
 
 impl Tls12RecordLayer {
@@ -37,7 +44,7 @@ impl Tls12RecordLayer {
         (read, read_seq): (Box<dyn MessageDecrypter>, u64),
         (write, write_seq): (Box<dyn MessageEncrypter>, u64),
     ) -> Self {
-        Self { read, read_seq, write, write_seq }
+        Self { read, read_seq, write, write_seq, empty_in_a_row: 0 }
     }
 
     /// The record protection rustls was using, continued at its sequence numbers.
@@ -68,7 +75,8 @@ impl Tls12RecordLayer {
                 .payload
                 .len();
             out.truncate(start + 5 + written);
-            out[start + 3..start + 5].copy_from_slice(&(written as u16).to_be_bytes());
+            let written = u16::try_from(written).map_err(|_| Error::SslInternalError)?;
+            out[start + 3..start + 5].copy_from_slice(&written.to_be_bytes());
             self.write_seq += 1;
         }
         Ok(())
@@ -84,6 +92,14 @@ impl Tls12RecordLayer {
         let msg = EncodedMessage::new(typ, version, InboundOpaque(payload));
         let plain = self.read.decrypt(msg, self.read_seq)?.payload;
         self.read_seq += 1;
+        if !plain.is_empty() {
+            self.empty_in_a_row = 0;
+        } else if self.empty_in_a_row == MAX_CONSECUTIVE_EMPTY_RECORDS {
+            log::error!("{} consecutive empty records, possible DoS attack", MAX_CONSECUTIVE_EMPTY_RECORDS + 1);
+            return Err(rustls::Error::General("too many consecutive empty records".into()));
+        } else {
+            self.empty_in_a_row += 1;
+        }
         Ok(plain)
     }
 
@@ -167,4 +183,53 @@ fn prime_encrypter(write: &mut dyn MessageEncrypter, seq: u64) -> Result<()> {
         log::error!("cannot set up record protection: {e}");
         Error::SslInternalError
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Two record layers, `a` writing what `b` reads, under one AES-128-GCM key.
+    fn pair() -> (Tls12RecordLayer, Tls12RecordLayer) {
+        let suite = rustls_aws_lc_rs::ALL_TLS12_CIPHER_SUITES
+            .iter()
+            .copied()
+            .find(|s| s.common.suite == rustls::crypto::CipherSuite::TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256)
+            .unwrap();
+        let (fixed, explicit) = ([1u8; 4], [2u8; 8]);
+        let layer = || {
+            let key = || aead_key(&[7; 16]).unwrap();
+            Tls12RecordLayer::new(
+                (suite.aead_alg.decrypter(key(), &fixed), 0),
+                (suite.aead_alg.encrypter(key(), &fixed, &explicit), 0),
+            )
+        };
+        (layer(), layer())
+    }
+
+    /// Seals `payload` in `a` and opens it in `b`: the plaintext length, or the refusal.
+    fn send(a: &mut Tls12RecordLayer, b: &mut Tls12RecordLayer, typ: ContentType, payload: &[u8]) -> Result<usize, ()> {
+        let mut record = Vec::new();
+        a.seal(typ, payload, &mut record).unwrap();
+        b.open(typ, ProtocolVersion::TLSv1_2, &mut record[5..]).map(<[u8]>::len).map_err(|_| ())
+    }
+
+    #[test]
+    fn the_fourth_consecutive_empty_record_is_refused() {
+        // Issue 13 (3): unlimited empty records let a peer keep us busy for nothing. Mbed TLS
+        // accepts three in a row and fails the fourth (bad_record_mac, INVALID_MAC).
+        let (mut a, mut b) = pair();
+        let data = ContentType::ApplicationData;
+        for _ in 0..3 {
+            for _ in 0..MAX_CONSECUTIVE_EMPTY_RECORDS {
+                assert_eq!(send(&mut a, &mut b, data, b""), Ok(0));
+            }
+            // A record with contents starts the count again.
+            assert_eq!(send(&mut a, &mut b, data, b"x"), Ok(1));
+        }
+        for _ in 0..MAX_CONSECUTIVE_EMPTY_RECORDS {
+            assert_eq!(send(&mut a, &mut b, data, b""), Ok(0));
+        }
+        assert_eq!(send(&mut a, &mut b, ContentType::Handshake, b""), Err(()));
+    }
 }

@@ -208,7 +208,7 @@ pub unsafe extern "C" fn mbedtls_x509_crt_parse_der_with_ext_cb(
         // callback runs (no other code can reach the chain meanwhile but the callback itself,
         // which Mbed TLS also allows only to read it).
         unsafe {
-            let node = append(chain, cert);
+            let node = append(chain, [cert]).unwrap_or(chain);
             let Some(cert) = certificate(node) else {
                 return code_of(Error::X509BadInputData);
             };

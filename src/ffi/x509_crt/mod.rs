@@ -18,8 +18,8 @@ use super::handle::{self, Shell, shell};
 use super::handle::{handle_is, handle_new, handle_ref, handle_take};
 use super::pk::{mbedtls_pk_context, public_context};
 use super::x509::{
-    EMPTY_BUF, EMPTY_NAME, EMPTY_SEQUENCE, Linked, chain_nodes, free_linked, free_shell_chain, mbedtls_x509_buf,
-    mbedtls_x509_name, mbedtls_x509_sequence, mbedtls_x509_time, name_list, sequence, write_text,
+    EMPTY_BUF, EMPTY_NAME, EMPTY_SEQUENCE, Linked, append_all, chain_nodes, free_linked, free_shell_chain,
+    mbedtls_x509_buf, mbedtls_x509_name, mbedtls_x509_sequence, mbedtls_x509_time, name_list, sequence, write_text,
 };
 use super::{entry, in_cstr, in_path, in_slice};
 use crate::error::Error;
@@ -163,40 +163,33 @@ pub(crate) unsafe fn certificate<'a>(crt: *const mbedtls_x509_crt) -> Option<&'a
     unsafe { handle::get(crt) }
 }
 
-/// Appends `cert` to the chain starting at `chain`: into the first struct that holds no
-/// certificate, else into a new struct linked from the last one.
+/// Appends `certs` to the chain starting at `chain`, in order: into the structs that hold no
+/// certificate, else into new structs linked from the last one (one walk of the chain).
+///
+/// # Returns
+/// The struct holding the last certificate (None for no certificates).
 ///
 /// # Safety
 /// `chain` is non-NULL and valid for reads and writes of a `mbedtls_x509_crt`.
-unsafe fn append(chain: *mut mbedtls_x509_crt, cert: Certificate) -> *mut mbedtls_x509_crt {
-    // SAFETY: the caller guarantees `chain` is non-NULL and valid for reads.
-    let nodes = unsafe { chain_nodes(chain) };
-    for &node in &nodes {
-        // SAFETY: every node is valid for reads and writes: the head by the caller's contract,
-        // the others because the registry confirmed them as live structs allocated here.
+unsafe fn append(
+    chain: *mut mbedtls_x509_crt,
+    certs: impl IntoIterator<Item = Certificate>,
+) -> Option<*mut mbedtls_x509_crt> {
+    /// Fills an empty struct of the chain.
+    ///
+    /// # Safety
+    /// `node` is valid for reads and writes and holds no certificate.
+    unsafe fn refill(node: *mut mbedtls_x509_crt, cert: Certificate, next: *mut mbedtls_x509_crt) {
+        // SAFETY: per this function's contract. The struct may hold a stale public key context
+        // (e.g. garbage before init): it is not ours unless registered (`release` asks the
+        // registry), and `fill` overwrites it.
         unsafe {
-            if certificate(node).is_some() {
-                continue;
-            }
-            let next = (*node).next;
-            let next = if handle_is::<mbedtls_x509_crt>(next.cast()) { next } else { ptr::null_mut() };
-            // The struct may hold a stale public key context (e.g. garbage before init): it is
-            // not ours unless registered (`release_context` asks the registry), and `fill`
-            // overwrites it.
             handle::release(&raw mut (*node).pk);
             fill(node, cert, next);
         }
-        return node;
     }
-    let last = *nodes.last().expect("at least the head");
-    let node = handle_new(mbedtls_x509_crt::EMPTY).cast::<mbedtls_x509_crt>();
-    // SAFETY: `node` was just allocated (an empty struct) by the registry; `last` is valid for
-    // writes (see the loop above), and linking `node` hands it to the chain, which frees it.
-    unsafe {
-        fill(node, cert, ptr::null_mut());
-        (*last).next = node;
-    }
-    node
+    // SAFETY: per this function's contract; `refill` accepts empty structs of the chain.
+    unsafe { append_all(chain, certs, refill) }
 }
 
 /// Takes the certificate in `node` (a struct of the chain starting at `chain`, as [`append`]
@@ -282,10 +275,8 @@ pub(crate) unsafe fn chain_ders(crt: *const mbedtls_x509_crt) -> Option<Vec<Cert
 pub(crate) fn new_chain_from_ders<D: AsRef<[u8]>>(ders: &[D]) -> Result<Box<mbedtls_x509_crt>, Error> {
     let certs = ders.iter().map(|d| Certificate::from_der(d.as_ref())).collect::<Result<Vec<_>, _>>()?;
     let mut head = Box::new(mbedtls_x509_crt::EMPTY);
-    for cert in certs {
-        // SAFETY: `head` is a valid, initialised struct.
-        unsafe { append(&mut *head, cert) };
-    }
+    // SAFETY: `head` is a valid, initialised struct.
+    unsafe { append(&mut *head, certs) };
     Ok(head)
 }
 
@@ -308,10 +299,8 @@ pub(crate) unsafe fn free_owned_chain(chain: Box<mbedtls_x509_crt>) {
 /// `chain` is non-NULL and valid for reads and writes.
 unsafe fn add_all(chain: *mut mbedtls_x509_crt, parsed: x509::ChainParse) -> c_int {
     let result = parsed.result();
-    for cert in parsed.certs {
-        // SAFETY: the caller guarantees `chain` is non-NULL and valid for reads and writes.
-        unsafe { append(chain, cert) };
-    }
+    // SAFETY: the caller guarantees `chain` is non-NULL and valid for reads and writes.
+    unsafe { append(chain, parsed.certs) };
     match result {
         Ok(failed) => c_int::try_from(failed).unwrap_or(c_int::MAX),
         Err(e) => code_of(e),
@@ -432,7 +421,7 @@ pub unsafe extern "C" fn mbedtls_x509_crt_parse_der(
             Ok(cert) => {
                 // SAFETY: `chain` is non-NULL (checked by `parse_buffer`) and initialised (the
                 // contract of this function).
-                unsafe { append(chain, cert) };
+                unsafe { append(chain, [cert]) };
                 0
             }
             Err(e) => code_of(e),
@@ -661,6 +650,25 @@ mod tests {
     fn raw(crt: &mbedtls_x509_crt) -> &[u8] {
         // SAFETY: `raw` points into the DER the chain owns, which `crt` keeps alive.
         unsafe { core::slice::from_raw_parts(crt.raw.p, crt.raw.len) }
+    }
+
+    #[test]
+    fn appending_a_bundle_walks_the_chain_once() {
+        // Issue 13 (5): each certificate of a bundle used to walk the whole chain (with a
+        // linear search per node): cubic in the number of certificates.
+        let pair = read("server-rsa-chain.crt");
+        let bundle = [pair.repeat(1000), vec![0]].concat();
+        let mut chain = new_crt();
+        CHAIN_STEPS.with(|c| c.set(0));
+        assert_eq!(parse(&mut chain, &bundle), 0);
+        let steps = CHAIN_STEPS.with(|c| c.get());
+        // SAFETY: `chain` is a live, initialised local.
+        let ders = unsafe { chain_ders(&chain) }.unwrap();
+        assert_eq!(ders.len(), 2000);
+        assert_eq!(ders[1999].as_ref(), &read("ca.der")[..]);
+        assert!(steps <= 4 * 2000, "{steps} steps to append 2000 certificates");
+        // SAFETY: `chain` is a live, initialised local.
+        unsafe { mbedtls_x509_crt_free(&mut chain) };
     }
 
     #[test]
