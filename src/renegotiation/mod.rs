@@ -397,6 +397,11 @@ impl Tls12Connection {
             }
             ContentType::Alert => self.on_alert(decrypted, &mut outcome, out)?,
             ContentType::ChangeCipherSpec => self.on_ccs(decrypted, out)?,
+            // RFC 5246 6.2.1: handshake records are never empty (Mbed TLS: INVALID_RECORD).
+            _ if decrypted.is_empty() => {
+                log::error!("empty handshake record");
+                return Err(self.fatal(AlertDescription::UnexpectedMessage, Error::SslInvalidRecord, out));
+            }
             _ => {
                 self.hs_in.extend_from_slice(decrypted);
                 while self.hs_in.len() >= 4 {

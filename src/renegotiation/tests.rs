@@ -282,6 +282,13 @@ fn malformed_renegotiation_messages_end_the_connection_with_a_fatal_alert() {
             decode,
         ),
         (
+            "empty handshake record (RFC 5246 6.2.1, issue 13 point 3)",
+            ContentType::Handshake,
+            vec![],
+            Error::SslInvalidRecord,
+            unexpected,
+        ),
+        (
             "HelloRequest to a server",
             ContentType::Handshake,
             vec![HandshakeType::HelloRequest.0, 0, 0, 0],
