@@ -303,6 +303,11 @@ fn provider_for(settings: &Settings) -> Result<CryptoProvider> {
     Ok(provider)
 }
 
+/// The provider's TLS 1.2 suite with IANA number `id`.
+pub(crate) fn tls12_suite(id: u16) -> Option<&'static Tls12CipherSuite> {
+    rustls_aws_lc_rs::ALL_TLS12_CIPHER_SUITES.iter().copied().find(|s| s.common.suite.0 == id)
+}
+
 /// `MBEDTLS_SSL_TLS1_3_KEY_EXCHANGE_MODE_ALL`.
 pub const TLS13_KEX_ALL: u32 = 7;
 /// `MBEDTLS_SSL_TLS1_3_KEY_EXCHANGE_MODE_PSK_EPHEMERAL`: resumption with (EC)DHE.

@@ -4,7 +4,9 @@
 use std::sync::Arc;
 
 use super::Context;
-use crate::config::TLS1_2;
+use rustls::crypto::HashAlgorithm;
+
+use crate::config::{TLS1_2, tls12_suite};
 use crate::renegotiation::HandshakeCapture;
 
 /// Which secret is exported (`mbedtls_ssl_key_export_type`, same order and values).
@@ -45,9 +47,12 @@ pub enum PrfKind {
     Sha256 = 2,
 }
 
-/// The TLS 1.2 PRF of a cipher suite: SHA-384 for the AES-256-GCM suites, else SHA-256.
+/// The TLS 1.2 PRF of a cipher suite: the suite's hash (SHA-384 or SHA-256).
 pub(crate) fn tls12_prf_of(suite: u16) -> PrfKind {
-    if matches!(suite, 0xC02C | 0xC030) { PrfKind::Sha384 } else { PrfKind::Sha256 }
+    match tls12_suite(suite).map(|s| s.common.hash_provider.algorithm()) {
+        Some(HashAlgorithm::SHA384) => PrfKind::Sha384,
+        _ => PrfKind::Sha256,
+    }
 }
 
 /// Receives the secrets of the handshakes of one context.

@@ -4,7 +4,7 @@
 use rustls::error::AlertDescription;
 
 use super::{Context, Stage};
-use crate::config::TLS1_2;
+use crate::config::{TLS1_2, tls12_suite};
 use crate::error::{Error, Result};
 use crate::renegotiation::AlertLevel;
 
@@ -12,13 +12,6 @@ use crate::renegotiation::AlertLevel;
 const HEADER: usize = 5;
 /// Bytes of an AEAD tag (every suite offered here has a 16-byte tag).
 const TAG: usize = 16;
-/// Bytes of the explicit nonce TLS 1.2's AES-GCM suites send in each record (RFC 5288).
-const GCM_EXPLICIT_NONCE: usize = 8;
-
-/// The ChaCha20-Poly1305 suites of TLS 1.2 (RFC 7905): no explicit nonce.
-fn is_chacha20_tls12(suite: u16) -> bool {
-    matches!(suite, 0xCCA8 | 0xCCA9)
-}
 
 impl Context {
     /// `mbedtls_ssl_get_record_expansion`: the bytes a protected record adds to its plaintext
@@ -27,8 +20,11 @@ impl Context {
     pub fn record_expansion(&self) -> usize {
         match &self.info {
             None => HEADER,
-            Some(info) if info.version == TLS1_2 && is_chacha20_tls12(info.suite) => HEADER + TAG,
-            Some(info) if info.version == TLS1_2 => HEADER + GCM_EXPLICIT_NONCE + TAG,
+            // TLS 1.2: the suite's explicit nonce (AES-GCM 8 bytes, ChaCha20-Poly1305 none).
+            Some(info) if info.version == TLS1_2 => {
+                let nonce = tls12_suite(info.suite).map_or(0, |s| s.aead_alg.key_block_shape().explicit_nonce_len);
+                HEADER + nonce + TAG
+            }
             // TLS 1.3: the inner content type byte; rustls adds no padding.
             Some(_) => HEADER + TAG + 1,
         }

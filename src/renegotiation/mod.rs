@@ -241,11 +241,7 @@ impl Tls12Connection {
     /// without sockets.
     #[cfg(any(test, fuzzing))]
     pub fn from_parts(role: Endpoint, parts: &TestParts) -> Result<Self> {
-        let suite = rustls_aws_lc_rs::ALL_TLS12_CIPHER_SUITES
-            .iter()
-            .copied()
-            .find(|s| s.common.suite == parts.suite)
-            .ok_or(Error::SslBadInputData)?;
+        let suite = crate::config::tls12_suite(parts.suite.0).ok_or(Error::SslBadInputData)?;
         let state = Established {
             client_vd: parts.client_vd.to_vec(),
             server_vd: parts.server_vd.to_vec(),
