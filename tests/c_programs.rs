@@ -409,14 +409,6 @@ fn pk_operations_against_openssl() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
-/// A scratch directory of its own for one test (removed first if a previous run left it).
-fn scratch(name: &str) -> std::path::PathBuf {
-    let dir = std::env::temp_dir().join(format!("mbedtls-compat-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
-
 /// ctr_drbg.h, entropy.h, timing.h, constant_time.h (tests/c/small_modules.c): every return code
 /// and observation (entropy callback draws and their lengths, source polls, seed file sizes,
 /// delay states) equal Debian's Mbed TLS 2.28's, line by line; ours runs under valgrind and also

@@ -11,14 +11,6 @@ use std::process::Command;
 
 use common::*;
 
-/// A fresh scratch directory of this test.
-fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("mbedtls-compat-install-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
-
 /// Runs a command to completion; panics with its output when it fails.
 fn ok(cmd: &mut Command) -> String {
     let out = cmd.output().unwrap_or_else(|e| panic!("{cmd:?}: {e}"));
@@ -59,7 +51,7 @@ fn handshake(client: &Path, env: &[(&str, &str)]) -> String {
 /// A scratch directory with an installed copy in `prefix/` and a project directory holding
 /// c_examples/ssl_client.c: (scratch, prefix, project).
 fn installed_project(name: &str) -> (PathBuf, PathBuf, PathBuf) {
-    let dir = scratch(name);
+    let dir = scratch(&format!("install-{name}"));
     let prefix = dir.join("prefix");
     install(&prefix, None);
     let project = dir.join("project");
@@ -70,7 +62,7 @@ fn installed_project(name: &str) -> (PathBuf, PathBuf, PathBuf) {
 
 #[test]
 fn the_install_tree_has_mbedtls_3_6s_layout() {
-    let dir = scratch("layout");
+    let dir = scratch("install-layout");
     let prefix = Path::new("/opt/mbedtls-compat");
     install(prefix, Some(&dir));
     let staged = dir.join("opt/mbedtls-compat");

@@ -48,6 +48,15 @@ pub fn build() -> &'static Path {
     })
 }
 
+/// A fresh scratch directory for one test of this process (removed first if a previous run
+/// left it).
+pub fn scratch(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("mbedtls-compat-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
 pub fn program(name: &str) -> String {
     build().join(name).to_str().unwrap().to_string()
 }
