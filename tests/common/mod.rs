@@ -89,6 +89,8 @@ pub struct Proc {
     child: Child,
     stdin: Option<ChildStdin>,
     output: Arc<Mutex<String>>,
+    /// The threads copying stdout and stderr into `output`; they end when the pipes close.
+    readers: Vec<thread::JoinHandle<()>>,
 }
 
 impl Proc {
@@ -107,22 +109,23 @@ impl Proc {
         cmd.stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped());
         let mut child = cmd.spawn().unwrap_or_else(|e| panic!("cannot start {name}: {e}"));
         let output = Arc::new(Mutex::new(String::new()));
+        let mut readers = Vec::new();
         for stream in [
             Box::new(child.stdout.take().unwrap()) as Box<dyn Read + Send>,
             Box::new(child.stderr.take().unwrap()) as Box<dyn Read + Send>,
         ] {
             let sink = output.clone();
-            thread::spawn(move || {
+            readers.push(thread::spawn(move || {
                 let mut reader = BufReader::new(stream);
                 let mut line = Vec::new();
                 while reader.read_until(b'\n', &mut line).map(|n| n > 0).unwrap_or(false) {
                     sink.lock().unwrap().push_str(&String::from_utf8_lossy(&line));
                     line.clear();
                 }
-            });
+            }));
         }
         let stdin = child.stdin.take();
-        Proc { name: name.to_string(), child, stdin, output }
+        Proc { name: name.to_string(), child, stdin, output, readers }
     }
 
     pub fn output(&self) -> String {
@@ -148,6 +151,15 @@ impl Proc {
         }
     }
 
+    /// After the process ended: lets the reader threads copy the rest of the pipes (bounded, in
+    /// case a process it started keeps them open).
+    fn drain(&mut self) {
+        let deadline = Instant::now() + Duration::from_secs(5);
+        while Instant::now() < deadline && self.readers.iter().any(|r| !r.is_finished()) {
+            thread::sleep(Duration::from_millis(5));
+        }
+    }
+
     pub fn close_stdin(&mut self) {
         self.stdin = None;
     }
@@ -157,13 +169,12 @@ impl Proc {
         let deadline = Instant::now() + Duration::from_secs(secs);
         loop {
             if let Some(status) = self.child.try_wait().unwrap() {
-                // Let the reader threads drain the pipes.
-                thread::sleep(Duration::from_millis(50));
+                self.drain();
                 return status;
             }
             if Instant::now() > deadline {
                 let status = self.stop();
-                thread::sleep(Duration::from_millis(50));
+                self.drain();
                 return status;
             }
             thread::sleep(Duration::from_millis(20));
