@@ -311,3 +311,75 @@ fn server_hello_with_renegotiation_info(client_conf: Config) {
     let sent: Vec<u8> = from_client.borrow().iter().copied().collect();
     assert_eq!(sent, HANDSHAKE_FAILURE_ALERT);
 }
+
+/// The certificate and key `name` of the test PKI, and its end-entity certificate.
+fn own_cert(name: &str) -> (Arc<OwnCert>, CertificateDer<'static>) {
+    use rustls::pki_types::PrivateKeyDer;
+    use rustls::pki_types::pem::PemObject;
+    let dir = crate::test_support::certs_dir();
+    let chain: Vec<CertificateDer<'static>> =
+        CertificateDer::pem_file_iter(dir.join(format!("{name}.crt"))).unwrap().map(|c| c.unwrap()).collect();
+    let key = PrivateKeyDer::from_pem_file(dir.join(format!("{name}.key"))).unwrap();
+    let leaf = chain[0].clone();
+    (Arc::new(OwnCert::new(chain, key).unwrap()), leaf)
+}
+
+fn peer_leaf(ctx: &Context) -> Option<CertificateDer<'static>> {
+    ctx.info().and_then(|i| i.peer_chain.first().cloned())
+}
+
+/// Item 7 of issue 13: Mbed TLS reads its configuration live, so renegotiation turned off
+/// after the handshake is off for the next request (and on again when turned back on).
+#[test]
+fn renegotiation_turned_off_after_the_handshake_is_refused() {
+    let (server_conf, client_conf) = configs(true);
+    let (mut client, mut server) = connected(server_conf.clone(), client_conf);
+    let mut buf = [0u8; 64];
+    server_conf.update(|s| s.renegotiation = false);
+    assert_eq!(client.renegotiate(true), Err(Error::SslWantRead));
+    assert_eq!(server.read(&mut buf), Err(Error::SslWantRead), "the server refuses and reads on");
+    assert_eq!(client.renegotiate(true), Err(Error::SslWaitingServerHelloRenego));
+    exchange(&mut client, &mut server);
+    server_conf.update(|s| s.renegotiation = true);
+    client_renegotiates(&mut client, &mut server, true);
+    assert_eq!(server.renegotiations(), (0, 1));
+}
+
+/// Items 6 and 7 of issue 13: a server that starts requiring a client certificate after the
+/// handshake gets one in the next full renegotiation (the client's configuration changed too);
+/// the peer certificate and the verify result then describe the renegotiated session, also
+/// when the client presents another certificate or, once authentication is off again, none.
+#[test]
+fn client_authentication_required_after_the_handshake_applies_to_the_renegotiation() {
+    let (server_conf, client_conf) = configs(false);
+    let ca = client_conf.read(|s| s.ca_chain.clone());
+    let (mut client, mut server) = connected(server_conf.clone(), client_conf.clone());
+    assert_eq!(peer_leaf(&server), None);
+    assert_eq!(server.verify_result(), badcert::SKIP_VERIFY);
+
+    server_conf.update(|s| {
+        s.authmode = AuthMode::Required;
+        s.ca_chain = ca;
+    });
+    let (client_cert, client_leaf) = own_cert("client");
+    client_conf.update(|s| s.own_certs = vec![client_cert]);
+    client_renegotiates(&mut client, &mut server, false);
+    assert_eq!(peer_leaf(&server), Some(client_leaf));
+    assert_eq!(server.verify_result(), 0);
+    exchange(&mut client, &mut server);
+
+    // Another certificate (from another CA): optional authentication reports it.
+    server_conf.update(|s| s.authmode = AuthMode::Optional);
+    let (other, other_leaf) = own_cert("server-wrong");
+    client_conf.update(|s| s.own_certs = vec![other]);
+    client_renegotiates(&mut client, &mut server, false);
+    assert_eq!(peer_leaf(&server), Some(other_leaf));
+    assert_ne!(server.verify_result() & badcert::NOT_TRUSTED, 0);
+
+    server_conf.update(|s| s.authmode = AuthMode::None);
+    client_renegotiates(&mut client, &mut server, false);
+    assert_eq!(peer_leaf(&server), None, "no certificate in this session");
+    assert_eq!(server.verify_result(), badcert::SKIP_VERIFY);
+    exchange(&mut client, &mut server);
+    assert_eq!(server.renegotiations(), (3, 0));
+}

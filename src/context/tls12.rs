@@ -4,11 +4,14 @@
 //! it reports (new keys, peer certificate, verify result), starts renegotiations
 //! (`mbedtls_ssl_renegotiate`, periodic renewal) and refuses legacy peers when configured to.
 
+use std::sync::Arc;
+
 use rustls::Connection;
+use rustls::pki_types::CertificateDer;
 
 use super::{Context, Hostname, Stage, Tls, key_export};
 use crate::codec::MAX_RECORD_BODY;
-use crate::config::Endpoint;
+use crate::config::{Endpoint, Snapshot};
 use crate::debug;
 use crate::error::{Error, Result};
 use crate::renegotiation::{self, LEGACY_BREAK_HANDSHAKE, Policy};
@@ -45,6 +48,7 @@ impl Context {
 
     /// One record for the renegotiation engine.
     pub(super) fn process_engine_record(&mut self, record_len: usize) -> Result<()> {
+        self.refresh_policy();
         let Stage::Tls12(engine) = &mut self.stage else { return Ok(()) };
         let Some(policy) = self.policy.as_ref() else { return Err(Error::SslInternalError) };
         let used = self.input.used;
@@ -120,27 +124,59 @@ impl Context {
         })?;
         let engine = renegotiation::Tls12Connection::new(self.endpoint, suite, &capture, secrets)?;
         let snapshot = self.snapshot.clone().ok_or(Error::SslInternalError)?;
+        let peer_cert = match self.endpoint {
+            Endpoint::Client => self.info.as_ref().and_then(|i| i.peer_chain.first().cloned()),
+            Endpoint::Server => None,
+        };
+        self.policy = Some(self.policy_from(&snapshot, peer_cert));
+        self.stage = Stage::Tls12(Box::new(engine));
+        Ok(())
+    }
+
+    /// What a renegotiation needs from the configuration `snapshot` and this context's
+    /// overrides; `peer_cert`: a client's server certificate of the initial handshake.
+    fn policy_from(&self, snapshot: &Snapshot, peer_cert: Option<CertificateDer<'static>>) -> Policy {
         let settings = &snapshot.settings;
-        self.policy = Some(Policy {
+        let expected_name = match &self.hostname {
+            Hostname::Name(n) => Some(n.clone()),
+            _ => None,
+        };
+        Policy {
             enabled: settings.renegotiation,
             resumption: settings.renegotiation_resumption,
             enforced: settings.renegotiation_enforced,
             provider: snapshot.provider.clone(),
-            own_certs: self.own_certs(&snapshot),
-            check: self.peer_check(
-                &snapshot,
-                match &self.hostname {
-                    Hostname::Name(n) => Some(n.clone()),
-                    _ => None,
-                },
-            ),
-            peer_cert: match self.endpoint {
-                Endpoint::Client => self.info.as_ref().and_then(|i| i.peer_chain.first().cloned()),
-                Endpoint::Server => None,
-            },
-        });
-        self.stage = Stage::Tls12(Box::new(engine));
-        Ok(())
+            own_certs: self.own_certs(snapshot),
+            check: self.peer_check(snapshot, expected_name),
+            peer_cert,
+        }
+    }
+
+    /// Mbed TLS reads its configuration live: a change made after the handshake (renegotiation
+    /// turned off, a client certificate required, other CAs or own certificates, the renewal
+    /// settings) applies to the next renegotiation. Between renegotiations, the policy follows
+    /// the configuration's current snapshot; a renegotiation in progress finishes with the one
+    /// it started with. A change the configuration refuses (e.g. no suite left) keeps the last
+    /// usable one.
+    pub(super) fn refresh_policy(&mut self) {
+        let Stage::Tls12(engine) = &self.stage else { return };
+        if engine.handshaking() {
+            return;
+        }
+        let snapshot = match self.config.snapshot() {
+            Ok(snapshot) => snapshot,
+            Err(e) => {
+                log::warn!("configuration changed to an unusable one ({e:?}): renegotiation keeps the previous one");
+                return;
+            }
+        };
+        if self.snapshot.as_ref().is_some_and(|s| Arc::ptr_eq(s, &snapshot)) {
+            return;
+        }
+        log::debug!("configuration changed: the next renegotiation follows it");
+        let peer_cert = self.policy.take().and_then(|p| p.peer_cert);
+        self.policy = Some(self.policy_from(&snapshot, peer_cert));
+        self.snapshot = Some(snapshot);
     }
 
     /// `mbedtls_ssl_renegotiate` (and our abbreviated variant for clients). A server sends a
@@ -149,6 +185,7 @@ impl Context {
     pub fn renegotiate(&mut self, abbreviated: bool) -> Result<()> {
         let sink = self.debug_sink();
         debug::with_sink(sink.as_ref(), || {
+            self.refresh_policy();
             if self.info.is_none() {
                 return Err(Error::SslBadInputData);
             }
@@ -199,6 +236,7 @@ impl Context {
 
     /// Periodic renewal: after `renegotiation_period` records, or the configured interval.
     pub(super) fn maybe_renew(&mut self) -> Result<()> {
+        self.refresh_policy();
         let (Stage::Tls12(conn), Some(snapshot)) = (&self.stage, self.snapshot.as_ref()) else { return Ok(()) };
         let Some(offer_session) = self.renewal.due(conn, &snapshot.settings, self.endpoint) else { return Ok(()) };
         match self.renegotiate(offer_session) {

@@ -65,6 +65,10 @@ use server::{FullServer, FullServerStage};
 /// `mbedtls_ssl_conf_legacy_renegotiation` value that aborts handshakes with legacy peers.
 pub(crate) const LEGACY_BREAK_HANDSHAKE: i32 = 2;
 
+/// The most warning alerts accepted in a row (nothing else between them): as the limit on
+/// empty records (`record.rs`), against a peer that keeps the connection busy with alerts.
+pub(crate) const MAX_CONSECUTIVE_WARNING_ALERTS: u32 = 4;
+
 /// What the connection needs from the configuration for a renegotiation.
 pub struct Policy {
     /// `mbedtls_ssl_conf_renegotiation`.
@@ -174,6 +178,8 @@ pub struct Tls12Connection {
     records: Tls12RecordLayer,
     hs_in: Vec<u8>,
     hs: Handshake,
+    /// Warning alerts received since the last other record.
+    warnings_in_a_row: u32,
     /// Verification result of the last peer certificate checked in a renegotiation.
     pub(crate) verify_result: Option<u32>,
     /// The peer certificates of the last full renegotiation.
@@ -228,6 +234,7 @@ impl Tls12Connection {
             hs: Handshake::Idle,
             verify_result: None,
             peer_chain: None,
+            warnings_in_a_row: 0,
             #[cfg(test)]
             received_alert: None,
             full_renegotiations: 0,
@@ -372,6 +379,9 @@ impl Tls12Connection {
             Err(_) => return Err(self.fatal(AlertDescription::BadRecordMac, Error::SslInvalidMac, out)),
         };
         let mut outcome = Outcome::default();
+        if typ != ContentType::Alert {
+            self.warnings_in_a_row = 0;
+        }
         match typ {
             ContentType::ApplicationData if self.between_ccs_and_finished() => {
                 log::error!("application data between ChangeCipherSpec and Finished");
@@ -426,6 +436,13 @@ impl Tls12Connection {
         #[cfg(test)]
         {
             self.received_alert = Some((level, description));
+        }
+        if level == AlertLevel::WARNING && description != AlertDescription::CloseNotify {
+            self.warnings_in_a_row += 1;
+            if self.warnings_in_a_row > MAX_CONSECUTIVE_WARNING_ALERTS {
+                log::error!("{} warning alerts in a row, possible DoS attack", self.warnings_in_a_row);
+                return Err(self.fatal(AlertDescription::UnexpectedMessage, Error::SslUnexpectedMessage, out));
+            }
         }
         match (level, description) {
             (_, AlertDescription::CloseNotify) => outcome.peer_closed = true,

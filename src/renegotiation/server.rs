@@ -189,6 +189,11 @@ impl Tls12Connection {
         }
         flight.extend_from_slice(&handshake_message(HandshakeType::ServerHelloDone, &[])?);
         self.send_handshake(&flight, out)?;
+        if !wants_cert {
+            // As in an initial handshake without client authentication (item 6 of issue 13:
+            // the result must describe this handshake, not the previous one).
+            self.verify_result = Some(badcert::SKIP_VERIFY);
+        }
         let mut transcript = client_hello.to_vec();
         transcript.extend_from_slice(&flight);
         self.hs = Handshake::SrvFull(Box::new(FullServer {
@@ -286,7 +291,9 @@ impl Tls12Connection {
                 self.check_finished(&mut keys.state, &full.common.transcript, message, out)?;
                 full.common.transcript.extend_from_slice(message);
                 self.send_ccs_and_finished(&mut keys, &mut full.common.transcript, out)?;
-                self.peer_chain = full.client_chain.take();
+                // The new session's peer certificates, none when the client sent none (the
+                // previous session's must not outlive it).
+                self.peer_chain = Some(full.client_chain.take().unwrap_or_default());
                 return Ok(Some(self.adopt(keys.state, false)));
             }
             _ => {

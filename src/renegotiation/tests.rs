@@ -728,3 +728,34 @@ fn the_client_refuses_a_server_hello_with_the_wrong_renegotiation_info() {
         assert_eq!(alert, Some((AlertLevel::FATAL, AlertDescription::HandshakeFailure)), "{name}");
     }
 }
+
+/// Item 3 of issue 13: warning alerts in a row (no data or handshake between them) are limited
+/// as empty records are: the fifth ends the connection with a fatal unexpected_message; data
+/// between them starts the count again.
+#[test]
+fn a_flood_of_warning_alerts_ends_the_connection() {
+    let parts = TestParts::default();
+    let (sp, cp) = (policy(true, true), client_policy());
+    let (mut client, mut server) = connections(&parts, &parts);
+    let user_canceled = [AlertLevel::WARNING.0, AlertDescription::UserCanceled.0];
+    let mut wire = Vec::new();
+    for _ in 0..3 {
+        for _ in 0..MAX_CONSECUTIVE_WARNING_ALERTS {
+            client.write_record(ContentType::Alert, &user_canceled, &mut wire).unwrap();
+        }
+        client.write_record(ContentType::ApplicationData, b"data", &mut wire).unwrap();
+    }
+    let mut plain = Vec::new();
+    let results = deliver(&mut wire, &mut server, &sp, &mut Vec::new(), &mut plain);
+    assert!(results.iter().all(|r| r.is_ok()), "{results:?}");
+    assert_eq!(plain, b"datadatadata");
+    for _ in 0..=MAX_CONSECUTIVE_WARNING_ALERTS {
+        client.write_record(ContentType::Alert, &user_canceled, &mut wire).unwrap();
+    }
+    let mut s_out = Vec::new();
+    let results = deliver(&mut wire, &mut server, &sp, &mut s_out, &mut plain);
+    assert_eq!(results.last(), Some(&Err(Error::SslUnexpectedMessage)));
+    assert!(results[..results.len() - 1].iter().all(|r| r.is_ok()));
+    let fatal = Some((AlertLevel::FATAL, AlertDescription::UnexpectedMessage));
+    assert_eq!(alert_in(&mut s_out, &mut client, &cp), fatal);
+}

@@ -41,6 +41,7 @@ pub unsafe extern "C" fn mbedtls_ssl_setup(ssl: *mut mbedtls_ssl_context, conf: 
                     hs_sni: None,
                     alpn_c: None,
                     peer_crt: None,
+                    retired_peer_crt: None,
                     user_data: 0,
                 };
                 // SAFETY: `ssl` is a non-NULL initialised shell holding no object (checked above).
@@ -87,6 +88,7 @@ pub unsafe extern "C" fn mbedtls_ssl_session_reset(ssl: *mut mbedtls_ssl_context
                 h.ctx.reset();
                 h.alpn_c = None;
                 h.peer_crt = None;
+                h.retired_peer_crt = None;
                 Ok(())
             })
         })
@@ -459,7 +461,12 @@ pub unsafe extern "C" fn mbedtls_ssl_get_alpn_protocol(ssl: *const mbedtls_ssl_c
 
 /// The peer's certificate chain (end-entity first), or NULL before a handshake, when the peer
 /// sent none, and for NULL. Owned by the context: valid until the next handshake, reset or
-/// free. After a resumed handshake it holds the certificates saved with the session.
+/// free. After a resumed handshake it holds the certificates saved with the session; after a
+/// full renegotiation, the certificates the peer sent in it (NULL if none).
+///
+/// Differences from Mbed TLS: a chain returned before a renegotiation changed the peer's
+/// certificates stays valid until they change once more (Mbed TLS frees it when the
+/// renegotiation completes).
 ///
 /// # Safety
 /// `ssl` is NULL or an initialised context.
@@ -469,15 +476,19 @@ pub unsafe extern "C" fn mbedtls_ssl_get_peer_cert(ssl: *const mbedtls_ssl_conte
         // SAFETY: `ssl` is NULL or a context shell (the contract of this function).
         unsafe {
             with_ssl(ssl, |h| {
-                if h.peer_crt.is_none() {
-                    let Some(info) = h.ctx.info() else { return Ok(core::ptr::null()) };
-                    if info.peer_chain.is_empty() {
-                        return Ok(core::ptr::null());
-                    }
-                    let chain = new_chain_from_ders(&info.peer_chain).map_err(|_| Error::SslBadCertificate)?;
-                    h.peer_crt = Some(PeerChain(Box::into_raw(chain)));
+                let Some(info) = h.ctx.info() else { return Ok(core::ptr::null()) };
+                // A full renegotiation may have brought other certificates (or none).
+                if h.peer_crt.as_ref().is_some_and(|c| c.ders != info.peer_chain) {
+                    h.retired_peer_crt = h.peer_crt.take();
                 }
-                Ok(h.peer_crt.as_ref().map_or(core::ptr::null(), |c| c.0 as *const mbedtls_x509_crt))
+                if info.peer_chain.is_empty() {
+                    return Ok(core::ptr::null());
+                }
+                if h.peer_crt.is_none() {
+                    let chain = new_chain_from_ders(&info.peer_chain).map_err(|_| Error::SslBadCertificate)?;
+                    h.peer_crt = Some(PeerChain { crt: Box::into_raw(chain), ders: info.peer_chain.clone() });
+                }
+                Ok(h.peer_crt.as_ref().map_or(core::ptr::null(), |c| c.crt as *const mbedtls_x509_crt))
             })
         }
         .unwrap_or(core::ptr::null())

@@ -12,6 +12,8 @@ use std::ffi::CString;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
+use rustls::pki_types::CertificateDer;
+
 use super::error::{code_of, count_or_code, status};
 use super::handle::{self, Shell, shell};
 use super::pk::{mbedtls_pk_context, private_key_der};
@@ -86,18 +88,24 @@ pub(crate) struct SslHandle {
     hs_sni: Option<Vec<u8>>,
     alpn_c: Option<CString>,
     /// The peer's certificates as C structs, built on the first `mbedtls_ssl_get_peer_cert`
-    /// after a handshake; dropped on reset.
+    /// after a handshake, and again after a renegotiation that changed them; dropped on reset.
     peer_crt: Option<PeerChain>,
+    /// The chain `peer_crt` held before the peer's certificates last changed: a pointer the
+    /// application took before a renegotiation stays valid until the next change.
+    retired_peer_crt: Option<PeerChain>,
     user_data: usize,
 }
 
-/// A certificate chain owned by a context (freed with it).
-struct PeerChain(*mut mbedtls_x509_crt);
+/// A certificate chain owned by a context (freed with it), and the certificates it was built from.
+struct PeerChain {
+    crt: *mut mbedtls_x509_crt,
+    ders: Vec<CertificateDer<'static>>,
+}
 
 impl Drop for PeerChain {
     fn drop(&mut self) {
         // SAFETY: made by Box::into_raw of new_chain_from_ders; freed once, here.
-        unsafe { free_owned_chain(Box::from_raw(self.0)) };
+        unsafe { free_owned_chain(Box::from_raw(self.crt)) };
     }
 }
 

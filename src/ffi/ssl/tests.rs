@@ -150,3 +150,136 @@ fn record_payload_limits_and_handshake_sni_outside_a_handshake() {
         mbedtls_ssl_config_free(&mut conf);
     }
 }
+
+/// One direction of an in-memory connection between two contexts of this test.
+type Wire = std::cell::RefCell<std::collections::VecDeque<u8>>;
+
+/// The two directions as a BIO: `[receive from, send to]`.
+struct Ends([&'static Wire; 2]);
+
+unsafe extern "C" fn wire_send(ctx: *mut c_void, buf: *const c_uchar, len: usize) -> c_int {
+    // SAFETY: `ctx` is the `Ends` this test passed to mbedtls_ssl_set_bio; `buf` holds `len` bytes.
+    let (ends, data) = unsafe { (&*(ctx as *const Ends), core::slice::from_raw_parts(buf, len)) };
+    ends.0[1].borrow_mut().extend(data);
+    len as c_int
+}
+
+unsafe extern "C" fn wire_recv(ctx: *mut c_void, buf: *mut c_uchar, len: usize) -> c_int {
+    // SAFETY: as for `wire_send`; `buf` has room for `len` bytes.
+    let (ends, out) = unsafe { (&*(ctx as *const Ends), core::slice::from_raw_parts_mut(buf, len)) };
+    let mut rx = ends.0[0].borrow_mut();
+    if rx.is_empty() {
+        return MBEDTLS_ERR_SSL_WANT_READ;
+    }
+    let n = len.min(rx.len());
+    for (b, x) in out.iter_mut().zip(rx.drain(..n)) {
+        *b = x;
+    }
+    n as c_int
+}
+
+/// Items 6 and 7 of issue 13 through the C functions: after a full renegotiation that brought
+/// a client certificate, `mbedtls_ssl_get_peer_cert` returns it, and after one without, NULL —
+/// not the chain it built before — while the earlier pointer stays readable.
+#[test]
+fn the_peer_certificate_follows_full_renegotiations() {
+    use crate::ffi::pk::{mbedtls_pk_context, mbedtls_pk_free, mbedtls_pk_init, mbedtls_pk_parse_keyfile};
+    use crate::ffi::x509_crt::{
+        mbedtls_x509_crt, mbedtls_x509_crt_free, mbedtls_x509_crt_init, mbedtls_x509_crt_parse_file,
+    };
+    use crate::test_support::{cert_path, read_cert};
+    use rustls::pki_types::pem::PemObject;
+    let path = |name: &str| std::ffi::CString::new(cert_path(name).to_str().unwrap()).unwrap();
+    let wires: &'static [Wire; 2] = Box::leak(Box::default());
+    let client_ends = Box::new(Ends([&wires[0], &wires[1]]));
+    let server_ends = Box::new(Ends([&wires[1], &wires[0]]));
+    let mut ca = mbedtls_x509_crt::EMPTY;
+    let (mut server_crt, mut client_crt) = (mbedtls_x509_crt::EMPTY, mbedtls_x509_crt::EMPTY);
+    let mut keys = [mbedtls_pk_context::EMPTY, mbedtls_pk_context::EMPTY];
+    let mut confs = [(); 2].map(|_| mbedtls_ssl_config { private_handle: ptr::null_mut() });
+    let (mut client, mut server) = (mbedtls_ssl_context::EMPTY, mbedtls_ssl_context::EMPTY);
+    let mut buf = [0u8; 16];
+    // SAFETY: every pointer is a local shell or buffer of this test (the wires and ends live
+    // until the contexts are freed), or NULL.
+    unsafe {
+        for (crt, name) in [(&mut ca, "ca.crt"), (&mut server_crt, "server-ec.crt"), (&mut client_crt, "client.crt")] {
+            mbedtls_x509_crt_init(crt);
+            assert_eq!(mbedtls_x509_crt_parse_file(crt, path(name).as_ptr()), 0, "{name}");
+        }
+        for (key, name) in keys.iter_mut().zip(["server-ec.key", "client.key"]) {
+            mbedtls_pk_init(key);
+            assert_eq!(mbedtls_pk_parse_keyfile(key, path(name).as_ptr(), ptr::null(), Some(rng), ptr::null_mut()), 0);
+        }
+        let [client_conf, server_conf] = &mut confs;
+        client_config(client_conf);
+        mbedtls_ssl_config_init(server_conf);
+        assert_eq!(mbedtls_ssl_config_defaults(server_conf, MBEDTLS_SSL_IS_SERVER, MBEDTLS_SSL_TRANSPORT_STREAM, 0), 0);
+        mbedtls_ssl_conf_rng(server_conf, Some(rng), ptr::null_mut());
+        assert_eq!(mbedtls_ssl_conf_own_cert(server_conf, &mut server_crt, &mut keys[0]), 0);
+        for conf in [&mut *client_conf, &mut *server_conf] {
+            mbedtls_ssl_conf_max_tls_version(conf, MBEDTLS_SSL_VERSION_TLS1_2);
+            mbedtls_ssl_conf_renegotiation(conf, MBEDTLS_SSL_RENEGOTIATION_ENABLED);
+        }
+        for (ssl, conf, ends) in
+            [(&mut client, &*client_conf, &client_ends), (&mut server, &*server_conf, &server_ends)]
+        {
+            mbedtls_ssl_init(ssl);
+            assert_eq!(mbedtls_ssl_setup(ssl, conf), 0);
+            let bio = &**ends as *const Ends as *mut c_void;
+            mbedtls_ssl_set_bio(ssl, bio, Some(wire_send), Some(wire_recv), None);
+        }
+        let step = |ssl: *mut mbedtls_ssl_context, f: unsafe extern "C" fn(*mut mbedtls_ssl_context) -> c_int| {
+            let ret = f(ssl);
+            assert!(ret == 0 || ret == MBEDTLS_ERR_SSL_WANT_READ, "-0x{:04x}", -ret);
+            ret
+        };
+        let (mut c, mut s) = (1, 1);
+        for _ in 0..20 {
+            c = if c == 0 { 0 } else { step(&mut client, mbedtls_ssl_handshake) };
+            s = if s == 0 { 0 } else { step(&mut server, mbedtls_ssl_handshake) };
+        }
+        assert_eq!((c, s), (0, 0), "handshake");
+        assert!(mbedtls_ssl_get_peer_cert(&server).is_null(), "no client certificate yet");
+        let mut renegotiate = |client: &mut mbedtls_ssl_context, server: &mut mbedtls_ssl_context| {
+            for _ in 0..20 {
+                if step(client, mbedtls_ssl_renegotiate) == 0 {
+                    return;
+                }
+                assert_eq!(mbedtls_ssl_read(server, buf.as_mut_ptr(), buf.len()), MBEDTLS_ERR_SSL_WANT_READ);
+            }
+            panic!("renegotiation did not complete");
+        };
+
+        // The server starts requiring a certificate; the client gets one.
+        mbedtls_ssl_conf_authmode(server_conf, MBEDTLS_SSL_VERIFY_REQUIRED);
+        mbedtls_ssl_conf_ca_chain(server_conf, &mut ca, ptr::null_mut());
+        assert_eq!(mbedtls_ssl_conf_own_cert(client_conf, &mut client_crt, &mut keys[1]), 0);
+        renegotiate(&mut client, &mut server);
+        let first = mbedtls_ssl_get_peer_cert(&server);
+        assert!(!first.is_null(), "the client's certificate");
+        let raw = core::slice::from_raw_parts((*first).raw.p, (*first).raw.len);
+        let der = rustls::pki_types::CertificateDer::from_pem_slice(&read_cert("client.crt")).unwrap();
+        assert_eq!(raw, der.as_ref());
+        assert_eq!(mbedtls_ssl_get_verify_result(&server), 0);
+
+        // And stops: the new session has no client certificate.
+        mbedtls_ssl_conf_authmode(server_conf, MBEDTLS_SSL_VERIFY_NONE);
+        renegotiate(&mut client, &mut server);
+        assert!(mbedtls_ssl_get_peer_cert(&server).is_null(), "no certificate in this session");
+        assert_eq!(mbedtls_ssl_get_verify_result(&server), crate::verify::badcert::SKIP_VERIFY);
+        assert_eq!((*first).raw.len, der.as_ref().len(), "the earlier chain is still readable");
+
+        for ssl in [&mut client, &mut server] {
+            mbedtls_ssl_free(ssl);
+        }
+        for conf in &mut confs {
+            mbedtls_ssl_config_free(conf);
+        }
+        for crt in [&mut ca, &mut server_crt, &mut client_crt] {
+            mbedtls_x509_crt_free(crt);
+        }
+        for key in &mut keys {
+            mbedtls_pk_free(key);
+        }
+    }
+}
