@@ -368,3 +368,99 @@ fn renewals_under_valgrind() {
     assert!(srv_out.contains("connection summary: 3 full, 3 abbreviated renewals"), "{srv_out}");
     assert!(srv_out.contains("connection summary: 1 full, 2 abbreviated renewals"), "{srv_out}");
 }
+
+// --- Long-lived connections (issue 13): the short variants of the soak; the long ones are
+// `scripts/soak.sh` (10,000 renewals), figures in its output.
+
+/// Most growth of the resident memory accepted between the warm-up sample and the end of a
+/// soak: a leak of 100 bytes per renewal over the rounds after the warm-up exceeds it.
+const SOAK_RSS_SLACK_KB: u64 = 128;
+
+/// The renewal rounds of the short soaks (`SOAK_ROUNDS` overrides: `scripts/soak.sh`).
+fn soak_rounds() -> u32 {
+    std::env::var("SOAK_ROUNDS").ok().and_then(|v| v.parse().ok()).unwrap_or(2000)
+}
+
+/// (rss kB, fds) from the soak program's "memory:" line.
+fn soak_memory(out: &str) -> ((u64, u64), (u64, u64)) {
+    let line = out.lines().find(|l| l.starts_with("memory:")).unwrap_or_else(|| panic!("no memory line:\n{out}"));
+    let n: Vec<u64> = line.split(|c: char| !c.is_ascii_digit()).filter_map(|t| t.parse().ok()).collect();
+    assert_eq!(n.len(), 4, "{line}");
+    ((n[0], n[1]), (n[2], n[3]))
+}
+
+/// One connection of ours (client and server) renews its keys thousands of times, abbreviated
+/// and full alternating, with memory and file descriptors flat after the warm-up; then 200
+/// connections renegotiate at the same time on one server configuration and cache.
+#[test]
+fn soak_one_connection_renews_thousands_of_times_and_200_renegotiate_at_once() {
+    let rounds = soak_rounds();
+    let prog = program("tests/renegotiation_soak");
+    let args = [
+        format!("crt_file={}", cert("server-ec.crt")),
+        format!("key_file={}", cert("server-ec.key")),
+        format!("ca_file={}", cert("ca.crt")),
+        format!("rounds={rounds}"),
+        "connections=200".to_string(),
+        "conn_rounds=4".to_string(),
+    ];
+    let mut argv = vec![prog.as_str()];
+    argv.extend(args.iter().map(String::as_str));
+    let (status, out) = run("renegotiation_soak", &argv, b"", 600);
+    println!("{out}");
+    assert!(status.success(), "{out}");
+    let expected =
+        format!("one connection: {rounds} renewals ({} abbreviated, {} full): ok", rounds - rounds / 2, rounds / 2);
+    assert!(out.contains(&expected), "{out}");
+    assert!(out.contains("concurrent: 200 connections, 4 renewals each: 0 failed"), "{out}");
+    let ((rss_warm, rss_end), (fds_warm, fds_end)) = soak_memory(&out);
+    assert!(rss_end <= rss_warm + SOAK_RSS_SLACK_KB, "memory grew from {rss_warm} to {rss_end} kB:\n{out}");
+    assert_eq!(fds_warm, fds_end, "{out}");
+}
+
+/// The same program under valgrind, smaller: no memory error and no leak in renewals, in
+/// concurrent connections sharing a cache, and in their ends.
+#[test]
+fn soak_under_valgrind() {
+    let prog = program("tests/renegotiation_soak");
+    let args = [
+        format!("crt_file={}", cert("server-ec.crt")),
+        format!("key_file={}", cert("server-ec.key")),
+        format!("ca_file={}", cert("ca.crt")),
+        "rounds=20".to_string(),
+        "connections=20".to_string(),
+        "conn_rounds=2".to_string(),
+    ];
+    let mut argv =
+        vec!["valgrind", "--error-exitcode=99", "--leak-check=full", "--errors-for-leak-kinds=definite", "-q", &prog];
+    argv.extend(args.iter().map(String::as_str));
+    let (status, out) = run("renegotiation_soak under valgrind", &argv, b"", 600);
+    assert!(status.success(), "valgrind reported errors or leaks (exit {status:?}):\n{out}");
+    assert!(out.contains("soak: ok"), "{out}");
+}
+
+/// OpenSSL's client renews the keys of one connection to our example server thousands of
+/// times (abbreviated and full alternating); the server's memory and descriptors stay flat.
+#[test]
+fn soak_openssl_client_renews_thousands_of_times_with_our_server() {
+    let rounds = soak_rounds() as usize;
+    let (mut server, port) = renewal_server(&["max_connections=1"]);
+    let client = program("peers/openssl_renego_client");
+    let (port_s, ca, rounds_arg) = (port.to_string(), ca_arg(), format!("rounds={rounds}"));
+    let argv = [client.as_str(), "127.0.0.1", port_s.as_str(), ca.as_str(), rounds_arg.as_str(), "mode=alternate"];
+    let mut peer = Proc::start("openssl_renego_client", &argv, &[], 600);
+    // Samples while the connection runs: after a tenth of the rounds, and near the end.
+    wait_for_count(&server, "renewal ", rounds / 10);
+    let (rss_warm, fds_warm) = server.rss_and_fds();
+    wait_for_count(&server, "renewal ", rounds * 9 / 10);
+    let (rss_end, fds_end) = server.rss_and_fds();
+    assert!(peer.wait(600).success(), "{}\nserver:\n{}", peer.output(), server.output());
+    server.wait(30);
+    let (out, srv) = (peer.output(), server.output());
+    assert!(out.contains(&format!("all {rounds} renegotiations ok")), "{out}");
+    let summary = format!("connection summary: {} full, {} abbreviated renewals", rounds / 2, rounds - rounds / 2);
+    assert!(srv.contains(&summary), "{}", &srv[srv.len().saturating_sub(2000)..]);
+    println!("server memory: rss {rss_warm} kB -> {rss_end} kB, fds {fds_warm} -> {fds_end}");
+    assert!(rss_end <= rss_warm + SOAK_RSS_SLACK_KB, "memory grew from {rss_warm} to {rss_end} kB");
+    assert_eq!(fds_warm, fds_end);
+}

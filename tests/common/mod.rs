@@ -160,6 +160,22 @@ impl Proc {
         }
     }
 
+    /// The resident memory (kB) and open file descriptors of the program (the child of
+    /// `timeout`), from /proc.
+    pub fn rss_and_fds(&self) -> (u64, usize) {
+        let children = format!("/proc/{0}/task/{0}/children", self.child.id());
+        let text = std::fs::read_to_string(&children).unwrap_or_else(|e| panic!("{children}: {e}"));
+        let pid: u32 = text.split_whitespace().next().and_then(|p| p.parse().ok()).expect("the program's PID");
+        let status = std::fs::read_to_string(format!("/proc/{pid}/status")).expect("/proc status");
+        let rss = status
+            .lines()
+            .find_map(|l| l.strip_prefix("VmRSS:"))
+            .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+            .expect("VmRSS");
+        let fds = std::fs::read_dir(format!("/proc/{pid}/fd")).expect("/proc fd").count();
+        (rss, fds)
+    }
+
     pub fn close_stdin(&mut self) {
         self.stdin = None;
     }
