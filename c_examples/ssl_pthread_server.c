@@ -7,6 +7,7 @@
  *
  * usage: ssl_pthread_server crt_file= key_file= [server_addr=127.0.0.1] [server_port=4433]
  *        [max_connections=N (0 = forever)] [max_threads=16] [cache=0|1] [tickets=0|1]
+ *        [ticket_lifetime=SECONDS (default 86400; the ticket key rotates as often)]
  */
 #include "mbedtls/build_info.h"
 
@@ -98,7 +99,7 @@ out:
 int main(int argc, char *argv[])
 {
     int ret = 1, i, exit_code = MBEDTLS_EXIT_FAILURE, max_connections = 0, max_threads = 16;
-    int use_cache = 1, use_tickets = 1, accepted = 0;
+    int use_cache = 1, use_tickets = 1, accepted = 0, ticket_lifetime = 86400;
     const char *crt_file = NULL, *key_file = NULL, *server_addr = "127.0.0.1", *server_port = "4433";
     const char *pers = "ssl_pthread_server";
     mbedtls_net_context listen_fd;
@@ -142,11 +143,13 @@ int main(int argc, char *argv[])
             use_cache = atoi(q);
         } else if (strcmp(p, "tickets") == 0) {
             use_tickets = atoi(q);
+        } else if (strcmp(p, "ticket_lifetime") == 0) {
+            ticket_lifetime = atoi(q);
         } else {
             goto usage;
         }
     }
-    if (crt_file == NULL || key_file == NULL || max_threads < 1) {
+    if (crt_file == NULL || key_file == NULL || max_threads < 1 || ticket_lifetime < 1) {
         goto usage;
     }
     threads = mbedtls_calloc((size_t) max_threads, sizeof(*threads));
@@ -175,7 +178,7 @@ int main(int argc, char *argv[])
     }
     if (use_tickets) {
         if ((ret = mbedtls_ssl_ticket_setup(&ticket_ctx, mbedtls_ctr_drbg_random, &ctr_drbg,
-                                            MBEDTLS_CIPHER_AES_256_GCM, 86400)) != 0) {
+                                            MBEDTLS_CIPHER_AES_256_GCM, (uint32_t) ticket_lifetime)) != 0) {
             goto exit;
         }
         mbedtls_ssl_conf_session_tickets_cb(&conf, mbedtls_ssl_ticket_write, mbedtls_ssl_ticket_parse, &ticket_ctx);
@@ -236,7 +239,8 @@ int main(int argc, char *argv[])
 
 usage:
     mbedtls_printf("usage: ssl_pthread_server crt_file= key_file= [server_addr=] [server_port=]\n"
-                   "       [max_connections=N] [max_threads=N] [cache=0|1] [tickets=0|1]\n");
+                   "       [max_connections=N] [max_threads=N] [cache=0|1] [tickets=0|1]\n"
+                   "       [ticket_lifetime=SECONDS]\n");
     ret = 0;
 
 exit:

@@ -349,8 +349,7 @@ fn renewals_under_valgrind() {
         "hello_request_after=1".to_string(),
         "max_connections=3".to_string(),
     ];
-    let mut argv =
-        vec!["valgrind", "--error-exitcode=99", "--leak-check=full", "--errors-for-leak-kinds=definite", "-q", &server];
+    let mut argv = [memcheck(), vec![server.as_str()]].concat();
     argv.extend(args.iter().map(String::as_str));
     let mut srv = Proc::start("iec62351_server under valgrind", &argv, &[], 600);
     srv.expect("Waiting for a remote connection", 120);
@@ -431,8 +430,7 @@ fn soak_under_valgrind() {
         "connections=20".to_string(),
         "conn_rounds=2".to_string(),
     ];
-    let mut argv =
-        vec!["valgrind", "--error-exitcode=99", "--leak-check=full", "--errors-for-leak-kinds=definite", "-q", &prog];
+    let mut argv = [memcheck(), vec![prog.as_str()]].concat();
     argv.extend(args.iter().map(String::as_str));
     let (status, out) = run("renegotiation_soak under valgrind", &argv, b"", 600);
     assert!(status.success(), "valgrind reported errors or leaks (exit {status:?}):\n{out}");

@@ -516,8 +516,7 @@ print("ok", sum(ok), "reused", sum(reused), "errors", len(errors), errors[:3])
         format!("max_connections={total}"),
         "tickets=0".to_string(),
     ];
-    let mut argv =
-        vec!["valgrind", "--error-exitcode=99", "--leak-check=full", "--errors-for-leak-kinds=definite", "-q", &server];
+    let mut argv = [memcheck(), vec![server.as_str()]].concat();
     argv.extend(args.iter().map(String::as_str));
     let mut srv = Proc::start("ssl_pthread_server under valgrind", &argv, &[], 900);
     srv.expect("Waiting for a remote connection", 120);

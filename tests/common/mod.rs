@@ -57,8 +57,35 @@ pub fn scratch(name: &str) -> PathBuf {
     dir
 }
 
+/// A program of the build directory; with `COMPAT_SANITIZED_BUILD` (scripts/sanitize.sh
+/// address), its sanitizer build when there is one.
 pub fn program(name: &str) -> String {
+    if let Some(dir) = std::env::var_os("COMPAT_SANITIZED_BUILD") {
+        let sanitized = Path::new(&dir).join(name);
+        if sanitized.exists() {
+            build();
+            return sanitized.to_str().unwrap().to_string();
+        }
+    }
     build().join(name).to_str().unwrap().to_string()
+}
+
+/// The memory checker a program of ours runs under: valgrind, where memory errors and definite
+/// or indirect leaks make the run fail with exit code 99 (the library's global handle registry
+/// is reachable, not leaked); nothing for a sanitizer build (`COMPAT_SANITIZED_BUILD`), which
+/// checks itself.
+pub fn memcheck() -> Vec<&'static str> {
+    if std::env::var_os("COMPAT_SANITIZED_BUILD").is_some() {
+        return Vec::new();
+    }
+    vec![
+        "valgrind",
+        "--error-exitcode=99",
+        "--leak-check=full",
+        "--errors-for-leak-kinds=definite,indirect",
+        "--show-leak-kinds=definite,indirect",
+        "-q",
+    ]
 }
 
 /// A port on 127.0.0.1 that was free a moment ago. Ports are handed out from a per-process
