@@ -31,9 +31,15 @@ thread)
     tsan_lib=target/tsan/x86_64-unknown-linux-gnu/release/libmbedtls.a
     make --no-print-directory lib build/persistent_client >/dev/null
     mkdir -p build/tsan
-    cc -O1 -g -fsanitize=thread -Wall -Wextra -Werror -Iinclude -o build/tsan/ssl_pthread_server \
-        c_examples/ssl_pthread_server.c "$tsan_lib" $SYS_LIBS
+    # The C side is instrumented by gcc; the runtime is LLVM's, the one the Rust side needs
+    # (gcc's libtsan lacks __tsan_memcpy/__tsan_memset), from the nightly toolchain.
+    tsan_rt=$(rustc +nightly --print sysroot)/lib/rustlib/x86_64-unknown-linux-gnu/lib/librustc-nightly_rt.tsan.a
+    cc -O1 -g -fsanitize=thread -Wall -Wextra -Werror -Iinclude -c -o build/tsan/ssl_pthread_server.o \
+        c_examples/ssl_pthread_server.c
+    cc -o build/tsan/ssl_pthread_server build/tsan/ssl_pthread_server.o "$tsan_lib" \
+        -Wl,--whole-archive "$tsan_rt" -Wl,--no-whole-archive $SYS_LIBS -lstdc++
     work=$(mktemp -d)
+    : >"$work/failures"
     port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
     TSAN_OPTIONS="halt_on_error=0 report_signal_unsafe=0" timeout -k 5 $((secs + 120)) \
         build/tsan/ssl_pthread_server crt_file=$certs/server-ec.crt key_file=$certs/server-ec.key \
