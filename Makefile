@@ -3,6 +3,7 @@
 #   make demo    install what is missing, build, run the example client and server (README)
 #   make test    install what is missing, build, check fmt and clippy, run every test (README; CI runs this)
 #   make lib     build target/release/libmbedtls.{a,so} and build/lib/ (the link directory)
+#   make lib EDITION=2.28   also the Mbed TLS 2.28 edition: build/2.28/lib and build/2.28/include
 #   make examples  the C examples against this library (and against Debian's Mbed TLS 2.28)
 #   make headers / make coverage   refresh the generated headers / API_COVERAGE.md
 #   make install PREFIX=... DESTDIR=...   install like Mbed TLS 3.6 (pkg-config, CMake package)
@@ -23,7 +24,7 @@ OURS       := $(addprefix $(BUILD)/,$(EXAMPLES))
 # the differential tests and the benchmark baseline.
 REF        := $(addprefix $(BUILD)/mbedtls-2.28/,ssl_client ssl_server iec62351_server)
 
-.PHONY: all lib examples reference deps demo test lint clean headers coverage test-support bench install
+.PHONY: all lib examples reference deps demo test lint clean headers coverage test-support bench install edition-2.28 FORCE
 
 all: lib examples test-support
 
@@ -40,6 +41,41 @@ lib:
 	@rm -f $(LIBDIR)/libmbedx509.a $(LIBDIR)/libmbedcrypto.a
 	@ar rcs $(LIBDIR)/libmbedx509.a && ar rcs $(LIBDIR)/libmbedcrypto.a
 
+# The Mbed TLS 2.28 edition: the same core with 2.28's signatures, error values and struct fields
+# (cargo feature edition-2-28). Its own cargo target directory (a static library's file name has
+# no hash: in one directory the two editions would overwrite and rebuild each other); its library
+# and header tree go to build/2.28/.
+E228       := $(BUILD)/2.28
+E228_LIB   := $(E228)/lib/libmbedtls.a
+E228_PROGS := $(addprefix $(E228)/,ssl_client ssl_server iec62351_server) \
+              $(addprefix $(E228)/tests/,base64_cases verify_chains x509_crl_smoke)
+
+ifeq ($(EDITION),2.28)
+lib: $(E228_LIB)
+endif
+
+$(E228_LIB): FORCE
+	MBEDTLS_COMPAT_EXPORT_HEADERS=$(CURDIR)/$(E228)/include \
+	  $(CARGO) build --release --lib --features edition-2-28 --target-dir target/edition-2.28
+	@mkdir -p $(E228)/lib
+	@cmp -s target/edition-2.28/release/libmbedtls.a $@ || cp -f target/edition-2.28/release/libmbedtls.a $@
+	@cmp -s target/edition-2.28/release/libmbedtls.so $(E228)/lib/libmbedtls.so || \
+	  cp -f target/edition-2.28/release/libmbedtls.so $(E228)/lib/
+	@ln -sfn libmbedtls.so $(E228)/lib/libmbedtls.so.14
+	@test -f $(E228)/lib/libmbedx509.a || ar rcs $(E228)/lib/libmbedx509.a
+	@test -f $(E228)/lib/libmbedcrypto.a || ar rcs $(E228)/lib/libmbedcrypto.a
+
+$(E228)/%: c_examples/%.c $(E228_LIB)
+	$(CC) $(CFLAGS) $(WARN) -I$(E228)/include -o $@ $< $(E228_LIB) $(SYS_LIBS)
+
+$(E228)/tests/%: tests/c/%.c tests/c/counted_checks.h $(E228_LIB)
+	@mkdir -p $(E228)/tests
+	$(CC) $(CFLAGS) $(WARN) -I$(E228)/include -o $@ $< $(E228_LIB) $(SYS_LIBS)
+
+edition-2.28: $(E228_PROGS)
+
+FORCE:
+
 $(BUILD)/%: c_examples/%.c $(RUST_LIB) $(HEADERS)
 	@mkdir -p $(BUILD)
 	$(CC) $(CFLAGS) $(WARN) -Iinclude -o $@ $< $(RUST_LIB) $(SYS_LIBS)
@@ -50,7 +86,7 @@ $(BUILD)/mbedtls-2.28/%: c_examples/%.c
 
 $(RUST_LIB): lib
 
-examples: lib $(OURS) reference
+examples: lib $(OURS) reference edition-2.28
 
 reference:
 	@if [ -f /usr/include/mbedtls/ssl.h ]; then $(MAKE) --no-print-directory $(REF); \
@@ -105,6 +141,7 @@ demo: deps all
 lint:
 	$(CARGO) fmt --check
 	$(CARGO) clippy --release --all-targets -- -D warnings
+	$(CARGO) clippy --release --lib --features edition-2-28 -- -D warnings
 
 # Every process a test starts carries this run's id; none may outlive the tests.
 test: deps all lint

@@ -61,15 +61,43 @@ fn hex_code(value: i64) -> String {
 pub struct Tables {
     /// Sections `ffi-module header prefix`; rows `value constant variant text`.
     errors: Vec<Section>,
+    /// The Mbed TLS 2.28 edition's differences (`src/tables/errors-2.28.txt`), when building it.
+    edition_2_28: Option<Edition228>,
     /// Rows `value name text`.
     flags: Vec<Section>,
     /// Sections `ffi-module header [cast]` (module `-`: no Rust side); rows `name type value text`.
     constants: Vec<Section>,
 }
 
+/// What the 2.28 edition changes in the error table.
+struct Edition228 {
+    /// 3.6 constant → the 2.28 constant returned in its place.
+    substitutes: std::collections::HashMap<String, String>,
+    /// Sections `ffi-module header prefix`; rows `value constant text`: codes only 2.28 defines.
+    only: Vec<Section>,
+}
+
 impl Tables {
-    pub fn load() -> Self {
+    pub fn load(edition_2_28: bool) -> Self {
+        let edition_2_28 = edition_2_28.then(|| {
+            let mut sections = read("src/tables/errors-2.28.txt", 1).into_iter();
+            let substitutes = sections.next().expect("errors-2.28.txt: the substitutes section");
+            assert_eq!(substitutes.head, ["substitutes"], "errors-2.28.txt: substitutes first");
+            let substitutes = substitutes.rows.into_iter().map(|r| (r[0].clone(), r[1].clone())).collect();
+            // The other sections' rows are `value constant text`: split the constant off the text.
+            let only = sections
+                .map(|mut sec| {
+                    for row in &mut sec.rows {
+                        let (name, text) = row[1].split_once(char::is_whitespace).expect("errors-2.28.txt: a text");
+                        *row = vec![row[0].clone(), name.to_string(), text.trim().to_string()];
+                    }
+                    sec
+                })
+                .collect();
+            Edition228 { substitutes, only }
+        });
         let tables = Self {
+            edition_2_28,
             errors: read("src/tables/errors.txt", 3),
             flags: read("src/tables/verify_flags.txt", 2),
             constants: read("src/tables/constants.txt", 3),
@@ -95,8 +123,11 @@ impl Tables {
         }
         for section in self.errors.iter().filter(|sec| sec.head[1] == header) {
             s.push_str(&format!("\n/* {} error codes (generated from src/tables/errors.txt). */\n", section.head[2]));
-            for row in &section.rows {
+            for row in section.rows.iter().filter(|row| self.substitute(&row[1]).is_none()) {
                 s.push_str(&format!("#define {:<58} {} /**< {} */\n", row[1], hex_code(number(&row[0])), row[3]));
+            }
+            for row in self.only_2_28(header) {
+                s.push_str(&format!("#define {:<58} {} /**< {} */\n", row[1], hex_code(number(&row[0])), row[2]));
             }
         }
         if header == "x509.h" {
@@ -107,6 +138,29 @@ impl Tables {
             }
         }
         s
+    }
+
+    /// The 2.28 edition's substitute for a 3.6-only code (None: the code is the same, or 3.6).
+    fn substitute(&self, name: &str) -> Option<&str> {
+        self.edition_2_28.as_ref().and_then(|e| e.substitutes.get(name)).map(String::as_str)
+    }
+
+    /// The rows of codes only 2.28 defines, for `header` (none in the 3.6 edition).
+    fn only_2_28(&self, header: &str) -> impl Iterator<Item = &Vec<String>> {
+        self.edition_2_28
+            .iter()
+            .flat_map(|e| &e.only)
+            .filter(move |sec| sec.head[1] == header)
+            .flat_map(|sec| &sec.rows)
+    }
+
+    /// The value of the code `name` in the edition being built.
+    fn value_of(&self, name: &str) -> i64 {
+        let only = self.edition_2_28.iter().flat_map(|e| &e.only).flat_map(|sec| &sec.rows);
+        let row = self.errors.iter().flat_map(|sec| &sec.rows).find(|row| row[1] == name).map(|row| &row[0]);
+        row.or_else(|| only.clone().find(|row| row[1] == name).map(|row| &row[0]))
+            .map(|v| number(v))
+            .unwrap_or_else(|| panic!("errors-2.28.txt: no code {name}"))
     }
 
     /// The Rust side, in `$OUT_DIR`: `error_enum.rs` (the core's `Error`), `error_codes.rs`
@@ -163,11 +217,27 @@ impl Tables {
             ));
             for row in &section.rows {
                 let (value, name, variant, text) = (hex_code(number(&row[0])), &row[1], &row[2], &row[3]);
-                c.push_str(&format!("    /// {text} (`{value}`).\n    pub const {name}: c_int = {value};\n"));
-                texts.push_str(&format!("    ({module}::{name}, c{:?}),\n", format!("{prefix} - {text}")));
+                if let Some(substitute) = self.substitute(name) {
+                    // 2.28 edition: the 2.28 code this one becomes (not in the headers or texts).
+                    let value = hex_code(self.value_of(substitute));
+                    c.push_str(&format!(
+                        "    /// 2.28 edition: `{substitute}` (`{value}`) stands for this 3.6 code.\n"
+                    ));
+                    c.push_str(&format!("    pub const {name}: c_int = {value};\n"));
+                } else {
+                    c.push_str(&format!("    /// {text} (`{value}`).\n    pub const {name}: c_int = {value};\n"));
+                    texts.push_str(&format!("    ({module}::{name}, c{:?}),\n", format!("{prefix} - {text}")));
+                }
                 if variant != "-" {
                     code_of.push_str(&format!("        Error::{variant} => {module}::{name},\n"));
                 }
+            }
+            for row in self.only_2_28(&section.head[1]) {
+                let (value, name, text) = (hex_code(number(&row[0])), &row[1], &row[2]);
+                c.push_str(&format!(
+                    "    /// {text} (`{value}`, Mbed TLS 2.28).\n    pub const {name}: c_int = {value};\n"
+                ));
+                texts.push_str(&format!("    ({module}::{name}, c{:?}),\n", format!("{prefix} - {text}")));
             }
             c.push_str("}\n\n");
         }

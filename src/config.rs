@@ -126,6 +126,9 @@ pub struct Settings {
     pub session_tickets: bool,
     /// Client: return `RECEIVED_NEW_SESSION_TICKET` for each TLS 1.3 ticket.
     pub signal_new_session_tickets: bool,
+    /// Client: without `mbedtls_ssl_set_hostname`, verify the server without checking a name
+    /// (Mbed TLS 2.28) instead of refusing the handshake (3.6).
+    pub hostname_optional: bool,
     /// The application's SNI callback, owned by the C layer (opaque here).
     pub sni_callback: Option<Arc<dyn Any + Send + Sync>>,
     /// The application's new-session-ticket callback, owned by the C layer (opaque here).
@@ -182,6 +185,7 @@ impl Settings {
             alpn: Vec::new(),
             session_tickets: false,
             signal_new_session_tickets: false,
+            hostname_optional: false,
             sni_callback: None,
             new_ticket_callback: None,
             session_store: None,

@@ -367,3 +367,66 @@ fn psa_values_equal_mbedtls_3_6() {
         assert_eq!(defined.get(name), Some(theirs), "{name} in psa/crypto.h");
     }
 }
+
+/// `#define MBEDTLS_ERR_* value` of every header in `dir`: (name, value).
+fn error_defines(dir: &std::path::Path) -> std::collections::BTreeMap<String, i64> {
+    let mut found = std::collections::BTreeMap::new();
+    for entry in std::fs::read_dir(dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display())) {
+        let text = std::fs::read_to_string(entry.unwrap().path()).unwrap();
+        for line in text.lines() {
+            let mut words = line.split_whitespace();
+            let (Some("#define"), Some(name), Some(value)) = (words.next(), words.next(), words.next()) else {
+                continue;
+            };
+            if !name.starts_with("MBEDTLS_ERR_") {
+                continue;
+            }
+            let value = value.trim_matches(|c| c == '(' || c == ')');
+            let (negative, hex) = value.strip_prefix('-').map_or((false, value), |v| (true, v));
+            let Some(hex) = hex.strip_prefix("0x").or_else(|| hex.strip_prefix("0X")) else { continue };
+            let v = i64::from_str_radix(hex, 16).unwrap_or_else(|_| panic!("{line}"));
+            found.insert(name.to_string(), if negative { -v } else { v });
+        }
+    }
+    found
+}
+
+/// Issue 12: the Mbed TLS 2.28 edition's error codes (its headers, built by `make examples`
+/// into build/2.28/include) against Debian's Mbed TLS 2.28.3 headers: every code it defines —
+/// and so every code it returns, the substitutes of src/tables/errors-2.28.txt included — has
+/// 2.28's value under 2.28's name; none of the codes 3.6 added on values 2.28 uses for other
+/// names is defined.
+#[test]
+fn edition_2_28_error_values_equal_debian_mbedtls_2_28() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let status = std::process::Command::new("make")
+        .args(["-s", "--no-print-directory", "edition-2.28"])
+        .current_dir(root)
+        .status()
+        .expect("make");
+    assert!(status.success(), "make edition-2.28");
+    let ours = error_defines(&root.join("build/2.28/include/mbedtls"));
+    let debian = error_defines(std::path::Path::new("/usr/include/mbedtls"));
+    assert!(ours.len() > 150 && debian.len() > 250, "{} and {} codes", ours.len(), debian.len());
+    let mut checked = 0;
+    for (name, value) in &ours {
+        match debian.get(name) {
+            Some(theirs) => {
+                assert_eq!(value, theirs, "{name}: ours -0x{:04X}, 2.28 -0x{:04X}", -value, -theirs);
+                checked += 1;
+            }
+            // A name 2.28 lacks must not reuse a value 2.28 gives another name.
+            None => assert!(
+                !debian.values().any(|v| v == value),
+                "{name} (-0x{:04X}) is not a 2.28 code and collides with one",
+                -value
+            ),
+        }
+    }
+    for gone in
+        ["MBEDTLS_ERR_SSL_DECODE_ERROR", "MBEDTLS_ERR_SSL_HANDSHAKE_FAILURE", "MBEDTLS_ERR_SSL_CACHE_ENTRY_NOT_FOUND"]
+    {
+        assert!(!ours.contains_key(gone), "{gone} is a 3.6 code");
+    }
+    assert!(checked > 150, "{checked} codes checked");
+}

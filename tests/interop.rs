@@ -278,12 +278,14 @@ fn client_and_server_talk_to_each_other_non_blocking_with_a_large_echo() {
     }
 }
 
-/// The same client source built against Debian's Mbed TLS 2.28 and against this library
-/// prints the same results against the same `openssl s_server` (TLS 1.2: 2.28 has no 1.3).
+/// The same client source built against Debian's Mbed TLS 2.28, against this library's 3.6
+/// edition and against its 2.28 edition prints the same results against the same
+/// `openssl s_server` (TLS 1.2: 2.28 has no 1.3).
 #[test]
 fn differential_against_debian_mbedtls_2_28() {
     let reference = program("mbedtls-2.28/ssl_client");
     let ours = program("ssl_client");
+    let edition = program("2.28/ssl_client");
     let ca = format!("ca_file={}", cert("ca.crt"));
     let cases: Vec<(&str, &str, Vec<String>)> = vec![
         ("server-rsa.crt", "server-rsa.key", vec![ca.clone()]),
@@ -323,7 +325,7 @@ fn differential_against_debian_mbedtls_2_28() {
     };
     for (crt, key, args) in cases {
         let mut outputs = Vec::new();
-        for binary in [&reference, &ours] {
+        for binary in [&reference, &ours, &edition] {
             let (_s, port) = openssl_www(crt, key, &["-tls1_2"], 1);
             let mut argv = vec![binary.clone(), format!("server_port={port}"), "max_version=tls12".into()];
             argv.extend(args.iter().cloned());
@@ -331,12 +333,18 @@ fn differential_against_debian_mbedtls_2_28() {
             let forced = args.iter().any(|a| a.starts_with("force_ciphersuite"));
             outputs.push((status.success(), keep(&out, forced), out));
         }
+        let (edition_ok, edition_lines, edition_out) = outputs.pop().unwrap();
         let (ours_ok, ours_lines, ours_out) = outputs.pop().unwrap();
         let (ref_ok, ref_lines, ref_out) = outputs.pop().unwrap();
         assert_eq!(
             (ref_ok, &ref_lines),
             (ours_ok, &ours_lines),
             "{crt} {args:?} differs.\n--- Mbed TLS 2.28:\n{ref_out}\n--- ours:\n{ours_out}"
+        );
+        assert_eq!(
+            (ref_ok, &ref_lines),
+            (edition_ok, &edition_lines),
+            "{crt} {args:?} differs.\n--- Mbed TLS 2.28:\n{ref_out}\n--- our 2.28 edition:\n{edition_out}"
         );
         assert!(!ref_lines.is_empty());
     }

@@ -340,6 +340,13 @@ typedef struct mbedtls_ssl_config {
 /**
  * A TLS session: declare it, `mbedtls_ssl_session_init` it, fill it with
  * `mbedtls_ssl_get_session` or `mbedtls_ssl_session_load`, `mbedtls_ssl_session_free` it.
+ *
+ * Mbed TLS 2.28 edition: the public fields 2.28 programs read (in their cache callbacks) are
+ * kept current whenever the library puts a session into the struct; `id`/`id_len` are also
+ * what the library reads when it looks a session up in a cache (2.28's cache callbacks get
+ * the ID inside the session). Absent: `master` (the master secret never leaves the library),
+ * `peer_cert` (use `mbedtls_ssl_get_peer_cert`), the ticket fields, `mfl_code`,
+ * `encrypt_then_mac`.
  */
 typedef struct mbedtls_ssl_session {
   void *private_handle;
@@ -994,7 +1001,12 @@ const char *mbedtls_ssl_get_alpn_protocol(const struct mbedtls_ssl_context *ssl)
 /**
  * The peer's certificate chain (end-entity first), or NULL before a handshake, when the peer
  * sent none, and for NULL. Owned by the context: valid until the next handshake, reset or
- * free. After a resumed handshake it holds the certificates saved with the session.
+ * free. After a resumed handshake it holds the certificates saved with the session; after a
+ * full renegotiation, the certificates the peer sent in it (NULL if none).
+ *
+ * Differences from Mbed TLS: a chain returned before a renegotiation changed the peer's
+ * certificates stays valid until they change once more (Mbed TLS frees it when the
+ * renegotiation completes).
  *
  * # Safety
  * `ssl` is NULL or an initialised context.

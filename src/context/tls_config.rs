@@ -27,7 +27,7 @@ impl Context {
             }
             Hostname::OptedOut => (ServerName::IpAddress(IpAddr::V4(Ipv4Addr::UNSPECIFIED).into()), None),
             Hostname::Unset => {
-                if settings.authmode == AuthMode::Required {
+                if settings.authmode == AuthMode::Required && !settings.hostname_optional {
                     log::error!("certificate verification without a host name: call mbedtls_ssl_set_hostname");
                     return Err(Error::SslCertificateVerificationWithoutHostname);
                 }

@@ -27,6 +27,8 @@ pub mod constant_time;
 pub mod ctr_drbg;
 pub mod debug;
 pub mod ecp;
+#[cfg(feature = "edition-2-28")]
+pub mod edition_2_28;
 pub mod entropy;
 pub mod error;
 pub mod gcm;

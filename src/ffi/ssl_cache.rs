@@ -4,8 +4,11 @@
 use core::ffi::{c_int, c_uchar, c_void};
 use std::sync::Arc;
 
-use super::error::{code_of, status};
+#[cfg(not(feature = "edition-2-28"))]
+use super::error::code_of;
+use super::error::status;
 use super::handle::{self, shell};
+#[cfg(not(feature = "edition-2-28"))]
 use super::ssl::{mbedtls_ssl_session, session_put, session_value};
 use super::{entry, in_slice};
 use crate::cache::SessionCache;
@@ -83,6 +86,7 @@ unsafe fn cache_and_id<'a>(
 /// # Safety
 /// `data` is NULL or a `mbedtls_ssl_cache_context *`; `session_id` is valid for
 /// `session_id_len` bytes; `session` is NULL or an initialised session.
+#[cfg(not(feature = "edition-2-28"))]
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn mbedtls_ssl_cache_get(
     data: *mut c_void,
@@ -114,6 +118,7 @@ pub unsafe extern "C" fn mbedtls_ssl_cache_get(
 ///
 /// # Safety
 /// As for `mbedtls_ssl_cache_get`.
+#[cfg(not(feature = "edition-2-28"))]
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn mbedtls_ssl_cache_set(
     data: *mut c_void,

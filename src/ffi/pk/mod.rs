@@ -221,6 +221,7 @@ pub unsafe extern "C" fn mbedtls_pk_free(ctx: *mut mbedtls_pk_context) {
 /// # Safety
 /// `ctx` is NULL or an initialised context; `key` is NULL or valid for `keylen` bytes; `pwd` is
 /// NULL or valid for `pwdlen` bytes.
+#[cfg(not(feature = "edition-2-28"))]
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn mbedtls_pk_parse_key(
     ctx: *mut mbedtls_pk_context,
@@ -231,20 +232,33 @@ pub unsafe extern "C" fn mbedtls_pk_parse_key(
     f_rng: Option<unsafe extern "C" fn(*mut c_void, *mut c_uchar, usize) -> c_int>,
     p_rng: *mut c_void,
 ) -> c_int {
-    entry!(mbedtls_pk_parse_key, {
-        let _ = (f_rng, p_rng);
-        // SAFETY: caller guarantees the buffers are NULL or valid for their lengths.
-        let (Some(key), Some(pwd)) = (unsafe { in_slice(key, keylen) }, unsafe { in_slice(pwd, pwdlen) }) else {
-            return code_of(Error::PkBadInputData);
-        };
-        // SAFETY: caller guarantees `ctx` is NULL or an initialised context.
-        if !unsafe { can_take_key(ctx) } {
-            return code_of(Error::PkBadInputData);
-        }
-        let value = PrivateKey::parse(key, Some(pwd)).map(PkValue::Private);
-        // SAFETY: `ctx` is non-NULL, valid and empty (checked above).
-        unsafe { install(ctx, value) }
-    })
+    let _ = (f_rng, p_rng);
+    // SAFETY: the same contract.
+    entry!(mbedtls_pk_parse_key, { unsafe { parse_key(ctx, key, keylen, pwd, pwdlen) } })
+}
+
+/// `mbedtls_pk_parse_key` of both editions.
+///
+/// # Safety
+/// As `mbedtls_pk_parse_key`.
+pub(crate) unsafe fn parse_key(
+    ctx: *mut mbedtls_pk_context,
+    key: *const c_uchar,
+    keylen: usize,
+    pwd: *const c_uchar,
+    pwdlen: usize,
+) -> c_int {
+    // SAFETY: caller guarantees the buffers are NULL or valid for their lengths.
+    let (Some(key), Some(pwd)) = (unsafe { in_slice(key, keylen) }, unsafe { in_slice(pwd, pwdlen) }) else {
+        return code_of(Error::PkBadInputData);
+    };
+    // SAFETY: caller guarantees `ctx` is NULL or an initialised context.
+    if !unsafe { can_take_key(ctx) } {
+        return code_of(Error::PkBadInputData);
+    }
+    let value = PrivateKey::parse(key, Some(pwd)).map(PkValue::Private);
+    // SAFETY: `ctx` is non-NULL, valid and empty (checked above).
+    unsafe { install(ctx, value) }
 }
 
 /// Reads a private key file and parses it as `mbedtls_pk_parse_key` does.
@@ -261,6 +275,7 @@ pub unsafe extern "C" fn mbedtls_pk_parse_key(
 ///
 /// # Safety
 /// `ctx` is NULL or an initialised context; `path` and `password` are NULL or C strings.
+#[cfg(not(feature = "edition-2-28"))]
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn mbedtls_pk_parse_keyfile(
     ctx: *mut mbedtls_pk_context,
@@ -269,8 +284,21 @@ pub unsafe extern "C" fn mbedtls_pk_parse_keyfile(
     f_rng: Option<unsafe extern "C" fn(*mut c_void, *mut c_uchar, usize) -> c_int>,
     p_rng: *mut c_void,
 ) -> c_int {
-    entry!(mbedtls_pk_parse_keyfile, {
-        let _ = (f_rng, p_rng);
+    let _ = (f_rng, p_rng);
+    // SAFETY: the same contract.
+    entry!(mbedtls_pk_parse_keyfile, { unsafe { parse_keyfile(ctx, path, password) } })
+}
+
+/// `mbedtls_pk_parse_keyfile` of both editions.
+///
+/// # Safety
+/// As `mbedtls_pk_parse_keyfile`.
+pub(crate) unsafe fn parse_keyfile(
+    ctx: *mut mbedtls_pk_context,
+    path: *const c_char,
+    password: *const c_char,
+) -> c_int {
+    {
         // SAFETY: caller guarantees `ctx` is NULL or an initialised context.
         if !unsafe { can_take_key(ctx) } {
             return code_of(Error::PkBadInputData);
@@ -285,7 +313,7 @@ pub unsafe extern "C" fn mbedtls_pk_parse_keyfile(
         let value = PrivateKey::parse(&data, password).map(PkValue::Private);
         // SAFETY: `ctx` is non-NULL, valid and empty (checked above).
         unsafe { install(ctx, value) }
-    })
+    }
 }
 
 /// Parses a public key into an empty context: PEM `PUBLIC KEY` (SubjectPublicKeyInfo) or

@@ -84,8 +84,10 @@ impl Transport for CBio {
 // =============================================================================================
 // Server session cache and tickets
 
+#[cfg(not(feature = "edition-2-28"))]
 pub(super) type CacheGetFn =
     unsafe extern "C" fn(*mut c_void, *const c_uchar, usize, *mut mbedtls_ssl_session) -> c_int;
+#[cfg(not(feature = "edition-2-28"))]
 pub(super) type CacheSetFn =
     unsafe extern "C" fn(*mut c_void, *const c_uchar, usize, *const mbedtls_ssl_session) -> c_int;
 pub(super) type TicketWriteFn = unsafe extern "C" fn(
@@ -100,12 +102,14 @@ pub(super) type TicketParseFn =
     unsafe extern "C" fn(*mut c_void, *mut mbedtls_ssl_session, *mut c_uchar, usize) -> c_int;
 
 /// The application's own cache callbacks (`f_get_cache`/`f_set_cache`).
+#[cfg(not(feature = "edition-2-28"))]
 pub(super) struct CCacheStore {
     pub(super) f_get: Option<CacheGetFn>,
     pub(super) f_set: Option<CacheSetFn>,
     pub(super) p: AppPtr,
 }
 
+#[cfg(not(feature = "edition-2-28"))]
 impl SessionStore for CCacheStore {
     fn get(&self, id: &[u8]) -> Option<Session> {
         let f = self.f_get?;
@@ -180,6 +184,7 @@ impl TicketCodec for CTicketCodec {
 /// # Safety
 /// `conf` is NULL (ignored) or an initialised configuration; the callbacks must be callable
 /// with `p_cache` from any thread that uses the configuration.
+#[cfg(not(feature = "edition-2-28"))]
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn mbedtls_ssl_conf_session_cache(
     conf: *mut mbedtls_ssl_config,
@@ -188,22 +193,26 @@ pub unsafe extern "C" fn mbedtls_ssl_conf_session_cache(
     f_set_cache: Option<unsafe extern "C" fn(*mut c_void, *const c_uchar, usize, *const mbedtls_ssl_session) -> c_int>,
 ) {
     entry!(mbedtls_ssl_conf_session_cache, {
-        let handle = shell_or_return!(conf);
-        let builtin = f_get_cache.map(|f| f as usize) == Some(ssl_cache::mbedtls_ssl_cache_get as *const () as usize)
-            && f_set_cache.map(|f| f as usize) == Some(ssl_cache::mbedtls_ssl_cache_set as *const () as usize);
+        let builtin = f_get_cache.map(|f| f as usize)
+            == Some(crate::ffi::ssl_cache::mbedtls_ssl_cache_get as *const () as usize)
+            && f_set_cache.map(|f| f as usize)
+                == Some(crate::ffi::ssl_cache::mbedtls_ssl_cache_set as *const () as usize);
         let store: Option<Arc<dyn SessionStore>> = match (f_get_cache, f_set_cache) {
             (None, None) => None,
             // The built-in cache, called directly rather than through its C entry points.
             _ if builtin => {
                 // SAFETY: `p_cache` is NULL or a cache shell (the contract of this function).
-                match unsafe { handle::get(p_cache.cast::<ssl_cache::mbedtls_ssl_cache_context>()).cloned() } {
+                match unsafe {
+                    handle::get(p_cache.cast::<crate::ffi::ssl_cache::mbedtls_ssl_cache_context>()).cloned()
+                } {
                     Some(cache) => Some(cache),
                     None => Some(Arc::new(CCacheStore { f_get: f_get_cache, f_set: f_set_cache, p: AppPtr(p_cache) })),
                 }
             }
             _ => Some(Arc::new(CCacheStore { f_get: f_get_cache, f_set: f_set_cache, p: AppPtr(p_cache) })),
         };
-        handle.config.update(|s| s.session_store = store);
+        // SAFETY: `conf` is NULL or a configuration shell (the contract of this function).
+        unsafe { update_config(conf, |s| s.session_store = store) };
     })
 }
 

@@ -52,6 +52,7 @@ pub unsafe extern "C" fn mbedtls_ssl_config_free(conf: *mut mbedtls_ssl_config) 
 ///
 /// # Safety
 /// `conf` is NULL or an initialised configuration.
+#[cfg(not(feature = "edition-2-28"))]
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn mbedtls_ssl_config_defaults(
     conf: *mut mbedtls_ssl_config,
@@ -59,7 +60,21 @@ pub unsafe extern "C" fn mbedtls_ssl_config_defaults(
     transport: c_int,
     preset: c_int,
 ) -> c_int {
-    entry!(mbedtls_ssl_config_defaults, {
+    // SAFETY: the same contract.
+    entry!(mbedtls_ssl_config_defaults, { unsafe { config_defaults(conf, endpoint, transport, preset) } })
+}
+
+/// `mbedtls_ssl_config_defaults` of both editions.
+///
+/// # Safety
+/// As `mbedtls_ssl_config_defaults`.
+pub(crate) unsafe fn config_defaults(
+    conf: *mut mbedtls_ssl_config,
+    endpoint: c_int,
+    transport: c_int,
+    preset: c_int,
+) -> c_int {
+    {
         let handle = shell_or_return!(conf, code_of(Error::SslBadInputData));
         let Some(endpoint) = endpoint_from(endpoint) else {
             return code_of(Error::SslBadInputData);
@@ -72,7 +87,7 @@ pub unsafe extern "C" fn mbedtls_ssl_config_defaults(
         let preset = if preset == MBEDTLS_SSL_PRESET_SUITEB { Preset::SuiteB } else { Preset::Default };
         handle.config.update(|s| s.apply_defaults(endpoint, preset));
         0
-    })
+    }
 }
 
 /// Sets the endpoint (`MBEDTLS_SSL_IS_CLIENT` or `MBEDTLS_SSL_IS_SERVER`); other values are ignored.

@@ -20,13 +20,15 @@ use super::pk::{mbedtls_pk_context, private_key_der};
 use super::x509_crl::{crl_list, mbedtls_x509_crl};
 use super::x509_crt::{chain_ders, free_owned_chain, mbedtls_x509_crt, new_chain_from_ders};
 use super::{
-    Guarded, copy_out, entry, in_cstr, in_slice, out_slice, shell_or_return, ssl_cache, ssl_ciphersuites, ssl_ticket,
+    Guarded, copy_out, entry, in_cstr, in_slice, out_slice, shell_or_return, ssl_ciphersuites, ssl_ticket,
     until_terminator,
 };
 use crate::config::{self, AuthMode, Config, DebugSink, Endpoint, OwnCert, Preset};
 use crate::context::{Context, Hostname, KeyExporter, PrfKind, SecretKind, Transport};
 use crate::error::Error;
-use crate::server_sessions::{SessionStore, TicketCodec};
+#[cfg(not(feature = "edition-2-28"))]
+use crate::server_sessions::SessionStore;
+use crate::server_sessions::TicketCodec;
 use crate::session::Session;
 
 mod callbacks;

@@ -4,12 +4,56 @@ use super::*;
 
 /// A TLS session: declare it, `mbedtls_ssl_session_init` it, fill it with
 /// `mbedtls_ssl_get_session` or `mbedtls_ssl_session_load`, `mbedtls_ssl_session_free` it.
+///
+/// Mbed TLS 2.28 edition: the public fields 2.28 programs read (in their cache callbacks) are
+/// kept current whenever the library puts a session into the struct; `id`/`id_len` are also
+/// what the library reads when it looks a session up in a cache (2.28's cache callbacks get
+/// the ID inside the session). Absent: `master` (the master secret never leaves the library),
+/// `peer_cert` (use `mbedtls_ssl_get_peer_cert`), the ticket fields, `mfl_code`,
+/// `encrypt_then_mac`.
 #[repr(C)]
 pub struct mbedtls_ssl_session {
     private_handle: *mut c_void,
+    /// When the session was established (seconds since the epoch).
+    #[cfg(feature = "edition-2-28")]
+    pub start: i64,
+    /// The suite's IANA number.
+    #[cfg(feature = "edition-2-28")]
+    pub ciphersuite: c_int,
+    /// Always 0 (no compression).
+    #[cfg(feature = "edition-2-28")]
+    pub compression: c_int,
+    /// Length of `id` (0 to 32).
+    #[cfg(feature = "edition-2-28")]
+    pub id_len: usize,
+    /// The session ID.
+    #[cfg(feature = "edition-2-28")]
+    pub id: [c_uchar; 32],
+    /// The verification result of the peer's certificate.
+    #[cfg(feature = "edition-2-28")]
+    pub verify_result: u32,
 }
 
-shell!(mbedtls_ssl_session => SessionHandle, mbedtls_ssl_session { private_handle: core::ptr::null_mut() });
+impl mbedtls_ssl_session {
+    /// An empty session (as after `mbedtls_ssl_session_init`).
+    pub(crate) const EMPTY_SHELL: Self = Self {
+        private_handle: core::ptr::null_mut(),
+        #[cfg(feature = "edition-2-28")]
+        start: 0,
+        #[cfg(feature = "edition-2-28")]
+        ciphersuite: 0,
+        #[cfg(feature = "edition-2-28")]
+        compression: 0,
+        #[cfg(feature = "edition-2-28")]
+        id_len: 0,
+        #[cfg(feature = "edition-2-28")]
+        id: [0; 32],
+        #[cfg(feature = "edition-2-28")]
+        verify_result: 0,
+    };
+}
+
+shell!(mbedtls_ssl_session => SessionHandle, mbedtls_ssl_session::EMPTY_SHELL);
 
 /// What `mbedtls_ssl_session.private_handle` points to.
 pub(crate) struct SessionHandle {
@@ -26,6 +70,16 @@ pub(crate) unsafe fn session_put(shell: *mut mbedtls_ssl_session, session: Sessi
     let mut id = [0; 32];
     let n = session.id.len().min(32);
     id[..n].copy_from_slice(&session.id[..n]);
+    #[cfg(feature = "edition-2-28")]
+    // SAFETY: `shell` points to a session struct (this function's contract); plain fields.
+    unsafe {
+        (*shell).start = i64::try_from(session.start).unwrap_or(i64::MAX);
+        (*shell).ciphersuite = c_int::from(session.suite);
+        (*shell).compression = 0;
+        (*shell).id_len = n;
+        (*shell).id = id;
+        (*shell).verify_result = session.verify_result;
+    }
     // SAFETY: per this function's contract; what the shell held before is freed.
     unsafe { handle::install(shell, SessionHandle { session, id }) };
 }
@@ -275,7 +329,7 @@ pub(crate) unsafe fn session_value<'a>(session: *const mbedtls_ssl_session) -> O
 /// Runs `f` with a session shell of our own, holding `session` (or empty), for one of the
 /// application's callbacks; returns what `f` returned and what the shell held afterwards. The
 /// shell is freed.
-pub(super) fn with_session_shell<R>(
+pub(crate) fn with_session_shell<R>(
     session: Option<Session>,
     f: impl FnOnce(*mut mbedtls_ssl_session) -> R,
 ) -> (R, Option<Session>) {
