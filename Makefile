@@ -7,6 +7,7 @@
 #   make examples  the C examples against this library (and against Debian's Mbed TLS 2.28)
 #   make headers / make coverage   refresh the generated headers / API_COVERAGE.md
 #   make install PREFIX=... DESTDIR=...   install like Mbed TLS 3.6 (pkg-config, CMake package)
+#   make install EDITION=2.28 PREFIX=...   the 2.28 edition, laid out like Mbed TLS 2.28
 
 CARGO      ?= cargo
 CC         ?= cc
@@ -125,7 +126,7 @@ $(BUILD)/libbindlo.so: tests/c/bind_loopback.c
 PREFIX     ?= /usr/local
 DESTDIR    ?=
 install: lib
-	PREFIX="$(PREFIX)" DESTDIR="$(DESTDIR)" SYS_LIBS="$(SYS_LIBS)" bash scripts/install.sh
+	EDITION="$(EDITION)" PREFIX="$(PREFIX)" DESTDIR="$(DESTDIR)" SYS_LIBS="$(SYS_LIBS)" bash scripts/install.sh
 
 headers:
 	MBEDTLS_COMPAT_UPDATE_HEADERS=1 $(CARGO) build --lib

@@ -1033,7 +1033,9 @@ fn main() {
     println!("cargo:rerun-if-env-changed=MBEDTLS_COMPAT_UPDATE_HEADERS");
     // The shared library answers to Mbed TLS 3.6's soname of libmbedtls (SOVERSION 21), so that
     // programs linked against an installed copy (`make install`) find it as Mbed TLS's.
-    println!("cargo:rustc-cdylib-link-arg=-Wl,-soname,libmbedtls.so.21");
+    // The 2.28 edition answers to 2.28's soname (SOVERSION 14).
+    let soversion = if edition_2_28() { 14 } else { 21 };
+    println!("cargo:rustc-cdylib-link-arg=-Wl,-soname,libmbedtls.so.{soversion}");
     export_to_rust();
     println!("cargo:rerun-if-changed=codegen");
     let tables = Tables::load(edition_2_28());

@@ -22,8 +22,14 @@ fn ok(cmd: &mut Command) -> String {
 /// Installs into `prefix` with scripts/install.sh (what `make install` runs after `make lib`;
 /// the library was just built by cargo for these tests).
 fn install(prefix: &Path, destdir: Option<&Path>) {
+    install_edition(prefix, destdir, "3.6");
+}
+
+/// As `install`, for the edition `edition` ("3.6" or "2.28", whose build `build()` made).
+fn install_edition(prefix: &Path, destdir: Option<&Path>, edition: &str) {
+    build();
     let mut cmd = Command::new("bash");
-    cmd.arg(root().join("scripts/install.sh")).env("PREFIX", prefix);
+    cmd.arg(root().join("scripts/install.sh")).env("PREFIX", prefix).env("EDITION", edition);
     if let Some(d) = destdir {
         cmd.env("DESTDIR", d);
     }
@@ -166,5 +172,41 @@ fn pkg_config_makefile_project_links_the_shared_library_and_completes_a_handshak
     let static_flags =
         ok(Command::new("pkg-config").args(["--static", "--libs", "mbedcrypto"]).env("PKG_CONFIG_PATH", &pkg_path));
     assert!(static_flags.contains("-lmbedcrypto") && static_flags.contains("-lpthread"), "{static_flags}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// Issue 12: `make install EDITION=2.28` lays the 2.28 edition out as Mbed TLS 2.28 (headers
+/// with mbedtls/config.h and version 2.28.10, libmbedtls.so.14, pkg-config files saying
+/// 2.28.10), and a Makefile project written for an installed 2.28 builds with `pkg-config` and
+/// completes a handshake with `openssl s_server`.
+#[test]
+fn the_2_28_edition_installs_like_mbedtls_2_28() {
+    let dir = scratch("install-2.28");
+    let prefix = dir.join("prefix");
+    install_edition(&prefix, None, "2.28");
+    let version = std::fs::read_to_string(prefix.join("include/mbedtls/build_info.h")).unwrap();
+    assert!(version.contains("#define MBEDTLS_VERSION_STRING \"2.28.10\""), "{version}");
+    assert!(prefix.join("include/mbedtls/config.h").exists());
+    assert!(!prefix.join("lib/cmake").exists(), "2.28 installs no CMake package");
+    let pkg_path = prefix.join("lib/pkgconfig");
+    let modversion = ok(Command::new("pkg-config").args(["--modversion", "mbedtls"]).env("PKG_CONFIG_PATH", &pkg_path));
+    assert_eq!(modversion.trim(), "2.28.10");
+    let project = dir.join("project");
+    std::fs::create_dir_all(&project).unwrap();
+    std::fs::copy(root().join("c_examples/ssl_client.c"), project.join("ssl_client.c")).unwrap();
+    std::fs::write(
+        project.join("Makefile"),
+        "CFLAGS += -Wall -Wextra -Werror $(shell pkg-config --cflags mbedtls)\n\
+         LDLIBS += $(shell pkg-config --libs mbedtls)\n\
+         ssl_client: ssl_client.c\n",
+    )
+    .unwrap();
+    ok(Command::new("make").arg("-C").arg(&project).env("PKG_CONFIG_PATH", &pkg_path));
+    let client = project.join("ssl_client");
+    let needed = ok(Command::new("readelf").arg("-d").arg(&client));
+    assert!(needed.contains("Shared library: [libmbedtls.so.14]"), "{needed}");
+    let libdir = prefix.join("lib");
+    let out = handshake(&client, &[("LD_LIBRARY_PATH", libdir.to_str().unwrap())]);
+    assert!(out.contains("[ Protocol is TLSv1.2 ]"), "the 2.28 edition's default is TLS 1.2:\n{out}");
     let _ = std::fs::remove_dir_all(&dir);
 }
