@@ -49,7 +49,7 @@ lib:
 E228       := $(BUILD)/2.28
 E228_LIB   := $(E228)/lib/libmbedtls.a
 E228_PROGS := $(addprefix $(E228)/,ssl_client ssl_server iec62351_server) \
-              $(addprefix $(E228)/tests/,base64_cases verify_chains x509_crl_smoke)
+              $(addprefix $(E228)/tests/,base64_cases verify_chains cipher_cases x509_crl_smoke small_modules)
 
 ifeq ($(EDITION),2.28)
 lib: $(E228_LIB)

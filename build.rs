@@ -282,6 +282,13 @@ const CIPHER_MODE_MACROS: &str = r#"
 #if defined(MBEDTLS_CIPHER_NULL_CIPHER) || defined(MBEDTLS_CHACHA20_C)
 #define MBEDTLS_CIPHER_MODE_STREAM
 #endif
+#if !defined(MBEDTLS_COMPAT_EDITION_2_28)
+/**
+ * The description of one cipher (opaque: read it with the `mbedtls_cipher_info_get_*`
+ * functions). The 2.28 edition has Mbed TLS 2.28's public fields instead.
+ */
+typedef struct mbedtls_cipher_info_t mbedtls_cipher_info_t;
+#endif
 "#;
 
 /// The macro of `psa_util.h`: the `p_rng` to pass with `mbedtls_psa_get_random` (unused, NULL as

@@ -19,6 +19,11 @@
 #if defined(MBEDTLS_CIPHER_NULL_CIPHER) || defined(MBEDTLS_CHACHA20_C)
 #define MBEDTLS_CIPHER_MODE_STREAM
 #endif
+/**
+ * The description of one cipher (opaque: read it with the `mbedtls_cipher_info_get_*`
+ * functions). The 2.28 edition has Mbed TLS 2.28's public fields instead.
+ */
+typedef struct mbedtls_cipher_info_t mbedtls_cipher_info_t;
 
 /* Constants (generated from src/tables/constants.txt). */
 #define MBEDTLS_IV_SIZE_SHIFT                                      2 /**< Mbed TLS 3.6's value (cipher.h): its cipher_info stores the IV size shifted right by this. */
@@ -160,25 +165,20 @@
 
 
 /**
- * The description of one cipher (opaque: read it with the `mbedtls_cipher_info_get_*`
- * functions).
- */
-typedef struct mbedtls_cipher_info_t mbedtls_cipher_info_t;
-
-/**
  * `mbedtls_cipher_type_t` (an `int`-sized enum in Mbed TLS 3.6): the `MBEDTLS_CIPHER_*` values.
  */
 typedef int mbedtls_cipher_type_t;
 
 /**
- * `mbedtls_cipher_id_t`: the `MBEDTLS_CIPHER_ID_*` values.
- */
-typedef int mbedtls_cipher_id_t;
-
-/**
  * `mbedtls_cipher_mode_t`: the `MBEDTLS_MODE_*` values.
  */
 typedef int mbedtls_cipher_mode_t;
+
+
+/**
+ * `mbedtls_cipher_id_t`: the `MBEDTLS_CIPHER_ID_*` values.
+ */
+typedef int mbedtls_cipher_id_t;
 
 /**
  * A generic cipher context: `mbedtls_cipher_init` it, `mbedtls_cipher_setup` it with a cipher

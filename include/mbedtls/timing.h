@@ -26,6 +26,7 @@ typedef struct mbedtls_timing_delay_context {
   uint32_t private_fin_ms;
 } mbedtls_timing_delay_context;
 
+
 #ifdef __cplusplus
 extern "C" {
 #endif // __cplusplus

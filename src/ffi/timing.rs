@@ -20,12 +20,28 @@ pub struct mbedtls_timing_hr_time {
 }
 
 /// The delay context of `mbedtls_timing_set_delay` / `mbedtls_timing_get_delay`: plain data.
+/// cbindgen:field-names=[private_timer, private_int_ms, private_fin_ms]
+#[cfg(not(feature = "edition-2-28"))]
 #[repr(C)]
 #[derive(Clone, Copy)]
 pub struct mbedtls_timing_delay_context {
-    private_timer: mbedtls_timing_hr_time,
-    private_int_ms: u32,
-    private_fin_ms: u32,
+    timer: mbedtls_timing_hr_time,
+    int_ms: u32,
+    fin_ms: u32,
+}
+
+/// The delay context of `mbedtls_timing_set_delay` / `mbedtls_timing_get_delay`: plain data
+/// whose fields are public, as in Mbed TLS 2.28 (programs read `fin_ms`).
+#[cfg(feature = "edition-2-28")]
+#[repr(C)]
+#[derive(Clone, Copy)]
+pub struct mbedtls_timing_delay_context {
+    /// When the delays started.
+    pub timer: mbedtls_timing_hr_time,
+    /// The intermediate delay, in milliseconds.
+    pub int_ms: u32,
+    /// The final delay, in milliseconds (0: cancelled).
+    pub fin_ms: u32,
 }
 
 /// Milliseconds since the last reset of `val`, or 0 after resetting it (`reset` != 0) to now.
@@ -69,10 +85,10 @@ pub unsafe extern "C" fn mbedtls_timing_set_delay(data: *mut c_void, int_ms: u32
         }
         // SAFETY: `ctx` is not NULL and writable (contract).
         unsafe {
-            (*ctx).private_int_ms = int_ms;
-            (*ctx).private_fin_ms = fin_ms;
+            (*ctx).int_ms = int_ms;
+            (*ctx).fin_ms = fin_ms;
             if fin_ms != 0 {
-                mbedtls_timing_get_timer(&raw mut (*ctx).private_timer, 1);
+                mbedtls_timing_get_timer(&raw mut (*ctx).timer, 1);
             }
         }
     })
@@ -92,13 +108,12 @@ pub unsafe extern "C" fn mbedtls_timing_get_delay(data: *mut c_void) -> c_int {
     entry!(mbedtls_timing_get_delay, on_panic = -1, {
         let ctx = data.cast::<mbedtls_timing_delay_context>();
         // SAFETY: `ctx` is not NULL (checked first) and readable (contract).
-        if ctx.is_null() || unsafe { (*ctx).private_fin_ms } == 0 {
+        if ctx.is_null() || unsafe { (*ctx).fin_ms } == 0 {
             return -1;
         }
         // SAFETY: as above; the timer is inside the context.
-        let (elapsed, int_ms, fin_ms) = unsafe {
-            (mbedtls_timing_get_timer(&raw mut (*ctx).private_timer, 0), (*ctx).private_int_ms, (*ctx).private_fin_ms)
-        };
+        let (elapsed, int_ms, fin_ms) =
+            unsafe { (mbedtls_timing_get_timer(&raw mut (*ctx).timer, 0), (*ctx).int_ms, (*ctx).fin_ms) };
         if elapsed >= c_ulong::from(fin_ms) {
             2
         } else if elapsed >= c_ulong::from(int_ms) {
@@ -117,7 +132,7 @@ pub unsafe extern "C" fn mbedtls_timing_get_delay(data: *mut c_void) -> c_int {
 pub unsafe extern "C" fn mbedtls_timing_get_final_delay(data: *const mbedtls_timing_delay_context) -> u32 {
     entry!(mbedtls_timing_get_final_delay, on_panic = 0, {
         // SAFETY: `data` is not NULL (checked first) and readable (contract).
-        if data.is_null() { 0 } else { unsafe { (*data).private_fin_ms } }
+        if data.is_null() { 0 } else { unsafe { (*data).fin_ms } }
     })
 }
 
@@ -146,9 +161,9 @@ mod tests {
     #[test]
     fn delays_go_through_their_states() {
         let mut d = mbedtls_timing_delay_context {
-            private_timer: mbedtls_timing_hr_time { private_opaque: [0; 4] },
-            private_int_ms: 0,
-            private_fin_ms: 0,
+            timer: mbedtls_timing_hr_time { private_opaque: [0; 4] },
+            int_ms: 0,
+            fin_ms: 0,
         };
         let p = (&raw mut d).cast();
         // SAFETY: `p` points to the live local `d`; NULL is accepted.

@@ -33,17 +33,17 @@ pub(crate) struct Cipher {
 
 impl Cipher {
     /// True for ChaCha20 and ChaCha20-Poly1305, false for AES.
-    pub(crate) fn is_chacha(self) -> bool {
+    pub(crate) const fn is_chacha(self) -> bool {
         matches!(self.mode, Mode::Stream | Mode::ChaChaPoly)
     }
 
     /// The block size in bytes (1 for the ChaCha ones, as in Mbed TLS).
-    pub(crate) fn block_size(self) -> usize {
+    pub(crate) const fn block_size(self) -> usize {
         if self.is_chacha() { 1 } else { BLOCK }
     }
 
     /// The IV (nonce) size in bytes; for GCM the recommended one.
-    pub(crate) fn iv_size(self) -> usize {
+    pub(crate) const fn iv_size(self) -> usize {
         match self.mode {
             Mode::Ecb => 0,
             Mode::Cbc | Mode::Ctr => 16,

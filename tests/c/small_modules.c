@@ -30,8 +30,11 @@
 #define FINAL_DELAY(d) mbedtls_timing_get_final_delay(d)
 #else
 #define FINAL_DELAY(d) ((d)->fin_ms) /* no getter in 2.28: the field is public */
-/* 2.28 also registers a hardclock (MBEDTLS_TIMING_C) and a HAVEGE (MBEDTLS_HAVEGE_C) source. */
-#if defined(MBEDTLS_TIMING_C) && defined(MBEDTLS_HAVEGE_C)
+/* 2.28 also registers a hardclock (MBEDTLS_TIMING_C) and a HAVEGE (MBEDTLS_HAVEGE_C) source;
+   rustls-mbedtls-compat's 2.28 edition only the platform source. */
+#if defined(MBEDTLS_COMPAT)
+#define DEFAULT_SOURCES 1
+#elif defined(MBEDTLS_TIMING_C) && defined(MBEDTLS_HAVEGE_C)
 #define DEFAULT_SOURCES 3
 #elif defined(MBEDTLS_TIMING_C) || defined(MBEDTLS_HAVEGE_C)
 #define DEFAULT_SOURCES 2

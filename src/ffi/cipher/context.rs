@@ -154,7 +154,7 @@ pub unsafe extern "C" fn mbedtls_cipher_setup(
             return code_of(BAD);
         };
         // SAFETY: a non-NULL shell holding no object.
-        unsafe { handle::install(ctx, Mutex::new(CipherContext::new(info.cipher))) };
+        unsafe { handle::install(ctx, Mutex::new(CipherContext::new(info.cipher()))) };
         0
     })
 }
@@ -217,7 +217,7 @@ pub unsafe extern "C" fn mbedtls_cipher_get_type(ctx: *const mbedtls_cipher_cont
 pub unsafe extern "C" fn mbedtls_cipher_get_name(ctx: *const mbedtls_cipher_context_t) -> *const c_char {
     entry!(mbedtls_cipher_get_name, {
         // SAFETY: the caller's contract.
-        unsafe { query(ctx, core::ptr::null(), |c| info_of(c.cipher()).name.as_ptr()) }
+        unsafe { query(ctx, core::ptr::null(), |c| info_of(c.cipher()).name().as_ptr()) }
     })
 }
 

@@ -39,10 +39,84 @@ include!(concat!(env!("OUT_DIR"), "/constants/cipher.rs"));
 
 /// The description of one cipher (opaque: read it with the `mbedtls_cipher_info_get_*`
 /// functions).
+#[cfg(not(feature = "edition-2-28"))]
 pub struct mbedtls_cipher_info_t {
     cipher: Cipher,
     cipher_type: mbedtls_cipher_type_t,
     name: &'static CStr,
+}
+
+#[cfg(not(feature = "edition-2-28"))]
+impl mbedtls_cipher_info_t {
+    const fn new(cipher_type: mbedtls_cipher_type_t, name: &'static CStr, cipher: Cipher) -> Self {
+        Self { cipher, cipher_type, name }
+    }
+
+    fn cipher(&self) -> Cipher {
+        self.cipher
+    }
+
+    fn name(&self) -> &'static CStr {
+        self.name
+    }
+}
+
+/// The description of one cipher, with the public fields of Mbed TLS 2.28 (programs read
+/// `info->mode`, `info->key_bitlen`, ...); the `mbedtls_cipher_info_get_*` functions work too.
+/// `base` is always NULL (this library has no per-cipher function table).
+///
+/// cbindgen:field-names=[type, mode, key_bitlen, name, iv_size, flags, block_size, base]
+#[cfg(feature = "edition-2-28")]
+#[repr(C)]
+pub struct mbedtls_cipher_info_t {
+    pub cipher_type: mbedtls_cipher_type_t,
+    pub mode: mbedtls_cipher_mode_t,
+    pub key_bitlen: core::ffi::c_uint,
+    pub name: *const c_char,
+    pub iv_size: core::ffi::c_uint,
+    pub flags: c_int,
+    pub block_size: core::ffi::c_uint,
+    pub base: *const core::ffi::c_void,
+}
+
+// SAFETY: the descriptions are immutable statics; `name` points to a static string and `base`
+// is NULL, so sharing them between threads shares nothing mutable.
+#[cfg(feature = "edition-2-28")]
+unsafe impl Sync for mbedtls_cipher_info_t {}
+
+#[cfg(feature = "edition-2-28")]
+impl mbedtls_cipher_info_t {
+    const fn new(cipher_type: mbedtls_cipher_type_t, name: &'static CStr, cipher: Cipher) -> Self {
+        Self {
+            cipher_type,
+            mode: mode_value(cipher.mode),
+            key_bitlen: cipher.key_bits,
+            name: name.as_ptr(),
+            iv_size: cipher.iv_size() as core::ffi::c_uint,
+            flags: if matches!(cipher.mode, Mode::Gcm) { MBEDTLS_CIPHER_VARIABLE_IV_LEN } else { 0 },
+            block_size: cipher.block_size() as core::ffi::c_uint,
+            base: core::ptr::null(),
+        }
+    }
+
+    /// The cipher this description describes, from its public fields (which only this library
+    /// writes: the descriptions are statics).
+    fn cipher(&self) -> Cipher {
+        let mode = match self.mode {
+            MBEDTLS_MODE_ECB => Mode::Ecb,
+            MBEDTLS_MODE_CBC => Mode::Cbc,
+            MBEDTLS_MODE_CTR => Mode::Ctr,
+            MBEDTLS_MODE_GCM => Mode::Gcm,
+            MBEDTLS_MODE_STREAM => Mode::Stream,
+            _ => Mode::ChaChaPoly,
+        };
+        Cipher { mode, key_bits: self.key_bitlen }
+    }
+
+    fn name(&self) -> &'static CStr {
+        // SAFETY: `name` was made from a `&'static CStr` by `new` and is never written.
+        unsafe { CStr::from_ptr(self.name) }
+    }
 }
 
 const fn info(
@@ -51,7 +125,7 @@ const fn info(
     mode: Mode,
     key_bits: u32,
 ) -> mbedtls_cipher_info_t {
-    mbedtls_cipher_info_t { cipher: Cipher { mode, key_bits }, cipher_type, name }
+    mbedtls_cipher_info_t::new(cipher_type, name, Cipher { mode, key_bits })
 }
 
 /// The descriptions, in Mbed TLS's order (that of `mbedtls_cipher_list`).
@@ -90,11 +164,11 @@ fn info_at(info: *const mbedtls_cipher_info_t) -> Option<&'static mbedtls_cipher
 
 /// The description of `cipher` (every cipher a context holds has one).
 fn info_of(cipher: Cipher) -> &'static mbedtls_cipher_info_t {
-    INFOS.iter().find(|info| info.cipher == cipher).expect("every cipher has a description")
+    INFOS.iter().find(|info| info.cipher() == cipher).expect("every cipher has a description")
 }
 
 /// The `MBEDTLS_MODE_*` value of a mode.
-fn mode_value(mode: Mode) -> mbedtls_cipher_mode_t {
+const fn mode_value(mode: Mode) -> mbedtls_cipher_mode_t {
     match mode {
         Mode::Ecb => MBEDTLS_MODE_ECB,
         Mode::Cbc => MBEDTLS_MODE_CBC,
@@ -137,7 +211,7 @@ pub unsafe extern "C" fn mbedtls_cipher_info_from_string(cipher_name: *const c_c
         let Some(name) = (unsafe { in_cstr(cipher_name) }) else {
             return core::ptr::null();
         };
-        INFOS.iter().find(|info| info.name == name).map_or(core::ptr::null(), |info| info as *const _)
+        INFOS.iter().find(|info| info.name() == name).map_or(core::ptr::null(), |info| info as *const _)
     })
 }
 
@@ -153,9 +227,9 @@ pub extern "C" fn mbedtls_cipher_info_from_values(
         INFOS
             .iter()
             .find(|info| {
-                self::cipher_id(info.cipher) == cipher_id
-                    && i64::from(info.cipher.key_bits) == i64::from(key_bitlen)
-                    && mode_value(info.cipher.mode) == mode
+                self::cipher_id(info.cipher()) == cipher_id
+                    && i64::from(info.cipher().key_bits) == i64::from(key_bitlen)
+                    && mode_value(info.cipher().mode) == mode
             })
             .map_or(core::ptr::null(), |info| info as *const _)
     })
@@ -173,32 +247,32 @@ pub extern "C" fn mbedtls_cipher_info_get_type(info: *const mbedtls_cipher_info_
 #[unsafe(no_mangle)]
 pub extern "C" fn mbedtls_cipher_info_get_mode(info: *const mbedtls_cipher_info_t) -> mbedtls_cipher_mode_t {
     entry!(mbedtls_cipher_info_get_mode, on_panic = MBEDTLS_MODE_NONE, {
-        info_at(info).map_or(MBEDTLS_MODE_NONE, |info| mode_value(info.cipher.mode))
+        info_at(info).map_or(MBEDTLS_MODE_NONE, |info| mode_value(info.cipher().mode))
     })
 }
 
 /// The key size of `info` in bits; 0 for NULL.
 #[unsafe(no_mangle)]
 pub extern "C" fn mbedtls_cipher_info_get_key_bitlen(info: *const mbedtls_cipher_info_t) -> usize {
-    entry!(mbedtls_cipher_info_get_key_bitlen, { info_at(info).map_or(0, |info| info.cipher.key_bits as usize) })
+    entry!(mbedtls_cipher_info_get_key_bitlen, { info_at(info).map_or(0, |info| info.cipher().key_bits as usize) })
 }
 
 /// The name of `info` (`"AES-128-GCM"`, ...), a static string; NULL for NULL.
 #[unsafe(no_mangle)]
 pub extern "C" fn mbedtls_cipher_info_get_name(info: *const mbedtls_cipher_info_t) -> *const c_char {
-    entry!(mbedtls_cipher_info_get_name, { info_at(info).map_or(core::ptr::null(), |info| info.name.as_ptr()) })
+    entry!(mbedtls_cipher_info_get_name, { info_at(info).map_or(core::ptr::null(), |info| info.name().as_ptr()) })
 }
 
 /// The IV (nonce) size of `info` in bytes (for GCM the recommended 12); 0 for ECB and NULL.
 #[unsafe(no_mangle)]
 pub extern "C" fn mbedtls_cipher_info_get_iv_size(info: *const mbedtls_cipher_info_t) -> usize {
-    entry!(mbedtls_cipher_info_get_iv_size, { info_at(info).map_or(0, |info| info.cipher.iv_size()) })
+    entry!(mbedtls_cipher_info_get_iv_size, { info_at(info).map_or(0, |info| info.cipher().iv_size()) })
 }
 
 /// The block size of `info` in bytes (16 for AES, 1 for the ChaCha ciphers); 0 for NULL.
 #[unsafe(no_mangle)]
 pub extern "C" fn mbedtls_cipher_info_get_block_size(info: *const mbedtls_cipher_info_t) -> usize {
-    entry!(mbedtls_cipher_info_get_block_size, { info_at(info).map_or(0, |info| info.cipher.block_size()) })
+    entry!(mbedtls_cipher_info_get_block_size, { info_at(info).map_or(0, |info| info.cipher().block_size()) })
 }
 
 /// Non-zero when `info` takes keys of any size: 0 for every cipher offered here, and for NULL.
@@ -215,6 +289,6 @@ pub extern "C" fn mbedtls_cipher_info_has_variable_key_bitlen(info: *const mbedt
 #[unsafe(no_mangle)]
 pub extern "C" fn mbedtls_cipher_info_has_variable_iv_size(info: *const mbedtls_cipher_info_t) -> c_int {
     entry!(mbedtls_cipher_info_has_variable_iv_size, on_panic = 0, {
-        info_at(info).map_or(0, |info| if info.cipher.variable_iv() { MBEDTLS_CIPHER_VARIABLE_IV_LEN } else { 0 })
+        info_at(info).map_or(0, |info| if info.cipher().variable_iv() { MBEDTLS_CIPHER_VARIABLE_IV_LEN } else { 0 })
     })
 }
