@@ -210,20 +210,35 @@ impl Context {
                     self.flush()
                 }
                 Endpoint::Client => {
-                    let policy = self.policy.as_ref().ok_or(Error::SslInternalError)?;
-                    engine.start_client(abbreviated, policy, &mut self.out)?;
-                    loop {
-                        self.flush()?;
-                        match &self.stage {
-                            Stage::Tls12(e) if !e.handshaking() => return Ok(()),
-                            Stage::Failed(e) => return Err(*e),
-                            _ => {}
-                        }
-                        self.receive_record()?;
+                    // A call repeated after WANT_READ/WANT_WRITE goes on with the renegotiation
+                    // it started, also when only its last flight is left to send (the engine is
+                    // done with it then): it must not start another one.
+                    if !self.client_renegotiating {
+                        let policy = self.policy.as_ref().ok_or(Error::SslInternalError)?;
+                        engine.start_client(abbreviated, policy, &mut self.out)?;
+                        self.client_renegotiating = true;
                     }
+                    let result = self.run_client_renegotiation();
+                    if !matches!(result, Err(e) if e.is_want()) {
+                        self.client_renegotiating = false;
+                    }
+                    result
                 }
             }
         })
+    }
+
+    /// The client's renegotiation until it is over, its last flight sent.
+    fn run_client_renegotiation(&mut self) -> Result<()> {
+        loop {
+            self.flush()?;
+            match &self.stage {
+                Stage::Tls12(e) if !e.handshaking() => return Ok(()),
+                Stage::Failed(e) => return Err(*e),
+                _ => {}
+            }
+            self.receive_record()?;
+        }
     }
 
     /// Renegotiation counters: (full, abbreviated) since the initial handshake.
