@@ -459,6 +459,7 @@ const FAULT_PHASES: &[(&str, bool)] = &[
     ("full-1.2", true),
     ("full-1.3", true),
     ("resume-1.2", true),
+    ("resume-1.3", true),
     ("reneg-full", true),
     ("reneg-abbr", true),
     ("close-1.2", false),
@@ -500,7 +501,8 @@ fn check_fault_summary(out: &str) -> usize {
 /// BIO callbacks that fail the k-th transport call of one side (error, short write/read,
 /// WANT_READ/WANT_WRITE once, end of file, TCP reset, and a reset between ChangeCipherSpec
 /// and Finished), for every k of a TLS 1.2 and a TLS 1.3 full handshake, a TLS 1.2 resumption
-/// from the server's cache, a full and an abbreviated TLS 1.2 renegotiation, and close_notify:
+/// from the server's cache, a TLS 1.3 resumption with a ticket, a full and an abbreviated TLS
+/// 1.2 renegotiation, and close_notify:
 /// retryable faults complete, the others end with the documented codes on both sides, nothing
 /// hangs, and a handshake that did not complete on the server leaves its session cache
 /// unchanged (as does every resumption). The whole matrix natively and under valgrind.

@@ -9,6 +9,8 @@
  *   full-1.2, full-1.3    a full handshake and one exchange of application data
  *   resume-1.2            an abbreviated handshake (session ID resumption from the server's
  *                         mbedtls_ssl_cache_context) and one exchange
+ *   resume-1.3            a TLS 1.3 resumption with a ticket (mbedtls_ssl_ticket_context) and
+ *                         one exchange
  *   reneg-full            after a handshake: mbedtls_ssl_renegotiate (client) and one exchange
  *   reneg-abbr            the same with mbedtls_compat_ssl_renegotiate_abbreviated and a
  *                         server configured with mbedtls_compat_ssl_conf_renegotiation_resumption
@@ -41,6 +43,7 @@
 #include "mbedtls/net_sockets.h"
 #include "mbedtls/ssl.h"
 #include "mbedtls/ssl_cache.h"
+#include "mbedtls/ssl_ticket.h"
 #include "mbedtls/entropy.h"
 #include "mbedtls/ctr_drbg.h"
 #include "mbedtls/error.h"
@@ -81,6 +84,7 @@ static const struct phase phases[] = {
     { "full-1.2", MBEDTLS_SSL_VERSION_TLS1_2, OP_HANDSHAKE },
     { "full-1.3", MBEDTLS_SSL_VERSION_TLS1_3, OP_HANDSHAKE },
     { "resume-1.2", MBEDTLS_SSL_VERSION_TLS1_2, OP_RESUME },
+    { "resume-1.3", MBEDTLS_SSL_VERSION_TLS1_3, OP_RESUME },
     { "reneg-full", MBEDTLS_SSL_VERSION_TLS1_2, OP_RENEG_FULL },
     { "reneg-abbr", MBEDTLS_SSL_VERSION_TLS1_2, OP_RENEG_ABBR },
     { "close-1.2", MBEDTLS_SSL_VERSION_TLS1_2, OP_CLOSE },
@@ -719,7 +723,7 @@ static mbedtls_ctr_drbg_context client_drbg, server_drbg;
 static mbedtls_entropy_context entropy;
 
 static void make_confs(const struct phase *p, mbedtls_ssl_config *client, mbedtls_ssl_config *server,
-                       mbedtls_ssl_cache_context *cache)
+                       mbedtls_ssl_cache_context *cache, mbedtls_ssl_ticket_context *tickets)
 {
     mbedtls_ssl_config_defaults(client, MBEDTLS_SSL_IS_CLIENT, MBEDTLS_SSL_TRANSPORT_STREAM, MBEDTLS_SSL_PRESET_DEFAULT);
     mbedtls_ssl_config_defaults(server, MBEDTLS_SSL_IS_SERVER, MBEDTLS_SSL_TRANSPORT_STREAM, MBEDTLS_SSL_PRESET_DEFAULT);
@@ -730,6 +734,10 @@ static void make_confs(const struct phase *p, mbedtls_ssl_config *client, mbedtl
     mbedtls_ssl_conf_own_cert(server, &srvcert, &srvkey);
     mbedtls_ssl_cache_set_max_entries(cache, 100000);
     mbedtls_ssl_conf_session_cache(server, cache, mbedtls_ssl_cache_get, mbedtls_ssl_cache_set);
+    if (p->op == OP_RESUME && p->version == MBEDTLS_SSL_VERSION_TLS1_3 &&
+        mbedtls_ssl_ticket_setup(tickets, mbedtls_ctr_drbg_random, &server_drbg, MBEDTLS_CIPHER_AES_256_GCM, 3600) == 0) {
+        mbedtls_ssl_conf_session_tickets_cb(server, mbedtls_ssl_ticket_write, mbedtls_ssl_ticket_parse, tickets);
+    }
     mbedtls_ssl_conf_min_tls_version(client, p->version);
     mbedtls_ssl_conf_max_tls_version(client, p->version);
     mbedtls_ssl_conf_min_tls_version(server, p->version);
@@ -747,8 +755,9 @@ static int measure(struct phase_state *ps, int side)
 {
     struct side sides[2];
     int calls;
-    if (one_run(ps, side, K_NONE, 0, sides) != 0 || sides[0].result != 0 || sides[1].result != 0) {
-        report("FAIL (the run without fault failed)", ps->phase, side, K_NONE, 0, sides);
+    if (one_run(ps, side, K_NONE, 0, sides) != 0 || sides[0].result != 0 || sides[1].result != 0 ||
+        (ps->phase->op == OP_RESUME && !(sides[0].resumed && sides[1].resumed))) {
+        report("FAIL (the run without fault failed or did not resume)", ps->phase, side, K_NONE, 0, sides);
         total_failures++;
         return -1;
     }
@@ -776,6 +785,7 @@ static void run_phase(const struct phase *p, const char *sides_list, const char 
 {
     mbedtls_ssl_config client, server;
     mbedtls_ssl_cache_context cache;
+    mbedtls_ssl_ticket_context tickets;
     mbedtls_ssl_session session;
     struct phase_state ps;
     struct tally t;
@@ -787,8 +797,9 @@ static void run_phase(const struct phase *p, const char *sides_list, const char 
     mbedtls_ssl_config_init(&client);
     mbedtls_ssl_config_init(&server);
     mbedtls_ssl_cache_init(&cache);
+    mbedtls_ssl_ticket_init(&tickets);
     mbedtls_ssl_session_init(&session);
-    make_confs(p, &client, &server, &cache);
+    make_confs(p, &client, &server, &cache, &tickets);
     ps.phase = p;
     ps.client_conf = &client;
     ps.server_conf = &server;
@@ -858,6 +869,7 @@ exit:
     mbedtls_ssl_config_free(&client);
     mbedtls_ssl_config_free(&server);
     mbedtls_ssl_cache_free(&cache);
+    mbedtls_ssl_ticket_free(&tickets);
 }
 
 int main(int argc, char *argv[])
