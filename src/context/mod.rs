@@ -599,11 +599,6 @@ impl Context {
                         if self.info.is_some() && self.endpoint == Endpoint::Client {
                             self.collect_tickets();
                         }
-                        // Sessions rustls asks to store after the handshake (none today) are
-                        // stored at once.
-                        if let (Some(sessions), Some(_)) = (&self.server_sessions, &self.info) {
-                            sessions.commit();
-                        }
                         Ok(())
                     }
                     Err(e) => {

@@ -211,17 +211,16 @@ impl Context {
                 }
                 Endpoint::Client => {
                     // A call repeated after WANT_READ/WANT_WRITE goes on with the renegotiation
-                    // it started, also when only its last flight is left to send (the engine is
-                    // done with it then): it must not start another one.
-                    if !self.client_renegotiating {
+                    // it started (`start_client` does nothing while the engine is in one), also
+                    // when only its last flight is left to send: the engine is done with it then,
+                    // and another one must not start.
+                    if !(self.client_renegotiating && !self.out.is_empty()) {
                         let policy = self.policy.as_ref().ok_or(Error::SslInternalError)?;
                         engine.start_client(abbreviated, policy, &mut self.out)?;
-                        self.client_renegotiating = true;
                     }
+                    self.client_renegotiating = true;
                     let result = self.run_client_renegotiation();
-                    if !matches!(result, Err(e) if e.is_want()) {
-                        self.client_renegotiating = false;
-                    }
+                    self.client_renegotiating = matches!(result, Err(e) if e.is_want());
                     result
                 }
             }
