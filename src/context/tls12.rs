@@ -214,7 +214,7 @@ impl Context {
                     // it started (`start_client` does nothing while the engine is in one), also
                     // when only its last flight is left to send: the engine is done with it then,
                     // and another one must not start.
-                    if !(self.client_renegotiating && !self.out.is_empty()) {
+                    if !self.client_renegotiating || self.out.is_empty() {
                         let policy = self.policy.as_ref().ok_or(Error::SslInternalError)?;
                         engine.start_client(abbreviated, policy, &mut self.out)?;
                     }
