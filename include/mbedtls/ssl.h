@@ -994,7 +994,12 @@ const char *mbedtls_ssl_get_alpn_protocol(const struct mbedtls_ssl_context *ssl)
 /**
  * The peer's certificate chain (end-entity first), or NULL before a handshake, when the peer
  * sent none, and for NULL. Owned by the context: valid until the next handshake, reset or
- * free. After a resumed handshake it holds the certificates saved with the session.
+ * free. After a resumed handshake it holds the certificates saved with the session; after a
+ * full renegotiation, the certificates the peer sent in it (NULL if none).
+ *
+ * Differences from Mbed TLS: a chain returned before a renegotiation changed the peer's
+ * certificates stays valid until they change once more (Mbed TLS frees it when the
+ * renegotiation completes).
  *
  * # Safety
  * `ssl` is NULL or an initialised context.
