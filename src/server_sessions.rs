@@ -139,6 +139,11 @@ struct Used {
     /// The session resumed on this connection (its saved verify result is reported).
     resumed: Option<Session>,
     ticket_lifetime: u32,
+    /// Sessions rustls asked to store (`put`), stored only when the handshake completes, as
+    /// Mbed TLS stores a session at the end of its handshake: rustls asks before the server's
+    /// last flight (TLS 1.2 CCS/Finished, TLS 1.3 tickets) is sent, and a handshake that fails
+    /// to send it must leave the cache as it was.
+    pending: Vec<(Vec<u8>, Session)>,
 }
 
 /// One server connection's resumption state, handed to rustls as both its session store and
@@ -215,6 +220,17 @@ impl ServerSessions {
         self.used().resumed.clone()
     }
 
+    /// The handshake completed (its last flight sent): the sessions it issued go into the store.
+    pub fn commit(&self) {
+        let Some(store) = &self.store else { return };
+        let pending = std::mem::take(&mut self.used().pending);
+        for (id, session) in pending {
+            if !store.set(&id, &session) {
+                log::debug!("cache did not store session");
+            }
+        }
+    }
+
     /// The connection ended with a fatal alert: its sessions must never be resumed.
     pub fn invalidate(&self) {
         let used = std::mem::take(&mut *self.used());
@@ -237,15 +253,15 @@ impl ServerSessions {
 
 impl StoresServerSessions for ServerSessions {
     fn put(&self, key: ServerSessionKey<'_>, value: Vec<u8>) -> bool {
-        let Some(store) = &self.store else { return false };
+        if self.store.is_none() {
+            return false;
+        }
         let hash = value_hash(&value);
         let session = self.session_for(key.as_ref(), value);
-        let stored = store.set(key.as_ref(), &session);
-        if !stored {
-            log::debug!("cache did not store session");
-        }
-        self.used().sessions.push((Some(key.as_ref().to_vec()), hash));
-        stored
+        let mut used = self.used();
+        used.pending.push((key.as_ref().to_vec(), session));
+        used.sessions.push((Some(key.as_ref().to_vec()), hash));
+        true
     }
 
     fn get(&self, key: ServerSessionKey<'_>) -> Option<Vec<u8>> {

@@ -498,3 +498,66 @@ fn small_modules_match_mbedtls_2_28_and_openssl() {
     let _ = d;
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// The phases of tests/c/fault_bio.c and, for each, whether its handshake has a
+/// ChangeCipherSpec (one "reset-ccs" run per side).
+const FAULT_PHASES: &[(&str, bool)] = &[
+    ("full-1.2", true),
+    ("full-1.3", true),
+    ("resume-1.2", true),
+    ("resume-1.3", true),
+    ("reneg-full", true),
+    ("reneg-abbr", true),
+    ("close-1.2", false),
+    ("close-1.3", false),
+];
+
+/// Checks fault_bio's summary: every phase ran 5 fault kinds at every transport call k of each
+/// side (plus the reset between ChangeCipherSpec and Finished), some runs completed after a
+/// retryable fault and some ended with errors, and nothing failed. Returns the number of runs.
+fn check_fault_summary(out: &str) -> usize {
+    let mut total = 0;
+    for (phase, has_ccs) in FAULT_PHASES {
+        let line = out
+            .lines()
+            .find(|l| l.starts_with(&format!("phase {phase}: ")))
+            .unwrap_or_else(|| panic!("no summary of {phase}:\n{out}"));
+        let numbers: Vec<usize> = line
+            .split_once(": ")
+            .unwrap()
+            .1
+            .split(|c: char| !c.is_ascii_digit())
+            .filter(|w| !w.is_empty())
+            .map(|w| w.parse().unwrap())
+            .collect();
+        // "phase full-1.2: calls client C, server S; R runs: A completed ..., E ended with
+        // errors (in P of them ...), N faults not reached; F failures; T.TT s"
+        let [client, server, runs, retried, errors, _, _, failures, ..] = numbers[..] else { panic!("{line}") };
+        assert!(client >= 3 && server >= 3, "{line}");
+        assert_eq!(runs, 5 * (client + server) + if *has_ccs { 2 } else { 0 }, "{line}");
+        assert!(retried >= 2 * (client + server) - 2 && errors >= 3 * (client + server), "{line}");
+        assert_eq!(failures, 0, "{line}\n{out}");
+        total += runs;
+    }
+    assert!(out.contains(&format!("fault_bio: {total} runs, 0 failures")), "{out}");
+    total
+}
+
+/// tests/c/fault_bio.c: a client and a server of this library over loopback TCP, each through
+/// BIO callbacks that fail the k-th transport call of one side (error, short write/read,
+/// WANT_READ/WANT_WRITE once, end of file, TCP reset, and a reset between ChangeCipherSpec
+/// and Finished), for every k of a TLS 1.2 and a TLS 1.3 full handshake, a TLS 1.2 resumption
+/// from the server's cache, a TLS 1.3 resumption with a ticket, a full and an abbreviated TLS
+/// 1.2 renegotiation, and close_notify:
+/// retryable faults complete, the others end with the documented codes on both sides, nothing
+/// hangs, and a handshake that did not complete on the server leaves its session cache
+/// unchanged (as does every resumption). The whole matrix natively and under valgrind.
+#[test]
+fn transport_faults_at_every_call_end_with_documented_codes() {
+    let dir = certs().to_str().unwrap().to_string();
+    let (status, out) = run("fault_bio", &[&program("tests/fault_bio"), &dir], b"", 120);
+    assert!(status.success(), "fault_bio:\n{out}");
+    assert!(check_fault_summary(&out) > 600, "{out}");
+    let out = under_valgrind("fault_bio", &[&dir]);
+    assert!(check_fault_summary(&out) > 600, "{out}");
+}

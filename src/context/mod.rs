@@ -178,6 +178,8 @@ pub struct Context {
     policy: Option<Policy>,
     /// Periodic key renewal (by records or by time).
     renewal: RenewalClock,
+    /// A client renegotiation started by `renegotiate` has not ended yet (WANT_* returned).
+    client_renegotiating: bool,
     /// `mbedtls_ssl_set_verify`: this context's verify callback (before the configuration's).
     verify_callback: Option<Arc<dyn VerifyCallback>>,
     /// `mbedtls_ssl_set_export_keys_cb`: receives each handshake's secrets.
@@ -219,6 +221,7 @@ impl Context {
             capture: None,
             policy: None,
             renewal: RenewalClock::default(),
+            client_renegotiating: false,
             verify_callback: None,
             key_exporter: None,
         }
@@ -787,6 +790,9 @@ impl Context {
         log::debug!("<= handshake: version {:#06x}, suite {:#06x}, resumed {}", info.version, info.suite, info.resumed);
         let (version, suite) = (info.version, info.suite);
         self.info = Some(info);
+        if let Some(sessions) = &self.server_sessions {
+            sessions.commit();
+        }
         self.export_handshake_keys(version, suite);
         if self.endpoint == Endpoint::Client {
             let value = match version {

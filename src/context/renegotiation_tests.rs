@@ -82,6 +82,43 @@ fn abbreviated_and_full_renegotiations_in_memory() {
     assert_eq!(server.renegotiations(), (25, 25));
 }
 
+/// `mbedtls_ssl_renegotiate` called again after WANT_WRITE on the client's last flight (its
+/// ChangeCipherSpec/Finished of an abbreviated renegotiation) finishes that renegotiation and
+/// starts no other.
+#[test]
+fn a_renegotiation_repeated_after_want_write_on_its_last_flight_starts_no_other() {
+    let (server_conf, client_conf) = configs(true);
+    let (mut client, mut server, client_gate, _) = gated_pair_on(server_conf, client_conf);
+    let (c, s) = handshake(&mut client, &mut server);
+    assert_eq!((c, s), (Ok(()), Ok(())));
+    exchange(&mut client, &mut server);
+    let mut buf = [0u8; 8];
+    assert_eq!(client.renegotiate(true), Err(Error::SslWantRead));
+    assert_eq!(server.read(&mut buf), Err(Error::SslWantRead));
+    client_gate.set(Some(Error::SslWantWrite));
+    assert_eq!(client.renegotiate(true), Err(Error::SslWantWrite));
+    assert_eq!(client.renegotiate(true), Ok(()));
+    assert_eq!(server.read(&mut buf), Err(Error::SslWantRead));
+    exchange(&mut client, &mut server);
+    assert_eq!(client.renegotiations(), (0, 1));
+    assert_eq!(server.renegotiations(), (0, 1));
+}
+
+/// A renewal started inside `write` that returned WANT_READ and ended inside `read` leaves
+/// `mbedtls_ssl_renegotiate` starting a new renegotiation.
+#[test]
+fn a_renegotiation_after_a_renewal_that_returned_want_read_starts() {
+    let (server_conf, client_conf) = configs(false);
+    client_conf.update(|s| s.renegotiation_interval = (1, true));
+    let (mut client, mut server) = connected(server_conf, client_conf);
+    std::thread::sleep(std::time::Duration::from_millis(1100));
+    assert_eq!(client.write(b"x"), Err(Error::SslWantRead));
+    read_both_until(&mut client, &mut server, |c, _| c.renegotiations() == (0, 1));
+    client_renegotiates(&mut client, &mut server, false);
+    exchange(&mut client, &mut server);
+    assert_eq!(client.renegotiations(), (1, 1));
+}
+
 fn connected(server_conf: Config, client_conf: Config) -> (Context, Context) {
     let (mut client, mut server) = pair_on(server_conf, client_conf, "localhost");
     let (c, s) = handshake(&mut client, &mut server);

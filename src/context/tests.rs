@@ -36,6 +36,40 @@ impl Transport for MemTransport {
     }
 }
 
+/// A `MemTransport` whose next send fails with the error its gate holds (once).
+struct Gated {
+    inner: MemTransport,
+    send_error: Rc<std::cell::Cell<Option<Error>>>,
+}
+
+impl Transport for Gated {
+    fn send(&mut self, data: &[u8]) -> Result<usize> {
+        match self.send_error.take() {
+            Some(e) => Err(e),
+            None => self.inner.send(data),
+        }
+    }
+    fn recv(&mut self, buf: &mut [u8], timeout_ms: u32) -> Result<usize> {
+        self.inner.recv(buf, timeout_ms)
+    }
+}
+
+pub(super) type Gate = Rc<std::cell::Cell<Option<Error>>>;
+
+/// As `pair_on` (host name "localhost"), with a gate on each side's sends: (client, server,
+/// client's gate, server's gate).
+pub(super) fn gated_pair_on(server_conf: Config, client_conf: Config) -> (Context, Context, Gate, Gate) {
+    let (a, b): (Pipe, Pipe) = (Rc::default(), Rc::default());
+    let (client_gate, server_gate): (Gate, Gate) = (Rc::default(), Rc::default());
+    let mut client = Context::new(client_conf).unwrap();
+    let mut server = Context::new(server_conf).unwrap();
+    let inner = MemTransport { rx: a.clone(), tx: b.clone() };
+    client.set_transport(Box::new(Gated { inner, send_error: client_gate.clone() }));
+    server.set_transport(Box::new(Gated { inner: MemTransport { rx: b, tx: a }, send_error: server_gate.clone() }));
+    client.set_hostname(Hostname::Name("localhost".into()));
+    (client, server, client_gate, server_gate)
+}
+
 use crate::test_support::certs_dir;
 
 /// Connects `ctx` to a peer the test plays by hand: bytes pushed into the first pipe reach
@@ -219,6 +253,31 @@ fn sessions_are_not_resumed_for_another_host_name() {
     let (mut c2, mut s2) = pair_on(server_conf, client_conf, "other.example");
     c2.set_session(&saved).unwrap();
     assert!(!connect(&mut c2, &mut s2));
+}
+
+/// Mbed TLS stores a server session when the handshake is over: a TLS 1.2 server that cannot
+/// send its ChangeCipherSpec/Finished (rustls asked to store the session before) caches nothing,
+/// whether it then gives up (NET_SEND_FAILED) or completes after WANT_WRITE.
+#[test]
+fn a_server_session_is_cached_only_when_the_handshake_is_over() {
+    for (error, retried) in [(Error::NetSendFailed, false), (Error::SslWantWrite, true)] {
+        let cache = Arc::new(crate::cache::SessionCache::new(86400, 50));
+        let server_conf = server_config(TLS1_2, TLS1_2);
+        server_conf.update(|s| s.session_store = Some(cache.clone()));
+        let (mut client, mut server, _, server_gate) = gated_pair_on(server_conf, client_config(AuthMode::Required));
+        // ClientHello; the server's first flight; the client's ClientKeyExchange ... Finished.
+        assert_eq!(client.handshake(), Err(Error::SslWantRead));
+        assert_eq!(server.handshake(), Err(Error::SslWantRead));
+        assert_eq!(client.handshake(), Err(Error::SslWantRead));
+        server_gate.set(Some(error));
+        assert_eq!(server.handshake(), Err(error));
+        assert!(cache.is_empty(), "{error:?}: cached before the server's last flight was sent");
+        if retried {
+            assert_eq!(server.handshake(), Ok(()));
+            assert_eq!(client.handshake(), Ok(()));
+            assert_eq!(cache.len(), 1);
+        }
+    }
 }
 
 #[test]

@@ -210,20 +210,34 @@ impl Context {
                     self.flush()
                 }
                 Endpoint::Client => {
-                    let policy = self.policy.as_ref().ok_or(Error::SslInternalError)?;
-                    engine.start_client(abbreviated, policy, &mut self.out)?;
-                    loop {
-                        self.flush()?;
-                        match &self.stage {
-                            Stage::Tls12(e) if !e.handshaking() => return Ok(()),
-                            Stage::Failed(e) => return Err(*e),
-                            _ => {}
-                        }
-                        self.receive_record()?;
+                    // A call repeated after WANT_READ/WANT_WRITE goes on with the renegotiation
+                    // it started (`start_client` does nothing while the engine is in one), also
+                    // when only its last flight is left to send: the engine is done with it then,
+                    // and another one must not start.
+                    if !self.client_renegotiating || self.out.is_empty() {
+                        let policy = self.policy.as_ref().ok_or(Error::SslInternalError)?;
+                        engine.start_client(abbreviated, policy, &mut self.out)?;
                     }
+                    self.client_renegotiating = true;
+                    let result = self.run_client_renegotiation();
+                    self.client_renegotiating = matches!(result, Err(e) if e.is_want());
+                    result
                 }
             }
         })
+    }
+
+    /// The client's renegotiation until it is over, its last flight sent.
+    fn run_client_renegotiation(&mut self) -> Result<()> {
+        loop {
+            self.flush()?;
+            match &self.stage {
+                Stage::Tls12(e) if !e.handshaking() => return Ok(()),
+                Stage::Failed(e) => return Err(*e),
+                _ => {}
+            }
+            self.receive_record()?;
+        }
     }
 
     /// Renegotiation counters: (full, abbreviated) since the initial handshake.
