@@ -9,8 +9,10 @@
 # src/renegotiation/fuzz_messages.rs); `cargo test` replays the committed corpus
 # fuzz/corpus/<target>/ through the same code. Fuzzing reads that corpus and seeds made from
 # the current test PKI (fuzz/target/seeds/<target>/), and writes what it finds to
-# fuzz/target/corpus/<target>/ (not committed). To add finds to the committed corpus:
-#   RUSTC_BOOTSTRAP=1 cargo fuzz cmin TARGET fuzz/target/corpus/TARGET   (then copy the new files)
+# fuzz/target/corpus/<target>/ (not committed). To add to the committed corpus the finds that
+# reach new code (a minimizing merge, as `cargo fuzz cmin` does, on edges only to keep it small):
+#   RUSTC_BOOTSTRAP=1 cargo fuzz run TARGET fuzz/corpus/TARGET fuzz/target/corpus/TARGET -- \
+#       -merge=1 -use_counters=0 -max_len=4096
 set -euo pipefail
 cd "$(dirname "$0")/.."
 runs=${1:-1000000}
