@@ -1,16 +1,33 @@
 #!/usr/bin/env bash
 # Runs the fuzz targets (cargo-fuzz + libFuzzer) for a number of executions each.
-#   scripts/fuzz.sh [RUNS]        (default 1000000)
+#   scripts/fuzz.sh [RUNS] [TARGET...]        (default 1000000 runs, every target)
+#   FUZZ_SEEDS_ONLY=1 scripts/fuzz.sh         (writes the seeds, fuzzes nothing)
+#   FUZZ_ARGS='-s none -a' scripts/fuzz.sh     (options for `cargo fuzz run`: no sanitizer, debug assertions)
 # cargo-fuzz needs nightly compiler flags; RUSTC_BOOTSTRAP=1 lets the stable toolchain accept them.
+#
+# Each target's body is src/fuzzing/<target>.rs (renegotiation_messages:
+# src/renegotiation/fuzz_messages.rs); `cargo test` replays the committed corpus
+# fuzz/corpus/<target>/ through the same code. Fuzzing reads that corpus and seeds made from
+# the current test PKI (fuzz/target/seeds/<target>/), and writes what it finds to
+# fuzz/target/corpus/<target>/ (not committed). To add to the committed corpus the finds that
+# reach new code (a minimizing merge, as `cargo fuzz cmin` does, on edges only to keep it small):
+#   RUSTC_BOOTSTRAP=1 cargo fuzz run TARGET fuzz/corpus/TARGET fuzz/target/corpus/TARGET -- \
+#       -merge=1 -use_counters=0 -max_len=4096
 set -euo pipefail
 cd "$(dirname "$0")/.."
 runs=${1:-1000000}
+shift || true
+targets=("$@")
+[ ${#targets[@]} -gt 0 ] || targets=(session_load cache_restore renegotiation_records renegotiation_messages pem x509_crt x509_crl pkcs8)
 command -v cargo-fuzz >/dev/null || cargo install cargo-fuzz --locked
-# renegotiation_records loads its certificates from the test PKI.
+# renegotiation_records/_messages load their certificates from the test PKI.
 bash scripts/gen-test-certs.sh tests/certs/generated
-# Seed corpora: well-formed blobs of both formats (see src/session.rs and src/cache.rs), and
-# record sequences for the renegotiation engine (below).
-mkdir -p fuzz/corpus/session_load fuzz/corpus/cache_restore fuzz/corpus/renegotiation_records
+# Seed corpora (committed, written the same each time): well-formed blobs of both formats (see
+# src/session.rs and src/cache.rs), record sequences for the renegotiation engine and handshake
+# messages for its parsers (below), PEM texts.
+for t in session_load cache_restore renegotiation_records renegotiation_messages pem x509_crt x509_crl pkcs8; do
+    mkdir -p "fuzz/corpus/$t"
+done
 python3 - <<'PY'
 import hashlib, struct
 def session(version, endpoint, name, cert, value):
@@ -78,7 +95,89 @@ renegotiation = {
 }
 for name, s in renegotiation.items():
     open(f"fuzz/corpus/renegotiation_records/{name}", "wb").write(s)
+
+# renegotiation_messages: a mode byte, then a message body (see src/renegotiation/fuzz_messages.rs).
+def body(message):
+    return message[4:]
+point = b"\x04" + bytes(range(1, 65))
+messages = {
+    "client-hello": b"\x00" + body(client_hello(sid, cvd)),
+    "client-hello-scsv": b"\x00" + body(client_hello(b"", b"", scsv=True)),
+    "server-hello": b"\x01" + body(server_hello(sid, cvd + svd)),
+    "certificate": b"\x02" + b"\x00\x00\x0e" + b"\x00\x00\x05\x30\x03\x02\x01\x01" + b"\x00\x00\x03\x30\x01\x00",
+    "server-key-exchange": b"\x03" + b"\x03\x00\x17\x41" + point + b"\x04\x03\x00\x04\x30\x02\x00\x00",
+    "certificate-request": b"\x04" + b"\x02\x01\x40" + b"\x00\x04\x04\x03\x08\x04" + b"\x00\x05\x00\x03\x30\x01\x00",
+    "client-key-exchange": b"\x05" + b"\x41" + point,
+    "certificate-verify": b"\x06" + b"\x04\x03\x00\x02\xab\xcd",
+    "finished": b"\x07" + b"\x0c" * 12,
+    # 8: a configuration byte, then messages (type, u16 length, body).
+    "server-client-hello": b"\x08\x08" + b"\x01" + struct.pack(">H", len(body(client_hello(sid, cvd)))) + body(client_hello(sid, cvd)),
+    "server-full-client-hello": b"\x08\x00" + b"\x01" + struct.pack(">H", len(body(client_hello(b"", cvd)))) + body(client_hello(b"", cvd)),
+    "server-hello-requested": b"\x08\x02" + b"\x01" + struct.pack(">H", len(body(client_hello(b"", cvd)))) + body(client_hello(b"", cvd)),
+    "client-hello-request": b"\x08\x01" + b"\x00\x00\x00",
+    "client-hello-request-resumption": b"\x08\x09" + b"\x00\x00\x00" + b"\x00\x00\x00",
+    "client-server-hello": b"\x08\x07" + b"\x02" + struct.pack(">H", len(body(server_hello(sid, cvd + svd)))) + body(server_hello(sid, cvd + svd)),
+    "client-full-server-hello": b"\x08\x03" + b"\x02" + struct.pack(">H", len(body(server_hello(b"\x0a" * 32, cvd + svd)))) + body(server_hello(b"\x0a" * 32, cvd + svd))
+        + b"\x0b\x00\x03\x00\x00\x00" + b"\x0e\x00\x00",
+}
+for name, s in messages.items():
+    open(f"fuzz/corpus/renegotiation_messages/{name}", "wb").write(s)
+
+# pem: a byte choosing the label mbedtls_pem_read_buffer looks for (0 CERTIFICATE, 1 X509 CRL,
+# 2 PRIVATE KEY, ...), then the text.
+texts = {
+    "two-blocks": b"\x00junk\n-----BEGIN CERTIFICATE-----\nZm9vYmFy\n-----END CERTIFICATE-----\ncomment\n"
+        b"-----BEGIN PRIVATE KEY-----\r\nZm9v\r\nYmE=\r\n-----END PRIVATE KEY-----\r\n\x00",
+    "legacy-headers": b"\x04-----BEGIN RSA PRIVATE KEY-----\nProc-Type: 4,ENCRYPTED\nDEK-Info: AES-128-CBC,\n"
+        b" 00112233445566778899AABBCCDDEEFF\n\nZm9vYmFy\n-----END RSA PRIVATE KEY-----\n",
+    "crl-list": b"\x01-----BEGIN X509 CRL-----\nMAA=\n-----END X509 CRL-----\n-----BEGIN X509 CRL-----\nMAE=\n-----END X509 CRL-----\n",
+    "unterminated": b"\x00-----BEGIN CERTIFICATE-----\nZm9v\n-----BEGIN CERTIFICATE-----\n",
+    "spaces": b"\x00-----BEGIN CERTIFICATE----- \r\nZm9v \r\nYmFy\n-----END CERTIFICATE----- \r\n",
+    "bad-base64": b"\x00-----BEGIN CERTIFICATE-----\nZm9v!\n-----END CERTIFICATE-----\n",
+    "empty-body": b"\x02-----BEGIN PRIVATE KEY-----\n-----END PRIVATE KEY-----\n",
+}
+for name, s in texts.items():
+    open(f"fuzz/corpus/pem/{name}", "wb").write(s)
 PY
-for target in session_load cache_restore renegotiation_records; do
-    RUSTC_BOOTSTRAP=1 cargo fuzz run "$target" -- -runs="$runs" -max_len=4096
+
+# Seeds from the current test PKI (not committed: the PKI is generated anew with new keys; the
+# committed corpus holds a snapshot): certificates and CRLs in DER, PEM texts, private keys in
+# every form, encrypted ones with few PBKDF2 iterations (the pkcs8 target caps them, see
+# src/fuzzing/pkcs8.rs).
+pki=tests/certs/generated
+seeds=fuzz/target/seeds
+rm -rf "$seeds"
+for t in "${targets[@]}" x509_crt x509_crl pkcs8 pem; do mkdir -p "$seeds/$t"; done
+for f in "$pki"/*.crt "$pki"/chains/*.crt; do
+    openssl x509 -in "$f" -outform DER -out "$seeds/x509_crt/$(basename "$(dirname "$f")")-$(basename "$f" .crt).der"
+done
+for f in "$pki"/crl-*.pem; do
+    openssl crl -in "$f" -outform DER -out "$seeds/x509_crl/$(basename "$f" .pem).der"
+done
+cp "$pki"/crls.pem "$seeds/x509_crl/"
+# pkcs8: the first byte chooses the password (0 none, 1 "secret").
+key_seed() { { printf "\\$(printf %o "$1")"; cat "$2"; } > "$seeds/pkcs8/$3"; }
+for f in "$pki"/*.key "$pki"/*.key.der; do key_seed 0 "$f" "$(basename "$f")"; done
+for key in server-ec server-rsa; do
+    for v2 in aes-128-cbc aes-192-cbc aes-256-cbc; do
+        for prf in hmacWithSHA1 hmacWithSHA256 hmacWithSHA384 hmacWithSHA512; do
+            for form in PEM DER; do
+                out=$(mktemp)
+                openssl pkcs8 -topk8 -in "$pki/$key.key" -v2 "$v2" -v2prf "$prf" -iter 2 \
+                    -passout pass:secret -outform "$form" -out "$out"
+                key_seed 1 "$out" "$key-$v2-$prf.$form"
+                rm -f "$out"
+            done
+        done
+    done
+    openssl pkey -in "$pki/$key.key" -pubout -out "$seeds/pkcs8/$key.pub"
+done
+for f in "$pki"/ca.crt "$pki"/server-ec-chain.crt "$pki"/crls.pem "$pki"/server-ec.key "$pki"/server-ec.enc.key; do
+    { printf '\0'; cat "$f"; } > "$seeds/pem/$(basename "$f")"
+done
+[ -z "${FUZZ_SEEDS_ONLY:-}" ] || exit 0
+for target in "${targets[@]}"; do
+    mkdir -p "fuzz/target/corpus/$target"
+    RUSTC_BOOTSTRAP=1 cargo fuzz run ${FUZZ_ARGS:-} "$target" "fuzz/target/corpus/$target" "fuzz/corpus/$target" \
+        "$seeds/$target" -- -runs="$runs" -max_len=4096
 done

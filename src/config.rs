@@ -334,10 +334,6 @@ impl OwnCertResolver {
         Self { certs, sig_algs }
     }
 
-    pub fn is_empty(&self) -> bool {
-        self.certs.is_empty()
-    }
-
     /// The first own certificate whose key can sign with one of `schemes` (those allowed by
     /// `mbedtls_ssl_conf_sig_algs`), with its signer.
     pub fn signer(&self, schemes: &[SignatureScheme]) -> Option<SelectedCredential> {

@@ -20,6 +20,10 @@ pub(crate) mod ecdsa_sig;
 pub(crate) mod entropy;
 pub(crate) mod error;
 pub mod ffi;
+/// The fuzz targets' bodies (`fuzz/`), replayed on their corpora by the unit tests.
+#[cfg(any(test, fuzzing))]
+#[doc(hidden)]
+pub mod fuzzing;
 pub(crate) mod hash;
 pub(crate) mod hkdf;
 pub(crate) mod oid;
@@ -38,16 +42,11 @@ pub(crate) mod ticket;
 pub(crate) mod verify;
 pub(crate) mod x509;
 
-/// The few core types the fuzz targets (`fuzz/`) and the micro-benchmarks (`benches/`) drive
-/// directly. Not an API: it changes with the code.
+/// The few core types the micro-benchmarks (`benches/`) drive directly. Not an API: it changes with the code.
 #[doc(hidden)]
 pub mod internals {
     pub use crate::cache::SessionCache;
-    pub use crate::config::{AuthMode, Endpoint, OwnCert, OwnCertResolver};
-    pub use crate::error::Error;
-    #[cfg(fuzzing)]
-    pub use crate::renegotiation::TestParts;
-    pub use crate::renegotiation::{Outcome, Policy, Tls12Connection};
+    pub use crate::config::Endpoint;
     pub use crate::session::{Session, now_ms, now_secs};
     pub use crate::ticket::{TicketAead, TicketKeys};
 }

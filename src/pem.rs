@@ -144,8 +144,10 @@ pub(crate) fn located_blocks(input: &[u8]) -> Vec<(String, Result<PemBlock, Erro
             pos = body_start;
             continue;
         };
-        let label = String::from_utf8_lossy(label).into_owned();
+        // The end line's length counts the label's bytes, not those of its lossy conversion
+        // (longer when the label is not UTF-8).
         pos = footer_at + END.len() + label.len() + DASHES.len();
+        let label = String::from_utf8_lossy(label).into_owned();
         let mut end = pos;
         for skip in [b' ', b'\r', b'\n'] {
             if text.get(end) == Some(&skip) {
@@ -509,6 +511,20 @@ mod tests {
         let mismatched = "-----BEGIN CERTIFICATE-----\nZm9v\n-----END PRIVATE KEY-----\n";
         assert!(blocks(mismatched.as_bytes()).is_empty());
         assert!(!is_pem(b"\x30\x82\x01\x00"));
+    }
+
+    #[test]
+    fn labels_that_are_not_utf8_end_where_their_end_line_ends() {
+        // Found by the `pem` fuzz target: the end of a block was computed from the length of
+        // the label's lossy conversion (3 bytes per invalid byte), so it could point past the
+        // text, and the search for the next block started too late and missed it.
+        let text = b"-----BEGIN \xff-----\nZm9v\n-----END \xff-----\n-----BEGIN CERTIFICATE-----\nZm9v\n-----END CERTIFICATE-----";
+        let blocks = located_blocks(text);
+        assert_eq!(blocks.len(), 2);
+        // Begin line (18 bytes), body (5), end line (16).
+        assert_eq!(blocks[0].2, 18 + 5 + 16);
+        assert_eq!(blocks[1].0, "CERTIFICATE");
+        assert_eq!(blocks[1].2, text.len());
     }
 
     #[test]

@@ -246,6 +246,18 @@ impl PrivateKey {
     ///   the TLS layer cannot sign with), `PkKeyInvalidFormat` (anything else malformed, a key
     ///   aws-lc refuses, or more than [`MAX_PBKDF2_ITERATIONS`] PBKDF2 iterations).
     pub(crate) fn parse(input: &[u8], password: Option<&[u8]>) -> Result<PrivateKey, Error> {
+        PrivateKey::parse_capped(input, password, MAX_PBKDF2_ITERATIONS)
+    }
+
+    /// [`PrivateKey::parse`] refusing encrypted keys with more than `max_iterations` PBKDF2
+    /// iterations (at most [`MAX_PBKDF2_ITERATIONS`] is meaningful). The library always uses
+    /// [`MAX_PBKDF2_ITERATIONS`]; the fuzz target passes a lower cap, so that an input
+    /// declaring millions of iterations does not take seconds per execution.
+    pub(crate) fn parse_capped(
+        input: &[u8],
+        password: Option<&[u8]>,
+        max_iterations: u32,
+    ) -> Result<PrivateKey, Error> {
         let password = password.filter(|p| !p.is_empty());
         if pem::is_pem(input) {
             let found = pem::labelled_blocks(input).into_iter().find(|(l, _)| PEM_KEY_LABELS.contains(&l.as_str()));
@@ -261,15 +273,16 @@ impl PrivateKey {
                 "RSA PRIVATE KEY" => PrivateKey::from_pkcs1(&block.der),
                 "EC PRIVATE KEY" => PrivateKey::from_sec1(&block.der),
                 "PRIVATE KEY" => PrivateKey::from_pkcs8(&block.der),
-                _ => PrivateKey::from_encrypted_pkcs8(&block.der, password),
+                _ => PrivateKey::from_encrypted_pkcs8(&block.der, password, max_iterations),
             };
         }
-        PrivateKey::from_der(input, password)
+        PrivateKey::from_der(input, password, max_iterations)
     }
 
     /// DER of any supported form. Bytes after the key are ignored (Mbed TLS's
     /// `mbedtls_pk_parse_keyfile` passes a NUL after DER files too).
-    pub(crate) fn from_der(input: &[u8], password: Option<&[u8]>) -> Result<PrivateKey, Error> {
+    /// `max_iterations`: as in [`PrivateKey::parse_capped`].
+    fn from_der(input: &[u8], password: Option<&[u8]>, max_iterations: u32) -> Result<PrivateKey, Error> {
         use der::*;
         let err = Error::PkKeyInvalidFormat;
         let mut r = Reader::new(input);
@@ -278,7 +291,7 @@ impl PrivateKey {
         let mut s = outer.reader();
         match s.peek_tag() {
             // EncryptedPrivateKeyInfo starts with the AlgorithmIdentifier.
-            Some(SEQUENCE) => PrivateKey::from_encrypted_pkcs8(key, password),
+            Some(SEQUENCE) => PrivateKey::from_encrypted_pkcs8(key, password, max_iterations),
             Some(INTEGER) => {
                 s.read(INTEGER, err)?;
                 match s.peek_tag() {
@@ -349,8 +362,8 @@ impl PrivateKey {
     }
 
     /// EncryptedPrivateKeyInfo with PBES2 (RFC 8018).
-    fn from_encrypted_pkcs8(der: &[u8], password: Option<&[u8]>) -> Result<PrivateKey, Error> {
-        let plain = decrypt_pkcs8(der, password)?;
+    fn from_encrypted_pkcs8(der: &[u8], password: Option<&[u8]>, max_iterations: u32) -> Result<PrivateKey, Error> {
+        let plain = decrypt_pkcs8(der, password, max_iterations)?;
         // A wrong password that happens to leave valid padding (1 in 256) gives garbage, which
         // is not one DER element: same error as bad padding.
         der::single(&plain, der::SEQUENCE, Error::PkPasswordMismatch)?;
@@ -423,8 +436,9 @@ fn sec1_curve(der: &[u8]) -> Result<Option<Vec<u8>>, Error> {
 pub(crate) const MAX_PBKDF2_ITERATIONS: u32 = 10_000_000;
 
 /// Decrypts an EncryptedPrivateKeyInfo protected with PBES2 (PBKDF2 + AES-CBC). The derived
-/// key and the plaintext are wiped when dropped.
-fn decrypt_pkcs8(der: &[u8], password: Option<&[u8]>) -> Result<Zeroizing<Vec<u8>>, Error> {
+/// key and the plaintext are wiped when dropped. More than `max_iterations` PBKDF2 iterations
+/// are refused.
+fn decrypt_pkcs8(der: &[u8], password: Option<&[u8]>, max_iterations: u32) -> Result<Zeroizing<Vec<u8>>, Error> {
     use der::*;
     let err = Error::PkKeyInvalidFormat;
     let unsupported = Error::PkFeatureUnavailable;
@@ -461,7 +475,7 @@ fn decrypt_pkcs8(der: &[u8], password: Option<&[u8]>) -> Result<Zeroizing<Vec<u8
     let mut k = kdf_params.reader();
     let salt = k.read(OCTET_STRING, err)?.value;
     let iterations = small_uint(k.read(INTEGER, err)?.value)
-        .filter(|&n| n <= MAX_PBKDF2_ITERATIONS)
+        .filter(|&n| n <= max_iterations)
         .and_then(NonZeroU32::new)
         .ok_or(err)?;
     if let Some(len) = k.read_optional(INTEGER, err)? {

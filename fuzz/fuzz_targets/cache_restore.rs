@@ -1,11 +1,5 @@
-//! The cache dump loader on arbitrary bytes: an error or a number of entries, never a crash.
+//! Fuzz target `cache_restore`: its body is `mbedtls::fuzzing::cache_restore::run` (src/fuzzing/), which the unit
+//! tests also replay on the committed corpus `fuzz/corpus/cache_restore/`.
 #![no_main]
 
-use libfuzzer_sys::fuzz_target;
-
-fuzz_target!(|data: &[u8]| {
-    let cache = mbedtls::internals::SessionCache::new(86400, 50);
-    if let Ok(n) = cache.restore(data) {
-        assert!(n <= cache.len().max(n));
-    }
-});
+libfuzzer_sys::fuzz_target!(|data: &[u8]| mbedtls::fuzzing::cache_restore::run(data));

@@ -44,6 +44,8 @@ use crate::verify::PeerCheck;
 
 pub(crate) mod capture;
 mod client;
+#[cfg(any(test, fuzzing))]
+pub(crate) mod fuzz_messages;
 mod key_schedule;
 mod messages;
 mod record;
