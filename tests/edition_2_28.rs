@@ -86,3 +86,40 @@ fn legacy_228_bad_input_gives_mbedtls_2_28_codes_without_memory_errors() {
     assert!(transcript(&ours).len() > 20, "{ours}");
     assert_eq!(transcript(&ours), transcript(&theirs), "ours:\n{ours}\nMbed TLS 2.28:\n{theirs}");
 }
+
+/// Runs `legacy_228 connect` (`argv` in front) against `openssl s_server -www` for two
+/// connections (the server's session cache, no tickets); returns the client's output.
+fn connect(name: &str, argv: &[&str]) -> String {
+    let port = free_port();
+    let command = format!(
+        "openssl s_server -accept 127.0.0.1:{port} -cert {} -key {} -www -naccept 2 -tls1_2 -no_ticket \
+         -cipher ECDHE-RSA-AES128-GCM-SHA256",
+        cert("server-rsa.crt"),
+        cert("server-rsa.key")
+    );
+    let server = Proc::start("openssl s_server", &command.split_whitespace().collect::<Vec<_>>(), &[], 120);
+    server.expect("ACCEPT", 10);
+    let (dir, port_arg) = (certs().to_str().unwrap().to_string(), port.to_string());
+    let argv = [argv, &["connect", port_arg.as_str(), dir.as_str()]].concat();
+    let (status, out) = run(name, &argv, b"", 90);
+    assert!(status.success(), "{name}:\n{out}\nserver:\n{}", server.output());
+    out
+}
+
+#[test]
+fn legacy_228_client_drives_the_handshake_by_ssl_state_as_with_mbedtls_2_28() {
+    let theirs = connect("legacy_228 connect (Mbed TLS 2.28)", &[&program("mbedtls-2.28/tests/legacy_228")]);
+    let ours_prog = program("2.28/tests/legacy_228");
+    let ours = connect("legacy_228 connect (our 2.28 edition)", &[&memcheck()[..], &[ours_prog.as_str()]].concat());
+    for expected in [
+        "= client config: endpoint 0, transport 0, authmode 2, max 3.3",
+        "= client connection 1: handshake -0x0000, over 1, version 3.3, TLSv1.2, endpoint 0",
+        "= response: New, TLSv1.2, Cipher is ECDHE-RSA-AES128-GCM-SHA256",
+        "= client connection 2: handshake -0x0000, over 1, version 3.3, TLSv1.2, endpoint 0",
+        "= response: Reused, TLSv1.2, Cipher is ECDHE-RSA-AES128-GCM-SHA256",
+        "= done, failures 0",
+    ] {
+        assert!(ours.contains(expected), "no {expected:?} in:\n{ours}");
+    }
+    assert_eq!(transcript(&ours), transcript(&theirs), "ours:\n{ours}\nMbed TLS 2.28:\n{theirs}");
+}

@@ -8,6 +8,8 @@
  * callbacks).
  *
  *   legacy_228 serve PORT CERT_DIR   two connections (the second one meant to resume), then exit
+ *   legacy_228 connect PORT CERT_DIR two connections to `openssl s_server -www` (the second one
+ *                                    resuming), the handshake driven by ssl.state
  *   legacy_228 bad CERT_DIR          bad input for the 2.28-only functions
  *
  * Built twice (Makefile): against Debian's Mbed TLS 2.28 and against this library's 2.28
@@ -238,6 +240,119 @@ exit:
     return failures == 0 ? 0 : 1;
 }
 
+/* Reads the response of `openssl s_server -www` and prints its line about the session
+ * ("New, ..." or "Reused, ..."). */
+static int read_www_response(mbedtls_ssl_context *ssl)
+{
+    static char page[16384];
+    size_t len = 0;
+    int ret;
+    char *line;
+
+    do {
+        ret = mbedtls_ssl_read(ssl, (unsigned char *) page + len, sizeof(page) - 1 - len);
+        if (ret > 0) {
+            len += (size_t) ret;
+        }
+    } while ((ret > 0 && len < sizeof(page) - 1) || ret == MBEDTLS_ERR_SSL_WANT_READ);
+    page[len] = '\0';
+    line = strstr(page, "\nNew, ");
+    if (line == NULL) {
+        line = strstr(page, "\nReused, ");
+    }
+    if (line == NULL) {
+        printf("= response: %u bytes, no session line\n", (unsigned) len);
+        return -1;
+    }
+    line++;
+    line[strcspn(line, "\r\n")] = '\0';
+    printf("= response: %s\n", line);
+    return 0;
+}
+
+static int connect_twice(const char *port, const char *dir)
+{
+    mbedtls_net_context fd;
+    mbedtls_entropy_context entropy;
+    mbedtls_ctr_drbg_context ctr_drbg;
+    mbedtls_ssl_context ssl;
+    mbedtls_ssl_config conf;
+    mbedtls_x509_crt cacert;
+    mbedtls_ssl_session saved;
+    char path[1024];
+    int ret, n, steps;
+    const char get[] = "GET / HTTP/1.0\r\n\r\n";
+
+    mbedtls_net_init(&fd);
+    mbedtls_ssl_init(&ssl);
+    mbedtls_ssl_config_init(&conf);
+    mbedtls_x509_crt_init(&cacert);
+    mbedtls_ssl_session_init(&saved);
+    mbedtls_entropy_init(&entropy);
+    mbedtls_ctr_drbg_init(&ctr_drbg);
+
+    CHECK(mbedtls_ctr_drbg_seed(&ctr_drbg, mbedtls_entropy_func, &entropy, NULL, 0) == 0);
+    snprintf(path, sizeof(path), "%s/ca.crt", dir);
+    CHECK(mbedtls_x509_crt_parse_file(&cacert, path) == 0);
+    ret = mbedtls_ssl_config_defaults(&conf, MBEDTLS_SSL_IS_CLIENT, MBEDTLS_SSL_TRANSPORT_STREAM,
+                                      MBEDTLS_SSL_PRESET_DEFAULT);
+    printf("= client config_defaults: -0x%04X\n", CODE(ret));
+    print_config("client config", &conf);
+    mbedtls_ssl_conf_ca_chain(&conf, &cacert, NULL);
+    mbedtls_ssl_conf_rng(&conf, mbedtls_ctr_drbg_random, &ctr_drbg);
+    CHECK(mbedtls_ssl_setup(&ssl, &conf) == 0);
+    CHECK(mbedtls_ssl_set_hostname(&ssl, "localhost") == 0);
+
+    for (n = 1; n <= 2; n++) {
+        ret = mbedtls_net_connect(&fd, "127.0.0.1", port, MBEDTLS_NET_PROTO_TCP);
+        CHECK(ret == 0);
+        if (ret != 0) {
+            break;
+        }
+        mbedtls_ssl_set_bio(&ssl, &fd, mbedtls_net_send, mbedtls_net_recv, NULL);
+        if (n == 2) {
+            ret = mbedtls_ssl_set_session(&ssl, &saved);
+            printf("= set_session: -0x%04X\n", CODE(ret));
+        }
+        /* The 2.28 way of driving a handshake step by step. */
+        steps = 0;
+        ret = 0;
+        while (ssl.state != MBEDTLS_SSL_HANDSHAKE_OVER && steps++ < 100) {
+            ret = mbedtls_ssl_handshake_step(&ssl);
+            if (ret != 0 && ret != MBEDTLS_ERR_SSL_WANT_READ && ret != MBEDTLS_ERR_SSL_WANT_WRITE) {
+                break;
+            }
+        }
+        printf("= client connection %d: handshake -0x%04X, over %d, version %d.%d, %s, endpoint %d\n",
+               n, CODE(ret), ssl.state == MBEDTLS_SSL_HANDSHAKE_OVER, ssl.major_ver,
+               ssl.minor_ver, mbedtls_ssl_get_version(&ssl), ssl.conf->endpoint);
+        if (ret == 0) {
+            if (n == 1) {
+                ret = mbedtls_ssl_get_session(&ssl, &saved);
+                printf("= get_session: -0x%04X, id_len %u\n", CODE(ret), (unsigned) saved.id_len);
+            }
+            do {
+                ret = mbedtls_ssl_write(&ssl, (const unsigned char *) get, sizeof(get) - 1);
+            } while (ret == MBEDTLS_ERR_SSL_WANT_READ || ret == MBEDTLS_ERR_SSL_WANT_WRITE);
+            CHECK(ret == (int) sizeof(get) - 1);
+            CHECK(read_www_response(&ssl) == 0);
+        }
+        mbedtls_ssl_close_notify(&ssl);
+        mbedtls_net_free(&fd);
+        CHECK(mbedtls_ssl_session_reset(&ssl) == 0);
+    }
+
+    mbedtls_net_free(&fd);
+    mbedtls_ssl_session_free(&saved);
+    mbedtls_ssl_free(&ssl);
+    mbedtls_ssl_config_free(&conf);
+    mbedtls_x509_crt_free(&cacert);
+    mbedtls_ctr_drbg_free(&ctr_drbg);
+    mbedtls_entropy_free(&entropy);
+    printf("= done, failures %d\n", failures);
+    return failures == 0 ? 0 : 1;
+}
+
 static int bad(const char *dir)
 {
     mbedtls_pk_context pk;
@@ -417,9 +532,12 @@ int main(int argc, char *argv[])
     if (argc == 4 && strcmp(argv[1], "serve") == 0) {
         return serve(argv[2], argv[3]);
     }
+    if (argc == 4 && strcmp(argv[1], "connect") == 0) {
+        return connect_twice(argv[2], argv[3]);
+    }
     if (argc == 3 && strcmp(argv[1], "bad") == 0) {
         return bad(argv[2]);
     }
-    fprintf(stderr, "usage: legacy_228 serve PORT CERT_DIR | legacy_228 bad CERT_DIR\n");
+    fprintf(stderr, "usage: legacy_228 serve|connect PORT CERT_DIR | legacy_228 bad CERT_DIR\n");
     return 2;
 }
