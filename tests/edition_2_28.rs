@@ -90,17 +90,21 @@ fn legacy_228_bad_input_gives_mbedtls_2_28_codes_without_memory_errors() {
 /// Runs `legacy_228 connect` (`argv` in front) against `openssl s_server -www` for two
 /// connections (the server's session cache, no tickets); returns the client's output.
 fn connect(name: &str, argv: &[&str]) -> String {
+    connect_with(name, argv, "-tls1_2 -no_ticket -cipher ECDHE-RSA-AES128-GCM-SHA256", &[])
+}
+
+/// `connect` with other s_server options (`server_options`) and arguments after the client's.
+fn connect_with(name: &str, argv: &[&str], server_options: &str, extra: &[&str]) -> String {
     let port = free_port();
     let command = format!(
-        "openssl s_server -accept 127.0.0.1:{port} -cert {} -key {} -www -naccept 2 -tls1_2 -no_ticket \
-         -cipher ECDHE-RSA-AES128-GCM-SHA256",
+        "openssl s_server -accept 127.0.0.1:{port} -cert {} -key {} -www -naccept 2 {server_options}",
         cert("server-rsa.crt"),
         cert("server-rsa.key")
     );
     let server = Proc::start("openssl s_server", &command.split_whitespace().collect::<Vec<_>>(), &[], 120);
     server.expect("ACCEPT", 10);
     let (dir, port_arg) = (certs().to_str().unwrap().to_string(), port.to_string());
-    let argv = [argv, &["connect", port_arg.as_str(), dir.as_str()]].concat();
+    let argv = [argv, &["connect", port_arg.as_str(), dir.as_str()], extra].concat();
     let (status, out) = run(name, &argv, b"", 90);
     assert!(status.success(), "{name}:\n{out}\nserver:\n{}", server.output());
     out
@@ -122,4 +126,25 @@ fn legacy_228_client_drives_the_handshake_by_ssl_state_as_with_mbedtls_2_28() {
         assert!(ours.contains(expected), "no {expected:?} in:\n{ours}");
     }
     assert_eq!(transcript(&ours), transcript(&theirs), "ours:\n{ours}\nMbed TLS 2.28:\n{theirs}");
+}
+
+/// Our edition only (Mbed TLS 2.28 has no TLS 1.3): `mbedtls_ssl_conf_max_version(conf, 3, 4)`
+/// allows TLS 1.3, `ssl.minor_ver` says 4 after such a handshake, and the session taken after
+/// the first data (which brings the ticket) resumes.
+#[test]
+fn legacy_228_client_reads_version_3_4_after_a_tls_1_3_handshake() {
+    let ours_prog = program("2.28/tests/legacy_228");
+    let argv = [&memcheck()[..], &[ours_prog.as_str()]].concat();
+    let ours = connect_with("legacy_228 connect tls13 (our 2.28 edition)", &argv, "-tls1_3", &["tls13"]);
+    for expected in [
+        "= client config, TLS 1.3 allowed: endpoint 0, transport 0, authmode 2, max 3.4",
+        "= client connection 1: handshake -0x0000, over 1, version 3.4, TLSv1.3, endpoint 0",
+        "= response: New, TLSv1.3, Cipher is TLS_AES_",
+        "= get_session after the response: -0x0000",
+        "= client connection 2: handshake -0x0000, over 1, version 3.4, TLSv1.3, endpoint 0",
+        "= response: Reused, TLSv1.3, Cipher is TLS_AES_",
+        "= done, failures 0",
+    ] {
+        assert!(ours.contains(expected), "no {expected:?} in:\n{ours}");
+    }
 }

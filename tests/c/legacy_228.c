@@ -9,7 +9,8 @@
  *
  *   legacy_228 serve PORT CERT_DIR   two connections (the second one meant to resume), then exit
  *   legacy_228 connect PORT CERT_DIR two connections to `openssl s_server -www` (the second one
- *                                    resuming), the handshake driven by ssl.state
+ *                                    resuming), the handshake driven by ssl.state; with a
+ *                                    5th argument "tls13": TLS 1.3 allowed (our edition only)
  *   legacy_228 bad CERT_DIR          bad input for the 2.28-only functions
  *
  * Built twice (Makefile): against Debian's Mbed TLS 2.28 and against this library's 2.28
@@ -270,7 +271,7 @@ static int read_www_response(mbedtls_ssl_context *ssl)
     return 0;
 }
 
-static int connect_twice(const char *port, const char *dir)
+static int connect_twice(const char *port, const char *dir, int tls13)
 {
     mbedtls_net_context fd;
     mbedtls_entropy_context entropy;
@@ -298,6 +299,11 @@ static int connect_twice(const char *port, const char *dir)
                                       MBEDTLS_SSL_PRESET_DEFAULT);
     printf("= client config_defaults: -0x%04X\n", CODE(ret));
     print_config("client config", &conf);
+    if (tls13) {
+        /* Our edition only (Mbed TLS 2.28 has no TLS 1.3). */
+        mbedtls_ssl_conf_max_version(&conf, MBEDTLS_SSL_MAJOR_VERSION_3, 4);
+        print_config("client config, TLS 1.3 allowed", &conf);
+    }
     mbedtls_ssl_conf_ca_chain(&conf, &cacert, NULL);
     mbedtls_ssl_conf_rng(&conf, mbedtls_ctr_drbg_random, &ctr_drbg);
     CHECK(mbedtls_ssl_setup(&ssl, &conf) == 0);
@@ -327,7 +333,7 @@ static int connect_twice(const char *port, const char *dir)
                n, CODE(ret), ssl.state == MBEDTLS_SSL_HANDSHAKE_OVER, ssl.major_ver,
                ssl.minor_ver, mbedtls_ssl_get_version(&ssl), ssl.conf->endpoint);
         if (ret == 0) {
-            if (n == 1) {
+            if (n == 1 && !tls13) {
                 ret = mbedtls_ssl_get_session(&ssl, &saved);
                 printf("= get_session: -0x%04X, id_len %u\n", CODE(ret), (unsigned) saved.id_len);
             }
@@ -336,6 +342,11 @@ static int connect_twice(const char *port, const char *dir)
             } while (ret == MBEDTLS_ERR_SSL_WANT_READ || ret == MBEDTLS_ERR_SSL_WANT_WRITE);
             CHECK(ret == (int) sizeof(get) - 1);
             CHECK(read_www_response(&ssl) == 0);
+            if (n == 1 && tls13) {
+                /* TLS 1.3: the ticket arrives after the handshake, with the data. */
+                ret = mbedtls_ssl_get_session(&ssl, &saved);
+                printf("= get_session after the response: -0x%04X\n", CODE(ret));
+            }
         }
         mbedtls_ssl_close_notify(&ssl);
         mbedtls_net_free(&fd);
@@ -532,12 +543,12 @@ int main(int argc, char *argv[])
     if (argc == 4 && strcmp(argv[1], "serve") == 0) {
         return serve(argv[2], argv[3]);
     }
-    if (argc == 4 && strcmp(argv[1], "connect") == 0) {
-        return connect_twice(argv[2], argv[3]);
+    if ((argc == 4 || argc == 5) && strcmp(argv[1], "connect") == 0) {
+        return connect_twice(argv[2], argv[3], argc == 5 && strcmp(argv[4], "tls13") == 0);
     }
     if (argc == 3 && strcmp(argv[1], "bad") == 0) {
         return bad(argv[2]);
     }
-    fprintf(stderr, "usage: legacy_228 serve|connect PORT CERT_DIR | legacy_228 bad CERT_DIR\n");
+    fprintf(stderr, "usage: legacy_228 serve|connect PORT CERT_DIR [tls13] | legacy_228 bad CERT_DIR\n");
     return 2;
 }
