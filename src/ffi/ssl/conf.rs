@@ -35,7 +35,13 @@ pub unsafe extern "C" fn mbedtls_ssl_config_init(conf: *mut mbedtls_ssl_config) 
 pub unsafe extern "C" fn mbedtls_ssl_config_free(conf: *mut mbedtls_ssl_config) {
     entry!(mbedtls_ssl_config_free, {
         // SAFETY: `conf` is NULL or an initialised (or zeroed) shell (the caller's contract).
-        unsafe { handle::release(conf) }
+        unsafe { handle::release(conf) };
+        // Mbed TLS 2.28 edition: the public fields read as after `mbedtls_ssl_config_init`.
+        #[cfg(feature = "edition-2-28")]
+        // SAFETY: as above; `init` writes without reading and ignores NULL.
+        unsafe {
+            handle::init(conf)
+        };
     })
 }
 
@@ -75,7 +81,7 @@ pub(crate) unsafe fn config_defaults(
     preset: c_int,
 ) -> c_int {
     {
-        let handle = shell_or_return!(conf, code_of(Error::SslBadInputData));
+        let _ = shell_or_return!(conf, code_of(Error::SslBadInputData));
         let Some(endpoint) = endpoint_from(endpoint) else {
             return code_of(Error::SslBadInputData);
         };
@@ -85,7 +91,8 @@ pub(crate) unsafe fn config_defaults(
             _ => return code_of(Error::SslBadInputData),
         }
         let preset = if preset == MBEDTLS_SSL_PRESET_SUITEB { Preset::SuiteB } else { Preset::Default };
-        handle.config.update(|s| s.apply_defaults(endpoint, preset));
+        // SAFETY: `conf` is a configuration shell (it has a handle: checked above).
+        unsafe { update_config(conf, |s| s.apply_defaults(endpoint, preset)) };
         0
     }
 }
@@ -97,9 +104,9 @@ pub(crate) unsafe fn config_defaults(
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn mbedtls_ssl_conf_endpoint(conf: *mut mbedtls_ssl_config, endpoint: c_int) {
     entry!(mbedtls_ssl_conf_endpoint, {
-        let handle = shell_or_return!(conf);
         if let Some(endpoint) = endpoint_from(endpoint) {
-            handle.config.update(|s| s.endpoint = endpoint);
+            // SAFETY: `conf` is NULL or a configuration shell (the contract of this function).
+            unsafe { update_config(conf, |s| s.endpoint = endpoint) };
         }
     })
 }
@@ -145,11 +152,10 @@ pub unsafe extern "C" fn mbedtls_ssl_conf_transport(conf: *mut mbedtls_ssl_confi
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn mbedtls_ssl_conf_authmode(conf: *mut mbedtls_ssl_config, authmode: c_int) {
     entry!(mbedtls_ssl_conf_authmode, {
-        // SAFETY: `conf` is NULL or a configuration shell (the contract of this function).
-        let (Some(handle), Some(mode)) = (unsafe { handle::get(conf) }, authmode_from(authmode)) else {
-            return;
-        };
-        handle.config.update(|s| s.authmode = mode);
+        if let Some(mode) = authmode_from(authmode) {
+            // SAFETY: `conf` is NULL or a configuration shell (the contract of this function).
+            unsafe { update_config(conf, |s| s.authmode = mode) };
+        }
     })
 }
 
@@ -317,9 +323,10 @@ pub unsafe extern "C" fn mbedtls_ssl_conf_min_tls_version(
     tls_version: mbedtls_ssl_protocol_version,
 ) {
     entry!(mbedtls_ssl_conf_min_tls_version, {
-        // SAFETY: `conf` is NULL or a configuration shell (the contract of this function).
-        let (Some(handle), Some(v)) = (unsafe { handle::get(conf) }, version_from(tls_version)) else { return };
-        handle.config.update(|s| s.min_version = v.max(config::TLS1_2));
+        if let Some(v) = version_from(tls_version) {
+            // SAFETY: `conf` is NULL or a configuration shell (the contract of this function).
+            unsafe { update_config(conf, |s| s.min_version = v.max(config::TLS1_2)) };
+        }
     })
 }
 
@@ -335,9 +342,10 @@ pub unsafe extern "C" fn mbedtls_ssl_conf_max_tls_version(
     tls_version: mbedtls_ssl_protocol_version,
 ) {
     entry!(mbedtls_ssl_conf_max_tls_version, {
-        // SAFETY: `conf` is NULL or a configuration shell (the contract of this function).
-        let (Some(handle), Some(v)) = (unsafe { handle::get(conf) }, version_from(tls_version)) else { return };
-        handle.config.update(|s| s.max_version = v);
+        if let Some(v) = version_from(tls_version) {
+            // SAFETY: `conf` is NULL or a configuration shell (the contract of this function).
+            unsafe { update_config(conf, |s| s.max_version = v) };
+        }
     })
 }
 

@@ -45,7 +45,10 @@ pub unsafe extern "C" fn mbedtls_ssl_setup(ssl: *mut mbedtls_ssl_context, conf: 
                     user_data: 0,
                 };
                 // SAFETY: `ssl` is a non-NULL initialised shell holding no object (checked above).
-                unsafe { handle::install(ssl, Guarded::new(object)) };
+                unsafe {
+                    handle::install(ssl, Guarded::new(object));
+                    refresh_context_fields(ssl);
+                }
                 0
             }
             Err(e) => code_of(e),
@@ -67,7 +70,10 @@ pub unsafe extern "C" fn mbedtls_ssl_free(ssl: *mut mbedtls_ssl_context) {
             return;
         }
         // SAFETY: as above; no call holds the object (checked just before).
-        unsafe { handle::release(ssl) }
+        unsafe {
+            handle::release(ssl);
+            refresh_context_fields(ssl);
+        }
     })
 }
 
@@ -83,7 +89,7 @@ pub unsafe extern "C" fn mbedtls_ssl_free(ssl: *mut mbedtls_ssl_context) {
 pub unsafe extern "C" fn mbedtls_ssl_session_reset(ssl: *mut mbedtls_ssl_context) -> c_int {
     entry!(mbedtls_ssl_session_reset, {
         // SAFETY: `ssl` is NULL or a context shell (the contract of this function).
-        status(unsafe {
+        let ret = unsafe {
             with_ssl(ssl, |h| {
                 h.ctx.reset();
                 h.alpn_c = None;
@@ -91,7 +97,10 @@ pub unsafe extern "C" fn mbedtls_ssl_session_reset(ssl: *mut mbedtls_ssl_context
                 h.retired_peer_crt = None;
                 Ok(())
             })
-        })
+        };
+        // SAFETY: as above.
+        unsafe { refresh_context_fields(ssl) };
+        status(ret)
     })
 }
 

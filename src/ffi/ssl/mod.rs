@@ -56,22 +56,107 @@ pub type mbedtls_ssl_protocol_version = c_int;
 
 /// A TLS connection. Declare it anywhere, `mbedtls_ssl_init` it, `mbedtls_ssl_setup` it with a
 /// configuration, and `mbedtls_ssl_free` it. The fields are private: use the functions.
+//
+// Mbed TLS 2.28 edition (not a doc comment: the 3.6 header stays as it was): the public fields
+// 2.28 programs read, read-only, kept current by `refresh_context_fields` (`mbedtls_ssl_setup`,
+// `mbedtls_ssl_session_reset`, `mbedtls_ssl_free`, and after every handshake, read, write,
+// alert and renegotiation call: `drive`). Absent: `session` and the other internal pointers
+// (use `mbedtls_ssl_get_session`, `mbedtls_ssl_get_peer_cert`, ...).
 #[repr(C)]
 pub struct mbedtls_ssl_context {
     private_handle: *mut c_void,
+    /// The configuration given to `mbedtls_ssl_setup` (NULL before).
+    #[cfg(feature = "edition-2-28")]
+    pub conf: *const mbedtls_ssl_config,
+    /// `MBEDTLS_SSL_HANDSHAKE_OVER` once a handshake is complete (also during the application
+    /// data phase of a renegotiating connection), otherwise `MBEDTLS_SSL_HELLO_REQUEST`: the
+    /// intermediate handshake states are not reported.
+    #[cfg(feature = "edition-2-28")]
+    pub state: c_int,
+    /// The negotiated version's major number (3), 0 before the first handshake; as in 2.28,
+    /// `mbedtls_ssl_session_reset` keeps the last handshake's version.
+    #[cfg(feature = "edition-2-28")]
+    pub major_ver: c_int,
+    /// The negotiated version's minor number (3: TLS 1.2, 4: TLS 1.3), 0 before the first
+    /// handshake.
+    #[cfg(feature = "edition-2-28")]
+    pub minor_ver: c_int,
 }
 
 /// A TLS configuration, shared by any number of contexts (also across threads).
+//
+// Mbed TLS 2.28 edition (not a doc comment: the 3.6 header stays as it was): the public fields
+// 2.28 programs read, read-only, kept current by `update_config`, through which
+// `mbedtls_ssl_config_defaults` and the setters of these values go. The versions are the ones
+// in effect (the minimum is at least 3.3: TLS 1.0 and 1.1 do not exist here). Absent: every
+// other field.
 #[repr(C)]
 pub struct mbedtls_ssl_config {
     private_handle: *mut c_void,
+    /// Highest version's major number (3).
+    #[cfg(feature = "edition-2-28")]
+    pub max_major_ver: c_uchar,
+    /// Highest version's minor number (3: TLS 1.2, 4: TLS 1.3).
+    #[cfg(feature = "edition-2-28")]
+    pub max_minor_ver: c_uchar,
+    /// Lowest version's major number (3).
+    #[cfg(feature = "edition-2-28")]
+    pub min_major_ver: c_uchar,
+    /// Lowest version's minor number (3 or 4).
+    #[cfg(feature = "edition-2-28")]
+    pub min_minor_ver: c_uchar,
+    /// `MBEDTLS_SSL_IS_CLIENT` or `MBEDTLS_SSL_IS_SERVER`.
+    #[cfg(feature = "edition-2-28")]
+    pub endpoint: u8,
+    /// Always `MBEDTLS_SSL_TRANSPORT_STREAM`.
+    #[cfg(feature = "edition-2-28")]
+    pub transport: u8,
+    /// `MBEDTLS_SSL_VERIFY_NONE`, `_OPTIONAL` or `_REQUIRED`.
+    #[cfg(feature = "edition-2-28")]
+    pub authmode: u8,
+}
+
+impl mbedtls_ssl_context {
+    /// As after `mbedtls_ssl_init`: no object, public fields zero.
+    const EMPTY_SHELL: Self = Self {
+        private_handle: core::ptr::null_mut(),
+        #[cfg(feature = "edition-2-28")]
+        conf: core::ptr::null(),
+        #[cfg(feature = "edition-2-28")]
+        state: 0,
+        #[cfg(feature = "edition-2-28")]
+        major_ver: 0,
+        #[cfg(feature = "edition-2-28")]
+        minor_ver: 0,
+    };
+}
+
+impl mbedtls_ssl_config {
+    /// As after `mbedtls_ssl_config_init`: no object, public fields zero.
+    const EMPTY_SHELL: Self = Self {
+        private_handle: core::ptr::null_mut(),
+        #[cfg(feature = "edition-2-28")]
+        max_major_ver: 0,
+        #[cfg(feature = "edition-2-28")]
+        max_minor_ver: 0,
+        #[cfg(feature = "edition-2-28")]
+        min_major_ver: 0,
+        #[cfg(feature = "edition-2-28")]
+        min_minor_ver: 0,
+        #[cfg(feature = "edition-2-28")]
+        endpoint: 0,
+        #[cfg(feature = "edition-2-28")]
+        transport: 0,
+        #[cfg(feature = "edition-2-28")]
+        authmode: 0,
+    };
 }
 
 // =============================================================================================
 // Handles behind the shells
 
-shell!(mbedtls_ssl_context => Guarded<SslHandle>, mbedtls_ssl_context { private_handle: core::ptr::null_mut() });
-shell!(mbedtls_ssl_config => ConfigHandle, mbedtls_ssl_config { private_handle: core::ptr::null_mut() });
+shell!(mbedtls_ssl_context => Guarded<SslHandle>, mbedtls_ssl_context::EMPTY_SHELL);
+shell!(mbedtls_ssl_config => ConfigHandle, mbedtls_ssl_config::EMPTY_SHELL);
 
 /// What `mbedtls_ssl_config.private_handle` points to.
 pub(crate) struct ConfigHandle {
@@ -138,12 +223,89 @@ unsafe fn drive<R>(
     ssl: *mut mbedtls_ssl_context,
     mut op: impl FnMut(&mut Context) -> Result<R, Error>,
 ) -> Result<R, Error> {
-    loop {
+    let result = loop {
         // SAFETY: `ssl` is NULL or a context shell (the contract of this function).
         match unsafe { with_ssl(ssl, |h| op(&mut h.ctx)) } {
-            // SAFETY: `ssl` is NULL or a context shell (the contract of this function).
-            Err(Error::CallbackPending) => unsafe { run_pending_callback(ssl) }?,
-            other => return other,
+            Err(Error::CallbackPending) => {
+                // SAFETY: `ssl` is NULL or a context shell (the contract of this function).
+                if let Err(e) = unsafe { run_pending_callback(ssl) } {
+                    break Err(e);
+                }
+            }
+            other => break other,
+        }
+    };
+    // SAFETY: as above.
+    unsafe { refresh_context_fields(ssl) };
+    result
+}
+
+/// Mbed TLS 2.28 edition: brings the context's public fields up to date (the one place they are
+/// written, after every operation that may start, complete or reset a handshake). Nothing in the
+/// 3.6 edition, whose context has no public fields.
+///
+/// # Safety
+/// `ssl` is NULL or a context shell.
+#[cfg_attr(not(feature = "edition-2-28"), allow(unused_variables))]
+unsafe fn refresh_context_fields(ssl: *mut mbedtls_ssl_context) {
+    #[cfg(feature = "edition-2-28")]
+    {
+        if ssl.is_null() {
+            return;
+        }
+        // SAFETY: `ssl` is a context shell (the contract of this function).
+        let now = unsafe {
+            with_ssl(ssl, |h| Ok((h.conf_shell, h.ctx.is_handshake_over(), h.ctx.info().map_or(0, |i| i.version))))
+        };
+        let (conf, over, version) = match now {
+            Ok(fields) => fields,
+            // SAFETY: as above.
+            Err(_) if unsafe { handle::is_set(ssl.cast_const()) } => return, // busy in a callback: kept
+            Err(_) => (0, false, 0), // not set up, or freed: as after `mbedtls_ssl_init`
+        };
+        // SAFETY: `ssl` is a context shell, not NULL; plain fields next to the handle, written
+        // with no reference to the struct alive.
+        unsafe {
+            (*ssl).conf = conf as *const mbedtls_ssl_config;
+            (*ssl).state = if over { MBEDTLS_SSL_HANDSHAKE_OVER } else { MBEDTLS_SSL_HELLO_REQUEST };
+            // As Mbed TLS 2.28: the last handshake's version stays until the next one says
+            // another (`mbedtls_ssl_session_reset` keeps it); a freed context reads 0.0.
+            if version != 0 || conf == 0 {
+                (*ssl).major_ver = c_int::from(version >> 8);
+                (*ssl).minor_ver = c_int::from(version & 0xff);
+            }
+        }
+    }
+}
+
+/// Changes a configuration's settings; NULL (or an uninitialised shell) is ignored. The
+/// setters whose values are public fields in the 2.28 edition go through here, which keeps
+/// those fields current.
+///
+/// # Safety
+/// `conf` is NULL or a configuration shell.
+pub(crate) unsafe fn update_config(conf: *mut mbedtls_ssl_config, f: impl FnOnce(&mut config::Settings)) {
+    // SAFETY: `conf` is NULL or a configuration shell (the contract of this function).
+    let Some(handle) = (unsafe { handle::get(conf) }) else { return };
+    #[cfg(not(feature = "edition-2-28"))]
+    handle.config.update(f);
+    #[cfg(feature = "edition-2-28")]
+    {
+        let (endpoint, authmode, min, max) = handle.config.update(|s| {
+            f(s);
+            (s.endpoint, s.authmode, s.min_version, s.max_version)
+        });
+        // SAFETY: `conf` is a configuration shell (it has a handle); plain fields next to it.
+        unsafe {
+            (*conf).endpoint = if endpoint == Endpoint::Server { 1 } else { 0 };
+            (*conf).transport = 0;
+            (*conf).authmode = match authmode {
+                AuthMode::None => 0,
+                AuthMode::Optional => 1,
+                AuthMode::Required => 2,
+            };
+            [(*conf).min_major_ver, (*conf).min_minor_ver] = min.to_be_bytes();
+            [(*conf).max_major_ver, (*conf).max_minor_ver] = max.to_be_bytes();
         }
     }
 }

@@ -97,13 +97,26 @@ pub unsafe extern "C" fn mbedtls_ssl_conf_renegotiation_period(conf: *mut mbedtl
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn mbedtls_ssl_renegotiate(ssl: *mut mbedtls_ssl_context) -> c_int {
     // SAFETY: `ssl` is NULL or a context shell (the contract of this function).
-    entry!(mbedtls_ssl_renegotiate, { status(unsafe { with_ssl(ssl, |h| h.ctx.renegotiate(false)) }) })
+    entry!(mbedtls_ssl_renegotiate, { unsafe { renegotiate(ssl, false) } })
 }
 
 /// Crate-internal (for `compat.h`): a client renegotiation offering the current session.
 pub(crate) unsafe fn renegotiate_abbreviated(ssl: *mut mbedtls_ssl_context) -> c_int {
     // SAFETY: `ssl` is NULL or a context shell (the contract of this function).
-    status(unsafe { with_ssl(ssl, |h| h.ctx.renegotiate(true)) })
+    unsafe { renegotiate(ssl, true) }
+}
+
+/// A renegotiation, full or offering the current session; the context's public fields (2.28
+/// edition) are refreshed after it.
+///
+/// # Safety
+/// `ssl` is NULL or a context shell.
+unsafe fn renegotiate(ssl: *mut mbedtls_ssl_context, abbreviated: bool) -> c_int {
+    // SAFETY: `ssl` is NULL or a context shell (the contract of this function).
+    let ret = unsafe { with_ssl(ssl, |h| h.ctx.renegotiate(abbreviated)) };
+    // SAFETY: as above.
+    unsafe { refresh_context_fields(ssl) };
+    status(ret)
 }
 
 /// Crate-internal (for `compat.h`): renegotiation counters.

@@ -309,14 +309,6 @@ pub(crate) unsafe fn resumed(ssl: *const mbedtls_ssl_context) -> bool {
     unsafe { with_ssl(ssl, |h| Ok(h.ctx.resumed())) }.unwrap_or(false)
 }
 
-/// Crate-internal: changes a configuration's settings (for `compat.h`); NULL is ignored.
-pub(crate) unsafe fn update_config(conf: *mut mbedtls_ssl_config, f: impl FnOnce(&mut config::Settings)) {
-    // SAFETY: `conf` is NULL or a configuration shell (the contract of this function).
-    if let Some(handle) = unsafe { handle::get(conf) } {
-        handle.config.update(f);
-    }
-}
-
 /// Crate-internal: the session inside a shell (None for NULL or empty).
 ///
 /// # Safety
