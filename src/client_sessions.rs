@@ -209,11 +209,11 @@ impl ClientSessionState {
     }
 
     /// `mbedtls_ssl_get_session`: the latest session, once.
-    pub(crate) fn export(&mut self) -> Result<Session> {
+    pub(crate) fn export(&mut self, once: bool) -> Result<Session> {
         let Some(latest) = &self.latest else {
             return Err(Error::SslBadInputData);
         };
-        if self.latest_exported {
+        if once && self.latest_exported {
             return Err(Error::SslFeatureUnavailable);
         }
         self.latest_exported = true;

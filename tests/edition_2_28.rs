@@ -118,6 +118,7 @@ fn legacy_228_client_drives_the_handshake_by_ssl_state_as_with_mbedtls_2_28() {
     for expected in [
         "= client config: endpoint 0, transport 0, authmode 2, max 3.3",
         "= client connection 1: handshake -0x0000, over 1, version 3.3, TLSv1.2, endpoint 0",
+        "= get_session again: -0x0000, id_len 32",
         "= response: New, TLSv1.2, Cipher is ECDHE-RSA-AES128-GCM-SHA256",
         "= client connection 2: handshake -0x0000, over 1, version 3.3, TLSv1.2, endpoint 0",
         "= response: Reused, TLSv1.2, Cipher is ECDHE-RSA-AES128-GCM-SHA256",

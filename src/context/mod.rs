@@ -296,11 +296,13 @@ impl Context {
     /// `mbedtls_ssl_get_session`: a copy of this connection's session (for TLS 1.3, the last
     /// ticket received, once signalled). Each session is handed out once (3.6 rule):
     /// `FEATURE_UNAVAILABLE` afterwards; `BAD_INPUT_DATA` on a server or before a handshake.
-    pub fn export_session(&mut self) -> Result<Session> {
+    /// `once`: a session already exported is refused (Mbed TLS 3.6); otherwise any number of
+    /// copies (2.28).
+    pub fn export_session(&mut self, once: bool) -> Result<Session> {
         if self.endpoint != Endpoint::Client {
             return Err(Error::SslBadInputData);
         }
-        self.sessions.export()
+        self.sessions.export(once)
     }
 
     /// True when the last handshake resumed a session (`mbedtls_compat_ssl_session_resumed`).

@@ -227,8 +227,9 @@ fn client_sessions_resume_with_ids_tickets_and_tls13() {
         let client_conf = client_config(AuthMode::Required);
         let (mut c1, mut s1) = pair_on(server_conf.clone(), client_conf.clone(), "localhost");
         assert!(!connect(&mut c1, &mut s1));
-        let saved = c1.export_session().unwrap();
-        assert_eq!(c1.export_session(), Err(Error::SslFeatureUnavailable), "exported once");
+        let saved = c1.export_session(true).unwrap();
+        assert_eq!(c1.export_session(true), Err(Error::SslFeatureUnavailable), "exported once");
+        assert_eq!(c1.export_session(false).map(|s| s.id), Ok(saved.id.clone()), "2.28: any number of copies");
         drop(c1);
         let bytes = saved.save().unwrap();
         let loaded = Session::load(&bytes).unwrap();
@@ -249,7 +250,7 @@ fn sessions_are_not_resumed_for_another_host_name() {
     let client_conf = client_config(AuthMode::Optional);
     let (mut c1, mut s1) = pair_on(server_conf.clone(), client_conf.clone(), "localhost");
     connect(&mut c1, &mut s1);
-    let saved = c1.export_session().unwrap();
+    let saved = c1.export_session(true).unwrap();
     let (mut c2, mut s2) = pair_on(server_conf, client_conf, "other.example");
     c2.set_session(&saved).unwrap();
     assert!(!connect(&mut c2, &mut s2));
@@ -288,11 +289,11 @@ fn a_fatal_alert_invalidates_the_server_session() {
         // Control: a normal connection's session resumes.
         let (mut c1, mut s1) = pair_on(server_conf.clone(), client_conf.clone(), "localhost");
         connect(&mut c1, &mut s1);
-        let good = c1.export_session().unwrap();
+        let good = c1.export_session(true).unwrap();
         // A connection that ends with a fatal alert (the server gets a forged record).
         let (mut c2, mut s2) = pair_on(server_conf.clone(), client_conf.clone(), "localhost");
         connect(&mut c2, &mut s2);
-        let bad = c2.export_session().unwrap();
+        let bad = c2.export_session(true).unwrap();
         // Feed the server a forged application-data record: bad_record_mac, a fatal alert.
         s2.input = transport::RecordInput::default();
         s2.input.buf = vec![0x17, 3, 3, 0, 32];

@@ -7,7 +7,8 @@ use std::sync::Arc;
 use super::ssl_cache::{mbedtls_ssl_cache_get, mbedtls_ssl_cache_set};
 use crate::config::TLS1_2;
 use crate::ffi::ssl::{
-    AppPtr, config_defaults, mbedtls_ssl_config, mbedtls_ssl_session, update_config, with_session_shell,
+    AppPtr, config_defaults, get_session, mbedtls_ssl_config, mbedtls_ssl_context, mbedtls_ssl_session, update_config,
+    with_session_shell,
 };
 use crate::ffi::ssl_cache::mbedtls_ssl_cache_context;
 use crate::ffi::{entry, handle};
@@ -129,4 +130,23 @@ pub unsafe extern "C" fn mbedtls_ssl_config_defaults(
         }
         ret
     })
+}
+
+/// Client: copies the connection's session into `session` (a deep copy that stays valid after
+/// the context is freed), as often as the program asks (Mbed TLS 2.28; 3.6 allows one export per
+/// session).
+///
+/// # Returns
+/// 0; `MBEDTLS_ERR_SSL_BAD_INPUT_DATA` for NULL, a server context, or before the first
+/// handshake / after `mbedtls_ssl_session_reset`.
+///
+/// # Safety
+/// `ssl` is NULL or an initialised context; `session` is NULL or an initialised session.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn mbedtls_ssl_get_session(
+    ssl: *const mbedtls_ssl_context,
+    session: *mut mbedtls_ssl_session,
+) -> c_int {
+    // SAFETY: the same contract.
+    entry!(mbedtls_ssl_get_session, { unsafe { get_session(ssl, session, false) } })
 }

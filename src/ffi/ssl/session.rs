@@ -119,25 +119,38 @@ pub unsafe extern "C" fn mbedtls_ssl_session_free(session: *mut mbedtls_ssl_sess
 ///
 /// # Safety
 /// `ssl` is NULL or an initialised context; `session` is NULL or an initialised session.
+#[cfg(not(feature = "edition-2-28"))]
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn mbedtls_ssl_get_session(
     ssl: *const mbedtls_ssl_context,
     session: *mut mbedtls_ssl_session,
 ) -> c_int {
-    entry!(mbedtls_ssl_get_session, {
-        if session.is_null() {
-            return code_of(Error::SslBadInputData);
+    // SAFETY: the same contract.
+    entry!(mbedtls_ssl_get_session, { unsafe { get_session(ssl, session, true) } })
+}
+
+/// `mbedtls_ssl_get_session` of both editions: `once` (3.6) refuses a second export of the same
+/// session with `MBEDTLS_ERR_SSL_FEATURE_UNAVAILABLE`; 2.28 allows any number.
+///
+/// # Safety
+/// As `mbedtls_ssl_get_session`.
+pub(crate) unsafe fn get_session(
+    ssl: *const mbedtls_ssl_context,
+    session: *mut mbedtls_ssl_session,
+    once: bool,
+) -> c_int {
+    if session.is_null() {
+        return code_of(Error::SslBadInputData);
+    }
+    // SAFETY: `ssl` is NULL or a context shell (the caller's contract).
+    match unsafe { with_ssl(ssl, |h| h.ctx.export_session(once)) } {
+        Ok(copy) => {
+            // SAFETY: `session` is a session shell (not NULL: checked) (the caller's contract).
+            unsafe { session_put(session, copy) };
+            0
         }
-        // SAFETY: `ssl` is NULL or a context shell (the contract of this function).
-        match unsafe { with_ssl(ssl, |h| h.ctx.export_session()) } {
-            Ok(copy) => {
-                // SAFETY: `session` is a session shell (not NULL: checked or our own) (the contract of this function).
-                unsafe { session_put(session, copy) };
-                0
-            }
-            Err(e) => code_of(e),
-        }
-    })
+        Err(e) => code_of(e),
+    }
 }
 
 /// Client: offers `session` (copied) for resumption in the next handshake. Call after
