@@ -149,3 +149,96 @@ fn legacy_228_client_reads_version_3_4_after_a_tls_1_3_handshake() {
         assert!(ours.contains(expected), "no {expected:?} in:\n{ours}");
     }
 }
+
+/// `(name, value text)` of every `#define MBEDTLS_* <number expression>` (error codes aside) in
+/// the headers of `dir`.
+fn numeric_defines(dir: &std::path::Path) -> std::collections::BTreeMap<String, String> {
+    let mut found = std::collections::BTreeMap::new();
+    for entry in std::fs::read_dir(dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display())) {
+        let text = std::fs::read_to_string(entry.unwrap().path()).unwrap();
+        for line in text.lines() {
+            let Some(rest) = line.trim_start().strip_prefix('#') else { continue };
+            let mut words = rest.trim_start().splitn(3, char::is_whitespace);
+            let (Some("define"), Some(name), Some(value)) = (words.next(), words.next(), words.next()) else {
+                continue;
+            };
+            let value = value.split("/*").next().unwrap().trim();
+            let numeric = !value.is_empty()
+                && value.chars().any(|c| c.is_ascii_digit())
+                && value.chars().all(|c| c.is_ascii_hexdigit() || "xXuUlL()-+*|<>~ \t".contains(c));
+            if name.starts_with("MBEDTLS_") && !name.starts_with("MBEDTLS_ERR_") && numeric {
+                found.insert(name.to_string(), value.to_string());
+            }
+        }
+    }
+    found
+}
+
+/// Issue 12: the 2.28 edition's constants. Every numeric `MBEDTLS_*` constant both our 2.28
+/// edition's headers and Debian's Mbed TLS 2.28.3 headers define is printed by one C program
+/// built against each (so the preprocessor evaluates each header set as a program sees it); the
+/// values must be equal, except the ones that describe what a build implements (sizes derived
+/// from the configured curves, ciphers and features) and the patch version.
+#[test]
+fn edition_2_28_constants_equal_debian_mbedtls_2_28() {
+    build();
+    let ours_dir = root().join("build/2.28/include");
+    let (ours, theirs) =
+        (numeric_defines(&ours_dir.join("mbedtls")), numeric_defines(std::path::Path::new("/usr/include/mbedtls")));
+    let shared: Vec<&String> = ours.keys().filter(|n| theirs.contains_key(*n)).collect();
+    assert!(shared.len() > 400, "{} shared constants", shared.len());
+    let headers: Vec<String> = std::fs::read_dir(ours_dir.join("mbedtls"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|h| std::path::Path::new("/usr/include/mbedtls").join(h).exists())
+        .collect();
+    let mut src = String::from("#include <stdio.h>\n");
+    for h in &headers {
+        src.push_str(&format!("#include \"mbedtls/{h}\"\n"));
+    }
+    src.push_str("int main(void)\n{\n");
+    for name in &shared {
+        src.push_str(&format!("#if defined({name})\n    printf(\"{name} %lld\\n\", (long long) ({name}));\n#endif\n"));
+    }
+    src.push_str("    return 0;\n}\n");
+    let dir = scratch("edition-2.28-constants");
+    let source = dir.join("constants.c");
+    std::fs::write(&source, src).unwrap();
+    let source = source.to_str().unwrap().to_string();
+    let run_built = |name: &str, flags: &[&str]| -> std::collections::BTreeMap<String, String> {
+        let exe = dir.join(name);
+        let mut argv = vec!["cc", "-w", "-o", exe.to_str().unwrap(), source.as_str()];
+        argv.extend_from_slice(flags);
+        let (status, out) = run(&format!("cc {name}"), &argv, b"", 120);
+        assert!(status.success(), "{out}");
+        let (status, out) = run(name, &[exe.to_str().unwrap()], b"", 30);
+        assert!(status.success(), "{out}");
+        out.lines().filter_map(|l| l.split_once(' ')).map(|(n, v)| (n.to_string(), v.to_string())).collect()
+    };
+    let include = format!("-I{}", ours_dir.display());
+    let lib = root().join("build/2.28/lib/libmbedtls.a");
+    let ours = run_built("ours", &[&include, lib.to_str().unwrap(), "-lpthread", "-ldl", "-lm"]);
+    let theirs = run_built("theirs", &["-lmbedtls", "-lmbedx509", "-lmbedcrypto"]);
+    // What the build implements: the curves (ECP_DP_MAX, ECP_MAX_BITS), ciphers
+    // (MAX_KEY_LENGTH: 2.28's XTS), bignum and PSK configuration, and our patch release.
+    const BY_CONFIGURATION: &[&str] = &[
+        "MBEDTLS_ECP_DP_MAX",
+        "MBEDTLS_ECP_MAX_BITS",
+        "MBEDTLS_MAX_KEY_LENGTH",
+        "MBEDTLS_MPI_WINDOW_SIZE",
+        "MBEDTLS_PSK_MAX_LEN",
+        "MBEDTLS_VERSION_NUMBER",
+        "MBEDTLS_VERSION_PATCH",
+    ];
+    let mut compared = 0;
+    for (name, value) in &ours {
+        let Some(theirs) = theirs.get(name) else { continue };
+        if BY_CONFIGURATION.contains(&name.as_str()) {
+            continue;
+        }
+        assert_eq!(value, theirs, "{name}: ours {value}, Mbed TLS 2.28 {theirs}");
+        compared += 1;
+    }
+    assert!(compared > 400, "{compared} constants compared");
+    let _ = std::fs::remove_dir_all(&dir);
+}
