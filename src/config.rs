@@ -386,6 +386,8 @@ struct State {
 #[derive(Clone)]
 pub struct Config {
     state: Arc<Mutex<State>>,
+    /// Counts the changes (`update`): a cheap test of "changed since" without the lock.
+    generation: Arc<std::sync::atomic::AtomicU64>,
 }
 
 impl Default for Config {
@@ -397,7 +399,15 @@ impl Default for Config {
 impl Config {
     /// A configuration as `mbedtls_ssl_config_init` leaves it.
     pub fn new() -> Self {
-        Self { state: Arc::new(Mutex::new(State { settings: Settings::initial(), snapshot: None })) }
+        Self {
+            state: Arc::new(Mutex::new(State { settings: Settings::initial(), snapshot: None })),
+            generation: Arc::default(),
+        }
+    }
+
+    /// The number of changes so far (`update` calls); equal numbers mean the same settings.
+    pub fn generation(&self) -> u64 {
+        self.generation.load(std::sync::atomic::Ordering::Acquire)
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, State> {
@@ -408,6 +418,7 @@ impl Config {
     pub fn update<R>(&self, f: impl FnOnce(&mut Settings) -> R) -> R {
         let mut state = self.lock();
         state.snapshot = None;
+        self.generation.fetch_add(1, std::sync::atomic::Ordering::AcqRel);
         f(&mut state.settings)
     }
 

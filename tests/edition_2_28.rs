@@ -2,6 +2,7 @@
 //! (a server written for Mbed TLS 2.28, reading `ssl.major_ver`, `conf.endpoint`,
 //! `session->id`, `crt->raw.len`, `crl->version`, ...) built against Debian's Mbed TLS 2.28 and
 //! against our 2.28 edition, talking to OpenSSL's s_client; both transcripts must be the same.
+//! And the edition's error codes and constants against Debian's Mbed TLS 2.28 headers.
 
 mod common;
 
@@ -150,9 +151,9 @@ fn legacy_228_client_reads_version_3_4_after_a_tls_1_3_handshake() {
     }
 }
 
-/// `(name, value text)` of every `#define MBEDTLS_* <number expression>` (error codes aside) in
-/// the headers of `dir`.
-fn numeric_defines(dir: &std::path::Path) -> std::collections::BTreeMap<String, String> {
+/// `(name, value text)` of every `#define MBEDTLS_* value` in the headers of `dir` (the value
+/// without a trailing comment).
+fn header_defines(dir: &std::path::Path) -> std::collections::BTreeMap<String, String> {
     let mut found = std::collections::BTreeMap::new();
     for entry in std::fs::read_dir(dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display())) {
         let text = std::fs::read_to_string(entry.unwrap().path()).unwrap();
@@ -163,15 +164,37 @@ fn numeric_defines(dir: &std::path::Path) -> std::collections::BTreeMap<String, 
                 continue;
             };
             let value = value.split("/*").next().unwrap().trim();
-            let numeric = !value.is_empty()
-                && value.chars().any(|c| c.is_ascii_digit())
-                && value.chars().all(|c| c.is_ascii_hexdigit() || "xXuUlL()-+*|<>~ \t".contains(c));
-            if name.starts_with("MBEDTLS_") && !name.starts_with("MBEDTLS_ERR_") && numeric {
+            if name.starts_with("MBEDTLS_") && !value.is_empty() {
                 found.insert(name.to_string(), value.to_string());
             }
         }
     }
     found
+}
+
+/// The numeric constants of `dir`'s headers (error codes aside): value texts made of numbers and
+/// operators only.
+fn numeric_defines(dir: &std::path::Path) -> std::collections::BTreeMap<String, String> {
+    let numeric = |v: &str| {
+        v.chars().any(|c| c.is_ascii_digit())
+            && v.chars().all(|c| c.is_ascii_hexdigit() || "xXuUlL()-+*|<>~ \t".contains(c))
+    };
+    header_defines(dir).into_iter().filter(|(name, v)| !name.starts_with("MBEDTLS_ERR_") && numeric(v)).collect()
+}
+
+/// The error codes of `dir`'s headers: (name, value).
+fn error_defines(dir: &std::path::Path) -> std::collections::BTreeMap<String, i64> {
+    let code = |v: &str| -> Option<i64> {
+        let v = v.split_whitespace().next()?.trim_matches(|c| c == '(' || c == ')');
+        let (negative, hex) = v.strip_prefix('-').map_or((false, v), |v| (true, v));
+        let value = i64::from_str_radix(hex.strip_prefix("0x").or_else(|| hex.strip_prefix("0X"))?, 16).ok()?;
+        Some(if negative { -value } else { value })
+    };
+    header_defines(dir)
+        .into_iter()
+        .filter(|(name, _)| name.starts_with("MBEDTLS_ERR_"))
+        .filter_map(|(n, v)| Some((n, code(&v)?)))
+        .collect()
 }
 
 /// Issue 12: the 2.28 edition's constants. Every numeric `MBEDTLS_*` constant both our 2.28
@@ -241,4 +264,38 @@ fn edition_2_28_constants_equal_debian_mbedtls_2_28() {
     }
     assert!(compared > 400, "{compared} constants compared");
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// Issue 12: the Mbed TLS 2.28 edition's error codes (its headers, built by `make examples`
+/// into build/2.28/include) against Debian's Mbed TLS 2.28.3 headers: every code it defines —
+/// and so every code it returns, the substitutes of src/tables/errors-2.28.txt included — has
+/// 2.28's value under 2.28's name; none of the codes 3.6 added on values 2.28 uses for other
+/// names is defined.
+#[test]
+fn edition_2_28_error_values_equal_debian_mbedtls_2_28() {
+    build();
+    let ours = error_defines(&root().join("build/2.28/include/mbedtls"));
+    let debian = error_defines(std::path::Path::new("/usr/include/mbedtls"));
+    assert!(ours.len() > 150 && debian.len() > 250, "{} and {} codes", ours.len(), debian.len());
+    let mut checked = 0;
+    for (name, value) in &ours {
+        match debian.get(name) {
+            Some(theirs) => {
+                assert_eq!(value, theirs, "{name}: ours -0x{:04X}, 2.28 -0x{:04X}", -value, -theirs);
+                checked += 1;
+            }
+            // A name 2.28 lacks must not reuse a value 2.28 gives another name.
+            None => assert!(
+                !debian.values().any(|v| v == value),
+                "{name} (-0x{:04X}) is not a 2.28 code and collides with one",
+                -value
+            ),
+        }
+    }
+    for gone in
+        ["MBEDTLS_ERR_SSL_DECODE_ERROR", "MBEDTLS_ERR_SSL_HANDSHAKE_FAILURE", "MBEDTLS_ERR_SSL_CACHE_ENTRY_NOT_FOUND"]
+    {
+        assert!(!ours.contains_key(gone), "{gone} is a 3.6 code");
+    }
+    assert!(checked > 150, "{checked} codes checked");
 }

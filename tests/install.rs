@@ -57,9 +57,14 @@ fn handshake(client: &Path, env: &[(&str, &str)]) -> String {
 /// A scratch directory with an installed copy in `prefix/` and a project directory holding
 /// c_examples/ssl_client.c: (scratch, prefix, project).
 fn installed_project(name: &str) -> (PathBuf, PathBuf, PathBuf) {
+    installed_edition_project(name, "3.6")
+}
+
+/// As `installed_project`, with an installed copy of the edition `edition`.
+fn installed_edition_project(name: &str, edition: &str) -> (PathBuf, PathBuf, PathBuf) {
     let dir = scratch(&format!("install-{name}"));
     let prefix = dir.join("prefix");
-    install(&prefix, None);
+    install_edition(&prefix, None, edition);
     let project = dir.join("project");
     std::fs::create_dir_all(&project).unwrap();
     std::fs::copy(root().join("c_examples/ssl_client.c"), project.join("ssl_client.c")).unwrap();
@@ -131,9 +136,9 @@ fn cmake_project_finds_mbedtls_3_6_and_completes_a_handshake() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
-#[test]
-fn pkg_config_makefile_project_links_the_shared_library_and_completes_a_handshake() {
-    let (dir, prefix, project) = installed_project("pkgconfig");
+/// Builds `project`'s ssl_client.c with a Makefile that takes its flags from `pkg-config
+/// mbedtls` of the copy installed in `prefix`; returns the program.
+fn pkg_config_build(prefix: &Path, project: &Path) -> PathBuf {
     std::fs::write(
         project.join("Makefile"),
         "CFLAGS += -Wall -Wextra -Werror $(shell pkg-config --cflags mbedtls)\n\
@@ -141,12 +146,18 @@ fn pkg_config_makefile_project_links_the_shared_library_and_completes_a_handshak
          ssl_client: ssl_client.c\n",
     )
     .unwrap();
+    ok(Command::new("make").arg("-C").arg(project).env("PKG_CONFIG_PATH", prefix.join("lib/pkgconfig")));
+    project.join("ssl_client")
+}
+
+#[test]
+fn pkg_config_makefile_project_links_the_shared_library_and_completes_a_handshake() {
+    let (dir, prefix, project) = installed_project("pkgconfig");
     let pkg_path = prefix.join("lib/pkgconfig");
     let flags =
         ok(Command::new("pkg-config").args(["--cflags", "--libs", "mbedtls"]).env("PKG_CONFIG_PATH", &pkg_path));
     assert!(flags.contains("-lmbedtls") && flags.contains(&format!("{}/include", prefix.display())), "{flags}");
-    ok(Command::new("make").arg("-C").arg(&project).env("PKG_CONFIG_PATH", &pkg_path));
-    let client = project.join("ssl_client");
+    let client = pkg_config_build(&prefix, &project);
     let needed = ok(Command::new("readelf").arg("-d").arg(&client));
     assert!(needed.contains("Shared library: [libmbedtls.so.21]"), "{needed}");
     let libdir = prefix.join("lib");
@@ -181,9 +192,7 @@ fn pkg_config_makefile_project_links_the_shared_library_and_completes_a_handshak
 /// completes a handshake with `openssl s_server`.
 #[test]
 fn the_2_28_edition_installs_like_mbedtls_2_28() {
-    let dir = scratch("install-2.28");
-    let prefix = dir.join("prefix");
-    install_edition(&prefix, None, "2.28");
+    let (dir, prefix, project) = installed_edition_project("2.28", "2.28");
     let version = std::fs::read_to_string(prefix.join("include/mbedtls/build_info.h")).unwrap();
     assert!(version.contains("#define MBEDTLS_VERSION_STRING \"2.28.10\""), "{version}");
     assert!(prefix.join("include/mbedtls/config.h").exists());
@@ -191,18 +200,7 @@ fn the_2_28_edition_installs_like_mbedtls_2_28() {
     let pkg_path = prefix.join("lib/pkgconfig");
     let modversion = ok(Command::new("pkg-config").args(["--modversion", "mbedtls"]).env("PKG_CONFIG_PATH", &pkg_path));
     assert_eq!(modversion.trim(), "2.28.10");
-    let project = dir.join("project");
-    std::fs::create_dir_all(&project).unwrap();
-    std::fs::copy(root().join("c_examples/ssl_client.c"), project.join("ssl_client.c")).unwrap();
-    std::fs::write(
-        project.join("Makefile"),
-        "CFLAGS += -Wall -Wextra -Werror $(shell pkg-config --cflags mbedtls)\n\
-         LDLIBS += $(shell pkg-config --libs mbedtls)\n\
-         ssl_client: ssl_client.c\n",
-    )
-    .unwrap();
-    ok(Command::new("make").arg("-C").arg(&project).env("PKG_CONFIG_PATH", &pkg_path));
-    let client = project.join("ssl_client");
+    let client = pkg_config_build(&prefix, &project);
     let needed = ok(Command::new("readelf").arg("-d").arg(&client));
     assert!(needed.contains("Shared library: [libmbedtls.so.14]"), "{needed}");
     let libdir = prefix.join("lib");

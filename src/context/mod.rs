@@ -11,7 +11,6 @@ use std::io::{Read, Write};
 use std::sync::Arc;
 
 use rustls::client::ClientConnection;
-use rustls::enums::ContentType;
 use rustls::error::AlertDescription;
 use rustls::pki_types::{CertificateDer, ServerName};
 use rustls::server::{Accepted, NeedsInput, ServerConnection, ServerHandshake};
@@ -32,7 +31,7 @@ use crate::codec::MAX_FRAGMENT;
 use crate::config::{AuthMode, Config, DebugSink, Endpoint, OwnCert, Snapshot, TLS1_2};
 use crate::debug;
 use crate::error::{Error, Result};
-use crate::renegotiation::{self, AlertLevel, HandshakeCapture, LEGACY_BREAK_HANDSHAKE, Policy, RenewalClock};
+use crate::renegotiation::{self, HandshakeCapture, LEGACY_BREAK_HANDSHAKE, Policy, RenewalClock};
 use crate::server_sessions::ServerSessions;
 use crate::session::Session;
 use crate::verify::{self, CrlList, VerifyCallback, VerifyRecord, badcert};
@@ -176,6 +175,8 @@ pub struct Context {
     /// What rustls's initial TLS 1.2 handshake showed on the wire, for the renegotiation engine.
     capture: Option<HandshakeCapture>,
     policy: Option<Policy>,
+    /// The configuration's change count `policy` was last brought up to date at (0: never).
+    policy_generation: u64,
     /// Periodic key renewal (by records or by time).
     renewal: RenewalClock,
     /// A client renegotiation started by `renegotiate` has not ended yet (WANT_* returned).
@@ -220,6 +221,7 @@ impl Context {
             server_sessions: None,
             capture: None,
             policy: None,
+            policy_generation: 0,
             renewal: RenewalClock::default(),
             client_renegotiating: false,
             verify_callback: None,
@@ -549,15 +551,6 @@ impl Context {
             return self.process_engine_record(record_len);
         }
         self.process_input()
-    }
-
-    /// Ends a handshake that has no keys yet: a plaintext fatal alert `description`, and every
-    /// later call returns `err`.
-    fn fail_in_hello(&mut self, description: AlertDescription, err: Error) {
-        let record = [u8::from(ContentType::Alert), 3, 3, 0, 2, AlertLevel::FATAL.0, u8::from(description)];
-        self.out.extend_from_slice(&record);
-        let _ = self.send_queued();
-        self.stage = Stage::Failed(err);
     }
 
     fn process_input(&mut self) -> Result<()> {

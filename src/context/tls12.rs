@@ -7,6 +7,8 @@
 use std::sync::Arc;
 
 use rustls::Connection;
+use rustls::enums::ContentType;
+use rustls::error::AlertDescription;
 use rustls::pki_types::CertificateDer;
 
 use super::{Context, Hostname, Stage, Tls, key_export};
@@ -14,7 +16,7 @@ use crate::codec::MAX_RECORD_BODY;
 use crate::config::{Endpoint, Snapshot};
 use crate::debug;
 use crate::error::{Error, Result};
-use crate::renegotiation::{self, LEGACY_BREAK_HANDSHAKE, Policy};
+use crate::renegotiation::{self, AlertLevel, LEGACY_BREAK_HANDSHAKE, Policy};
 
 impl Context {
     /// The peer's initial hello as the wire capture sees it, before rustls answers it; as soon
@@ -39,11 +41,20 @@ impl Context {
         } else {
             return Ok(());
         }
-        self.fail_in_hello(rustls::error::AlertDescription::HandshakeFailure, Error::SslHandshakeFailure);
+        self.fail_in_hello(AlertDescription::HandshakeFailure, Error::SslHandshakeFailure);
         if let Some(sessions) = &self.server_sessions {
             sessions.invalidate();
         }
         Err(Error::SslHandshakeFailure)
+    }
+
+    /// Ends a handshake that has no keys yet: a plaintext fatal alert `description`, and every
+    /// later call returns `err`.
+    pub(super) fn fail_in_hello(&mut self, description: AlertDescription, err: Error) {
+        let record = [u8::from(ContentType::Alert), 3, 3, 0, 2, AlertLevel::FATAL.0, u8::from(description)];
+        self.out.extend_from_slice(&record);
+        let _ = self.send_queued();
+        self.stage = Stage::Failed(err);
     }
 
     /// One record for the renegotiation engine.
@@ -54,11 +65,7 @@ impl Context {
         let used = self.input.used;
         let result = if record_len > 5 + MAX_RECORD_BODY || used < record_len {
             log::error!("record of {} bytes is too long", record_len - 5);
-            Err(engine.fatal_alert(
-                rustls::error::AlertDescription::RecordOverflow,
-                Error::SslInvalidRecord,
-                &mut self.out,
-            ))
+            Err(engine.fatal_alert(AlertDescription::RecordOverflow, Error::SslInvalidRecord, &mut self.out))
         } else {
             engine.process_record(&mut self.input.buf[used - record_len..used], policy, &mut self.out, &mut self.plain)
         };
@@ -129,6 +136,7 @@ impl Context {
             Endpoint::Server => None,
         };
         self.policy = Some(self.policy_from(&snapshot, peer_cert));
+        self.policy_generation = 0;
         self.stage = Stage::Tls12(Box::new(engine));
         Ok(())
     }
@@ -158,11 +166,16 @@ impl Context {
     /// the configuration's current snapshot; a renegotiation in progress finishes with the one
     /// it started with. A change the configuration refuses (e.g. no suite left) keeps the last
     /// usable one.
+    ///
+    /// Called for every record and write: the configuration's change counter tells, without its
+    /// lock, whether there is anything to do.
     pub(super) fn refresh_policy(&mut self) {
         let Stage::Tls12(engine) = &self.stage else { return };
-        if engine.handshaking() {
+        let generation = self.config.generation();
+        if engine.handshaking() || generation == self.policy_generation {
             return;
         }
+        self.policy_generation = generation;
         let snapshot = match self.config.snapshot() {
             Ok(snapshot) => snapshot,
             Err(e) => {
