@@ -49,7 +49,7 @@ lib:
 E228       := $(BUILD)/2.28
 E228_LIB   := $(E228)/lib/libmbedtls.a
 E228_PROGS := $(addprefix $(E228)/,ssl_client ssl_server iec62351_server) \
-              $(addprefix $(E228)/tests/,base64_cases verify_chains cipher_cases x509_crl_smoke small_modules legacy_228)
+              $(addprefix $(E228)/tests/,base64_cases verify_chains cipher_cases x509_crl_smoke small_modules legacy_228 iec_layer_228)
 
 ifeq ($(EDITION),2.28)
 lib: $(E228_LIB)
@@ -96,13 +96,14 @@ reference:
 # Test helpers: the loopback-only bind shim for peers that bind the wildcard address, the
 # C test programs of tests/c/ (each built against this library), and the peers of tests/peers/
 # (built against another TLS library: independent real peers).
-# legacy_228 is written for Mbed TLS 2.28 only (its edition and Debian's).
-TEST_PROGRAMS := $(filter-out $(BUILD)/tests/bind_loopback $(BUILD)/tests/legacy_228,$(patsubst tests/c/%.c,$(BUILD)/tests/%,$(wildcard tests/c/*.c)))
+# legacy_228 and iec_layer_228 are written for Mbed TLS 2.28 only (its edition and Debian's).
+TEST_PROGRAMS := $(filter-out $(BUILD)/tests/bind_loopback $(BUILD)/tests/legacy_228 $(BUILD)/tests/iec_layer_228,$(patsubst tests/c/%.c,$(BUILD)/tests/%,$(wildcard tests/c/*.c)))
 test-support: $(BUILD)/libbindlo.so $(TEST_PROGRAMS) $(BUILD)/peers/openssl_renego_client \
 	$(BUILD)/mbedtls-2.28/tests/base64_cases $(BUILD)/mbedtls-2.28/tests/verify_chains \
 	$(BUILD)/mbedtls-2.28/tests/cipher_cases \
 	$(BUILD)/mbedtls-2.28/tests/x509_crl_smoke \
-	$(BUILD)/mbedtls-2.28/tests/small_modules $(BUILD)/mbedtls-2.28/tests/legacy_228
+	$(BUILD)/mbedtls-2.28/tests/small_modules $(BUILD)/mbedtls-2.28/tests/legacy_228 \
+	$(BUILD)/mbedtls-2.28/tests/iec_layer_228
 
 $(BUILD)/tests/%: tests/c/%.c tests/c/check.h tests/c/counted_checks.h $(RUST_LIB) $(HEADERS)
 	@mkdir -p $(BUILD)/tests

@@ -662,6 +662,18 @@ const HEADERS: &[Header] = &[
 /// (instead of falling back to another Mbed TLS copy in /usr/include) and gets the same headers
 /// transitively. Their constants come from src/tables/constants.txt. When a module becomes real
 /// (a `Header` in HEADERS), its placeholder row goes (build.rs refuses both).
+/// Headers only Mbed TLS 2.28 has, in the 2.28 edition: `ssl_internal.h` (2.28 programs include
+/// it for `ssl.renego_status`'s values and the version bounds), `net.h` (2.28's old name of
+/// `net_sockets.h`). Their constants are the sections of `src/tables/constants-2.28.txt`.
+const HEADERS_2_28: &[(&str, &[&str])] =
+    &[("ssl_internal.h", &["mbedtls/ssl.h"]), ("net.h", &["mbedtls/net_sockets.h"])];
+
+const NOTE_2_28: &str = "
+/* A header of Mbed TLS 2.28 (Mbed TLS 2.28 edition). Of 2.28's internal declarations it carries
+   the constants 2.28 programs use (src/tables/constants-2.28.txt); the rest is internal to the
+   library and absent. */
+";
+
 const PLACEHOLDER_NOTE: &str = "
 /* In Mbed TLS 3.6 this header declares a module this library does not offer (see
    API_COVERAGE.md), or a part of an API whose definitions this library keeps in the header
@@ -1060,6 +1072,12 @@ fn main() {
         assert!(HEADERS.iter().all(|h| h.name != *name), "{name} is a real header: drop its placeholder");
         let header = Header { name, module: None, includes, sys_includes: &[], before: PLACEHOLDER_NOTE, after: "" };
         generate(&header, &tables, &out_dir);
+    }
+    if edition_2_28() {
+        for (name, includes) in HEADERS_2_28 {
+            let header = Header { name, module: None, includes, sys_includes: &[], before: NOTE_2_28, after: "" };
+            generate(&header, &tables, &out_dir);
+        }
     }
     // `make lib EDITION=2.28`: the 2.28 edition's header tree goes to the build directory (the
     // committed include/ is the 3.6 edition's).

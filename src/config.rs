@@ -405,6 +405,13 @@ impl Config {
         }
     }
 
+    /// A configuration of its own with the same settings (a byte copy of an `mbedtls_ssl_config`).
+    pub fn fork(&self) -> Self {
+        let state = self.lock();
+        let copy = State { settings: state.settings.clone(), snapshot: state.snapshot.clone() };
+        Self { state: Arc::new(Mutex::new(copy)), generation: Arc::default() }
+    }
+
     /// The number of changes so far (`update` calls); equal numbers mean the same settings.
     pub fn generation(&self) -> u64 {
         self.generation.load(std::sync::atomic::Ordering::Acquire)

@@ -151,6 +151,55 @@ fn legacy_228_client_reads_version_3_4_after_a_tls_1_3_handshake() {
     }
 }
 
+/// Runs `iec_layer_228 serve` (`server` in front: the program, maybe under valgrind) against
+/// `iec_layer_228 connect` (`client`); returns both outputs.
+fn iec_layer_pair(name: &str, server: &[&str], client: &[&str]) -> (String, String) {
+    let dir = certs().to_str().unwrap().to_string();
+    let port = free_port().to_string();
+    let argv = [server, &["serve", port.as_str(), dir.as_str()]].concat();
+    let mut srv = Proc::start(&format!("iec_layer_228 serve ({name})"), &argv, &[], 180);
+    srv.expect("Waiting for a remote connection", 60);
+    let argv = [client, &["connect", port.as_str(), dir.as_str()]].concat();
+    let (status, client_out) = run(&format!("iec_layer_228 connect ({name})"), &argv, b"", 120);
+    assert!(status.success(), "client ({name}):\n{client_out}\nserver:\n{}", srv.output());
+    let status = srv.wait(60);
+    assert!(status.success(), "server ({name}) exited with {status}:\n{}", srv.output());
+    (srv.output(), client_out)
+}
+
+/// Issue 12: a TLS layer shaped like the 2.28 layers of IEC 60870-5-104 / IEC 61850 stacks
+/// (tests/c/iec_layer_228.c): a byte copy of the configuration per connection with its own
+/// verify callback parameter and cache accessor, 2.28 cache callbacks, a server-initiated
+/// renegotiation polled through `ssl.renego_status` after a second connection came and went.
+/// Built against Debian's Mbed TLS 2.28 and our 2.28 edition; every server/client pairing prints
+/// the same transcript; ours runs under valgrind.
+#[test]
+fn iec_layer_228_copies_configurations_and_polls_renego_status_as_with_mbedtls_2_28() {
+    let theirs = program("mbedtls-2.28/tests/iec_layer_228");
+    let ours = program("2.28/tests/iec_layer_228");
+    let checked = [&memcheck()[..], &[ours.as_str()]].concat();
+    let (srv, cli) = iec_layer_pair("Mbed TLS 2.28", &[&theirs], &[&theirs]);
+    for expected in [
+        "= B: resumed yes",
+        "= A: renegotiate -0x0000, renego_status 3 (pending 1)",
+        "= A: renegotiation over: renego_status 2 (done 1), state over 1, verify calls 4",
+        "= A: read 4 (bye",
+        "= done, failures 0",
+    ] {
+        assert!(srv.contains(expected), "no {expected:?} in:\n{srv}");
+    }
+    assert!(cli.contains("renego_status 2, verify calls 4"), "{cli}");
+    for (name, server, client) in [
+        ("ours", &checked[..], &checked[..]),
+        ("our server, their client", &checked[..], &[theirs.as_str()][..]),
+        ("their server, our client", &[theirs.as_str()][..], &checked[..]),
+    ] {
+        let (our_srv, our_cli) = iec_layer_pair(name, server, client);
+        assert_eq!(transcript(&our_srv), transcript(&srv), "server, {name}:\n{our_srv}\nMbed TLS 2.28:\n{srv}");
+        assert_eq!(transcript(&our_cli), transcript(&cli), "client, {name}:\n{our_cli}\nMbed TLS 2.28:\n{cli}");
+    }
+}
+
 /// `(name, value text)` of every `#define MBEDTLS_* value` in the headers of `dir` (the value
 /// without a trailing comment).
 fn header_defines(dir: &std::path::Path) -> std::collections::BTreeMap<String, String> {
@@ -223,6 +272,10 @@ fn edition_2_28_constants_equal_debian_mbedtls_2_28() {
     for name in &shared {
         src.push_str(&format!("#if defined({name})\n    printf(\"{name} %lld\\n\", (long long) ({name}));\n#endif\n"));
     }
+    // The handshake states are an enum in Mbed TLS 2.28 (`#if defined` does not see them).
+    for name in ["MBEDTLS_SSL_HELLO_REQUEST", "MBEDTLS_SSL_HANDSHAKE_OVER"] {
+        src.push_str(&format!("    printf(\"{name} %lld\\n\", (long long) ({name}));\n"));
+    }
     src.push_str("    return 0;\n}\n");
     let dir = scratch("edition-2.28-constants");
     let source = dir.join("constants.c");
@@ -250,6 +303,7 @@ fn edition_2_28_constants_equal_debian_mbedtls_2_28() {
         "MBEDTLS_MAX_KEY_LENGTH",
         "MBEDTLS_MPI_WINDOW_SIZE",
         "MBEDTLS_PSK_MAX_LEN",
+        "MBEDTLS_SSL_MIN_MINOR_VERSION", // ours: TLS 1.2 is the lowest version
         "MBEDTLS_VERSION_NUMBER",
         "MBEDTLS_VERSION_PATCH",
     ];

@@ -332,6 +332,11 @@ typedef int mbedtls_ssl_get_timer_t(void *ctx);
 
 /**
  * A TLS configuration, shared by any number of contexts (also across threads).
+ *
+ * A byte copy (`memcpy`, struct assignment) of a configuration becomes a configuration of its
+ * own, as in Mbed TLS, at its first change or `mbedtls_ssl_setup`: it starts from the
+ * original's settings at that moment, and the original does not see its changes. It is
+ * unusable once the original is freed (as in Mbed TLS); freeing it is optional.
  */
 typedef struct mbedtls_ssl_config {
   void *private_handle;
@@ -481,7 +486,9 @@ void mbedtls_ssl_config_init(struct mbedtls_ssl_config *conf);
  * Frees the configuration. NULL, never-initialised (zeroed) and already freed shells are fine.
  *
  * Differences from Mbed TLS: contexts set up with this configuration keep working (they share
- * it); in Mbed TLS freeing a configuration in use is undefined behaviour.
+ * it); in Mbed TLS freeing a configuration in use is undefined behaviour. Byte copies of it
+ * (`memcpy`) become unusable, as in Mbed TLS. Freeing a byte copy that was never changed nor
+ * set up leaves the original alone; in Mbed TLS it frees the original's internals.
  *
  * # Safety
  * `conf` is NULL or points to an `mbedtls_ssl_config` that was zeroed or initialised.

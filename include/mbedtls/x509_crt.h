@@ -30,7 +30,7 @@
  * until `mbedtls_x509_crt_free`; treat them as read-only.
  *
  * Differences from Mbed TLS: only the fields listed here exist (no `v3_ext`, key identifier,
- * policy, extKeyUsage or `sig` fields; `ca_istrue` and the key usage are read with
+ * policy, extKeyUsage or `sig` fields (the 2.28 edition has `sig`); `ca_istrue` and the key usage are read with
  * `mbedtls_x509_crt_get_ca_istrue` / `mbedtls_x509_crt_check_key_usage`); use
  * `mbedtls_x509_crt_info` for a readable dump.
  */

@@ -23,6 +23,8 @@ mod tls_config;
 mod transport;
 
 pub use key_export::{KeyExporter, PrfKind, SecretKind};
+#[cfg(feature = "edition-2-28")]
+pub use tls12::RenegotiationStatus;
 use transport::RecordInput;
 pub use transport::Transport;
 

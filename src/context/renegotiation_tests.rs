@@ -162,6 +162,27 @@ fn a_client_answers_the_servers_hello_request() {
 }
 
 #[test]
+fn the_renegotiation_status_follows_mbedtls_2_28s_renego_status() {
+    use super::tls12::RenegotiationStatus::{Done, InProgress, Initial, Pending};
+    let (server_conf, client_conf) = configs(false);
+    let (mut client, mut server) = connected(server_conf, client_conf);
+    assert_eq!((client.renegotiation_status(), server.renegotiation_status()), (Initial, Initial));
+    assert_eq!(server.renegotiate(false), Ok(()), "HelloRequest sent");
+    assert_eq!(server.renegotiation_status(), Pending);
+    // The client answers the HelloRequest inside its read: its renegotiation is running.
+    let mut buf = [0u8; 64];
+    assert_eq!(client.read(&mut buf), Err(Error::SslWantRead));
+    assert_eq!(client.renegotiation_status(), InProgress);
+    // The server reads the client's hello: its renegotiation is running too.
+    assert_eq!(server.read(&mut buf), Err(Error::SslWantRead));
+    assert_eq!(server.renegotiation_status(), InProgress);
+    read_both_until(&mut client, &mut server, |c, s| c.renegotiations() == (1, 0) && s.renegotiations() == (1, 0));
+    assert_eq!((client.renegotiation_status(), server.renegotiation_status()), (Done, Done));
+    exchange(&mut client, &mut server);
+    assert_eq!((client.renegotiation_status(), server.renegotiation_status()), (Done, Done));
+}
+
+#[test]
 fn an_unanswered_hello_request_ends_the_connection_after_the_grace() {
     for (grace, records_ok) in [(0, 0), (2, 2)] {
         let server_conf = with_cache(TLS1_2, TLS1_2, true, false);

@@ -18,6 +18,20 @@ use crate::debug;
 use crate::error::{Error, Result};
 use crate::renegotiation::{self, AlertLevel, LEGACY_BREAK_HANDSHAKE, Policy};
 
+/// Where a connection stands with renegotiation.
+#[cfg_attr(not(feature = "edition-2-28"), allow(dead_code, reason = "a public field of the 2.28 edition only"))]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RenegotiationStatus {
+    /// No renegotiation has started (or the connection is not TLS 1.2 with renegotiation).
+    Initial,
+    /// A renegotiation is running.
+    InProgress,
+    /// The last renegotiation is over.
+    Done,
+    /// Server: a HelloRequest is sent, the client's hello has not come yet.
+    Pending,
+}
+
 impl Context {
     /// The peer's initial hello as the wire capture sees it, before rustls answers it; as soon
     /// as it shows one of these, the handshake ends with a fatal `handshake_failure` (a
@@ -250,6 +264,21 @@ impl Context {
                 _ => {}
             }
             self.receive_record()?;
+        }
+    }
+
+    /// Where the connection stands with renegotiation (Mbed TLS 2.28's `ssl->renego_status`).
+    #[cfg_attr(not(feature = "edition-2-28"), allow(dead_code, reason = "a public field of the 2.28 edition only"))]
+    pub fn renegotiation_status(&self) -> RenegotiationStatus {
+        let Stage::Tls12(engine) = &self.stage else { return RenegotiationStatus::Initial };
+        if engine.hello_requested() {
+            RenegotiationStatus::Pending
+        } else if engine.handshaking() {
+            RenegotiationStatus::InProgress
+        } else if engine.full_renegotiations + engine.abbreviated_renegotiations > 0 {
+            RenegotiationStatus::Done
+        } else {
+            RenegotiationStatus::Initial
         }
     }
 

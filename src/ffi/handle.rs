@@ -150,6 +150,27 @@ pub(crate) unsafe fn install<S: Shell>(shell: *mut S, object: S::Object) {
     unsafe { S::slot(shell).write(handle_new(object)) };
 }
 
+/// Gives `object` to a shell that is a byte copy of another one (it holds the other shell's
+/// handle): the other shell keeps its object. Returns the new handle.
+///
+/// # Safety
+/// `shell` is not NULL and points to a shell.
+pub(crate) unsafe fn install_in_copy<S: Shell>(shell: *mut S, object: S::Object) -> *mut c_void {
+    let handle = handle_new(object);
+    // SAFETY: the slot is the handle field of a valid shell (the contract of this function).
+    unsafe { S::slot(shell).write(handle) };
+    handle
+}
+
+/// Empties a shell that is a byte copy of another one, leaving the other shell's object alone.
+///
+/// # Safety
+/// `shell` is not NULL and points to a shell.
+pub(crate) unsafe fn forget<S: Shell>(shell: *mut S) {
+    // SAFETY: the slot is the handle field of a valid shell (the contract of this function).
+    unsafe { S::slot(shell).write(core::ptr::null_mut()) };
+}
+
 /// Takes the object out of the shell (None when it holds none) and leaves the handle NULL.
 ///
 /// # Safety

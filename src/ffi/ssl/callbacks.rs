@@ -242,7 +242,7 @@ pub unsafe extern "C" fn mbedtls_ssl_conf_session_tickets_cb(
     p_ticket: *mut c_void,
 ) {
     entry!(mbedtls_ssl_conf_session_tickets_cb, {
-        let handle = shell_or_return!(conf);
+        let handle = conf_or_return!(conf);
         let codec: Option<Arc<dyn TicketCodec>> = match (f_ticket_write, f_ticket_parse) {
             (Some(w), Some(p))
                 if w as usize == ssl_ticket::mbedtls_ssl_ticket_write as *const () as usize
@@ -269,7 +269,7 @@ pub unsafe extern "C" fn mbedtls_ssl_conf_session_tickets_cb(
 pub unsafe extern "C" fn mbedtls_ssl_conf_new_session_tickets(conf: *mut mbedtls_ssl_config, num_tickets: u16) {
     entry!(mbedtls_ssl_conf_new_session_tickets, {
         // SAFETY: `conf` is NULL or a configuration shell (the contract of this function).
-        if let Some(handle) = unsafe { handle::get(conf) } {
+        if let Some(handle) = unsafe { own_config(conf) } {
             handle.config.update(|s| s.new_session_tickets = usize::from(num_tickets));
         }
     })

@@ -19,7 +19,7 @@ pub unsafe extern "C" fn mbedtls_ssl_config_init(conf: *mut mbedtls_ssl_config) 
         // `install` then finds an empty shell.
         unsafe {
             handle::init(conf);
-            handle::install(conf, ConfigHandle { config: Config::new(), user_data: AtomicUsize::new(0) });
+            handle::install(conf, ConfigHandle::new(Config::new(), 0, conf as usize, 0));
         }
     })
 }
@@ -27,7 +27,9 @@ pub unsafe extern "C" fn mbedtls_ssl_config_init(conf: *mut mbedtls_ssl_config) 
 /// Frees the configuration. NULL, never-initialised (zeroed) and already freed shells are fine.
 ///
 /// Differences from Mbed TLS: contexts set up with this configuration keep working (they share
-/// it); in Mbed TLS freeing a configuration in use is undefined behaviour.
+/// it); in Mbed TLS freeing a configuration in use is undefined behaviour. Byte copies of it
+/// (`memcpy`) become unusable, as in Mbed TLS. Freeing a byte copy that was never changed nor
+/// set up leaves the original alone; in Mbed TLS it frees the original's internals.
 ///
 /// # Safety
 /// `conf` is NULL or points to an `mbedtls_ssl_config` that was zeroed or initialised.
@@ -35,7 +37,13 @@ pub unsafe extern "C" fn mbedtls_ssl_config_init(conf: *mut mbedtls_ssl_config) 
 pub unsafe extern "C" fn mbedtls_ssl_config_free(conf: *mut mbedtls_ssl_config) {
     entry!(mbedtls_ssl_config_free, {
         // SAFETY: `conf` is NULL or an initialised (or zeroed) shell (the caller's contract).
-        unsafe { handle::release(conf) };
+        if unsafe { handle::get(conf) }.is_some_and(|h| !h.is_home(conf)) {
+            // SAFETY: a byte copy holding the original's handle: only the copy is emptied.
+            unsafe { handle::forget(conf) };
+        } else {
+            // SAFETY: as above.
+            unsafe { handle::release(conf) };
+        }
         // Mbed TLS 2.28 edition: the public fields read as after `mbedtls_ssl_config_init`.
         #[cfg(feature = "edition-2-28")]
         // SAFETY: as above; `init` writes without reading and ignores NULL.
@@ -81,7 +89,7 @@ pub(crate) unsafe fn config_defaults(
     preset: c_int,
 ) -> c_int {
     {
-        let _ = shell_or_return!(conf, code_of(Error::SslBadInputData));
+        let _ = conf_or_return!(conf, code_of(Error::SslBadInputData));
         let Some(endpoint) = endpoint_from(endpoint) else {
             return code_of(Error::SslBadInputData);
         };
@@ -178,7 +186,7 @@ pub unsafe extern "C" fn mbedtls_ssl_conf_ca_chain(
     ca_crl: *mut mbedtls_x509_crl,
 ) {
     entry!(mbedtls_ssl_conf_ca_chain, {
-        let handle = shell_or_return!(conf);
+        let handle = conf_or_return!(conf);
         // SAFETY: `ca_chain` and `ca_crl` are NULL or initialised shells (the contract of this
         // function).
         let (chain, crls) = unsafe { (chain_ders(ca_chain).map(Arc::<[_]>::from), crl_list(ca_crl)) };
@@ -210,7 +218,7 @@ pub unsafe extern "C" fn mbedtls_ssl_conf_own_cert(
     pk_key: *mut mbedtls_pk_context,
 ) -> c_int {
     entry!(mbedtls_ssl_conf_own_cert, {
-        let handle = shell_or_return!(conf, code_of(Error::SslBadInputData));
+        let handle = conf_or_return!(conf, code_of(Error::SslBadInputData));
         // SAFETY: `own_cert` is NULL or an initialised shell (the contract of this function).
         match unsafe { own_cert_from(own_cert, pk_key) } {
             Ok(cert) => {
@@ -249,7 +257,7 @@ pub unsafe extern "C" fn mbedtls_ssl_conf_rng(
 ) {
     entry!(mbedtls_ssl_conf_rng, {
         let _ = p_rng;
-        let handle = shell_or_return!(conf);
+        let handle = conf_or_return!(conf);
         handle.config.update(|s| s.rng_set = f_rng.is_some());
     })
 }
@@ -267,7 +275,7 @@ pub unsafe extern "C" fn mbedtls_ssl_conf_dbg(
     p_dbg: *mut c_void,
 ) {
     entry!(mbedtls_ssl_conf_dbg, {
-        let handle = shell_or_return!(conf);
+        let handle = conf_or_return!(conf);
         let sink = f_dbg.map(|f| Arc::new(CDebug { f, p: AppPtr(p_dbg) }) as Arc<dyn DebugSink>);
         handle.config.update(|s| s.debug = sink);
     })
@@ -281,7 +289,7 @@ pub unsafe extern "C" fn mbedtls_ssl_conf_dbg(
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn mbedtls_ssl_conf_read_timeout(conf: *mut mbedtls_ssl_config, timeout: u32) {
     entry!(mbedtls_ssl_conf_read_timeout, {
-        let handle = shell_or_return!(conf);
+        let handle = conf_or_return!(conf);
         handle.config.update(|s| s.read_timeout_ms = timeout);
     })
 }
@@ -299,7 +307,7 @@ pub unsafe extern "C" fn mbedtls_ssl_conf_read_timeout(conf: *mut mbedtls_ssl_co
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn mbedtls_ssl_conf_ciphersuites(conf: *mut mbedtls_ssl_config, ciphersuites: *const c_int) {
     entry!(mbedtls_ssl_conf_ciphersuites, {
-        let handle = shell_or_return!(conf);
+        let handle = conf_or_return!(conf);
         // SAFETY: `ciphersuites` is NULL or 0-terminated (the contract of this function).
         let ids = unsafe { until_terminator(ciphersuites, 0) };
         let list = ids.map(|ids| ids.into_iter().filter_map(|id| u16::try_from(id).ok()).collect());
@@ -395,7 +403,7 @@ pub unsafe extern "C" fn mbedtls_ssl_conf_alpn_protocols(
     protos: *const *const c_char,
 ) -> c_int {
     entry!(mbedtls_ssl_conf_alpn_protocols, {
-        let handle = shell_or_return!(conf, code_of(Error::SslBadInputData));
+        let handle = conf_or_return!(conf, code_of(Error::SslBadInputData));
         // SAFETY: `protos` is NULL or a NULL-terminated array (the contract of this function).
         let Some(names) = (unsafe { until_terminator(protos, core::ptr::null()) }) else {
             return code_of(Error::SslBadInputData);
@@ -434,7 +442,7 @@ pub unsafe extern "C" fn mbedtls_ssl_conf_sni(
     p_sni: *mut c_void,
 ) {
     entry!(mbedtls_ssl_conf_sni, {
-        let handle = shell_or_return!(conf);
+        let handle = conf_or_return!(conf);
         let hook = f_sni.map(|f| Arc::new(SniHook { f, p: AppPtr(p_sni) }) as Arc<dyn Any + Send + Sync>);
         handle.config.update(|s| s.sni_callback = hook);
     })
@@ -448,7 +456,7 @@ pub unsafe extern "C" fn mbedtls_ssl_conf_sni(
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn mbedtls_ssl_conf_session_tickets(conf: *mut mbedtls_ssl_config, use_tickets: c_int) {
     entry!(mbedtls_ssl_conf_session_tickets, {
-        let handle = shell_or_return!(conf);
+        let handle = conf_or_return!(conf);
         handle.config.update(|s| s.session_tickets = use_tickets != 0);
     })
 }
@@ -461,7 +469,7 @@ pub unsafe extern "C" fn mbedtls_ssl_conf_session_tickets(conf: *mut mbedtls_ssl
 pub unsafe extern "C" fn mbedtls_ssl_conf_set_user_data_p(conf: *mut mbedtls_ssl_config, p: *mut c_void) {
     entry!(mbedtls_ssl_conf_set_user_data_p, {
         // SAFETY: `conf` is NULL or a configuration shell (the contract of this function).
-        if let Some(handle) = unsafe { handle::get(conf) } {
+        if let Some(handle) = unsafe { own_config(conf) } {
             handle.user_data.store(p as usize, Ordering::Relaxed);
         }
     })

@@ -26,7 +26,8 @@ pub unsafe extern "C" fn mbedtls_ssl_init(ssl: *mut mbedtls_ssl_context) {
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn mbedtls_ssl_setup(ssl: *mut mbedtls_ssl_context, conf: *const mbedtls_ssl_config) -> c_int {
     entry!(mbedtls_ssl_setup, {
-        let config = shell_or_return!(conf, code_of(Error::SslBadInputData));
+        // A byte copy of a configuration gets its own object here (`own_config`), as a change would.
+        let config = conf_or_return!(conf.cast_mut(), code_of(Error::SslBadInputData));
         // SAFETY: `ssl` is NULL or an initialised shell (the caller's contract).
         if ssl.is_null() || unsafe { handle::is_set(ssl) } {
             return code_of(Error::SslBadInputData);
@@ -643,7 +644,7 @@ pub unsafe extern "C" fn mbedtls_ssl_conf_tls13_enable_signal_new_session_ticket
     signal_new_session_tickets: c_int,
 ) {
     entry!(mbedtls_ssl_conf_tls13_enable_signal_new_session_tickets, {
-        let handle = shell_or_return!(conf);
+        let handle = conf_or_return!(conf);
         handle.config.update(|s| s.signal_new_session_tickets = signal_new_session_tickets != 0);
     })
 }

@@ -8,9 +8,10 @@
 
 use core::ffi::{CStr, c_char, c_int, c_uchar, c_void};
 use std::any::Any;
+use std::collections::HashMap;
 use std::ffi::CString;
-use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
 
 use rustls::pki_types::CertificateDer;
 
@@ -24,6 +25,8 @@ use super::{
     until_terminator,
 };
 use crate::config::{self, AuthMode, Config, DebugSink, Endpoint, OwnCert, Preset};
+#[cfg(feature = "edition-2-28")]
+use crate::context::RenegotiationStatus;
 use crate::context::{Context, Hostname, KeyExporter, PrfKind, SecretKind, Transport};
 use crate::error::Error;
 #[cfg(not(feature = "edition-2-28"))]
@@ -81,9 +84,20 @@ pub struct mbedtls_ssl_context {
     /// handshake.
     #[cfg(feature = "edition-2-28")]
     pub minor_ver: c_int,
+    /// Renegotiation (`ssl_internal.h`'s values): `MBEDTLS_SSL_INITIAL_HANDSHAKE` until one
+    /// starts, `MBEDTLS_SSL_RENEGOTIATION_PENDING` from a server's HelloRequest to the client's
+    /// hello, `MBEDTLS_SSL_RENEGOTIATION_IN_PROGRESS` while it runs,
+    /// `MBEDTLS_SSL_RENEGOTIATION_DONE` after.
+    #[cfg(feature = "edition-2-28")]
+    pub renego_status: c_int,
 }
 
 /// A TLS configuration, shared by any number of contexts (also across threads).
+///
+/// A byte copy (`memcpy`, struct assignment) of a configuration becomes a configuration of its
+/// own, as in Mbed TLS, at its first change or `mbedtls_ssl_setup`: it starts from the
+/// original's settings at that moment, and the original does not see its changes. It is
+/// unusable once the original is freed (as in Mbed TLS); freeing it is optional.
 //
 // Mbed TLS 2.28 edition (not a doc comment: the 3.6 header stays as it was): the public fields
 // 2.28 programs read, read-only, kept current by `update_config`, through which
@@ -128,6 +142,8 @@ impl mbedtls_ssl_context {
         major_ver: 0,
         #[cfg(feature = "edition-2-28")]
         minor_ver: 0,
+        #[cfg(feature = "edition-2-28")]
+        renego_status: 0,
     };
 }
 
@@ -162,7 +178,95 @@ shell!(mbedtls_ssl_config => ConfigHandle, mbedtls_ssl_config::EMPTY_SHELL);
 pub(crate) struct ConfigHandle {
     config: Config,
     user_data: AtomicUsize,
+    /// The address of the shell this object belongs to (`mbedtls_ssl_config_init`'s argument,
+    /// or the byte copy it was made for).
+    home: usize,
+    /// The handle of the object this one was made from, for a byte copy's object; 0 otherwise.
+    parent: usize,
+    /// The objects made for byte copies of this configuration (`own_config`): the copy's address
+    /// → its handle. They are freed with this one, or when another copy lands on their address.
+    copies: Mutex<HashMap<usize, usize>>,
 }
+
+impl ConfigHandle {
+    fn new(config: Config, user_data: usize, home: usize, parent: usize) -> Self {
+        Self { config, user_data: AtomicUsize::new(user_data), home, parent, copies: Mutex::default() }
+    }
+
+    /// True when this object belongs to the shell `conf` (not to the original of a byte copy).
+    pub(crate) fn is_home(&self, conf: *const mbedtls_ssl_config) -> bool {
+        self.home == conf as usize
+    }
+
+    /// Frees the object made for the copy at `home`, if `handle` is still it.
+    fn free_copy(&self, home: usize, handle: usize) {
+        let handle = handle as *mut c_void;
+        // SAFETY: only read when the registry says it is a live configuration object; it is
+        // freed below, on this thread, and nothing else holds it (its shell was overwritten).
+        let ours = unsafe { handle::handle_ref::<ConfigHandle>(handle) }
+            .is_some_and(|copy| copy.home == home && copy.parent == core::ptr::from_ref(self) as usize);
+        if ours {
+            drop(handle::handle_take::<ConfigHandle>(handle));
+        }
+    }
+}
+
+impl Drop for ConfigHandle {
+    fn drop(&mut self) {
+        // As in Mbed TLS, byte copies of a configuration are unusable once it is freed.
+        let copies = std::mem::take(self.copies.get_mut().unwrap_or_else(|p| p.into_inner()));
+        for (home, handle) in copies {
+            self.free_copy(home, handle);
+        }
+    }
+}
+
+/// The configuration object of the shell `conf`, for a change. Mbed TLS programs copy a
+/// configured `mbedtls_ssl_config` with `memcpy` (or struct assignment) and change the copy, for
+/// instance one copy per connection with its own verify callback and session cache: in Mbed
+/// TLS the copy's fields are its own. A copy holds the original's handle here, so its first
+/// change (or `mbedtls_ssl_setup` with it) gives it an object of its own, made from the
+/// original's settings at that moment; the original is not changed. The copy's object is freed
+/// by `mbedtls_ssl_config_free` of the copy, with the original's, or when a new copy lands on
+/// the same address (its old object cannot be reached any more).
+///
+/// # Safety
+/// `conf` is NULL or points to a configuration shell.
+pub(crate) unsafe fn own_config<'a>(conf: *mut mbedtls_ssl_config) -> Option<&'a ConfigHandle> {
+    // SAFETY: `conf` is NULL or a configuration shell (the contract of this function).
+    let original = unsafe { handle::get(conf) }?;
+    if original.is_home(conf) {
+        return Some(original);
+    }
+    let user_data = original.user_data.load(Ordering::Relaxed);
+    let parent = core::ptr::from_ref(original) as usize;
+    let copy = ConfigHandle::new(original.config.fork(), user_data, conf as usize, parent);
+    // SAFETY: `conf` is a configuration shell holding the original's handle: it gets its own
+    // object and the original keeps its own.
+    let handle = unsafe { handle::install_in_copy(conf, copy) } as usize;
+    let previous = original.copies.lock().unwrap_or_else(|p| p.into_inner()).insert(conf as usize, handle);
+    if let Some(previous) = previous {
+        original.free_copy(conf as usize, previous);
+    }
+    // SAFETY: as above; the shell now holds the new object.
+    unsafe { handle::get(conf) }
+}
+
+/// `own_config` or return `$fail` (nothing: `()`) from the export.
+macro_rules! conf_or_return {
+    ($conf:expr) => {
+        conf_or_return!($conf, ())
+    };
+    ($conf:expr, $fail:expr) => {
+        // SAFETY: the contract of the export this expands in: `$conf` is NULL or a configuration
+        // shell, not freed concurrently.
+        match unsafe { $crate::ffi::ssl::own_config($conf) } {
+            Some(handle) => handle,
+            None => return $fail,
+        }
+    };
+}
+pub(crate) use conf_or_return;
 
 /// What `mbedtls_ssl_context.private_handle` points to.
 pub(crate) struct SslHandle {
@@ -255,19 +359,28 @@ unsafe fn refresh_context_fields(ssl: *mut mbedtls_ssl_context) {
         }
         // SAFETY: `ssl` is a context shell (the contract of this function).
         let now = unsafe {
-            with_ssl(ssl, |h| Ok((h.conf_shell, h.ctx.is_handshake_over(), h.ctx.info().map_or(0, |i| i.version))))
+            with_ssl(ssl, |h| {
+                let version = h.ctx.info().map_or(0, |i| i.version);
+                Ok((h.conf_shell, h.ctx.is_handshake_over(), version, h.ctx.renegotiation_status()))
+            })
         };
-        let (conf, over, version) = match now {
+        let (conf, over, version, renegotiation) = match now {
             Ok(fields) => fields,
             // SAFETY: as above.
             Err(_) if unsafe { handle::is_set(ssl.cast_const()) } => return, // busy in a callback: kept
-            Err(_) => (0, false, 0), // not set up, or freed: as after `mbedtls_ssl_init`
+            Err(_) => (0, false, 0, RenegotiationStatus::Initial), // not set up, or freed: as after `mbedtls_ssl_init`
         };
         // SAFETY: `ssl` is a context shell, not NULL; plain fields next to the handle, written
         // with no reference to the struct alive.
         unsafe {
             (*ssl).conf = conf as *const mbedtls_ssl_config;
             (*ssl).state = if over { MBEDTLS_SSL_HANDSHAKE_OVER } else { MBEDTLS_SSL_HELLO_REQUEST };
+            (*ssl).renego_status = match renegotiation {
+                RenegotiationStatus::Initial => MBEDTLS_SSL_INITIAL_HANDSHAKE,
+                RenegotiationStatus::InProgress => MBEDTLS_SSL_RENEGOTIATION_IN_PROGRESS,
+                RenegotiationStatus::Done => MBEDTLS_SSL_RENEGOTIATION_DONE,
+                RenegotiationStatus::Pending => MBEDTLS_SSL_RENEGOTIATION_PENDING,
+            };
             // As Mbed TLS 2.28: the last handshake's version stays until the next one says
             // another (`mbedtls_ssl_session_reset` keeps it); a freed context reads 0.0.
             if version != 0 || conf == 0 {
@@ -286,7 +399,7 @@ unsafe fn refresh_context_fields(ssl: *mut mbedtls_ssl_context) {
 /// `conf` is NULL or a configuration shell.
 pub(crate) unsafe fn update_config(conf: *mut mbedtls_ssl_config, f: impl FnOnce(&mut config::Settings)) {
     // SAFETY: `conf` is NULL or a configuration shell (the contract of this function).
-    let Some(handle) = (unsafe { handle::get(conf) }) else { return };
+    let Some(handle) = (unsafe { own_config(conf) }) else { return };
     #[cfg(not(feature = "edition-2-28"))]
     handle.config.update(f);
     #[cfg(feature = "edition-2-28")]

@@ -43,7 +43,7 @@ fn iana_group_of_curve(id: mbedtls_ecp_group_id) -> Option<u16> {
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn mbedtls_ssl_conf_groups(conf: *mut mbedtls_ssl_config, groups: *const u16) {
     entry!(mbedtls_ssl_conf_groups, {
-        let handle = shell_or_return!(conf);
+        let handle = conf_or_return!(conf);
         // SAFETY: `groups` is NULL or 0-terminated (the contract of this function).
         let list = unsafe { until_terminator(groups, 0) };
         handle.config.update(|s| s.groups = list);
@@ -63,7 +63,7 @@ pub unsafe extern "C" fn mbedtls_ssl_conf_groups(conf: *mut mbedtls_ssl_config, 
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn mbedtls_ssl_conf_curves(conf: *mut mbedtls_ssl_config, curves: *const mbedtls_ecp_group_id) {
     entry!(mbedtls_ssl_conf_curves, {
-        let handle = shell_or_return!(conf);
+        let handle = conf_or_return!(conf);
         // SAFETY: `curves` is NULL or terminated by MBEDTLS_ECP_DP_NONE (0) (the contract).
         let ids = unsafe { until_terminator(curves, 0) };
         let list = ids.map(|ids| ids.into_iter().filter_map(iana_group_of_curve).collect());
@@ -86,7 +86,7 @@ pub unsafe extern "C" fn mbedtls_ssl_conf_curves(conf: *mut mbedtls_ssl_config, 
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn mbedtls_ssl_conf_sig_algs(conf: *mut mbedtls_ssl_config, sig_algs: *const u16) {
     entry!(mbedtls_ssl_conf_sig_algs, {
-        let handle = shell_or_return!(conf);
+        let handle = conf_or_return!(conf);
         // SAFETY: `sig_algs` is NULL or 0-terminated (the contract of this function).
         let list = unsafe { until_terminator(sig_algs, 0) }.map(Arc::<[u16]>::from);
         handle.config.update(|s| s.sig_algs = list);
@@ -115,7 +115,7 @@ fn schemes_of_hash(md: c_int) -> &'static [u16] {
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn mbedtls_ssl_conf_sig_hashes(conf: *mut mbedtls_ssl_config, hashes: *const c_int) {
     entry!(mbedtls_ssl_conf_sig_hashes, {
-        let handle = shell_or_return!(conf);
+        let handle = conf_or_return!(conf);
         // SAFETY: `hashes` is NULL or terminated by MBEDTLS_MD_NONE (0) (the contract).
         let mds = unsafe { until_terminator(hashes, 0) };
         let list = mds.map(|mds| mds.into_iter().flat_map(|md| schemes_of_hash(md).iter().copied()).collect());
@@ -132,7 +132,7 @@ pub unsafe extern "C" fn mbedtls_ssl_conf_sig_hashes(conf: *mut mbedtls_ssl_conf
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn mbedtls_ssl_conf_preference_order(conf: *mut mbedtls_ssl_config, order: c_int) {
     entry!(mbedtls_ssl_conf_preference_order, {
-        let handle = shell_or_return!(conf);
+        let handle = conf_or_return!(conf);
         handle.config.update(|s| s.server_order = order != 1);
     })
 }
@@ -148,7 +148,7 @@ pub unsafe extern "C" fn mbedtls_ssl_conf_preference_order(conf: *mut mbedtls_ss
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn mbedtls_ssl_conf_extended_master_secret(conf: *mut mbedtls_ssl_config, ems: c_int) {
     entry!(mbedtls_ssl_conf_extended_master_secret, {
-        let handle = shell_or_return!(conf);
+        let handle = conf_or_return!(conf);
         if ems == 0 {
             log::info!("the extended master secret stays on: rustls always negotiates it");
         }
@@ -164,7 +164,7 @@ pub unsafe extern "C" fn mbedtls_ssl_conf_extended_master_secret(conf: *mut mbed
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn mbedtls_ssl_conf_cert_req_ca_list(conf: *mut mbedtls_ssl_config, cert_req_ca_list: c_char) {
     entry!(mbedtls_ssl_conf_cert_req_ca_list, {
-        let handle = shell_or_return!(conf);
+        let handle = conf_or_return!(conf);
         handle.config.update(|s| s.cert_req_ca_list = cert_req_ca_list != 0);
     })
 }
@@ -189,7 +189,7 @@ unsafe fn hints_of(crt: *const mbedtls_x509_crt) -> Option<Arc<[rustls::Distingu
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn mbedtls_ssl_conf_dn_hints(conf: *mut mbedtls_ssl_config, crt: *const mbedtls_x509_crt) {
     entry!(mbedtls_ssl_conf_dn_hints, {
-        let handle = shell_or_return!(conf);
+        let handle = conf_or_return!(conf);
         // SAFETY: NULL or a parsed chain (the contract of this function).
         let hints = unsafe { hints_of(crt) };
         handle.config.update(|s| s.dn_hints = hints);
@@ -236,7 +236,7 @@ pub unsafe extern "C" fn mbedtls_ssl_set_hs_dn_hints(
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn mbedtls_ssl_conf_tls13_key_exchange_modes(conf: *mut mbedtls_ssl_config, kex_modes: c_int) {
     entry!(mbedtls_ssl_conf_tls13_key_exchange_modes, {
-        let handle = shell_or_return!(conf);
+        let handle = conf_or_return!(conf);
         let modes = u32::try_from(kex_modes).unwrap_or(0) & config::TLS13_KEX_ALL;
         handle.config.update(|s| s.tls13_kex_modes = modes);
     })

@@ -96,6 +96,47 @@ fn configurations_and_sessions_freed_or_garbage() {
 }
 
 #[test]
+fn a_byte_copy_of_a_configuration_is_its_own_configuration() {
+    let mut conf = mbedtls_ssl_config::EMPTY_SHELL;
+    client_config(&mut conf);
+    // SAFETY: every pointer is a local shell of this test; the copies are byte copies of a
+    // shell, as `memcpy` makes them.
+    unsafe {
+        let mut copy = ptr::read(&conf);
+        mbedtls_ssl_conf_endpoint(&mut copy, MBEDTLS_SSL_IS_SERVER);
+        assert_eq!(mbedtls_ssl_conf_get_endpoint(&copy), MBEDTLS_SSL_IS_SERVER, "the copy changed");
+        assert_eq!(mbedtls_ssl_conf_get_endpoint(&conf), MBEDTLS_SSL_IS_CLIENT, "the original did not");
+        // A new copy on the same address replaces the old copy's object (freed: unreachable).
+        let old_object = copy.private_handle;
+        ptr::write(&mut copy, ptr::read(&conf));
+        assert_eq!(mbedtls_ssl_conf_get_endpoint(&copy), MBEDTLS_SSL_IS_CLIENT);
+        let mut ssl = mbedtls_ssl_context::EMPTY;
+        mbedtls_ssl_init(&mut ssl);
+        assert_eq!(mbedtls_ssl_setup(&mut ssl, &copy), 0, "setup gives the copy its own object");
+        assert!(!handle::handle_is::<ConfigHandle>(old_object), "the first copy's object is freed");
+        assert_ne!(copy.private_handle, conf.private_handle);
+        // The context follows its configuration, the copy.
+        mbedtls_ssl_conf_authmode(&mut copy, MBEDTLS_SSL_VERIFY_REQUIRED);
+        assert_eq!(with_ssl(&ssl, |h| Ok(h.ctx.config().read(|s| s.authmode))), Ok(config::AuthMode::Required));
+        mbedtls_ssl_free(&mut ssl);
+        // Freeing a copy that still shares the original's object leaves the original alone.
+        let mut unchanged = ptr::read(&conf);
+        mbedtls_ssl_config_free(&mut unchanged);
+        assert_eq!(mbedtls_ssl_conf_get_endpoint(&conf), MBEDTLS_SSL_IS_CLIENT);
+        mbedtls_ssl_init(&mut ssl);
+        assert_eq!(mbedtls_ssl_setup(&mut ssl, &conf), 0, "the original still works");
+        mbedtls_ssl_free(&mut ssl);
+        // Freeing the original frees its copies' objects: the copy is unusable, as in Mbed TLS.
+        let copy_object = copy.private_handle;
+        mbedtls_ssl_config_free(&mut conf);
+        assert!(!handle::handle_is::<ConfigHandle>(copy_object));
+        mbedtls_ssl_init(&mut ssl);
+        assert_eq!(mbedtls_ssl_setup(&mut ssl, &copy), BAD_INPUT);
+        mbedtls_ssl_config_free(&mut copy);
+    }
+}
+
+#[test]
 fn caches_and_ticket_contexts_freed_or_garbage() {
     let mut cache = mbedtls_ssl_cache_context::EMPTY;
     // SAFETY: the shell is one pointer (repr(C)); this is what stack garbage looks like.

@@ -32,7 +32,7 @@ pub unsafe extern "C" fn mbedtls_ssl_conf_verify(
     p_vrfy: *mut c_void,
 ) {
     entry!(mbedtls_ssl_conf_verify, {
-        let handle = shell_or_return!(conf);
+        let handle = conf_or_return!(conf);
         handle.config.update(|s| s.verify_callback = callback(f_vrfy, p_vrfy));
     })
 }
@@ -75,7 +75,7 @@ pub unsafe extern "C" fn mbedtls_ssl_conf_cert_profile(
     profile: *const mbedtls_x509_crt_profile,
 ) {
     entry!(mbedtls_ssl_conf_cert_profile, {
-        let handle = shell_or_return!(conf);
+        let handle = conf_or_return!(conf);
         // SAFETY: NULL or readable (the contract of this function).
         if let Some(profile) = unsafe { profile_from(profile) } {
             handle.config.update(|s| s.cert_profile = profile);

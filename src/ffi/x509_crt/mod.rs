@@ -38,7 +38,7 @@ pub use verify::*;
 /// until `mbedtls_x509_crt_free`; treat them as read-only.
 ///
 /// Differences from Mbed TLS: only the fields listed here exist (no `v3_ext`, key identifier,
-/// policy, extKeyUsage or `sig` fields; `ca_istrue` and the key usage are read with
+/// policy, extKeyUsage or `sig` fields (the 2.28 edition has `sig`); `ca_istrue` and the key usage are read with
 /// `mbedtls_x509_crt_get_ca_istrue` / `mbedtls_x509_crt_check_key_usage`); use
 /// `mbedtls_x509_crt_info` for a readable dump.
 #[repr(C)]
@@ -74,6 +74,10 @@ pub struct mbedtls_x509_crt {
     /// The subjectAltName entries (each GeneralName's tag and contents, for
     /// `mbedtls_x509_parse_subject_alt_name`); all zero when there are none.
     pub subject_alt_names: mbedtls_x509_sequence,
+    /// The signature value: the BIT STRING's bytes after its unused-bits octet (a public field
+    /// of Mbed TLS 2.28; private in 3.6).
+    #[cfg(feature = "edition-2-28")]
+    pub sig: mbedtls_x509_buf,
     /// The next certificate of the chain, or NULL.
     pub next: *mut mbedtls_x509_crt,
     /// Private: the parsed certificate.
@@ -101,6 +105,8 @@ shell!(
         pk_raw: EMPTY_BUF,
         pk: mbedtls_pk_context::EMPTY,
         subject_alt_names: EMPTY_SEQUENCE,
+        #[cfg(feature = "edition-2-28")]
+        sig: EMPTY_BUF,
         next: ptr::null_mut(),
         private_handle: ptr::null_mut(),
     }
@@ -137,6 +143,8 @@ unsafe fn fill(node: *mut mbedtls_x509_crt, cert: Certificate, next: *mut mbedtl
         pk_raw: buf(cert.pk_raw()),
         pk: public_context(cert.public_key().clone()),
         subject_alt_names: sequence(cert.extensions().subject_alt_name_spans.iter().map(|&s| buf(s)).collect()),
+        #[cfg(feature = "edition-2-28")]
+        sig: buf(cert.signature()),
         next,
         private_handle: handle,
     };
