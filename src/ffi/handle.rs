@@ -15,14 +15,17 @@
 use core::any::TypeId;
 use core::cell::{Cell, UnsafeCell};
 use core::ffi::c_void;
-use std::collections::HashMap;
+use std::collections::BTreeMap;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::{LazyLock, RwLock};
 
 use crate::error::Error;
 
-/// Address → type of every live object a shell points to.
-static LIVE: LazyLock<RwLock<HashMap<usize, TypeId>>> = LazyLock::new(Default::default);
+/// Address → type of every live object a shell points to. A B-tree, not a hash table: its nodes
+/// are reached by pointers to their start, so leak checkers (valgrind) see the registry of a
+/// program that exits with live objects as reachable, where a hash table's interior pointer
+/// reads as "possibly lost".
+static LIVE: LazyLock<RwLock<BTreeMap<usize, TypeId>>> = LazyLock::new(Default::default);
 
 fn is_live<T: 'static>(handle: *const c_void) -> bool {
     // The map stays consistent even if a holder panicked: every change is one insert/remove.

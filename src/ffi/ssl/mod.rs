@@ -8,7 +8,7 @@
 
 use core::ffi::{CStr, c_char, c_int, c_uchar, c_void};
 use std::any::Any;
-use std::collections::HashMap;
+use std::collections::BTreeMap;
 use std::ffi::CString;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
@@ -185,7 +185,7 @@ pub(crate) struct ConfigHandle {
     parent: usize,
     /// The objects made for byte copies of this configuration (`own_config`): the copy's address
     /// → its handle. They are freed with this one, or when another copy lands on their address.
-    copies: Mutex<HashMap<usize, usize>>,
+    copies: Mutex<BTreeMap<usize, usize>>,
 }
 
 impl ConfigHandle {
