@@ -107,6 +107,17 @@ impl SessionCache {
         self.lock().timeout
     }
 
+    #[cfg_attr(not(feature = "edition-2-28"), allow(dead_code, reason = "the 2.28 edition's public fields only"))]
+    pub fn max_entries(&self) -> usize {
+        self.lock().max_entries
+    }
+
+    /// True when an entry is stored under `id` (expired or not).
+    #[cfg_attr(not(feature = "edition-2-28"), allow(dead_code, reason = "the 2.28 edition's entry list only"))]
+    pub fn contains(&self, id: &[u8]) -> bool {
+        self.lock().map.contains_key(id)
+    }
+
     /// `mbedtls_ssl_cache_set_max_entries`. Shrinking evicts the oldest entries at once.
     pub fn set_max_entries(&self, max: usize) {
         let mut inner = self.lock();

@@ -153,13 +153,13 @@ fn legacy_228_client_reads_version_3_4_after_a_tls_1_3_handshake() {
 
 /// Runs `iec_layer_228 serve` (`server` in front: the program, maybe under valgrind) against
 /// `iec_layer_228 connect` (`client`); returns both outputs.
-fn iec_layer_pair(name: &str, server: &[&str], client: &[&str]) -> (String, String) {
+fn iec_layer_pair(name: &str, server: &[&str], client: &[&str], mode: &[&str]) -> (String, String) {
     let dir = certs().to_str().unwrap().to_string();
     let port = free_port().to_string();
-    let argv = [server, &["serve", port.as_str(), dir.as_str()]].concat();
+    let argv = [server, &["serve", port.as_str(), dir.as_str()], mode].concat();
     let mut srv = Proc::start(&format!("iec_layer_228 serve ({name})"), &argv, &[], 180);
     srv.expect("Waiting for a remote connection", 60);
-    let argv = [client, &["connect", port.as_str(), dir.as_str()]].concat();
+    let argv = [client, &["connect", port.as_str(), dir.as_str()], mode].concat();
     let (status, client_out) = run(&format!("iec_layer_228 connect ({name})"), &argv, b"", 120);
     assert!(status.success(), "client ({name}):\n{client_out}\nserver:\n{}", srv.output());
     let status = srv.wait(60);
@@ -172,32 +172,57 @@ fn iec_layer_pair(name: &str, server: &[&str], client: &[&str]) -> (String, Stri
 /// verify callback parameter and cache accessor, 2.28 cache callbacks, a server-initiated
 /// renegotiation polled through `ssl.renego_status` after a second connection came and went.
 /// Built against Debian's Mbed TLS 2.28 and our 2.28 edition; every server/client pairing prints
-/// the same transcript; ours runs under valgrind.
-#[test]
-fn iec_layer_228_copies_configurations_and_polls_renego_status_as_with_mbedtls_2_28() {
+/// the same transcript; ours runs under valgrind. `mode` is empty (the layer's own cache
+/// callbacks) or "builtin" (the built-in cache's public `timeout` and `chain`).
+fn iec_layer_four_ways(mode: &[&str], expected_server: &[&str], expected_client: &[&str]) {
     let theirs = program("mbedtls-2.28/tests/iec_layer_228");
     let ours = program("2.28/tests/iec_layer_228");
     let checked = [&memcheck()[..], &[ours.as_str()]].concat();
-    let (srv, cli) = iec_layer_pair("Mbed TLS 2.28", &[&theirs], &[&theirs]);
-    for expected in [
+    let (srv, cli) = iec_layer_pair("Mbed TLS 2.28", &[&theirs], &[&theirs], mode);
+    let common = [
         "= B: resumed yes",
         "= A: renegotiate -0x0000, renego_status 3 (pending 1)",
         "= A: renegotiation over: renego_status 2 (done 1), state over 1, verify calls 4",
         "= A: read 4 (bye",
         "= done, failures 0",
-    ] {
+    ];
+    for expected in common.iter().chain(expected_server) {
         assert!(srv.contains(expected), "no {expected:?} in:\n{srv}");
     }
-    assert!(cli.contains("renego_status 2, verify calls 4"), "{cli}");
+    for expected in ["renego_status 2, verify calls 4"].iter().chain(expected_client) {
+        assert!(cli.contains(expected), "no {expected:?} in:\n{cli}");
+    }
     for (name, server, client) in [
         ("ours", &checked[..], &checked[..]),
         ("our server, their client", &checked[..], &[theirs.as_str()][..]),
         ("their server, our client", &[theirs.as_str()][..], &checked[..]),
     ] {
-        let (our_srv, our_cli) = iec_layer_pair(name, server, client);
+        let (our_srv, our_cli) = iec_layer_pair(name, server, client, mode);
         assert_eq!(transcript(&our_srv), transcript(&srv), "server, {name}:\n{our_srv}\nMbed TLS 2.28:\n{srv}");
         assert_eq!(transcript(&our_cli), transcript(&cli), "client, {name}:\n{our_cli}\nMbed TLS 2.28:\n{cli}");
     }
+}
+
+#[test]
+fn iec_layer_228_copies_configurations_and_polls_renego_status_as_with_mbedtls_2_28() {
+    iec_layer_four_ways(&[], &["= B: cache get: hit, session_load -0x0000"], &[]);
+}
+
+/// The IEC 61850 stack's way with the built-in cache: `cache.timeout` written directly, and every
+/// entry expired by zeroing the `timestamp`s along `cache.chain` (its reaction to a new CRL):
+/// the next connection offering a cached session gets a full handshake.
+#[test]
+fn iec_layer_228_expires_cached_sessions_through_the_public_cache_chain() {
+    iec_layer_four_ways(
+        &["builtin"],
+        &[
+            "= builtin cache: timeout 86400, max_entries 50",
+            "= entry 0: id_len 32, ciphersuite 0xC02F, timestamp set",
+            "= cache chain: 1 entries, timeout 3600, max_entries 50",
+            "= C: verify calls 2 (full handshake: every entry expired)",
+        ],
+        &["= C: resumed no, verify calls 2"],
+    );
 }
 
 /// `(name, value text)` of every `#define MBEDTLS_* value` in the headers of `dir` (the value

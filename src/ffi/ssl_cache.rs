@@ -4,6 +4,8 @@
 use core::ffi::{c_int, c_uchar, c_void};
 use std::sync::Arc;
 
+#[cfg(feature = "edition-2-28")]
+use super::edition_2_28::ssl_cache::{free_chain, mbedtls_ssl_cache_entry};
 #[cfg(not(feature = "edition-2-28"))]
 use super::error::code_of;
 use super::error::status;
@@ -17,12 +19,40 @@ use crate::error::Error;
 /// A session cache. Declare it, `mbedtls_ssl_cache_init` it, pass it to
 /// `mbedtls_ssl_conf_session_cache(conf, &cache, mbedtls_ssl_cache_get, mbedtls_ssl_cache_set)`,
 /// `mbedtls_ssl_cache_free` it. One cache may serve many contexts on many threads.
+//
+// Mbed TLS 2.28 edition (not a doc comment: the 3.6 header stays as it was): 2.28's public
+// fields, kept by the 2.28 edition's cache functions (ffi/edition_2_28/ssl_cache.rs).
 #[repr(C)]
 pub struct mbedtls_ssl_cache_context {
     private_handle: *mut c_void,
+    /// The entries, oldest first, as 2.28 lists them: a program may walk the list and set an
+    /// entry's `timestamp` (0 expires it at the next lookup). Kept by `mbedtls_ssl_cache_get`
+    /// and `_set`; read-only otherwise.
+    #[cfg(feature = "edition-2-28")]
+    pub chain: *mut mbedtls_ssl_cache_entry,
+    /// Entry lifetime in seconds (0: no expiry); a program may write it, the next lookup or store
+    /// applies it.
+    #[cfg(feature = "edition-2-28")]
+    pub timeout: c_int,
+    /// The most entries kept; a program may write it, the next store applies it.
+    #[cfg(feature = "edition-2-28")]
+    pub max_entries: c_int,
 }
 
-shell!(mbedtls_ssl_cache_context => Arc<SessionCache>, mbedtls_ssl_cache_context { private_handle: core::ptr::null_mut() });
+impl mbedtls_ssl_cache_context {
+    /// As after `mbedtls_ssl_cache_init`'s first step: no object, public fields zero.
+    const EMPTY_SHELL: Self = Self {
+        private_handle: core::ptr::null_mut(),
+        #[cfg(feature = "edition-2-28")]
+        chain: core::ptr::null_mut(),
+        #[cfg(feature = "edition-2-28")]
+        timeout: 0,
+        #[cfg(feature = "edition-2-28")]
+        max_entries: 0,
+    };
+}
+
+shell!(mbedtls_ssl_cache_context => Arc<SessionCache>, mbedtls_ssl_cache_context::EMPTY_SHELL);
 
 /// Initialises an empty cache with the defaults (timeout 86400 s, 50 entries).
 ///
@@ -41,6 +71,13 @@ pub unsafe extern "C" fn mbedtls_ssl_cache_init(cache: *mut mbedtls_ssl_cache_co
             handle::init(cache);
             handle::install(cache, Arc::new(SessionCache::new(limits.0, limits.1)));
         }
+        // Mbed TLS 2.28 edition: the public fields say the limits.
+        #[cfg(feature = "edition-2-28")]
+        // SAFETY: `cache` is a shell (just initialised); plain fields next to the handle.
+        unsafe {
+            (*cache).timeout = MBEDTLS_SSL_CACHE_DEFAULT_TIMEOUT;
+            (*cache).max_entries = MBEDTLS_SSL_CACHE_DEFAULT_MAX_ENTRIES;
+        }
     })
 }
 
@@ -54,6 +91,12 @@ pub unsafe extern "C" fn mbedtls_ssl_cache_init(cache: *mut mbedtls_ssl_cache_co
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn mbedtls_ssl_cache_free(cache: *mut mbedtls_ssl_cache_context) {
     entry!(mbedtls_ssl_cache_free, {
+        // Mbed TLS 2.28 edition: the entry list goes first.
+        #[cfg(feature = "edition-2-28")]
+        // SAFETY: `cache` is NULL or an initialised (or zeroed) shell (the caller's contract).
+        unsafe {
+            free_chain(cache)
+        };
         // SAFETY: `cache` is NULL or an initialised (or zeroed) shell (the caller's contract).
         unsafe { handle::release(cache) }
     })
@@ -148,7 +191,14 @@ pub unsafe extern "C" fn mbedtls_ssl_cache_remove(
 ) -> c_int {
     entry!(mbedtls_ssl_cache_remove, {
         // SAFETY: the pointers are as `cache_and_id` requires (the contract of this function).
-        status(unsafe { cache_and_id(data, session_id, session_id_len) }.map(|(cache, id)| cache.remove(id)))
+        let found = unsafe { cache_and_id(data, session_id, session_id_len) };
+        #[cfg(feature = "edition-2-28")]
+        if let Ok((_, id)) = found {
+            // SAFETY: `data` is a cache shell (it has an object); the 2.28 entry list follows.
+            unsafe { super::edition_2_28::ssl_cache::remove_entry(data.cast(), id) };
+            return 0;
+        }
+        status(found.map(|(cache, id)| cache.remove(id)))
     })
 }
 
@@ -161,8 +211,13 @@ pub unsafe extern "C" fn mbedtls_ssl_cache_remove(
 pub unsafe extern "C" fn mbedtls_ssl_cache_set_timeout(cache: *mut mbedtls_ssl_cache_context, timeout: c_int) {
     entry!(mbedtls_ssl_cache_set_timeout, {
         // SAFETY: `cache` is NULL or a cache shell (the contract of this function).
-        if let Some(cache) = unsafe { handle::get(cache) } {
-            cache.set_timeout(u32::try_from(timeout).unwrap_or(0));
+        if let Some(object) = unsafe { handle::get(cache) } {
+            object.set_timeout(u32::try_from(timeout).unwrap_or(0));
+            #[cfg(feature = "edition-2-28")]
+            // SAFETY: `cache` is a cache shell (it has an object); a plain field.
+            unsafe {
+                (*cache).timeout = timeout.max(0)
+            };
         }
     })
 }
@@ -188,8 +243,13 @@ pub unsafe extern "C" fn mbedtls_ssl_cache_get_timeout(cache: *mut mbedtls_ssl_c
 pub unsafe extern "C" fn mbedtls_ssl_cache_set_max_entries(cache: *mut mbedtls_ssl_cache_context, max: c_int) {
     entry!(mbedtls_ssl_cache_set_max_entries, {
         // SAFETY: `cache` is NULL or a cache shell (the contract of this function).
-        if let Some(cache) = unsafe { handle::get(cache) } {
-            cache.set_max_entries(usize::try_from(max).unwrap_or(0));
+        if let Some(object) = unsafe { handle::get(cache) } {
+            object.set_max_entries(usize::try_from(max).unwrap_or(0));
+            #[cfg(feature = "edition-2-28")]
+            // SAFETY: `cache` is a cache shell (it has an object); a plain field.
+            unsafe {
+                (*cache).max_entries = max.max(0)
+            };
         }
     })
 }

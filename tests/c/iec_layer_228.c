@@ -15,6 +15,10 @@
  *   iec_layer_228 serve PORT CERT_DIR    connections A and B (B resumes A's session), B
  *                                        closes, A renegotiates in full, then exit
  *   iec_layer_228 connect PORT CERT_DIR  the client side of the same
+ * With a 4th argument "builtin" on both sides, the server uses the built-in cache the way an
+ * IEC 61850 stack's layer does: it sets `cache.timeout` directly, and before a third connection C
+ * (offering A's session) it expires every entry by walking `cache.chain` and zeroing each
+ * `timestamp` (what the layer does when its CRL changes), so C gets a full handshake.
  *
  * Built twice (Makefile): against Debian's Mbed TLS 2.28 and against this library's 2.28
  * edition; tests/edition_2_28.rs runs each server with each client and compares the lines
@@ -34,6 +38,7 @@
 #include "mbedtls/pk.h"
 #include "mbedtls/platform.h"
 #include "mbedtls/ssl.h"
+#include "mbedtls/ssl_cache.h"
 #include "mbedtls/ssl_internal.h"
 #include "mbedtls/x509_crt.h"
 
@@ -52,6 +57,8 @@ struct layer_config {
     size_t id_len;
     unsigned char *blob;
     size_t blob_len;
+    /* Server: the built-in cache instead of the callbacks above ("builtin"), or NULL. */
+    mbedtls_ssl_cache_context *builtin;
 };
 
 /* One connection: its context and its own byte copy of the configuration. */
@@ -197,7 +204,10 @@ static struct connection *connection_new(struct layer_config *cfg, const char *n
     mbedtls_ssl_init(&c->ssl);
     memcpy(&c->conf, &cfg->conf, sizeof(mbedtls_ssl_config));
     mbedtls_ssl_conf_verify(&c->conf, verify_cb, c);
-    if (c->conf.endpoint == MBEDTLS_SSL_IS_SERVER) {
+    if (c->conf.endpoint == MBEDTLS_SSL_IS_SERVER && cfg->builtin != NULL) {
+        mbedtls_ssl_conf_session_cache(&c->conf, cfg->builtin, mbedtls_ssl_cache_get,
+                                       mbedtls_ssl_cache_set);
+    } else if (c->conf.endpoint == MBEDTLS_SSL_IS_SERVER) {
         mbedtls_ssl_conf_session_cache(&c->conf, c, cache_get, cache_set);
     }
     CHECK(mbedtls_ssl_setup(&c->ssl, &c->conf) == 0);
@@ -281,16 +291,43 @@ static int read_message(struct connection *c, char *buf, size_t size)
     return MBEDTLS_ERR_SSL_TIMEOUT;
 }
 
-static int serve(const char *port, const char *dir)
+/* Prints the built-in cache's entry list (2.28's public `chain`); with `expire`, zeroes every
+ * entry's timestamp first. Returns the number of entries. */
+static int walk_chain(mbedtls_ssl_cache_context *cache, const char *prefix, int expire)
+{
+    mbedtls_ssl_cache_entry *cur;
+    int n = 0;
+
+    for (cur = cache->chain; cur != NULL; cur = cur->next, n++) {
+        if (expire) {
+            cur->timestamp = 0;
+        }
+        printf("%s entry %d: id_len %u, ciphersuite 0x%04X, timestamp %s\n", prefix, n,
+               (unsigned) cur->session.id_len, (unsigned) cur->session.ciphersuite,
+               cur->timestamp == 0 ? "0" : "set");
+    }
+    printf("%s cache chain: %d entries, timeout %d, max_entries %d\n", prefix, n, cache->timeout,
+           cache->max_entries);
+    return n;
+}
+
+static int serve(const char *port, const char *dir, int builtin)
 {
     static struct layer_config cfg;
+    static mbedtls_ssl_cache_context cache;
     mbedtls_net_context listen_fd;
-    struct connection *a = NULL, *b = NULL;
+    struct connection *a = NULL, *b = NULL, *c = NULL;
     char buf[256];
     int ret, waited;
 
     mbedtls_net_init(&listen_fd);
     layer_config_setup(&cfg, MBEDTLS_SSL_IS_SERVER, dir);
+    mbedtls_ssl_cache_init(&cache);
+    if (builtin) {
+        printf("= builtin cache: timeout %d, max_entries %d\n", cache.timeout, cache.max_entries);
+        cache.timeout = 3600; /* set directly, as the layer does */
+        cfg.builtin = &cache;
+    }
     ret = mbedtls_net_bind(&listen_fd, "127.0.0.1", port, MBEDTLS_NET_PROTO_TCP);
     CHECK(ret == 0);
     if (ret != 0) {
@@ -309,7 +346,9 @@ static int serve(const char *port, const char *dir)
     CHECK(handshake(a) == 0);
     CHECK(mbedtls_net_accept(&listen_fd, &b->fd, NULL, 0, NULL) == 0);
     CHECK(handshake(b) == 0);
-    printf("= B: resumed %s\n", b->cache_hits > 0 ? "yes" : "no");
+    /* Resumed: found by the layer's own cache, or (built-in cache) no certificate verified. */
+    printf("= B: resumed %s\n",
+           b->cache_hits > 0 || (builtin && b->verify_calls == 0) ? "yes" : "no");
     ret = read_message(b, buf, sizeof(buf));
     printf("= B: read %d (%s)\n", ret, ret > 0 ? buf : "");
     do {
@@ -317,6 +356,9 @@ static int serve(const char *port, const char *dir)
     } while (ret == MBEDTLS_ERR_SSL_WANT_WRITE);
     connection_free(b);
     b = NULL;
+    if (builtin) {
+        walk_chain(&cache, "=", 0);
+    }
 
     /* Key renewal on A: HelloRequest, then the renegotiation runs inside A's reads. */
     CHECK(mbedtls_net_set_nonblock(&a->fd) == 0);
@@ -345,20 +387,39 @@ static int serve(const char *port, const char *dir)
         ret = mbedtls_ssl_close_notify(&a->ssl);
     } while (ret == MBEDTLS_ERR_SSL_WANT_WRITE || ret == MBEDTLS_ERR_SSL_WANT_READ);
 
+    if (builtin) {
+        /* Mbed TLS 2.28 also lists the session of A's full renegotiation: not compared. */
+        walk_chain(&cache, "#", 1);
+        c = connection_new(&cfg, "C");
+        CHECK(c != NULL);
+        if (c == NULL) {
+            goto exit;
+        }
+        CHECK(mbedtls_net_accept(&listen_fd, &c->fd, NULL, 0, NULL) == 0);
+        CHECK(handshake(c) == 0);
+        printf("= C: verify calls %d (full handshake: every entry expired)\n", c->verify_calls);
+        do {
+            ret = mbedtls_ssl_close_notify(&c->ssl);
+        } while (ret == MBEDTLS_ERR_SSL_WANT_WRITE);
+    }
+
 exit:
+    connection_free(c);
     mbedtls_net_free(&listen_fd);
+    mbedtls_ssl_cache_free(&cache);
     return finish(a, b, &cfg);
 }
 
-static int connect_pair(const char *port, const char *dir)
+static int connect_pair(const char *port, const char *dir, int third)
 {
     static struct layer_config cfg;
-    struct connection *a = NULL, *b = NULL;
-    mbedtls_ssl_session saved;
+    struct connection *a = NULL, *b = NULL, *c = NULL;
+    mbedtls_ssl_session saved, now;
     char buf[256];
     int ret;
 
     mbedtls_ssl_session_init(&saved);
+    mbedtls_ssl_session_init(&now);
     layer_config_setup(&cfg, MBEDTLS_SSL_IS_CLIENT, dir);
     a = connection_new(&cfg, "A");
     b = connection_new(&cfg, "B");
@@ -392,19 +453,40 @@ static int connect_pair(const char *port, const char *dir)
     ret = read_message(a, buf, sizeof(buf));
     printf("= A: read %d (peer closed %d)\n", ret, ret == MBEDTLS_ERR_SSL_PEER_CLOSE_NOTIFY);
 
+    if (third) {
+        /* C offers A's first session; the server expired it. */
+        c = connection_new(&cfg, "C");
+        CHECK(c != NULL);
+        if (c == NULL) {
+            goto exit;
+        }
+        CHECK(mbedtls_ssl_set_hostname(&c->ssl, "localhost") == 0);
+        CHECK(mbedtls_net_connect(&c->fd, "127.0.0.1", port, MBEDTLS_NET_PROTO_TCP) == 0);
+        CHECK(mbedtls_ssl_set_session(&c->ssl, &saved) == 0);
+        CHECK(handshake(c) == 0);
+        CHECK(mbedtls_ssl_get_session(&c->ssl, &now) == 0);
+        printf("= C: resumed %s, verify calls %d\n",
+               now.id_len == saved.id_len && memcmp(now.id, saved.id, now.id_len) == 0 ? "yes" : "no",
+               c->verify_calls);
+    }
+
 exit:
+    connection_free(c);
+    mbedtls_ssl_session_free(&now);
     mbedtls_ssl_session_free(&saved);
     return finish(a, b, &cfg);
 }
 
 int main(int argc, char *argv[])
 {
-    if (argc == 4 && strcmp(argv[1], "serve") == 0) {
-        return serve(argv[2], argv[3]);
+    int builtin = argc == 5 && strcmp(argv[4], "builtin") == 0;
+
+    if ((argc == 4 || builtin) && strcmp(argv[1], "serve") == 0) {
+        return serve(argv[2], argv[3], builtin);
     }
-    if (argc == 4 && strcmp(argv[1], "connect") == 0) {
-        return connect_pair(argv[2], argv[3]);
+    if ((argc == 4 || builtin) && strcmp(argv[1], "connect") == 0) {
+        return connect_pair(argv[2], argv[3], builtin);
     }
-    fprintf(stderr, "usage: %s serve|connect PORT CERT_DIR\n", argv[0]);
+    fprintf(stderr, "usage: %s serve|connect PORT CERT_DIR [builtin]\n", argv[0]);
     return 2;
 }

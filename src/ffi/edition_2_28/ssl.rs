@@ -4,14 +4,12 @@
 use core::ffi::{c_int, c_void};
 use std::sync::Arc;
 
-use super::ssl_cache::{mbedtls_ssl_cache_get, mbedtls_ssl_cache_set};
 use crate::config::TLS1_2;
+use crate::ffi::entry;
 use crate::ffi::ssl::{
     AppPtr, config_defaults, get_session, mbedtls_ssl_config, mbedtls_ssl_context, mbedtls_ssl_session, update_config,
     with_session_shell,
 };
-use crate::ffi::ssl_cache::mbedtls_ssl_cache_context;
-use crate::ffi::{entry, handle};
 use crate::server_sessions::SessionStore;
 use crate::session::Session;
 
@@ -80,14 +78,9 @@ pub unsafe extern "C" fn mbedtls_ssl_conf_session_cache(
     f_set_cache: Option<unsafe extern "C" fn(*mut c_void, *const mbedtls_ssl_session) -> c_int>,
 ) {
     entry!(mbedtls_ssl_conf_session_cache, {
-        let builtin = f_get_cache.map(|f| f as usize) == Some(mbedtls_ssl_cache_get as *const () as usize)
-            && f_set_cache.map(|f| f as usize) == Some(mbedtls_ssl_cache_set as *const () as usize);
-        // SAFETY: `p_cache` is NULL or a cache shell when the built-in functions are given.
-        let cache = builtin.then(|| unsafe { handle::get(p_cache.cast::<mbedtls_ssl_cache_context>()) });
-        let store: Option<Arc<dyn SessionStore>> = match (f_get_cache, f_set_cache, cache.flatten()) {
-            (None, None, _) => None,
-            // The built-in cache, called directly rather than through its C entry points.
-            (_, _, Some(cache)) => Some(cache.clone()),
+        // The built-in cache too goes through its C functions: they keep its public `chain`.
+        let store: Option<Arc<dyn SessionStore>> = match (f_get_cache, f_set_cache) {
+            (None, None) => None,
             _ => Some(Arc::new(CacheCallbacks { f_get: f_get_cache, f_set: f_set_cache, p: AppPtr(p_cache) })),
         };
         // SAFETY: `conf` is NULL or a configuration shell (the contract of this function).
