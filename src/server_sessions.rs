@@ -113,6 +113,60 @@ struct ServerValueInfo {
     peer_cert: Vec<u8>,
 }
 
+/// What a TLS 1.2 server session value holds (rustls's `Tls12ServerSessionValue`), for a
+/// session this library makes itself: the new session of a full renegotiation.
+pub struct Tls12ServerValue<'a> {
+    pub creation: u64,
+    pub suite: u16,
+    /// The client's certificate chain, end entity first (empty when none).
+    pub peer_chain: &'a [rustls::pki_types::CertificateDer<'static>],
+    pub alpn: Option<&'a [u8]>,
+    pub master: &'a [u8; 48],
+    pub ems: bool,
+}
+
+impl Tls12ServerValue<'_> {
+    /// rustls 0.24.0-dev.1's encoding (`ServerSessionValue::Tls12`): version, creation time,
+    /// server name (`sni`, "" for none), suite, peer identity, ALPN, application data (empty),
+    /// master secret, EMS.
+    fn encode(&self, sni: &str) -> Result<Vec<u8>> {
+        use crate::codec::{put_vec8, put_vec16, put_vec24};
+        let mut out = Vec::with_capacity(128);
+        out.extend_from_slice(&0x0303u16.to_be_bytes());
+        out.extend_from_slice(&self.creation.to_be_bytes());
+        if sni.is_empty() {
+            out.push(0);
+        } else {
+            out.push(1);
+            put_vec8(&mut out, sni.as_bytes())?;
+        }
+        out.extend_from_slice(&self.suite.to_be_bytes());
+        match self.peer_chain.split_first() {
+            None => out.push(0),
+            Some((end_entity, intermediates)) => {
+                out.extend_from_slice(&[1, 0]); // an identity, of the X.509 kind
+                put_vec24(&mut out, end_entity)?;
+                let mut list = Vec::new();
+                for cert in intermediates {
+                    put_vec24(&mut list, cert)?;
+                }
+                put_vec24(&mut out, &list)?;
+            }
+        }
+        match self.alpn {
+            None => out.push(0),
+            Some(protocol) => {
+                out.push(1);
+                put_vec8(&mut out, protocol)?;
+            }
+        }
+        put_vec16(&mut out, &[])?;
+        out.extend_from_slice(self.master);
+        out.push(u8::from(self.ems));
+        Ok(out)
+    }
+}
+
 fn parse_server_value(value: &[u8]) -> Option<ServerValueInfo> {
     let mut r = Reader::new(value, Error::SslDecodeError);
     let mut fields = || -> Result<ServerValueInfo> {
@@ -144,6 +198,9 @@ struct Used {
     /// last flight (TLS 1.2 CCS/Finished, TLS 1.3 tickets) is sent, and a handshake that fails
     /// to send it must leave the cache as it was.
     pending: Vec<(Vec<u8>, Session)>,
+    /// The client's server name, from the session issued or resumed (for the sessions of full
+    /// renegotiations, bound to the same name).
+    server_name: String,
 }
 
 /// One server connection's resumption state, handed to rustls as both its session store and
@@ -206,6 +263,7 @@ impl ServerSessions {
         let value = session.value.clone();
         let mut used = self.used();
         used.sessions.push((id.map(<[u8]>::to_vec), value_hash(&value)));
+        used.server_name.clone_from(&session.server_name);
         used.resumed = Some(session);
         Some(value)
     }
@@ -229,6 +287,28 @@ impl ServerSessions {
                 log::debug!("cache did not store session");
             }
         }
+    }
+
+    /// A full renegotiation made a new session: it goes into the store at once (the
+    /// renegotiation is over), as Mbed TLS stores it through `f_set_cache`, bound to the
+    /// connection's server name, and is forgotten with the others after a fatal alert.
+    pub fn store_renegotiated(&self, id: &[u8], value: &Tls12ServerValue<'_>, verify_result: u32) {
+        let Some(store) = &self.store else { return };
+        let server_name = self.used().server_name.clone();
+        let value = match value.encode(&server_name) {
+            Ok(value) => value,
+            Err(e) => {
+                log::debug!("renegotiated session not stored: {e:?}");
+                return;
+            }
+        };
+        let hash = value_hash(&value);
+        let mut session = self.session_for(id, value);
+        session.verify_result = verify_result;
+        if !store.set(id, &session) {
+            log::debug!("cache did not store the renegotiated session");
+        }
+        self.used().sessions.push((Some(id.to_vec()), hash));
     }
 
     /// The connection ended with a fatal alert: its sessions must never be resumed.
@@ -259,6 +339,7 @@ impl StoresServerSessions for ServerSessions {
         let hash = value_hash(&value);
         let session = self.session_for(key.as_ref(), value);
         let mut used = self.used();
+        used.server_name.clone_from(&session.server_name);
         used.pending.push((key.as_ref().to_vec(), session));
         used.sessions.push((Some(key.as_ref().to_vec()), hash));
         true
@@ -300,5 +381,35 @@ impl TicketProducer for ServerSessions {
 
     fn lifetime(&self) -> Duration {
         Duration::from_secs(u64::from(self.used().ticket_lifetime))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use rustls::pki_types::CertificateDer;
+
+    use super::*;
+
+    #[test]
+    fn a_renegotiated_session_value_reads_back_with_its_facts() {
+        let chain = [CertificateDer::from(vec![0x30, 3, 1, 2, 3]), CertificateDer::from(vec![0x30, 1, 9])];
+        let master = [7u8; 48];
+        let value = Tls12ServerValue {
+            creation: 1_700_000_000,
+            suite: 0xC02B,
+            peer_chain: &chain,
+            alpn: Some(b"iec61850"),
+            master: &master,
+            ems: true,
+        };
+        let bytes = value.encode("scada.example").unwrap();
+        let info = parse_server_value(&bytes).unwrap();
+        assert_eq!((info.version, info.creation, info.suite), (0x0303, 1_700_000_000, 0xC02B));
+        assert_eq!((info.sni.as_str(), info.peer_cert.as_slice()), ("scada.example", &chain[0][..]));
+        // Then ALPN, the (empty) application data, the master secret and the EMS flag close it.
+        assert!(bytes.ends_with(&[&[8][..], b"iec61850", &[0, 0], &master, &[1]].concat()));
+        let bare = Tls12ServerValue { peer_chain: &[], alpn: None, ems: false, ..value };
+        let info = parse_server_value(&bare.encode("").unwrap()).unwrap();
+        assert_eq!((info.sni.as_str(), info.peer_cert.len()), ("", 0));
     }
 }

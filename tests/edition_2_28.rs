@@ -205,7 +205,14 @@ fn iec_layer_four_ways(mode: &[&str], expected_server: &[&str], expected_client:
 
 #[test]
 fn iec_layer_228_copies_configurations_and_polls_renego_status_as_with_mbedtls_2_28() {
-    iec_layer_four_ways(&[], &["= B: cache get: hit, session_load -0x0000"], &[]);
+    iec_layer_four_ways(
+        &[],
+        &[
+            "= B: cache get: hit, session_load -0x0000",
+            "= A: cache set: id_len 32, session_save -0x0000 (renegotiated)",
+        ],
+        &[],
+    );
 }
 
 /// The IEC 61850 stack's way with the built-in cache: `cache.timeout` written directly, and every
@@ -219,6 +226,7 @@ fn iec_layer_228_expires_cached_sessions_through_the_public_cache_chain() {
             "= builtin cache: timeout 86400, max_entries 50",
             "= entry 0: id_len 32, ciphersuite 0xC02F, timestamp set",
             "= cache chain: 1 entries, timeout 3600, max_entries 50",
+            "= cache chain: 2 entries, timeout 3600, max_entries 50",
             "= C: verify calls 2 (full handshake: every entry expired)",
         ],
         &["= C: resumed no, verify calls 2"],

@@ -106,6 +106,9 @@ impl Context {
                     if let Some(flags) = engine.verify_result.take() {
                         self.verify_result = flags;
                     }
+                    if !abbreviated {
+                        self.store_renegotiated_session();
+                    }
                 }
                 if outcome.refused {
                     return Err(Error::SslWaitingServerHelloRenego);
@@ -124,6 +127,25 @@ impl Context {
                 Err(e)
             }
         }
+    }
+
+    /// Server: the new session of a full renegotiation goes into the session cache, as Mbed TLS
+    /// caches it at the end of the renegotiation.
+    fn store_renegotiated_session(&self) {
+        let (Some(sessions), Some(info), Stage::Tls12(engine)) = (&self.server_sessions, &self.info, &self.stage)
+        else {
+            return;
+        };
+        let Some((master, _)) = engine.renegotiated_keys() else { return };
+        let value = crate::server_sessions::Tls12ServerValue {
+            creation: crate::session::now_secs(),
+            suite: engine.suite(),
+            peer_chain: &info.peer_chain,
+            alpn: info.alpn.as_deref(),
+            master: &master,
+            ems: engine.ems(),
+        };
+        sessions.store_renegotiated(engine.session_id(), &value, self.verify_result);
     }
 
     /// Hands the established TLS 1.2 connection from rustls to the renegotiation engine.
@@ -168,6 +190,7 @@ impl Context {
             resumption: settings.renegotiation_resumption,
             enforced: settings.renegotiation_enforced,
             provider: snapshot.provider.clone(),
+            server_order: settings.server_order,
             own_certs: self.own_certs(snapshot),
             check: self.peer_check(snapshot, expected_name),
             peer_cert,

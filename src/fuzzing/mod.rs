@@ -103,6 +103,7 @@ pub(crate) fn policy(side: Endpoint, resumption: bool, authmode: AuthMode, enfor
         resumption,
         enforced,
         provider: provider(),
+        server_order: true,
         own_certs: if client { pki.client.clone() } else { pki.server.clone() },
         check: PeerCheck {
             authmode: if client { AuthMode::Required } else { authmode },

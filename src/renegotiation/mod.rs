@@ -82,6 +82,9 @@ pub struct Policy {
     /// a HelloRequest; client: a ClientHello) before giving up (-1: no limit).
     pub enforced: i32,
     pub provider: Arc<CryptoProvider>,
+    /// Server: choose the suite by the provider's (our) order, not the client's
+    /// (`mbedtls_ssl_conf_preference_order`), as the initial handshake does.
+    pub server_order: bool,
     pub own_certs: Arc<OwnCertResolver>,
     /// How the peer's certificate of a full renegotiation is checked (authmode, CAs, profile,
     /// verify callback, client: the server name), as in the initial handshake.
@@ -273,9 +276,14 @@ impl Tls12Connection {
         self.peer_secure
     }
 
-    #[cfg(test)]
-    fn session_id(&self) -> &[u8] {
+    /// The current session's ID.
+    pub(crate) fn session_id(&self) -> &[u8] {
         &self.state.session_id
+    }
+
+    /// The current session uses the extended master secret (RFC 7627).
+    pub(crate) fn ems(&self) -> bool {
+        self.state.ems
     }
 
     /// The current suite's identifier (`mbedtls_ssl_get_ciphersuite_id`).

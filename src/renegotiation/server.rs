@@ -130,13 +130,19 @@ impl Tls12Connection {
         policy: &Policy,
         out: &mut Vec<u8>,
     ) -> Result<()> {
-        // As rustls chooses in the initial handshake: the client's most preferred suite that we
-        // support and have a certificate for, then the client's most preferred group.
+        // As rustls chooses in the initial handshake: the first suite, in our order
+        // (`server_order`, Mbed TLS's default) or the client's, that both sides support and we
+        // have a certificate for; then the client's most preferred group. The same choice also
+        // lets a later connection resume the session made here (rustls resumes a session only
+        // with the suite it would choose anyway).
+        let ours = &policy.provider.tls12_cipher_suites;
+        let candidates: Vec<_> = if policy.server_order {
+            ours.iter().filter(|s| hello.suites.contains(&s.common.suite)).collect()
+        } else {
+            hello.suites.iter().filter_map(|id| ours.iter().find(|s| s.common.suite == *id)).collect()
+        };
         let mut choice = None;
-        for id in &hello.suites {
-            let Some(suite) = policy.provider.tls12_cipher_suites.iter().find(|s| s.common.suite == *id) else {
-                continue;
-            };
+        for suite in candidates {
             let schemes: Vec<SignatureScheme> =
                 hello.sig_schemes.iter().copied().filter(|s| scheme_fits(suite, *s)).collect();
             if let Some(cred) = policy.own_certs.signer(&schemes) {

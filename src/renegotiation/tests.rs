@@ -42,6 +42,7 @@ fn policy_with(enabled: bool, resumption: bool, own: &str, authmode: AuthMode, s
         resumption,
         enforced: 16,
         provider: Arc::new(rustls_aws_lc_rs::DEFAULT_PROVIDER),
+        server_order: true,
         own_certs: Arc::new(OwnCertResolver::new(vec![Arc::new(OwnCert::new(chain, key).unwrap())], None)),
         check: PeerCheck {
             authmode,

@@ -13,6 +13,9 @@
  *   mode=alternate|abbrev|full  alternate (default): abbreviated, full, abbreviated, ...
  *   expect=ok|refused   refused: the server must refuse renegotiation with a warning
  *                       no_renegotiation alert (exit 0 when it did)
+ *   reconnect=0|1       1: after the rounds, a new connection offering the connection's last
+ *                       session (after a full renegotiation: the renegotiated one); prints
+ *                       "reconnect: reused=R, session id HEX" and requires R=1 with that ID
  *
  * Each round k: renegotiate, print "renegotiation k: abbreviated|full, reused=R, session id
  * HEX", check that an abbreviated one resumed the same session and a full one made a new one,
@@ -146,14 +149,14 @@ static int exchange(SSL *ssl, int k)
 static int usage(void)
 {
     printf("usage: openssl_renego_client host port [ca_file=] [crt_file= key_file=] [rounds=N]\n"
-           "       [mode=alternate|abbrev|full] [expect=ok|refused]\n");
+           "       [mode=alternate|abbrev|full] [expect=ok|refused] [reconnect=0|1]\n");
     return 1;
 }
 
 int main(int argc, char *argv[])
 {
     const char *host, *port, *ca_file = NULL, *crt_file = NULL, *key_file = NULL, *mode = "alternate";
-    int rounds = 10, expect_refused = 0, fd = -1, exit_code = 1, k, i, ret;
+    int rounds = 10, expect_refused = 0, reconnect = 0, fd = -1, exit_code = 1, k, i, ret;
     SSL_CTX *ctx = NULL;
     SSL *ssl = NULL;
     struct alerts alerts;
@@ -185,6 +188,8 @@ int main(int argc, char *argv[])
                 return usage();
             }
             mode = q;
+        } else if (klen == 9 && strncmp(p, "reconnect", klen) == 0) {
+            reconnect = atoi(q);
         } else if (klen == 6 && strncmp(p, "expect", klen) == 0) {
             if (strcmp(q, "ok") == 0) {
                 expect_refused = 0;
@@ -316,6 +321,35 @@ int main(int argc, char *argv[])
     }
     printf("all %d renegotiations ok\n", rounds);
     fflush(stdout);
+    if (reconnect) {
+        SSL_SESSION *last = SSL_get1_session(ssl);
+        SSL_shutdown(ssl);
+        SSL_free(ssl);
+        close(fd);
+        ssl = NULL;
+        memcpy(prev_id, id, sizeof(id));
+        if ((fd = tcp_connect(host, port)) < 0 || (ssl = SSL_new(ctx)) == NULL || SSL_set_fd(ssl, fd) != 1 ||
+            SSL_set_session(ssl, last) != 1 ||
+            (ca_file != NULL && SSL_set_tlsext_host_name(ssl, "localhost") != 1)) {
+            SSL_SESSION_free(last);
+            fail("reconnecting failed");
+            goto exit;
+        }
+        SSL_SESSION_free(last);
+        if ((ret = SSL_connect(ssl)) != 1) {
+            printf("reconnect: SSL_connect returned %d (SSL_get_error %d)\n", ret, SSL_get_error(ssl, ret));
+            fail("handshake failed");
+            goto exit;
+        }
+        session_id_hex(ssl, id, sizeof(id));
+        printf("reconnect: reused=%d, session id %s\n", SSL_session_reused(ssl), id);
+        fflush(stdout);
+        if (SSL_session_reused(ssl) != 1 || strcmp(id, prev_id) != 0 || exchange(ssl, 0) != 0) {
+            printf("reconnect: expected the session %s to be resumed\n", prev_id);
+            fflush(stdout);
+            goto exit;
+        }
+    }
     exit_code = 0;
 
 exit:
