@@ -655,6 +655,14 @@ const HEADERS: &[Header] = &[
         before: "",
         after: "",
     },
+    Header {
+        name: "compat_redis.h",
+        module: Some("compat_redis"),
+        includes: &["mbedtls/ssl.h"],
+        sys_includes: &[],
+        before: "",
+        after: "",
+    },
 ];
 
 /// Mbed TLS 3.6 headers of modules this library does not offer (or not yet), each with the

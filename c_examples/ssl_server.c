@@ -24,6 +24,9 @@
  *                  session ID, through mbedtls_ssl_conf_session_cache callbacks)
  *   cache_remove=1 (after each connection, remove its session from the cache with
  *                   mbedtls_ssl_cache_remove: the next attempt is a full handshake)
+ *   redis=URL (rustls-mbedtls-compat: instead of the built-in cache, the fleet-wide cache in
+ *              Redis, redis://host:port/db or unix:/path; every server given the same URL
+ *              resumes the others' sessions)  redis_prefix=KEY_PREFIX  redis_timeout_ms=N
  * SNI: sni_name=NAME sni_crt_file= sni_key_file= (an SNI callback: a client asking for NAME gets
  *      this certificate (mbedtls_ssl_set_hs_own_cert), one asking for "localhost" the default
  *      one, any other name is refused with an unrecognized_name alert)
@@ -44,6 +47,7 @@
 #include "mbedtls/ssl_ticket.h"
 #if defined(MBEDTLS_COMPAT)
 #include "mbedtls/compat.h"
+#include "mbedtls/compat_redis.h"
 #endif
 
 #include <stdio.h>
@@ -320,6 +324,11 @@ int main(int argc, char *argv[])
     const char *cache_file = NULL, *ticket_key = NULL, *ticket_aead = "aes256";
     struct file_store store;
     int cache_remove = 0;
+    const char *redis_url = NULL, *redis_prefix = "tls:session:";
+    int redis_timeout_ms = 50;
+#if defined(MBEDTLS_COMPAT)
+    mbedtls_compat_redis_cache redis_cache;
+#endif
     const char *sni_name = NULL, *sni_crt_file = NULL, *sni_key_file = NULL;
     mbedtls_x509_crt sni_crt;
     mbedtls_pk_context sni_key;
@@ -347,6 +356,9 @@ int main(int argc, char *argv[])
     mbedtls_ctr_drbg_init(&ctr_drbg);
     mbedtls_ssl_cache_init(&cache);
     mbedtls_ssl_ticket_init(&ticket_ctx);
+#if defined(MBEDTLS_COMPAT)
+    mbedtls_compat_redis_cache_init(&redis_cache);
+#endif
     memset(&store, 0, sizeof(store));
     store.cache = &cache;
     mbedtls_x509_crt_init(&sni_crt);
@@ -429,6 +441,12 @@ int main(int argc, char *argv[])
             store.dir = q;
         } else if (strcmp(p, "cache_remove") == 0) {
             cache_remove = atoi(q);
+        } else if (strcmp(p, "redis") == 0) {
+            redis_url = q;
+        } else if (strcmp(p, "redis_prefix") == 0) {
+            redis_prefix = q;
+        } else if (strcmp(p, "redis_timeout_ms") == 0) {
+            redis_timeout_ms = atoi(q);
         } else if (strcmp(p, "sni_name") == 0) {
             sni_name = q;
         } else if (strcmp(p, "sni_crt_file") == 0) {
@@ -578,6 +596,26 @@ int main(int argc, char *argv[])
         {
             mbedtls_ssl_conf_session_cache(&conf, &cache, mbedtls_ssl_cache_get, mbedtls_ssl_cache_set);
         }
+    }
+    if (redis_url != NULL) {
+#if defined(MBEDTLS_COMPAT) && MBEDTLS_VERSION_NUMBER >= 0x03000000
+        ret = mbedtls_compat_redis_cache_setup(&redis_cache, redis_url, redis_prefix,
+                                               cache_timeout > 0 ? (uint32_t) cache_timeout : 86400,
+                                               (uint32_t) redis_timeout_ms);
+        if (ret != 0) {
+            mbedtls_printf(" failed\n  ! mbedtls_compat_redis_cache_setup returned -0x%x\n", (unsigned) -ret);
+            goto exit;
+        }
+        mbedtls_ssl_conf_session_cache(&conf, &redis_cache, mbedtls_compat_redis_cache_get,
+                                       mbedtls_compat_redis_cache_set);
+        mbedtls_printf(" [session cache: Redis %s]", redis_url);
+#else
+        (void) redis_prefix;
+        (void) redis_timeout_ms;
+        mbedtls_printf(" failed\n  ! redis= needs rustls-mbedtls-compat (3.6 edition)\n");
+        ret = 1;
+        goto exit;
+#endif
     }
     if (store.dir != NULL) {
 #if MBEDTLS_VERSION_NUMBER >= 0x03000000
@@ -799,6 +837,9 @@ exit:
     mbedtls_ssl_free(&ssl);
     mbedtls_ssl_config_free(&conf);
     mbedtls_ssl_cache_free(&cache);
+#if defined(MBEDTLS_COMPAT)
+    mbedtls_compat_redis_cache_free(&redis_cache);
+#endif
     mbedtls_ssl_ticket_free(&ticket_ctx);
     mbedtls_x509_crt_free(&sni_crt);
     mbedtls_pk_free(&sni_key);

@@ -3,10 +3,11 @@
 # a C compiler, the real TLS peers (OpenSSL, GnuTLS), Debian's Mbed TLS 2.28 (the differential
 # and benchmark baseline), OpenSSL's headers (the renegotiation test client), valgrind, and
 # Python's `cryptography` (the reference values of the symmetric-cipher tests), cmake and
-# pkg-config (the install test builds projects that find the installed library with them); then
+# pkg-config (the install test builds projects that find the installed library with them),
+# redis-server (the fleet-wide session cache tests start their own, on 127.0.0.1); then
 # the Mbed TLS 3.6.6 sources that tests/upstream.rs compares with (scripts/fetch-mbedtls.sh).
 set -euo pipefail
-packages=(build-essential openssl gnutls-bin libssl-dev libmbedtls-dev valgrind python3 python3-cryptography ca-certificates cmake pkg-config curl bzip2)
+packages=(build-essential openssl gnutls-bin libssl-dev libmbedtls-dev valgrind python3 python3-cryptography ca-certificates cmake pkg-config curl bzip2 redis-server)
 missing=()
 for p in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -30,6 +30,7 @@ pub(crate) mod oid;
 pub(crate) mod pem;
 pub(crate) mod pk;
 pub(crate) mod pk_ops;
+pub(crate) mod redis_store;
 pub(crate) mod renegotiation;
 pub(crate) mod rng;
 pub(crate) mod seed_file;

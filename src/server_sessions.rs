@@ -201,6 +201,10 @@ struct Used {
     /// The client's server name, from the session issued or resumed (for the sessions of full
     /// renegotiations, bound to the same name).
     server_name: String,
+    /// (ID, value hash) of the session of the connection's last full renegotiation: only the
+    /// latest is kept (a connection renegotiating for days must not grow), and it goes with the
+    /// others after a fatal alert.
+    renegotiated: Option<(Vec<u8>, [u8; 32])>,
 }
 
 /// One server connection's resumption state, handed to rustls as both its session store and
@@ -308,13 +312,14 @@ impl ServerSessions {
         if !store.set(id, &session) {
             log::debug!("cache did not store the renegotiated session");
         }
-        self.used().sessions.push((Some(id.to_vec()), hash));
+        self.used().renegotiated = Some((id.to_vec(), hash));
     }
 
     /// The connection ended with a fatal alert: its sessions must never be resumed.
     pub fn invalidate(&self) {
         let used = std::mem::take(&mut *self.used());
-        for (id, hash) in used.sessions {
+        let renegotiated = used.renegotiated.map(|(id, hash)| (Some(id), hash));
+        for (id, hash) in used.sessions.into_iter().chain(renegotiated) {
             if let (Some(id), Some(store)) = (id, &self.store) {
                 store.remove(&id);
             }

@@ -23,6 +23,7 @@ pub mod chacha20;
 pub mod chachapoly;
 pub mod cipher;
 pub mod compat;
+pub mod compat_redis;
 pub mod constant_time;
 pub mod ctr_drbg;
 pub mod debug;

@@ -18,6 +18,7 @@
 #include "mbedtls/pk.h"
 #include "mbedtls/pem.h"
 #include "mbedtls/compat.h"
+#include "mbedtls/compat_redis.h"
 
 #include "check.h"
 
@@ -289,6 +290,51 @@ static void caches_tickets_sessions(void)
     mbedtls_ssl_cache_free(&cache);
 }
 
+/* The Redis session cache: bad settings, a cache not set up, bad IDs, no Redis (port 1). */
+static void redis_cache(void)
+{
+    mbedtls_compat_redis_cache rc;
+    mbedtls_ssl_session s;
+    unsigned char id[40] = { 7 };
+    const char *url = "redis://127.0.0.1:1/0";
+
+    mbedtls_compat_redis_cache_init(NULL);
+    mbedtls_compat_redis_cache_init(&rc);
+    mbedtls_ssl_session_init(&s);
+    EXPECT(mbedtls_compat_redis_cache_setup(NULL, url, "tls:", 60, 50), MBEDTLS_ERR_SSL_BAD_INPUT_DATA);
+    EXPECT(mbedtls_compat_redis_cache_setup(&rc, NULL, "tls:", 60, 50), MBEDTLS_ERR_SSL_BAD_INPUT_DATA);
+    EXPECT(mbedtls_compat_redis_cache_setup(&rc, url, NULL, 60, 50), MBEDTLS_ERR_SSL_BAD_INPUT_DATA);
+    EXPECT(mbedtls_compat_redis_cache_setup(&rc, "not a url", "tls:", 60, 50), MBEDTLS_ERR_SSL_BAD_INPUT_DATA);
+    EXPECT(mbedtls_compat_redis_cache_setup(&rc, "http://127.0.0.1/", "tls:", 60, 50),
+           MBEDTLS_ERR_SSL_BAD_INPUT_DATA);
+    EXPECT(mbedtls_compat_redis_cache_setup(&rc, url, "", 60, 50), MBEDTLS_ERR_SSL_BAD_INPUT_DATA);
+    EXPECT(mbedtls_compat_redis_cache_setup(&rc, url, "tls:", 0, 50), MBEDTLS_ERR_SSL_BAD_INPUT_DATA);
+    EXPECT(mbedtls_compat_redis_cache_setup(&rc, url, "tls:", 60, 0), MBEDTLS_ERR_SSL_BAD_INPUT_DATA);
+    /* Not set up: every call is refused. */
+    EXPECT(mbedtls_compat_redis_cache_get(&rc, id, 32, &s), MBEDTLS_ERR_SSL_BAD_INPUT_DATA);
+    EXPECT(mbedtls_compat_redis_cache_set(&rc, id, 32, &s), MBEDTLS_ERR_SSL_BAD_INPUT_DATA);
+    EXPECT(mbedtls_compat_redis_cache_remove(&rc, id, 32), MBEDTLS_ERR_SSL_BAD_INPUT_DATA);
+
+    EXPECT(mbedtls_compat_redis_cache_setup(&rc, url, "tls:", 60, 50), 0);
+    EXPECT(mbedtls_compat_redis_cache_setup(&rc, url, "tls:", 60, 50), MBEDTLS_ERR_SSL_BAD_INPUT_DATA);
+    EXPECT(mbedtls_compat_redis_cache_get(NULL, id, 32, &s), MBEDTLS_ERR_SSL_BAD_INPUT_DATA);
+    EXPECT(mbedtls_compat_redis_cache_get(&rc, NULL, 32, &s), MBEDTLS_ERR_SSL_BAD_INPUT_DATA);
+    EXPECT(mbedtls_compat_redis_cache_get(&rc, id, 0, &s), MBEDTLS_ERR_SSL_BAD_INPUT_DATA);
+    EXPECT(mbedtls_compat_redis_cache_get(&rc, id, 33, &s), MBEDTLS_ERR_SSL_BAD_INPUT_DATA);
+    EXPECT(mbedtls_compat_redis_cache_get(&rc, id, 32, NULL), MBEDTLS_ERR_SSL_BAD_INPUT_DATA);
+    /* No Redis: a miss, never anything worse. */
+    EXPECT(mbedtls_compat_redis_cache_get(&rc, id, 32, &s), MBEDTLS_ERR_SSL_CACHE_ENTRY_NOT_FOUND);
+    EXPECT(mbedtls_compat_redis_cache_set(&rc, id, 32, NULL), MBEDTLS_ERR_SSL_BAD_INPUT_DATA);
+    EXPECT(mbedtls_compat_redis_cache_set(&rc, id, 32, &s), MBEDTLS_ERR_SSL_BAD_INPUT_DATA); /* empty */
+    EXPECT(mbedtls_compat_redis_cache_remove(&rc, id, 33), MBEDTLS_ERR_SSL_BAD_INPUT_DATA);
+    EXPECT(mbedtls_compat_redis_cache_remove(&rc, id, 32), MBEDTLS_ERR_SSL_INTERNAL_ERROR);
+
+    mbedtls_ssl_session_free(&s);
+    mbedtls_compat_redis_cache_free(&rc);
+    mbedtls_compat_redis_cache_free(&rc);
+    mbedtls_compat_redis_cache_free(NULL);
+}
+
 static void renegotiation(void)
 {
     mbedtls_ssl_context ssl;
@@ -364,6 +410,7 @@ int main(int argc, char *argv[])
     ssl_contexts();
     certificates_and_keys();
     caches_tickets_sessions();
+    redis_cache();
     renegotiation();
     sockets_and_misc();
     return EXPECT_SUMMARY();

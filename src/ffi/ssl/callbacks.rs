@@ -197,8 +197,19 @@ pub unsafe extern "C" fn mbedtls_ssl_conf_session_cache(
             == Some(crate::ffi::ssl_cache::mbedtls_ssl_cache_get as *const () as usize)
             && f_set_cache.map(|f| f as usize)
                 == Some(crate::ffi::ssl_cache::mbedtls_ssl_cache_set as *const () as usize);
+        let redis = f_get_cache.map(|f| f as usize)
+            == Some(crate::ffi::compat_redis::mbedtls_compat_redis_cache_get as *const () as usize)
+            && f_set_cache.map(|f| f as usize)
+                == Some(crate::ffi::compat_redis::mbedtls_compat_redis_cache_set as *const () as usize);
         let store: Option<Arc<dyn SessionStore>> = match (f_get_cache, f_set_cache) {
             (None, None) => None,
+            // The Redis cache, called directly: a session invalidated by a fatal alert is removed
+            // from Redis for the whole fleet (the C callbacks have no remove).
+            // SAFETY: `p_cache` is NULL or a Redis cache shell (the contract of this function).
+            _ if redis => match unsafe { crate::ffi::compat_redis::store_of(p_cache) } {
+                Some(store) => Some(store),
+                None => Some(Arc::new(CCacheStore { f_get: f_get_cache, f_set: f_set_cache, p: AppPtr(p_cache) })),
+            },
             // The built-in cache, called directly rather than through its C entry points.
             _ if builtin => {
                 // SAFETY: `p_cache` is NULL or a cache shell (the contract of this function).

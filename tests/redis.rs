@@ -1,0 +1,242 @@
+//! The fleet-wide session cache on Redis (`compat_redis.h`), against a real `redis-server`
+//! (Debian's, started here on 127.0.0.1 and a free port, persistence off, stopped by PID):
+//! several example servers (c_examples/ssl_server.c `redis=URL`) share TLS 1.2 sessions; the
+//! fatal-alert rule holds across the fleet; Redis stopped, restarted or hanging never fails a
+//! handshake. The clients are Python's `ssl` (OpenSSL) and `openssl s_client`.
+
+mod common;
+
+use std::net::TcpListener;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+use common::*;
+
+/// The tests of this file run one at a time: the timing test must not share the two cores with
+/// the 4000-connection load.
+static ONE_AT_A_TIME: Mutex<()> = Mutex::new(());
+
+fn one_at_a_time() -> std::sync::MutexGuard<'static, ()> {
+    ONE_AT_A_TIME.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+/// A `redis-server` of this test on `port`, ready to accept.
+fn redis_server(port: u16) -> Proc {
+    let port = port.to_string();
+    let argv = ["redis-server", "--port", port.as_str(), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"];
+    let p = Proc::start("redis-server", &argv, &[], 300);
+    p.expect("Ready to accept connections", 20);
+    p
+}
+
+/// An example server using the Redis cache at `url` (TLS 1.2 session IDs only: no tickets).
+fn fleet_server(url: &str, extra: &[&str]) -> (Proc, u16) {
+    let redis = format!("redis={url}");
+    let (crt, key) = (format!("crt_file={}", cert("server-ec.crt")), format!("key_file={}", cert("server-ec.key")));
+    let mut args = vec![crt.as_str(), key.as_str(), redis.as_str(), "tickets=0", "max_version=tls12"];
+    args.extend_from_slice(extra);
+    example_server(&args)
+}
+
+/// A Redis of this test and `n` example servers using it: (redis, its port, servers, their
+/// ports).
+fn fleet(n: usize) -> (Proc, u16, Vec<Proc>, Vec<u16>) {
+    let redis_port = free_port();
+    let redis = redis_server(redis_port);
+    let url = format!("redis://127.0.0.1:{redis_port}/0");
+    let (servers, ports) = (0..n).map(|_| fleet_server(&url, &[])).unzip();
+    (redis, redis_port, servers, ports)
+}
+
+/// Python's `ssl` as the client: `steps` are `name:offer:server:end` (offer: a saved session's
+/// name or "-"; server: an index into the ports; end: "close", or "alert" for a forged record the
+/// server answers with a fatal alert). Prints "name: reused=R ms=T" per step. With "load T N":
+/// T threads of N connections each over all ports, each connection offering the thread's last
+/// session; prints "load: C connections, E errors, R resumed".
+const PY_FLEET: &str = r#"
+import os, socket, ssl, sys, threading, time
+ports = [int(p) for p in sys.argv[1].split(",")]; ca = sys.argv[2]
+ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+ctx.load_verify_locations(ca)
+ctx.check_hostname = False
+ctx.minimum_version = ctx.maximum_version = ssl.TLSVersion.TLSv1_2
+ctx.options |= ssl.OP_NO_TICKET
+def connect(port, session, end="close"):
+    raw = socket.create_connection(("127.0.0.1", port), timeout=20)
+    s = ctx.wrap_socket(raw, server_hostname="localhost", session=session)
+    if end == "alert":
+        os.write(s.fileno(), b"\x17\x03\x03\x00\x20" + b"\x55" * 32)
+        time.sleep(0.3)
+    else:
+        s.sendall(b"GET / HTTP/1.0\r\n\r\n")
+        try:
+            while s.recv(4096):
+                pass
+        except (ssl.SSLError, ConnectionError):
+            pass
+    session, reused = s.session, s.session_reused
+    raw.close()
+    return session, reused
+if sys.argv[3] == "load":
+    threads, per = int(sys.argv[4]), int(sys.argv[5])
+    counts = {"n": 0, "errors": 0, "resumed": 0}
+    lock = threading.Lock()
+    def work(t):
+        session = None
+        for i in range(per):
+            try:
+                session, reused = connect(ports[(t + i) % len(ports)], session)
+                with lock:
+                    counts["n"] += 1; counts["resumed"] += int(reused)
+            except Exception as e:
+                with lock:
+                    counts["n"] += 1; counts["errors"] += 1
+                print(f"error: {e!r}", flush=True)
+    ts = [threading.Thread(target=work, args=(t,)) for t in range(threads)]
+    start = time.time()
+    for t in ts: t.start()
+    for t in ts: t.join()
+    print(f"load: {counts['n']} connections, {counts['errors']} errors, {counts['resumed']} resumed, "
+          f"{time.time() - start:.1f} s", flush=True)
+else:
+    sessions = {}
+    for step in sys.argv[3].split(","):
+        name, offer, server, end = step.split(":")
+        start = time.time()
+        try:
+            sessions[name], reused = connect(ports[int(server)], sessions.get(offer), end)
+            print(f"{name}: reused={reused} ms={(time.time() - start) * 1000:.0f}", flush=True)
+        except Exception as e:
+            print(f"{name}: error {e!r} ms={(time.time() - start) * 1000:.0f}", flush=True)
+"#;
+
+fn python(ports: &[u16], args: &[&str]) -> String {
+    let ports: Vec<String> = ports.iter().map(u16::to_string).collect();
+    let ports = ports.join(",");
+    let ca = cert("ca.crt");
+    let mut argv = vec!["python3", "-c", PY_FLEET, ports.as_str(), ca.as_str()];
+    argv.extend_from_slice(args);
+    let (status, out) = run("python3 (fleet client)", &argv, b"", 240);
+    assert!(status.success(), "python failed:\n{out}");
+    out
+}
+
+/// Issue 14: a session made on server A resumes on B and C (TLS 1.2 session ID through the
+/// Redis cache), seen by Python's `ssl` and by `openssl s_client` ("Reused"); the key is the
+/// prefix and the ID in hex.
+#[test]
+fn three_servers_share_tls12_sessions_through_redis() {
+    let _serial = one_at_a_time();
+    let (_redis, redis_port, _servers, ports) = fleet(3);
+    let out = python(&ports, &["a:-:0:close,b:a:1:close,c:a:2:close,a2:a:0:close"]);
+    for expected in ["a: reused=False", "b: reused=True", "c: reused=True", "a2: reused=True"] {
+        assert!(out.contains(expected), "{out}");
+    }
+    // OpenSSL's own client: a session from B resumes on C.
+    let sess = scratch("redis-fleet").join("session.pem");
+    let sess = sess.to_str().unwrap();
+    let s_client = |port: u16, flag: &str| {
+        let cmd = format!("openssl s_client -connect 127.0.0.1:{port} -tls1_2 -no_ticket {flag} {sess} -ign_eof");
+        let argv: Vec<&str> = cmd.split_whitespace().collect();
+        let (status, out) = run("openssl s_client", &argv, b"GET / HTTP/1.0\r\n\r\n", 30);
+        assert!(status.success(), "{out}");
+        out
+    };
+    assert!(s_client(ports[1], "-sess_out").contains("New, TLSv1.2"));
+    assert!(s_client(ports[2], "-sess_in").contains("Reused, TLSv1.2"));
+    let (status, keys) = run(
+        "redis-cli",
+        &["redis-cli", "-p", &redis_port.to_string(), "--scan", "--pattern", "tls:session:*"],
+        b"",
+        10,
+    );
+    assert!(status.success(), "{keys}");
+    assert!(keys.lines().count() >= 2 && keys.lines().all(|k| k.len() == "tls:session:".len() + 64), "{keys}");
+}
+
+/// Issue 14: a session whose connection on server A ended with a fatal alert is deleted from
+/// Redis: no server of the fleet resumes it (a control session still resumes).
+#[test]
+fn a_fatal_alert_on_one_server_keeps_the_session_from_every_server() {
+    let _serial = one_at_a_time();
+    let (_redis, _, _servers, ports) = fleet(2);
+    let out = python(&ports, &["good:-:0:close,bad:-:0:alert,bad2:bad:1:close,good2:good:1:close"]);
+    assert!(out.contains("bad2: reused=False"), "resumed on B after a fatal alert on A:\n{out}");
+    assert!(out.contains("good2: reused=True"), "control session not resumed:\n{out}");
+}
+
+/// Issue 14: Redis stopped mid-run costs no connection (full handshakes instead); restarted on
+/// the same port, resumption across servers returns without restarting the servers.
+#[test]
+fn redis_stopped_and_restarted_never_fails_a_handshake() {
+    let _serial = one_at_a_time();
+    let (redis, redis_port, _servers, ports) = fleet(2);
+    let out = python(&ports, &["a:-:0:close,b:a:1:close"]);
+    assert!(out.contains("b: reused=True"), "{out}");
+    drop(redis);
+    let out = python(&ports, &["c:-:0:close,d:c:1:close,e:c:0:close,f:-:1:close,g:f:0:close"]);
+    assert!(!out.contains("error"), "a connection failed while Redis was down:\n{out}");
+    assert!(out.contains("d: reused=False"), "no Redis, yet resumed across servers?\n{out}");
+    let _redis = redis_server(redis_port);
+    // After the back-off (at most 5 s) the servers use Redis again.
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        let out = python(&ports, &["h:-:0:close,i:h:1:close"]);
+        assert!(!out.contains("error"), "{out}");
+        if out.contains("i: reused=True") {
+            break;
+        }
+        assert!(Instant::now() < deadline, "resumption did not come back after Redis restarted:\n{out}");
+        std::thread::sleep(Duration::from_millis(500));
+    }
+}
+
+/// Issue 14: a "Redis" that accepts TCP and never answers: no handshake waits longer than the
+/// I/O timeout plus a small margin (each measured and printed), none fails.
+#[test]
+fn a_redis_that_never_answers_costs_at_most_the_io_timeout() {
+    let _serial = one_at_a_time();
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    // Accepts and holds every connection, answering nothing (until the test ends).
+    std::thread::spawn(move || {
+        let mut held = Vec::new();
+        for stream in listener.incoming().flatten() {
+            held.push(stream);
+        }
+    });
+    const IO_TIMEOUT_MS: u128 = 150;
+    let url = format!("redis://127.0.0.1:{port}/0");
+    let (_server, server_port) = fleet_server(&url, &["redis_timeout_ms=150"]);
+    let steps: Vec<String> = (0..8).map(|i| format!("s{i}:{}:0:close", if i == 0 { "-" } else { "s0" })).collect();
+    let out = python(&[server_port], &[&steps.join(",")]);
+    println!("handshakes against a silent Redis (I/O timeout {IO_TIMEOUT_MS} ms):\n{out}");
+    let times: Vec<u128> =
+        out.lines().filter_map(|l| l.split("ms=").nth(1)).filter_map(|t| t.trim().parse().ok()).collect();
+    assert_eq!(times.len(), 8, "{out}");
+    assert!(!out.contains("error") && !out.contains("reused=True"), "{out}");
+    // At most one Redis operation waits the timeout (then the store backs off), plus a margin
+    // for the handshake, the client and the process.
+    let limit = IO_TIMEOUT_MS + 250;
+    assert!(times.iter().all(|t| *t < limit), "a handshake waited {times:?} ms (limit {limit} ms):\n{out}");
+}
+
+/// Issue 14: 8 client threads × 500 connections across two servers sharing one Redis: no
+/// errors; the resumption rate is printed.
+#[test]
+fn eight_threads_of_500_connections_across_two_servers() {
+    let _serial = one_at_a_time();
+    let (_redis, _, _servers, ports) = fleet(2);
+    let out = python(&ports, &["load", "8", "500"]);
+    println!("{out}");
+    assert!(out.contains("load: 4000 connections, 0 errors"), "{out}");
+    let resumed: usize = out
+        .split(" errors, ")
+        .nth(1)
+        .and_then(|s| s.split(' ').next())
+        .and_then(|n| n.parse().ok())
+        .expect("the resumed count");
+    // Every thread's first connection is full; the others offer a session the other server
+    // stored or resumed.
+    assert!(resumed >= 3900, "{out}");
+}
