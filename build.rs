@@ -658,7 +658,7 @@ const HEADERS: &[Header] = &[
     Header {
         name: "compat_redis.h",
         module: Some("compat_redis"),
-        includes: &["mbedtls/ssl.h"],
+        includes: &["mbedtls/ssl.h", "mbedtls/ssl_ticket.h"],
         sys_includes: &[],
         before: "",
         after: "",

@@ -25,8 +25,10 @@
  *   cache_remove=1 (after each connection, remove its session from the cache with
  *                   mbedtls_ssl_cache_remove: the next attempt is a full handshake)
  *   redis=URL (rustls-mbedtls-compat: instead of the built-in cache, the fleet-wide cache in
- *              Redis, redis://host:port/db or unix:/path; every server given the same URL
- *              resumes the others' sessions)  redis_prefix=KEY_PREFIX  redis_timeout_ms=N
+ *              Redis, redis://host:port/db or unix:/path, and with tickets=1 the fleet's ticket
+ *              keys in Redis; every server given the same URL resumes the others' sessions and
+ *              tickets; cache=0 leaves the session cache out)  redis_prefix=KEY_PREFIX
+ *              redis_timeout_ms=N  redis_ticket_keys=NAME
  * SNI: sni_name=NAME sni_crt_file= sni_key_file= (an SNI callback: a client asking for NAME gets
  *      this certificate (mbedtls_ssl_set_hs_own_cert), one asking for "localhost" the default
  *      one, any other name is refused with an unrecognized_name alert)
@@ -324,8 +326,8 @@ int main(int argc, char *argv[])
     const char *cache_file = NULL, *ticket_key = NULL, *ticket_aead = "aes256";
     struct file_store store;
     int cache_remove = 0;
-    const char *redis_url = NULL, *redis_prefix = "tls:session:";
-    int redis_timeout_ms = 50;
+    const char *redis_url = NULL, *redis_prefix = "tls:session:", *redis_ticket_keys = "tls:ticket-keys";
+    int redis_timeout_ms = 100;
 #if defined(MBEDTLS_COMPAT)
     mbedtls_compat_redis_cache redis_cache;
 #endif
@@ -447,6 +449,8 @@ int main(int argc, char *argv[])
             redis_prefix = q;
         } else if (strcmp(p, "redis_timeout_ms") == 0) {
             redis_timeout_ms = atoi(q);
+        } else if (strcmp(p, "redis_ticket_keys") == 0) {
+            redis_ticket_keys = q;
         } else if (strcmp(p, "sni_name") == 0) {
             sni_name = q;
         } else if (strcmp(p, "sni_crt_file") == 0) {
@@ -597,7 +601,7 @@ int main(int argc, char *argv[])
             mbedtls_ssl_conf_session_cache(&conf, &cache, mbedtls_ssl_cache_get, mbedtls_ssl_cache_set);
         }
     }
-    if (redis_url != NULL) {
+    if (redis_url != NULL && use_cache) {
 #if defined(MBEDTLS_COMPAT) && MBEDTLS_VERSION_NUMBER >= 0x03000000
         ret = mbedtls_compat_redis_cache_setup(&redis_cache, redis_url, redis_prefix,
                                                cache_timeout > 0 ? (uint32_t) cache_timeout : 86400,
@@ -633,6 +637,20 @@ int main(int argc, char *argv[])
         } else if (strcmp(ticket_aead, "chacha") == 0) {
             cipher = MBEDTLS_CIPHER_CHACHA20_POLY1305;
         }
+#if defined(MBEDTLS_COMPAT)
+        if (redis_url != NULL) {
+            ret = mbedtls_compat_ssl_ticket_setup_redis(&ticket_ctx, mbedtls_ctr_drbg_random, &ctr_drbg, cipher,
+                                                        ticket_lifetime, redis_url, redis_ticket_keys);
+            if (ret != 0) {
+                mbedtls_printf(" failed\n  ! mbedtls_compat_ssl_ticket_setup_redis returned -0x%x\n",
+                               (unsigned) -ret);
+                goto exit;
+            }
+            mbedtls_printf(" [ticket keys: Redis %s]", redis_ticket_keys);
+        } else
+#else
+        (void) redis_ticket_keys;
+#endif
         if ((ret = mbedtls_ssl_ticket_setup(&ticket_ctx, mbedtls_ctr_drbg_random, &ctr_drbg, cipher,
                                             ticket_lifetime)) != 0) {
             mbedtls_printf(" failed\n  ! mbedtls_ssl_ticket_setup returned -0x%x\n", (unsigned) -ret);

@@ -37,20 +37,26 @@ struct Pool {
     health: Health,
 }
 
-/// Sessions in Redis under `prefix` + hex(session ID), each with a time to live.
-pub struct RedisStore {
+/// A way to one Redis: its client, the I/O timeout, the connection pool and its health. Shared
+/// by the session store and the fleet's ticket keys.
+pub struct RedisLink {
     client: redis::Client,
-    prefix: String,
-    ttl: u32,
     io_timeout: Duration,
     pool: Mutex<Pool>,
 }
 
-impl RedisStore {
-    /// A store for `url` (`redis://[:password@]host:port/db`, `unix:/path/to/socket`); nothing is
-    /// connected yet. Refuses an unparsable URL, an empty prefix and zero times.
-    pub fn new(url: &str, prefix: &str, ttl: u32, io_timeout_ms: u32) -> Result<Self> {
-        if prefix.is_empty() || ttl == 0 || io_timeout_ms == 0 {
+/// Sessions in Redis under `prefix` + hex(session ID), each with a time to live.
+pub struct RedisStore {
+    link: RedisLink,
+    prefix: String,
+    ttl: u32,
+}
+
+impl RedisLink {
+    /// A link to `url` (`redis://[:password@]host:port/db`, `unix:/path/to/socket`); nothing is
+    /// connected yet. Refuses an unparsable URL and a zero timeout.
+    pub fn new(url: &str, io_timeout_ms: u32) -> Result<Self> {
+        if io_timeout_ms == 0 {
             return Err(Error::SslBadInputData);
         }
         let url = match url.strip_prefix("unix:") {
@@ -69,22 +75,12 @@ impl RedisStore {
         let client = redis::Client::open(info.set_redis_settings(settings)).map_err(unusable)?;
         Ok(Self {
             client,
-            prefix: prefix.to_string(),
-            ttl,
             io_timeout: Duration::from_millis(u64::from(io_timeout_ms)),
             pool: Mutex::new(Pool {
                 idle: Vec::new(),
                 health: Health { up: true, retry_at: None, backoff: FIRST_BACKOFF },
             }),
         })
-    }
-
-    fn key(&self, id: &[u8]) -> String {
-        let mut key = self.prefix.clone();
-        for b in id {
-            key.push_str(&format!("{b:02x}"));
-        }
-        key
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, Pool> {
@@ -152,7 +148,7 @@ impl RedisStore {
 
     /// Runs one command within the I/O timeout (connecting included); None when Redis could not
     /// be asked or did not answer as expected.
-    fn run<T: redis::FromRedisValue>(&self, cmd: &redis::Cmd) -> Option<T> {
+    pub fn run<T: redis::FromRedisValue>(&self, cmd: &redis::Cmd) -> Option<T> {
         let mut con = self.connection(Instant::now() + self.io_timeout)?;
         match cmd.query::<T>(&mut con) {
             Ok(value) => {
@@ -164,6 +160,29 @@ impl RedisStore {
                 None
             }
         }
+    }
+}
+
+impl RedisStore {
+    /// A store for `url` (see [`RedisLink::new`]); nothing is connected yet. Refuses an
+    /// unparsable URL, an empty prefix and zero times.
+    pub fn new(url: &str, prefix: &str, ttl: u32, io_timeout_ms: u32) -> Result<Self> {
+        if prefix.is_empty() || ttl == 0 {
+            return Err(Error::SslBadInputData);
+        }
+        Ok(Self { link: RedisLink::new(url, io_timeout_ms)?, prefix: prefix.to_string(), ttl })
+    }
+
+    fn key(&self, id: &[u8]) -> String {
+        let mut key = self.prefix.clone();
+        for b in id {
+            key.push_str(&format!("{b:02x}"));
+        }
+        key
+    }
+
+    fn run<T: redis::FromRedisValue>(&self, cmd: &redis::Cmd) -> Option<T> {
+        self.link.run(cmd)
     }
 
     /// The session stored under `id`; None for a miss, an unreadable value, or no Redis.

@@ -10,8 +10,17 @@
 //! lifetime, the other slot gets a fresh random key and becomes active, so the previous key is
 //! still accepted for one more lifetime. `rotate` installs a key given by the application
 //! (servers sharing ticket keys) the same way. A lifetime of 0 turns automatic rotation off.
+//!
+//! A fleet in Redis (`with_fleet`): the keys of generation `g = now / lifetime` are
+//! `key_name:g` in Redis (4-byte name and 32 key bytes, expiring after three lifetimes), made by
+//! whichever server first needs them (`SET NX`: two servers racing make one key); a server
+//! issues tickets with generation `g`'s key and accepts `g` and `g - 1`, as one server's
+//! rotation does. While Redis is away the local keys take over (rotating locally), and the
+//! fleet's keys come back at the next generation Redis answers for. Key bytes are never logged.
 
 use std::sync::Mutex;
+
+use crate::redis_store::RedisLink;
 
 use aws_lc_rs::aead::{Aad, LessSafeKey, Nonce, UnboundKey};
 
@@ -61,11 +70,23 @@ struct State {
     lifetime: u32,
     keys: [Option<TicketKey>; 2],
     active: usize,
+    /// The generation of the fleet's keys installed (None: local keys, rotating locally).
+    fleet_generation: Option<u64>,
 }
 
-/// The ticket keys of a server (or of a fleet sharing them through `rotate`).
+/// The fleet's key source: Redis, and the name its keys are kept under.
+struct Fleet {
+    link: RedisLink,
+    key_name: String,
+}
+
+/// The length of a fleet key in Redis: a 4-byte name and 32 key bytes.
+const FLEET_KEY_LEN: usize = NAME_LEN + 32;
+
+/// The ticket keys of a server (or of a fleet sharing them through `rotate` or Redis).
 pub struct TicketKeys {
     state: Mutex<State>,
+    fleet: Option<Fleet>,
 }
 
 impl core::fmt::Debug for TicketKeys {
@@ -91,7 +112,61 @@ impl TicketKeys {
     /// `mbedtls_ssl_ticket_setup`: two fresh random keys; the first is active.
     pub fn new(aead: TicketAead, lifetime: u32) -> Result<Self> {
         let keys = [Some(random_key(aead, lifetime)?), Some(random_key(aead, lifetime)?)];
-        Ok(Self { state: Mutex::new(State { aead, lifetime, keys, active: 0 }) })
+        Ok(Self { state: Mutex::new(State { aead, lifetime, keys, active: 0, fleet_generation: None }), fleet: None })
+    }
+
+    /// `mbedtls_compat_ssl_ticket_setup_redis`: local keys as `new`, and the fleet's keys in
+    /// Redis (`link`) under `key_name` once Redis answers.
+    pub fn with_fleet(aead: TicketAead, lifetime: u32, link: RedisLink, key_name: &str) -> Result<Self> {
+        if key_name.is_empty() {
+            return Err(Error::SslBadInputData);
+        }
+        Ok(Self { fleet: Some(Fleet { link, key_name: key_name.to_string() }), ..Self::new(aead, lifetime)? })
+    }
+
+    /// The fleet's generation now (`now / lifetime`; a lifetime of 0 never rotates).
+    fn generation(lifetime: u32) -> u64 {
+        session::now_secs().checked_div(u64::from(lifetime)).unwrap_or(0)
+    }
+
+    /// Before each ticket: the fleet's keys of the current generation, fetched (or made) once
+    /// per generation; while Redis does not answer, the local keys.
+    fn sync_fleet(&self) {
+        let Some(fleet) = &self.fleet else { return };
+        let (aead, lifetime, installed) = {
+            let state = self.lock();
+            (state.aead, state.lifetime, state.fleet_generation)
+        };
+        let generation = Self::generation(lifetime);
+        if installed == Some(generation) {
+            return;
+        }
+        let Some((current, previous)) = fleet.fetch(generation, lifetime) else {
+            if installed.is_some() {
+                log::warn!("ticket keys: Redis does not answer; local keys until it does");
+                self.lock().fleet_generation = None;
+            }
+            return;
+        };
+        let made = |bytes: &[u8], g: u64| -> Result<TicketKey> {
+            let mut name = [0u8; NAME_LEN];
+            name.copy_from_slice(&bytes[..NAME_LEN]);
+            let mut key = new_key(aead, name, &bytes[NAME_LEN..], lifetime)?;
+            key.generated = g * u64::from(lifetime);
+            Ok(key)
+        };
+        let (Ok(current), previous) =
+            (made(&current, generation), previous.map(|p| made(&p, generation.saturating_sub(1))).transpose())
+        else {
+            return;
+        };
+        let mut state = self.lock();
+        if installed.is_none() {
+            log::info!("ticket keys: the fleet's keys from Redis");
+        }
+        state.keys = [previous.ok().flatten(), Some(current)];
+        state.active = 1;
+        state.fleet_generation = Some(generation);
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, State> {
@@ -120,8 +195,12 @@ impl TicketKeys {
         Ok(())
     }
 
-    /// Replaces the active key when it is older than its lifetime.
+    /// Replaces the active key when it is older than its lifetime (the fleet's keys change by
+    /// generation instead).
     fn maybe_rotate(state: &mut State) -> Result<()> {
+        if state.fleet_generation.is_some() {
+            return Ok(());
+        }
         let now = session::now_secs();
         let Some(active) = &state.keys[state.active] else { return Ok(()) };
         if active.lifetime != 0 && now.saturating_sub(active.generated) > u64::from(active.lifetime) {
@@ -135,6 +214,7 @@ impl TicketKeys {
 
     /// `mbedtls_ssl_ticket_write`: a ticket protecting `session`, and its lifetime.
     pub fn write(&self, session: &Session) -> Result<(Vec<u8>, u32)> {
+        self.sync_fleet();
         let mut state = self.lock();
         Self::maybe_rotate(&mut state)?;
         let key = state.keys[state.active].as_ref().ok_or(Error::SslBadInputData)?;
@@ -169,6 +249,7 @@ impl TicketKeys {
         if ticket.len() != MIN_TICKET_LEN + enc_len {
             return Err(Error::SslBadInputData);
         }
+        self.sync_fleet();
         let mut state = self.lock();
         Self::maybe_rotate(&mut state)?;
         let key = state
@@ -194,10 +275,54 @@ impl TicketKeys {
     }
 }
 
+impl Fleet {
+    /// The keys of `generation` (made now if no server made them yet) and of the one before,
+    /// each `FLEET_KEY_LEN` bytes; None when Redis does not answer or holds something else.
+    fn fetch(&self, generation: u64, lifetime: u32) -> Option<(Vec<u8>, Option<Vec<u8>>)> {
+        let key = |g: u64| format!("{}:{g}", self.key_name);
+        let get = |g: u64| self.link.run::<Option<Vec<u8>>>(redis::cmd("GET").arg(key(g)));
+        let current = match get(generation)? {
+            Some(bytes) => bytes,
+            None => {
+                let mut fresh = [0u8; FLEET_KEY_LEN];
+                aws_lc_rs::rand::fill(&mut fresh).ok()?;
+                // Kept for three lifetimes: issued with for one, accepted for the next.
+                let ttl = u64::from(lifetime.max(1)) * 3;
+                let set =
+                    redis::cmd("SET").arg(key(generation)).arg(&fresh[..]).arg("NX").arg("EX").arg(ttl).to_owned();
+                self.link.run::<Option<String>>(&set)?;
+                // Whoever won the race, the key in Redis is the fleet's.
+                get(generation)??
+            }
+        };
+        let previous = if generation > 0 { get(generation - 1)? } else { None };
+        let fits = |k: &Vec<u8>| k.len() == FLEET_KEY_LEN;
+        if !fits(&current) || previous.as_ref().is_some_and(|p| !fits(p)) {
+            log::warn!("ticket keys: Redis holds something else under {}", self.key_name);
+            return None;
+        }
+        Some((current, previous))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::config::Endpoint;
+
+    #[test]
+    fn without_redis_the_fleets_keys_are_local_keys() {
+        let link = || RedisLink::new("redis://127.0.0.1:1/0", 50).unwrap();
+        assert!(TicketKeys::with_fleet(TicketAead::Aes256Gcm, 60, link(), "").is_err());
+        let keys = TicketKeys::with_fleet(TicketAead::Aes256Gcm, 60, link(), "tls:ticket-keys").unwrap();
+        let (ticket, lifetime) = keys.write(&server_session()).unwrap();
+        assert_eq!(lifetime, 60);
+        assert_eq!(keys.parse(&ticket).unwrap().id, server_session().id);
+        assert_eq!(keys.lock().fleet_generation, None);
+        // Another server without Redis has keys of its own.
+        let other = TicketKeys::with_fleet(TicketAead::Aes256Gcm, 60, link(), "tls:ticket-keys").unwrap();
+        assert_eq!(other.parse(&ticket).err(), Some(Error::SslSessionTicketExpired));
+    }
 
     fn server_session() -> Session {
         Session {

@@ -29,6 +29,14 @@ fn redis_server(port: u16) -> Proc {
     p
 }
 
+/// The keys of the Redis on `port` matching `pattern` (`redis-cli --scan`).
+fn redis_keys(port: u16, pattern: &str) -> Vec<String> {
+    let (status, out) =
+        run("redis-cli", &["redis-cli", "-p", &port.to_string(), "--scan", "--pattern", pattern], b"", 10);
+    assert!(status.success(), "{out}");
+    out.lines().map(str::to_string).collect()
+}
+
 /// An example server using the Redis cache at `url` (TLS 1.2 session IDs only: no tickets).
 fn fleet_server(url: &str, extra: &[&str]) -> (Proc, u16) {
     let redis = format!("redis={url}");
@@ -41,26 +49,35 @@ fn fleet_server(url: &str, extra: &[&str]) -> (Proc, u16) {
 /// A Redis of this test and `n` example servers using it: (redis, its port, servers, their
 /// ports).
 fn fleet(n: usize) -> (Proc, u16, Vec<Proc>, Vec<u16>) {
+    fleet_with(n, &[])
+}
+
+/// `fleet` with more server arguments.
+fn fleet_with(n: usize, extra: &[&str]) -> (Proc, u16, Vec<Proc>, Vec<u16>) {
     let redis_port = free_port();
     let redis = redis_server(redis_port);
     let url = format!("redis://127.0.0.1:{redis_port}/0");
-    let (servers, ports) = (0..n).map(|_| fleet_server(&url, &[])).unzip();
+    let (servers, ports) = (0..n).map(|_| fleet_server(&url, extra)).unzip();
     (redis, redis_port, servers, ports)
 }
 
-/// Python's `ssl` as the client: `steps` are `name:offer:server:end` (offer: a saved session's
-/// name or "-"; server: an index into the ports; end: "close", or "alert" for a forged record the
-/// server answers with a fatal alert). Prints "name: reused=R ms=T" per step. With "load T N":
+/// Python's `ssl` as the client, resuming by session ID ("id": no tickets) or by TLS 1.2 or 1.3
+/// ticket ("ticket12", "ticket13"): `steps` are `name:offer:server:end` (offer: a saved
+/// session's name or "-"; server: an index into the ports; end: "close", or "alert" for a forged
+/// record the server answers with a fatal alert; a step "sleep:PERIOD:PHASE:-" waits until the
+/// clock is PHASE seconds into a PERIOD). Prints "name: reused=R ms=T" per step. With "load T N":
 /// T threads of N connections each over all ports, each connection offering the thread's last
 /// session; prints "load: C connections, E errors, R resumed".
 const PY_FLEET: &str = r#"
 import os, socket, ssl, sys, threading, time
-ports = [int(p) for p in sys.argv[1].split(",")]; ca = sys.argv[2]
+ports = [int(p) for p in sys.argv[1].split(",")]; ca = sys.argv[2]; kind = sys.argv[3]
 ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
 ctx.load_verify_locations(ca)
 ctx.check_hostname = False
-ctx.minimum_version = ctx.maximum_version = ssl.TLSVersion.TLSv1_2
-ctx.options |= ssl.OP_NO_TICKET
+version = ssl.TLSVersion.TLSv1_3 if kind == "ticket13" else ssl.TLSVersion.TLSv1_2
+ctx.minimum_version = ctx.maximum_version = version
+if kind == "id":
+    ctx.options |= ssl.OP_NO_TICKET
 def connect(port, session, end="close"):
     raw = socket.create_connection(("127.0.0.1", port), timeout=20)
     s = ctx.wrap_socket(raw, server_hostname="localhost", session=session)
@@ -77,8 +94,8 @@ def connect(port, session, end="close"):
     session, reused = s.session, s.session_reused
     raw.close()
     return session, reused
-if sys.argv[3] == "load":
-    threads, per = int(sys.argv[4]), int(sys.argv[5])
+if sys.argv[4] == "load":
+    threads, per = int(sys.argv[5]), int(sys.argv[6])
     counts = {"n": 0, "errors": 0, "resumed": 0}
     lock = threading.Lock()
     def work(t):
@@ -100,8 +117,13 @@ if sys.argv[3] == "load":
           f"{time.time() - start:.1f} s", flush=True)
 else:
     sessions = {}
-    for step in sys.argv[3].split(","):
+    for step in sys.argv[4].split(","):
         name, offer, server, end = step.split(":")
+        if name == "sleep":
+            # "sleep:PERIOD:PHASE:-": until the clock is PHASE seconds into a PERIOD.
+            period, phase = float(offer), float(server)
+            time.sleep((phase - time.time() % period) % period)
+            continue
         start = time.time()
         try:
             sessions[name], reused = connect(ports[int(server)], sessions.get(offer), end)
@@ -111,10 +133,14 @@ else:
 "#;
 
 fn python(ports: &[u16], args: &[&str]) -> String {
+    python_as("id", ports, args)
+}
+
+fn python_as(kind: &str, ports: &[u16], args: &[&str]) -> String {
     let ports: Vec<String> = ports.iter().map(u16::to_string).collect();
     let ports = ports.join(",");
     let ca = cert("ca.crt");
-    let mut argv = vec!["python3", "-c", PY_FLEET, ports.as_str(), ca.as_str()];
+    let mut argv = vec!["python3", "-c", PY_FLEET, ports.as_str(), ca.as_str(), kind];
     argv.extend_from_slice(args);
     let (status, out) = run("python3 (fleet client)", &argv, b"", 240);
     assert!(status.success(), "python failed:\n{out}");
@@ -144,14 +170,8 @@ fn three_servers_share_tls12_sessions_through_redis() {
     };
     assert!(s_client(ports[1], "-sess_out").contains("New, TLSv1.2"));
     assert!(s_client(ports[2], "-sess_in").contains("Reused, TLSv1.2"));
-    let (status, keys) = run(
-        "redis-cli",
-        &["redis-cli", "-p", &redis_port.to_string(), "--scan", "--pattern", "tls:session:*"],
-        b"",
-        10,
-    );
-    assert!(status.success(), "{keys}");
-    assert!(keys.lines().count() >= 2 && keys.lines().all(|k| k.len() == "tls:session:".len() + 64), "{keys}");
+    let keys = redis_keys(redis_port, "tls:session:*");
+    assert!(keys.len() >= 2 && keys.iter().all(|k| k.len() == "tls:session:".len() + 64), "{keys:?}");
 }
 
 /// Issue 14: a session whose connection on server A ended with a fatal alert is deleted from
@@ -239,4 +259,70 @@ fn eight_threads_of_500_connections_across_two_servers() {
     // Every thread's first connection is full; the others offer a session the other server
     // stored or resumed.
     assert!(resumed >= 3900, "{out}");
+}
+
+/// Issue 14: servers sharing ticket keys through Redis (no session cache: `cache=0`) resume each
+/// other's TLS 1.2 and TLS 1.3 tickets; only one key per period exists in Redis.
+#[test]
+fn tickets_resume_across_servers_with_the_fleets_keys() {
+    let _serial = one_at_a_time();
+    let (_redis, redis_port, _servers, ports) = fleet_with(3, &["cache=0", "tickets=1", "max_version=tls13"]);
+    for kind in ["ticket12", "ticket13"] {
+        let out = python_as(kind, &ports, &["a:-:0:close,b:a:1:close,c:a:2:close"]);
+        assert!(out.contains("a: reused=False") && out.contains("b: reused=True"), "{kind}:\n{out}");
+        assert!(out.contains("c: reused=True"), "{kind}:\n{out}");
+    }
+    let keys = redis_keys(redis_port, "tls:ticket-keys:*");
+    assert_eq!(keys.len(), 1, "one key per period: {keys:?}");
+}
+
+/// Issue 14: with a 2 s lifetime the fleet's key changes every 2 s: a ticket issued late in one
+/// period resumes on another server early in the next (the previous key, which that server
+/// fetched, not made), a ticket older than the lifetime does not; Redis holds one key per period.
+#[test]
+fn fleet_ticket_keys_rotate_with_the_previous_key_accepted() {
+    let _serial = one_at_a_time();
+    let (_redis, redis_port, _servers, ports) =
+        fleet_with(2, &["cache=0", "tickets=1", "ticket_lifetime=2", "max_connections=0"]);
+    let out = python_as(
+        "ticket12",
+        &ports,
+        &["sleep:2:1.4:-,x:-:0:close,sleep:2:0.3:-,y:x:1:close,z:x:0:close,sleep:2:1.9:-,sleep:2:1.0:-,old:x:1:close"],
+    );
+    assert!(out.contains("y: reused=True"), "the previous period's key was refused:\n{out}");
+    assert!(out.contains("z: reused=True"), "{out}");
+    assert!(out.contains("old: reused=False"), "a ticket older than the lifetime resumed:\n{out}");
+    // One key per period the run spanned, whichever server made it (y and z above show both
+    // servers use the same one).
+    let keys = redis_keys(redis_port, "tls:ticket-keys:*");
+    let periods: Vec<u64> = keys.iter().filter_map(|k| k.rsplit(':').next()?.parse().ok()).collect();
+    let (first, last) = (periods.iter().min().copied(), periods.iter().max().copied());
+    assert!(periods.len() >= 2 && first.zip(last).is_some_and(|(f, l)| l - f + 1 == periods.len() as u64), "{keys:?}");
+}
+
+/// Issue 14: without Redis the servers issue and accept tickets with keys of their own; once
+/// Redis answers they re-join the fleet's keys (from the next period on), without a restart.
+#[test]
+fn ticket_keys_fall_back_to_local_keys_and_rejoin_the_fleet() {
+    let _serial = one_at_a_time();
+    let redis_port = free_port();
+    let url = format!("redis://127.0.0.1:{redis_port}/0");
+    let extra = ["cache=0", "tickets=1", "ticket_lifetime=2", "max_connections=0"];
+    let (_a, a) = fleet_server(&url, &extra);
+    let (_b, b) = fleet_server(&url, &extra);
+    let out = python_as("ticket12", &[a, b], &["p:-:0:close,q:p:0:close,r:p:1:close"]);
+    assert!(!out.contains("error"), "{out}");
+    assert!(out.contains("q: reused=True"), "local keys do not work:\n{out}");
+    assert!(out.contains("r: reused=False"), "no Redis, yet the servers share keys?\n{out}");
+    let _redis = redis_server(redis_port);
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        let out = python_as("ticket12", &[a, b], &["s:-:0:close,t:s:1:close"]);
+        assert!(!out.contains("error"), "{out}");
+        if out.contains("t: reused=True") {
+            break;
+        }
+        assert!(Instant::now() < deadline, "the servers did not re-join the fleet's keys:\n{out}");
+        std::thread::sleep(Duration::from_millis(500));
+    }
 }

@@ -5,6 +5,7 @@
 
 #include <stdint.h>
 #include "mbedtls/ssl.h"
+#include "mbedtls/ssl_ticket.h"
 
 /**
  * A session cache kept in Redis. Declare it, `mbedtls_compat_redis_cache_init` it,
@@ -102,6 +103,34 @@ int mbedtls_compat_redis_cache_set(void *data,
 int mbedtls_compat_redis_cache_remove(void *data,
                                       const unsigned char *session_id,
                                       size_t session_id_len);
+
+/**
+ * Sets up `ctx` as `mbedtls_ssl_ticket_setup` does, with ticket keys shared by every server of a
+ * fleet through Redis at `url` (as for `mbedtls_compat_redis_cache_setup`) under `key_name`:
+ * the keys of each period of `lifetime` seconds are made by whichever server first needs them
+ * (atomically: two servers racing make one key) and kept in Redis; every server issues tickets
+ * with the current key and accepts the previous one for one more lifetime, as
+ * `mbedtls_ssl_ticket_rotate` does for one server. Pass `ctx` to
+ * `mbedtls_ssl_conf_session_tickets_cb` with `mbedtls_ssl_ticket_write`/`_parse` as usual.
+ *
+ * While Redis is away the server uses keys of its own (rotating every `lifetime`), so no
+ * handshake fails; it re-joins the fleet's keys at the next period Redis answers for. Each
+ * Redis operation waits at most 100 ms (once per period when Redis answers). Key bytes are never logged.
+ *
+ * # Returns
+ * 0; `MBEDTLS_ERR_SSL_BAD_INPUT_DATA` for NULL `ctx`, `f_rng`, `url` or `key_name`, an empty
+ * `key_name`, an unparsable URL, or a cipher other than AES-128/256-GCM or ChaCha20-Poly1305.
+ *
+ * # Safety
+ * `ctx` is NULL or an initialised ticket context; `url` and `key_name` are NULL or C strings.
+ */
+int mbedtls_compat_ssl_ticket_setup_redis(mbedtls_ssl_ticket_context *ctx,
+                                          int (*f_rng)(void*, unsigned char*, size_t),
+                                          void *p_rng,
+                                          mbedtls_cipher_type_t cipher,
+                                          uint32_t lifetime,
+                                          const char *url,
+                                          const char *key_name);
 
 /**
  * Frees the cache (its connections). NULL, zeroed and already freed shells are fine;

@@ -11,11 +11,14 @@
 use core::ffi::{c_char, c_int, c_void};
 use std::sync::Arc;
 
+use super::cipher::mbedtls_cipher_type_t;
 use super::error::code_of;
 use super::handle::{self, shell};
+use super::ssl_ticket::{mbedtls_ssl_ticket_context, setup_keys};
 use super::{entry, in_cstr};
 use crate::error::Error;
-use crate::redis_store::RedisStore;
+use crate::redis_store::{RedisLink, RedisStore};
+use crate::ticket::TicketKeys;
 #[cfg(not(feature = "edition-2-28"))]
 use {
     super::in_slice,
@@ -215,6 +218,52 @@ pub unsafe extern "C" fn mbedtls_compat_redis_cache_remove(
             Ok(_) => code_of(Error::SslInternalError),
             Err(e) => code_of(e),
         }
+    })
+}
+
+/// The I/O timeout of the fleet's ticket keys in Redis (per operation, connecting included).
+const TICKET_IO_TIMEOUT_MS: u32 = 100;
+
+/// Sets up `ctx` as `mbedtls_ssl_ticket_setup` does, with ticket keys shared by every server of a
+/// fleet through Redis at `url` (as for `mbedtls_compat_redis_cache_setup`) under `key_name`:
+/// the keys of each period of `lifetime` seconds are made by whichever server first needs them
+/// (atomically: two servers racing make one key) and kept in Redis; every server issues tickets
+/// with the current key and accepts the previous one for one more lifetime, as
+/// `mbedtls_ssl_ticket_rotate` does for one server. Pass `ctx` to
+/// `mbedtls_ssl_conf_session_tickets_cb` with `mbedtls_ssl_ticket_write`/`_parse` as usual.
+///
+/// While Redis is away the server uses keys of its own (rotating every `lifetime`), so no
+/// handshake fails; it re-joins the fleet's keys at the next period Redis answers for. Each
+/// Redis operation waits at most 100 ms (once per period when Redis answers). Key bytes are never logged.
+///
+/// # Returns
+/// 0; `MBEDTLS_ERR_SSL_BAD_INPUT_DATA` for NULL `ctx`, `f_rng`, `url` or `key_name`, an empty
+/// `key_name`, an unparsable URL, or a cipher other than AES-128/256-GCM or ChaCha20-Poly1305.
+///
+/// # Safety
+/// `ctx` is NULL or an initialised ticket context; `url` and `key_name` are NULL or C strings.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn mbedtls_compat_ssl_ticket_setup_redis(
+    ctx: *mut mbedtls_ssl_ticket_context,
+    f_rng: Option<unsafe extern "C" fn(*mut c_void, *mut core::ffi::c_uchar, usize) -> c_int>,
+    p_rng: *mut c_void,
+    cipher: mbedtls_cipher_type_t,
+    lifetime: u32,
+    url: *const c_char,
+    key_name: *const c_char,
+) -> c_int {
+    entry!(mbedtls_compat_ssl_ticket_setup_redis, {
+        let _ = p_rng;
+        // SAFETY: `url` and `key_name` are NULL or C strings (the contract of this function).
+        let (Some(url), Some(key_name)) = (unsafe { in_cstr(url) }, unsafe { in_cstr(key_name) }) else {
+            return code_of(Error::SslBadInputData);
+        };
+        let (Ok(url), Ok(key_name)) = (url.to_str(), key_name.to_str()) else {
+            return code_of(Error::SslBadInputData);
+        };
+        let make = |aead| TicketKeys::with_fleet(aead, lifetime, RedisLink::new(url, TICKET_IO_TIMEOUT_MS)?, key_name);
+        // SAFETY: `ctx` is NULL or an initialised ticket context (the contract of this function).
+        unsafe { setup_keys(ctx, f_rng.is_some(), cipher, make) }
     })
 }
 

@@ -68,24 +68,39 @@ pub unsafe extern "C" fn mbedtls_ssl_ticket_setup(
 ) -> c_int {
     entry!(mbedtls_ssl_ticket_setup, {
         let _ = p_rng;
-        if ctx.is_null() || f_rng.is_none() {
-            return code_of(Error::SslBadInputData);
-        }
-        let aead = match cipher {
-            MBEDTLS_CIPHER_AES_128_GCM => TicketAead::Aes128Gcm,
-            MBEDTLS_CIPHER_AES_256_GCM => TicketAead::Aes256Gcm,
-            MBEDTLS_CIPHER_CHACHA20_POLY1305 => TicketAead::ChaCha20Poly1305,
-            _ => return code_of(Error::SslBadInputData),
-        };
-        match TicketKeys::new(aead, lifetime) {
-            Ok(keys) => {
-                // SAFETY: `ctx` is a non-NULL initialised shell; earlier keys are freed.
-                unsafe { handle::install(ctx, Arc::new(keys)) };
-                0
-            }
-            Err(e) => code_of(e),
-        }
+        // SAFETY: `ctx` is NULL or an initialised ticket context (the contract of this function).
+        unsafe { setup_keys(ctx, f_rng.is_some(), cipher, |aead| TicketKeys::new(aead, lifetime)) }
     })
+}
+
+/// What `mbedtls_ssl_ticket_setup` and the fleet's variant share: the checks, the cipher, the
+/// keys made by `make` installed in `ctx`.
+///
+/// # Safety
+/// `ctx` is NULL or an initialised ticket context.
+pub(crate) unsafe fn setup_keys(
+    ctx: *mut mbedtls_ssl_ticket_context,
+    has_rng: bool,
+    cipher: mbedtls_cipher_type_t,
+    make: impl FnOnce(TicketAead) -> Result<TicketKeys, Error>,
+) -> c_int {
+    if ctx.is_null() || !has_rng {
+        return code_of(Error::SslBadInputData);
+    }
+    let aead = match cipher {
+        MBEDTLS_CIPHER_AES_128_GCM => TicketAead::Aes128Gcm,
+        MBEDTLS_CIPHER_AES_256_GCM => TicketAead::Aes256Gcm,
+        MBEDTLS_CIPHER_CHACHA20_POLY1305 => TicketAead::ChaCha20Poly1305,
+        _ => return code_of(Error::SslBadInputData),
+    };
+    match make(aead) {
+        Ok(keys) => {
+            // SAFETY: `ctx` is a non-NULL initialised shell (the contract); earlier keys are freed.
+            unsafe { handle::install(ctx, Arc::new(keys)) };
+            0
+        }
+        Err(e) => code_of(e),
+    }
 }
 
 /// Installs an externally provided key (servers of a fleet share tickets this way): `name`

@@ -329,6 +329,30 @@ static void redis_cache(void)
     EXPECT(mbedtls_compat_redis_cache_remove(&rc, id, 33), MBEDTLS_ERR_SSL_BAD_INPUT_DATA);
     EXPECT(mbedtls_compat_redis_cache_remove(&rc, id, 32), MBEDTLS_ERR_SSL_INTERNAL_ERROR);
 
+    /* The fleet's ticket keys: the checks of mbedtls_ssl_ticket_setup, and the URL and name. */
+    {
+        mbedtls_ssl_ticket_context tc;
+        mbedtls_ssl_ticket_init(&tc);
+        EXPECT(mbedtls_compat_ssl_ticket_setup_redis(NULL, dummy_rng, NULL, MBEDTLS_CIPHER_AES_256_GCM, 60, url,
+                                                     "keys"), MBEDTLS_ERR_SSL_BAD_INPUT_DATA);
+        EXPECT(mbedtls_compat_ssl_ticket_setup_redis(&tc, NULL, NULL, MBEDTLS_CIPHER_AES_256_GCM, 60, url, "keys"),
+               MBEDTLS_ERR_SSL_BAD_INPUT_DATA);
+        EXPECT(mbedtls_compat_ssl_ticket_setup_redis(&tc, dummy_rng, NULL, MBEDTLS_CIPHER_AES_128_CCM, 60, url,
+                                                     "keys"), MBEDTLS_ERR_SSL_BAD_INPUT_DATA);
+        EXPECT(mbedtls_compat_ssl_ticket_setup_redis(&tc, dummy_rng, NULL, MBEDTLS_CIPHER_AES_256_GCM, 60, NULL,
+                                                     "keys"), MBEDTLS_ERR_SSL_BAD_INPUT_DATA);
+        EXPECT(mbedtls_compat_ssl_ticket_setup_redis(&tc, dummy_rng, NULL, MBEDTLS_CIPHER_AES_256_GCM, 60,
+                                                     "not a url", "keys"), MBEDTLS_ERR_SSL_BAD_INPUT_DATA);
+        EXPECT(mbedtls_compat_ssl_ticket_setup_redis(&tc, dummy_rng, NULL, MBEDTLS_CIPHER_AES_256_GCM, 60, url, ""),
+               MBEDTLS_ERR_SSL_BAD_INPUT_DATA);
+        EXPECT(mbedtls_compat_ssl_ticket_setup_redis(&tc, dummy_rng, NULL, MBEDTLS_CIPHER_AES_256_GCM, 60, url,
+                                                     NULL), MBEDTLS_ERR_SSL_BAD_INPUT_DATA);
+        /* No Redis (port 1): set up all the same; tickets with local keys. */
+        EXPECT(mbedtls_compat_ssl_ticket_setup_redis(&tc, dummy_rng, NULL, MBEDTLS_CIPHER_AES_256_GCM, 60, url,
+                                                     "keys"), 0);
+        mbedtls_ssl_ticket_free(&tc);
+    }
+
     mbedtls_ssl_session_free(&s);
     mbedtls_compat_redis_cache_free(&rc);
     mbedtls_compat_redis_cache_free(&rc);
