@@ -7,8 +7,10 @@ bash scripts/gen-test-certs.sh >/dev/null
 certs=tests/certs/generated
 work=$(mktemp -d)
 server_pid=""
+fleet_pids=()
 cleanup() {
     [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null || true
+    for pid in "${fleet_pids[@]}"; do kill "$pid" 2>/dev/null || true; done
     rm -rf "$work"
 }
 trap cleanup EXIT
@@ -98,6 +100,25 @@ run_persistent tk13 "TLS 1.3 ticket, 1st process" min_version=tls13
 run_persistent tk13 "TLS 1.3 ticket, 2nd process" min_version=tls13
 stop_server
 
+# A fleet: two server processes sharing sessions and ticket keys through Redis (a redis-server
+# of the demo's own on 127.0.0.1, persistence off); the device's next connection lands on the
+# other server and still resumes.
+redis_port=$(pick_port)
+timeout 60 redis-server --port "$redis_port" --bind 127.0.0.1 --save "" --appendonly no >"$work/redis.log" 2>&1 &
+fleet_pids+=($!)
+for _ in $(seq 100); do grep -q "Ready to accept" "$work/redis.log" 2>/dev/null && break; sleep 0.05; done
+fleet=(crt_file=$certs/server-ec.crt key_file=$certs/server-ec.key redis=redis://127.0.0.1:$redis_port/0 max_connections=2)
+start_server fleetA "${fleet[@]}"
+port_a=$port; fleet_pids+=("$server_pid"); server_pid=""
+start_server fleetB "${fleet[@]}"
+port_b=$port; fleet_pids+=("$server_pid"); server_pid=""
+port=$port_a run_persistent fl12 "Fleet: TLS 1.2 ID, server A" max_version=tls12 tickets=0
+port=$port_b run_persistent fl12 "Fleet: same ID, server B" max_version=tls12 tickets=0
+port=$port_a run_persistent fl13 "Fleet: TLS 1.3 ticket, server A" min_version=tls13
+port=$port_b run_persistent fl13 "Fleet: same ticket, server B" min_version=tls13
+for pid in "${fleet_pids[@]}"; do kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; done
+fleet_pids=()
+
 # IEC 62351-3 key renewal inside one open TLS 1.2 connection: the example client renegotiates
 # with the IEC 62351-3 example server (renegotiation with session resumption enabled).
 # "resumed" is that of the last renegotiation; the result also checks the counts.
@@ -133,7 +154,7 @@ printf '%-34s | %-7s | %-45s | %-10s | %-7s | %s\n' "scenario" "version" "cipher
 printf '%s\n' "-----------------------------------+---------+-----------------------------------------------+------------+---------+-------"
 for r in "${rows[@]}"; do echo "$r"; done
 echo
-if printf '%s\n' "${rows[@]}" | grep "2nd process" | grep -vq "| yes "; then
+if printf '%s\n' "${rows[@]}" | grep -E "2nd process|server B" | grep -vq "| yes "; then
     echo "A second process did not resume its saved session."
     exit 1
 fi
