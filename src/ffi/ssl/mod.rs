@@ -238,6 +238,15 @@ pub(crate) unsafe fn own_config<'a>(conf: *mut mbedtls_ssl_config) -> Option<&'a
     if original.is_home(conf) {
         return Some(original);
     }
+    // One copy is made at a time: threads setting up contexts with the same copy at once (a
+    // copy used read-only, as Mbed TLS allows) find the object the first one made.
+    static FORKING: Mutex<()> = Mutex::new(());
+    let _forking = FORKING.lock().unwrap_or_else(|p| p.into_inner());
+    // SAFETY: as above.
+    let original = unsafe { handle::get(conf) }?;
+    if original.is_home(conf) {
+        return Some(original);
+    }
     let user_data = original.user_data.load(Ordering::Relaxed);
     let parent = core::ptr::from_ref(original) as usize;
     let copy = ConfigHandle::new(original.config.fork(), user_data, conf as usize, parent);
