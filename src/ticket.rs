@@ -100,6 +100,16 @@ fn new_key(aead: TicketAead, name: [u8; NAME_LEN], bytes: &[u8], lifetime: u32) 
     Ok(TicketKey { name, key: LessSafeKey::new(unbound), generated: session::now_secs(), lifetime })
 }
 
+/// A fleet key of period `generation` (`FLEET_KEY_LEN` bytes: name, key), dated from the
+/// period's start, so that local rotation takes over at the period's end if Redis goes away.
+fn fleet_key(aead: TicketAead, bytes: &[u8], generation: u64, lifetime: u32) -> Result<TicketKey> {
+    let mut name = [0u8; NAME_LEN];
+    name.copy_from_slice(&bytes[..NAME_LEN]);
+    let mut key = new_key(aead, name, &bytes[NAME_LEN..], lifetime)?;
+    key.generated = generation * u64::from(lifetime);
+    Ok(key)
+}
+
 fn random_key(aead: TicketAead, lifetime: u32) -> Result<TicketKey> {
     let mut name = [0u8; NAME_LEN];
     let mut bytes = [0u8; 32];
@@ -141,30 +151,23 @@ impl TicketKeys {
         if installed == Some(generation) {
             return;
         }
-        let Some((current, previous)) = fleet.fetch(generation, lifetime) else {
+        // The previous period's key (if any) in the first slot, the current one active.
+        let keys = fleet.fetch(generation, lifetime).and_then(|(current, previous)| {
+            let key = |bytes: &[u8], g: u64| fleet_key(aead, bytes, g, lifetime).ok();
+            Some([previous.and_then(|p| key(&p, generation.saturating_sub(1))), Some(key(&current, generation)?)])
+        });
+        let Some(keys) = keys else {
             if installed.is_some() {
                 log::warn!("ticket keys: Redis does not answer; local keys until it does");
                 self.lock().fleet_generation = None;
             }
             return;
         };
-        let made = |bytes: &[u8], g: u64| -> Result<TicketKey> {
-            let mut name = [0u8; NAME_LEN];
-            name.copy_from_slice(&bytes[..NAME_LEN]);
-            let mut key = new_key(aead, name, &bytes[NAME_LEN..], lifetime)?;
-            key.generated = g * u64::from(lifetime);
-            Ok(key)
-        };
-        let (Ok(current), previous) =
-            (made(&current, generation), previous.map(|p| made(&p, generation.saturating_sub(1))).transpose())
-        else {
-            return;
-        };
         let mut state = self.lock();
         if installed.is_none() {
             log::info!("ticket keys: the fleet's keys from Redis");
         }
-        state.keys = [previous.ok().flatten(), Some(current)];
+        state.keys = keys;
         state.active = 1;
         state.fleet_generation = Some(generation);
     }

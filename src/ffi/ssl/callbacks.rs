@@ -193,34 +193,33 @@ pub unsafe extern "C" fn mbedtls_ssl_conf_session_cache(
     f_set_cache: Option<unsafe extern "C" fn(*mut c_void, *const c_uchar, usize, *const mbedtls_ssl_session) -> c_int>,
 ) {
     entry!(mbedtls_ssl_conf_session_cache, {
-        let builtin = f_get_cache.map(|f| f as usize)
-            == Some(crate::ffi::ssl_cache::mbedtls_ssl_cache_get as *const () as usize)
-            && f_set_cache.map(|f| f as usize)
-                == Some(crate::ffi::ssl_cache::mbedtls_ssl_cache_set as *const () as usize);
-        let redis = f_get_cache.map(|f| f as usize)
-            == Some(crate::ffi::compat_redis::mbedtls_compat_redis_cache_get as *const () as usize)
-            && f_set_cache.map(|f| f as usize)
-                == Some(crate::ffi::compat_redis::mbedtls_compat_redis_cache_set as *const () as usize);
-        let store: Option<Arc<dyn SessionStore>> = match (f_get_cache, f_set_cache) {
-            (None, None) => None,
-            // The Redis cache, called directly: a session invalidated by a fatal alert is removed
-            // from Redis for the whole fleet (the C callbacks have no remove).
+        let given = |get: usize, set: usize| {
+            f_get_cache.map(|f| f as usize) == Some(get) && f_set_cache.map(|f| f as usize) == Some(set)
+        };
+        // The built-in cache and the Redis cache are used directly rather than through their C
+        // entry points: a session invalidated by a fatal alert is then removed from them (the C
+        // callbacks have no remove).
+        let direct: Option<Arc<dyn SessionStore>> = if given(
+            crate::ffi::ssl_cache::mbedtls_ssl_cache_get as *const () as usize,
+            crate::ffi::ssl_cache::mbedtls_ssl_cache_set as *const () as usize,
+        ) {
+            // SAFETY: `p_cache` is NULL or a cache shell (the contract of this function).
+            unsafe { handle::get(p_cache.cast::<crate::ffi::ssl_cache::mbedtls_ssl_cache_context>()) }
+                .map(|cache| cache.clone() as Arc<dyn SessionStore>)
+        } else if given(
+            crate::ffi::compat_redis::mbedtls_compat_redis_cache_get as *const () as usize,
+            crate::ffi::compat_redis::mbedtls_compat_redis_cache_set as *const () as usize,
+        ) {
             // SAFETY: `p_cache` is NULL or a Redis cache shell (the contract of this function).
-            _ if redis => match unsafe { crate::ffi::compat_redis::store_of(p_cache) } {
-                Some(store) => Some(store),
-                None => Some(Arc::new(CCacheStore { f_get: f_get_cache, f_set: f_set_cache, p: AppPtr(p_cache) })),
-            },
-            // The built-in cache, called directly rather than through its C entry points.
-            _ if builtin => {
-                // SAFETY: `p_cache` is NULL or a cache shell (the contract of this function).
-                match unsafe {
-                    handle::get(p_cache.cast::<crate::ffi::ssl_cache::mbedtls_ssl_cache_context>()).cloned()
-                } {
-                    Some(cache) => Some(cache),
-                    None => Some(Arc::new(CCacheStore { f_get: f_get_cache, f_set: f_set_cache, p: AppPtr(p_cache) })),
-                }
-            }
-            _ => Some(Arc::new(CCacheStore { f_get: f_get_cache, f_set: f_set_cache, p: AppPtr(p_cache) })),
+            unsafe { crate::ffi::compat_redis::store_of(p_cache) }.map(|store| store as Arc<dyn SessionStore>)
+        } else {
+            None
+        };
+        let store = match (f_get_cache, f_set_cache) {
+            (None, None) => None,
+            _ => Some(direct.unwrap_or_else(|| {
+                Arc::new(CCacheStore { f_get: f_get_cache, f_set: f_set_cache, p: AppPtr(p_cache) })
+            })),
         };
         // SAFETY: `conf` is NULL or a configuration shell (the contract of this function).
         unsafe { update_config(conf, |s| s.session_store = store) };
