@@ -602,7 +602,7 @@ int main(int argc, char *argv[])
         }
     }
     if (redis_url != NULL && use_cache) {
-#if defined(MBEDTLS_COMPAT) && MBEDTLS_VERSION_NUMBER >= 0x03000000
+#if defined(MBEDTLS_COMPAT)
         ret = mbedtls_compat_redis_cache_setup(&redis_cache, redis_url, redis_prefix,
                                                cache_timeout > 0 ? (uint32_t) cache_timeout : 86400,
                                                (uint32_t) redis_timeout_ms);
@@ -616,7 +616,7 @@ int main(int argc, char *argv[])
 #else
         (void) redis_prefix;
         (void) redis_timeout_ms;
-        mbedtls_printf(" failed\n  ! redis= needs rustls-mbedtls-compat (3.6 edition)\n");
+        mbedtls_printf(" failed\n  ! redis= needs rustls-mbedtls-compat\n");
         ret = 1;
         goto exit;
 #endif

@@ -11,82 +11,14 @@ import datetime
 import os
 import platform
 import re
-import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-CERTS = os.path.join(ROOT, "tests", "certs", "generated")
-BUILD = os.path.join(ROOT, "build")
-TICK = os.sysconf("SC_CLK_TCK")
-
-
-def cert(name):
-    return os.path.join(CERTS, name)
-
-
-def free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
-
-
-def cpu_seconds(pid):
-    """CPU time of the (single-threaded) server: /proc/PID/schedstat's run time in ns, which
-    unlike utime+stime (10 ms ticks) resolves one handshake; falls back to the ticks."""
-    try:
-        with open(f"/proc/{pid}/schedstat") as f:
-            return int(f.read().split()[0]) / 1e9
-    except (OSError, ValueError, IndexError):
-        with open(f"/proc/{pid}/stat") as f:
-            fields = f.read().rsplit(")", 1)[1].split()
-        return (int(fields[11]) + int(fields[12])) / TICK  # utime + stime
-
-
-def wait_listening(port, proc, timeout=15):
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"server exited: {proc.args}")
-        with open(f"/proc/net/tcp") as f:
-            if any(l.split()[1].endswith(f":{port:04X}") and l.split()[3] == "0A" for l in f.readlines()[1:]):
-                return
-        time.sleep(0.05)
-    raise RuntimeError("server did not listen")
-
-
-class Server:
-    """One server process; CPU time is read from /proc around each measured run."""
-
-    def __init__(self, kind, crt, key, args, env=None):
-        self.port = free_port()
-        if kind == "openssl":
-            argv = ["openssl", "s_server", "-accept", f"127.0.0.1:{self.port}", "-cert", crt, "-key", key,
-                    "-quiet", "-naccept", "1000000"] + args
-        else:
-            binary = os.path.join(BUILD, "ssl_server" if kind == "ours" else "mbedtls-2.28/ssl_server")
-            argv = [binary, f"server_port={self.port}", f"crt_file={crt}", f"key_file={key}"] + args
-        self.proc = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL,
-                                     stderr=subprocess.DEVNULL, env=env)
-        wait_listening(self.port, self.proc)
-
-    def stop(self):
-        self.proc.kill()
-        self.proc.wait()
-
-
-def s_time(port, flags, seconds, env):
-    argv = ["openssl", "s_time", "-connect", f"127.0.0.1:{port}", "-time", str(seconds)] + flags
-    out = subprocess.run(argv, capture_output=True, text=True, env=env, timeout=seconds * 3 + 30).stdout
-    m = re.search(r"(\d+) connections in ([\d.]+) real seconds", out)
-    if not m:
-        raise RuntimeError(f"s_time output not understood:\n{out}")
-    return int(m.group(1)), float(m.group(2)), out
+import bench_fleet
+from benchlib import BUILD, ROOT, Server, cert, cpu_seconds, free_port, s_time
 
 
 def persistent_loop(port, seconds, extra):
@@ -229,6 +161,7 @@ def main():
                 } for k, v in per.items()
             }
             print(scenario[0], {k: (v and round(v["cpu_us"])) for k, v in results[scenario[0]].items()}, flush=True)
+    fleet = bench_fleet.run(opt.seconds, opt.rounds)
     memory = {k: idle_memory(k) for k in ["ours", "mbedtls-2.28"]}
     m = micro()
     elapsed = time.time() - started
@@ -254,6 +187,7 @@ def main():
         oc, mc, pc = (r[k]["conn_s"] if r[k] else None for k in kinds)
         lines.append(f"| {name} | {fmt(o)} | {fmt(mb)} | {fmt(op)} | {ratio(o, mb)} | {ratio(o, op)} | {fmt(oc)} | {fmt(mc)} | {fmt(pc)} |")
     lines.append("")
+    lines.extend(bench_fleet.section(fleet))
     lines.append("## Memory\n")
     lines.append(f"Resident memory per established idle TLS 1.2 connection (1000 connections held open by "
                  f"`bench/idle_server.c`, RSS delta / 1000): ours {fmt(memory['ours'], ' bytes')}, "

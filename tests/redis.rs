@@ -326,3 +326,33 @@ fn ticket_keys_fall_back_to_local_keys_and_rejoin_the_fleet() {
         std::thread::sleep(Duration::from_millis(500));
     }
 }
+
+/// Issue 14, the 2.28 edition: the Redis cache's callbacks with 2.28's signatures (the ID inside
+/// the session). A server built against the 2.28 edition and one built against the 3.6 edition
+/// share one Redis: each resumes the other's sessions, and a fatal alert on the 2.28 server
+/// keeps that session from the 3.6 server.
+#[test]
+fn servers_of_both_editions_share_sessions_through_redis() {
+    let _serial = one_at_a_time();
+    let redis_port = free_port();
+    let _redis = redis_server(redis_port);
+    let url = format!("redis://127.0.0.1:{redis_port}/0");
+    let (_s36, port36) = fleet_server(&url, &[]);
+    let port228 = free_port();
+    let (server, port_arg, redis_arg) =
+        (program("2.28/ssl_server"), format!("server_port={port228}"), format!("redis={url}"));
+    let (crt, key) = (format!("crt_file={}", cert("server-ec.crt")), format!("key_file={}", cert("server-ec.key")));
+    let argv = [server.as_str(), port_arg.as_str(), crt.as_str(), key.as_str(), redis_arg.as_str(), "tickets=0"];
+    let s228 = Proc::start("ssl_server (2.28 edition)", &argv, &[], 60);
+    s228.expect("Waiting for a remote connection", 20);
+    assert!(s228.output().contains("[session cache: Redis"), "{}", s228.output());
+    let out = python(
+        &[port36, port228],
+        &["a:-:0:close,b:a:1:close,c:-:1:close,d:c:0:close,e:-:1:alert,f:e:0:close,g:c:1:close"],
+    );
+    for expected in
+        ["a: reused=False", "b: reused=True", "c: reused=False", "d: reused=True", "f: reused=False", "g: reused=True"]
+    {
+        assert!(out.contains(expected), "{expected}:\n{out}");
+    }
+}

@@ -14,17 +14,14 @@ use std::sync::Arc;
 use super::cipher::mbedtls_cipher_type_t;
 use super::error::code_of;
 use super::handle::{self, shell};
+use super::in_slice;
+use super::ssl::{mbedtls_ssl_session, session_put, session_value};
 use super::ssl_ticket::{mbedtls_ssl_ticket_context, setup_keys};
 use super::{entry, in_cstr};
 use crate::error::Error;
 use crate::redis_store::{RedisLink, RedisStore};
 use crate::ticket::TicketKeys;
-#[cfg(not(feature = "edition-2-28"))]
-use {
-    super::in_slice,
-    super::ssl::{mbedtls_ssl_session, session_put, session_value},
-    core::ffi::c_uchar,
-};
+use core::ffi::c_uchar;
 
 /// A session cache kept in Redis. Declare it, `mbedtls_compat_redis_cache_init` it,
 /// `mbedtls_compat_redis_cache_setup` it, pass it to `mbedtls_ssl_conf_session_cache` with
@@ -39,7 +36,6 @@ pub struct mbedtls_compat_redis_cache {
 shell!(mbedtls_compat_redis_cache => Arc<RedisStore>, mbedtls_compat_redis_cache { private_handle: core::ptr::null_mut() });
 
 /// The store of a cache shell given as the callbacks' `void *` (None: not a set-up cache).
-#[cfg(not(feature = "edition-2-28"))]
 ///
 /// # Safety
 /// `data` is NULL or points to an `mbedtls_compat_redis_cache`.
@@ -109,7 +105,6 @@ pub unsafe extern "C" fn mbedtls_compat_redis_cache_setup(
 ///
 /// # Safety
 /// `data` is NULL or a cache shell; `id` is NULL or valid for `len` bytes.
-#[cfg(not(feature = "edition-2-28"))]
 unsafe fn store_and_id<'a>(
     data: *mut c_void,
     id: *const c_uchar,
@@ -120,6 +115,59 @@ unsafe fn store_and_id<'a>(
     match (store, id) {
         (Some(store), Some(id)) if !id.is_empty() && id.len() <= 32 => Ok((store, id)),
         _ => Err(Error::SslBadInputData),
+    }
+}
+
+/// The get callback's work, for both editions' signatures: `session` filled from Redis, or the
+/// documented code.
+///
+/// # Safety
+/// `data` is NULL or a cache shell; `id` is NULL or valid for `len` bytes; `session` is NULL or
+/// an initialised session.
+pub(crate) unsafe fn get_into(
+    data: *mut c_void,
+    id: *const c_uchar,
+    len: usize,
+    session: *mut mbedtls_ssl_session,
+) -> c_int {
+    // SAFETY: the pointers are as `store_and_id` requires (the contract of this function).
+    match unsafe { store_and_id(data, id, len) } {
+        Ok(_) if session.is_null() => code_of(Error::SslBadInputData),
+        Ok((store, id)) => match store.get(id) {
+            Some(found) => {
+                // SAFETY: `session` is a non-NULL initialised session shell (the contract).
+                unsafe { session_put(session, found) };
+                0
+            }
+            None => code_of(Error::SslCacheEntryNotFound),
+        },
+        Err(e) => code_of(e),
+    }
+}
+
+/// The set callback's work, for both editions' signatures: `session` stored in Redis under `id`,
+/// or the documented code.
+///
+/// # Safety
+/// As for [`get_into`]; `session` is NULL or an initialised session.
+pub(crate) unsafe fn set_from(
+    data: *mut c_void,
+    id: *const c_uchar,
+    len: usize,
+    session: *const mbedtls_ssl_session,
+) -> c_int {
+    // SAFETY: the pointers are as `store_and_id` requires (the contract of this function).
+    let target = unsafe { store_and_id(data, id, len) };
+    // SAFETY: `session` is NULL or a session shell (the contract of this function).
+    let value = unsafe { session_value(session) };
+    match (target, value) {
+        (Ok((store, id)), Some(value)) => match store.set(id, value) {
+            Ok(true) => 0,
+            Ok(false) => code_of(Error::SslInternalError),
+            Err(_) => code_of(Error::SslBadInputData),
+        },
+        (Err(e), _) => code_of(e),
+        (_, None) => code_of(Error::SslBadInputData),
     }
 }
 
@@ -143,20 +191,8 @@ pub unsafe extern "C" fn mbedtls_compat_redis_cache_get(
     session: *mut mbedtls_ssl_session,
 ) -> c_int {
     entry!(mbedtls_compat_redis_cache_get, {
-        // SAFETY: the pointers are as `store_and_id` requires (the contract of this function).
-        let target = unsafe { store_and_id(data, session_id, session_id_len) };
-        match target {
-            Ok(_) if session.is_null() => code_of(Error::SslBadInputData),
-            Ok((store, id)) => match store.get(id) {
-                Some(found) => {
-                    // SAFETY: `session` is a non-NULL initialised session shell (the contract).
-                    unsafe { session_put(session, found) };
-                    0
-                }
-                None => code_of(Error::SslCacheEntryNotFound),
-            },
-            Err(e) => code_of(e),
-        }
+        // SAFETY: the same contract.
+        unsafe { get_into(data, session_id, session_id_len, session) }
     })
 }
 
@@ -180,19 +216,8 @@ pub unsafe extern "C" fn mbedtls_compat_redis_cache_set(
     session: *const mbedtls_ssl_session,
 ) -> c_int {
     entry!(mbedtls_compat_redis_cache_set, {
-        // SAFETY: the pointers are as `store_and_id` requires (the contract of this function).
-        let target = unsafe { store_and_id(data, session_id, session_id_len) };
-        // SAFETY: `session` is NULL or a session shell (the contract of this function).
-        let value = unsafe { session_value(session) };
-        match (target, value) {
-            (Ok((store, id)), Some(value)) => match store.set(id, value) {
-                Ok(true) => 0,
-                Ok(false) => code_of(Error::SslInternalError),
-                Err(_) => code_of(Error::SslBadInputData),
-            },
-            (Err(e), _) => code_of(e),
-            (_, None) => code_of(Error::SslBadInputData),
-        }
+        // SAFETY: the same contract.
+        unsafe { set_from(data, session_id, session_id_len, session) }
     })
 }
 
@@ -204,7 +229,6 @@ pub unsafe extern "C" fn mbedtls_compat_redis_cache_set(
 ///
 /// # Safety
 /// `data` is NULL or a `mbedtls_compat_redis_cache *`; `session_id` is valid for the length.
-#[cfg(not(feature = "edition-2-28"))]
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn mbedtls_compat_redis_cache_remove(
     data: *mut c_void,

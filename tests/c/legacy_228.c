@@ -33,6 +33,9 @@
 #include "mbedtls/ssl_cache.h"
 #include "mbedtls/x509_crl.h"
 #include "mbedtls/x509_crt.h"
+#if defined(MBEDTLS_COMPAT_EDITION_2_28)
+#include "mbedtls/compat_redis.h"
+#endif
 
 #define CODE(ret) ((unsigned int) ((ret) < 0 ? -(ret) : (ret)))
 
@@ -476,6 +479,35 @@ static int bad(const char *dir)
     printf("# cache_set id_len 33 (empty session): %d\n", ret);
     CHECK(ret == 1);
     session.id_len = 0;
+    {
+        /* The Redis cache's 2.28 callbacks (nothing listens on port 1: Redis unreachable). */
+        mbedtls_compat_redis_cache rc;
+        mbedtls_compat_redis_cache_init(&rc);
+        ret = mbedtls_compat_redis_cache_get(&rc, &session);
+        printf("# redis cache_get before setup: -0x%04X\n", CODE(ret));
+        CHECK(ret == MBEDTLS_ERR_SSL_BAD_INPUT_DATA);
+        CHECK(mbedtls_compat_redis_cache_setup(&rc, "redis://127.0.0.1:1/0", "tls:", 60, 50) == 0);
+        CHECK(mbedtls_compat_redis_cache_get(NULL, &session) == MBEDTLS_ERR_SSL_BAD_INPUT_DATA);
+        CHECK(mbedtls_compat_redis_cache_get(&rc, NULL) == MBEDTLS_ERR_SSL_BAD_INPUT_DATA);
+        CHECK(mbedtls_compat_redis_cache_set(&rc, NULL) == MBEDTLS_ERR_SSL_BAD_INPUT_DATA);
+        CHECK(mbedtls_compat_redis_cache_get(&rc, &session) == MBEDTLS_ERR_SSL_BAD_INPUT_DATA); /* id_len 0 */
+        session.id_len = 33;
+        ret = mbedtls_compat_redis_cache_get(&rc, &session);
+        printf("# redis cache_get id_len 33: -0x%04X\n", CODE(ret));
+        CHECK(ret == MBEDTLS_ERR_SSL_BAD_INPUT_DATA);
+        session.id_len = 32;
+        memset(session.id, 7, sizeof(session.id));
+        ret = mbedtls_compat_redis_cache_get(&rc, &session);
+        printf("# redis cache_get, Redis unreachable: %d\n", ret);
+        CHECK(ret == 1); /* a miss, as 2.28's cache */
+        ret = mbedtls_compat_redis_cache_set(&rc, &session);
+        printf("# redis cache_set empty session: -0x%04X\n", CODE(ret));
+        CHECK(ret == MBEDTLS_ERR_SSL_BAD_INPUT_DATA);
+        session.id_len = 0;
+        mbedtls_ssl_conf_session_cache(&conf, &rc, mbedtls_compat_redis_cache_get, mbedtls_compat_redis_cache_set);
+        mbedtls_ssl_conf_session_cache(&conf, NULL, NULL, NULL);
+        mbedtls_compat_redis_cache_free(&rc);
+    }
     mbedtls_ssl_conf_session_cache(NULL, &cache, mbedtls_ssl_cache_get, mbedtls_ssl_cache_set);
     mbedtls_ssl_conf_session_cache(&conf, NULL, mbedtls_ssl_cache_get, mbedtls_ssl_cache_set);
     mbedtls_ssl_conf_session_cache(&conf, &cache, NULL, mbedtls_ssl_cache_set);

@@ -5,6 +5,7 @@
 //! `#[cfg(not(feature = "edition-2-28"))]`. See ARCHITECTURE.md, "The seam for a second C
 //! edition".
 
+pub mod compat_redis;
 pub mod ctr_drbg;
 pub mod pk;
 pub mod ssl;

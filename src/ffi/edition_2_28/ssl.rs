@@ -78,10 +78,23 @@ pub unsafe extern "C" fn mbedtls_ssl_conf_session_cache(
     f_set_cache: Option<unsafe extern "C" fn(*mut c_void, *const mbedtls_ssl_session) -> c_int>,
 ) {
     entry!(mbedtls_ssl_conf_session_cache, {
-        // The built-in cache too goes through its C functions: they keep its public `chain`.
+        // The built-in cache goes through its C functions: they keep its public `chain`. The
+        // Redis cache is used directly, so that a session invalidated by a fatal alert is
+        // removed from it (2.28's callbacks have no remove).
+        let redis = f_get_cache.map(|f| f as usize)
+            == Some(crate::ffi::edition_2_28::compat_redis::mbedtls_compat_redis_cache_get as *const () as usize)
+            && f_set_cache.map(|f| f as usize)
+                == Some(crate::ffi::edition_2_28::compat_redis::mbedtls_compat_redis_cache_set as *const () as usize);
         let store: Option<Arc<dyn SessionStore>> = match (f_get_cache, f_set_cache) {
             (None, None) => None,
-            _ => Some(Arc::new(CacheCallbacks { f_get: f_get_cache, f_set: f_set_cache, p: AppPtr(p_cache) })),
+            _ => {
+                // SAFETY: `p_cache` is NULL or a Redis cache shell (the contract of this function).
+                let direct = redis.then(|| unsafe { crate::ffi::compat_redis::store_of(p_cache) }).flatten();
+                Some(direct.map_or_else(
+                    || Arc::new(CacheCallbacks { f_get: f_get_cache, f_set: f_set_cache, p: AppPtr(p_cache) }) as _,
+                    |store| store as Arc<dyn SessionStore>,
+                ))
+            }
         };
         // SAFETY: `conf` is NULL or a configuration shell (the contract of this function).
         unsafe { update_config(conf, |s| s.session_store = store) };
