@@ -356,3 +356,56 @@ fn servers_of_both_editions_share_sessions_through_redis() {
         assert!(out.contains(expected), "{expected}:\n{out}");
     }
 }
+
+/// Issue 14, seen by our API: our `persistent_client` (a new process per connection, the
+/// session saved with `mbedtls_ssl_session_save` and offered again after `_load`) resumes on
+/// servers B and C the session it made on A: TLS 1.2 by session ID (the Redis cache), TLS 1.2 and
+/// TLS 1.3 tickets (the fleet's keys); and OpenSSL's client reports "Reused" for the tickets.
+#[test]
+fn our_client_and_openssl_resume_across_the_fleet_by_id_and_tickets() {
+    let _serial = one_at_a_time();
+    let (_redis, _redis_port, _servers, ports) = fleet_with(3, &["tickets=1", "max_version=tls13"]);
+    let dir = scratch("redis-fleet-ours");
+    let cases: [(&str, &[&str]); 3] = [
+        ("TLS 1.2 session ID", &["max_version=tls12", "tickets=0"]),
+        ("TLS 1.2 ticket", &["max_version=tls12", "tickets=1"]),
+        ("TLS 1.3 ticket", &["min_version=tls13"]),
+    ];
+    for (i, (name, flags)) in cases.into_iter().enumerate() {
+        let file = dir.join(format!("session-{i}.bin")).to_str().unwrap().to_string();
+        let client = |port: u16| {
+            let (p, f, ca) =
+                (format!("server_port={port}"), format!("session_file={file}"), format!("ca_file={}", cert("ca.crt")));
+            let mut argv = vec![program("persistent_client"), p, f, ca];
+            argv.extend(flags.iter().map(|s| s.to_string()));
+            let argv: Vec<&str> = argv.iter().map(String::as_str).collect();
+            let (status, out) = run("persistent_client", &argv, b"", 20);
+            assert!(status.success(), "{name}: persistent_client failed:\n{out}");
+            out
+        };
+        let first = client(ports[0]);
+        assert!(
+            first.contains("resumed: no") && first.contains("session saved for the next run: yes"),
+            "{name}:\n{first}"
+        );
+        for port in &ports[1..] {
+            let out = client(*port);
+            assert!(out.contains("resumed: yes"), "{name}: not resumed on another server:\n{out}");
+        }
+    }
+    // OpenSSL's client: a ticket from A resumes on B (TLS 1.2 and TLS 1.3).
+    for (version, witness) in [("-tls1_2", "Reused, TLSv1.2"), ("-tls1_3", "Reused, TLSv1.3")] {
+        let sess = dir.join(format!("openssl{version}.pem"));
+        let sess = sess.to_str().unwrap();
+        let s_client = |port: u16, flag: &str| {
+            let cmd = format!("openssl s_client -connect 127.0.0.1:{port} {version} {flag} {sess} -ign_eof");
+            let argv: Vec<&str> = cmd.split_whitespace().collect();
+            let (status, out) = run("openssl s_client", &argv, b"GET / HTTP/1.0\r\n\r\n", 30);
+            assert!(status.success(), "{out}");
+            out
+        };
+        assert!(s_client(ports[0], "-sess_out").contains("New, TLSv1."));
+        let out = s_client(ports[1], "-sess_in");
+        assert!(out.contains(witness), "{version}: {witness} expected:\n{out}");
+    }
+}
