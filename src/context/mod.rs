@@ -272,9 +272,10 @@ impl Context {
         self.verify_result
     }
 
-    /// Decrypted data or part of a record is buffered (`mbedtls_ssl_check_pending`).
+    /// Decrypted data, part of a record, or records received ahead are buffered
+    /// (`mbedtls_ssl_check_pending`).
     pub fn has_pending(&self) -> bool {
-        self.bytes_available() > 0 || self.input.used > 0
+        self.bytes_available() > 0 || self.input.used > 0 || self.input.has_ahead()
     }
 
     /// `mbedtls_ssl_get_bytes_avail`.
@@ -525,7 +526,7 @@ impl Context {
         let timeout = self.snapshot.as_ref().map_or(0, |s| s.settings.read_timeout_ms);
         while !self.input.record_complete() {
             let transport = self.transport.as_deref_mut().ok_or(Error::SslBadInputData)?;
-            if self.input.read_some(transport, timeout)? == 0 {
+            if self.input.read_some(transport, timeout, self.info.is_none())? == 0 {
                 log::debug!("transport reached end of file");
                 if self.info.is_none() {
                     self.stage = Stage::Failed(Error::SslConnEof);
@@ -812,6 +813,8 @@ impl Context {
     }
 }
 
+#[cfg(test)]
+mod read_ahead_tests;
 #[cfg(test)]
 mod renegotiation_tests;
 #[cfg(test)]

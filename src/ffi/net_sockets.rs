@@ -294,20 +294,49 @@ unsafe fn recv_from(ctx: *mut c_void, buf: *mut c_uchar, len: usize, timeout: Op
     let fd = unsafe { open_fd(ctx.cast()) }?;
     // SAFETY: the caller guarantees that a non-NULL `buf` is writable for `len` bytes.
     let buf = unsafe { out_slice(buf, len) }.ok_or(Error::NetBadInputData)?;
-    if let Some(timeout) = timeout {
-        match wait_for(fd, libc::POLLIN, (timeout != 0).then(|| deadline_after(timeout))) {
-            Wait::TimedOut => return Err(Error::SslTimeout),
-            Wait::Failed(libc::EINTR) => return Err(Error::SslWantRead),
-            Wait::Failed(_) => return Err(Error::NetRecvFailed),
-            Wait::Ready(revents) if revents & libc::POLLNVAL != 0 => return Err(Error::NetRecvFailed),
-            Wait::Ready(_) => {}
-        }
-    }
+    wait_readable(fd, timeout)?;
     let len = buf.len().min(c_int::MAX as usize);
     // SAFETY: `buf` is writable for `len` bytes. read(2), not recv(2), as Mbed TLS, so that any
     // descriptor (a pipe in tests, a serial line) works.
     let n = unsafe { libc::read(fd, buf.as_mut_ptr().cast(), len) };
     transferred(fd, n, Error::SslWantRead, Error::NetRecvFailed)
+}
+
+/// `mbedtls_net_recv_timeout`'s wait for data (`timeout` None: no wait, `Some(0)`: forever).
+fn wait_readable(fd: c_int, timeout: Option<u32>) -> Result<(), Error> {
+    let Some(timeout) = timeout else { return Ok(()) };
+    match wait_for(fd, libc::POLLIN, (timeout != 0).then(|| deadline_after(timeout))) {
+        Wait::TimedOut => Err(Error::SslTimeout),
+        Wait::Failed(libc::EINTR) => Err(Error::SslWantRead),
+        Wait::Failed(_) => Err(Error::NetRecvFailed),
+        Wait::Ready(revents) if revents & libc::POLLNVAL != 0 => Err(Error::NetRecvFailed),
+        Wait::Ready(_) => Ok(()),
+    }
+}
+
+/// What `mbedtls_net_recv` (`timeout` None) or `mbedtls_net_recv_timeout` would receive into
+/// `buf`, left in the socket (`MSG_PEEK`): it waits, blocks or says "would block" exactly as
+/// they would, and the bytes are still there for the next receive. None when the descriptor is
+/// not a socket (a pipe, a serial line), which cannot be peeked at.
+///
+/// # Safety
+/// `ctx` is NULL or points to a readable `mbedtls_net_context`.
+pub(crate) unsafe fn peek_from(ctx: *mut c_void, buf: &mut [u8], timeout: Option<u32>) -> Option<Result<usize, Error>> {
+    // SAFETY: the caller guarantees that `ctx` is NULL or a readable context.
+    let fd = match unsafe { open_fd(ctx.cast()) } {
+        Ok(fd) => fd,
+        Err(e) => return Some(Err(e)),
+    };
+    if let Err(e) = wait_readable(fd, timeout) {
+        return Some(Err(e));
+    }
+    let len = buf.len().min(c_int::MAX as usize);
+    // SAFETY: `buf` is writable for `len` bytes; MSG_PEEK leaves the bytes in the socket.
+    let n = unsafe { libc::recv(fd, buf.as_mut_ptr().cast(), len, libc::MSG_PEEK) };
+    if n < 0 && errno() == libc::ENOTSOCK {
+        return None;
+    }
+    Some(transferred(fd, n, Error::SslWantRead, Error::NetRecvFailed))
 }
 
 /// Shared body of `mbedtls_net_set_block` / `mbedtls_net_set_nonblock`: `fcntl(2)`'s result.

@@ -79,6 +79,22 @@ impl Transport for CBio {
         };
         bio_result(ret, buf.len())
     }
+
+    fn peek(&mut self, buf: &mut [u8], timeout_ms: u32) -> Option<Result<usize, Error>> {
+        use crate::ffi::net_sockets::{mbedtls_net_recv, mbedtls_net_recv_timeout, peek_from};
+        // Only our own socket callbacks can be peeked through (their `p_bio` is an
+        // `mbedtls_net_context`); the timeout callback, when set, is the one `recv` uses.
+        let (timed, plain) =
+            (self.f_recv_timeout.map(|f| f as *const () as usize), self.f_recv.map(|f| f as *const () as usize));
+        let timeout = match (timed, plain) {
+            (Some(f), _) if f == mbedtls_net_recv_timeout as *const () as usize => Some(timeout_ms),
+            (None, Some(f)) if f == mbedtls_net_recv as *const () as usize => None,
+            _ => return None,
+        };
+        // SAFETY: the callback registered with this `p_bio` is ours, whose contract is that
+        // `p_bio` is an `mbedtls_net_context`.
+        unsafe { peek_from(self.p_bio, buf, timeout) }
+    }
 }
 
 // =============================================================================================

@@ -281,8 +281,9 @@ pub unsafe extern "C" fn mbedtls_ssl_get_bytes_avail(ssl: *const mbedtls_ssl_con
     entry!(mbedtls_ssl_get_bytes_avail, { unsafe { with_ssl(ssl, |h| Ok(h.ctx.bytes_available())) }.unwrap_or(0) })
 }
 
-/// 1 when data is buffered (decrypted or a partly received record), so that `mbedtls_ssl_read`
-/// may return without reading the transport; 0 otherwise.
+/// 1 when data is buffered (decrypted, a partly received record, or handshake records taken
+/// ahead from a socket during the handshake), so that `mbedtls_ssl_read` or
+/// `mbedtls_ssl_handshake` may go on without reading the transport; 0 otherwise.
 ///
 /// # Safety
 /// `ssl` is NULL or an initialised context.
