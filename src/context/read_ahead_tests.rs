@@ -8,7 +8,7 @@ use std::cell::{Cell, RefCell};
 use std::collections::VecDeque;
 use std::rc::Rc;
 
-use super::tests::{Pipe, client_config, with_cache};
+use super::tests::{MemTransport, Pipe, client_config, with_cache};
 use super::transport::Transport;
 use super::*;
 use crate::config::{TLS1_2, TLS1_3};
@@ -59,30 +59,6 @@ impl Transport for Trickle {
     }
 }
 
-/// The client's end: a plain in-memory pipe.
-struct Plain {
-    rx: Pipe,
-    tx: Pipe,
-}
-
-impl Transport for Plain {
-    fn send(&mut self, data: &[u8]) -> Result<usize> {
-        self.tx.borrow_mut().extend(data);
-        Ok(data.len())
-    }
-    fn recv(&mut self, buf: &mut [u8], _timeout_ms: u32) -> Result<usize> {
-        let mut rx = self.rx.borrow_mut();
-        let n = buf.len().min(rx.len());
-        if n == 0 {
-            return Err(Error::SslWantRead);
-        }
-        for b in &mut buf[..n] {
-            *b = rx.pop_front().unwrap();
-        }
-        Ok(n)
-    }
-}
-
 const EARLY: &[u8] = b"right after the Finished";
 
 /// One connection: `chunk` more of the client's bytes arrive at each step. The client writes
@@ -94,7 +70,7 @@ fn connect(server_conf: &Config, offer: Option<&Session>, chunk: usize) -> (bool
     let (visible, calls) = (Rc::new(Cell::new(0)), Rc::new(Cell::new(0)));
     let mut client = Context::new(client_config(AuthMode::Required)).unwrap();
     let mut server = Context::new(server_conf.clone()).unwrap();
-    client.set_transport(Box::new(Plain { rx: to_client.clone(), tx: to_server.clone() }));
+    client.set_transport(Box::new(MemTransport { rx: to_client.clone(), tx: to_server.clone() }));
     server.set_transport(Box::new(Trickle {
         rx: to_server.clone(),
         tx: to_client,

@@ -13,9 +13,9 @@ use crate::config::{Preset, TLS1_2, TLS1_3};
 pub(super) type Pipe = Rc<RefCell<VecDeque<u8>>>;
 
 /// One end of an in-memory duplex pipe; never blocks (WANT_READ when empty).
-struct MemTransport {
-    rx: Pipe,
-    tx: Pipe,
+pub(super) struct MemTransport {
+    pub(super) rx: Pipe,
+    pub(super) tx: Pipe,
 }
 
 impl Transport for MemTransport {
