@@ -4,6 +4,7 @@
 #   make test    install what is missing, build, check fmt and clippy, run every test (README; CI runs this)
 #   make lib     build target/release/libmbedtls.{a,so} and build/lib/ (the link directory)
 #   make lib EDITION=2.28   also the Mbed TLS 2.28 edition: build/2.28/lib and build/2.28/include
+#   make lib PROFILE=small  also the firmware-size build (cargo profile small): build/small/lib
 #   make examples  the C examples against this library (and against Debian's Mbed TLS 2.28)
 #   make headers / make coverage   refresh the generated headers / API_COVERAGE.md
 #   make install PREFIX=... DESTDIR=...   install like Mbed TLS 3.6 (pkg-config, CMake package)
@@ -76,6 +77,38 @@ $(E228)/tests/%: tests/c/%.c tests/c/counted_checks.h $(E228_LIB)
 edition-2.28: $(E228_PROGS)
 
 FORCE:
+
+# The firmware-size build (cargo profile `small`: opt-level s, fat LTO, one codegen unit, no debug
+# information; panics still unwind, caught at the C boundary): its own directory target/small/,
+# the library copied to build/small/lib/, the headers shared (include/). Programs link it with
+# --gc-sections, their C code compiled into one section per function and object
+# (SMALL_CFLAGS/SMALL_LDFLAGS): without it the linker keeps the whole library's one object.
+# With PROFILE=small, `make examples` also builds the examples and bench/min_*.c against it.
+SMALL         := $(BUILD)/small
+SMALL_LIB     := $(SMALL)/lib/libmbedtls.a
+SMALL_CFLAGS  := -Os -ffunction-sections -fdata-sections
+SMALL_LDFLAGS := -Wl,--gc-sections
+SMALL_PROGS   := $(addprefix $(SMALL)/,ssl_client ssl_server min_client min_server)
+
+ifeq ($(PROFILE),small)
+lib: $(SMALL_LIB)
+examples: $(SMALL_PROGS)
+endif
+
+$(SMALL_LIB): FORCE
+	$(CARGO) build --profile small --lib
+	@mkdir -p $(SMALL)/lib
+	@cmp -s target/small/libmbedtls.a $@ || cp -f target/small/libmbedtls.a $@
+	@cmp -s target/small/libmbedtls.so $(SMALL)/lib/libmbedtls.so || cp -f target/small/libmbedtls.so $(SMALL)/lib/
+	@ln -sfn libmbedtls.so $(SMALL)/lib/libmbedtls.so.21
+	@test -f $(SMALL)/lib/libmbedx509.a || ar rcs $(SMALL)/lib/libmbedx509.a
+	@test -f $(SMALL)/lib/libmbedcrypto.a || ar rcs $(SMALL)/lib/libmbedcrypto.a
+
+$(SMALL)/%: c_examples/%.c $(SMALL_LIB) $(HEADERS)
+	$(CC) $(SMALL_CFLAGS) $(WARN) -Iinclude -o $@ $< $(SMALL_LIB) $(SYS_LIBS) $(SMALL_LDFLAGS)
+
+$(SMALL)/%: bench/%.c $(SMALL_LIB) $(HEADERS)
+	$(CC) $(SMALL_CFLAGS) $(WARN) -Iinclude -o $@ $< $(SMALL_LIB) $(SYS_LIBS) $(SMALL_LDFLAGS)
 
 $(BUILD)/%: c_examples/%.c $(RUST_LIB) $(HEADERS)
 	@mkdir -p $(BUILD)
@@ -154,7 +187,7 @@ test: deps all lint
 	 exit $$status
 
 # The benchmark (not part of `make test`): writes BENCHMARKS.md.
-bench: deps all $(BUILD)/bench/idle_server $(BUILD)/bench/idle_server-2.28
+bench: deps all $(BUILD)/bench/idle_server $(BUILD)/bench/idle_server-2.28 $(SMALL_LIB)
 	@bash scripts/gen-test-certs.sh >/dev/null
 	python3 scripts/bench.py
 

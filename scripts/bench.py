@@ -225,6 +225,13 @@ def main():
     mo, mm = memory["ours"], memory["mbedtls-2.28"]
     lines.append(f"- Memory per idle connection ≤ Mbed TLS 2.28's: {'met' if mo is not None and mm is not None and mo <= mm else 'NOT met'} "
                  f"({fmt(mo)} vs {fmt(mm)} bytes).")
+    # Firmware size, system calls per handshake and the chart of the main table (their own modules).
+    import bench_chart, bench_size, bench_syscalls
+    lines.append("")
+    lines.extend(bench_size.section(bench_size.run(opt.seconds, opt.rounds)))
+    lines.extend(bench_syscalls.section(bench_syscalls.run()))
+    bench_chart.write_chart(results)
+    lines.append("The main table as a chart: [bench/chart.svg](bench/chart.svg).\n")
     with open(opt.out, "w") as f:
         f.write("\n".join(lines) + "\n")
     print("\n".join(lines))

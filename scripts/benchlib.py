@@ -50,15 +50,16 @@ def wait_listening(port, proc, timeout=15):
 
 
 class Server:
-    """One server process; CPU time is read from /proc around each measured run."""
+    """One server process; CPU time is read from /proc around each measured run. `binary`: another
+    build of the example server (same options) instead of the one `kind` names."""
 
-    def __init__(self, kind, crt, key, args, env=None):
+    def __init__(self, kind, crt, key, args, env=None, binary=None):
         self.port = free_port()
         if kind == "openssl":
             argv = ["openssl", "s_server", "-accept", f"127.0.0.1:{self.port}", "-cert", crt, "-key", key,
                     "-quiet", "-naccept", "1000000"] + args
         else:
-            binary = os.path.join(BUILD, "ssl_server" if kind == "ours" else "mbedtls-2.28/ssl_server")
+            binary = binary or os.path.join(BUILD, "ssl_server" if kind == "ours" else "mbedtls-2.28/ssl_server")
             argv = [binary, f"server_port={self.port}", f"crt_file={crt}", f"key_file={key}"] + args
         self.proc = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL,
                                      stderr=subprocess.DEVNULL, env=env)

@@ -4,10 +4,11 @@
 # and benchmark baseline), OpenSSL's headers (the renegotiation test client), valgrind, and
 # Python's `cryptography` (the reference values of the symmetric-cipher tests), cmake and
 # pkg-config (the install test builds projects that find the installed library with them),
-# redis-server (the fleet-wide session cache tests start their own, on 127.0.0.1); then
+# redis-server (the fleet-wide session cache tests start their own, on 127.0.0.1), strace (the
+# benchmark counts the servers' system calls per handshake); then
 # the Mbed TLS 3.6.6 sources that tests/upstream.rs compares with (scripts/fetch-mbedtls.sh).
 set -euo pipefail
-packages=(build-essential openssl gnutls-bin libssl-dev libmbedtls-dev valgrind python3 python3-cryptography ca-certificates cmake pkg-config curl bzip2 redis-server)
+packages=(build-essential openssl gnutls-bin libssl-dev libmbedtls-dev valgrind python3 python3-cryptography ca-certificates cmake pkg-config curl bzip2 redis-server strace)
 missing=()
 for p in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
