@@ -2,7 +2,9 @@
 //! application's transport with Mbed TLS's calling conventions.
 //!
 //! * Records are read one at a time and never past the end of the current record, as Mbed TLS
-//!   does, so no byte that follows the TLS stream on the socket is consumed ([`transport`]).
+//!   does, so no byte that follows the TLS stream on the socket is consumed ([`transport`]); the
+//!   initial handshake may take several of its own records in one receive from a socket, never
+//!   past the peer's Finished.
 //! * `WANT_READ` / `WANT_WRITE` / `TIMEOUT` from the transport leave every piece of state in
 //!   place: calling the same function again continues where it stopped.
 //! * Output is queued and sent through the transport; a partially sent flight stays queued.
