@@ -307,6 +307,20 @@ static int write_all(mbedtls_ssl_context *ssl, mbedtls_net_context *fd, int nbio
     return 0;
 }
 
+#if defined(MBEDTLS_COMPAT)
+/* Prints a Redis URL with "***" in place of its user and password, if it has them. */
+static void print_redis_url(const char *url)
+{
+    const char *scheme_end = strstr(url, "://");
+    const char *at = scheme_end != NULL ? strchr(scheme_end + 3, '@') : NULL;
+    if (at == NULL) {
+        mbedtls_printf("%s", url);
+    } else {
+        mbedtls_printf("%.*s***%s", (int) (scheme_end + 3 - url), url, at);
+    }
+}
+#endif
+
 int main(int argc, char *argv[])
 {
     int ret = 1, len, i, exit_code = MBEDTLS_EXIT_FAILURE;
@@ -612,7 +626,9 @@ int main(int argc, char *argv[])
         }
         mbedtls_ssl_conf_session_cache(&conf, &redis_cache, mbedtls_compat_redis_cache_get,
                                        mbedtls_compat_redis_cache_set);
-        mbedtls_printf(" [session cache: Redis %s]", redis_url);
+        mbedtls_printf(" [session cache: Redis ");
+        print_redis_url(redis_url);
+        mbedtls_printf("]");
 #else
         (void) redis_prefix;
         (void) redis_timeout_ms;

@@ -2,7 +2,9 @@
 //! (Debian's, started here on 127.0.0.1 and a free port, persistence off, stopped by PID):
 //! several example servers (c_examples/ssl_server.c `redis=URL`) share TLS 1.2 sessions; the
 //! fatal-alert rule holds across the fleet; Redis stopped, restarted or hanging never fails a
-//! handshake. The clients are Python's `ssl` (OpenSSL) and `openssl s_client`.
+//! handshake; the URL forms `unix:/path` and `redis://:password@host:port/db`; the fleet's ticket
+//! keys shared, rotated, and made once per period by racing servers (tests/c/redis_key_race.c).
+//! The clients are Python's `ssl` (OpenSSL) and `openssl s_client`.
 
 mod common;
 
@@ -22,19 +24,38 @@ fn one_at_a_time() -> std::sync::MutexGuard<'static, ()> {
 
 /// A `redis-server` of this test on `port`, ready to accept.
 fn redis_server(port: u16) -> Proc {
-    let port = port.to_string();
-    let argv = ["redis-server", "--port", port.as_str(), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"];
+    redis_server_with(&["--port", &port.to_string()], "Ready to accept connections")
+}
+
+/// A `redis-server` of this test bound to 127.0.0.1 with `args` (port, Unix socket, password),
+/// persistence off, once its log shows `ready`.
+fn redis_server_with(args: &[&str], ready: &str) -> Proc {
+    let mut argv = vec!["redis-server", "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"];
+    argv.extend_from_slice(args);
     let p = Proc::start("redis-server", &argv, &[], 300);
-    p.expect("Ready to accept connections", 20);
+    p.expect(ready, 20);
     p
 }
 
-/// The keys of the Redis on `port` matching `pattern` (`redis-cli --scan`).
+/// `redis-cli` reaching a Redis by `conn` (`-p PORT`, `-s SOCKET`, `-a PASSWORD -n DB` ...) with
+/// `args`; its output.
+fn redis_cli(conn: &[&str], args: &[&str]) -> String {
+    let mut argv = vec!["redis-cli"];
+    argv.extend_from_slice(conn);
+    argv.extend_from_slice(args);
+    let (status, out) = run("redis-cli", &argv, b"", 10);
+    assert!(status.success(), "{argv:?}: {out}");
+    out
+}
+
+/// The keys matching `pattern` of the Redis reached by `conn` (`redis-cli --scan`).
+fn redis_scan(conn: &[&str], pattern: &str) -> Vec<String> {
+    redis_cli(conn, &["--scan", "--pattern", pattern]).lines().map(str::to_string).collect()
+}
+
+/// The keys of the Redis on `port` matching `pattern`.
 fn redis_keys(port: u16, pattern: &str) -> Vec<String> {
-    let (status, out) =
-        run("redis-cli", &["redis-cli", "-p", &port.to_string(), "--scan", "--pattern", pattern], b"", 10);
-    assert!(status.success(), "{out}");
-    out.lines().map(str::to_string).collect()
+    redis_scan(&["-p", &port.to_string()], pattern)
 }
 
 /// An example server using the Redis cache at `url` (TLS 1.2 session IDs only: no tickets).
@@ -408,4 +429,153 @@ fn our_client_and_openssl_resume_across_the_fleet_by_id_and_tickets() {
         let out = s_client(ports[1], "-sess_in");
         assert!(out.contains(witness), "{version}: {witness} expected:\n{out}");
     }
+}
+
+/// A stored session's key: the prefix and a 32-byte ID in hex.
+fn is_session_key(key: &str) -> bool {
+    key.strip_prefix("tls:session:").is_some_and(|id| id.len() == 64 && id.bytes().all(|b| b.is_ascii_hexdigit()))
+}
+
+/// Issue 14: `redis=unix:/path`, a Redis listening on a Unix socket only (no TCP port): a TLS
+/// 1.2 session made on server A resumes on B, and its key is in that Redis.
+#[test]
+fn servers_share_sessions_through_redis_on_a_unix_socket() {
+    let _serial = one_at_a_time();
+    let socket = scratch("redis-unix-socket").join("redis.sock");
+    let socket = socket.to_str().unwrap();
+    let _redis = redis_server_with(
+        &["--port", "0", "--unixsocket", socket, "--unixsocketperm", "700"],
+        "ready to accept connections at",
+    );
+    let url = format!("unix:{socket}");
+    let (_a, a) = fleet_server(&url, &[]);
+    let (_b, b) = fleet_server(&url, &[]);
+    let out = python(&[a, b], &["a:-:0:close,b:a:1:close,a2:a:0:close"]);
+    println!("{out}");
+    for expected in ["a: reused=False", "b: reused=True", "a2: reused=True"] {
+        assert!(out.contains(expected), "{out}");
+    }
+    let keys = redis_scan(&["-s", socket], "*");
+    println!("keys in the Redis at {socket}: {keys:?}");
+    assert!(!keys.is_empty() && keys.iter().all(|k| is_session_key(k)), "{keys:?}");
+}
+
+/// Issue 14: a Redis with a password and the sessions in database 3
+/// (`redis://:PASSWORD@host:port/3`): servers with the password share TLS 1.2 sessions and
+/// ticket keys, stored in database 3 only; servers with a wrong password fail no handshake,
+/// resume nothing across servers and store nothing.
+#[test]
+fn a_password_and_a_database_number_in_the_url() {
+    let _serial = one_at_a_time();
+    const PASSWORD: &str = "fleet-pw-4c1d";
+    let port = free_port();
+    let port_arg = port.to_string();
+    let _redis = redis_server_with(&["--port", &port_arg, "--requirepass", PASSWORD], "Ready to accept connections");
+    let db = |n: &'static str| ["-p", port_arg.as_str(), "-a", PASSWORD, "--no-auth-warning", "-n", n];
+    let extra = ["tickets=1"];
+
+    // A wrong password: Redis refuses every command; the servers carry on without it.
+    let wrong = format!("redis://:not-{PASSWORD}@127.0.0.1:{port}/3");
+    let (_w1, w1) = fleet_server(&wrong, &extra);
+    let (_w2, w2) = fleet_server(&wrong, &extra);
+    let ids = python(&[w1, w2], &["a:-:0:close,b:a:1:close,c:-:1:close,d:c:0:close"]);
+    let tickets = python_as("ticket12", &[w1, w2], &["a:-:0:close,b:a:1:close,a2:a:0:close"]);
+    println!("wrong password, session IDs:\n{ids}wrong password, TLS 1.2 tickets:\n{tickets}");
+    assert!(!ids.contains("error") && !tickets.contains("error"), "a handshake failed:\n{ids}{tickets}");
+    assert!(!ids.contains("reused=True"), "resumed without Redis:\n{ids}");
+    assert!(tickets.contains("b: reused=False"), "a ticket resumed on another server:\n{tickets}");
+    assert!(tickets.contains("a2: reused=True"), "the server's local ticket keys do not work:\n{tickets}");
+    for n in ["0", "3"] {
+        assert_eq!(redis_scan(&db(n), "*"), Vec::<String>::new(), "db {n} after the wrong password");
+    }
+
+    // The password: sessions and ticket keys shared, in database 3.
+    let right = format!("redis://:{PASSWORD}@127.0.0.1:{port}/3");
+    let (_r1, r1) = fleet_server(&right, &extra);
+    let (_r2, r2) = fleet_server(&right, &extra);
+    let ids = python(&[r1, r2], &["a:-:0:close,b:a:1:close,c:-:1:close,d:c:0:close"]);
+    let tickets = python_as("ticket12", &[r1, r2], &["a:-:0:close,b:a:1:close"]);
+    println!("password, session IDs:\n{ids}password, TLS 1.2 tickets:\n{tickets}");
+    for expected in ["a: reused=False", "b: reused=True", "d: reused=True"] {
+        assert!(ids.contains(expected), "{ids}");
+    }
+    assert!(tickets.contains("a: reused=False") && tickets.contains("b: reused=True"), "{tickets}");
+    let keys = redis_scan(&db("3"), "*");
+    println!("keys in db 3: {keys:?}");
+    let sessions = keys.iter().filter(|k| is_session_key(k)).count();
+    let ticket_keys = keys.iter().filter(|k| k.starts_with("tls:ticket-keys:")).count();
+    assert!(sessions >= 2 && ticket_keys >= 1 && sessions + ticket_keys == keys.len(), "{keys:?}");
+    assert_eq!(redis_scan(&db("0"), "*"), Vec::<String>::new(), "keys in db 0");
+}
+
+/// The first four bytes of the value under a key (a ticket key's name) in hex, and the value's
+/// length: "NNNNNNNN LEN".
+const NAME_AND_LENGTH: &str =
+    "local v = redis.call('GET', KEYS[1]) return string.format('%02x%02x%02x%02x', v:byte(1, 4)) .. ' ' .. #v";
+
+/// Issue 14: 16 threads, each with a ticket context of its own (tests/c/redis_key_race.c), write
+/// a ticket at the same moment just after a new period of a 2 s lifetime starts, racing to make
+/// the period's key; in each of 4 rounds (4 periods) every ticket is accepted by every context
+/// and all carry one key name, the name of the one key Redis holds for that period. (A round
+/// slowed down past Redis's 100 ms budget, which makes a context use keys of its own by design,
+/// is run again by the program, "disturbed".) Then one round under valgrind.
+#[test]
+fn servers_racing_to_make_a_periods_key_share_one_key() {
+    let _serial = one_at_a_time();
+    let port = free_port();
+    let _redis = redis_server(port);
+    let url = format!("url=redis://127.0.0.1:{port}/0");
+    let (crt, key) = (format!("crt_file={}", cert("server-ec.crt")), format!("key_file={}", cert("server-ec.key")));
+    let race = program("tests/redis_key_race");
+    let argv = [race.as_str(), &url, "key_name=race:keys", &crt, &key, "threads=16", "rounds=4", "lifetime=2"];
+    let (status, out) = run("redis_key_race", &argv, b"", 60);
+    println!("{out}");
+    assert!(status.success(), "{out}");
+    assert!(out.contains("tickets accepted by every context: 1024/1024"), "{out}");
+    // (period, key name, disturbed) of each round run.
+    let rounds: Vec<(u64, String, bool)> = out
+        .lines()
+        .filter(|l| l.starts_with("round "))
+        .filter_map(|l| {
+            let period = l.split("period ").nth(1)?.split(',').next()?.parse().ok()?;
+            let name = l.split("key name ").nth(1)?.split(',').next()?.to_string();
+            Some((period, name, l.contains("(disturbed)")))
+        })
+        .collect();
+    let counted: Vec<&(u64, String, bool)> = rounds.iter().filter(|r| !r.2).collect();
+    assert_eq!(counted.len(), 4, "{out}");
+    assert!(rounds.windows(2).all(|w| w[1].0 > w[0].0), "two rounds in one period: {rounds:?}");
+
+    // Every key in Redis is the key of a round's period (keys live three lifetimes: the first
+    // rounds' may be gone, the last one's is there); a counted round's is 36 bytes starting with
+    // the name all of that round's tickets carry.
+    let keys = redis_keys(port, "*");
+    println!("keys in Redis: {keys:?}");
+    for key in &keys {
+        let period: u64 = key.strip_prefix("race:keys:").and_then(|p| p.parse().ok()).expect("race:keys:PERIOD");
+        let (_, name, disturbed) = rounds.iter().find(|r| r.0 == period).expect("a key of a period no round ran in");
+        let value = redis_cli(&["-p", &port.to_string()], &["EVAL", NAME_AND_LENGTH, "1", key]);
+        let (value_name, length) = value.trim().split_once(' ').expect("NAME LENGTH");
+        assert_eq!(length, "36", "{key}");
+        assert!(*disturbed || value_name == name, "{key} holds {value_name}, the round's tickets carry {name}");
+    }
+    let last = counted[counted.len() - 1].0;
+    assert!(keys.contains(&format!("race:keys:{last}")), "no key for period {last}: {keys:?}");
+    // The race happened: in some period more than one thread found no key and tried to make it.
+    let stats = redis_cli(&["-p", &port.to_string()], &["INFO", "commandstats"]);
+    let sets: usize = stats
+        .lines()
+        .find_map(|l| l.strip_prefix("cmdstat_set:calls="))
+        .and_then(|l| l.split(',').next()?.parse().ok())
+        .unwrap_or(0);
+    println!("SET NX attempts: {sets} in {} rounds", rounds.len());
+    assert!(sets > rounds.len(), "the threads never raced to make a key ({sets} SET NX in {} rounds)", rounds.len());
+
+    // One round under valgrind (a longer lifetime: valgrind is slow).
+    let mut argv: Vec<&str> = memcheck();
+    argv.extend_from_slice(&[&race, &url, "key_name=race:valgrind", &crt, &key, "threads=4", "rounds=1", "lifetime=5"]);
+    // (The first round under valgrind is slow: valgrind translates the code as it first runs.)
+    let (status, out) = run("redis_key_race (valgrind)", &argv, b"", 120);
+    println!("under valgrind:\n{out}");
+    assert!(status.success() && out.contains("tickets accepted by every context: 16/16"), "{out}");
 }
