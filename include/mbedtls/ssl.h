@@ -893,8 +893,9 @@ int mbedtls_ssl_close_notify(struct mbedtls_ssl_context *ssl);
 size_t mbedtls_ssl_get_bytes_avail(const struct mbedtls_ssl_context *ssl);
 
 /**
- * 1 when data is buffered (decrypted or a partly received record), so that `mbedtls_ssl_read`
- * may return without reading the transport; 0 otherwise.
+ * 1 when data is buffered (decrypted, a partly received record, or handshake records taken
+ * ahead from a socket during the handshake), so that `mbedtls_ssl_read` or
+ * `mbedtls_ssl_handshake` may go on without reading the transport; 0 otherwise.
  *
  * # Safety
  * `ssl` is NULL or an initialised context.
