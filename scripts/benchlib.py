@@ -37,6 +37,12 @@ def cpu_seconds(pid):
         return (int(fields[11]) + int(fields[12])) / TICK  # utime + stime
 
 
+def user_seconds(pid):
+    """User CPU time of a process (utime, in 10 ms ticks: meaningful over many handshakes)."""
+    with open(f"/proc/{pid}/stat") as f:
+        return int(f.read().rsplit(")", 1)[1].split()[11]) / TICK
+
+
 def wait_listening(port, proc, timeout=15):
     deadline = time.time() + timeout
     while time.time() < deadline:

@@ -757,6 +757,9 @@ impl Context {
     }
 
     fn finish_handshake(&mut self) {
+        // The buffer of records taken ahead serves the initial handshake only: an idle
+        // connection keeps no 16 KiB for it.
+        self.input.release_ahead();
         let Stage::Running(tls) = &self.stage else { return };
         let out = tls.outputs();
         let authmode = self

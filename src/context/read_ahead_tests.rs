@@ -99,6 +99,7 @@ fn connect(server_conf: &Config, offer: Option<&Session>, chunk: usize) -> (bool
                 Ok(()) => {
                     server_done = true;
                     assert!(!server.has_pending(), "chunk {chunk}: records kept past the handshake");
+                    assert_eq!(server.input.ahead_capacity(), 0, "chunk {chunk}: the buffer outlived the handshake");
                     if written != 0 {
                         let left = to_server.borrow().len();
                         assert!(left >= 5 + EARLY.len(), "chunk {chunk}: application data taken ({left} bytes left)");

@@ -97,6 +97,21 @@ impl RecordInput {
         self.ahead_at < self.ahead_end
     }
 
+    /// The bytes held for records taken ahead (0 outside the initial handshake).
+    #[cfg(test)]
+    pub(super) fn ahead_capacity(&self) -> usize {
+        self.ahead.capacity()
+    }
+
+    /// Frees the buffer of records taken ahead, unless it still holds some (they are handed on
+    /// first, and the buffer is freed by the next read after the handshake).
+    pub(super) fn release_ahead(&mut self) {
+        if !self.has_ahead() {
+            self.ahead = Vec::new();
+            (self.ahead_at, self.ahead_end) = (0, 0);
+        }
+    }
+
     /// Reads what is missing of the current record (never more). Returns 0 at end of file.
     /// `in_handshake`: the initial handshake is running, so whole handshake records may be taken
     /// at once (see the module's documentation).
@@ -113,8 +128,8 @@ impl RecordInput {
         if !self.has_ahead() {
             if in_handshake && self.header_have == 0 && !self.no_peek {
                 self.fill_ahead(transport, timeout_ms)?;
-            } else if !in_handshake && self.ahead.capacity() != 0 {
-                self.ahead = Vec::new();
+            } else if !in_handshake {
+                self.release_ahead();
             }
         }
         let n = if self.has_ahead() {
