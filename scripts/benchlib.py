@@ -32,15 +32,19 @@ def cpu_seconds(pid):
         with open(f"/proc/{pid}/schedstat") as f:
             return int(f.read().split()[0]) / 1e9
     except (OSError, ValueError, IndexError):
-        with open(f"/proc/{pid}/stat") as f:
-            fields = f.read().rsplit(")", 1)[1].split()
+        fields = stat_fields(pid)
         return (int(fields[11]) + int(fields[12])) / TICK  # utime + stime
+
+
+def stat_fields(pid):
+    """/proc/PID/stat's fields after the command name (fields[11] is utime, [12] stime)."""
+    with open(f"/proc/{pid}/stat") as f:
+        return f.read().rsplit(")", 1)[1].split()
 
 
 def user_seconds(pid):
     """User CPU time of a process (utime, in 10 ms ticks: meaningful over many handshakes)."""
-    with open(f"/proc/{pid}/stat") as f:
-        return int(f.read().rsplit(")", 1)[1].split()[11]) / TICK
+    return int(stat_fields(pid)[11]) / TICK
 
 
 def wait_listening(port, proc, timeout=15):

@@ -153,6 +153,16 @@ else:
             print(f"{name}: error {e!r} ms={(time.time() - start) * 1000:.0f}", flush=True)
 "#;
 
+/// `openssl s_client` to `port` with `flags` followed by the session file `sess` (e.g.
+/// `-tls1_2 -sess_out`), sending an HTTP request; its output.
+fn s_client(port: u16, flags: &str, sess: &str) -> String {
+    let cmd = format!("openssl s_client -connect 127.0.0.1:{port} {flags} {sess} -ign_eof");
+    let argv: Vec<&str> = cmd.split_whitespace().collect();
+    let (status, out) = run("openssl s_client", &argv, b"GET / HTTP/1.0\r\n\r\n", 30);
+    assert!(status.success(), "{out}");
+    out
+}
+
 fn python(ports: &[u16], args: &[&str]) -> String {
     python_as("id", ports, args)
 }
@@ -182,15 +192,8 @@ fn three_servers_share_tls12_sessions_through_redis() {
     // OpenSSL's own client: a session from B resumes on C.
     let sess = scratch("redis-fleet").join("session.pem");
     let sess = sess.to_str().unwrap();
-    let s_client = |port: u16, flag: &str| {
-        let cmd = format!("openssl s_client -connect 127.0.0.1:{port} -tls1_2 -no_ticket {flag} {sess} -ign_eof");
-        let argv: Vec<&str> = cmd.split_whitespace().collect();
-        let (status, out) = run("openssl s_client", &argv, b"GET / HTTP/1.0\r\n\r\n", 30);
-        assert!(status.success(), "{out}");
-        out
-    };
-    assert!(s_client(ports[1], "-sess_out").contains("New, TLSv1.2"));
-    assert!(s_client(ports[2], "-sess_in").contains("Reused, TLSv1.2"));
+    assert!(s_client(ports[1], "-tls1_2 -no_ticket -sess_out", sess).contains("New, TLSv1.2"));
+    assert!(s_client(ports[2], "-tls1_2 -no_ticket -sess_in", sess).contains("Reused, TLSv1.2"));
     let keys = redis_keys(redis_port, "tls:session:*");
     assert!(keys.len() >= 2 && keys.iter().all(|k| k.len() == "tls:session:".len() + 64), "{keys:?}");
 }
@@ -394,16 +397,7 @@ fn our_client_and_openssl_resume_across_the_fleet_by_id_and_tickets() {
     ];
     for (i, (name, flags)) in cases.into_iter().enumerate() {
         let file = dir.join(format!("session-{i}.bin")).to_str().unwrap().to_string();
-        let client = |port: u16| {
-            let (p, f, ca) =
-                (format!("server_port={port}"), format!("session_file={file}"), format!("ca_file={}", cert("ca.crt")));
-            let mut argv = vec![program("persistent_client"), p, f, ca];
-            argv.extend(flags.iter().map(|s| s.to_string()));
-            let argv: Vec<&str> = argv.iter().map(String::as_str).collect();
-            let (status, out) = run("persistent_client", &argv, b"", 20);
-            assert!(status.success(), "{name}: persistent_client failed:\n{out}");
-            out
-        };
+        let client = |port: u16| persistent_client(port, &file, flags);
         let first = client(ports[0]);
         assert!(
             first.contains("resumed: no") && first.contains("session saved for the next run: yes"),
@@ -418,15 +412,8 @@ fn our_client_and_openssl_resume_across_the_fleet_by_id_and_tickets() {
     for (version, witness) in [("-tls1_2", "Reused, TLSv1.2"), ("-tls1_3", "Reused, TLSv1.3")] {
         let sess = dir.join(format!("openssl{version}.pem"));
         let sess = sess.to_str().unwrap();
-        let s_client = |port: u16, flag: &str| {
-            let cmd = format!("openssl s_client -connect 127.0.0.1:{port} {version} {flag} {sess} -ign_eof");
-            let argv: Vec<&str> = cmd.split_whitespace().collect();
-            let (status, out) = run("openssl s_client", &argv, b"GET / HTTP/1.0\r\n\r\n", 30);
-            assert!(status.success(), "{out}");
-            out
-        };
-        assert!(s_client(ports[0], "-sess_out").contains("New, TLSv1."));
-        let out = s_client(ports[1], "-sess_in");
+        assert!(s_client(ports[0], &format!("{version} -sess_out"), sess).contains("New, TLSv1."));
+        let out = s_client(ports[1], &format!("{version} -sess_in"), sess);
         assert!(out.contains(witness), "{version}: {witness} expected:\n{out}");
     }
 }

@@ -30,19 +30,6 @@ fn openssl_www(extra: &[&str], n: u32) -> (Proc, u16) {
     (p, port)
 }
 
-fn persistent_client(port: u16, file: &str, extra: &[&str]) -> String {
-    let mut argv = vec![
-        program("persistent_client"),
-        format!("server_port={port}"),
-        format!("session_file={file}"),
-        format!("ca_file={}", cert("ca.crt")),
-    ];
-    argv.extend(extra.iter().map(|s| s.to_string()));
-    let (status, out) = run("persistent_client", &strs(&argv), b"", 20);
-    assert!(status.success(), "persistent_client failed:\n{out}");
-    out
-}
-
 // ---------------------------------------------------------------------------------------------
 // Issue: client sessions
 

@@ -15,11 +15,12 @@ use super::cipher::mbedtls_cipher_type_t;
 use super::error::code_of;
 use super::handle::{self, shell};
 use super::in_slice;
-use super::ssl::{mbedtls_ssl_session, session_put, session_value};
+use super::ssl::{mbedtls_ssl_session, session_put};
 use super::ssl_ticket::{mbedtls_ssl_ticket_context, setup_keys};
 use super::{entry, in_cstr};
 use crate::error::Error;
 use crate::redis_store::{RedisLink, RedisStore};
+use crate::session::Session;
 use crate::ticket::TicketKeys;
 use core::ffi::c_uchar;
 
@@ -145,21 +146,14 @@ pub(crate) unsafe fn get_into(
     }
 }
 
-/// The set callback's work, for both editions' signatures: `session` stored in Redis under `id`,
-/// or the documented code.
+/// The set callback's work, for both editions' signatures: the session (`value`, None for a
+/// NULL or empty session struct) stored in Redis under `id`, or the documented code.
 ///
 /// # Safety
-/// As for [`get_into`]; `session` is NULL or an initialised session.
-pub(crate) unsafe fn set_from(
-    data: *mut c_void,
-    id: *const c_uchar,
-    len: usize,
-    session: *const mbedtls_ssl_session,
-) -> c_int {
+/// `data` is NULL or a cache shell; `id` is NULL or valid for `len` bytes.
+pub(crate) unsafe fn set_from(data: *mut c_void, id: *const c_uchar, len: usize, value: Option<&Session>) -> c_int {
     // SAFETY: the pointers are as `store_and_id` requires (the contract of this function).
     let target = unsafe { store_and_id(data, id, len) };
-    // SAFETY: `session` is NULL or a session shell (the contract of this function).
-    let value = unsafe { session_value(session) };
     match (target, value) {
         (Ok((store, id)), Some(value)) => match store.set(id, value) {
             Ok(true) => 0,
@@ -216,8 +210,8 @@ pub unsafe extern "C" fn mbedtls_compat_redis_cache_set(
     session: *const mbedtls_ssl_session,
 ) -> c_int {
     entry!(mbedtls_compat_redis_cache_set, {
-        // SAFETY: the same contract.
-        unsafe { set_from(data, session_id, session_id_len, session) }
+        // SAFETY: `session` is NULL or a session shell; the other pointers per the same contract.
+        unsafe { set_from(data, session_id, session_id_len, super::ssl::session_value(session)) }
     })
 }
 

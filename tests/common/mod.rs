@@ -263,6 +263,19 @@ pub fn run(name: &str, argv: &[&str], stdin: &[u8], secs: u64) -> (ExitStatus, S
     (status, p.output())
 }
 
+/// Runs our `persistent_client` (c_examples/persistent_client.c) once against `port` with its
+/// session file `file` and the test CA; `extra` are more of its options. Returns its output.
+pub fn persistent_client(port: u16, file: &str, extra: &[&str]) -> String {
+    let (p, f, ca) =
+        (format!("server_port={port}"), format!("session_file={file}"), format!("ca_file={}", cert("ca.crt")));
+    let client = program("persistent_client");
+    let mut argv = vec![client.as_str(), p.as_str(), f.as_str(), ca.as_str()];
+    argv.extend_from_slice(extra);
+    let (status, out) = run("persistent_client", &argv, b"", 20);
+    assert!(status.success(), "persistent_client failed:\n{out}");
+    out
+}
+
 /// Starts the example server on a free port and waits until it accepts.
 pub fn example_server(args: &[&str]) -> (Proc, u16) {
     let port = free_port();

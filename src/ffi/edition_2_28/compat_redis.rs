@@ -68,7 +68,7 @@ pub unsafe extern "C" fn mbedtls_compat_redis_cache_set(
     entry!(mbedtls_compat_redis_cache_set, {
         // SAFETY: `session` is NULL or a session shell (the contract of this function).
         let Some(value) = (unsafe { session_value(session) }) else { return code_of(Error::SslBadInputData) };
-        // SAFETY: `data` and `session` per this function's contract; the ID lives in the session.
-        unsafe { set_from(data, value.id.as_ptr(), value.id.len(), session) }
+        // SAFETY: `data` per this function's contract; the ID lives in the session.
+        unsafe { set_from(data, value.id.as_ptr(), value.id.len(), Some(value)) }
     })
 }
