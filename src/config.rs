@@ -9,7 +9,7 @@
 
 use std::any::Any;
 use std::borrow::Cow;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use rustls::crypto::{Credentials, CryptoProvider, Identity, SelectedCredential, SignatureScheme};
 use rustls::enums::CertificateType;
@@ -235,6 +235,9 @@ pub struct Snapshot {
     /// The CAs parsed from `ca_chain`, with the CRLs (None when no CA chain is configured).
     pub trust: Option<Arc<TrustStore>>,
     pub own_certs: Arc<OwnCertResolver>,
+    /// The rustls server configuration this snapshot's connections start from, built at the
+    /// first server handshake (`Context::server_config` fills in each connection's parts).
+    pub server_template: OnceLock<Arc<rustls::server::ServerConfig>>,
 }
 
 impl Snapshot {
@@ -245,7 +248,7 @@ impl Snapshot {
             .as_ref()
             .map(|chain| Arc::new(TrustStore::from_ders(chain).with_crls(settings.ca_crl.clone())));
         let own_certs = Arc::new(OwnCertResolver::new(settings.own_certs.clone(), settings.sig_algs.clone()));
-        Ok(Self { settings, provider, trust, own_certs })
+        Ok(Self { settings, provider, trust, own_certs, server_template: OnceLock::new() })
     }
 }
 

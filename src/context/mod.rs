@@ -38,7 +38,7 @@ use crate::error::{Error, Result};
 use crate::renegotiation::{self, HandshakeCapture, LEGACY_BREAK_HANDSHAKE, Policy, RenewalClock};
 use crate::server_sessions::ServerSessions;
 use crate::session::Session;
-use crate::verify::{self, CrlList, VerifyCallback, VerifyRecord, badcert};
+use crate::verify::{self, ClientCertVerifier, CrlList, VerifyCallback, VerifyRecord, badcert};
 
 /// What the application said about the server's name (`mbedtls_ssl_set_hostname`).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -176,6 +176,9 @@ pub struct Context {
     info: Option<HandshakeInfo>,
     sessions: ClientSessionState,
     server_sessions: Option<Arc<ServerSessions>>,
+    /// A server's verifier of the client certificate for this handshake; rustls reaches it
+    /// through the shared configuration's `RoutedClientVerifier` while `with_rustls` runs.
+    client_verifier: Option<Arc<ClientCertVerifier>>,
     /// What rustls's initial TLS 1.2 handshake showed on the wire, for the renegotiation engine.
     capture: Option<HandshakeCapture>,
     policy: Option<Policy>,
@@ -223,6 +226,7 @@ impl Context {
             info: None,
             sessions: ClientSessionState::default(),
             server_sessions: None,
+            client_verifier: None,
             capture: None,
             policy: None,
             policy_generation: 0,
@@ -242,9 +246,15 @@ impl Context {
     pub fn reset(&mut self) {
         let hostname = core::mem::replace(&mut self.hostname, Hostname::Unset);
         let (verify_callback, key_exporter) = (self.verify_callback.take(), self.key_exporter.take());
+        // The record buffers (ciphertext only) keep their memory for the next connection, as
+        // Mbed TLS keeps its I/O buffers.
+        let (mut records_in, mut records_out) = (core::mem::take(&mut self.input.buf), core::mem::take(&mut self.out));
         *self = Self::fresh(self.config.clone(), self.endpoint, hostname, self.transport.take());
         self.verify_callback = verify_callback;
         self.key_exporter = key_exporter;
+        records_in.clear();
+        records_out.clear();
+        (self.input.buf, self.out) = (records_in, records_out);
     }
 
     /// `mbedtls_ssl_set_verify`: the verify callback of this context's handshakes (None: the
@@ -559,6 +569,10 @@ impl Context {
     }
 
     fn process_input(&mut self) -> Result<()> {
+        verify::with_client_verifier(self.client_verifier.clone(), || self.process_input_routed())
+    }
+
+    fn process_input_routed(&mut self) -> Result<()> {
         match core::mem::replace(&mut self.stage, Stage::Idle) {
             Stage::Accepting(needs) => {
                 let mut output = Vec::new();
@@ -720,7 +734,8 @@ impl Context {
             }
             Endpoint::Server => {
                 let config = self.server_config(&snapshot)?;
-                let conn = ServerConnection::new(config).map_err(|e| Error::from_rustls(&e))?;
+                let conn = verify::with_client_verifier(self.client_verifier.clone(), || ServerConnection::new(config))
+                    .map_err(|e| Error::from_rustls(&e))?;
                 Stage::Running(Tls::Server(Box::new(conn)))
             }
         };
@@ -740,7 +755,8 @@ impl Context {
             }
         };
         let mut output = Vec::new();
-        let result = accepted.choose_config(config, &mut output);
+        let result =
+            verify::with_client_verifier(self.client_verifier.clone(), || accepted.choose_config(config, &mut output));
         for chunk in output {
             self.out.extend_from_slice(&chunk);
         }

@@ -46,15 +46,14 @@ impl Transport for Trickle {
         self.visible.set(self.visible.get() - n);
         Ok(n)
     }
-    fn peek(&mut self, buf: &mut [u8], _timeout_ms: u32) -> Option<Result<usize>> {
+    fn peek(&mut self, buf: &mut Vec<u8>, max: usize, _timeout_ms: u32) -> Option<Result<usize>> {
         self.calls.set(self.calls.get() + 1);
-        let n = self.arrived(buf.len());
+        buf.clear();
+        let n = self.arrived(max);
         if n == 0 {
             return Some(Err(Error::SslWantRead));
         }
-        for (b, d) in buf.iter_mut().zip(self.rx.borrow().iter()) {
-            *b = *d;
-        }
+        buf.extend(self.rx.borrow().iter().take(n));
         Some(Ok(n))
     }
 }

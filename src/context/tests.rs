@@ -340,3 +340,50 @@ fn crls_come_with_the_cas_of_the_configuration_or_of_the_sni_callback() {
     ctx.set_hs_ca_chain(ca.into(), crls("crls.pem"));
     assert_eq!(flags(&ctx), Ok(badcert::REVOKED));
 }
+
+/// Server connections of one configuration share its rustls configuration (built once), and
+/// each still verifies its own client: handshakes stepped in turn on one thread, one client
+/// with a certificate from the configured CA and one with a stranger's, keep their results
+/// apart.
+#[test]
+fn connections_sharing_a_configuration_verify_their_own_clients() {
+    use crate::verify::badcert;
+    let dir = certs_dir();
+    let pem = |file: &str| -> Vec<CertificateDer<'static>> {
+        CertificateDer::pem_file_iter(dir.join(file)).unwrap().map(|c| c.unwrap()).collect()
+    };
+    let server_conf = server_config(TLS1_2, TLS1_3);
+    server_conf.update(|s| {
+        s.ca_chain = Some(pem("ca.crt").into());
+        s.authmode = AuthMode::Optional;
+    });
+    let client_with = |name: &str| {
+        let conf = client_config(AuthMode::Required);
+        let key = PrivateKeyDer::from_pem_file(dir.join(format!("{name}.key"))).unwrap();
+        conf.update(|s| s.own_certs.push(Arc::new(OwnCert::new(pem(&format!("{name}.crt")), key).unwrap())));
+        conf
+    };
+    for version in [TLS1_2, TLS1_3] {
+        server_conf.update(|s| (s.min_version, s.max_version) = (version, version));
+        let (mut good_client, mut good_server) = pair_on(server_conf.clone(), client_with("client"), "localhost");
+        let (mut bad_client, mut bad_server) = pair_on(server_conf.clone(), client_with("server-wrong"), "localhost");
+        let mut results =
+            [Err(Error::SslWantRead), Err(Error::SslWantRead), Err(Error::SslWantRead), Err(Error::SslWantRead)];
+        for _ in 0..50 {
+            for (result, ctx) in
+                results.iter_mut().zip([&mut good_client, &mut bad_client, &mut good_server, &mut bad_server])
+            {
+                if matches!(result, Err(Error::SslWantRead)) {
+                    *result = ctx.handshake();
+                }
+            }
+        }
+        assert_eq!(results, [Ok(()), Ok(()), Ok(()), Ok(())], "version {version:#x}");
+        assert_eq!(good_server.verify_result(), 0, "version {version:#x}");
+        assert_ne!(bad_server.verify_result() & badcert::NOT_TRUSTED, 0, "version {version:#x}");
+        assert_eq!(good_server.info().map(|i| i.peer_chain.len()), Some(1));
+        let (a, b) = (good_server.snapshot.as_ref().unwrap(), bad_server.snapshot.as_ref().unwrap());
+        let template = |s: &Snapshot| Arc::as_ptr(s.server_template.get().unwrap());
+        assert_eq!(template(a), template(b), "one rustls configuration for both connections");
+    }
+}

@@ -44,14 +44,12 @@ impl Context {
     pub(super) fn check_peer_hello(&mut self) -> Result<()> {
         let break_handshake =
             self.snapshot.as_ref().is_some_and(|s| s.settings.legacy_renegotiation == LEGACY_BREAK_HANDSHAKE);
-        let Some(capture) = self.capture.as_ref() else { return Ok(()) };
+        let Some(capture) = self.capture.as_mut() else { return Ok(()) };
         if self.info.is_some() {
             return Ok(());
         }
-        if capture.peer_claims_previous_handshake(self.endpoint) {
-            log::error!("non-empty renegotiation_info in the initial handshake (RFC 5746)");
-        } else if break_handshake && capture.peer_supports_rfc5746(self.endpoint) == Some(false) {
-            log::error!("peer lacks RFC 5746 secure renegotiation (MBEDTLS_SSL_LEGACY_BREAK_HANDSHAKE)");
+        if let Err(why) = capture.check_peer_hello(self.endpoint, break_handshake) {
+            log::error!("{why}");
         } else {
             return Ok(());
         }

@@ -15,7 +15,7 @@ use crate::client_sessions::ConnectionSessions;
 use crate::config::{AuthMode, Endpoint, OwnCertResolver, Snapshot, TLS13_KEX_PSK_EPHEMERAL};
 use crate::error::{Error, Result};
 use crate::server_sessions::ServerSessions;
-use crate::verify::{ClientCertVerifier, PeerCheck, PeerRole, ServerCertVerifier, TrustStore};
+use crate::verify::{ClientCertVerifier, PeerCheck, PeerRole, RoutedClientVerifier, ServerCertVerifier, TrustStore};
 
 impl Context {
     pub(super) fn new_client(&mut self, snapshot: &Snapshot) -> Result<ClientConnection> {
@@ -69,6 +69,9 @@ impl Context {
         config.connect(server_name).build().map_err(|e| Error::from_rustls(&e))
     }
 
+    /// The rustls configuration of one server handshake: the snapshot's template (built once)
+    /// with this connection's parts: its client verifier (reached through
+    /// `verify::with_client_verifier`), session store and ticketer, certificates and key log.
     pub(super) fn server_config(&mut self, snapshot: &Snapshot) -> Result<Arc<ServerConfig>> {
         let settings = &snapshot.settings;
         let check = self.peer_check(snapshot, None);
@@ -76,24 +79,21 @@ impl Context {
             log::error!("client verification is required but no CA chain is configured");
             return Err(Error::SslCaChainRequired);
         }
-        let resolver = self.own_certs(snapshot);
-        // The CA names of the CertificateRequest: none (`conf_cert_req_ca_list` disabled), the
-        // DN hints (`set_hs_dn_hints`, `conf_dn_hints`), or the subjects of the CAs.
-        let subjects: Arc<[DistinguishedName]> = if !settings.cert_req_ca_list {
+        // The CA names of the CertificateRequest: none (no certificate asked for,
+        // `conf_cert_req_ca_list` disabled), the DN hints (`set_hs_dn_hints`, `conf_dn_hints`),
+        // or the subjects of the CAs.
+        let subjects: Arc<[DistinguishedName]> = if check.authmode == AuthMode::None || !settings.cert_req_ca_list {
             Arc::from([])
         } else if let Some(hints) = self.overrides.dn_hints.clone().or_else(|| settings.dn_hints.clone()) {
             hints
         } else {
             check.trust.as_ref().map(|t| t.subjects()).unwrap_or_default().into()
         };
-        let verifier = ClientCertVerifier::new(check, subjects, self.verify.clone());
-        let mut config = ServerConfig::builder(snapshot.provider.clone())
-            .with_client_cert_verifier(Arc::new(verifier))
-            .with_server_credential_resolver(resolver)
-            .map_err(|e| Error::from_rustls(&e))?;
-        config.cipher_suite_selector =
-            if settings.server_order { &rustls::server::PreferServerOrder } else { &rustls::server::PreferClientOrder };
-        config.alpn_protocols = settings.alpn.iter().map(|p| p.clone().into()).collect();
+        self.client_verifier = Some(Arc::new(ClientCertVerifier::new(check, subjects, self.verify.clone())));
+        let mut config = ServerConfig::clone(Self::server_template(snapshot)?);
+        if self.overrides.own_certs.is_some() {
+            config.cert_resolver = self.own_certs(snapshot);
+        }
         let sessions = Arc::new(ServerSessions::new(
             settings.session_store.clone(),
             settings.ticket_codec.clone(),
@@ -119,6 +119,24 @@ impl Context {
         }
         self.server_sessions = Some(sessions);
         Ok(Arc::new(config))
+    }
+
+    /// What every server handshake of `snapshot` shares, built at its first one: the provider,
+    /// the routed client verifier, the configured certificates, the suite order and ALPN.
+    fn server_template(snapshot: &Snapshot) -> Result<&Arc<ServerConfig>> {
+        if let Some(template) = snapshot.server_template.get() {
+            return Ok(template);
+        }
+        let settings = &snapshot.settings;
+        let mut config = ServerConfig::builder(snapshot.provider.clone())
+            .with_client_cert_verifier(Arc::new(RoutedClientVerifier))
+            .with_server_credential_resolver(snapshot.own_certs.clone())
+            .map_err(|e| Error::from_rustls(&e))?;
+        config.cipher_suite_selector =
+            if settings.server_order { &rustls::server::PreferServerOrder } else { &rustls::server::PreferClientOrder };
+        config.alpn_protocols = settings.alpn.iter().map(|p| p.clone().into()).collect();
+        // Two threads starting the first handshakes at once may both build one; either serves.
+        Ok(snapshot.server_template.get_or_init(|| Arc::new(config)))
     }
 
     /// The certificates of this handshake: the SNI callback's (`mbedtls_ssl_set_hs_own_cert`)

@@ -26,9 +26,11 @@ pub trait Transport {
     /// Receives at most `buf.len()` bytes; 0 means end of file. `timeout_ms` is the
     /// configured read timeout (0 = none).
     fn recv(&mut self, buf: &mut [u8], timeout_ms: u32) -> Result<usize>;
-    /// What `recv` would receive, left in the transport for the next `recv` (waiting, blocking
-    /// and failing as `recv` would); None when the transport cannot be peeked at.
-    fn peek(&mut self, _buf: &mut [u8], _timeout_ms: u32) -> Option<Result<usize>> {
+    /// Fills `buf` (emptied first) with at most `max` of the bytes `recv` would receive, left
+    /// in the transport for the next `recv` (waiting, blocking and failing as `recv` would);
+    /// returns how many. None when the transport cannot be peeked at. (A vector, not a slice:
+    /// a socket writes into its spare capacity, so nothing is zeroed first.)
+    fn peek(&mut self, _buf: &mut Vec<u8>, _max: usize, _timeout_ms: u32) -> Option<Result<usize>> {
         None
     }
 }
@@ -170,15 +172,17 @@ impl RecordInput {
     /// can be peeked at; nothing (the record is then read as usual) when it cannot, when the
     /// first record has not fully arrived, or when it is not a handshake record.
     fn fill_ahead(&mut self, transport: &mut dyn Transport, timeout_ms: u32) -> Result<()> {
-        self.ahead.resize(PEEK, 0);
         (self.ahead_at, self.ahead_end) = (0, 0);
-        let take = match transport.peek(&mut self.ahead, timeout_ms) {
+        let take = match transport.peek(&mut self.ahead, PEEK, timeout_ms) {
             None => {
                 self.no_peek = true;
                 self.ahead = Vec::new();
                 return Ok(());
             }
-            Some(peeked) => whole_handshake_records(&self.ahead[..peeked?.min(PEEK)], self.ccs_seen),
+            Some(peeked) => {
+                let peeked = peeked?.min(self.ahead.len());
+                whole_handshake_records(&self.ahead[..peeked], self.ccs_seen)
+            }
         };
         if take != 0 {
             // What arrives is a prefix of the peeked records; the rest is read as usual.
@@ -270,18 +274,17 @@ mod tests {
             self.visible -= n;
             Ok(n)
         }
-        fn peek(&mut self, buf: &mut [u8], _timeout_ms: u32) -> Option<Result<usize>> {
+        fn peek(&mut self, buf: &mut Vec<u8>, max: usize, _timeout_ms: u32) -> Option<Result<usize>> {
             if !self.peekable {
                 return None;
             }
             self.calls += 1;
-            let n = buf.len().min(self.visible.min(self.data.len()));
+            buf.clear();
+            let n = max.min(self.visible.min(self.data.len()));
             if n == 0 {
                 return Some(Err(Error::SslWantRead));
             }
-            for (b, d) in buf.iter_mut().zip(self.data.iter().take(n)) {
-                *b = *d;
-            }
+            buf.extend(self.data.iter().take(n));
             Some(Ok(n))
         }
     }

@@ -2,6 +2,7 @@
 //! to `MBEDTLS_ERR_*` values.
 
 use core::ffi::{CStr, c_char, c_int};
+use std::sync::OnceLock;
 
 use super::{entry, ssl, write_c_text};
 use crate::error::Error;
@@ -30,7 +31,15 @@ pub(crate) fn count_or_code(result: Result<usize, Error>) -> c_int {
 
 /// The text of one code (`MODULE - text`), if it is one of ours.
 fn describe(code: c_int) -> Option<&'static CStr> {
-    ERROR_TEXTS.iter().find(|(c, _)| *c == code).map(|(_, text)| *text)
+    // The table in code order, made once: servers print an error text per connection.
+    static BY_CODE: OnceLock<Vec<(c_int, &'static CStr)>> = OnceLock::new();
+    let by_code = BY_CODE.get_or_init(|| {
+        let mut texts = ERROR_TEXTS.to_vec();
+        texts.sort_by_key(|(c, _)| *c); // stable: the table's first text of a code stays first
+        texts
+    });
+    let first = by_code.partition_point(|(c, _)| *c < code);
+    by_code.get(first).filter(|(c, _)| *c == code).map(|(_, text)| *text)
 }
 
 /// The high-level (bits 7..15: SSL, X509, PK, PEM, CIPHER ...) and low-level (bits 0..6: NET,
@@ -118,6 +127,18 @@ mod tests {
     fn text(ptr: *const c_char) -> Option<String> {
         // SAFETY: the functions return NULL or one of the static NUL-terminated texts.
         (!ptr.is_null()).then(|| unsafe { CStr::from_ptr(ptr) }.to_string_lossy().into_owned())
+    }
+
+    #[test]
+    fn every_code_finds_its_first_text_and_others_none() {
+        for (code, text) in ERROR_TEXTS {
+            let first = ERROR_TEXTS.iter().find(|(c, _)| c == code).map(|(_, t)| *t);
+            assert_eq!(describe(*code), first, "{code:#x} {text:?}");
+        }
+        for code in [0, 1, -1, -0x7F, c_int::MIN, c_int::MAX, ssl::MBEDTLS_ERR_SSL_INVALID_MAC - 1] {
+            let known = ERROR_TEXTS.iter().any(|(c, _)| *c == code);
+            assert_eq!(describe(code).is_some(), known, "{code:#x}");
+        }
     }
 
     #[test]

@@ -314,14 +314,20 @@ fn wait_readable(fd: c_int, timeout: Option<u32>) -> Result<(), Error> {
     }
 }
 
-/// What `mbedtls_net_recv` (`timeout` None) or `mbedtls_net_recv_timeout` would receive into
-/// `buf`, left in the socket (`MSG_PEEK`): it waits, blocks or says "would block" exactly as
+/// At most `max` of what `mbedtls_net_recv` (`timeout` None) or `mbedtls_net_recv_timeout`
+/// would receive, in `buf` (emptied first; the bytes go into its spare capacity, nothing is
+/// zeroed), left in the socket (`MSG_PEEK`): it waits, blocks or says "would block" exactly as
 /// they would, and the bytes are still there for the next receive. None when the descriptor is
 /// not a socket (a pipe, a serial line), which cannot be peeked at.
 ///
 /// # Safety
 /// `ctx` is NULL or points to a readable `mbedtls_net_context`.
-pub(crate) unsafe fn peek_from(ctx: *mut c_void, buf: &mut [u8], timeout: Option<u32>) -> Option<Result<usize, Error>> {
+pub(crate) unsafe fn peek_from(
+    ctx: *mut c_void,
+    buf: &mut Vec<u8>,
+    max: usize,
+    timeout: Option<u32>,
+) -> Option<Result<usize, Error>> {
     // SAFETY: the caller guarantees that `ctx` is NULL or a readable context.
     let fd = match unsafe { open_fd(ctx.cast()) } {
         Ok(fd) => fd,
@@ -330,13 +336,21 @@ pub(crate) unsafe fn peek_from(ctx: *mut c_void, buf: &mut [u8], timeout: Option
     if let Err(e) = wait_readable(fd, timeout) {
         return Some(Err(e));
     }
-    let len = buf.len().min(c_int::MAX as usize);
-    // SAFETY: `buf` is writable for `len` bytes; MSG_PEEK leaves the bytes in the socket.
-    let n = unsafe { libc::recv(fd, buf.as_mut_ptr().cast(), len, libc::MSG_PEEK) };
+    buf.clear();
+    let len = max.min(c_int::MAX as usize);
+    buf.reserve(len);
+    // SAFETY: the spare capacity is writable for `len` bytes (reserved above); MSG_PEEK leaves
+    // the bytes in the socket.
+    let n = unsafe { libc::recv(fd, buf.spare_capacity_mut().as_mut_ptr().cast(), len, libc::MSG_PEEK) };
     if n < 0 && errno() == libc::ENOTSOCK {
         return None;
     }
-    Some(transferred(fd, n, Error::SslWantRead, Error::NetRecvFailed))
+    let result = transferred(fd, n, Error::SslWantRead, Error::NetRecvFailed);
+    if let Ok(received) = result {
+        // SAFETY: recv wrote `received` (at most `len`) bytes at the start of the spare capacity.
+        unsafe { buf.set_len(received.min(len)) };
+    }
+    Some(result)
 }
 
 /// Shared body of `mbedtls_net_set_block` / `mbedtls_net_set_nonblock`: `fcntl(2)`'s result.

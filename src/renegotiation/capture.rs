@@ -105,13 +105,27 @@ struct WireCapture {
 
 impl WireCapture {
     fn feed(&mut self, bytes: &[u8]) {
+        // Whole records are taken from `bytes` as they are; only a record's unfinished tail
+        // waits in `pending` for the rest.
+        if self.pending.is_empty() {
+            let used = self.records(bytes);
+            self.pending.extend_from_slice(&bytes[used..]);
+            return;
+        }
         self.pending.extend_from_slice(bytes);
-        while self.pending.len() >= 5 {
-            let len = usize::from(u16::from_be_bytes([self.pending[3], self.pending[4]]));
-            if self.pending.len() < 5 + len {
-                break;
-            }
-            let record: Vec<u8> = self.pending.drain(..5 + len).collect();
+        let pending = core::mem::take(&mut self.pending);
+        let used = self.records(&pending);
+        self.pending = pending;
+        self.pending.drain(..used);
+    }
+
+    /// Takes the whole records at the start of `bytes`; returns how many bytes they fill.
+    fn records(&mut self, bytes: &[u8]) -> usize {
+        let mut used = 0;
+        while let Some(header) = bytes.get(used..used + 5) {
+            let len = usize::from(u16::from_be_bytes([header[3], header[4]]));
+            let Some(record) = bytes.get(used..used + 5 + len) else { break };
+            used += record.len();
             match (ContentType(record[0]), self.ccs_seen) {
                 (ContentType::ChangeCipherSpec, _) => self.ccs_seen = true,
                 (ContentType::Handshake, false) => {
@@ -125,10 +139,11 @@ impl WireCapture {
                     self.hello_after_hrr = true;
                     self.handshake.extend_from_slice(&record[5..]);
                 }
-                (_, true) if self.first_protected.is_none() => self.first_protected = Some(record),
+                (_, true) if self.first_protected.is_none() => self.first_protected = Some(record.to_vec()),
                 _ => {}
             }
         }
+        used
     }
 
     /// The handshake messages of `typ` seen in plaintext, in order.
@@ -165,6 +180,10 @@ pub(crate) struct HandshakeCapture {
     pub(crate) wire_only: bool,
     incoming: WireCapture,
     outgoing: WireCapture,
+    /// `check_peer_hello` has checked the peer's hello for a `renegotiation_info` that claims a
+    /// previous handshake, and (when asked to) whether the peer announced RFC 5746.
+    claims_checked: bool,
+    support_checked: bool,
 }
 
 impl HandshakeCapture {
@@ -195,12 +214,38 @@ impl HandshakeCapture {
     /// RFC 5746 3.4/3.6: whether the peer's initial hello carries a `renegotiation_info` that is
     /// not empty (it claims a previous handshake; this capture only sees the plaintext initial
     /// handshake, renegotiations are encrypted).
-    pub(crate) fn peer_claims_previous_handshake(&self, role: Endpoint) -> bool {
+    /// `None` until the peer's hello was seen.
+    fn peer_claims_previous_handshake(&self, role: Endpoint) -> Option<bool> {
         let hello = match role {
             Endpoint::Server => self.client_hello(role),
             Endpoint::Client => self.server_hello(role),
-        };
-        matches!(hello, Some(Ok(h)) if h.renegotiation_info.as_ref().is_some_and(|ri| !ri.is_empty()))
+        }?;
+        Some(matches!(hello, Ok(h) if h.renegotiation_info.as_ref().is_some_and(|ri| !ri.is_empty())))
+    }
+
+    /// The RFC 5746 checks of the peer's initial hello, each made once, as soon as what it needs
+    /// has been seen (the context asks after every record of the initial handshake): a
+    /// `renegotiation_info` that claims a previous handshake, and with `require_rfc5746`
+    /// (`MBEDTLS_SSL_LEGACY_BREAK_HANDSHAKE`) a TLS 1.2 peer that did not announce RFC 5746. The
+    /// error says why the hello is refused.
+    pub(crate) fn check_peer_hello(&mut self, role: Endpoint, require_rfc5746: bool) -> Result<(), &'static str> {
+        if !self.claims_checked {
+            match self.peer_claims_previous_handshake(role) {
+                Some(true) => return Err("non-empty renegotiation_info in the initial handshake (RFC 5746)"),
+                Some(false) => self.claims_checked = true,
+                None => {}
+            }
+        }
+        if require_rfc5746 && !self.support_checked {
+            match self.peer_supports_rfc5746(role) {
+                Some(false) => {
+                    return Err("peer lacks RFC 5746 secure renegotiation (MBEDTLS_SSL_LEGACY_BREAK_HANDSHAKE)");
+                }
+                Some(true) => self.support_checked = true,
+                None => {}
+            }
+        }
+        Ok(())
     }
 
     pub(crate) fn incoming(&mut self, bytes: &[u8]) {
@@ -237,5 +282,85 @@ impl HandshakeCapture {
     /// The first protected record `sender` sent: its Finished message.
     pub(super) fn first_protected(&self, role: Endpoint, sender: Endpoint) -> Option<&[u8]> {
         self.wire_of(role, sender).first_protected.as_deref()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use rustls::crypto::CipherSuite;
+    use rustls::crypto::kx::NamedGroup;
+
+    use super::*;
+    use crate::renegotiation::messages::client_hello_message;
+
+    fn record(typ: ContentType, body: &[u8]) -> Vec<u8> {
+        let mut out = vec![u8::from(typ), 3, 3];
+        out.extend_from_slice(&(body.len() as u16).to_be_bytes());
+        out.extend_from_slice(body);
+        out
+    }
+
+    /// A client's first flight: its hello split over two records, ChangeCipherSpec, a
+    /// protected Finished and a protected application data record.
+    fn client_wire(verify_data: &[u8]) -> (Vec<u8>, Vec<u8>) {
+        let hello = client_hello_message(
+            &[7; 32],
+            &[],
+            &[CipherSuite::TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256],
+            verify_data,
+            &[NamedGroup::secp256r1],
+        )
+        .unwrap();
+        let (a, b) = hello.split_at(hello.len() / 2);
+        let finished = record(ContentType::Handshake, &[0xEE; 40]);
+        let mut wire = [record(ContentType::Handshake, a), record(ContentType::Handshake, b)].concat();
+        wire.extend_from_slice(&record(ContentType::ChangeCipherSpec, &[1]));
+        wire.extend_from_slice(&finished);
+        wire.extend_from_slice(&record(ContentType::ApplicationData, &[0xAA; 30]));
+        (wire, finished)
+    }
+
+    #[test]
+    fn the_wire_gives_the_same_capture_however_it_arrives() {
+        let (wire, finished) = client_wire(&[]);
+        let whole = {
+            let mut w = WireCapture::default();
+            w.feed(&wire);
+            w
+        };
+        assert!(whole.ccs_seen);
+        assert_eq!(whole.first_protected.as_deref(), Some(&finished[..]));
+        assert!(whole.pending.is_empty());
+        assert!(whole.message(HandshakeType::ClientHello).is_some());
+        let mut pieces: Vec<Vec<usize>> = (1..wire.len()).map(|at| vec![at]).collect();
+        pieces.push((1..wire.len()).collect()); // one byte at a time
+        pieces.push((7..wire.len()).step_by(7).collect());
+        for cuts in pieces {
+            let mut w = WireCapture::default();
+            let mut from = 0;
+            for &to in cuts.iter().chain(core::iter::once(&wire.len())) {
+                w.feed(&wire[from..to]);
+                from = to;
+            }
+            assert_eq!(w.handshake, whole.handshake, "cuts {cuts:?}");
+            assert_eq!(w.first_protected, whole.first_protected, "cuts {cuts:?}");
+            assert!(w.ccs_seen && w.pending.is_empty(), "cuts {cuts:?}");
+        }
+    }
+
+    #[test]
+    fn the_peers_hello_is_checked_once_it_has_arrived() {
+        for (verify_data, refused) in [(&[][..], false), (&[9u8; 12][..], true)] {
+            let (wire, _) = client_wire(verify_data);
+            let mut capture = HandshakeCapture::wire_only();
+            // Nothing seen yet: nothing to refuse, and nothing checked.
+            assert_eq!(capture.check_peer_hello(Endpoint::Server, false), Ok(()));
+            assert!(!capture.claims_checked);
+            capture.incoming(&wire[..8]);
+            assert_eq!(capture.check_peer_hello(Endpoint::Server, false), Ok(()));
+            capture.incoming(&wire[8..]);
+            assert_eq!(capture.check_peer_hello(Endpoint::Server, false).is_err(), refused, "{verify_data:?}");
+            assert_eq!(capture.claims_checked, !refused);
+        }
     }
 }

@@ -14,6 +14,7 @@ mod hostname;
 pub(crate) mod profile;
 mod revocation;
 
+use std::cell::RefCell;
 use std::fmt;
 use std::sync::{Arc, Mutex};
 
@@ -373,6 +374,84 @@ impl ClientVerifier for ClientCertVerifier {
 
     fn offer_client_auth(&self) -> bool {
         self.check.authmode != AuthMode::None
+    }
+}
+
+thread_local! {
+    /// The client verifier of the server connection rustls is running for on this thread.
+    static CLIENT_VERIFIER: RefCell<Option<Arc<ClientCertVerifier>>> = const { RefCell::new(None) };
+}
+
+/// Runs `f` (a call into a rustls server connection) with `verifier` as the one
+/// [`RoutedClientVerifier`] asks; the previous one is put back afterwards, also when `f` unwinds,
+/// so a verify callback that drives another connection's handshake leaves this one's in place.
+pub(crate) fn with_client_verifier<R>(verifier: Option<Arc<ClientCertVerifier>>, f: impl FnOnce() -> R) -> R {
+    struct Restore(Option<Arc<ClientCertVerifier>>);
+    impl Drop for Restore {
+        fn drop(&mut self) {
+            let previous = self.0.take();
+            CLIENT_VERIFIER.with(|current| *current.borrow_mut() = previous);
+        }
+    }
+    let _restore = Restore(CLIENT_VERIFIER.with(|current| current.replace(verifier)));
+    f()
+}
+
+/// The client verifier of a server configuration that connections share (built once per
+/// configuration snapshot, `Snapshot::server_template`): each call goes to the verifier of the
+/// connection being run on this thread ([`with_client_verifier`]), which holds that connection's
+/// verification record and the SNI callback's choices. Outside such a call it fails closed: a
+/// certificate is asked for and required, and every verification fails.
+#[derive(Debug)]
+pub(crate) struct RoutedClientVerifier;
+
+impl RoutedClientVerifier {
+    fn current() -> Option<Arc<ClientCertVerifier>> {
+        let current = CLIENT_VERIFIER.with(|current| current.borrow().clone());
+        if current.is_none() {
+            log::error!("a client verifier was asked for outside a server connection's call");
+        }
+        current
+    }
+}
+
+fn unrouted() -> rustls::Error {
+    rustls::Error::General("no connection to verify for".into())
+}
+
+impl ClientVerifier for RoutedClientVerifier {
+    fn verify_identity(&self, identity: &ClientIdentity<'_>) -> Result<PeerVerified, rustls::Error> {
+        Self::current().ok_or_else(unrouted)?.verify_identity(identity)
+    }
+
+    fn verify_tls12_signature(
+        &self,
+        input: &SignatureVerificationInput<'_>,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        Self::current().ok_or_else(unrouted)?.verify_tls12_signature(input)
+    }
+
+    fn verify_tls13_signature(
+        &self,
+        input: &SignatureVerificationInput<'_>,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        Self::current().ok_or_else(unrouted)?.verify_tls13_signature(input)
+    }
+
+    fn root_hint_subjects(&self) -> Arc<[DistinguishedName]> {
+        Self::current().map(|v| v.root_hint_subjects()).unwrap_or_else(|| Arc::from([]))
+    }
+
+    fn client_auth_mandatory(&self) -> bool {
+        Self::current().is_none_or(|v| v.client_auth_mandatory())
+    }
+
+    fn offer_client_auth(&self) -> bool {
+        Self::current().is_none_or(|v| v.offer_client_auth())
+    }
+
+    fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
+        Self::current().map(|v| v.supported_verify_schemes()).unwrap_or_default()
     }
 }
 

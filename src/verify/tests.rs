@@ -150,3 +150,39 @@ fn required_failure_picks_the_alert_of_the_worst_problem() {
     assert_eq!(error_of(badcert::FUTURE), A::CertificateUnknown);
     assert_eq!(error_of(u32::MAX), A::AccessDenied);
 }
+
+#[test]
+fn the_routed_client_verifier_asks_the_running_connections_and_fails_closed_without_one() {
+    let check = |authmode| PeerCheck {
+        authmode,
+        trust: None,
+        profile: Profile::DEFAULT,
+        callback: None,
+        expected_name: None,
+        peer: PeerRole::Client,
+        sig_algs: None,
+    };
+    let none = Arc::new(ClientCertVerifier::new(check(AuthMode::None), Arc::from([]), VerifyRecord::default()));
+    let optional = Arc::new(ClientCertVerifier::new(check(AuthMode::Optional), Arc::from([]), VerifyRecord::default()));
+    let routed = RoutedClientVerifier;
+    // Outside a connection's call: a certificate is asked for and required, and no signature
+    // scheme is accepted (verify_identity fails too; rustls gives no way to build its input).
+    assert!(routed.offer_client_auth() && routed.client_auth_mandatory());
+    assert!(routed.supported_verify_schemes().is_empty());
+    with_client_verifier(Some(none), || {
+        assert!(!routed.offer_client_auth());
+        // A nested call (a verify callback driving another connection) has its own, and the
+        // outer one is back afterwards.
+        with_client_verifier(Some(optional.clone()), || {
+            assert!(routed.offer_client_auth() && !routed.client_auth_mandatory());
+        });
+        assert!(!routed.offer_client_auth());
+        // Put back also when the inner call unwinds.
+        let unwound = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            with_client_verifier(Some(optional.clone()), || panic!("inside"));
+        }));
+        assert!(unwound.is_err());
+        assert!(!routed.offer_client_auth());
+    });
+    assert!(routed.offer_client_auth() && routed.client_auth_mandatory());
+}

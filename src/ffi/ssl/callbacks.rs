@@ -80,7 +80,7 @@ impl Transport for CBio {
         bio_result(ret, buf.len())
     }
 
-    fn peek(&mut self, buf: &mut [u8], timeout_ms: u32) -> Option<Result<usize, Error>> {
+    fn peek(&mut self, buf: &mut Vec<u8>, max: usize, timeout_ms: u32) -> Option<Result<usize, Error>> {
         use crate::ffi::net_sockets::{mbedtls_net_recv, mbedtls_net_recv_timeout, peek_from};
         // Only our own socket callbacks can be peeked through (their `p_bio` is an
         // `mbedtls_net_context`); the timeout callback, when set, is the one `recv` uses.
@@ -93,7 +93,7 @@ impl Transport for CBio {
         };
         // SAFETY: the callback registered with this `p_bio` is ours, whose contract is that
         // `p_bio` is an `mbedtls_net_context`.
-        unsafe { peek_from(self.p_bio, buf, timeout) }
+        unsafe { peek_from(self.p_bio, buf, max, timeout) }
     }
 }
 
