@@ -35,7 +35,7 @@ use crate::codec::MAX_FRAGMENT;
 use crate::config::{AuthMode, Config, DebugSink, Endpoint, OwnCert, Snapshot, TLS1_2};
 use crate::debug;
 use crate::error::{Error, Result};
-use crate::renegotiation::{self, HandshakeCapture, LEGACY_BREAK_HANDSHAKE, Policy, RenewalClock};
+use crate::renegotiation::{self, HandshakeCapture, Policy, RenewalClock};
 use crate::server_sessions::ServerSessions;
 use crate::session::Session;
 use crate::verify::{self, ClientCertVerifier, CrlList, VerifyCallback, VerifyRecord, badcert};
@@ -699,77 +699,6 @@ impl Context {
         self.out.clear();
         self.out_sent = 0;
         Ok(())
-    }
-
-    /// Builds the rustls side for a new handshake.
-    fn start(&mut self) -> Result<()> {
-        if self.transport.is_none() {
-            log::error!("no transport: call mbedtls_ssl_set_bio before the handshake");
-            return Err(Error::SslBadInputData);
-        }
-        let snapshot = self.config.snapshot()?;
-        if !snapshot.settings.rng_set {
-            log::error!("no random generator: call mbedtls_ssl_conf_rng");
-            return Err(Error::SslNoRng);
-        }
-        log::debug!("=> handshake");
-        self.snapshot = Some(snapshot.clone());
-        let settings = &snapshot.settings;
-        let tls12_possible = settings.min_version <= TLS1_2 && !snapshot.provider.tls12_cipher_suites.is_empty();
-        // The wire and the secrets are captured for the TLS 1.2 hand-over, the legacy-peer check,
-        // and the key export callback; the wire alone for the RFC 5746 check of the peer's hello.
-        let hand_over =
-            tls12_possible && (settings.renegotiation || settings.legacy_renegotiation == LEGACY_BREAK_HANDSHAKE);
-        self.capture = match (hand_over, self.key_exporter.is_some()) {
-            (_, true) => Some(HandshakeCapture::exporting()),
-            (true, false) => Some(HandshakeCapture::default()),
-            // The hellos alone, for the RFC 5746 check of the peer's (`check_peer_hello`).
-            (false, false) if tls12_possible => Some(HandshakeCapture::wire_only()),
-            (false, false) => None,
-        };
-        self.stage = match self.endpoint {
-            Endpoint::Client => Stage::Running(Tls::Client(Box::new(self.new_client(&snapshot)?))),
-            Endpoint::Server if snapshot.settings.sni_callback.is_some() => {
-                Stage::Accepting(Box::new(ServerHandshake::start()))
-            }
-            Endpoint::Server => {
-                let config = self.server_config(&snapshot)?;
-                let conn = verify::with_client_verifier(self.client_verifier.clone(), || ServerConnection::new(config))
-                    .map_err(|e| Error::from_rustls(&e))?;
-                Stage::Running(Tls::Server(Box::new(conn)))
-            }
-        };
-        Ok(())
-    }
-
-    fn choose_server_config(&mut self, accepted: Box<Accepted>) {
-        let Some(snapshot) = self.snapshot.clone() else {
-            self.stage = Stage::Failed(Error::SslInternalError);
-            return;
-        };
-        let config = match self.server_config(&snapshot) {
-            Ok(config) => config,
-            Err(e) => {
-                self.stage = Stage::Failed(e);
-                return;
-            }
-        };
-        let mut output = Vec::new();
-        let result =
-            verify::with_client_verifier(self.client_verifier.clone(), || accepted.choose_config(config, &mut output));
-        for chunk in output {
-            self.out.extend_from_slice(&chunk);
-        }
-        match result {
-            Ok(ServerHandshake::NeedsInput(needs)) => {
-                self.stage = Stage::Running(Tls::Server(Box::new(needs.into_buffered_connection())));
-            }
-            Ok(_) => self.stage = Stage::Failed(Error::SslInternalError),
-            Err(e) => {
-                let _ = self.send_queued();
-                self.stage = Stage::Failed(Error::from_rustls(&e));
-            }
-        }
     }
 
     fn finish_handshake(&mut self) {

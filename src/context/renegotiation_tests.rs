@@ -4,6 +4,7 @@
 use super::tests::*;
 use super::*;
 use crate::config::{TLS1_2, TLS1_3};
+use crate::renegotiation::LEGACY_BREAK_HANDSHAKE;
 
 struct Stderr(&'static str);
 impl DebugSink for Stderr {

@@ -7,17 +7,91 @@ use std::sync::Arc;
 
 use rustls::client::ClientConnection;
 use rustls::pki_types::ServerName;
-use rustls::server::ServerConfig;
+use rustls::server::{Accepted, ServerConfig, ServerConnection, ServerHandshake};
 use rustls::{ClientConfig, DistinguishedName};
 
-use super::{Context, Hostname};
+use super::{Context, Hostname, Stage, Tls};
 use crate::client_sessions::ConnectionSessions;
-use crate::config::{AuthMode, Endpoint, OwnCertResolver, Snapshot, TLS13_KEX_PSK_EPHEMERAL};
+use crate::config::{AuthMode, Endpoint, OwnCertResolver, Snapshot, TLS1_2, TLS13_KEX_PSK_EPHEMERAL};
 use crate::error::{Error, Result};
+use crate::renegotiation::{HandshakeCapture, LEGACY_BREAK_HANDSHAKE};
 use crate::server_sessions::ServerSessions;
-use crate::verify::{ClientCertVerifier, PeerCheck, PeerRole, RoutedClientVerifier, ServerCertVerifier, TrustStore};
+use crate::verify::{
+    self, ClientCertVerifier, PeerCheck, PeerRole, RoutedClientVerifier, ServerCertVerifier, TrustStore,
+};
 
 impl Context {
+    /// Builds the rustls side for a new handshake.
+    pub(super) fn start(&mut self) -> Result<()> {
+        if self.transport.is_none() {
+            log::error!("no transport: call mbedtls_ssl_set_bio before the handshake");
+            return Err(Error::SslBadInputData);
+        }
+        let snapshot = self.config.snapshot()?;
+        if !snapshot.settings.rng_set {
+            log::error!("no random generator: call mbedtls_ssl_conf_rng");
+            return Err(Error::SslNoRng);
+        }
+        log::debug!("=> handshake");
+        self.snapshot = Some(snapshot.clone());
+        let settings = &snapshot.settings;
+        let tls12_possible = settings.min_version <= TLS1_2 && !snapshot.provider.tls12_cipher_suites.is_empty();
+        // The wire and the secrets are captured for the TLS 1.2 hand-over, the legacy-peer check,
+        // and the key export callback; the wire alone for the RFC 5746 check of the peer's hello.
+        let hand_over =
+            tls12_possible && (settings.renegotiation || settings.legacy_renegotiation == LEGACY_BREAK_HANDSHAKE);
+        self.capture = match (hand_over, self.key_exporter.is_some()) {
+            (_, true) => Some(HandshakeCapture::exporting()),
+            (true, false) => Some(HandshakeCapture::default()),
+            // The hellos alone, for the RFC 5746 check of the peer's (`check_peer_hello`).
+            (false, false) if tls12_possible => Some(HandshakeCapture::wire_only()),
+            (false, false) => None,
+        };
+        self.stage = match self.endpoint {
+            Endpoint::Client => Stage::Running(Tls::Client(Box::new(self.new_client(&snapshot)?))),
+            Endpoint::Server if snapshot.settings.sni_callback.is_some() => {
+                Stage::Accepting(Box::new(ServerHandshake::start()))
+            }
+            Endpoint::Server => {
+                let config = self.server_config(&snapshot)?;
+                let conn = verify::with_client_verifier(self.client_verifier.clone(), || ServerConnection::new(config))
+                    .map_err(|e| Error::from_rustls(&e))?;
+                Stage::Running(Tls::Server(Box::new(conn)))
+            }
+        };
+        Ok(())
+    }
+
+    pub(super) fn choose_server_config(&mut self, accepted: Box<Accepted>) {
+        let Some(snapshot) = self.snapshot.clone() else {
+            self.stage = Stage::Failed(Error::SslInternalError);
+            return;
+        };
+        let config = match self.server_config(&snapshot) {
+            Ok(config) => config,
+            Err(e) => {
+                self.stage = Stage::Failed(e);
+                return;
+            }
+        };
+        let mut output = Vec::new();
+        let result =
+            verify::with_client_verifier(self.client_verifier.clone(), || accepted.choose_config(config, &mut output));
+        for chunk in output {
+            self.out.extend_from_slice(&chunk);
+        }
+        match result {
+            Ok(ServerHandshake::NeedsInput(needs)) => {
+                self.stage = Stage::Running(Tls::Server(Box::new(needs.into_buffered_connection())));
+            }
+            Ok(_) => self.stage = Stage::Failed(Error::SslInternalError),
+            Err(e) => {
+                let _ = self.send_queued();
+                self.stage = Stage::Failed(Error::from_rustls(&e));
+            }
+        }
+    }
+
     pub(super) fn new_client(&mut self, snapshot: &Snapshot) -> Result<ClientConnection> {
         let settings = &snapshot.settings;
         let (server_name, expected_name) = match &self.hostname {
