@@ -11,6 +11,7 @@ import datetime
 import os
 import platform
 import re
+import resource
 import statistics
 import subprocess
 import sys
@@ -120,6 +121,28 @@ def idle_memory(kind, n=1000):
     return int(m.group(1)) if m else None
 
 
+def startup(kind, runs=20):
+    """CPU (user + system) of one client process from start to exit: the example client built
+    against each library seeds its random generator, loads the CA, makes one full TLS 1.2
+    handshake with `openssl s_server -www` and reads the page. What a device that wakes up,
+    connects once and sleeps again pays per wake-up. Median of `runs` processes, in ms."""
+    binary = os.path.join(BUILD, "ssl_client" if kind == "ours" else "mbedtls-2.28/ssl_client")
+    server = Server("openssl", cert("server-ec.crt"), cert("server-ec.key"), ["-tls1_2", "-www"])
+    try:
+        argv = [binary, f"server_port={server.port}", "server_name=localhost", f"ca_file={cert('ca.crt')}"]
+        costs = []
+        for _ in range(runs):
+            before = resource.getrusage(resource.RUSAGE_CHILDREN)
+            out = subprocess.run(argv, capture_output=True, text=True, timeout=30)
+            after = resource.getrusage(resource.RUSAGE_CHILDREN)
+            if out.returncode != 0:
+                raise RuntimeError(f"{kind} ssl_client failed: {out.stdout[-300:]}")
+            costs.append((after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime) * 1e3)
+        return statistics.median(costs)
+    finally:
+        server.stop()
+
+
 def micro():
     out = subprocess.run(["cargo", "bench", "--bench", "micro", "-q"], cwd=ROOT, capture_output=True, text=True,
                          timeout=600).stdout
@@ -164,6 +187,7 @@ def main():
             print(scenario[0], {k: (v and round(v["cpu_us"])) for k, v in results[scenario[0]].items()}, flush=True)
     fleet = bench_fleet.run(opt.seconds, opt.rounds)
     memory = {k: idle_memory(k) for k in ["ours", "mbedtls-2.28"]}
+    start = {k: startup(k) for k in ["ours", "mbedtls-2.28"]}
     m = micro()
     elapsed = time.time() - started
 
@@ -194,6 +218,12 @@ def main():
                  f"`bench/idle_server.c`, RSS delta / 1000): ours {fmt(memory['ours'], ' bytes')}, "
                  f"Mbed TLS 2.28 {fmt(memory['mbedtls-2.28'], ' bytes')} (ratio {ratio(memory['ours'], memory['mbedtls-2.28'])}). "
                  f"Saved session size: {fmt(m.get('session_size'), ' bytes')} (TLS 1.2 server session without certificate).\n")
+    lines.append("## Start-up\n")
+    lines.append(f"CPU of one client process from start to exit (`ssl_client`: seed the random generator, load the CA, "
+                 f"one full TLS 1.2 handshake with `openssl s_server -www`, read the page), median of 20 processes: "
+                 f"ours {start['ours']:.1f} ms, Mbed TLS 2.28 {start['mbedtls-2.28']:.1f} ms "
+                 f"(ratio {ratio(start['ours'], start['mbedtls-2.28'])}). A device that wakes, connects once and "
+                 f"sleeps pays this per wake-up.\n")
     lines.append("## Micro-benchmarks (ns per operation, `cargo bench --bench micro`)\n")
     lines.append("| operation | 50 entries | 10^4 entries | 10^6 entries |")
     lines.append("|---|---:|---:|---:|")
