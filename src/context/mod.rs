@@ -39,6 +39,7 @@ use crate::renegotiation::{self, HandshakeCapture, Policy, RenewalClock};
 use crate::server_sessions::ServerSessions;
 use crate::session::Session;
 use crate::verify::{self, ClientCertVerifier, CrlList, VerifyCallback, VerifyRecord, badcert};
+use zeroize::Zeroize;
 
 /// What the application said about the server's name (`mbedtls_ssl_set_hostname`).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -177,7 +178,8 @@ pub struct Context {
     sessions: ClientSessionState,
     server_sessions: Option<Arc<ServerSessions>>,
     /// A server's verifier of the client certificate for this handshake; rustls reaches it
-    /// through the shared configuration's `RoutedClientVerifier` while `with_rustls` runs.
+    /// through the shared configuration's `RoutedClientVerifier` (`verify::with_client_verifier`
+    /// around each call into a rustls server connection).
     client_verifier: Option<Arc<ClientCertVerifier>>,
     /// What rustls's initial TLS 1.2 handshake showed on the wire, for the renegotiation engine.
     capture: Option<HandshakeCapture>,
@@ -246,13 +248,14 @@ impl Context {
     pub fn reset(&mut self) {
         let hostname = core::mem::replace(&mut self.hostname, Hostname::Unset);
         let (verify_callback, key_exporter) = (self.verify_callback.take(), self.key_exporter.take());
-        // The record buffers (ciphertext only) keep their memory for the next connection, as
-        // Mbed TLS keeps its I/O buffers.
+        // The record buffers keep their memory for the next connection, as Mbed TLS keeps its
+        // I/O buffers; records are decrypted in place, so the incoming one is wiped first (as
+        // Mbed TLS wipes its buffers on reset).
         let (mut records_in, mut records_out) = (core::mem::take(&mut self.input.buf), core::mem::take(&mut self.out));
         *self = Self::fresh(self.config.clone(), self.endpoint, hostname, self.transport.take());
         self.verify_callback = verify_callback;
         self.key_exporter = key_exporter;
-        records_in.clear();
+        records_in.zeroize();
         records_out.clear();
         (self.input.buf, self.out) = (records_in, records_out);
     }
