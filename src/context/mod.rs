@@ -250,12 +250,14 @@ impl Context {
         let (verify_callback, key_exporter) = (self.verify_callback.take(), self.key_exporter.take());
         // The record buffers keep their memory for the next connection, as Mbed TLS keeps its
         // I/O buffers; records are decrypted in place, so the incoming one is wiped first (as
-        // Mbed TLS wipes its buffers on reset).
+        // Mbed TLS wipes its buffers on reset). Its length only grows while a connection runs,
+        // so it covers every byte written: the spare capacity holds none.
         let (mut records_in, mut records_out) = (core::mem::take(&mut self.input.buf), core::mem::take(&mut self.out));
         *self = Self::fresh(self.config.clone(), self.endpoint, hostname, self.transport.take());
         self.verify_callback = verify_callback;
         self.key_exporter = key_exporter;
-        records_in.zeroize();
+        records_in.as_mut_slice().zeroize();
+        records_in.clear();
         records_out.clear();
         (self.input.buf, self.out) = (records_in, records_out);
     }

@@ -48,11 +48,8 @@ impl Context {
         if self.info.is_some() {
             return Ok(());
         }
-        if let Err(why) = capture.check_peer_hello(self.endpoint, break_handshake) {
-            log::error!("{why}");
-        } else {
-            return Ok(());
-        }
+        let Err(why) = capture.check_peer_hello(self.endpoint, break_handshake) else { return Ok(()) };
+        log::error!("{why}");
         self.fail_in_hello(AlertDescription::HandshakeFailure, Error::SslHandshakeFailure);
         if let Some(sessions) = &self.server_sessions {
             sessions.invalidate();

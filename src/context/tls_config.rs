@@ -165,9 +165,7 @@ impl Context {
         };
         self.client_verifier = Some(Arc::new(ClientCertVerifier::new(check, subjects, self.verify.clone())));
         let mut config = ServerConfig::clone(Self::server_template(snapshot)?);
-        if self.overrides.own_certs.is_some() {
-            config.cert_resolver = self.own_certs(snapshot);
-        }
+        config.cert_resolver = self.own_certs(snapshot);
         let sessions = Arc::new(ServerSessions::new(
             settings.session_store.clone(),
             settings.ticket_codec.clone(),
